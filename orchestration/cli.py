@@ -1,0 +1,40 @@
+"""The `pca` command line: one entry point, one sub-command per module.
+
+Each sub-command lives in its own module, which exposes ``add_arguments(parser)`` and ``run(args) -> int``.
+Add a command by adding a line to ``COMMANDS``; modules are imported only when their command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "generate": ("orchestration.generate", "Generate a synthetic contact centre (calls, scorecards, transcripts)"),
+    "replay": ("orchestration.replay", "Replay the generated change feed through the stream processor"),
+    "up": ("orchestration.local_run", "Run the whole embedded pipeline end to end"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pca", description="post-call-analytics command line")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command_parser)
+        command_parser.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args._module.run(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())
