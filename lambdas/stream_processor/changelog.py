@@ -1,0 +1,294 @@
+"""Stream records and snapshot items → raw change-log rows, grouped into one Parquet file per (table, day).
+
+Pure functions and a small accumulator; the only I/O is :class:`~lambdas.stream_processor.lake.Lake`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import pyarrow as pa
+
+from lambdas.stream_processor import convert
+from lambdas.stream_processor.convert import DecodeError
+from lambdas.stream_processor.lake import QUARANTINE_PREFIX, RAW_SCHEMA, Lake
+
+EVENT_NAMES = frozenset({"INSERT", "MODIFY", "REMOVE"})
+SEQUENCE_WIDTH = 40
+SNAPSHOT_SEQUENCE = "0" * SEQUENCE_WIDTH  # a snapshot sorts before any stream event of the same instant
+_SEQUENCE = re.compile(r"[0-9]{1,40}")
+_TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
+_MS_PER_DAY = 86_400_000
+
+
+def table_from_arn(arn: Any) -> tuple[str, str]:
+    """``arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>`` → (table, stream label)."""
+    if type(arn) is not str:
+        raise DecodeError("eventSourceARN is missing")
+    parts = arn.split(":", 5)
+    resource = parts[5].split("/") if len(parts) == 6 else []
+    if len(resource) < 2 or resource[0] != "table" or not _TABLE_NAME.fullmatch(resource[1]):
+        raise DecodeError(f"eventSourceARN {arn!r} is not a DynamoDB table stream ARN")
+    label = resource[3] if len(resource) >= 4 and resource[2] == "stream" else "nostream"
+    return resource[1], re.sub(r"[^0-9A-Za-z]", "", label) or "nostream"
+
+
+def _epoch_ms(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, datetime):
+            return int(value.timestamp() * 1000)
+        raise DecodeError("dynamodb.ApproximateCreationDateTime must be epoch seconds")
+    return int(round(value * 1000))
+
+
+def day_of(epoch_ms: int) -> str:
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%Y-%m-%d")
+
+
+@dataclass
+class Group:
+    """Rows bound for one Parquet object: one table, one day of ``event_at``."""
+
+    table: str
+    dt: str
+    event_id: list[str] = field(default_factory=list)
+    event_name: list[str] = field(default_factory=list)
+    event_at: list[int] = field(default_factory=list)
+    sequence_number: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    new_image: list[str | None] = field(default_factory=list)
+    old_image: list[str | None] = field(default_factory=list)
+    first_index: int = -1  # position in the batch of this group's first record
+
+    def __len__(self) -> int:
+        return len(self.event_id)
+
+    def add(
+        self,
+        index: int,
+        event_id: str,
+        event_name: str,
+        event_at_ms: int,
+        sequence: str,
+        keys: str,
+        new_image: str | None,
+        old_image: str | None,
+    ) -> None:
+        if self.first_index < 0:
+            self.first_index = index
+        self.event_id.append(event_id)
+        self.event_name.append(event_name)
+        self.event_at.append(event_at_ms)
+        self.sequence_number.append(sequence)
+        self.keys.append(keys)
+        self.new_image.append(new_image)
+        self.old_image.append(old_image)
+
+    def to_arrow(self, source: str, ingested_at_ms: int) -> pa.Table:
+        n = len(self)
+        columns = [
+            pa.array(self.event_id, pa.string()),
+            pa.array(self.event_name, pa.string()),
+            pa.array([source] * n, pa.string()),
+            pa.array(self.event_at, pa.int64()).cast(pa.timestamp("ms")),
+            pa.array(self.sequence_number, pa.string()),
+            pa.array(self.keys, pa.string()),
+            pa.array(self.new_image, pa.string()),
+            pa.array(self.old_image, pa.string()),
+            pa.array([ingested_at_ms] * n, pa.int64()).cast(pa.timestamp("ms")),
+        ]
+        return pa.Table.from_arrays(columns, schema=RAW_SCHEMA)
+
+
+@dataclass
+class Quarantined:
+    index: int
+    table: str
+    sequence: str | None
+    error: str
+    record: Any
+
+
+def decode_stream_record(record: Any) -> tuple[str, str, str, str, int, str, str, str | None, str | None]:
+    """One DynamoDB Streams record → (table, stream label, event id, event name, event_at ms, sequence, keys,
+    new image, old image). Raises :class:`DecodeError` with a reason a person can act on."""
+    if type(record) is not dict:
+        raise DecodeError("record is not a JSON object")
+    table, label = table_from_arn(record.get("eventSourceARN"))
+    event_name = record.get("eventName")
+    if event_name not in EVENT_NAMES:
+        raise DecodeError(f"eventName {event_name!r} is not INSERT, MODIFY or REMOVE")
+    event_id = record.get("eventID")
+    if type(event_id) is not str or not event_id:
+        raise DecodeError("eventID is missing")
+    ddb = record.get("dynamodb")
+    if type(ddb) is not dict:
+        raise DecodeError("dynamodb section is missing")
+    sequence = ddb.get("SequenceNumber")
+    if type(sequence) is not str or not _SEQUENCE.fullmatch(sequence):
+        raise DecodeError(f"dynamodb.SequenceNumber {sequence!r} is not a string of up to 40 digits")
+    keys_in = ddb.get("Keys")
+    if type(keys_in) is not dict or not keys_in:
+        raise DecodeError("dynamodb.Keys is missing")
+    event_at = _epoch_ms(ddb.get("ApproximateCreationDateTime"))
+    keys = convert.to_json(keys_in)
+    new_in = ddb.get("NewImage")
+    old_in = ddb.get("OldImage")
+    new_image = None if new_in is None or event_name == "REMOVE" else convert.to_json(new_in)
+    old_image = None if old_in is None else convert.to_json(old_in)
+    return table, label, event_id, event_name, event_at, sequence.zfill(SEQUENCE_WIDTH), keys, new_image, old_image
+
+
+@dataclass
+class BatchOutcome:
+    """What one batch did; the handler turns it into a response, logs and metrics."""
+
+    records: int = 0
+    rows: int = 0
+    files: list[str] = field(default_factory=list)
+    bytes_written: int = 0
+    quarantined: int = 0
+    failed_sequence: str | None = None  # first record (in batch order) whose write failed
+    failures: list[str] = field(default_factory=list)
+
+    def response(self) -> dict[str, list[dict[str, str]]]:
+        if self.failed_sequence is None:
+            return {"batchItemFailures": []}
+        return {"batchItemFailures": [{"itemIdentifier": self.failed_sequence}]}
+
+
+def _object_name(prefix: str, label: str, sequences: Iterable[str]) -> str:
+    ordered = sorted(sequences)
+    return f"{prefix}-{label}-{ordered[0].lstrip('0') or '0'}-{ordered[-1].lstrip('0') or '0'}"
+
+
+def write_stream_batch(records: list[Any], lake: Lake, *, now: datetime | None = None) -> BatchOutcome:
+    """Decode a batch of stream records and write one Parquet object per (table, day).
+
+    Object keys come from the stream label and the first and last sequence numbers written, so a retried batch
+    overwrites its own objects. Undecodable records go to ``quarantine/`` with their error and the original JSON.
+    A failed write is reported as the first failed record (partial batch response).
+    """
+    ingested_ms = int((now or datetime.now(UTC)).timestamp() * 1000)
+    outcome = BatchOutcome(records=len(records))
+    groups: dict[tuple[str, str], Group] = {}
+    labels: dict[tuple[str, str], str] = {}
+    bad: list[Quarantined] = []
+    for index, record in enumerate(records):
+        try:
+            table, label, event_id, name, at_ms, seq, keys, new, old = decode_stream_record(record)
+        except DecodeError as error:
+            bad.append(_quarantined(index, record, str(error)))
+            continue
+        dt = day_of(at_ms)
+        group = groups.get((table, dt))
+        if group is None:
+            group = groups[(table, dt)] = Group(table, dt)
+            labels[(table, dt)] = label
+        group.add(index, event_id, name, at_ms, seq, keys, new, old)
+
+    failed_index: int | None = None
+    for (table, dt), group in groups.items():
+        key = f"{table}/dt={dt}/{_object_name('stream', labels[(table, dt)], group.sequence_number)}.parquet"
+        try:
+            outcome.files.append(lake.write_parquet(key, group.to_arrow("stream", ingested_ms)))
+        except OSError as error:
+            outcome.failures.append(str(error))
+            if failed_index is None or group.first_index < failed_index:
+                failed_index = group.first_index
+            continue
+        outcome.rows += len(group)
+        outcome.bytes_written += _size(lake, key)
+    if bad:
+        try:
+            written = write_quarantine(bad, lake, "stream", ingested_ms)
+            outcome.files.append(written)
+            outcome.quarantined = len(bad)
+        except OSError as error:
+            outcome.failures.append(str(error))
+            first = bad[0]
+            if failed_index is None or first.index < failed_index:
+                failed_index = first.index
+    if failed_index is not None:
+        outcome.failed_sequence = _sequence_of(records[failed_index])
+    return outcome
+
+
+def _quarantined(index: int, record: Any, error: str) -> Quarantined:
+    table = "unknown"
+    try:
+        table = table_from_arn(record.get("eventSourceARN"))[0]
+    except (DecodeError, AttributeError):
+        pass
+    return Quarantined(index, table, _sequence_of(record), error, record)
+
+
+def _sequence_of(record: Any) -> str | None:
+    try:
+        sequence = record["dynamodb"]["SequenceNumber"]
+    except (KeyError, TypeError):
+        return None
+    return sequence if type(sequence) is str else None
+
+
+def write_quarantine(bad: list[Quarantined], lake: Lake, source: str, ingested_ms: int) -> str:
+    """Write undecodable records, each with its error and original JSON, as one JSON-lines object."""
+    day = day_of(ingested_ms)
+    tables = sorted({q.table for q in bad})
+    ids = [q.sequence or f"i{q.index}" for q in bad]
+    digest = orjson.dumps(ids)
+    name = f"{source}-{hashlib.sha256(digest).hexdigest()[:16]}"
+    lines = b"".join(
+        orjson.dumps(
+            {"table": q.table, "sequence_number": q.sequence, "error": q.error, "record": q.record},
+            default=_unserialisable,
+        )
+        + b"\n"
+        for q in bad
+    )
+    return lake.write_bytes(f"{QUARANTINE_PREFIX}/{'+'.join(tables)}/dt={day}/{name}.jsonl", lines)
+
+
+def _unserialisable(value: Any) -> str:
+    return repr(value)
+
+
+def _size(lake: Lake, key: str) -> int:
+    info = lake.filesystem.get_file_info(lake.path(key))
+    return int(info.size or 0)
+
+
+def snapshot_group(
+    table: str,
+    items: Iterable[Mapping[str, Any]],
+    key_names: Iterable[str],
+    read_at: datetime,
+    run_id: str,
+) -> tuple[Group | None, list[Quarantined]]:
+    """Items read by a Scan or export (typed DynamoDB JSON) → one group of ``SNAPSHOT`` rows.
+
+    The event id is deterministic (run, table, keys), so re-running a segment rewrites the same rows.
+    """
+    key_list = list(key_names)
+    at_ms = int(read_at.timestamp() * 1000)
+    group = Group(table, day_of(at_ms))
+    bad: list[Quarantined] = []
+    for index, typed in enumerate(items):
+        try:
+            missing = [k for k in key_list if k not in typed]
+            if missing:
+                raise DecodeError(f"item has no key attribute {missing[0]!r}")
+            keys = convert.to_json({k: typed[k] for k in key_list})
+            image = convert.to_json(typed)
+        except DecodeError as error:
+            bad.append(Quarantined(index, table, None, str(error), dict(typed)))
+            continue
+        event_id = "snapshot-" + hashlib.sha256(f"{run_id}|{table}|{keys}".encode()).hexdigest()[:32]
+        group.add(index, event_id, "SNAPSHOT", at_ms, SNAPSHOT_SEQUENCE, keys, image, None)
+    return (group if len(group) else None), bad

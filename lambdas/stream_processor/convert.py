@@ -1,0 +1,144 @@
+"""DynamoDB attribute values → plain JSON, exactly.
+
+DynamoDB Streams deliver items in the typed "DynamoDB JSON" form (``{"N": "1.50"}``, ``{"SS": [...]}``). The raw
+change log stores them as plain JSON text so any engine can read them with its JSON functions:
+
+- ``S`` → string; ``BOOL`` → true/false; ``NULL`` → null; ``M`` → object; ``L`` → array;
+- ``N`` → a JSON number written with the digits DynamoDB sent (up to 38 significant digits, never rounded
+  through a float);
+- ``B`` → the base64 text the stream carries;
+- ``SS``/``NS``/``BS`` → arrays sorted (strings by code point, numbers by value, binary by byte value), so the
+  same set always serialises the same way.
+
+Anything else raises :class:`DecodeError`, which the handler turns into a quarantined record.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import orjson
+
+_INT = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")  # fits in a signed 64-bit integer
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_MAX_DIGITS = 38
+
+
+class DecodeError(ValueError):
+    """A stream record or attribute value that cannot be decoded into the raw change log."""
+
+
+def number(text: Any) -> int | orjson.Fragment:
+    """A DynamoDB number as an exact JSON number (an int, or the literal digits as a JSON fragment)."""
+    if type(text) is not str:
+        raise DecodeError(f"N value must be a string of digits, got {type(text).__name__}")
+    if _INT.fullmatch(text):
+        return int(text)
+    if _NUMBER.fullmatch(text) is None:
+        try:  # DynamoDB also accepts forms such as "1e3" or ".5"; normalise them without losing digits.
+            value = Decimal(text)
+        except InvalidOperation:
+            raise DecodeError(f"N value {text!r} is not a number") from None
+        if not value.is_finite():
+            raise DecodeError(f"N value {text!r} is not a finite number")
+        text = format(value, "f") if -30 < value.adjusted() < 30 else str(value).replace("E", "e")
+        if _NUMBER.fullmatch(text) is None:
+            raise DecodeError(f"N value {text!r} is not a number")
+    digits = len(text.split("e")[0].split("E")[0].replace("-", "").replace(".", "").lstrip("0"))
+    if digits > _MAX_DIGITS:
+        raise DecodeError(f"N value {text!r} has more than {_MAX_DIGITS} significant digits")
+    return orjson.Fragment(text)
+
+
+def _binary(text: Any) -> str:
+    if type(text) is not str:
+        raise DecodeError(f"B value must be base64 text, got {type(text).__name__}")
+    try:
+        base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise DecodeError("B value is not valid base64") from None
+    return text
+
+
+def _strings(values: Any, kind: str) -> list[Any]:
+    if type(values) is not list or not values:
+        raise DecodeError(f"{kind} value must be a non-empty list")
+    return values
+
+
+def value(attribute: Any) -> Any:
+    """Convert one typed attribute value (``{"S": "x"}``) to its plain form."""
+    if type(attribute) is not dict or len(attribute) != 1:
+        raise DecodeError(f"attribute value must be an object with one type key, got {attribute!r:.80}")
+    ((kind, inner),) = attribute.items()
+    if kind == "S":
+        if type(inner) is not str:
+            raise DecodeError("S value must be a string")
+        return inner
+    if kind == "N":
+        return number(inner)
+    if kind == "M":
+        return item(inner)
+    if kind == "L":
+        if type(inner) is not list:
+            raise DecodeError("L value must be a list")
+        return [value(v) for v in inner]
+    if kind == "BOOL":
+        if type(inner) is not bool:
+            raise DecodeError("BOOL value must be true or false")
+        return inner
+    if kind == "NULL":
+        if inner is not True:
+            raise DecodeError("NULL value must be true")
+        return None
+    if kind == "B":
+        return _binary(inner)
+    if kind == "SS":
+        strings = _strings(inner, kind)
+        if any(type(s) is not str for s in strings):
+            raise DecodeError("SS members must be strings")
+        return sorted(strings)
+    if kind == "NS":
+        members = [(Decimal(str(n)) if type(n) is str else None, n) for n in _strings(inner, kind)]
+        if any(d is None for d, _ in members):
+            raise DecodeError("NS members must be strings of digits")
+        try:
+            ordered = sorted(members, key=lambda m: m[0])  # type: ignore[arg-type,return-value]
+        except InvalidOperation:
+            raise DecodeError("NS member is not a number") from None
+        return [number(n) for _, n in ordered]
+    if kind == "BS":
+        encoded = [_binary(b) for b in _strings(inner, kind)]
+        return sorted(encoded, key=base64.b64decode)
+    raise DecodeError(f"unknown attribute type {kind!r}")
+
+
+def item(attributes: Any) -> dict[str, Any]:
+    """Convert a typed item or map (``{"name": {"S": "x"}, ...}``) to a plain dict.
+
+    Strings and integers — most of a call item — are converted inline; the rest goes through :func:`value`.
+    """
+    if type(attributes) is not dict:
+        raise DecodeError(f"item must be an object, got {type(attributes).__name__}")
+    out: dict[str, Any] = {}
+    for name, attribute in attributes.items():
+        if type(attribute) is dict and len(attribute) == 1:
+            inner = attribute.get("S")
+            if inner is not None and type(inner) is str:
+                out[name] = inner
+                continue
+            inner = attribute.get("N")
+            if inner is not None and type(inner) is str and _INT.fullmatch(inner):
+                out[name] = int(inner)
+                continue
+        out[name] = value(attribute)
+    return out
+
+
+def to_json(attributes: Any) -> str:
+    """A typed item as compact plain JSON text (keys in the order DynamoDB sent them)."""
+    return orjson.dumps(item(attributes)).decode()
