@@ -1,0 +1,377 @@
+"""Match a question to the verified query that answers it, or to none.
+
+The matcher is lexical and offline. For each verified query it compares what is left of the question once
+that query's slots are read out (dates, direction, top-N, entity names) with each of the query's phrasings
+(question and paraphrases), as sets of content words. Words are weighted by how specific they are across
+the repository (rare words weigh more; words the repository never uses weigh most), and the score is the
+weighted F1 of the two sets. So:
+
+- paraphrase and word order do not matter (sets), typos are corrected against the repository's words;
+- a word the query does not answer ("refunds", "per hour", a date on a query without a period) pulls the
+  score down, so a question is not stretched onto a query that answers something else;
+- below the threshold, or when two different queries score nearly the same, there is no match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from orchestration.answering.slots import EntityIndex, SlotMatch, extract_slots, normalise
+
+# Words that say nothing about which query is meant.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "being",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "for",
+        "from",
+        "get",
+        "give",
+        "had",
+        "has",
+        "have",
+        "having",
+        "how",
+        "i",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "let",
+        "list",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "please",
+        "show",
+        "tell",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "us",
+        "was",
+        "we",
+        "were",
+        "what",
+        "whats",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "database",
+        "data",
+        "so",
+        "far",
+        "far",
+        "currently",
+        "now",
+        "see",
+        "want",
+        "know",
+        "find",
+        "provide",
+        "display",
+        "return",
+        "report",
+        "overall",
+        "each",
+        "every",
+        "per",
+        "by",
+    ]
+)
+
+# Multi-word phrasings folded into one canonical word before comparing.
+_PHRASES: tuple[tuple[str, str], ...] = (
+    (r"\btotal number of\b", "count"),
+    (r"\bnumber of\b", "count"),
+    (r"\bhow many\b", "count"),
+    (r"\bhow much\b", "amount"),
+    (r"\bcount of\b", "count"),
+    (r"\baverage handle time\b", "aht"),
+    (r"\baverage handling time\b", "aht"),
+    (r"\bcustomer satisfaction\b", "csat"),
+    (r"\bquality assurance\b", "qa"),
+    (r"\bquality\b", "qa"),
+    (r"\bon hold\b", "hold"),
+    (r"\bwait time\b", "wait"),
+    (r"\bwaiting time\b", "wait"),
+)
+
+# Single words folded into one canonical word.
+_SYNONYMS = {
+    "avg": "average",
+    "mean": "average",
+    "averaged": "average",
+    "evaluations": "evaluation",
+    "evaluation": "evaluation",
+    "scorecard": "evaluation",
+    "scorecards": "evaluation",
+    "reps": "agent",
+    "rep": "agent",
+    "representatives": "agent",
+    "representative": "agent",
+    "staff": "agent",
+    "employees": "agent",
+    "employee": "agent",
+    "phone": "call",
+    "contacts": "call",
+    "contact": "call",
+    "conversations": "call",
+    "conversation": "call",
+    "handled": "handle",
+    "handling": "handle",
+    "took": "handle",
+    "answered": "handle",
+    "duration": "length",
+    "long": "length",
+    "longest": "length",
+    "lengths": "length",
+    "biggest": "most",
+    "highest": "most",
+    "max": "most",
+    "maximum": "most",
+    "greatest": "most",
+    "top": "most",
+    "best": "most",
+    "lowest": "least",
+    "worst": "least",
+    "min": "least",
+    "minimum": "least",
+    "fewest": "least",
+    "bottom": "least",
+    "pct": "percent",
+    "percentage": "percent",
+    "rate": "percent",
+    "share": "percent",
+    "proportion": "percent",
+    "fraction": "percent",
+    "split": "breakdown",
+    "distribution": "breakdown",
+    "grouped": "breakdown",
+    "group": "breakdown",
+    "broken": "breakdown",
+    "trend": "daily",
+    "day": "daily",
+    "days": "daily",
+    "weekly": "week",
+    "monthly": "month",
+    "topics": "topic",
+    "reasons": "reason",
+    "satisfaction": "csat",
+    "satisfied": "csat",
+}
+
+_SQL_ATTACK = re.compile(
+    r"(?:\b(?:drop|truncate|alter)\s+(?:table|database|schema|view)\b|\bdelete\s+from\b|\binsert\s+into\b"
+    r"|\bupdate\s+\S+\s+set\b|;|--|/\*|\bunion\s+(?:all\s+)?select\b|\bselect\s+\*|\binformation_schema\b"
+    r"|\bignore\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|earlier)?\s*instructions?\b"
+    r"|\bsystem\s+prompt\b|\bgrant\s+\S+\s+on\b|\bexec(?:ute)?\s+(?:immediate|sql|command)\b)",
+    re.IGNORECASE,
+)
+
+
+def looks_like_an_attack(question: str) -> bool:
+    """SQL statements, comment tricks or instructions aimed at the answerer, written into a question."""
+    return _SQL_ATTACK.search(question) is not None
+
+
+def _stem(word: str) -> str:
+    if word.isdigit() or len(word) <= 3:
+        return word
+    for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("s", "")):
+        if word.endswith(suffix) and not word.endswith("ss") and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    """Canonical content words of normalised text: phrases folded, stopwords dropped, plurals stemmed."""
+    for pattern, replacement in _PHRASES:
+        text = re.sub(pattern, replacement, text)
+    words: list[str] = []
+    for token in text.split():
+        token = _SYNONYMS.get(token, token)
+        if token in STOPWORDS:
+            continue
+        token = _SYNONYMS.get(_stem(token), _stem(token))
+        if token not in STOPWORDS:
+            words.append(token)
+    return words
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A verified query as the matcher sees it."""
+
+    name: str
+    question: str
+    paraphrases: tuple[str, ...] = ()
+    slot_kinds: tuple[str, ...] = ()  # the parameter types the query takes
+    onboarding: bool = False
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        return (self.question, *self.paraphrases)
+
+
+@dataclass(frozen=True)
+class Scored:
+    candidate: Candidate
+    score: float
+    phrasing: str
+    slots: dict[str, SlotMatch] = field(default_factory=dict)
+    leftover: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    best: Scored | None  # None unless confident
+    ranked: tuple[Scored, ...]  # every candidate, best first
+    reason: str = ""
+
+    @property
+    def matched(self) -> bool:
+        return self.best is not None
+
+
+class Matcher:
+    def __init__(
+        self,
+        candidates: Sequence[Candidate],
+        *,
+        entities: Mapping[str, EntityIndex] | None = None,
+        threshold: float = 0.8,
+        margin: float = 0.05,
+        typo_ratio: float = 80.0,
+    ) -> None:
+        self.candidates = list(candidates)
+        self.entities = dict(entities or {})
+        self.threshold = threshold
+        self.margin = margin
+        self.typo_ratio = typo_ratio
+        reference = dt.date(2000, 1, 1)  # phrasings are read with a fixed date: only the words matter
+        self._phrasing_words: dict[str, list[frozenset[str]]] = {}
+        document_frequency: Counter[str] = Counter()
+        for candidate in self.candidates:
+            sets = []
+            for phrasing in candidate.phrasings:
+                _, rest = extract_slots(normalise(phrasing), candidate.slot_kinds, reference, self.entities)
+                sets.append(frozenset(content_words(rest)))
+            self._phrasing_words[candidate.name] = sets
+            document_frequency.update(frozenset().union(*sets))
+        total = max(len(self.candidates), 1)
+        self._weights = {w: math.log(1 + total / df) for w, df in document_frequency.items()}
+        self._unknown_weight = math.log(1 + total) * 1.5
+        raw: set[str] = set(STOPWORDS) | set(_SYNONYMS)
+        for pattern, _ in _PHRASES:
+            raw.update(re.findall(r"[a-z]+", pattern.replace(r"\b", " ")))
+        for candidate in self.candidates:
+            for phrasing in candidate.phrasings:
+                raw.update(normalise(phrasing).split())
+        self._raw_vocabulary = frozenset(raw)
+        self._vocabulary = sorted(raw)
+
+    def weight(self, word: str) -> float:
+        return self._weights.get(word, self._unknown_weight)
+
+    def _correct(self, word: str) -> str:
+        """A misspelt word replaced by the known word it is closest to (if close enough)."""
+        if word in self._raw_vocabulary or len(word) < 4 or not word.isalpha():
+            return word
+        hit = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=self.typo_ratio)
+        return word if hit is None else str(hit[0])
+
+    def _words(self, text: str) -> frozenset[str]:
+        return frozenset(content_words(" ".join(self._correct(w) for w in text.split())))
+
+    def _f1(self, asked: frozenset[str], known: frozenset[str]) -> float:
+        if not asked or not known:
+            return 0.0
+        common = sum(self.weight(w) for w in asked & known)
+        precision = common / sum(self.weight(w) for w in asked)
+        recall = common / sum(self.weight(w) for w in known)
+        return 0.0 if common == 0 else 2 * precision * recall / (precision + recall)
+
+    def score_all(self, question: str, today: dt.date) -> list[Scored]:
+        text = normalise(question)
+        scored: list[Scored] = []
+        for candidate in self.candidates:
+            slots, rest = extract_slots(text, candidate.slot_kinds, today, self.entities)
+            asked = self._words(rest)
+            best = (0.0, candidate.question)
+            for phrasing, known in zip(
+                candidate.phrasings, self._phrasing_words[candidate.name], strict=True
+            ):
+                score = self._f1(asked, known)
+                if score > best[0]:
+                    best = (score, phrasing)
+            leftover = tuple(sorted(asked - frozenset().union(*self._phrasing_words[candidate.name])))
+            scored.append(Scored(candidate, round(best[0], 4), best[1], slots, leftover))
+        scored.sort(key=lambda s: (-s.score, s.candidate.name))
+        return scored
+
+    def match(self, question: str, today: dt.date) -> MatchResult:
+        if looks_like_an_attack(question):
+            return MatchResult(None, (), "The question contains SQL or instructions, not a question.")
+        ranked = tuple(self.score_all(question, today))
+        if not ranked or ranked[0].score < self.threshold:
+            return MatchResult(None, ranked, "No verified query answers this question.")
+        top = ranked[0]
+        if len(ranked) > 1 and top.score < 0.999 and top.score - ranked[1].score < self.margin:
+            return MatchResult(None, ranked, "The question fits more than one verified query.")
+        return MatchResult(top, ranked)
+
+    def suggestions(
+        self, question: str, today: dt.date, limit: int = 3, ranked: Iterable[Scored] = ()
+    ) -> list[str]:
+        """Onboarding questions, closest to ``question`` first."""
+        scores = {s.candidate.name: s.score for s in ranked} or {
+            s.candidate.name: s.score for s in self.score_all(question, today)
+        }
+        onboarding = [c for c in self.candidates if c.onboarding] or self.candidates
+        onboarding.sort(key=lambda c: (-scores.get(c.name, 0.0), c.name))
+        return [c.question for c in onboarding[:limit]]

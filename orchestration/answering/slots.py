@@ -1,0 +1,419 @@
+"""Typed slots read out of a question: date ranges, call direction, top-N and entity names.
+
+Every extractor works on the normalised question (see :func:`normalise`) and reports the character span it
+consumed, so the matcher can compare what is left of the question with the verified questions. Dates are
+resolved against an injected ``today`` (never the wall clock), so answers and tests are reproducible.
+
+Ranges are half-open: ``start`` inclusive, ``end`` exclusive, both dates. Rolling windows ("past 2 weeks",
+"last 30 days") end with today included; calendar words ("last month", "this quarter", "in October") cover
+whole calendar periods, with the current one cut at today.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+
+
+def normalise(text: str) -> str:
+    """Lowercase, punctuation to spaces (ISO dates kept), possessives dropped, single spaces."""
+    text = text.translate(_APOSTROPHES).lower()
+    text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"(?<=\d)-(?=\d)", "\x00", text)  # keep 2025-10-01 together
+    text = re.sub(r"[^a-z0-9\x00]+", " ", text)
+    return " ".join(text.replace("\x00", "-").split())
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: dt.date
+    end: dt.date  # exclusive
+    label: str
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+    def describe(self) -> str:
+        if self.end - self.start == dt.timedelta(days=1):
+            return f"{self.label} ({self.start.isoformat()})"
+        return f"{self.label} ({self.start.isoformat()} to {self.last_day.isoformat()})"
+
+
+@dataclass(frozen=True)
+class SlotMatch:
+    kind: str  # date_range | direction | top_n | <entity kind>
+    value: object
+    start: int
+    end: int
+    text: str
+
+
+# ---------------------------------------------------------------------------------------------- numbers
+
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "fifty": 50,
+    "ninety": 90,
+    "hundred": 100,
+}
+_NUM = r"(?:\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+
+
+def _number(token: str) -> int:
+    return int(token) if token.isdigit() else _NUMBER_WORDS[token]
+
+
+# ---------------------------------------------------------------------------------------------- dates
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
+# Month names that are also ordinary words: a month only with a year or a date preposition.
+_AMBIGUOUS_MONTHS = frozenset(
+    {"may", "march", "mar", "jan", "jun", "dec", "oct", "sep", "aug", "nov", "apr", "feb", "jul"}
+)
+_ORDINAL_QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_UNIT = r"(?P<unit>days?|weeks?|months?|quarters?|years?)"
+_PREFIX = r"(?:(?:in|during|for|over|on|within|from|of|at)\s+)?(?:the\s+)?"
+_ISO = r"\d{4}-\d{2}-\d{2}"
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _rolling(today: dt.date, count: int, unit: str) -> DateRange:
+    end = today + dt.timedelta(days=1)
+    unit = unit.rstrip("s")
+    if unit == "day":
+        start = end - dt.timedelta(days=count)
+    elif unit == "week":
+        start = end - dt.timedelta(days=7 * count)
+    elif unit == "month":
+        start = _add_months(end, -count)
+    elif unit == "quarter":
+        start = _add_months(end, -3 * count)
+    else:
+        start = _add_months(end, -12 * count)
+    label = f"the past {unit}" if count == 1 else f"the past {count} {unit}s"
+    return DateRange(start, end, label)
+
+
+def _calendar_period(today: dt.date, which: str, unit: str) -> DateRange:
+    unit = unit.rstrip("s")
+    current = which in {"this", "current"}
+    if unit == "day":
+        start = today if current else today - dt.timedelta(days=1)
+        return DateRange(start, start + dt.timedelta(days=1), "today" if current else "yesterday")
+    if unit == "week":
+        start = _week_start(today) if current else _week_start(today) - dt.timedelta(days=7)
+        end = start + dt.timedelta(days=7)
+    elif unit == "month":
+        start = _month_start(today) if current else _add_months(_month_start(today), -1)
+        end = _add_months(start, 1)
+    elif unit == "quarter":
+        start = _quarter_start(today) if current else _add_months(_quarter_start(today), -3)
+        end = _add_months(start, 3)
+    else:
+        start = dt.date(today.year if current else today.year - 1, 1, 1)
+        end = dt.date(start.year + 1, 1, 1)
+    label = f"this {unit}" if current else f"last {unit}"
+    return DateRange(start, min(end, today + dt.timedelta(days=1)) if current else end, label)
+
+
+def _named_month(today: dt.date, month: int, year: int | None) -> DateRange:
+    if year is None:
+        year = today.year if month <= today.month else today.year - 1
+    start = dt.date(year, month, 1)
+    return DateRange(start, _add_months(start, 1), f"{calendar.month_name[month]} {year}")
+
+
+def _quarter(today: dt.date, quarter: int, year: int | None) -> DateRange:
+    if year is None:
+        year = today.year if 3 * (quarter - 1) + 1 <= today.month else today.year - 1
+    start = dt.date(year, 3 * (quarter - 1) + 1, 1)
+    return DateRange(start, _add_months(start, 3), f"Q{quarter} {year}")
+
+
+def _iso(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
+    raw = [
+        (rf"between\s+(?P<a>{_ISO})\s+and\s+(?P<b>{_ISO})", "between"),
+        (rf"from\s+(?P<a>{_ISO})\s+(?:to|until|through)\s+(?P<b>{_ISO})", "between"),
+        (rf"since\s+(?P<a>{_ISO})", "since"),
+        (rf"{_PREFIX}(?P<a>{_ISO})", "day"),
+        (
+            r"(?:so\s+far\s+)?(?P<which>this|current)\s+(?P<unit>week|month|quarter|year)(?:\s+so\s+far|\s+to\s+date)?",
+            "calendar",
+        ),
+        (r"(?P<unit>week|month|quarter|year)\s+to\s+date", "to_date"),
+        (r"(?P<abbr>mtd|qtd|ytd|wtd)", "to_date"),
+        (rf"{_PREFIX}(?:past|last|previous|prior|trailing)\s+(?P<n>{_NUM})\s+{_UNIT}", "rolling"),
+        (
+            r"(?:in|during|over|within)\s+the\s+(?:past|last)\s+(?P<unit>day|week|month|quarter|year)",
+            "rolling1",
+        ),
+        (r"(?:the\s+)?past\s+(?P<unit>day|week|month|quarter|year)", "rolling1"),
+        (r"(?:the\s+)?(?:last|previous|prior)\s+(?P<unit>week|month|quarter|year)", "previous"),
+        (r"(?:the\s+)?day\s+before\s+yesterday", "day_before_yesterday"),
+        (r"(?:for\s+|on\s+)?(?P<word>today|yesterday)", "word"),
+        (rf"{_PREFIX}(?P<q>q[1-4])(?:\s+(?:of\s+)?(?P<year>20\d\d))?", "quarter"),
+        (
+            rf"{_PREFIX}(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+(?:of\s+)?(?P<year>20\d\d))?",
+            "quarter",
+        ),
+        (rf"{_PREFIX}(?P<month>{_MONTH})(?:\s+(?:of\s+)?(?P<year>20\d\d))?", "month"),
+        (r"(?:in|during|for)\s+(?P<year>20\d\d)", "year"),
+    ]
+    return [(re.compile(rf"\b(?:{pattern})\b"), kind) for pattern, kind in raw]
+
+
+_DATE_PATTERNS = _date_patterns()
+
+
+def _resolve_date(kind: str, m: re.Match[str], today: dt.date) -> DateRange | None:
+    g = m.groupdict()
+    if kind == "between":
+        a, b = _iso(g["a"]), _iso(g["b"])
+        if a is None or b is None or b < a:
+            return None
+        return DateRange(a, b + dt.timedelta(days=1), f"{a.isoformat()} to {b.isoformat()}")
+    if kind == "since":
+        a = _iso(g["a"])
+        return None if a is None else DateRange(a, today + dt.timedelta(days=1), f"since {a.isoformat()}")
+    if kind == "day":
+        a = _iso(g["a"])
+        return None if a is None else DateRange(a, a + dt.timedelta(days=1), a.isoformat())
+    if kind == "calendar":
+        return _calendar_period(today, "this", g["unit"])
+    if kind == "to_date":
+        unit = g.get("unit") or {"m": "month", "q": "quarter", "y": "year", "w": "week"}[g["abbr"][0]]
+        return _calendar_period(today, "this", unit)
+    if kind == "rolling":
+        count = _number(g["n"])
+        return _rolling(today, count, g["unit"]) if count > 0 else None
+    if kind == "rolling1":
+        return _rolling(today, 1, g["unit"])
+    if kind == "previous":
+        return _calendar_period(today, "last", g["unit"])
+    if kind == "day_before_yesterday":
+        day = today - dt.timedelta(days=2)
+        return DateRange(day, day + dt.timedelta(days=1), "the day before yesterday")
+    if kind == "word":
+        return _calendar_period(today, "this" if g["word"] == "today" else "last", "day")
+    year = int(g["year"]) if g.get("year") else None
+    if kind == "quarter":
+        quarter = int(g["q"][1]) if g.get("q") else _ORDINAL_QUARTERS[g["ord"]]
+        return _quarter(today, quarter, year)
+    if kind == "month":
+        token = g["month"]
+        ambiguous = token in _AMBIGUOUS_MONTHS and not g.get("year")
+        if ambiguous and not re.match(r"(?:in|during|for|of|from|on)\b", m.group(0)):
+            return None
+        return _named_month(today, _MONTHS[token], year)
+    if kind == "year" and year is not None:
+        return DateRange(dt.date(year, 1, 1), dt.date(year + 1, 1, 1), str(year))
+    return None
+
+
+def find_date_range(text: str, today: dt.date) -> SlotMatch | None:
+    """The first (leftmost, then longest) date phrase in normalised ``text``, resolved against ``today``."""
+    best: SlotMatch | None = None
+    for pattern, kind in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            value = _resolve_date(kind, m, today)
+            if value is None:
+                continue
+            candidate = SlotMatch("date_range", value, m.start(), m.end(), m.group(0))
+            if (
+                best is None
+                or candidate.start < best.start
+                or (candidate.start == best.start and candidate.end > best.end)
+            ):
+                best = candidate
+            break
+    return best
+
+
+# ---------------------------------------------------------------------------------------------- direction
+
+_DIRECTIONS = {"inbound": "INBOUND", "incoming": "INBOUND", "outbound": "OUTBOUND", "outgoing": "OUTBOUND"}
+_DIRECTION_RE = re.compile(r"\b(?P<word>inbound|incoming|outbound|outgoing)\b")
+
+
+def find_direction(text: str) -> SlotMatch | None:
+    m = _DIRECTION_RE.search(text)
+    if m is None:
+        return None
+    return SlotMatch("direction", _DIRECTIONS[m.group("word")], m.start(), m.end(), m.group(0))
+
+
+# ---------------------------------------------------------------------------------------------- top-N
+
+_RANK_WORDS = r"(?:top|bottom|best|worst|highest|lowest|first|last|most|least)"
+_TOP_N_RE = re.compile(rf"\b{_RANK_WORDS}\s+(?P<n>{_NUM})\b|\b(?P<m>{_NUM})\s+(?={_RANK_WORDS}\b)")
+
+
+def find_top_n(text: str, limit: int = 1000) -> SlotMatch | None:
+    """A number attached to a ranking word ("top 5", "five worst"). Only the number is consumed."""
+    for m in _TOP_N_RE.finditer(text):
+        group = "n" if m.group("n") else "m"
+        token = m.group(group)
+        if token in {"a", "an"}:
+            continue
+        n = _number(token)
+        if 0 < n <= limit:
+            return SlotMatch("top_n", n, m.start(group), m.end(group), token)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- entities
+
+
+@dataclass(frozen=True)
+class EntityValue:
+    value: str  # exactly as stored in the data
+    normalised: str
+
+
+class EntityIndex:
+    """Known values of one entity kind (agent names, teams, queues), read from the data, matched fuzzily."""
+
+    def __init__(self, kind: str, values: Iterable[str], *, threshold: float = 88.0) -> None:
+        self.kind = kind
+        self.threshold = threshold
+        by_norm: dict[str, EntityValue] = {}
+        for value in values:
+            norm = normalise(value)
+            if norm:
+                by_norm.setdefault(norm, EntityValue(value, norm))
+        self.values = list(by_norm.values())
+        self._by_norm = by_norm
+        self._max_tokens = max((len(v.normalised.split()) for v in self.values), default=0)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def find(self, text: str) -> SlotMatch | None:
+        """The best-scoring mention of a known value in normalised ``text`` (typos tolerated)."""
+        if not self.values:
+            return None
+        tokens = list(re.finditer(r"\S+", text))
+        best: tuple[float, int, SlotMatch] | None = None
+        for size in range(min(self._max_tokens + 1, len(tokens)), 0, -1):
+            for i in range(len(tokens) - size + 1):
+                start, end = tokens[i].start(), tokens[i + size - 1].end()
+                phrase = text[start:end]
+                exact = self._by_norm.get(phrase)
+                if exact is not None:
+                    score = 100.0
+                    hit = exact
+                else:
+                    if len(phrase) < 4:
+                        continue
+                    scored = [(fuzz.ratio(phrase, v.normalised), v) for v in self.values]
+                    score, hit = max(scored, key=lambda pair: pair[0])
+                    if score < self.threshold or abs(len(phrase) - len(hit.normalised)) > 3:
+                        continue
+                rank = (score, end - start)
+                if best is None or rank > (best[0], best[1]):
+                    best = (score, end - start, SlotMatch(self.kind, hit.value, start, end, phrase))
+        return None if best is None else best[2]
+
+
+# ---------------------------------------------------------------------------------------------- all slots
+
+
+def remove_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with the given character spans cut out (and spaces tidied)."""
+    pieces: list[str] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        if start < cursor:
+            continue
+        pieces.append(text[cursor:start])
+        cursor = end
+    pieces.append(text[cursor:])
+    return " ".join(" ".join(pieces).split())
+
+
+def extract_slots(
+    text: str,
+    kinds: Iterable[str],
+    today: dt.date,
+    entities: Mapping[str, EntityIndex] | None = None,
+) -> tuple[dict[str, SlotMatch], str]:
+    """Find each requested slot kind in normalised ``text``; return the matches and the text left over.
+
+    Kinds are searched in a fixed order (dates, top-N, direction, entities) on what earlier kinds left, so
+    "past 2 weeks" is never read as a top-N and a team called "Billing East" is not also the queue "Billing".
+    """
+    wanted = set(kinds)
+    found: dict[str, SlotMatch] = {}
+    remaining = text
+    order = ["date_range", "top_n", "direction", *sorted(k for k in wanted if k not in _BUILT_IN)]
+    for kind in order:
+        if kind not in wanted:
+            continue
+        match: SlotMatch | None
+        if kind == "date_range":
+            match = find_date_range(remaining, today)
+        elif kind == "top_n":
+            match = find_top_n(remaining)
+        elif kind == "direction":
+            match = find_direction(remaining)
+        else:
+            index = (entities or {}).get(kind)
+            match = None if index is None else index.find(remaining)
+        if match is not None:
+            found[kind] = match
+            remaining = remove_spans(remaining, [(match.start, match.end)])
+    return found, remaining
+
+
+_BUILT_IN = {"date_range", "top_n", "direction"}
