@@ -330,3 +330,27 @@ class BedrockConverseClient:
 
 
 ClientFactory = Callable[[], ChatClient]
+
+
+@dataclass
+class GuardedSqlTools:
+    """The loop's tools over the shared guard and a query engine (DuckDB locally, Athena in AWS)."""
+
+    engine: Any  # lambdas.shared.query_engines.QueryEngine
+    catalog_text: Callable[[], str]
+    policy: Any = None  # lambdas.shared.sql_guard.GuardPolicy; None = the guard's default
+    max_rows: int = 1000
+
+    def catalog(self) -> str:
+        return self.catalog_text()
+
+    def run_sql(self, sql: str) -> QueryOutcome:
+        from lambdas.shared.sql_guard import guard_sql
+
+        guarded = guard_sql(sql, self.policy)
+        result = self.engine.execute(guarded, max_rows=min(self.max_rows, guarded.limit))
+        return QueryOutcome(
+            sql=guarded.to_dialect(self.engine.dialect),
+            columns=tuple(result.columns),
+            rows=tuple(tuple(row) for row in result.rows),
+        )
