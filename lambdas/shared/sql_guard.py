@@ -176,9 +176,21 @@ def guard_sql(sql: str, policy: GuardPolicy | None = None) -> GuardedQuery:
     _reject_forbidden_nodes(query)
     tables = _check_tables(query, policy)
     limit, clamped = _clamp_limit(query, policy.max_rows)
-    return GuardedQuery(
+    guarded = GuardedQuery(
         expression=query, tables=tables, limit=limit, limit_clamped=clamped, database=policy.database
     )
+    _check_round_trip(guarded.sql)
+    return guarded
+
+
+def _check_round_trip(sql: str) -> None:
+    """What runs must parse back to the same single query (an incomplete tree can print as invalid SQL)."""
+    try:
+        again = [s for s in sqlglot.parse(sql, read="athena", error_level=ErrorLevel.RAISE) if s is not None]
+    except (ParseError, TokenError) as error:
+        raise SqlRejectedError("syntax", f"The SQL is incomplete or invalid: {_first_line(error)}") from error
+    if len(again) != 1 or again[0].sql(dialect="athena", comments=False) != sql:
+        raise SqlRejectedError("syntax", "The SQL is ambiguous; write it as one plain SELECT query.")
 
 
 def _parse_single_query(text: str) -> exp.Query:
