@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from orchestration.answering.slots import (
+    EntityIndex,
+    extract_slots,
+    find_date_range,
+    find_direction,
+    find_top_n,
+    normalise,
+)
+
+TODAY = dt.date(2026, 3, 18)  # a Wednesday
+
+
+def _range(question: str, today: dt.date = TODAY) -> tuple[dt.date, dt.date]:
+    match = find_date_range(normalise(question), today)
+    assert match is not None, question
+    value = match.value
+    return value.start, value.end  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("How many calls yesterday?", "2026-03-17", "2026-03-18"),
+        ("calls today", "2026-03-18", "2026-03-19"),
+        ("calls the day before yesterday", "2026-03-16", "2026-03-17"),
+        ("calls last month", "2026-02-01", "2026-03-01"),
+        ("calls in October", "2025-10-01", "2025-11-01"),
+        ("calls in March", "2026-03-01", "2026-04-01"),
+        ("calls in October 2026", "2026-10-01", "2026-11-01"),
+        ("calls over the past 2 weeks", "2026-03-05", "2026-03-19"),
+        ("calls in the past two weeks", "2026-03-05", "2026-03-19"),
+        ("calls in the last 30 days", "2026-02-17", "2026-03-19"),
+        ("calls this quarter", "2026-01-01", "2026-03-19"),
+        ("calls last quarter", "2025-10-01", "2026-01-01"),
+        ("calls last week", "2026-03-09", "2026-03-16"),
+        ("calls this week", "2026-03-16", "2026-03-19"),
+        ("calls this year", "2026-01-01", "2026-03-19"),
+        ("calls year to date", "2026-01-01", "2026-03-19"),
+        ("calls in Q4", "2025-10-01", "2026-01-01"),
+        ("calls in the third quarter of 2025", "2025-07-01", "2025-10-01"),
+        ("calls in 2025", "2025-01-01", "2026-01-01"),
+        ("calls on 2026-02-10", "2026-02-10", "2026-02-11"),
+        ("calls since 2026-03-01", "2026-03-01", "2026-03-19"),
+        ("calls between 2026-01-01 and 2026-01-31", "2026-01-01", "2026-02-01"),
+    ],
+)
+def test_date_phrases_resolve_to_half_open_ranges_relative_to_the_injected_day(
+    question: str, start: str, end: str
+) -> None:
+    assert _range(question) == (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+
+
+def test_in_a_month_name_means_the_latest_such_month_not_in_the_future() -> None:
+    assert _range("calls in december", dt.date(2026, 1, 5)) == (dt.date(2025, 12, 1), dt.date(2026, 1, 1))
+    assert _range("calls in december", dt.date(2026, 12, 5)) == (dt.date(2026, 12, 1), dt.date(2027, 1, 1))
+
+
+def test_last_month_in_january_is_the_previous_december() -> None:
+    assert _range("calls last month", dt.date(2026, 1, 10)) == (dt.date(2025, 12, 1), dt.date(2026, 1, 1))
+
+
+def test_month_names_that_are_ordinary_words_need_a_date_preposition() -> None:
+    assert find_date_range(normalise("May I see the calls?"), TODAY) is None
+    assert find_date_range(normalise("calls in may"), TODAY) is not None
+
+
+def test_questions_without_dates_have_no_date_range() -> None:
+    assert find_date_range(normalise("How many total calls are in the database?"), TODAY) is None
+
+
+def test_direction_words_map_to_the_stored_values() -> None:
+    assert find_direction(normalise("incoming calls")).value == "INBOUND"  # type: ignore[union-attr]
+    assert find_direction(normalise("Outbound calls")).value == "OUTBOUND"  # type: ignore[union-attr]
+    assert find_direction(normalise("calls by direction")) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "n"),
+    [("top 5 agents", 5), ("the top five agents", 5), ("10 best agents", 10), ("worst 3 teams", 3)],
+)
+def test_top_n_reads_the_number_next_to_a_ranking_word(question: str, n: int) -> None:
+    match = find_top_n(normalise(question))
+    assert match is not None
+    assert match.value == n
+
+
+def test_top_n_ignores_numbers_that_are_not_rankings() -> None:
+    assert find_top_n(normalise("calls longer than 5 minutes")) is None
+
+
+def test_rolling_window_numbers_are_not_read_as_top_n() -> None:
+    slots, rest = extract_slots(normalise("top agents in the last 30 days"), ["date_range", "top_n"], TODAY)
+    assert "top_n" not in slots
+    assert slots["date_range"].value.start == dt.date(2026, 2, 17)  # type: ignore[attr-defined]
+    assert rest == "top agents"
+
+
+def test_entity_names_resolve_to_stored_values_despite_case_and_typos() -> None:
+    teams = EntityIndex("team", ["Billing East", "Billing West", "Tech Support"])
+    assert teams.find(normalise("calls for the biling east team")).value == "Billing East"  # type: ignore[union-attr]
+    assert teams.find(normalise("TECH SUPPORT calls")).value == "Tech Support"  # type: ignore[union-attr]
+    assert teams.find(normalise("calls for the marketing team")) is None
+
+
+def test_a_longer_entity_name_wins_over_a_shorter_one_it_contains() -> None:
+    queues = EntityIndex("queue", ["Billing", "Billing Escalations"])
+    assert queues.find(normalise("calls in the billing escalations queue")).value == "Billing Escalations"  # type: ignore[union-attr]
+
+
+def test_extracting_slots_leaves_the_rest_of_the_question() -> None:
+    teams = EntityIndex("team", ["Billing East"])
+    slots, rest = extract_slots(
+        normalise("Top 3 agents by inbound calls for Billing East last month"),
+        ["date_range", "top_n", "direction", "team"],
+        TODAY,
+        {"team": teams},
+    )
+    assert slots["top_n"].value == 3
+    assert slots["direction"].value == "INBOUND"
+    assert slots["team"].value == "Billing East"
+    assert slots["date_range"].value.start == dt.date(2026, 2, 1)  # type: ignore[attr-defined]
+    assert rest == "top agents by calls for"
+
+
+def test_only_the_requested_slot_kinds_are_extracted() -> None:
+    slots, rest = extract_slots(normalise("inbound calls last month"), ["direction"], TODAY)
+    assert set(slots) == {"direction"}
+    assert rest == "calls last month"
