@@ -156,7 +156,12 @@ class BedrockAgentAnswerer:
             )
         except Exception as error:  # botocore ClientError, endpoint and credential errors
             raise AnsweringError(f"InvokeAgent failed: {error}") from error
-        result = read_completion(response["completion"], response.get("sessionId", session))
+        try:
+            result = read_completion(response["completion"], response.get("sessionId", session))
+        except AnsweringError:
+            raise
+        except Exception as error:  # botocore raises EventStreamError while iterating an error event
+            raise AnsweringError(f"The Bedrock agent failed: {error}") from error
         successful = [
             (call, parsed)
             for call in result.calls
