@@ -11,9 +11,11 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from lambdas.stream_processor.backfill import DEFAULT_KEYS, from_export
+from lambdas.stream_processor.lake import Lake
 from orchestration.paths import DataPaths, data_paths
 from orchestration.replay import replay
 from orchestration.synthetic.feed import GenerateOptions, generate
@@ -50,10 +52,19 @@ def step_replay(ctx: RunContext) -> None:
           "(one malformed record is injected on purpose)")
 
 
+def step_backfill(ctx: RunContext) -> None:
+    lake = Lake.from_uri(str(ctx.paths.lake))
+    for table, keys in DEFAULT_KEYS.items():
+        result = from_export(str(ctx.paths.export / table), table, lake, key_names=keys, progress=False)
+        print(f"  {table}: {result.items} items from the table export written as SNAPSHOT events "
+              f"({result.files} file(s), {result.quarantined} quarantined)")
+
+
 Step = Callable[[RunContext], None]
 STEPS: list[tuple[str, Step]] = [
     ("Generate a synthetic contact centre", step_generate),
     ("Replay the change feed through the stream processor into the local lake", step_replay),
+    ("Backfill the tables' current state from their export (as the runbook's step 8 does)", step_backfill),
 ]
 
 
@@ -61,14 +72,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--calls", type=int, default=3000, help="calls to generate (default 3000)")
     parser.add_argument("--days", type=int, default=90, help="days of history (default 90)")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    parser.add_argument("--end-date", type=date.fromisoformat, default=None, help="last day (default today)")
+    parser.add_argument("--end-date", type=date.fromisoformat, default=None, help="last day (default yesterday, UTC)")
     parser.add_argument("--data-dir", default=None, help="data folder (default $PCA_DATA_DIR or ./data)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
 def run(args: argparse.Namespace) -> int:
     ctx = RunContext(paths=data_paths(args.data_dir), calls=args.calls, days=args.days, seed=args.seed,
-                     end_date=args.end_date or datetime.now(UTC).date(), progress=not args.quiet)
+                     end_date=args.end_date or (datetime.now(UTC).date() - timedelta(days=1)), progress=not args.quiet)
     print(f"post-call-analytics embedded run — data in {ctx.paths.root}")
     for number, (title, step) in enumerate(STEPS, start=1):
         started = time.perf_counter()

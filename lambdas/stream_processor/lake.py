@@ -113,6 +113,6 @@ class Lake:
         return pq.read_table(self.path(relative), filesystem=self.filesystem)
 
     def read_bytes(self, relative: str) -> bytes:
-        with self.filesystem.open_input_stream(self.path(relative)) as stream:
+        with self.filesystem.open_input_stream(self.path(relative), compression=None) as stream:
             data: bytes = stream.read()
         return data

@@ -122,6 +122,8 @@ class Generator:
         self.options = options
         self.rng = random.Random(options.seed)
         self.first_day = options.end_date - timedelta(days=options.days - 1)
+        self.cutoff = datetime(options.end_date.year, options.end_date.month, options.end_date.day,
+                               tzinfo=UTC) + timedelta(days=1)
         self.centre: ContactCentre = build_centre(self.rng, options.calls / max(1, options.days), options.days)
         self.summary = GenerateSummary(first_day=self.first_day.isoformat(), last_day=options.end_date.isoformat())
         self.heap: list[_Event] = []
@@ -143,6 +145,8 @@ class Generator:
         keys = orjson.dumps({TABLE_KEYS[table]: {"S": key}})
         previous: bytes | None = None
         for at, image in versions:
+            if at >= self.cutoff:  # history ends with the last generated day: later changes have not happened
+                break
             if image is None:
                 self._schedule(at, table, "REMOVE", keys, None, previous)
                 previous = None

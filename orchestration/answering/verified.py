@@ -1,0 +1,208 @@
+"""The ``verified`` answerer: offline, deterministic, and the first one asked.
+
+It matches a question to an entry of the verified-query repository (``docs/verified-queries.md``), reads the
+entry's typed parameters out of the question (dates, direction, top-N, agent/team/queue names resolved
+against values read from the data), renders the SQL with typed literals (the shared renderer), passes it
+through the shared SQL guard and runs it on the engine. Below the matcher's threshold it refuses and offers
+the closest onboarding questions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from orchestration.answering.matcher import Candidate, Matcher, MatchResult
+from orchestration.answering.model import Answer, VerifiedQueryRef, json_value, refusal
+from orchestration.answering.slots import DateRange, EntityIndex, SlotMatch
+
+ENTITY_KINDS = ("agent", "team", "queue")
+SLOT_KINDS = ("date_range", "direction", "top_n", *ENTITY_KINDS)
+
+# Where each entity kind's known values are read from (mart, column) in the curated database.
+ENTITY_SOURCES: dict[str, tuple[str, str]] = {
+    "agent": ("calls", "agent_name"),
+    "team": ("calls", "team"),
+    "queue": ("calls", "queue"),
+}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    default: Any
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class VerifiedQuerySpec:
+    """One entry of the compiled repository, as the answerer needs it."""
+
+    name: str
+    question: str
+    paraphrases: tuple[str, ...]
+    description: str
+    parameters: tuple[Parameter, ...]
+    columns: tuple[str, ...]
+    verified_by: str | None
+    verified_at: str | None
+    onboarding: bool
+
+    @classmethod
+    def from_document(cls, entry: Mapping[str, Any]) -> VerifiedQuerySpec:
+        return cls(
+            name=str(entry["name"]),
+            question=str(entry["question"]),
+            paraphrases=tuple(str(p) for p in entry.get("paraphrases", [])),
+            description=str(entry.get("description", "")),
+            parameters=tuple(
+                Parameter(str(p["name"]), str(p["type"]), p.get("default"), str(p.get("description", "")))
+                for p in entry.get("parameters", [])
+            ),
+            columns=tuple(str(c["name"]) for c in entry.get("columns", [])),
+            verified_by=entry.get("verified_by"),
+            verified_at=None if entry.get("verified_at") is None else str(entry["verified_at"]),
+            onboarding=bool(entry.get("use_as_onboarding_question", False)),
+        )
+
+    def candidate(self) -> Candidate:
+        kinds = tuple(dict.fromkeys(p.type for p in self.parameters if p.type in SLOT_KINDS))
+        return Candidate(self.name, self.question, self.paraphrases, kinds, self.onboarding)
+
+    def ref(self) -> VerifiedQueryRef:
+        return VerifiedQueryRef(self.name, self.question, self.verified_by, self.verified_at)
+
+
+def load_specs(path: Path) -> list[VerifiedQuerySpec]:
+    """The entries of a compiled repository file (``verified_queries.<target>.json``)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    return [VerifiedQuerySpec.from_document(entry) for entry in document["queries"]]
+
+
+# (query name, parameter values, today) -> SQL for the engine's dialect, with typed literals
+Renderer = Callable[[str, Mapping[str, Any], dt.date], str]
+
+
+@dataclass(frozen=True)
+class ExecutedQuery:
+    sql: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+# Guard and run SQL: raises on a rejected or failed query.
+Runner = Callable[[str], ExecutedQuery]
+
+
+def parameter_values(spec: VerifiedQuerySpec, slots: Mapping[str, SlotMatch]) -> dict[str, Any]:
+    """Values for the query's parameters from the slots found in the question (others take defaults)."""
+    values: dict[str, Any] = {}
+    used: set[str] = set()
+    for parameter in spec.parameters:
+        slot = slots.get(parameter.type)
+        if slot is None or parameter.type in used:
+            continue
+        used.add(parameter.type)
+        if isinstance(slot.value, DateRange):
+            period = slot.value
+            values[parameter.name] = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+        else:
+            values[parameter.name] = slot.value
+    return values
+
+
+def describe_slots(spec: VerifiedQuerySpec, slots: Mapping[str, SlotMatch]) -> dict[str, str]:
+    described: dict[str, str] = {}
+    for parameter in spec.parameters:
+        slot = slots.get(parameter.type)
+        if slot is None:
+            if parameter.default is not None:
+                described[parameter.name] = f"{parameter.default} (default)"
+            continue
+        value = slot.value
+        described[parameter.name] = value.describe() if isinstance(value, DateRange) else str(value)
+    return described
+
+
+def _format_value(value: Any) -> str:
+    value = json_value(value)
+    if isinstance(value, bool) or value is None:
+        return str(value).lower() if value is not None else "null"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def summarise(spec: VerifiedQuerySpec, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A plain-language first line for the result."""
+    if not rows:
+        return "No rows match."
+    if len(rows) == 1 and len(columns) == 1:
+        return f"{_format_value(rows[0][0])} ({columns[0]})."
+    first = ", ".join(f"{c} = {_format_value(v)}" for c, v in zip(columns, rows[0], strict=False))
+    noun = "row" if len(rows) == 1 else "rows"
+    return f"{len(rows)} {noun}; first: {first}."
+
+
+@dataclass
+class VerifiedAnswerer:
+    specs: Sequence[VerifiedQuerySpec]
+    render: Renderer
+    run: Runner
+    entity_values: Mapping[str, Iterable[str]] = field(default_factory=dict)
+    today: Callable[[], dt.date] = field(default=lambda: dt.datetime.now(dt.UTC).date())
+    threshold: float = 0.8
+    suggestions_count: int = 3
+    name: str = "verified"
+
+    def __post_init__(self) -> None:
+        self._by_name = {spec.name: spec for spec in self.specs}
+        entities = {kind: EntityIndex(kind, values) for kind, values in self.entity_values.items()}
+        candidates = [s.candidate() for s in self.specs]
+        self.matcher = Matcher(candidates, entities=entities, threshold=self.threshold)
+
+    def match(self, question: str) -> MatchResult:
+        return self.matcher.match(question, self.today())
+
+    def answer(self, question: str, *, session_id: str | None = None) -> Answer:
+        today = self.today()
+        result = self.matcher.match(question, today)
+        if result.best is None:
+            suggestions = self.matcher.suggestions(question, today, self.suggestions_count, result.ranked)
+            top = result.ranked[0].score if result.ranked else 0.0
+            return refusal(
+                question,
+                self.name,
+                f"I can't answer that yet. {result.reason} Try one of the questions below.",
+                suggestions,
+                confidence=top,
+                session_id=session_id,
+            )
+        spec = self._by_name[result.best.candidate.name]
+        slots = result.best.slots
+        sql = self.render(spec.name, parameter_values(spec, slots), today)
+        executed = self.run(sql)
+        described = describe_slots(spec, slots)
+        context = "; ".join(f"{name}: {value}" for name, value in described.items())
+        text = summarise(spec, executed.columns, executed.rows)
+        text += f"\nAnswered with the verified query “{spec.question}” ({spec.name})"
+        text += f", {context}." if context else "."
+        return Answer(
+            question=question,
+            text=text,
+            answerer=self.name,
+            sql=executed.sql,
+            columns=executed.columns,
+            rows=executed.rows,
+            verified_query=spec.ref(),
+            confidence=result.best.score,
+            session_id=session_id,
+            slots=described,
+        )
