@@ -112,6 +112,7 @@ def get_table_schema(table_name: str = "") -> BedrockFunctionResponse:
 
 
 def _unknown_function(event: dict[str, Any]) -> dict[str, Any]:
+    metrics.add_metric(name="UnknownFunctions", unit=MetricUnit.Count, value=1)
     known = ", ".join(sorted(("execute_sql_query", "get_table_schema")))
     response = BedrockFunctionResponse(
         body=json.dumps(

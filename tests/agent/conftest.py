@@ -1,0 +1,77 @@
+"""Fixtures for the agent tests: a tiny DuckDB warehouse over a Parquet lake, and its schema catalog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from lambdas.athena_executor.catalog import SchemaCatalog
+
+TINY_CATALOG = {
+    "format_version": 1,
+    "database": "post_call_analytics",
+    "tables": [
+        {
+            "name": "calls",
+            "relation": "post_call_analytics.calls",
+            "description": "One row per call.",
+            "columns": [
+                {"name": "call_id", "data_type": "varchar", "description": "Call id."},
+                {"name": "direction", "data_type": "varchar", "description": "INBOUND or OUTBOUND."},
+                {"name": "agent_name", "data_type": "varchar", "description": "Agent."},
+                {"name": "duration_ms", "data_type": "bigint", "description": "Duration.", "unit": "ms"},
+                {"name": "summary_text", "data_type": "varchar", "description": "Summary."},
+            ],
+        },
+        {
+            "name": "slow",
+            "relation": "post_call_analytics.slow",
+            "description": "A deliberately slow view.",
+            "columns": [{"name": "n", "data_type": "bigint", "description": "A count."}],
+        },
+    ],
+}
+
+
+@dataclass(frozen=True)
+class TinyWarehouse:
+    root: Path
+    warehouse: Path
+    lake: Path
+    catalog: SchemaCatalog
+
+
+@pytest.fixture
+def tiny_warehouse(tmp_path: Path) -> TinyWarehouse:
+    lake = tmp_path / "lake"
+    (lake / "calls" / "dt=2026-01-01").mkdir(parents=True)
+    warehouse = tmp_path / "warehouse.duckdb"
+    parquet = lake / "calls" / "dt=2026-01-01" / "part.parquet"
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            f"""
+            copy (
+                select
+                    'call-' || lpad(i::varchar, 4, '0') as call_id,
+                    case when i % 3 = 0 then 'OUTBOUND' else 'INBOUND' end as direction,
+                    'Agent ' || (i % 4)::varchar as agent_name,
+                    (60000 + i * 1000)::bigint as duration_ms,
+                    repeat('words ', 200) as summary_text
+                from range(1, 301) as t(i)
+            ) to '{parquet}' (format parquet)
+            """
+        )
+        connection.execute("create schema post_call_analytics")
+        connection.execute(
+            f"create view post_call_analytics.calls as "
+            f"select * from read_parquet('{lake}/calls/*/*.parquet', hive_partitioning = true)"
+        )
+        connection.execute(
+            "create view post_call_analytics.slow as "
+            "select count(*) as n from range(100000000) a, range(100000) b where a.range + b.range = -1"
+        )
+        connection.execute("create view main.secrets as select 'hunter2' as password")
+    return TinyWarehouse(tmp_path, warehouse, lake, SchemaCatalog.from_document(TINY_CATALOG))
