@@ -1,0 +1,99 @@
+variable "name_prefix" {
+  description = "Prefix of every name (the executor is <prefix>-athena-executor)."
+  type        = string
+}
+
+variable "foundation_model" {
+  description = "Foundation model id, or a cross-region inference profile id (us./eu./apac./global. prefix)."
+  type        = string
+  default     = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+}
+
+variable "instruction" {
+  description = "The agent instruction, generated from the dbt docs (lambdas/athena_executor/agent_instruction.txt)."
+  type        = string
+
+  validation {
+    condition     = length(var.instruction) >= 40 && length(var.instruction) <= 4000
+    error_message = "The agent instruction must be 40-4000 characters: regenerate it from the dbt docs."
+  }
+}
+
+variable "function_schema_json" {
+  description = "The action group's function schema as JSON: {\"functions\": [{\"name\", \"description\", \"parameters\": {name: {\"type\", \"description\", \"required\"}}}]}."
+  type        = string
+
+  validation {
+    condition     = contains([for f in try(jsondecode(var.function_schema_json).functions, []) : f.name], "execute_sql_query")
+    error_message = "The function schema must define execute_sql_query (the runbook's Test 3 calls it)."
+  }
+}
+
+variable "package_path" {
+  description = "Path of athena_executor.zip built by lambdas/build.sh."
+  type        = string
+}
+
+variable "pyarrow_layer_arn" {
+  description = "Lambda layer that provides pyarrow (AWS SDK for pandas), for code shared with the lake."
+  type        = string
+}
+
+variable "log_retention_days" {
+  description = "Retention of the executor's log group."
+  type        = number
+  default     = 30
+}
+
+variable "executor_timeout_seconds" {
+  description = "Timeout of the executor; its Athena polling deadline is set a few seconds below."
+  type        = number
+  default     = 60
+}
+
+variable "executor_memory_size" {
+  description = "Memory of the executor in MB."
+  type        = number
+  default     = 512
+}
+
+variable "idle_session_ttl_seconds" {
+  description = "How long the agent keeps a conversation without activity."
+  type        = number
+  default     = 900
+}
+
+variable "workgroup_name" {
+  description = "Athena workgroup the executor runs every query in."
+  type        = string
+}
+
+variable "workgroup_arn" {
+  description = "ARN of that workgroup."
+  type        = string
+}
+
+variable "curated_database_name" {
+  description = "Glue database of the curated models the agent queries."
+  type        = string
+}
+
+variable "raw_database_name" {
+  description = "Glue database of the raw change log (the curated views read it)."
+  type        = string
+}
+
+variable "analytics_bucket_arn" {
+  description = "ARN of the analytics bucket (read only for the executor)."
+  type        = string
+}
+
+variable "results_bucket_arn" {
+  description = "ARN of the Athena results bucket."
+  type        = string
+}
+
+variable "results_prefix" {
+  description = "Key prefix of the workgroup's results in the results bucket."
+  type        = string
+}

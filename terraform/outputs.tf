@@ -1,0 +1,74 @@
+output "analytics_bucket_name" {
+  description = "Bucket holding the raw change log (<table>/dt=…/), quarantine/ and the curated tables (curated/)."
+  value       = module.data_pipeline.analytics_bucket_name
+}
+
+output "bedrock_agent_id" {
+  description = "Bedrock agent id (aws bedrock-agent prepare-agent --agent-id …)."
+  value       = module.bedrock_agent.agent_id
+}
+
+output "bedrock_agent_alias_id" {
+  description = "Id of the agent alias that callers invoke."
+  value       = module.bedrock_agent.agent_alias_id
+}
+
+output "athena_workgroup" {
+  description = "Athena workgroup for the agent and analysts (1 GB per-query cutoff, enforced)."
+  value       = module.analytics.workgroup_name
+}
+
+output "athena_dbt_workgroup" {
+  description = "Athena workgroup of the scheduled dbt build."
+  value       = module.analytics.dbt_workgroup_name
+}
+
+output "athena_results_bucket_name" {
+  description = "Athena query results bucket (objects expire after 7 days)."
+  value       = module.analytics.results_bucket_name
+}
+
+output "curated_database_name" {
+  description = "Glue database of the curated dbt models."
+  value       = module.analytics.curated_database_name
+}
+
+output "raw_database_name" {
+  description = "Glue database of the raw change-log tables."
+  value       = module.data_pipeline.raw_database_name
+}
+
+output "dlq_url" {
+  description = "URL of the stream processor's dead-letter queue (scripts/redrive-dlq.sh reads it)."
+  value       = module.data_pipeline.dlq_url
+}
+
+output "stream_processor_function_name" {
+  description = "Name of the stream processor Lambda."
+  value       = module.data_pipeline.stream_processor_function_name
+}
+
+output "athena_executor_function_name" {
+  description = "Name of the Athena executor Lambda."
+  value       = module.bedrock_agent.executor_function_name
+}
+
+output "dbt_build_project_name" {
+  description = "CodeBuild project of the scheduled dbt build (scripts/run-crawlers.sh --codebuild starts it)."
+  value       = module.orchestration.codebuild_project_name
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic receiving alarms and failed dbt builds."
+  value       = module.monitoring.alarm_topic_arn
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard."
+  value       = module.monitoring.dashboard_name
+}
+
+output "transcribe_bucket_arn" {
+  description = "The existing Transcribe output bucket (read only reference)."
+  value       = data.aws_s3_bucket.transcribe.arn
+}
