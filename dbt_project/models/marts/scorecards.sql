@@ -1,0 +1,57 @@
+-- One row per current QA evaluation, with the evaluated call's team and queue.
+
+with
+
+scorecards as (
+
+    select * from {{ ref('int_scorecards_current') }}
+
+),
+
+calls as (
+
+    select call_id, team, queue from {{ ref('int_calls_current') }}
+
+),
+
+question_counts as (
+
+    select
+        evaluation_id,
+        count(*) as question_count,
+        count(case when is_automatic_fail then 1 end) as automatic_fail_question_count
+    from {{ ref('int_scorecard_questions_unnested') }}
+    group by evaluation_id
+
+),
+
+final as (
+
+    select
+        scorecards.evaluation_id,
+        scorecards.call_id,
+        scorecards.agent_id,
+        calls.team,
+        calls.queue,
+        scorecards.evaluator,
+        scorecards.evaluation_source,
+        scorecards.form_id,
+        scorecards.form_title,
+        scorecards.form_version,
+        scorecards.evaluation_status,
+        scorecards.started_at,
+        scorecards.submitted_at,
+        cast(coalesce(scorecards.submitted_at, scorecards.started_at) as date) as evaluation_date,
+        scorecards.score_percent,
+        scorecards.is_automatic_fail,
+        scorecards.is_not_applicable,
+        coalesce(question_counts.question_count, 0) as question_count,
+        coalesce(question_counts.automatic_fail_question_count, 0) as automatic_fail_question_count,
+        scorecards.updated_at
+    from scorecards
+    left join calls on scorecards.call_id = calls.call_id
+    left join question_counts on scorecards.evaluation_id = question_counts.evaluation_id
+
+)
+
+select * from final
