@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from lambdas.stream_processor import convert
 from lambdas.stream_processor.convert import DecodeError
-from lambdas.stream_processor.lake import QUARANTINE_PREFIX, RAW_SCHEMA, Lake
+from lambdas.stream_processor.lake import QUARANTINE_PREFIX, RAW_SCHEMA, Lake, LakeWriteError
 
 EVENT_NAMES = frozenset({"INSERT", "MODIFY", "REMOVE"})
 SEQUENCE_WIDTH = 40
@@ -198,7 +198,7 @@ def write_stream_batch(records: list[Any], lake: Lake, *, now: datetime | None =
         key = f"{table}/dt={dt}/{_object_name('stream', labels[(table, dt)], group.sequence_number)}.parquet"
         try:
             outcome.files.append(lake.write_parquet(key, group.to_arrow("stream", ingested_ms)))
-        except OSError as error:
+        except LakeWriteError as error:
             outcome.failures.append(str(error))
             if failed_index is None or group.first_index < failed_index:
                 failed_index = group.first_index
@@ -210,7 +210,7 @@ def write_stream_batch(records: list[Any], lake: Lake, *, now: datetime | None =
             written = write_quarantine(bad, lake, "stream", ingested_ms)
             outcome.files.append(written)
             outcome.quarantined = len(bad)
-        except OSError as error:
+        except LakeWriteError as error:
             outcome.failures.append(str(error))
             first = bad[0]
             if failed_index is None or first.index < failed_index:

@@ -103,14 +103,10 @@ def value(attribute: Any) -> Any:
             raise DecodeError("SS members must be strings")
         return sorted(strings)
     if kind == "NS":
-        members = [(Decimal(str(n)) if type(n) is str else None, n) for n in _strings(inner, kind)]
-        if any(d is None for d, _ in members):
-            raise DecodeError("NS members must be strings of digits")
-        try:
-            ordered = sorted(members, key=lambda m: m[0])  # type: ignore[arg-type,return-value]
-        except InvalidOperation:
-            raise DecodeError("NS member is not a number") from None
-        return [number(n) for _, n in ordered]
+        members = _strings(inner, kind)
+        converted = [number(n) for n in members]  # validates every member first
+        order = sorted(range(len(members)), key=lambda i: Decimal(members[i]))
+        return [converted[i] for i in order]
     if kind == "BS":
         encoded = [_binary(b) for b in _strings(inner, kind)]
         return sorted(encoded, key=base64.b64decode)
