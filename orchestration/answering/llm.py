@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -22,7 +22,8 @@ from orchestration.answering.model import Answer, AnsweringError, refusal
 
 SQL_TOOL = "execute_sql_query"
 SQL_PARAMETER = "sql_query"
-CATALOG_TOOL = "get_schema_catalog"
+SCHEMA_TOOL = "get_table_schema"
+SCHEMA_PARAMETER = "table_name"
 
 
 @dataclass(frozen=True)
@@ -61,33 +62,42 @@ class QueryOutcome:
     rows: tuple[tuple[Any, ...], ...]
 
 
+@dataclass(frozen=True)
+class ToolReply:
+    body: str  # what the model reads
+    is_error: bool = False
+    outcome: QueryOutcome | None = None
+
+
 class SqlTools(Protocol):
-    """What the loop may do with the lake: read the catalog, run one guarded query."""
+    """The action group's two functions, as the loop calls them."""
 
-    def catalog(self) -> str: ...
+    def execute_sql_query(self, sql_query: str) -> ToolReply: ...
 
-    def run_sql(self, sql: str) -> QueryOutcome:
-        """Guard and execute ``sql``; raise an exception whose message the model can act on."""
-        ...
+    def get_table_schema(self, table_name: str) -> ToolReply: ...
+
+
+def _string_argument(name: str, description: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {name: {"type": "string", "description": description}},
+        "required": [name],
+    }
 
 
 def tool_specs() -> list[ToolSpec]:
+    """The same functions (names, parameters) as the ``AthenaQueryExecutor`` action group."""
     return [
         ToolSpec(
             SQL_TOOL,
-            "Run one read-only SQL query against the curated post_call_analytics marts and return its rows.",
-            {
-                "type": "object",
-                "properties": {
-                    SQL_PARAMETER: {"type": "string", "description": "A single SELECT statement."}
-                },
-                "required": [SQL_PARAMETER],
-            },
+            "Run one read-only SQL query (Athena/Trino SQL) against the curated post_call_analytics marts "
+            "and return its rows as JSON.",
+            _string_argument(SQL_PARAMETER, "A single SELECT statement."),
         ),
         ToolSpec(
-            CATALOG_TOOL,
-            "Return the schema catalog: every mart, its columns, their types and descriptions.",
-            {"type": "object", "properties": {}},
+            SCHEMA_TOOL,
+            "Return one curated table's columns, types and descriptions from the schema catalog.",
+            _string_argument(SCHEMA_PARAMETER, "A mart name, e.g. calls."),
         ),
     ]
 
@@ -101,7 +111,6 @@ class LlmAnswerer:
     tools: SqlTools
     instruction: str
     max_turns: int = 8
-    max_rows_to_model: int = 50
     name: str = "llm"
     _sessions: dict[str, list[Message]] = field(default_factory=dict, repr=False)
 
@@ -133,10 +142,10 @@ class LlmAnswerer:
                     session_id=session_id,
                 )
             for call in reply.tool_calls:
-                content, is_error, outcome = self._run_tool(call)
-                if outcome is not None:
-                    last = outcome
-                messages.append(Message("tool", content, tool_call_id=call.id, is_error=is_error))
+                result = self._run_tool(call)
+                if result.outcome is not None:
+                    last = result.outcome
+                messages.append(Message("tool", result.body, tool_call_id=call.id, is_error=result.is_error))
         return refusal(
             question,
             self.name,
@@ -144,27 +153,15 @@ class LlmAnswerer:
             session_id=session_id,
         )
 
-    def _run_tool(self, call: ToolCall) -> tuple[str, bool, QueryOutcome | None]:
-        if call.name == CATALOG_TOOL:
-            return self.tools.catalog(), False, None
+    def _run_tool(self, call: ToolCall) -> ToolReply:
+        if call.name == SCHEMA_TOOL:
+            return self.tools.get_table_schema(str(call.arguments.get(SCHEMA_PARAMETER) or ""))
         if call.name != SQL_TOOL:
-            return f"Unknown tool {call.name!r}; use {SQL_TOOL} or {CATALOG_TOOL}.", True, None
+            return ToolReply(f"Unknown function {call.name!r}; use {SQL_TOOL} or {SCHEMA_TOOL}.", True)
         sql = call.arguments.get(SQL_PARAMETER)
         if not isinstance(sql, str) or not sql.strip():
-            return f"{SQL_TOOL} needs the argument {SQL_PARAMETER!r} (one SELECT statement).", True, None
-        try:
-            outcome = self.tools.run_sql(sql)
-        except Exception as error:  # the error goes back to the model, which may correct its SQL
-            return f"SQL error: {error}", True, None
-        shown = [list(row) for row in outcome.rows[: self.max_rows_to_model]]
-        body = {
-            "sql": outcome.sql,
-            "columns": list(outcome.columns),
-            "rows": shown,
-            "row_count": len(outcome.rows),
-            "truncated": len(outcome.rows) > len(shown),
-        }
-        return json.dumps(body, default=str), False, outcome
+            return ToolReply(f"{SQL_TOOL} needs the argument {SQL_PARAMETER!r} (one SELECT).", True)
+        return self.tools.execute_sql_query(sql)
 
 
 # ---------------------------------------------------------------------------------- OpenAI-compatible
@@ -329,28 +326,24 @@ class BedrockConverseClient:
         return out
 
 
-ClientFactory = Callable[[], ChatClient]
-
-
 @dataclass
-class GuardedSqlTools:
-    """The loop's tools over the shared guard and a query engine (DuckDB locally, Athena in AWS)."""
+class ExecutorTools:
+    """The loop's tools backed by the action group's own executor (same guard, engine and reply bodies)."""
 
-    engine: Any  # lambdas.shared.query_engines.QueryEngine
-    catalog_text: Callable[[], str]
-    policy: Any = None  # lambdas.shared.sql_guard.GuardPolicy; None = the guard's default
-    max_rows: int = 1000
+    executor: Any  # lambdas.athena_executor.executor.AthenaExecutor
 
-    def catalog(self) -> str:
-        return self.catalog_text()
-
-    def run_sql(self, sql: str) -> QueryOutcome:
-        from lambdas.shared.sql_guard import guard_sql
-
-        guarded = guard_sql(sql, self.policy)
-        result = self.engine.execute(guarded, max_rows=min(self.max_rows, guarded.limit))
-        return QueryOutcome(
-            sql=guarded.to_dialect(self.engine.dialect),
-            columns=tuple(result.columns),
-            rows=tuple(tuple(row) for row in result.rows),
+    def execute_sql_query(self, sql_query: str) -> ToolReply:
+        result = self.executor.execute_sql_query(sql_query)
+        if result.outcome != "ok" or result.result is None:
+            return ToolReply(result.body, is_error=True)
+        sql = json.loads(result.body).get("sql", sql_query)
+        outcome = QueryOutcome(
+            sql=str(sql),
+            columns=tuple(result.result.columns),
+            rows=tuple(tuple(row) for row in result.result.rows),
         )
+        return ToolReply(result.body, outcome=outcome)
+
+    def get_table_schema(self, table_name: str) -> ToolReply:
+        result = self.executor.get_table_schema(table_name)
+        return ToolReply(result.body, is_error=result.outcome != "ok")

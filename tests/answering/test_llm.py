@@ -8,23 +8,34 @@ import boto3
 import pytest
 from answering_fakes import ScriptedServer
 
+from lambdas.athena_executor.catalog import SchemaCatalog
+from lambdas.athena_executor.executor import AthenaExecutor, ExecutorSettings
 from lambdas.shared.query_engines import DuckDbEngine
 from orchestration.answering.llm import (
     BedrockConverseClient,
-    GuardedSqlTools,
+    ExecutorTools,
     LlmAnswerer,
     OpenAICompatibleClient,
 )
 from orchestration.answering.model import AnsweringError
 
-CATALOG = (
-    "post_call_analytics.calls: one row per call (call_id, agent_name, team, queue, direction, call_date)"
-)
+CALLS_SCHEMA = {
+    "name": "calls",
+    "description": "One row per call.",
+    "columns": [
+        {"name": "call_id", "data_type": "varchar", "description": "Contact id."},
+        {"name": "team", "data_type": "varchar", "description": "Agent's team."},
+        {"name": "direction", "data_type": "varchar", "description": "INBOUND or OUTBOUND."},
+    ],
+}
+COUNT_SQL = "select count(*) as n from post_call_analytics.calls"
 
 
-def _tools(tiny_warehouse: tuple[Path, Path]) -> GuardedSqlTools:
+def _tools(tiny_warehouse: tuple[Path, Path]) -> ExecutorTools:
     warehouse, lake = tiny_warehouse
-    return GuardedSqlTools(DuckDbEngine(warehouse, lake), lambda: CATALOG)
+    catalog = SchemaCatalog.from_document({"database": "post_call_analytics", "tables": [CALLS_SCHEMA]})
+    executor = AthenaExecutor(DuckDbEngine(warehouse, lake), catalog, ExecutorSettings(engine="duckdb"))
+    return ExecutorTools(executor)
 
 
 def _openai_tool_call(call_id: str, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
@@ -56,7 +67,7 @@ def test_openai_compatible_loop_reads_the_catalog_corrects_its_sql_and_answers(
     scripted_server: ScriptedServer, tiny_warehouse: tuple[Path, Path]
 ) -> None:
     scripted_server.script(
-        _openai_tool_call("t1", "get_schema_catalog", {}),
+        _openai_tool_call("t1", "get_table_schema", {"table_name": "calls"}),
         _openai_tool_call(
             "t2", "execute_sql_query", {"sql_query": "select count(*) from post_call_analytics.cals"}
         ),
@@ -82,14 +93,16 @@ def test_openai_compatible_loop_reads_the_catalog_corrects_its_sql_and_answers(
     assert paths == ["/v1/chat/completions"] * 4
     first = scripted_server.requests[0][1]
     assert first["messages"][0] == {"role": "system", "content": "You answer questions about calls."}
-    assert {t["function"]["name"] for t in first["tools"]} == {"execute_sql_query", "get_schema_catalog"}
+    assert {t["function"]["name"] for t in first["tools"]} == {"execute_sql_query", "get_table_schema"}
     assert scripted_server.requests[0][2]["Authorization"] == "Bearer k-test"
     # The catalog went back as the first tool result, the SQL error as the second.
     last_messages = scripted_server.requests[3][1]["messages"]
     tool_messages = [m for m in last_messages if m["role"] == "tool"]
-    assert tool_messages[0] == {"role": "tool", "tool_call_id": "t1", "content": CATALOG}
-    assert tool_messages[1]["content"].startswith("SQL error:")
-    assert "cals" in tool_messages[1]["content"]
+    assert tool_messages[0]["tool_call_id"] == "t1"
+    assert json.loads(tool_messages[0]["content"])["columns"][1]["name"] == "team"
+    error = json.loads(tool_messages[1]["content"])["error"]
+    assert error["type"] == "rejected"
+    assert "cals" in error["message"]
     assert json.loads(tool_messages[2]["content"])["rows"] == [[6]]
 
 
@@ -108,15 +121,18 @@ def test_write_statements_from_the_model_are_refused_by_the_guard_and_never_run(
 
     assert answer.refused  # no query ran, so the model's claim is not presented as an answer
     tool_result = next(m for m in scripted_server.requests[1][1]["messages"] if m["role"] == "tool")
-    assert tool_result["content"].startswith("SQL error:")
-    rows = _tools(tiny_warehouse).run_sql("select count(*) as n from post_call_analytics.calls").rows
-    assert rows == ((6,),)
+    assert json.loads(tool_result["content"])["error"]["reason"] == "not_a_query"
+    reply = _tools(tiny_warehouse).execute_sql_query(COUNT_SQL)
+    assert reply.outcome is not None
+    assert reply.outcome.rows == ((6,),)
 
 
 def test_the_loop_stops_after_the_turn_budget(
     scripted_server: ScriptedServer, tiny_warehouse: tuple[Path, Path]
 ) -> None:
-    scripted_server.script(*[_openai_tool_call(f"t{i}", "get_schema_catalog", {}) for i in range(3)])
+    scripted_server.script(
+        *[_openai_tool_call(f"t{i}", "get_table_schema", {"table_name": "calls"}) for i in range(3)]
+    )
     answerer = LlmAnswerer(
         OpenAICompatibleClient(scripted_server.url, "m"), _tools(tiny_warehouse), "instruction", max_turns=3
     )
@@ -212,7 +228,7 @@ def test_bedrock_converse_loop_sends_tool_results_and_answers(
     assert first["system"] == [{"text": "You answer questions about calls."}]
     assert {t["toolSpec"]["name"] for t in first["toolConfig"]["tools"]} == {
         "execute_sql_query",
-        "get_schema_catalog",
+        "get_table_schema",
     }
     second = scripted_server.requests[1][1]["messages"]
     assert [m["role"] for m in second] == ["user", "assistant", "user"]

@@ -1,0 +1,165 @@
+"""Build answerers from the configuration and the local data layout (or a given engine)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from orchestration.answering.bedrock_agent import BedrockAgentAnswerer
+from orchestration.answering.chain import AnswerChain
+from orchestration.answering.config import AnsweringConfig, ConfigurationError
+from orchestration.answering.llm import (
+    BedrockConverseClient,
+    ChatClient,
+    ExecutorTools,
+    LlmAnswerer,
+    OpenAICompatibleClient,
+)
+from orchestration.answering.model import Answerer
+from orchestration.answering.verified import (
+    ENTITY_SOURCES,
+    ExecutedQuery,
+    Runner,
+    VerifiedAnswerer,
+    VerifiedQuerySpec,
+)
+from orchestration.paths import DataPaths
+
+# The verified SQL is rendered in Athena SQL, the dialect the guard reads; each engine translates it.
+RENDER_TARGET = "athena"
+
+
+def duckdb_engine(paths: DataPaths) -> Any:
+    from lambdas.shared.query_engines import DuckDbEngine
+
+    return DuckDbEngine(paths.warehouse, paths.lake)
+
+
+def guarded_runner(engine: Any, *, max_rows: int = 1000) -> Runner:
+    """Guard ``sql`` with the shared guard, run it on ``engine``, return what ran and its rows."""
+    from lambdas.shared.sql_guard import GuardPolicy, guard_sql
+
+    policy = GuardPolicy(max_rows=max_rows)
+
+    def run(sql: str) -> ExecutedQuery:
+        guarded = guard_sql(sql, policy)
+        result = engine.execute(guarded, max_rows=guarded.limit)
+        return ExecutedQuery(
+            sql=guarded.to_dialect(engine.dialect),
+            columns=tuple(result.columns),
+            rows=tuple(tuple(row) for row in result.rows),
+        )
+
+    return run
+
+
+def read_entity_values(run: Runner, database: str = "post_call_analytics") -> dict[str, list[str]]:
+    """Distinct agent, team and queue names as stored in the marts (what slots resolve against)."""
+    values: dict[str, list[str]] = {}
+    for kind, (table, column) in ENTITY_SOURCES.items():
+        executed = run(
+            f"select distinct {column} as value from {database}.{table} where {column} is not null order by 1"
+        )
+        values[kind] = [str(row[0]) for row in executed.rows]
+    return values
+
+
+def shared_repository() -> tuple[list[VerifiedQuerySpec], Callable[[str, Mapping[str, Any], dt.date], str]]:
+    """The committed verified-query repository and the shared renderer (typed literals, Athena SQL)."""
+    from lambdas.shared import verified_queries
+
+    repository = verified_queries.load_repository(RENDER_TARGET)
+    specs = [VerifiedQuerySpec.from_document(_as_document(query)) for query in repository.queries]
+
+    def render(name: str, values: Mapping[str, Any], today: dt.date) -> str:
+        sql: str = verified_queries.render(repository.by_name(name), dict(values), today=today)
+        return sql
+
+    return specs, render
+
+
+def _as_document(query: Any) -> dict[str, Any]:
+    if isinstance(query, Mapping):
+        return dict(query)
+    to_dict = getattr(query, "to_dict", None) or getattr(query, "as_dict", None)
+    if callable(to_dict):
+        document: dict[str, Any] = to_dict()
+        return document
+    import dataclasses
+
+    if dataclasses.is_dataclass(query) and not isinstance(query, type):
+        return dataclasses.asdict(query)
+    raise TypeError(f"Cannot read verified query {query!r}")
+
+
+def verified_answerer(
+    engine: Any,
+    *,
+    today: Callable[[], dt.date],
+    threshold: float = 0.8,
+    max_rows: int = 1000,
+) -> VerifiedAnswerer:
+    run = guarded_runner(engine, max_rows=max_rows)
+    specs, render = shared_repository()
+    return VerifiedAnswerer(
+        specs=specs,
+        render=render,
+        run=run,
+        entity_values=read_entity_values(run),
+        today=today,
+        threshold=threshold,
+    )
+
+
+def agent_instruction() -> str:
+    path = Path(__file__).resolve().parents[2] / "lambdas" / "athena_executor" / "agent_instruction.txt"
+    if not path.is_file():
+        raise ConfigurationError(f"The agent instruction {path} is missing; regenerate the agent artifacts.")
+    return path.read_text(encoding="utf-8")
+
+
+def executor_tools(engine: Any) -> ExecutorTools:
+    """The action group's executor over ``engine``: the LLM loop gets exactly what the Bedrock agent gets."""
+    from lambdas.athena_executor.catalog import SchemaCatalog
+    from lambdas.athena_executor.executor import AthenaExecutor, ExecutorSettings
+
+    settings = ExecutorSettings(engine=engine.name)
+    return ExecutorTools(AthenaExecutor(engine, SchemaCatalog.load(), settings))
+
+
+def llm_client(config: AnsweringConfig) -> ChatClient:
+    if config.llm_provider is None or not config.llm_model:
+        raise ConfigurationError("The llm answerer needs PCA_LLM_PROVIDER and PCA_LLM_MODEL.")
+    if config.llm_provider == "bedrock":
+        return BedrockConverseClient.create(config.llm_model, config.region)
+    return OpenAICompatibleClient(config.llm_base_url, config.llm_model, config.llm_api_key)
+
+
+def build_answerer(
+    config: AnsweringConfig,
+    engine: Any,
+    *,
+    names: Sequence[str] | None = None,
+    today: Callable[[], dt.date] | None = None,
+) -> Answerer:
+    """The configured answerers (or ``names``) over ``engine``; a chain when there is more than one."""
+    chosen = list(names or config.answerers)
+    clock = today or (lambda: config.today or dt.datetime.now(dt.UTC).date())
+    built: list[Answerer] = []
+    for name in chosen:
+        if name == "verified":
+            built.append(verified_answerer(engine, today=clock, threshold=config.threshold))
+        elif name == "llm":
+            tools = executor_tools(engine)
+            built.append(LlmAnswerer(llm_client(config), tools, agent_instruction(), config.llm_max_turns))
+        elif name == "bedrock-agent":
+            if not config.agent_id or not config.agent_alias_id:
+                raise ConfigurationError(
+                    "The bedrock-agent answerer needs PCA_BEDROCK_AGENT_ID and PCA_BEDROCK_AGENT_ALIAS_ID."
+                )
+            built.append(BedrockAgentAnswerer.create(config.agent_id, config.agent_alias_id, config.region))
+        else:
+            raise ConfigurationError(f"Unknown answerer {name!r}.")
+    return built[0] if len(built) == 1 else AnswerChain(built)
