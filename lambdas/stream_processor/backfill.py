@@ -220,6 +220,7 @@ def from_export(uri: str, table: str, lake: Lake, *, key_names: list[str], progr
     """Backfill from a DynamoDB export (S3 URI or local folder); one Parquet object per export data file."""
     if uri.startswith("s3://"):
         bucket, _, prefix = uri[5:].partition("/")
+        prefix = prefix.strip("/")
         source = Lake.from_uri(f"s3://{bucket}")
     else:
         source, prefix = Lake.from_uri(os.path.abspath(uri)), ""
