@@ -3,15 +3,15 @@
 Run through ``bash lambdas/build.sh``. For each function whose ``lambdas/<name>/handler.py`` exists it writes
 ``<out>/<name>.zip`` holding:
 
-- the ``lambdas`` package tree the function needs: ``lambdas/__init__.py``, the function's own package, and every
-  ``lambdas.<package>`` it imports (followed transitively), data files included;
+- the ``lambdas`` package tree the function needs: ``lambdas/__init__.py``, the function's own package, and
+  every ``lambdas.<package>`` it imports (followed transitively), data files included;
 - the third-party packages those modules import, installed by pip for the Lambda platform
   (``manylinux2014_x86_64``, CPython 3.11, binary wheels only, so no host-compiled code), with the version
-  specifiers from ``pyproject.toml``'s ``[project] dependencies``. boto3/botocore come from the Lambda runtime and
-  pyarrow from AWS's managed "AWS SDK for pandas" layer, so neither is bundled.
+  specifiers from ``pyproject.toml``'s ``[project] dependencies``. boto3/botocore come from the Lambda runtime
+  and pyarrow from AWS's managed "AWS SDK for pandas" layer, so neither is bundled.
 
-It also writes ``<out>/dbt_build.zip`` (``dbt_project/`` and ``orchestration/buildspec.yml``), the source of the
-scheduled dbt build.
+It also writes ``<out>/dbt_build.zip`` (``dbt_project/`` and ``orchestration/buildspec.yml``), the source of
+the scheduled dbt build.
 
 Zips are reproducible: entries sorted, fixed timestamps and permissions, no ``__pycache__``/``.pyc``, so the
 same inputs give the same bytes and Terraform's ``source_code_hash`` changes only when something did.
@@ -58,7 +58,16 @@ FROM_LAYER = frozenset({"pyarrow", "pandas", "numpy"})
 # Installed for the embedded run only: no duckdb wheel runs on the Lambda python3.11 runtime (its wheels need
 # glibc 2.27+). Code a Lambda runs must import it lazily, inside the local-only path.
 LOCAL_ONLY = frozenset({"duckdb"})
-PROVIDED_DIRS = ("boto3", "botocore", "s3transfer", "pyarrow", "pandas", "numpy", "numpy.libs", "pyarrow.libs")
+PROVIDED_DIRS = (
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "pyarrow",
+    "pandas",
+    "numpy",
+    "numpy.libs",
+    "pyarrow.libs",
+)
 _REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 DBT_EXCLUDE = frozenset({"target", "logs", "dbt_packages", ".user.yml", "__pycache__"})
 
@@ -133,7 +142,9 @@ def analyse(name: str, repo: Path = REPO) -> FunctionPackage:
             continue
         directory = lambdas_dir / current
         if not (directory / "__init__.py").is_file():
-            raise PackagingError(f"lambdas.{current} is imported but lambdas/{current}/__init__.py does not exist")
+            raise PackagingError(
+                f"lambdas.{current} is imported but lambdas/{current}/__init__.py does not exist"
+            )
         package.packages.append(current)
         for path in sorted(directory.rglob("*.py")):
             if "__pycache__" in path.parts:
@@ -150,8 +161,9 @@ def analyse(name: str, repo: Path = REPO) -> FunctionPackage:
                     continue
                 if root not in DISTRIBUTIONS:
                     raise PackagingError(
-                        f"{path.relative_to(repo)} imports {root!r}, which is not a runtime dependency: add it to "
-                        "pyproject.toml [project] dependencies and to DISTRIBUTIONS in scripts/package_lambdas.py"
+                        f"{path.relative_to(repo)} imports {root!r}, not a runtime dependency: add it "
+                        "to pyproject.toml [project] dependencies and to DISTRIBUTIONS in "
+                        "scripts/package_lambdas.py"
                     )
                 (package.lazy_imports if is_lazy else package.imports).add(root)
     package.lazy_imports -= package.imports
@@ -194,7 +206,7 @@ def pip_install(requirements: list[str], target: Path, python_version: str, plat
         *requirements,
     ]
     print(f"  pip install ({platform}, CPython {python_version}): {' '.join(requirements)}", flush=True)
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 (fixed argv)
     if result.returncode != 0:
         errors = [line for line in result.stderr.splitlines() if not line.startswith("WARNING: Location")]
         raise PackagingError(
@@ -256,7 +268,9 @@ def build_function(
     requirements: list[str] = []
     for distribution in package.requirements:
         if distribution not in specifiers:
-            raise PackagingError(f"{distribution} is imported by lambdas.{name} but not in [project] dependencies")
+            raise PackagingError(
+                f"{distribution} is imported by lambdas.{name} but not in [project] dependencies"
+            )
         requirements.append(specifiers[distribution])
     tree = work / name
     shutil.rmtree(tree, ignore_errors=True)
@@ -266,7 +280,10 @@ def build_function(
     _copy_sources(repo, package, tree)
     _clean(tree)
     if package.needs_layer:
-        print(f"  pyarrow comes from the AWS SDK for pandas layer (imports: {', '.join(sorted(package.imports & FROM_LAYER))})")
+        print(
+            f"  pyarrow comes from the AWS SDK for pandas layer "
+            f"(imports: {', '.join(sorted(package.imports & FROM_LAYER))})"
+        )
     for skipped in sorted((package.imports | package.lazy_imports) & LOCAL_ONLY):
         where = "inside functions only" if skipped in package.lazy_imports else "AT MODULE LEVEL"
         print(f"  {skipped} is not bundled (local engine only); imported {where}")
@@ -295,11 +312,17 @@ def build_dbt_bundle(out: Path, repo: Path) -> Path | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("functions", nargs="*", help=f"functions to build (default: every one of {FUNCTIONS} that exists)")
-    parser.add_argument("--out", type=Path, default=REPO / "terraform" / "lambda_packages", help="output folder")
+    parser.add_argument(
+        "functions", nargs="*", help=f"functions to build (default: every one of {FUNCTIONS} that exists)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "terraform" / "lambda_packages", help="output folder"
+    )
     parser.add_argument("--work-dir", type=Path, default=REPO / "build" / "lambda", help="scratch folder")
     parser.add_argument("--repo", type=Path, default=REPO, help=argparse.SUPPRESS)
-    parser.add_argument("--python-version", default=os.environ.get("PCA_LAMBDA_PYTHON_VERSION", PYTHON_VERSION))
+    parser.add_argument(
+        "--python-version", default=os.environ.get("PCA_LAMBDA_PYTHON_VERSION", PYTHON_VERSION)
+    )
     parser.add_argument("--platform", default=os.environ.get("PCA_LAMBDA_PLATFORM", PLATFORM))
     parser.add_argument("--no-dbt-bundle", action="store_true", help="skip dbt_build.zip")
     args = parser.parse_args(argv)

@@ -8,8 +8,8 @@ queues, and moving the metadata would not replay anything. This module does what
 1. receive a DLQ message and read its ``DDBStreamBatchInfo``;
 2. re-read that sequence range from the stream (``GetShardIterator AT_SEQUENCE_NUMBER`` + ``GetRecords``) and
    shape the records like the Lambda event (``eventSourceARN``, epoch-second timestamps, base64 binaries);
-3. run them through :func:`lambdas.stream_processor.handler.process_event` into the lake — the raw log's keys are
-   deterministic, so a range written before is overwritten, not duplicated;
+3. run them through :func:`lambdas.stream_processor.handler.process_event` into the lake — the raw log's
+   keys are deterministic, so a range written before is overwritten, not duplicated;
 4. delete the message once every record was written.
 
 DynamoDB Streams keep records for 24 hours. A range older than that (or already trimmed from its shard) cannot
@@ -47,7 +47,9 @@ DEFAULT_QUEUE_NAME = "post-call-analytics-stream-processor-dlq"
 STREAM_RETENTION = timedelta(hours=24)
 # Leave a margin: a range that is almost 24 h old may be trimmed while it is being read.
 RETENTION_MARGIN = timedelta(minutes=15)
-_EXPIRED_ERRORS = frozenset({"TrimmedDataAccessException", "ResourceNotFoundException", "ExpiredIteratorException"})
+_EXPIRED_ERRORS = frozenset(
+    {"TrimmedDataAccessException", "ResourceNotFoundException", "ExpiredIteratorException"}
+)
 _MAX_EMPTY_PAGES = 3
 
 Status = Literal["redriven", "expired", "failed", "invalid", "checked"]
@@ -76,7 +78,7 @@ class FailedRange:
 
     @property
     def table(self) -> str:
-        """The source table's name, from ``arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>``."""
+        """The source table's name, from ``arn:…:table/<table>/stream/<label>``."""
         return self.stream_arn.split(":", 5)[-1].split("/")[1]
 
     @property
@@ -85,7 +87,8 @@ class FailedRange:
 
     def describe(self) -> str:
         size = f"{self.batch_size} records, " if self.batch_size is not None else ""
-        return f"table {self.table}, {size}shard {self.shard_id}, sequence {self.start_sequence}..{self.end_sequence}"
+        sequence = f"{self.start_sequence}..{self.end_sequence}"
+        return f"table {self.table}, {size}shard {self.shard_id}, sequence {sequence}"
 
     @classmethod
     def from_message_body(cls, body: str) -> FailedRange:
@@ -95,8 +98,12 @@ class FailedRange:
             raise InvalidMessageError(f"message body is not JSON: {error}") from None
         info = document.get("DDBStreamBatchInfo") if isinstance(document, dict) else None
         if not isinstance(info, dict):
-            raise InvalidMessageError("message has no DDBStreamBatchInfo: it did not come from the stream's mapping")
-        missing = [k for k in ("streamArn", "shardId", "startSequenceNumber", "endSequenceNumber") if not info.get(k)]
+            raise InvalidMessageError(
+                "message has no DDBStreamBatchInfo: it did not come from the stream's mapping"
+            )
+        missing = [
+            k for k in ("streamArn", "shardId", "startSequenceNumber", "endSequenceNumber") if not info.get(k)
+        ]
         if missing:
             raise InvalidMessageError(f"DDBStreamBatchInfo lacks {', '.join(missing)}")
         arn = str(info["streamArn"])
@@ -113,7 +120,9 @@ class FailedRange:
             end_sequence=end,
             first_arrival=_parse_time(info.get("approximateArrivalOfFirstRecord")),
             batch_size=int(info["batchSize"]) if str(info.get("batchSize", "")).isdigit() else None,
-            condition=str(context.get("condition")) if isinstance(context, dict) and context.get("condition") else None,
+            condition=str(context.get("condition"))
+            if isinstance(context, dict) and context.get("condition")
+            else None,
         )
 
 
@@ -150,7 +159,9 @@ def to_lambda_record(record: dict[str, Any], failed: FailedRange) -> dict[str, A
     ddb = dict(record.get("dynamodb") or {})
     created = ddb.get("ApproximateCreationDateTime")
     if isinstance(created, datetime):
-        ddb["ApproximateCreationDateTime"] = (created if created.tzinfo else created.replace(tzinfo=UTC)).timestamp()
+        ddb["ApproximateCreationDateTime"] = (
+            created if created.tzinfo else created.replace(tzinfo=UTC)
+        ).timestamp()
     for image in ("Keys", "NewImage", "OldImage"):
         if image in ddb:
             ddb[image] = _lambda_attribute_value(ddb[image])
@@ -168,7 +179,9 @@ def to_lambda_record(record: dict[str, Any], failed: FailedRange) -> dict[str, A
     return shaped
 
 
-def read_range(streams: DynamoDBStreamsClient, failed: FailedRange, *, max_pages: int = 1000) -> list[dict[str, Any]]:
+def read_range(
+    streams: DynamoDBStreamsClient, failed: FailedRange, *, max_pages: int = 1000
+) -> list[dict[str, Any]]:
     """Every record of the range, in order, shaped like Lambda's. Raises :class:`RangeExpiredError`."""
     start, end = int(failed.start_sequence), int(failed.end_sequence)
     try:
@@ -224,11 +237,13 @@ class RedriveSummary:
 
     @property
     def expired_tables(self) -> list[str]:
-        return sorted({o.failed_range.table for o in self.outcomes if o.status == "expired" and o.failed_range})
+        return sorted(
+            {o.failed_range.table for o in self.outcomes if o.status == "expired" and o.failed_range}
+        )
 
     @property
     def exit_code(self) -> int:
-        """0: all redriven (or nothing to do); 1: a range failed again or a message is unreadable; 3: backfill needed."""
+        """0: all redriven or nothing to do; 1: a range failed again or is unreadable; 3: backfill."""
         if self.count("failed") or self.count("invalid"):
             return 1
         if self.count("expired"):
@@ -275,10 +290,14 @@ def redrive(
     for message in _messages(sqs, queue_url, max_messages, visibility_timeout):
         message_id = str(message.get("MessageId", "?"))
         receipt = str(message["ReceiptHandle"])
-        outcome = _redrive_one(message_id, str(message.get("Body", "")), streams, lake, clock, dry_run, process)
+        outcome = _redrive_one(
+            message_id, str(message.get("Body", "")), streams, lake, clock, dry_run, process
+        )
         summary.outcomes.append(outcome)
         log(f"[{outcome.status}] {outcome.detail}")
-        delete = (outcome.status == "redriven" and not dry_run) or (outcome.status == "expired" and delete_expired)
+        delete = (outcome.status == "redriven" and not dry_run) or (
+            outcome.status == "expired" and delete_expired
+        )
         if delete:
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=receipt)
         elif dry_run or outcome.status == "expired":
@@ -304,72 +323,115 @@ def _redrive_one(
         return Outcome(
             message_id,
             "expired",
-            f"{failed.describe()}: first record arrived {age.total_seconds() / 3600:.1f} h ago, past the stream's "
+            f"{failed.describe()}: first record arrived {age.total_seconds() / 3600:.1f} h ago, past the "
+            f"stream's "
             f"24 h retention; restore the table with the backfill",
             failed,
         )
     try:
         records = read_range(streams, failed)
     except RangeExpiredError as error:
-        return Outcome(message_id, "expired", f"{failed.describe()}: {error}; restore the table with the backfill", failed)
+        return Outcome(
+            message_id,
+            "expired",
+            f"{failed.describe()}: {error}; restore the table with the backfill",
+            failed,
+        )
     except (ClientError, BotoCoreError) as error:
-        return Outcome(message_id, "failed", f"{failed.describe()}: could not read the stream: {error}", failed)
+        return Outcome(
+            message_id, "failed", f"{failed.describe()}: could not read the stream: {error}", failed
+        )
     if not records:
         return Outcome(
             message_id,
             "expired",
-            f"{failed.describe()}: the stream returned none of these records; restore the table with the backfill",
+            f"{failed.describe()}: the stream returned none of these records; "
+            "restore the table with the backfill",
             failed,
         )
     if dry_run:
-        return Outcome(message_id, "checked", f"{failed.describe()}: {len(records)} records readable (dry run)", failed, len(records))
+        return Outcome(
+            message_id,
+            "checked",
+            f"{failed.describe()}: {len(records)} records readable (dry run)",
+            failed,
+            len(records),
+        )
     try:
         response = process({"Records": records}, lake)
-    except Exception as error:  # the processor's own failure is reported, and the message kept for another try
-        return Outcome(message_id, "failed", f"{failed.describe()}: the processor raised {error!r}", failed, len(records))
+    except (
+        Exception
+    ) as error:  # the processor's own failure is reported, and the message kept for another try
+        return Outcome(
+            message_id, "failed", f"{failed.describe()}: the processor raised {error!r}", failed, len(records)
+        )
     failures = response.get("batchItemFailures") or []
     if failures:
         first = failures[0].get("itemIdentifier")
         return Outcome(
             message_id,
             "failed",
-            f"{failed.describe()}: writing failed again from sequence {first}; the message stays in the queue",
+            f"{failed.describe()}: writing failed again from sequence {first}; "
+            "the message stays in the queue",
             failed,
             len(records),
         )
-    return Outcome(message_id, "redriven", f"{failed.describe()}: {len(records)} records written to {lake.uri}", failed, len(records))
+    return Outcome(
+        message_id,
+        "redriven",
+        f"{failed.describe()}: {len(records)} records written to {lake.uri}",
+        failed,
+        len(records),
+    )
 
 
 def print_summary(summary: RedriveSummary, log: Callable[[str], None] = print) -> None:
     if not summary.outcomes:
         log("The DLQ is empty: nothing to redrive.")
         return
-    parts = [f"{summary.count(s)} {s}" for s in ("redriven", "checked", "expired", "failed", "invalid") if summary.count(s)]
+    statuses: tuple[Status, ...] = ("redriven", "checked", "expired", "failed", "invalid")
+    parts = [f"{summary.count(s)} {s}" for s in statuses if summary.count(s)]
     log("Redrive finished: " + ", ".join(parts) + ".")
     if summary.expired_tables:
-        log("Ranges past the stream's 24 h retention cannot be re-read. Restore those tables' current state with:")
+        log(
+            "Ranges past the stream's 24 h retention cannot be re-read. "
+            "Restore those tables' current state with:"
+        )
         for table in summary.expired_tables:
             log(f"  python lambdas/stream_processor/backfill.py --table {table}")
-        log("(the raw log keeps both; dbt's latest-event-per-key logic makes the result exact). Then delete those")
+        log(
+            "(the raw log keeps both; dbt's latest-event-per-key logic makes the result exact). "
+            "Then delete those"
+        )
         log("messages with: bash scripts/redrive-dlq.sh --delete-expired")
     if summary.count("failed"):
-        log("Some ranges failed again: fix the cause (see the stream processor's logs), then run the redrive again.")
+        log(
+            "Some ranges failed again: fix the cause (see the stream processor's logs), "
+            "then run the redrive again."
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     queue = parser.add_mutually_exclusive_group()
     queue.add_argument("--queue-url", help="the DLQ's URL (default: looked up by --queue-name)")
-    queue.add_argument("--queue-name", default=DEFAULT_QUEUE_NAME, help=f"the DLQ's name (default {DEFAULT_QUEUE_NAME})")
+    queue.add_argument(
+        "--queue-name", default=DEFAULT_QUEUE_NAME, help=f"the DLQ's name (default {DEFAULT_QUEUE_NAME})"
+    )
     parser.add_argument("--lake", help="s3://<analytics-bucket> or a local folder (default: $PCA_LAKE_URI)")
     parser.add_argument("--max-messages", type=int, default=None, help="stop after this many messages")
     parser.add_argument("--dry-run", action="store_true", help="read the ranges, write and delete nothing")
-    parser.add_argument("--delete-expired", action="store_true", help="delete messages whose range is past retention")
+    parser.add_argument(
+        "--delete-expired", action="store_true", help="delete messages whose range is past retention"
+    )
     args = parser.parse_args(argv)
 
     lake_uri = args.lake or os.environ.get("PCA_LAKE_URI")
     if not lake_uri:
-        print("redrive: where is the lake? pass --lake s3://<analytics-bucket> or set PCA_LAKE_URI", file=sys.stderr)
+        print(
+            "redrive: where is the lake? pass --lake s3://<analytics-bucket> or set PCA_LAKE_URI",
+            file=sys.stderr,
+        )
         return 2
     try:
         sqs = boto3.client("sqs")
@@ -386,7 +448,10 @@ def main(argv: list[str] | None = None) -> int:
             delete_expired=args.delete_expired,
         )
     except (ClientError, BotoCoreError) as error:
-        print(f"redrive: AWS said: {error}. Check your credentials, AWS_REGION and the queue name.", file=sys.stderr)
+        print(
+            f"redrive: AWS said: {error}. Check your credentials, AWS_REGION and the queue name.",
+            file=sys.stderr,
+        )
         return 2
     print_summary(summary)
     return summary.exit_code

@@ -291,10 +291,10 @@ resource "aws_lambda_function" "executor" {
 
   environment {
     variables = {
-      ATHENA_WORKGROUP             = var.workgroup_name
-      ATHENA_DATABASE              = var.curated_database_name
-      ATHENA_RAW_DATABASE          = var.raw_database_name
-      ATHENA_QUERY_TIMEOUT_SECONDS = tostring(var.executor_timeout_seconds - 10)
+      PCA_QUERY_ENGINE             = "athena"
+      PCA_ATHENA_WORKGROUP         = var.workgroup_name
+      PCA_ATHENA_DATABASE          = var.curated_database_name
+      PCA_QUERY_TIMEOUT_SECONDS    = tostring(var.executor_timeout_seconds - 10)
       POWERTOOLS_SERVICE_NAME      = "athena-executor"
       POWERTOOLS_METRICS_NAMESPACE = "PostCallAnalytics"
       POWERTOOLS_LOG_LEVEL         = "INFO"
