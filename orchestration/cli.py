@@ -17,6 +17,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "replay": ("orchestration.replay", "Replay the generated change feed through the stream processor"),
     "up": ("orchestration.local_run", "Run the whole embedded pipeline end to end"),
     "agent-artifacts": ("orchestration.agent_artifacts", "Build the agent's knowledge from dbt"),
+    "ask": ("orchestration.ask", "Answer a question (verified queries first) with its SQL and rows"),
+    "eval": ("orchestration.evaluate", "Score an answerer on a questions file (BIRD-style execution accuracy)"),
 }
 
 
