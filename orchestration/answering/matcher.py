@@ -202,6 +202,15 @@ _SYNONYMS = {
     "topics": "topic",
     "reasons": "reason",
     "satisfaction": "csat",
+    "vs": "compare",
+    "versus": "compare",
+    "compared": "compare",
+    "comparison": "compare",
+    "linked": "associated",
+    "related": "associated",
+    "correlated": "associated",
+    "relate": "associated",
+    "correlate": "associated",
     "satisfied": "csat",
 }
 

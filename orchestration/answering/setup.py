@@ -66,11 +66,13 @@ def read_entity_values(run: Runner, database: str = "post_call_analytics") -> di
     return values
 
 
-def shared_repository() -> tuple[list[VerifiedQuerySpec], Callable[[str, Mapping[str, Any], dt.date], str]]:
-    """The committed verified-query repository and the shared renderer (typed literals, Athena SQL)."""
+def shared_repository(
+    path: Path | None = None,
+) -> tuple[list[VerifiedQuerySpec], Callable[[str, Mapping[str, Any], dt.date], str]]:
+    """The committed verified-query repository (or the file at ``path``) and the shared renderer."""
     from lambdas.shared import verified_queries
 
-    repository = verified_queries.load_repository(RENDER_TARGET)
+    repository = verified_queries.load_repository(RENDER_TARGET, path=path)
     specs = [VerifiedQuerySpec.from_document(_as_document(query)) for query in repository.queries]
 
     def render(name: str, values: Mapping[str, Any], today: dt.date) -> str:
@@ -100,9 +102,10 @@ def verified_answerer(
     today: Callable[[], dt.date],
     threshold: float = 0.8,
     max_rows: int = 1000,
+    repository_path: Path | None = None,
 ) -> VerifiedAnswerer:
     run = guarded_runner(engine, max_rows=max_rows)
-    specs, render = shared_repository()
+    specs, render = shared_repository(repository_path)
     return VerifiedAnswerer(
         specs=specs,
         render=render,

@@ -5,8 +5,9 @@ consumed, so the matcher can compare what is left of the question with the verif
 resolved against an injected ``today`` (never the wall clock), so answers and tests are reproducible.
 
 Ranges are half-open: ``start`` inclusive, ``end`` exclusive, both dates. Rolling windows ("past 2 weeks",
-"last 30 days") run from today minus the span up to today included, as the repository's presets do; calendar words ("last month", "this quarter", "in October") cover
-whole calendar periods, with the current one cut at today.
+"last 30 days") run from today minus the span up to today included, as the repository's presets do;
+calendar words ("last month", "this quarter", "in October") cover whole calendar periods, with the current
+one cut at today.
 """
 
 from __future__ import annotations
@@ -412,9 +413,25 @@ def extract_slots(
             index = (entities or {}).get(kind)
             match = None if index is None else index.find(remaining)
         if match is not None:
+            if kind not in _BUILT_IN:
+                match = _with_kind_word(remaining, match)
             found[kind] = match
             remaining = remove_spans(remaining, [(match.start, match.end)])
     return found, remaining
 
 
 _BUILT_IN = {"date_range", "top_n", "direction"}
+
+
+def _with_kind_word(text: str, match: SlotMatch) -> SlotMatch:
+    """Widen an entity match to the word naming its kind ("the Billing queue", "team Billing East")."""
+    word = rf"(?:{re.escape(match.kind)}s?)"
+    start, end = match.start, match.end
+    after = re.match(rf"\s+{word}\b", text[end:])
+    if after:
+        end += after.end()
+    else:
+        before = re.search(rf"\b{word}\s+$", text[:start])
+        if before:
+            start = before.start()
+    return SlotMatch(match.kind, match.value, start, end, text[start:end])
