@@ -37,3 +37,18 @@
     {%- endif -%}
     {{ return(settings) }}
 {%- endmacro %}
+
+
+
+{#-
+    With the scale switch on and the table already built (the switch is checked before `is_incremental()`, so
+    the default, views, never looks the relation up and compiles without a connection): a `where` clause keeping the changes ingested since
+    the last merge (minus `current_state_reprocess_minutes`, re-read harmlessly). Otherwise nothing.
+-#}
+{% macro changes_since_last_merge() -%}
+    {%- if var('materialize_current_state') and is_incremental() -%}
+        where ingested_at >= (
+            select {{ minutes_before('max(ingested_at)', var('current_state_reprocess_minutes')) }} from {{ this }}
+        )
+    {%- endif -%}
+{%- endmacro %}

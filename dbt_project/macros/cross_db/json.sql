@@ -23,7 +23,7 @@
 {%- endmacro %}
 
 {% macro athena__parse_json_fields(json_text, fields) -%}
-    json_parse({{ json_text }})
+    try(json_parse({{ json_text }}))
 {%- endmacro %}
 
 

@@ -4,7 +4,10 @@ with
 
 calls as (
 
-    select call_id, categories_json from {{ ref('int_calls_current') }}
+    select
+        call_id,
+        categories_json
+    from {{ ref('int_calls_current') }}
 
 ),
 
@@ -18,5 +21,8 @@ final as (
 
 )
 
-select distinct call_id, category from final
+select distinct
+    call_id,
+    category
+from final
 where category is not null

@@ -7,7 +7,10 @@ with
 
 calls as (
 
-    select call_id, insights_json from {{ ref('int_calls_current') }}
+    select
+        call_id,
+        insights_json
+    from {{ ref('int_calls_current') }}
 
 ),
 

@@ -4,7 +4,10 @@ with
 
 scorecards as (
 
-    select evaluation_id, questions_json from {{ ref('int_scorecards_current') }}
+    select
+        evaluation_id,
+        questions_json
+    from {{ ref('int_scorecards_current') }}
 
 ),
 

@@ -17,23 +17,22 @@ changes as (
 
     select {{ columns | join(', ') }}
     from {{ ref('stg_dynamodb__scorecards') }}
-    {%- if is_incremental() %}
-    where ingested_at >= (
-        select {{ minutes_before('max(ingested_at)', var('current_state_reprocess_minutes')) }}
-        from {{ this }}
-    )
-    {%- endif %}
+    {{ changes_since_last_merge() }}
 
 ),
 
-{%- if is_incremental() %}
+stored_state as (
 
-merged_state as (
-
-    -- the stored latest change of each evaluation touched by this run
+    -- with the scale switch on, the stored latest change of each evaluation touched by this run, so that an
+    -- older change arriving late cannot replace it; otherwise nothing
     select {{ columns | join(', ') }}
+    {%- if var('materialize_current_state') and is_incremental() %}
     from {{ this }}
     where evaluation_id in (select changes.evaluation_id from changes)
+    {%- else %}
+    from changes
+    where false
+    {%- endif %}
 
 ),
 
@@ -41,19 +40,9 @@ candidates as (
 
     select * from changes
     union all
-    select * from merged_state
+    select * from stored_state
 
 ),
-
-{%- else %}
-
-candidates as (
-
-    select * from changes
-
-),
-
-{%- endif %}
 
 ranked as (
 

@@ -59,9 +59,15 @@ daily_evaluations as (
 
 agent_days as (
 
-    select agent_id, activity_date from daily_calls
+    select
+        agent_id,
+        activity_date
+    from daily_calls
     union
-    select agent_id, activity_date from daily_evaluations
+    select
+        agent_id,
+        activity_date
+    from daily_evaluations
 
 ),
 

@@ -16,9 +16,11 @@ scorecards as (
 
 agent_ids as (
 
-    select agent_id from calls where agent_id is not null
+    select agent_id from calls
+    where agent_id is not null
     union
-    select agent_id from scorecards where agent_id is not null
+    select agent_id from scorecards
+    where agent_id is not null
 
 ),
 

@@ -10,7 +10,11 @@ scorecards as (
 
 calls as (
 
-    select call_id, team, queue from {{ ref('int_calls_current') }}
+    select
+        call_id,
+        team,
+        queue
+    from {{ ref('int_calls_current') }}
 
 ),
 
