@@ -27,7 +27,7 @@ from orchestration.answering.slots import EntityIndex, SlotMatch, extract_slots,
 
 # Words that say nothing about which query is meant.
 STOPWORDS = frozenset(
-    [
+    {
         "a",
         "about",
         "all",
@@ -105,7 +105,6 @@ STOPWORDS = frozenset(
         "data",
         "so",
         "far",
-        "far",
         "currently",
         "now",
         "see",
@@ -121,7 +120,12 @@ STOPWORDS = frozenset(
         "every",
         "per",
         "by",
-    ]
+        "came",
+        "come",
+        "got",
+        "received",
+        "receive",
+    }
 )
 
 # Multi-word phrasings folded into one canonical word before comparing.
@@ -202,6 +206,7 @@ _SYNONYMS = {
     "topics": "topic",
     "reasons": "reason",
     "satisfaction": "csat",
+    "altogether": "total",
     "vs": "compare",
     "versus": "compare",
     "compared": "compare",
@@ -322,7 +327,8 @@ class Matcher:
             for phrasing in candidate.phrasings:
                 raw.update(normalise(phrasing).split())
         self._raw_vocabulary = frozenset(raw)
-        self._vocabulary = sorted(raw)
+        # Misspellings are corrected to content words only: "hour" must not become the stopword "our".
+        self._vocabulary = sorted(raw - STOPWORDS)
 
     def weight(self, word: str) -> float:
         return self._weights.get(word, self._unknown_weight)

@@ -298,13 +298,16 @@ def find_direction(text: str) -> SlotMatch | None:
 # ---------------------------------------------------------------------------------------------- top-N
 
 _RANK_WORDS = r"(?:top|bottom|best|worst|highest|lowest|first|last|most|least)"
-_TOP_N_RE = re.compile(rf"\b{_RANK_WORDS}\s+(?P<n>{_NUM})\b|\b(?P<m>{_NUM})\s+(?={_RANK_WORDS}\b)")
+_TOP_N_RE = re.compile(
+    rf"\b{_RANK_WORDS}\s+(?P<n>{_NUM})\b|\b(?P<m>{_NUM})\s+(?={_RANK_WORDS}\b)"
+    rf"|\b(?:which|what|the|show|list|give\s+me)\s+(?P<k>\d{{1,3}})\s+(?=[a-z])"
+)
 
 
 def find_top_n(text: str, limit: int = 1000) -> SlotMatch | None:
     """A number attached to a ranking word ("top 5", "five worst"). Only the number is consumed."""
     for m in _TOP_N_RE.finditer(text):
-        group = "n" if m.group("n") else "m"
+        group = next(g for g in ("n", "m", "k") if m.group(g))
         token = m.group(group)
         if token in {"a", "an"}:
             continue
@@ -425,13 +428,16 @@ _BUILT_IN = {"date_range", "top_n", "direction"}
 
 def _with_kind_word(text: str, match: SlotMatch) -> SlotMatch:
     """Widen an entity match to the word naming its kind ("the Billing queue", "team Billing East")."""
-    word = rf"(?:{re.escape(match.kind)}s?)"
     start, end = match.start, match.end
-    after = re.match(rf"\s+{word}\b", text[end:])
-    if after:
+    after = re.match(r"\s+(\S+)", text[end:])
+    before = re.search(r"(\S+)\s+$", text[:start])
+    if after and _names_kind(after.group(1), match.kind):
         end += after.end()
-    else:
-        before = re.search(rf"\b{word}\s+$", text[:start])
-        if before:
-            start = before.start()
+    elif before and _names_kind(before.group(1), match.kind):
+        start = before.start()
     return SlotMatch(match.kind, match.value, start, end, text[start:end])
+
+
+def _names_kind(word: str, kind: str) -> bool:
+    """``word`` is the kind's name, a plural or a close misspelling ("taem" for team)."""
+    return word.rstrip("s") == kind or (len(word) >= 4 and fuzz.ratio(word, kind) >= 75)
