@@ -16,6 +16,7 @@ from typing import Any
 
 from lambdas.stream_processor.backfill import DEFAULT_KEYS, from_export
 from lambdas.stream_processor.lake import Lake
+from orchestration.dbt_runner import build_step as step_dbt_build
 from orchestration.paths import DataPaths, data_paths
 from orchestration.replay import replay
 from orchestration.synthetic.feed import GenerateOptions, generate
@@ -65,6 +66,7 @@ STEPS: list[tuple[str, Step]] = [
     ("Generate a synthetic contact centre", step_generate),
     ("Replay the change feed through the stream processor into the local lake", step_replay),
     ("Backfill the tables' current state from their export (as the runbook's step 8 does)", step_backfill),
+    ("Build the dbt project on DuckDB (models, unit tests, contracts, data tests)", step_dbt_build),
 ]
 
 
