@@ -114,13 +114,28 @@ class DuckDbEngine:
                 )
             connection = duckdb.connect(str(self.warehouse), read_only=True)
             lake_dir = str(self.lake.resolve()).rstrip("/") + "/"
-            connection.execute("SET allowed_directories = $dirs", {"dirs": [lake_dir]})
-            connection.execute("SET enable_external_access = false")
-            connection.execute("SET autoinstall_known_extensions = false")
-            connection.execute("SET autoload_known_extensions = false")
-            connection.execute("SET lock_configuration = true")
+            if self._setting(connection, "lock_configuration"):
+                # DuckDB shares one database instance per file within a process: a second engine on the
+                # same warehouse finds it already locked, and may use it only if it is locked our way.
+                allowed = self._setting(connection, "allowed_directories") or []
+                if self._setting(connection, "enable_external_access") or lake_dir not in allowed:
+                    connection.close()
+                    raise QueryFailedError(
+                        f"The warehouse {self.warehouse} is already open in this process with other settings."
+                    )
+            else:
+                connection.execute("SET allowed_directories = $dirs", {"dirs": [lake_dir]})
+                connection.execute("SET enable_external_access = false")
+                connection.execute("SET autoinstall_known_extensions = false")
+                connection.execute("SET autoload_known_extensions = false")
+                connection.execute("SET lock_configuration = true")
             self._connection = connection
         return self._connection
+
+    @staticmethod
+    def _setting(connection: duckdb.DuckDBPyConnection, name: str) -> Any:
+        row = connection.execute("select current_setting($name)", {"name": name}).fetchone()
+        return row[0] if row else None
 
     def close(self) -> None:
         if self._connection is not None:

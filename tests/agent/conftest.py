@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -75,3 +79,59 @@ def tiny_warehouse(tmp_path: Path) -> TinyWarehouse:
         )
         connection.execute("create view main.secrets as select 'hunter2' as password")
     return TinyWarehouse(tmp_path, warehouse, lake, SchemaCatalog.from_document(TINY_CATALOG))
+
+
+@dataclass(frozen=True)
+class BuiltWarehouse:
+    root: Path
+    warehouse: Path
+    lake: Path
+    last_day: date
+
+
+def build_local_warehouse(root: Path, *, calls: int, days: int, seed: int, end_date: date) -> BuiltWarehouse:
+    """Generate a small contact centre, replay it into a lake and build the dbt ``local`` target over it."""
+    from orchestration.paths import data_paths
+    from orchestration.replay import replay
+    from orchestration.synthetic.feed import GenerateOptions, generate
+
+    paths = data_paths(root)
+    generate(
+        paths,
+        GenerateOptions(
+            calls=calls, days=days, seed=seed, end_date=end_date, transcripts=False, progress=False
+        ),
+    )
+    replay(paths, progress=False)
+    dbt = Path(sys.executable).with_name("dbt")
+    project = Path(__file__).resolve().parents[2] / "dbt_project"
+    completed = subprocess.run(
+        [
+            str(dbt),
+            "run",
+            "--target",
+            "local",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--target-path",
+            str(root / "dbt-target"),
+            "--log-path",
+            str(root / "dbt-logs"),
+        ],
+        env={**os.environ, "PCA_DATA_DIR": str(root)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:]
+    return BuiltWarehouse(root, paths.warehouse, paths.lake, end_date)
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
+    """The dbt ``local`` target built once per test session over 400 generated calls."""
+    return build_local_warehouse(
+        tmp_path_factory.mktemp("warehouse"), calls=400, days=60, seed=11, end_date=date(2026, 6, 30)
+    )

@@ -205,3 +205,21 @@ def test_athena_failure_reason_reaches_the_caller() -> None:
         engine.execute(guard_sql("select symbol from calls", POLICY), max_rows=10)
     assert client.stopped == []
     assert client.started[0]["WorkGroup"] == "post-call-analytics"
+
+
+def test_two_engines_on_one_warehouse_share_the_locked_settings(tiny_warehouse: Any) -> None:
+    first = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake)
+    second = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake)
+    query = guard_sql("select count(*) as n from calls", POLICY)
+    assert first.execute(query, max_rows=1).rows == second.execute(query, max_rows=1).rows == [[300]]
+    with pytest.raises(duckdb.PermissionException):
+        second.connect().execute("select * from read_csv('/etc/passwd')").fetchall()
+
+
+def test_an_engine_with_another_lake_is_refused_the_shared_instance(tiny_warehouse: Any) -> None:
+    first = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake)
+    first.connect()
+    other = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.root)
+    with pytest.raises(QueryFailedError, match="already open"):
+        other.connect()
+    first.close()

@@ -1,0 +1,141 @@
+"""Every verified query runs on the local (DuckDB) target and returns the columns it promises."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from lambdas.athena_executor import handler
+from lambdas.athena_executor.catalog import SchemaCatalog
+from lambdas.athena_executor.executor import AthenaExecutor, ExecutorSettings
+from lambdas.shared.query_engines import DuckDbEngine
+from lambdas.shared.sql_guard import GuardPolicy, guard_sql
+from lambdas.shared.verified_queries import load_repository, render
+
+pytestmark = pytest.mark.slow
+
+REPOSITORY = load_repository("local")
+CATALOG = SchemaCatalog.load()
+POLICY = GuardPolicy.for_tables(CATALOG.table_names)
+
+# DuckDB result types by the portable type a verified query promises.
+TYPE_FAMILIES = {
+    "varchar": {"VARCHAR"},
+    "bigint": {"BIGINT", "HUGEINT", "INTEGER"},
+    "integer": {"INTEGER", "BIGINT"},
+    "double": {"DOUBLE", "FLOAT"},
+    "boolean": {"BOOLEAN"},
+    "date": {"DATE"},
+    "timestamp": {"TIMESTAMP", "TIMESTAMP WITH TIME ZONE"},
+}
+
+
+@pytest.fixture(scope="module")
+def engine(built_warehouse: Any) -> DuckDbEngine:
+    return DuckDbEngine(built_warehouse.warehouse, built_warehouse.lake)
+
+
+class _Context:
+    function_name = "post-call-analytics-athena-executor"
+    memory_limit_in_mb = 512
+    invoked_function_arn = (
+        "arn:aws:lambda:us-east-1:123456789012:function:post-call-analytics-athena-executor"
+    )
+    aws_request_id = "req-e2e"
+
+
+def _all_time(query: dict[str, Any]) -> dict[str, Any]:
+    return {p["name"]: "all_time" for p in query["parameters"] if p["type"] == "date_range"}
+
+
+@pytest.mark.parametrize("name", REPOSITORY.names)
+def test_verified_query_returns_the_promised_columns(
+    name: str, engine: DuckDbEngine, built_warehouse: Any
+) -> None:
+    query = REPOSITORY.by_name(name)
+    for values in ({}, _all_time(query)):
+        guarded = guard_sql(render(query, values, today=built_warehouse.last_day), POLICY)
+        result = engine.execute(guarded, max_rows=1000)
+        assert result.columns == [c["name"] for c in query["columns"]]
+        for column, duck_type in zip(query["columns"], result.column_types, strict=True):
+            assert duck_type.upper() in TYPE_FAMILIES[column["data_type"]], (column, duck_type)
+
+
+def test_most_verified_queries_find_rows_in_the_generated_data(
+    engine: DuckDbEngine, built_warehouse: Any
+) -> None:
+    empty = []
+    for query in REPOSITORY.queries:
+        guarded = guard_sql(render(query, _all_time(query), today=built_warehouse.last_day), POLICY)
+        if not engine.execute(guarded, max_rows=1).rows:
+            empty.append(query["name"])
+    assert len(empty) <= 2, empty
+
+
+def test_total_calls_matches_a_direct_count(engine: DuckDbEngine, built_warehouse: Any) -> None:
+    query = REPOSITORY.by_name("total_calls")
+    verified = engine.execute(guard_sql(render(query, today=built_warehouse.last_day), POLICY), max_rows=1)
+    direct = engine.execute(guard_sql("select count(*) from post_call_analytics.calls", POLICY), max_rows=1)
+    assert verified.rows == direct.rows
+    assert 300 <= verified.rows[0][0] <= 400
+
+
+def test_filters_narrow_the_result(engine: DuckDbEngine, built_warehouse: Any) -> None:
+    query = REPOSITORY.by_name("calls_by_direction")
+    whole = engine.execute(guard_sql(render(query, today=built_warehouse.last_day), POLICY), max_rows=10)
+    last_week = render(query, {"period": "last_7_days"}, today=built_warehouse.last_day)
+    recent = engine.execute(guard_sql(last_week, POLICY), max_rows=10)
+    assert sum(r[1] for r in recent.rows) < sum(r[1] for r in whole.rows)
+
+
+def test_runbook_queries_run_through_the_lambda_on_the_built_warehouse(built_warehouse: Any) -> None:
+    settings = ExecutorSettings(engine="duckdb", data_dir=built_warehouse.root)
+    handler.set_executor(
+        AthenaExecutor(DuckDbEngine(built_warehouse.warehouse, built_warehouse.lake), CATALOG, settings)
+    )
+    try:
+        for sql, columns in (
+            ("SELECT COUNT(*) as total_calls FROM post_call_analytics.calls", ["total_calls"]),
+            (
+                "SELECT direction, COUNT(*) as cnt FROM post_call_analytics.calls GROUP BY direction",
+                ["direction", "cnt"],
+            ),
+        ):
+            event = {
+                "actionGroup": "AthenaQueryExecutor",
+                "function": "execute_sql_query",
+                "parameters": [{"name": "sql_query", "value": sql}],
+            }
+            response = handler.lambda_handler(event, _Context())
+            body = json.loads(response["response"]["functionResponse"]["responseBody"]["TEXT"]["body"])
+            assert body["columns"] == columns
+            assert body["rows"]
+        schema = handler.lambda_handler(
+            {"function": "get_table_schema", "parameters": [{"name": "table_name", "value": "calls"}]},
+            _Context(),
+        )
+        described = json.loads(schema["response"]["functionResponse"]["responseBody"]["TEXT"]["body"])
+        assert "direction" in {c["name"] for c in described["columns"]}
+    finally:
+        handler.set_executor(None)
+
+
+def test_the_agent_cannot_reach_staging_or_raw_on_the_built_warehouse(engine: DuckDbEngine) -> None:
+    connection = engine.connect()
+    schemas = {
+        row[0] for row in connection.execute("select schema_name from information_schema.schemata").fetchall()
+    }
+    assert "post_call_analytics_staging" in schemas  # it exists in the file ...
+    from lambdas.shared.sql_guard import SqlRejectedError
+
+    with pytest.raises(SqlRejectedError):  # ... but the guard never lets a query name it
+        guard_sql("select * from post_call_analytics_staging.stg_dynamodb__calls", POLICY)
+
+
+def test_dates_in_results_are_iso_strings(engine: DuckDbEngine, built_warehouse: Any) -> None:
+    query = REPOSITORY.by_name("daily_call_volume")
+    result = engine.execute(guard_sql(render(query, today=built_warehouse.last_day), POLICY), max_rows=100)
+    assert all(dt.date.fromisoformat(row[0]) <= built_warehouse.last_day for row in result.rows)
