@@ -123,3 +123,25 @@ def _with_today(config: AnsweringConfig, today: dt.date) -> AnsweringConfig:
     import dataclasses
 
     return dataclasses.replace(config, today=today)
+
+
+def answer_onboarding_questions(paths: Any, today: dt.date, out: TextIO = sys.stdout) -> list[Answer]:
+    """Answer every onboarding question of the verified repository offline (the last step of ``pca up``)."""
+    from orchestration.answering.setup import duckdb_engine, verified_answerer
+
+    engine = duckdb_engine(paths)
+    try:
+        answerer = verified_answerer(engine, today=lambda: today)
+        questions = [spec.question for spec in answerer.specs if spec.onboarding]
+        answers = [answerer.answer(question) for question in questions]
+    finally:
+        engine.close()
+    for answer in answers:
+        status = "no answer" if answer.refused else f"{len(answer.rows)} row(s)"
+        print(f"  Q: {answer.question}  [{status}]", file=out)
+        print(f"     {answer.text.splitlines()[0]}", file=out)
+    refused = sum(1 for a in answers if a.refused)
+    answered = len(answers) - refused
+    print(f"  {answered}/{len(answers)} onboarding questions answered from verified queries", file=out)
+    print('  Ask your own: pca ask "How many total calls are in the database?"', file=out)
+    return answers

@@ -61,12 +61,20 @@ def step_backfill(ctx: RunContext) -> None:
               f"({result.files} file(s), {result.quarantined} quarantined)")
 
 
+def step_answer(ctx: RunContext) -> None:
+    from orchestration.ask import answer_onboarding_questions
+
+    answers = answer_onboarding_questions(ctx.paths, today=ctx.end_date)
+    ctx.results["answers"] = [a.to_dict() for a in answers]
+
+
 Step = Callable[[RunContext], None]
 STEPS: list[tuple[str, Step]] = [
     ("Generate a synthetic contact centre", step_generate),
     ("Replay the change feed through the stream processor into the local lake", step_replay),
     ("Backfill the tables' current state from their export (as the runbook's step 8 does)", step_backfill),
     ("Build the dbt project on DuckDB (models, unit tests, contracts, data tests)", step_dbt_build),
+    ("Answer the onboarding questions offline from the verified queries", step_answer),
 ]
 
 

@@ -1,0 +1,17 @@
+# Answers: `pca ask`, `pca eval` and the public evaluation set (evals/questions.yml).
+
+# A fixed demo build the evaluation's gold SQL is written for (as_of 2026-03-31 in evals/questions.yml).
+EVAL_DATA := $(CURDIR)/build/eval-data
+EVAL_BUILD := --calls 3000 --days 90 --seed 7 --end-date 2026-03-31 --data-dir $(EVAL_DATA) --quiet
+
+.PHONY: answers-eval ask-bench
+
+answers-eval: $(STAMP) ## Score the verified answerer on evals/questions.yml (no wrong answers, hostile refused)
+	$(BIN)/pca up $(EVAL_BUILD)
+	$(BIN)/pca eval evals/questions.yml --answerer verified --data-dir $(EVAL_DATA) \
+		--report build/eval-report.json
+
+ask-bench: $(STAMP) ## Latency of pca ask's verified path (bench/ask.py; BENCH_CALLS=1000000 by default)
+	$(PY) bench/ask.py
+
+TEST_TARGETS += answers-eval
