@@ -1,0 +1,186 @@
+"""`dbt build --target local` on generated data: models, unit tests, contracts and data tests, then the marts
+checked against the source tables' final state and the analyst questions they must answer."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from orchestration import dbt_runner
+from orchestration.paths import DataPaths
+
+from .helpers import exported_items, generated_data, query
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass(frozen=True)
+class Built:
+    paths: DataPaths
+    target: Path
+    result: dbt_runner.DbtResult
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = tmp_path_factory.mktemp("dbt-build")
+    paths = generated_data(root / "data", calls=400, days=6, seed=11)
+    target = root / "target"
+    result = dbt_runner.build(paths.root, target_path=target, quiet=True, check=False)
+    return Built(paths, target, result)
+
+
+def test_build_runs_models_unit_tests_contracts_and_data_tests_without_failures(built: Built) -> None:
+    result = built.result
+    assert result.error is None
+    assert result.failures == []
+    assert result.success
+    kinds = {unique_id.split(".")[0] for unique_id in result.statuses}
+    assert {"model", "test", "unit_test"} <= kinds
+    assert result.count("success") == 17  # every model built (7 marts with enforced contracts)
+    unit_tests = [u for u in result.statuses if u.startswith("unit_test.")]
+    assert len(unit_tests) >= 8
+    assert all(result.statuses[u] == "pass" for u in unit_tests)
+    # the generated data respects the documented ranges, so the warn-level data-quality tests pass too
+    assert result.warnings == []
+
+
+def test_calls_mart_is_the_calls_tables_final_state(built: Built) -> None:
+    expected = exported_items(built.paths, "calls")
+    rows = query(
+        built.paths,
+        "select call_id, direction, agent_id, team, duration_seconds, started_at "
+        "from post_call_analytics.calls",
+    )
+    assert len(rows) == len(expected) > 300
+    for call_id, direction, agent_id, team, duration_seconds, started_at in rows:
+        item = expected[call_id]
+        assert (direction, agent_id, team) == (item["direction"], item["agent_id"], item["team"])
+        assert duration_seconds == pytest.approx(item["duration_ms"] / 1000)
+        assert started_at.strftime("%Y-%m-%dT%H:%M:%SZ") == item["started_at"]
+
+
+def test_scorecards_mart_is_the_scorecards_tables_final_state(built: Built) -> None:
+    expected = exported_items(built.paths, "scorecards")
+    rows = query(
+        built.paths,
+        "select evaluation_id, call_id, evaluation_status, score_percent, is_automatic_fail, question_count "
+        "from post_call_analytics.scorecards",
+    )
+    assert len(rows) == len(expected) > 50
+    for evaluation_id, call_id, status, score, automatic_fail, question_count in rows:
+        item = expected[evaluation_id]
+        assert (call_id, status) == (item["call_id"], item["status"])
+        assert score == pytest.approx(item["score"]["percentage"])
+        assert automatic_fail == item["score"]["automatic_fail"]
+        assert question_count == len(item["questions"])
+
+
+def test_runbook_test_2_counts_calls_by_direction(built: Built) -> None:
+    counts = dict(dbt_runner.direction_counts(built.paths.root))
+    assert set(counts) == {"INBOUND", "OUTBOUND"}
+    assert sum(counts.values()) == len(exported_items(built.paths, "calls"))
+
+
+def test_child_marts_agree_with_their_parents(built: Built) -> None:
+    ((categories, insights, answers),) = query(
+        built.paths,
+        "select (select sum(category_count) from post_call_analytics.calls),"
+        " (select sum(issue_count + outcome_count + action_item_count) from post_call_analytics.calls),"
+        " (select sum(question_count) from post_call_analytics.scorecards)",
+    )
+    counts = dbt_runner.mart_row_counts(built.paths.root)
+    assert counts["call_categories"] == categories > 0
+    assert counts["call_insights"] == insights > 0
+    assert counts["scorecard_answers"] == answers > 0
+    ((agent_calls,),) = query(
+        built.paths, "select sum(call_count) from post_call_analytics.agent_daily_performance"
+    )
+    assert agent_calls == counts["calls"]
+
+
+ANALYST_QUESTIONS = {
+    "average QA score by agent, agents below 80%": """
+        select agent_id, avg(score_percent) as avg_score from post_call_analytics.scorecards
+        where evaluation_status = 'SUBMITTED' group by agent_id having avg(score_percent) < 80""",
+    "lowest scoring questions": """
+        select question_text, avg(score_percent) as avg_score from post_call_analytics.scorecard_answers
+        where score_percent is not null group by question_text order by avg_score limit 5""",
+    "automatic fail rate by team": """
+        select team, 100.0 * count_if(is_automatic_fail) / count(*) as pct from post_call_analytics.scorecards
+        where evaluation_status = 'SUBMITTED' group by team""",
+    "categories with the most negative customer sentiment": """
+        select category, avg(sentiment_customer) as avg_sentiment, count(*) as calls
+        from post_call_analytics.call_categories group by category order by avg_sentiment limit 5""",
+    "customer sentiment change by agent": """
+        select agent_id, avg(sentiment_customer_change) as change
+        from post_call_analytics.calls group by agent_id""",
+    "agents who interrupt most, with QA score": """
+        select c.agent_id, avg(c.interruptions_agent_count) as interruptions, avg(s.score_percent) as score
+        from post_call_analytics.calls as c
+        left join post_call_analytics.scorecards as s on c.call_id = s.call_id
+        group by c.agent_id order by interruptions desc""",
+    "calls over 20% non-talk time and their handle time": """
+        select count(*) as calls, avg(handle_time_seconds) as aht from post_call_analytics.calls
+        where non_talk_time_percent > 20""",
+    "top customer issues and how often resolved": """
+        select insight_text, count(*) as times,
+            avg(case when summary_resolved then 1.0 else 0 end) as resolved
+        from post_call_analytics.call_insights where insight_type = 'ISSUE' group by insight_text
+        order by times desc limit 10""",
+    "high QA score with negative customer sentiment": """
+        select s.evaluation_id from post_call_analytics.scorecards as s
+        join post_call_analytics.calls as c on s.call_id = c.call_id
+        where s.score_percent >= 90 and c.sentiment_customer < 0""",
+    "agent talk share and speed vs team": """
+        select agent_id, team, avg(talk_time_agent_percent) as talk_share, avg(talk_speed_agent_wpm) as wpm
+        from post_call_analytics.calls group by agent_id, team""",
+}
+
+
+@pytest.mark.parametrize("question", list(ANALYST_QUESTIONS))
+def test_marts_answer_the_analyst_questions_with_plain_sql(built: Built, question: str) -> None:
+    sql = ANALYST_QUESTIONS[question]
+    assert "unnest" not in sql.lower()
+    rows = query(built.paths, sql)
+    assert rows, f"no rows for: {question}"
+
+
+def test_every_model_and_column_is_described_and_typed_marts_match_the_warehouse(built: Built) -> None:
+    manifest = json.loads((built.target / "manifest.json").read_text())
+    models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    assert len(models) == 17
+    for name, node in models.items():
+        assert node["description"].strip(), f"{name} has no description"
+        documented = node["columns"]
+        actual = [
+            column
+            for (column,) in query(
+                built.paths,
+                "select column_name from information_schema.columns "
+                f"where table_schema = '{node['schema']}' and table_name = '{name}'",
+            )
+        ]
+        assert actual, f"{name} was not built"
+        assert set(actual) == set(documented), f"{name}: undocumented or stale columns"
+        for column, spec in documented.items():
+            assert spec["description"].strip(), f"{name}.{column} has no description"
+            if name in dbt_runner.MARTS:
+                assert spec["data_type"], f"{name}.{column} has no contract type"
+    assert {n["name"] for n in manifest["exposures"].values()} == {"bedrock_agent", "analytics_api"}
+
+
+def test_docs_generate_writes_a_catalog_of_every_mart(built: Built) -> None:
+    result = dbt_runner.docs_generate(built.paths.root, target_path=built.target)
+    assert result.success
+    catalog = json.loads((built.target / "catalog.json").read_text())
+    documented_marts = {
+        node["metadata"]["name"]
+        for node in catalog["nodes"].values()
+        if node["metadata"]["schema"] == "post_call_analytics"
+    }
+    assert documented_marts == set(dbt_runner.MARTS)
+    assert (built.target / "index.html").exists()
