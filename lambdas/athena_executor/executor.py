@@ -82,6 +82,7 @@ class AthenaExecutor:
     def execute_sql_query(self, sql_query: str | None) -> ToolResult:
         try:
             guarded = guard_sql(sql_query or "", self.policy)
+            sql = guarded.sql  # the Athena text, checked again after printing
         except SqlRejectedError as error:
             return _error_result(
                 "rejected",
@@ -97,11 +98,11 @@ class AthenaExecutor:
                 "failed",
                 "query_error",
                 f"{error} Check table and column names with get_table_schema, then send a corrected query.",
-                sql=guarded.sql,
+                sql=sql,
             )
         body = compact_result(
             result,
-            sql=guarded.sql,
+            sql=sql,
             max_bytes=self.settings.max_response_bytes,
             max_text_chars=self.settings.max_text_chars,
         )

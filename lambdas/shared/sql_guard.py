@@ -131,19 +131,45 @@ class GuardedQuery:
         return self.to_dialect("athena")
 
     def to_dialect(self, dialect: str) -> str:
-        """The query in ``dialect`` (``athena`` or ``duckdb``); SqlRejectedError if it cannot be written."""
+        """The query in ``dialect`` (``athena`` or ``duckdb``); SqlRejectedError if it cannot be written.
+
+        The text is parsed back in ``dialect`` and checked again (one read-only query over the same
+        tables), so what the engine receives is what was checked, whatever the printer did.
+        """
         if dialect not in self._cache:
             try:
-                self._cache[dialect] = self.expression.sql(
-                    dialect=dialect, comments=False, unsupported_level=ErrorLevel.RAISE
-                )
+                sql = self.expression.sql(dialect=dialect, comments=False, unsupported_level=ErrorLevel.RAISE)
             except SqlglotError as error:
                 raise SqlRejectedError(
                     "untranslatable",
                     f"The query uses something that cannot run on {dialect}: {error}. "
                     "Rewrite it with standard Athena (Trino) functions.",
                 ) from error
+            self._verify_output(sql, dialect)
+            self._cache[dialect] = sql
         return self._cache[dialect]
+
+    def _verify_output(self, sql: str, dialect: str) -> None:
+        try:
+            again = [
+                s for s in sqlglot.parse(sql, read=dialect, error_level=ErrorLevel.RAISE) if s is not None
+            ]
+        except (ParseError, TokenError) as error:
+            raise SqlRejectedError(
+                "syntax", f"The SQL is incomplete or invalid: {_first_line(error)}"
+            ) from error
+        if len(again) != 1 or not isinstance(again[0], exp.Query):
+            raise SqlRejectedError("syntax", "The SQL is ambiguous; write it as one plain SELECT query.")
+        query = again[0]
+        _reject_forbidden_nodes(query)
+        ctes = {cte.alias_or_name.lower() for cte in query.find_all(exp.CTE)}
+        for table in query.find_all(exp.Table):
+            name = table.name.lower()
+            if table.db.lower() == self.database and not table.catalog and name in self.tables:
+                continue
+            if not table.db and not table.catalog and name in ctes:
+                continue
+            raise SqlRejectedError("syntax", "The SQL is ambiguous; write it as one plain SELECT query.")
 
 
 def strip_markdown(sql: str) -> str:
@@ -176,21 +202,9 @@ def guard_sql(sql: str, policy: GuardPolicy | None = None) -> GuardedQuery:
     _reject_forbidden_nodes(query)
     tables = _check_tables(query, policy)
     limit, clamped = _clamp_limit(query, policy.max_rows)
-    guarded = GuardedQuery(
+    return GuardedQuery(
         expression=query, tables=tables, limit=limit, limit_clamped=clamped, database=policy.database
     )
-    _check_round_trip(guarded.sql)
-    return guarded
-
-
-def _check_round_trip(sql: str) -> None:
-    """What runs must parse back to the same single query (an incomplete tree can print as invalid SQL)."""
-    try:
-        again = [s for s in sqlglot.parse(sql, read="athena", error_level=ErrorLevel.RAISE) if s is not None]
-    except (ParseError, TokenError) as error:
-        raise SqlRejectedError("syntax", f"The SQL is incomplete or invalid: {_first_line(error)}") from error
-    if len(again) != 1 or again[0].sql(dialect="athena", comments=False) != sql:
-        raise SqlRejectedError("syntax", "The SQL is ambiguous; write it as one plain SELECT query.")
 
 
 def _parse_single_query(text: str) -> exp.Query:
@@ -219,8 +233,10 @@ def _parse_single_query(text: str) -> exp.Query:
     return statement
 
 
-def _reject_forbidden_nodes(query: exp.Query) -> None:
+def _reject_forbidden_nodes(query: exp.Query | exp.Expression) -> None:
     for node in query.walk():
+        if isinstance(node, exp.Select) and not node.expressions:
+            raise SqlRejectedError("syntax", "The SELECT has no columns; list what to return.")
         if isinstance(node, _FORBIDDEN_NODES):
             raise SqlRejectedError(
                 "forbidden_statement",
@@ -246,6 +262,9 @@ def _reject_forbidden_nodes(query: exp.Query) -> None:
 
 
 def _check_tables(query: exp.Query, policy: GuardPolicy) -> tuple[str, ...]:
+    if not any(True for _ in query.find_all(exp.CTE)):
+        # Without CTEs every table node is a real table: no scope analysis needed.
+        return tuple(sorted({_check_one_table(t, policy) for t in query.find_all(exp.Table)}))
     try:
         scopes = traverse_scope(query)
     except (SqlglotError, RecursionError) as error:
