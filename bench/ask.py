@@ -1,0 +1,153 @@
+"""Latency of ``pca ask``'s verified path on a large generated contact centre (DuckDB).
+
+Builds (once, cached under ``build/bench-ask-<N>``) a dataset of ``BENCH_CALLS`` calls (default 1,000,000,
+no transcripts), loads it through the backfill path into the local lake, and runs ``dbt build`` with the
+scale switch (incremental current-state tables). Then, for every verified question and a set of
+paraphrases, it times each stage of the verified path — matching (with slot filling), rendering, the SQL
+guard, execution — and prints p50/p95 per stage and the matcher's share of the total.
+
+Side by side, the same questions run against a copy of the marts materialised as tables, so the print shows
+what the answering path costs on its own and what the view stack below it adds.
+
+    BENCH_CALLS=1000000 BENCH_REPEAT=5 python bench/ask.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from lambdas.shared.query_engines import DuckDbEngine  # noqa: E402
+from lambdas.shared.sql_guard import GuardPolicy, guard_sql  # noqa: E402
+from lambdas.stream_processor.backfill import DEFAULT_KEYS, from_export  # noqa: E402
+from lambdas.stream_processor.lake import Lake  # noqa: E402
+from orchestration import dbt_runner  # noqa: E402
+from orchestration.answering.setup import guarded_runner, read_entity_values, shared_repository  # noqa: E402
+from orchestration.answering.verified import VerifiedAnswerer, parameter_values  # noqa: E402
+from orchestration.paths import data_paths  # noqa: E402
+from orchestration.synthetic.feed import GenerateOptions, generate  # noqa: E402
+
+CALLS = int(os.environ.get("BENCH_CALLS", "1000000"))
+DAYS = int(os.environ.get("BENCH_DAYS", "365"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
+END = dt.date(2026, 3, 31)
+MARTS = ("calls", "call_categories", "call_insights", "scorecards", "scorecard_answers", "agents")
+
+PARAPHRASES = [
+    "How many calls do we have altogether?",
+    "number of calls in February",
+    "inbound vs outbound call counts this quarter",
+    "top 5 agents by number of calls this quarter",
+    "average handling time per agent for the Billing East team last month",
+    "QA scores by agent for the Billing West team this quarter",
+    "most common call categories in the Billing queue last month",
+    "customer sentiment per queue for outbound calls",
+    "How many calls mentioned refunds?",  # refused: matching only
+]
+
+
+def build(root: Path) -> Path:
+    paths = data_paths(root)
+    marker = root / ".built"
+    if marker.exists():
+        return paths.warehouse
+    started = time.perf_counter()
+    options = GenerateOptions(
+        calls=CALLS, days=DAYS, seed=11, end_date=END, transcripts=False, progress=False
+    )
+    generate(paths, options)
+    lake = Lake.from_uri(str(paths.lake))
+    for table, keys in DEFAULT_KEYS.items():
+        from_export(str(paths.export / table), table, lake, key_names=keys, progress=False)
+    dbt_runner.build(paths.root, materialize_current_state=True, quiet=True)
+    marker.write_text(f"{CALLS} calls built in {time.perf_counter() - started:.0f} s\n")
+    return paths.warehouse
+
+
+def materialised_copy(warehouse: Path) -> Path:
+    """The marts as tables in a separate file (the built warehouse is not touched)."""
+    copy = warehouse.with_name("warehouse-materialised.duckdb")
+    if copy.exists():
+        return copy
+    with duckdb.connect(str(copy)) as target:
+        target.execute(f"attach '{warehouse}' as built (read_only)")
+        target.execute("create schema post_call_analytics")
+        for mart in MARTS:
+            target.execute(
+                f"create table post_call_analytics.{mart} as select * from built.post_call_analytics.{mart}"
+            )
+    return copy
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(warehouse: Path, lake: Path, label: str) -> dict[str, list[float]]:
+    engine = DuckDbEngine(warehouse, lake, timeout_seconds=120)
+    run = guarded_runner(engine)
+    specs, render = shared_repository()
+    answerer = VerifiedAnswerer(specs, render, run, read_entity_values(run), today=lambda: END)
+    by_name = {s.name: s for s in specs}
+    questions = [s.question for s in specs] + PARAPHRASES
+    stages: dict[str, list[float]] = {"match": [], "render": [], "guard": [], "execute": [], "total": []}
+    policy = GuardPolicy()
+    for question in questions:
+        for _ in range(REPEAT):
+            t0 = time.perf_counter()
+            result = answerer.matcher.match(question, END)
+            t1 = time.perf_counter()
+            if result.best is None:
+                stages["match"].append((t1 - t0) * 1000)
+                stages["total"].append((t1 - t0) * 1000)
+                continue
+            spec = by_name[result.best.candidate.name]
+            sql = render(spec.name, parameter_values(spec, result.best.slots), END)
+            t2 = time.perf_counter()
+            guarded = guard_sql(sql, policy)
+            t3 = time.perf_counter()
+            engine.execute(guarded, max_rows=guarded.limit)
+            t4 = time.perf_counter()
+            for stage, ms in zip(stages, [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0], strict=True):
+                stages[stage].append(ms * 1000)
+    engine.close()
+    total = sum(stages["total"])
+    print(f"\n{label}: {len(questions)} questions x {REPEAT} runs")
+    print(f"  {'stage':<8} {'p50 ms':>9} {'p95 ms':>9} {'share':>7}")
+    for stage, values in stages.items():
+        share = sum(values) / total if total else 0.0
+        print(f"  {stage:<8} {statistics.median(values):9.1f} {percentile(values, 0.95):9.1f} {share:7.1%}")
+    return stages
+
+
+def main() -> int:
+    root = Path(os.environ.get("BENCH_DATA", ROOT / "build" / f"bench-ask-{CALLS}"))
+    started = time.perf_counter()
+    warehouse = build(root)
+    print(f"dataset: {CALLS:,} calls over {DAYS} days in {root} ({(root / '.built').read_text().strip()})")
+    as_built = measure(warehouse, root / "lake", "marts as dbt builds them (views over current-state tables)")
+    print(f"(setup and first run {time.perf_counter() - started:.0f} s)")
+    tables = measure(materialised_copy(warehouse), root / "lake", "marts materialised as tables")
+    p95_built, p95_tables = percentile(as_built["total"], 0.95), percentile(tables["total"], 0.95)
+    print(
+        f"\np95 total: {p95_built:.1f} ms as built vs {p95_tables:.1f} ms on tables "
+        f"(ratio {p95_built / p95_tables:.1f}x); target 300 ms"
+    )
+    match_share = sum(tables["match"]) / sum(tables["total"])
+    matcher_p95 = percentile(tables["match"], 0.95)
+    print(f"matcher p95 {matcher_p95:.1f} ms; matcher share of the total on tables {match_share:.1%}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
