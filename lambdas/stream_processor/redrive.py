@@ -252,22 +252,24 @@ class RedriveSummary:
 
 
 def _messages(sqs: SQSClient, queue_url: str, limit: int | None, visibility: int) -> Iterator[dict[str, Any]]:
-    seen = 0
-    while limit is None or seen < limit:
-        wanted = 10 if limit is None else max(1, min(10, limit - seen))
+    """Each visible message once: received messages stay hidden for ``visibility`` seconds, and a message seen
+    again (its visibility ran out during the run) ends the run instead of looping."""
+    seen: set[str] = set()
+    while limit is None or len(seen) < limit:
+        wanted = 10 if limit is None else max(1, min(10, limit - len(seen)))
         response = sqs.receive_message(
             QueueUrl=queue_url,
             MaxNumberOfMessages=wanted,
             WaitTimeSeconds=1,
             VisibilityTimeout=visibility,
-            MessageAttributeNames=["All"],
         )
         batch = response.get("Messages", [])
-        if not batch:
+        fresh = [dict(m) for m in batch if str(m.get("MessageId")) not in seen]
+        if not fresh:
             return
-        for message in batch:
-            seen += 1
-            yield dict(message)
+        for message in fresh:
+            seen.add(str(message.get("MessageId")))
+            yield message
 
 
 def redrive(
@@ -286,6 +288,7 @@ def redrive(
 ) -> RedriveSummary:
     """Redrive every message in the queue (each is received once per run: its visibility hides it)."""
     summary = RedriveSummary()
+    kept: list[str] = []
     clock = now or datetime.now(UTC)
     for message in _messages(sqs, queue_url, max_messages, visibility_timeout):
         message_id = str(message.get("MessageId", "?"))
@@ -300,8 +303,11 @@ def redrive(
         )
         if delete:
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=receipt)
-        elif dry_run or outcome.status == "expired":
-            sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=receipt, VisibilityTimeout=0)
+        else:
+            kept.append(receipt)
+    # Messages left in the queue become visible again now, so the alarm and the next run see them.
+    for receipt in kept:
+        sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=receipt, VisibilityTimeout=0)
     return summary
 
 
