@@ -145,10 +145,10 @@ variable "agent_instruction_file" {
   default     = "../lambdas/athena_executor/agent_instruction.txt"
 }
 
-variable "agent_function_schema_file" {
-  description = "The action group's function schema generated with the instruction (JSON: {\"functions\": [...]}). Relative to this folder."
+variable "agent_action_group_file" {
+  description = "The action group definition generated with the instruction (JSON: actionGroupName and functionSchema). Relative to this folder."
   type        = string
-  default     = "../lambdas/athena_executor/function_schema.json"
+  default     = "../lambdas/athena_executor/artifacts/action_group.json"
 }
 
 # ── Analytics ──────────────────────────────────────────────────────────────────────────────────────────────

@@ -14,7 +14,8 @@ locals {
   executor_name = "${var.name_prefix}-athena-executor"
   agent_name    = "${var.name_prefix}-agent"
 
-  functions = jsondecode(var.function_schema_json).functions
+  action_group = jsondecode(var.action_group_json)
+  functions    = local.action_group.functionSchema.functions
 
   # A cross-region inference profile id starts with a geography ("us.", "eu.", "apac.", "global.", ...).
   uses_inference_profile = can(regex("^[a-z]{2,6}\\.[a-z0-9-]+\\.", var.foundation_model))

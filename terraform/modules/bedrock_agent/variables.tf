@@ -19,12 +19,17 @@ variable "instruction" {
   }
 }
 
-variable "function_schema_json" {
-  description = "The action group's function schema as JSON: {\"functions\": [{\"name\", \"description\", \"parameters\": {name: {\"type\", \"description\", \"required\"}}}]}."
+variable "action_group_json" {
+  description = "The generated action group (lambdas/athena_executor/artifacts/action_group.json): {\"actionGroupName\", \"functionSchema\": {\"functions\": [{\"name\", \"description\", \"parameters\": {name: {\"type\", \"description\", \"required\"}}}]}}."
   type        = string
 
   validation {
-    condition     = contains([for f in try(jsondecode(var.function_schema_json).functions, []) : f.name], "execute_sql_query")
+    condition     = try(jsondecode(var.action_group_json).actionGroupName, "") == "AthenaQueryExecutor"
+    error_message = "The generated action group must be named AthenaQueryExecutor (the runbook's name)."
+  }
+
+  validation {
+    condition     = contains([for f in try(jsondecode(var.action_group_json).functionSchema.functions, []) : f.name], "execute_sql_query")
     error_message = "The function schema must define execute_sql_query (the runbook's Test 3 calls it)."
   }
 }
