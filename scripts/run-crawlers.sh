@@ -60,7 +60,7 @@ if [[ "$mode" == codebuild ]]; then
 fi
 
 PCA_ATHENA_SCHEMA="$(need_output PCA_ATHENA_SCHEMA curated_database_name)"
-PCA_ATHENA_RAW_SCHEMA="$(need_output PCA_ATHENA_RAW_SCHEMA raw_database_name)"
+PCA_RAW_SCHEMA="$(need_output PCA_RAW_SCHEMA raw_database_name)"
 PCA_ATHENA_WORKGROUP="$(need_output PCA_ATHENA_WORKGROUP athena_dbt_workgroup)"
 results_bucket="$(need_output PCA_ATHENA_RESULTS_BUCKET athena_results_bucket_name)"
 analytics_bucket="$(need_output PCA_ANALYTICS_BUCKET analytics_bucket_name)"
@@ -68,7 +68,7 @@ PCA_ATHENA_S3_STAGING_DIR="${PCA_ATHENA_S3_STAGING_DIR:-s3://$results_bucket/dbt
 PCA_ATHENA_S3_DATA_DIR="${PCA_ATHENA_S3_DATA_DIR:-s3://$analytics_bucket/curated/}"
 AWS_REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-$(aws configure get region 2>/dev/null || true)}}"
 [[ -n "$AWS_REGION" ]] || fail "set AWS_REGION to the deployment's region"
-export PCA_DBT_TARGET=athena PCA_ATHENA_SCHEMA PCA_ATHENA_RAW_SCHEMA PCA_ATHENA_WORKGROUP
+export PCA_DBT_TARGET=athena PCA_ATHENA_SCHEMA PCA_RAW_SCHEMA PCA_ATHENA_WORKGROUP
 export PCA_ATHENA_S3_STAGING_DIR PCA_ATHENA_S3_DATA_DIR AWS_REGION
 
 dbt="${DBT:-}"
@@ -78,7 +78,7 @@ fi
 [[ -n "$dbt" ]] || fail "dbt is not installed: run 'make install' (dbt-core and dbt-athena-community are dev dependencies)"
 
 say "Building the curated schema $PCA_ATHENA_SCHEMA with dbt on Athena (workgroup $PCA_ATHENA_WORKGROUP, region $AWS_REGION)"
-say "Models under $PCA_ATHENA_S3_DATA_DIR; raw change log read from $PCA_ATHENA_RAW_SCHEMA"
+say "Models under $PCA_ATHENA_S3_DATA_DIR; raw change log read from $PCA_RAW_SCHEMA"
 project="$REPO_ROOT/dbt_project"
 run "$dbt" build --target athena --project-dir "$project" --profiles-dir "$project" "${dbt_args[@]}"
 [[ "$dry_run" == true ]] || say "Done: query it with the runbook's Test 2 (workgroup post-call-analytics)"

@@ -239,7 +239,7 @@ resource "aws_codebuild_project" "dbt_build" {
       value = var.curated_database_name
     }
     environment_variable {
-      name  = "PCA_ATHENA_RAW_SCHEMA"
+      name  = "PCA_RAW_SCHEMA"
       value = var.raw_database_name
     }
     environment_variable {
