@@ -40,7 +40,6 @@ CALLS = int(os.environ.get("BENCH_CALLS", "1000000"))
 DAYS = int(os.environ.get("BENCH_DAYS", "365"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 END = dt.date(2026, 3, 31)
-MARTS = ("calls", "call_categories", "call_insights", "scorecards", "scorecard_answers", "agents")
 
 PARAPHRASES = [
     "How many calls do we have altogether?",
@@ -81,7 +80,11 @@ def materialised_copy(warehouse: Path) -> Path:
     with duckdb.connect(str(copy)) as target:
         target.execute(f"attach '{warehouse}' as built (read_only)")
         target.execute("create schema post_call_analytics")
-        for mart in MARTS:
+        marts = target.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'built' and table_schema = 'post_call_analytics'"
+        ).fetchall()
+        for (mart,) in marts:
             target.execute(
                 f"create table post_call_analytics.{mart} as select * from built.post_call_analytics.{mart}"
             )
