@@ -19,11 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import duckdb
-
 from lambdas.shared.sql_guard import CURATED_DATABASE, GuardedQuery
 
 if TYPE_CHECKING:
+    import duckdb
     from mypy_boto3_athena import AthenaClient
 
 ATHENA_WORKGROUP = "post-call-analytics"
@@ -112,6 +111,8 @@ class DuckDbEngine:
                 raise QueryFailedError(
                     f"The warehouse {self.warehouse} does not exist yet; build it with `pca up` or dbt."
                 )
+            import duckdb  # imported here: the Lambda package has no duckdb (no wheel for its runtime)
+
             connection = duckdb.connect(str(self.warehouse), read_only=True)
             lake_dir = str(self.lake.resolve()).rstrip("/") + "/"
             if self._setting(connection, "lock_configuration"):
@@ -143,6 +144,8 @@ class DuckDbEngine:
             self._connection = None
 
     def execute(self, query: GuardedQuery, *, max_rows: int) -> QueryResult:
+        import duckdb  # the embedded engine only (see connect)
+
         sql = query.to_dialect(self.dialect)
         with self._lock:
             connection = self.connect()
