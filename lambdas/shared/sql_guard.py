@@ -161,9 +161,8 @@ class GuardedQuery:
         if len(again) != 1 or not isinstance(again[0], exp.Query):
             raise SqlRejectedError("syntax", "The SQL is ambiguous; write it as one plain SELECT query.")
         query = again[0]
-        _reject_forbidden_nodes(query)
-        ctes = {cte.alias_or_name.lower() for cte in query.find_all(exp.CTE)}
-        for table in query.find_all(exp.Table):
+        tables, ctes = _reject_forbidden_nodes(query)
+        for table in tables:
             name = table.name.lower()
             if table.db.lower() == self.database and not table.catalog and name in self.tables:
                 continue
@@ -199,8 +198,8 @@ def guard_sql(sql: str, policy: GuardPolicy | None = None) -> GuardedQuery:
         raise SqlRejectedError("invalid_character", "The SQL contains a NUL character.")
 
     query = _parse_single_query(text)
-    _reject_forbidden_nodes(query)
-    tables = _check_tables(query, policy)
+    table_nodes, ctes = _reject_forbidden_nodes(query)
+    tables = _check_tables(query, policy, table_nodes, has_ctes=bool(ctes))
     limit, clamped = _clamp_limit(query, policy.max_rows)
     return GuardedQuery(
         expression=query, tables=tables, limit=limit, limit_clamped=clamped, database=policy.database
@@ -233,8 +232,16 @@ def _parse_single_query(text: str) -> exp.Query:
     return statement
 
 
-def _reject_forbidden_nodes(query: exp.Query | exp.Expression) -> None:
+def _reject_forbidden_nodes(query: exp.Query | exp.Expression) -> tuple[list[exp.Table], set[str]]:
+    """Refuse forbidden nodes; return the table nodes and CTE names seen on the way (one walk)."""
+    tables: list[exp.Table] = []
+    ctes: set[str] = set()
     for node in query.walk():
+        if isinstance(node, exp.Table):
+            tables.append(node)
+            continue
+        if isinstance(node, exp.CTE):
+            ctes.add(node.alias_or_name.lower())
         if isinstance(node, exp.Select) and not node.expressions:
             raise SqlRejectedError("syntax", "The SELECT has no columns; list what to return.")
         if isinstance(node, _FORBIDDEN_NODES):
@@ -259,12 +266,15 @@ def _reject_forbidden_nodes(query: exp.Query | exp.Expression) -> None:
                     "forbidden_function",
                     f"The function {name}() is not allowed: it reaches outside the curated tables.",
                 )
+    return tables, ctes
 
 
-def _check_tables(query: exp.Query, policy: GuardPolicy) -> tuple[str, ...]:
-    if not any(True for _ in query.find_all(exp.CTE)):
+def _check_tables(
+    query: exp.Query, policy: GuardPolicy, table_nodes: list[exp.Table], *, has_ctes: bool
+) -> tuple[str, ...]:
+    if not has_ctes:
         # Without CTEs every table node is a real table: no scope analysis needed.
-        return tuple(sorted({_check_one_table(t, policy) for t in query.find_all(exp.Table)}))
+        return tuple(sorted({_check_one_table(t, policy) for t in table_nodes}))
     try:
         scopes = traverse_scope(query)
     except (SqlglotError, RecursionError) as error:
@@ -282,7 +292,7 @@ def _check_tables(query: exp.Query, policy: GuardPolicy) -> tuple[str, ...]:
                 continue  # a reference to a CTE defined in scope
             tables.add(_check_one_table(table, policy))
 
-    for table in query.find_all(exp.Table):
+    for table in table_nodes:
         if id(table) not in checked:
             raise SqlRejectedError(
                 "table_reference",

@@ -86,7 +86,7 @@ def value(attribute: Any) -> Any:
     if kind == "L":
         if type(inner) is not list:
             raise DecodeError("L value must be a list")
-        return [value(v) for v in inner]
+        return _list(inner)
     if kind == "BOOL":
         if type(inner) is not bool:
             raise DecodeError("BOOL value must be true or false")
@@ -113,25 +113,75 @@ def value(attribute: Any) -> Any:
     raise DecodeError(f"unknown attribute type {kind!r}")
 
 
+def _fast_number(text: str) -> int | orjson.Fragment | None:
+    """The common shapes of N (plain integers and decimals) without a regular expression; None otherwise."""
+    body = text[1:] if text[:1] == "-" else text
+    if body.isascii() and len(body) <= 38:  # at most 38 digits: within DynamoDB's precision
+        if body.isdigit():
+            if body[0] != "0" or len(body) == 1:
+                return int(text) if len(body) < 19 else orjson.Fragment(text)
+        else:
+            whole, dot, fraction = body.partition(".")
+            if dot and whole.isdigit() and fraction.isdigit() and (whole[0] != "0" or len(whole) == 1):
+                return orjson.Fragment(text)
+    return None
+
+
 def item(attributes: Any) -> dict[str, Any]:
     """Convert a typed item or map (``{"name": {"S": "x"}, ...}``) to a plain dict.
 
-    Strings and integers — most of a call item — are converted inline; the rest goes through :func:`value`.
+    The common types are converted inline (this loop runs once per attribute of every image in a batch); the
+    rest, and anything malformed, goes through :func:`value`, which validates and explains.
     """
     if type(attributes) is not dict:
         raise DecodeError(f"item must be an object, got {type(attributes).__name__}")
     out: dict[str, Any] = {}
     for name, attribute in attributes.items():
         if type(attribute) is dict and len(attribute) == 1:
-            inner = attribute.get("S")
-            if inner is not None and type(inner) is str:
-                out[name] = inner
+            ((kind, inner),) = attribute.items()
+            if kind == "S":
+                if type(inner) is str:
+                    out[name] = inner
+                    continue
+            elif kind == "N":
+                if type(inner) is str:
+                    converted = _fast_number(inner)
+                    if converted is not None:
+                        out[name] = converted
+                        continue
+            elif kind == "M":
+                out[name] = item(inner)
                 continue
-            inner = attribute.get("N")
-            if inner is not None and type(inner) is str and _INT.fullmatch(inner):
-                out[name] = int(inner)
-                continue
+            elif kind == "L":
+                if type(inner) is list:
+                    out[name] = _list(inner)
+                    continue
+            elif kind == "BOOL":
+                if type(inner) is bool:
+                    out[name] = inner
+                    continue
         out[name] = value(attribute)
+    return out
+
+
+def _list(values: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    append = out.append
+    for attribute in values:
+        if type(attribute) is dict and len(attribute) == 1:
+            ((kind, inner),) = attribute.items()
+            if kind == "M":
+                append(item(inner))
+                continue
+            if kind == "S" and type(inner) is str:
+                append(inner)
+                continue
+            if kind == "N" and type(inner) is str:
+                converted = _fast_number(inner)
+                if converted is not None:
+                    append(converted)
+                    continue
+        append(value(attribute))
     return out
 
 

@@ -217,11 +217,12 @@ class Generator:
             target = self.paths.transcribe / "analytics" / f"{call.item['job_name']}.json"
             target.write_bytes(orjson.dumps(call.transcript))
             self.summary.transcripts += 1
-        self._call_history(call)
+        removed_at = self._call_history(call)
         if call.item["status"] == "COMPLETED":
-            self._evaluations(call, day_index)
+            self._evaluations(call, day_index, removed_at)
 
-    def _call_history(self, call: GeneratedCall) -> None:
+    def _call_history(self, call: GeneratedCall) -> datetime | None:
+        """Schedule the call's changes; return when it is deleted, if it is."""
         rng = self.rng
         item = call.item
         inserted = call.ended_at + timedelta(seconds=rng.randint(60, 420))
@@ -238,11 +239,22 @@ class Generator:
             summary = {**current["summary"], "text": current["summary"]["text"] + " (regenerated)"}
             current = {**current, "summary": summary, "updated_at": iso(at)}
             versions.append((at, current))
+        removed_at = None
         if rng.random() < 0.005:  # erasure request or test call removed
-            versions.append((versions[-1][0] + timedelta(hours=rng.randint(1, 240)), None))
+            removed_at = versions[-1][0] + timedelta(hours=rng.randint(1, 240))
+            versions.append((removed_at, None))
         self._history("calls", item["call_id"], versions)
+        return removed_at
 
-    def _evaluations(self, call: GeneratedCall, day_index: int) -> None:
+    def _evaluation_history(self, item: dict[str, Any], versions: list[tuple[datetime, dict[str, Any] | None]],
+                            call_removed_at: datetime | None) -> None:
+        """An evaluation's versions; it is deleted with its call (erasure cascades to the QA record)."""
+        if call_removed_at is not None:
+            at = max(call_removed_at, versions[-1][0]) + timedelta(minutes=5)
+            versions = [*(v for v in versions if v[1] is not None), (at, None)]
+        self._history("scorecards", item["evaluation_id"], versions)
+
+    def _evaluations(self, call: GeneratedCall, day_index: int, call_removed_at: datetime | None) -> None:
         rng = self.rng
         form = form_for(self.centre.forms, call.agent.queue, day_index)
         if rng.random() < 0.25:  # automated evaluation shortly after the call
@@ -250,7 +262,7 @@ class Generator:
             evaluation = generate_evaluation(rng, call, form, automated=True, evaluator="", started_at=start,
                                              draft=False)
             self.summary.scorecards += 1
-            self._history("scorecards", evaluation.item["evaluation_id"], [(start, evaluation.item)])
+            self._evaluation_history(evaluation.item, [(start, evaluation.item)], call_removed_at)
         manual_chance = 0.08 + (0.08 if call.customer_end_sentiment < -1 else 0)
         if rng.random() < manual_chance:
             start = call.ended_at + timedelta(hours=rng.randint(4, 96))
@@ -270,9 +282,9 @@ class Generator:
                 pct = round(clip(item["score"]["percentage"] + rng.choice([-10, -5, 5, 10]), 0, 100), 2)
                 item = {**item, "score": {**item["score"], "percentage": pct}, "updated_at": iso(at)}
                 versions.append((at, item))
-            if rng.random() < 0.005:
+            if rng.random() < 0.01:  # an evaluation entered by mistake is deleted
                 versions.append((versions[-1][0] + timedelta(hours=rng.randint(1, 72)), None))
-            self._history("scorecards", evaluation.item["evaluation_id"], versions)
+            self._evaluation_history(evaluation.item, versions, call_removed_at)
 
     def run(self) -> GenerateSummary:
         counts = self._day_counts()
