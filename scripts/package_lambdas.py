@@ -249,14 +249,14 @@ def write_zip(entries: Iterable[tuple[str, Path]], destination: Path) -> None:
     """A zip whose bytes depend only on the entries' names and contents."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     tmp = destination.with_suffix(".zip.tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for arcname, path in sorted(entries, key=lambda entry: entry[0]):
             info = zipfile.ZipInfo(arcname, date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             mode = 0o755 if path.stat().st_mode & 0o111 else 0o644
             info.external_attr = (0o100000 | mode) << 16
-            archive.writestr(info, path.read_bytes(), compresslevel=9)
+            archive.writestr(info, path.read_bytes(), compresslevel=6)
     tmp.replace(destination)
 
 
