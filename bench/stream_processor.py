@@ -34,8 +34,17 @@ def build_batch(records: int) -> list[dict[str, Any]]:
 
     folder = Path(tempfile.mkdtemp(prefix="bench-sp-"))
     paths = data_paths(folder)
-    generate(paths, GenerateOptions(calls=int(records * 0.85) + 50, days=30, seed=1, end_date=date(2026, 6, 30),
-                                    transcripts=False, progress=False))
+    generate(
+        paths,
+        GenerateOptions(
+            calls=int(records * 0.85) + 50,
+            days=30,
+            seed=1,
+            end_date=date(2026, 6, 30),
+            transcripts=False,
+            progress=False,
+        ),
+    )
     batch = [r for r, _ in zip(read_stream(paths, "calls"), range(records), strict=False)]
     if len(batch) < records:
         raise SystemExit("generator produced too few records")
@@ -74,15 +83,19 @@ def baseline(batch: list[dict[str, Any]], out: Path) -> None:
         assert ddb is not None
         created = ddb.approximate_creation_date_time
         new, old = ddb.new_image, ddb.old_image
-        rows.append({
-            "event_id": record.event_id, "event_name": record.event_name.name if record.event_name else None,
-            "event_source": "stream", "event_at": pd.Timestamp(created, unit="s") if created else None,
-            "sequence_number": (ddb.sequence_number or "").zfill(40),
-            "keys": json.dumps(ddb.keys, default=default),
-            "new_image": json.dumps(new, default=default) if new else None,
-            "old_image": json.dumps(old, default=default) if old else None,
-            "ingested_at": pd.Timestamp.now(),
-        })
+        rows.append(
+            {
+                "event_id": record.event_id,
+                "event_name": record.event_name.name if record.event_name else None,
+                "event_source": "stream",
+                "event_at": pd.Timestamp(created, unit="s") if created else None,
+                "sequence_number": (ddb.sequence_number or "").zfill(40),
+                "keys": json.dumps(ddb.keys, default=default),
+                "new_image": json.dumps(new, default=default) if new else None,
+                "old_image": json.dumps(old, default=default) if old else None,
+                "ingested_at": pd.Timestamp.now(),
+            }
+        )
     frame = pd.DataFrame(rows)
     frame["dt"] = frame["event_at"].dt.strftime("%Y-%m-%d")
     out.mkdir(parents=True, exist_ok=True)
@@ -105,8 +118,14 @@ def measure(name: str, records: int, repeat: int, queue: Any) -> None:
         run(batch, out)
         times.append(time.perf_counter() - started)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put({"name": name, "best_s": min(times), "median_s": sorted(times)[len(times) // 2],
-               "peak_growth_mb": max(0.0, peak - before)})
+    queue.put(
+        {
+            "name": name,
+            "best_s": min(times),
+            "median_s": sorted(times)[len(times) // 2],
+            "peak_growth_mb": max(0.0, peak - before),
+        }
+    )
 
 
 def main() -> int:
@@ -127,11 +146,15 @@ def main() -> int:
     print(f"{'':10} {'records/s':>12} {'best s':>8} {'median s':>9} {'peak growth MB':>15}")
     for name in ("baseline", "ours"):
         r = results[name]
-        print(f"{name:10} {n / r['best_s']:12,.0f} {r['best_s']:8.3f} {r['median_s']:9.3f} {r['peak_growth_mb']:15.1f}")
+        print(
+            f"{name:10} {n / r['best_s']:12,.0f} {r['best_s']:8.3f} {r['median_s']:9.3f} {r['peak_growth_mb']:15.1f}"
+        )
     ratio = results["baseline"]["best_s"] / results["ours"]["best_s"]
     ours_rate = n / results["ours"]["best_s"]
-    print(f"ratio ours/baseline: {ratio:.1f}x (target >= 4x); ours {ours_rate:,.0f} records/s (target >= 40,000); "
-          f"peak growth {results['ours']['peak_growth_mb']:.0f} MB (target < 300 MB)")
+    print(
+        f"ratio ours/baseline: {ratio:.1f}x (target >= 4x); ours {ours_rate:,.0f} records/s (target >= 40,000); "
+        f"peak growth {results['ours']['peak_growth_mb']:.0f} MB (target < 300 MB)"
+    )
     return 0
 
 

@@ -13,13 +13,19 @@ from collections.abc import Sequence
 
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "generate": ("orchestration.generate", "Generate a synthetic contact centre (calls, scorecards, transcripts)"),
+    "generate": (
+        "orchestration.generate",
+        "Generate a synthetic contact centre (calls, scorecards, transcripts)",
+    ),
     "replay": ("orchestration.replay", "Replay the generated change feed through the stream processor"),
     "up": ("orchestration.local_run", "Run the whole embedded pipeline end to end"),
     "dbt": ("orchestration.dbt_runner", "Build, parse or document the dbt project (DuckDB locally, Athena)"),
     "agent-artifacts": ("orchestration.agent_artifacts", "Build the agent's knowledge from dbt"),
     "ask": ("orchestration.ask", "Answer a question (verified queries first) with its SQL and rows"),
-    "eval": ("orchestration.evaluate", "Score an answerer on a questions file (BIRD-style execution accuracy)"),
+    "eval": (
+        "orchestration.evaluate",
+        "Score an answerer on a questions file (BIRD-style execution accuracy)",
+    ),
 }
 
 

@@ -34,31 +34,43 @@ class RunContext:
 
 
 def step_generate(ctx: RunContext) -> None:
-    summary = generate(ctx.paths, GenerateOptions(calls=ctx.calls, days=ctx.days, seed=ctx.seed,
-                                                  end_date=ctx.end_date, progress=ctx.progress))
+    summary = generate(
+        ctx.paths,
+        GenerateOptions(
+            calls=ctx.calls, days=ctx.days, seed=ctx.seed, end_date=ctx.end_date, progress=ctx.progress
+        ),
+    )
     ctx.results["generate"] = summary.as_dict()
-    print(f"  {summary.calls} calls and {summary.scorecards} evaluations from {summary.first_day} to "
-          f"{summary.last_day}; {summary.transcripts} Transcribe documents")
+    print(
+        f"  {summary.calls} calls and {summary.scorecards} evaluations from {summary.first_day} to "
+        f"{summary.last_day}; {summary.transcripts} Transcribe documents"
+    )
     print(f"  change feed: {json.dumps(dict(summary.events))}")
 
 
 def step_replay(ctx: RunContext) -> None:
     summary = replay(ctx.paths, inject_poison=True, progress=ctx.progress)
     ctx.results["replay"] = summary.as_dict()
-    print(f"  {summary.batches} stream batches ({summary.records} records) through the stream processor, "
-          f"1 batch per table redelivered ({summary.redelivered_records} records, objects overwritten)")
+    print(
+        f"  {summary.batches} stream batches ({summary.records} records) through the stream processor, "
+        f"1 batch per table redelivered ({summary.redelivered_records} records, objects overwritten)"
+    )
     for table, rows in summary.rows.items():
         print(f"  lake/{table}: {summary.files[table]} Parquet files, {rows} change-log rows")
-    print(f"  lake/quarantine: {summary.files['quarantine']} file(s), {summary.quarantined} record(s) quarantined "
-          "(one malformed record is injected on purpose)")
+    print(
+        f"  lake/quarantine: {summary.files['quarantine']} file(s), {summary.quarantined} record(s) quarantined "
+        "(one malformed record is injected on purpose)"
+    )
 
 
 def step_backfill(ctx: RunContext) -> None:
     lake = Lake.from_uri(str(ctx.paths.lake))
     for table, keys in DEFAULT_KEYS.items():
         result = from_export(str(ctx.paths.export / table), table, lake, key_names=keys, progress=False)
-        print(f"  {table}: {result.items} items from the table export written as SNAPSHOT events "
-              f"({result.files} file(s), {result.quarantined} quarantined)")
+        print(
+            f"  {table}: {result.items} items from the table export written as SNAPSHOT events "
+            f"({result.files} file(s), {result.quarantined} quarantined)"
+        )
 
 
 def step_answer(ctx: RunContext) -> None:
@@ -82,14 +94,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--calls", type=int, default=3000, help="calls to generate (default 3000)")
     parser.add_argument("--days", type=int, default=90, help="days of history (default 90)")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    parser.add_argument("--end-date", type=date.fromisoformat, default=None, help="last day (default yesterday, UTC)")
+    parser.add_argument(
+        "--end-date", type=date.fromisoformat, default=None, help="last day (default yesterday, UTC)"
+    )
     parser.add_argument("--data-dir", default=None, help="data folder (default $PCA_DATA_DIR or ./data)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
 def run(args: argparse.Namespace) -> int:
-    ctx = RunContext(paths=data_paths(args.data_dir), calls=args.calls, days=args.days, seed=args.seed,
-                     end_date=args.end_date or (datetime.now(UTC).date() - timedelta(days=1)), progress=not args.quiet)
+    ctx = RunContext(
+        paths=data_paths(args.data_dir),
+        calls=args.calls,
+        days=args.days,
+        seed=args.seed,
+        end_date=args.end_date or (datetime.now(UTC).date() - timedelta(days=1)),
+        progress=not args.quiet,
+    )
     print(f"post-call-analytics embedded run — data in {ctx.paths.root}")
     for number, (title, step) in enumerate(STEPS, start=1):
         started = time.perf_counter()

@@ -48,17 +48,33 @@ def batches(records: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[
 def poison_record(table: str) -> dict[str, Any]:
     """A stream record the processor cannot decode (its number attribute is not a number)."""
     return {
-        "eventID": "demo-poison-0001", "eventName": "INSERT", "eventVersion": "1.1", "eventSource": "aws:dynamodb",
-        "awsRegion": "us-east-1", "eventSourceARN": stream_arn(table, "demo"),
-        "dynamodb": {"ApproximateCreationDateTime": 1_700_000_000, "Keys": {"call_id": {"S": "poison"}},
-                     "NewImage": {"call_id": {"S": "poison"}, "duration_ms": {"N": "twelve"}},
-                     "SequenceNumber": "1", "SizeBytes": 10, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+        "eventID": "demo-poison-0001",
+        "eventName": "INSERT",
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "us-east-1",
+        "eventSourceARN": stream_arn(table, "demo"),
+        "dynamodb": {
+            "ApproximateCreationDateTime": 1_700_000_000,
+            "Keys": {"call_id": {"S": "poison"}},
+            "NewImage": {"call_id": {"S": "poison"}, "duration_ms": {"N": "twelve"}},
+            "SequenceNumber": "1",
+            "SizeBytes": 10,
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+        },
         "note": POISON_NOTE,
     }
 
 
-def replay(paths: DataPaths, *, batch_size: int = 500, clean: bool = True, redeliver: bool = True,
-           inject_poison: bool = False, progress: bool = True) -> ReplaySummary:
+def replay(
+    paths: DataPaths,
+    *,
+    batch_size: int = 500,
+    clean: bool = True,
+    redeliver: bool = True,
+    inject_poison: bool = False,
+    progress: bool = True,
+) -> ReplaySummary:
     if clean and paths.lake.exists():
         shutil.rmtree(paths.lake)
     lake = Lake.from_uri(str(paths.lake))
@@ -108,7 +124,9 @@ def count_rows(lake: Lake, table: str) -> int:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", default=None, help="data folder (default $PCA_DATA_DIR or ./data)")
     parser.add_argument("--batch-size", type=int, default=500, help="records per Lambda batch (default 500)")
-    parser.add_argument("--keep", action="store_true", help="keep the existing lake instead of starting empty")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the existing lake instead of starting empty"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
 

@@ -80,22 +80,37 @@ class Checkpoint:
             if data.get("total_segments") != total_segments:
                 raise BackfillError(
                     f"checkpoint {path} was made with {data.get('total_segments')} segments; rerun with "
-                    f"--segments {data.get('total_segments')} or pass --restart")
+                    f"--segments {data.get('total_segments')} or pass --restart"
+                )
             if not data.get("complete"):
                 return cls(path, data["run_id"], data["read_at"], total_segments, data["segments"])
         now = datetime.now(UTC)
         run_id = f"{table}-{now:%Y%m%dT%H%M%S}"
-        checkpoint = cls(path, run_id, now.isoformat(), total_segments,
-                         {str(s): {"next": None, "page": 0, "done": False} for s in range(total_segments)})
+        checkpoint = cls(
+            path,
+            run_id,
+            now.isoformat(),
+            total_segments,
+            {str(s): {"next": None, "page": 0, "done": False} for s in range(total_segments)},
+        )
         checkpoint.save()
         return checkpoint
 
     def save(self, complete: bool = False) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"run_id": self.run_id, "read_at": self.read_at,
-                                   "total_segments": self.total_segments, "segments": self.segments,
-                                   "complete": complete}, indent=1))
+        tmp.write_text(
+            json.dumps(
+                {
+                    "run_id": self.run_id,
+                    "read_at": self.read_at,
+                    "total_segments": self.total_segments,
+                    "segments": self.segments,
+                    "complete": complete,
+                },
+                indent=1,
+            )
+        )
         tmp.replace(self.path)
 
     def advance(self, segment: int, next_key: Any, page: int) -> None:
@@ -104,15 +119,25 @@ class Checkpoint:
             self.save()
 
 
-def write_page(lake: Lake, table: str, items: list[dict[str, Any]], key_names: list[str], read_at: datetime,
-               run_id: str, segment: int | str, page: int) -> tuple[int, int]:
+def write_page(
+    lake: Lake,
+    table: str,
+    items: list[dict[str, Any]],
+    key_names: list[str],
+    read_at: datetime,
+    run_id: str,
+    segment: int | str,
+    page: int,
+) -> tuple[int, int]:
     """One page of typed items → one Parquet object (and quarantine for undecodable items)."""
     group, bad = snapshot_group(table, items, key_names, read_at, run_id)
     files = 0
     name = f"backfill-{run_id}-seg{segment}-{page:06d}"
     if group is not None:
-        lake.write_parquet(f"{table}/dt={group.dt}/{name}.parquet",
-                           group.to_arrow("backfill", int(datetime.now(UTC).timestamp() * 1000)))
+        lake.write_parquet(
+            f"{table}/dt={group.dt}/{name}.parquet",
+            group.to_arrow("backfill", int(datetime.now(UTC).timestamp() * 1000)),
+        )
         files += 1
     if bad:
         write_quarantine(bad, lake, name, int(read_at.timestamp() * 1000))
@@ -120,9 +145,19 @@ def write_page(lake: Lake, table: str, items: list[dict[str, Any]], key_names: l
     return len(group) if group is not None else 0, len(bad)
 
 
-def scan_table(table_name: str, table: str, lake: Lake, *, segments: int, checkpoint_path: Path,
-               restart: bool = False, page_size: int | None = None, dynamodb: Any = None,
-               progress: bool = True, stop_after_pages: int | None = None) -> BackfillResult:
+def scan_table(
+    table_name: str,
+    table: str,
+    lake: Lake,
+    *,
+    segments: int,
+    checkpoint_path: Path,
+    restart: bool = False,
+    page_size: int | None = None,
+    dynamodb: Any = None,
+    progress: bool = True,
+    stop_after_pages: int | None = None,
+) -> BackfillResult:
     """Parallel Scan → SNAPSHOT rows. ``stop_after_pages`` simulates an interruption (tests)."""
     import boto3
 
@@ -138,8 +173,12 @@ def scan_table(table_name: str, table: str, lake: Lake, *, segments: int, checkp
     result.resumed_segments = sum(1 for s in checkpoint.segments.values() if s["page"] > 0 and not s["done"])
     pages_done = 0
     counter_lock = threading.Lock()
-    bar = tqdm(desc=f"backfill {table}", unit="item", disable=not progress,
-               total=description.get("ItemCount") or None)
+    bar = tqdm(
+        desc=f"backfill {table}",
+        unit="item",
+        disable=not progress,
+        total=description.get("ItemCount") or None,
+    )
 
     class Interrupted(Exception):
         pass
@@ -151,15 +190,27 @@ def scan_table(table_name: str, table: str, lake: Lake, *, segments: int, checkp
             return
         next_key, page = state["next"], state["page"]
         while True:
-            request: dict[str, Any] = {"TableName": table_name, "Segment": segment, "TotalSegments": segments,
-                                       "ConsistentRead": False}
+            request: dict[str, Any] = {
+                "TableName": table_name,
+                "Segment": segment,
+                "TotalSegments": segments,
+                "ConsistentRead": False,
+            }
             if page_size:
                 request["Limit"] = page_size
             if next_key:
                 request["ExclusiveStartKey"] = next_key
             response = client.scan(**request)
-            written, bad = write_page(lake, table, response.get("Items", []), key_names, read_at,
-                                      checkpoint.run_id, f"{segment:03d}", page)
+            written, bad = write_page(
+                lake,
+                table,
+                response.get("Items", []),
+                key_names,
+                read_at,
+                checkpoint.run_id,
+                f"{segment:03d}",
+                page,
+            )
             next_key = response.get("LastEvaluatedKey")
             page += 1
             checkpoint.advance(segment, next_key, page)
@@ -180,8 +231,9 @@ def scan_table(table_name: str, table: str, lake: Lake, *, segments: int, checkp
                 future.result()
     except Interrupted:
         bar.close()
-        raise BackfillError(f"interrupted after {pages_done} pages; run again to resume "
-                            f"(checkpoint {checkpoint_path})") from None
+        raise BackfillError(
+            f"interrupted after {pages_done} pages; run again to resume (checkpoint {checkpoint_path})"
+        ) from None
     bar.close()
     checkpoint.save(complete=True)
     return result
@@ -196,7 +248,9 @@ def _export_files(lake: Lake, prefix: str) -> list[str]:
     except (FileNotFoundError, OSError):
         files = [f for f in lake.list_files(f"{prefix}/data" if prefix else "data", ".json.gz")]
         if not files:
-            raise BackfillError(f"no manifest-files.json and no data/*.json.gz under {lake.path(prefix)}") from None
+            raise BackfillError(
+                f"no manifest-files.json and no data/*.json.gz under {lake.path(prefix)}"
+            ) from None
         return files
     keys = []
     for line in lines:
@@ -215,8 +269,15 @@ def export_items(lake: Lake, files: list[str]) -> Iterator[tuple[str, list[dict[
         yield key, items
 
 
-def from_export(uri: str, table: str, lake: Lake, *, key_names: list[str], progress: bool = True,
-                read_at: datetime | None = None) -> BackfillResult:
+def from_export(
+    uri: str,
+    table: str,
+    lake: Lake,
+    *,
+    key_names: list[str],
+    progress: bool = True,
+    read_at: datetime | None = None,
+) -> BackfillResult:
     """Backfill from a DynamoDB export (S3 URI or local folder); one Parquet object per export data file."""
     if uri.startswith("s3://"):
         bucket, _, prefix = uri[5:].partition("/")
@@ -240,8 +301,9 @@ def from_export(uri: str, table: str, lake: Lake, *, key_names: list[str], progr
 
 def _export_time(source: Lake, prefix: str) -> datetime | None:
     try:
-        summary = json.loads(source.read_bytes(f"{prefix}/manifest-summary.json" if prefix else
-                                               "manifest-summary.json"))
+        summary = json.loads(
+            source.read_bytes(f"{prefix}/manifest-summary.json" if prefix else "manifest-summary.json")
+        )
     except (FileNotFoundError, OSError, ValueError):
         return None
     value = summary.get("exportTime") or summary.get("ExportTime")
@@ -254,52 +316,96 @@ def resolve_lake(explicit: str | None) -> Lake:
         uri = f"s3://{os.environ['ANALYTICS_BUCKET']}"
     if not uri:
         try:
-            bucket = subprocess.run(
-                ["terraform", f"-chdir={REPO_ROOT / 'terraform'}", "output", "-raw", "analytics_bucket_name"],
-                check=True, capture_output=True, text=True, timeout=60).stdout.strip()
+            command = [
+                "terraform",
+                f"-chdir={REPO_ROOT / 'terraform'}",
+                "output",
+                "-raw",
+                "analytics_bucket_name",
+            ]
+            bucket = subprocess.run(  # noqa: S603 - a fixed argument list, no shell
+                command,
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             bucket = ""
         if not bucket:
-            raise BackfillError("where is the lake? pass --lake s3://<analytics-bucket>, or set PCA_LAKE_URI or "
-                                "ANALYTICS_BUCKET, or run from a checkout whose terraform/ has been applied")
+            raise BackfillError(
+                "where is the lake? pass --lake s3://<analytics-bucket>, or set PCA_LAKE_URI or "
+                "ANALYTICS_BUCKET, or run from a checkout whose terraform/ has been applied"
+            )
         uri = f"s3://{bucket}"
     return Lake.from_uri(uri)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--table", required=True, choices=sorted(DEFAULT_KEYS),
-                        help="which source table to backfill (also the lake prefix)")
-    parser.add_argument("--table-name", help="the DynamoDB table's real name if it differs from --table "
-                        "(default: $CALLS_TABLE_NAME / $SCORECARDS_TABLE_NAME, else --table)")
+    parser.add_argument(
+        "--table",
+        required=True,
+        choices=sorted(DEFAULT_KEYS),
+        help="which source table to backfill (also the lake prefix)",
+    )
+    parser.add_argument(
+        "--table-name",
+        help="the DynamoDB table's real name if it differs from --table "
+        "(default: $CALLS_TABLE_NAME / $SCORECARDS_TABLE_NAME, else --table)",
+    )
     parser.add_argument("--lake", help="s3://bucket[/prefix] or a local folder (see above for the default)")
     parser.add_argument("--segments", type=int, default=4, help="parallel Scan segments (default 4)")
-    parser.add_argument("--page-size", type=int, default=None, help="items per Scan page (default: 1 MB pages)")
+    parser.add_argument(
+        "--page-size", type=int, default=None, help="items per Scan page (default: 1 MB pages)"
+    )
     parser.add_argument("--checkpoint-dir", default=".backfill", help="where segment checkpoints are kept")
-    parser.add_argument("--restart", action="store_true", help="ignore an unfinished checkpoint and start over")
-    parser.add_argument("--from-export", metavar="URI", help="read a DynamoDB export (S3 URI or local folder)")
-    parser.add_argument("--key", action="append", help="key attribute names for --from-export (default: "
-                        "call_id for calls, evaluation_id for scorecards)")
+    parser.add_argument(
+        "--restart", action="store_true", help="ignore an unfinished checkpoint and start over"
+    )
+    parser.add_argument(
+        "--from-export", metavar="URI", help="read a DynamoDB export (S3 URI or local folder)"
+    )
+    parser.add_argument(
+        "--key",
+        action="append",
+        help="key attribute names for --from-export (default: "
+        "call_id for calls, evaluation_id for scorecards)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     try:
         lake = resolve_lake(args.lake)
         if args.from_export:
-            result = from_export(args.from_export, args.table, lake, key_names=args.key or DEFAULT_KEYS[args.table],
-                                 progress=not args.quiet)
+            result = from_export(
+                args.from_export,
+                args.table,
+                lake,
+                key_names=args.key or DEFAULT_KEYS[args.table],
+                progress=not args.quiet,
+            )
         else:
             if args.segments < 1:
                 raise BackfillError("--segments must be at least 1")
             table_name = args.table_name or os.environ.get(f"{args.table.upper()}_TABLE_NAME") or args.table
-            result = scan_table(table_name, args.table, lake, segments=args.segments, page_size=args.page_size,
-                                checkpoint_path=Path(args.checkpoint_dir) / f"{args.table}.json",
-                                restart=args.restart, progress=not args.quiet)
+            result = scan_table(
+                table_name,
+                args.table,
+                lake,
+                segments=args.segments,
+                page_size=args.page_size,
+                checkpoint_path=Path(args.checkpoint_dir) / f"{args.table}.json",
+                restart=args.restart,
+                progress=not args.quiet,
+            )
     except BackfillError as error:
         print(f"backfill: {error}", file=sys.stderr)
         return 2
     except (BotoCoreError, ClientError) as error:
-        print(f"backfill: AWS said: {str(error).rstrip('.')}. Check your credentials, AWS_REGION and the table name.",
-              file=sys.stderr)
+        print(
+            f"backfill: AWS said: {str(error).rstrip('.')}. Check your credentials, AWS_REGION and the table name.",
+            file=sys.stderr,
+        )
         return 2
     print(json.dumps(result.__dict__))
     return 0

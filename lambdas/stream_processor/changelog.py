@@ -5,6 +5,7 @@ Pure functions and a small accumulator; the only I/O is :class:`~lambdas.stream_
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
@@ -44,7 +45,7 @@ def _epoch_ms(value: Any) -> int:
         if isinstance(value, datetime):
             return int(value.timestamp() * 1000)
         raise DecodeError("dynamodb.ApproximateCreationDateTime must be epoch seconds")
-    return int(round(value * 1000))
+    return round(float(value) * 1000)
 
 
 def day_of(epoch_ms: int) -> str:
@@ -142,7 +143,17 @@ def decode_stream_record(record: Any) -> tuple[str, str, str, str, int, str, str
     old_in = ddb.get("OldImage")
     new_image = None if new_in is None or event_name == "REMOVE" else convert.to_json(new_in)
     old_image = None if old_in is None else convert.to_json(old_in)
-    return table, label, event_id, event_name, event_at, sequence.zfill(SEQUENCE_WIDTH), keys, new_image, old_image
+    return (
+        table,
+        label,
+        event_id,
+        event_name,
+        event_at,
+        sequence.zfill(SEQUENCE_WIDTH),
+        keys,
+        new_image,
+        old_image,
+    )
 
 
 @dataclass
@@ -222,10 +233,8 @@ def write_stream_batch(records: list[Any], lake: Lake, *, now: datetime | None =
 
 def _quarantined(index: int, record: Any, error: str) -> Quarantined:
     table = "unknown"
-    try:
+    with contextlib.suppress(DecodeError, AttributeError):
         table = table_from_arn(record.get("eventSourceARN"))[0]
-    except (DecodeError, AttributeError):
-        pass
     return Quarantined(index, table, _sequence_of(record), error, record)
 
 

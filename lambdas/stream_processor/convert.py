@@ -156,10 +156,9 @@ def item(attributes: Any) -> dict[str, Any]:
                 if type(inner) is list:
                     out[name] = _list(inner)
                     continue
-            elif kind == "BOOL":
-                if type(inner) is bool:
-                    out[name] = inner
-                    continue
+            elif kind == "BOOL" and type(inner) is bool:
+                out[name] = inner
+                continue
         out[name] = value(attribute)
     return out
 

@@ -90,7 +90,9 @@ class Lake:
         """Write ``table`` (raw schema) as one Parquet object; the same ``relative`` key overwrites."""
         return self._write(
             relative,
-            lambda out: pq.write_table(table, out, compression="zstd", use_dictionary=["event_name", "event_source"]),
+            lambda out: pq.write_table(
+                table, out, compression="zstd", use_dictionary=["event_name", "event_source"]
+            ),
         )
 
     def write_bytes(self, relative: str, data: bytes) -> str:
@@ -104,9 +106,7 @@ class Lake:
         return sorted(
             info.path[start:]
             for info in infos
-            if info.type == pafs.FileType.File
-            and info.path.endswith(suffix)
-            and "/.tmp-" not in info.path
+            if info.type == pafs.FileType.File and info.path.endswith(suffix) and "/.tmp-" not in info.path
         )
 
     def read_table(self, relative: str) -> pa.Table:

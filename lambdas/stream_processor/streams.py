@@ -20,7 +20,11 @@ def lambda_attribute(value: Any) -> Any:
             if kind == "B" and isinstance(inner, bytes | bytearray):
                 return {"B": base64.b64encode(inner).decode()}
             if kind == "BS":
-                return {"BS": [base64.b64encode(b).decode() if isinstance(b, bytes | bytearray) else b for b in inner]}
+                return {
+                    "BS": [
+                        base64.b64encode(b).decode() if isinstance(b, bytes | bytearray) else b for b in inner
+                    ]
+                }
             if kind == "M":
                 return {"M": {k: lambda_attribute(v) for k, v in inner.items()}}
             if kind == "L":

@@ -18,35 +18,60 @@ from typing import Any
 from orchestration.synthetic.contact_centre import QUEUE_BY_NAME, Agent
 
 CUSTOMER_LINES = {
-    "Billing": ["I was charged twice on my last bill and I need that fixed.",
-                "Why is my bill higher this month than last month?",
-                "I'd like to set up a payment plan for the amount I owe."],
-    "Technical Support": ["My internet keeps dropping every evening and I work from home.",
-                          "The router lights are red and nothing connects.",
-                          "I can't log in to the app since the update."],
-    "Sales": ["I'm thinking about upgrading to a faster plan.",
-              "Can you tell me what the family mobile bundle includes?",
-              "I want to order the new smart home starter kit."],
-    "Retention": ["I would like to cancel my subscription, it's too expensive.",
-                  "Another provider offered me a better price, can you match it?",
-                  "My contract ends next month and I'm not planning to renew."],
-    "General Inquiries": ["I need to update the address on my account.",
-                          "Where is my order? It was supposed to arrive yesterday.",
-                          "I want to change the email address you have on file."],
+    "Billing": [
+        "I was charged twice on my last bill and I need that fixed.",
+        "Why is my bill higher this month than last month?",
+        "I'd like to set up a payment plan for the amount I owe.",
+    ],
+    "Technical Support": [
+        "My internet keeps dropping every evening and I work from home.",
+        "The router lights are red and nothing connects.",
+        "I can't log in to the app since the update.",
+    ],
+    "Sales": [
+        "I'm thinking about upgrading to a faster plan.",
+        "Can you tell me what the family mobile bundle includes?",
+        "I want to order the new smart home starter kit.",
+    ],
+    "Retention": [
+        "I would like to cancel my subscription, it's too expensive.",
+        "Another provider offered me a better price, can you match it?",
+        "My contract ends next month and I'm not planning to renew.",
+    ],
+    "General Inquiries": [
+        "I need to update the address on my account.",
+        "Where is my order? It was supposed to arrive yesterday.",
+        "I want to change the email address you have on file.",
+    ],
 }
-AGENT_OUTCOMES = ["I've applied the credit to your account and you'll see it on your next bill.",
-                  "I've reset the line from our side and your connection is stable now.",
-                  "Your order is confirmed and the device ships tomorrow.",
-                  "I've updated your details and sent you a confirmation."]
-AGENT_ACTIONS = ["I will send you an email with the details and call you back next week.",
-                 "I'm booking a technician visit and you'll get a text with the time slot.",
-                 "I'll escalate this to our billing team and they will contact you within two days."]
-FILLER_AGENT = ["Thank you for calling, my name is {agent}, how can I help you today?",
-                "Let me look into that for you.", "Could you confirm your date of birth, please?",
-                "I understand, that must be frustrating.", "One moment while I check your account.",
-                "Is there anything else I can help you with today?", "Thanks for your patience."]
-FILLER_CUSTOMER = ["Sure, it's the one ending in four two.", "Okay.", "Yes, that's right.",
-                   "I've been waiting a long time for this.", "Thank you.", "No, that's everything."]
+AGENT_OUTCOMES = [
+    "I've applied the credit to your account and you'll see it on your next bill.",
+    "I've reset the line from our side and your connection is stable now.",
+    "Your order is confirmed and the device ships tomorrow.",
+    "I've updated your details and sent you a confirmation.",
+]
+AGENT_ACTIONS = [
+    "I will send you an email with the details and call you back next week.",
+    "I'm booking a technician visit and you'll get a text with the time slot.",
+    "I'll escalate this to our billing team and they will contact you within two days.",
+]
+FILLER_AGENT = [
+    "Thank you for calling, my name is {agent}, how can I help you today?",
+    "Let me look into that for you.",
+    "Could you confirm your date of birth, please?",
+    "I understand, that must be frustrating.",
+    "One moment while I check your account.",
+    "Is there anything else I can help you with today?",
+    "Thanks for your patience.",
+]
+FILLER_CUSTOMER = [
+    "Sure, it's the one ending in four two.",
+    "Okay.",
+    "Yes, that's right.",
+    "I've been waiting a long time for this.",
+    "Thank you.",
+    "No, that's everything.",
+]
 OUTBOUND_OPENING = "Hi, this is {agent} calling about your account, is now a good time?"
 
 
@@ -92,8 +117,13 @@ def _quarters(rng: random.Random, start: float, end: float, duration_ms: int) ->
     out = []
     for i in range(4):
         level = start + (end - start) * (i / 3) + rng.gauss(0, 0.4)
-        out.append({"Score": round(clip(level, -5, 5), 1), "BeginOffsetMillis": i * quarter_ms,
-                    "EndOffsetMillis": duration_ms if i == 3 else (i + 1) * quarter_ms})
+        out.append(
+            {
+                "Score": round(clip(level, -5, 5), 1),
+                "BeginOffsetMillis": i * quarter_ms,
+                "EndOffsetMillis": duration_ms if i == 3 else (i + 1) * quarter_ms,
+            }
+        )
     return out
 
 
@@ -115,12 +145,20 @@ def _poisson(rng: random.Random, mean: float) -> int:
         k += 1
 
 
-def generate_call(rng: random.Random, agent: Agent, started_at: datetime, direction: str,
-                  transcribe_bucket: str, with_transcript: bool) -> GeneratedCall:
+def generate_call(
+    rng: random.Random,
+    agent: Agent,
+    started_at: datetime,
+    direction: str,
+    transcribe_bucket: str,
+    with_transcript: bool,
+) -> GeneratedCall:
     queue = QUEUE_BY_NAME[agent.queue]
     call_id = uuid_from(rng)
     job_name = f"{agent.queue.lower().replace(' ', '-')}-{started_at:%Y%m%d%H%M%S}-{call_id[:8]}"
-    duration_ms = int(clip(rng.lognormvariate(math.log(queue.median_minutes * 60_000), 0.55), 25_000, 3_600_000))
+    duration_ms = int(
+        clip(rng.lognormvariate(math.log(queue.median_minutes * 60_000), 0.55), 25_000, 3_600_000)
+    )
     ended_at = started_at + timedelta(milliseconds=duration_ms)
     skill = agent.skill
 
@@ -131,7 +169,9 @@ def generate_call(rng: random.Random, agent: Agent, started_at: datetime, direct
     customer_q = _quarters(rng, customer_start, customer_end, duration_ms)
     agent_q = _quarters(rng, agent_level - 0.2, agent_level + 0.3, duration_ms - rng.randint(0, 3000))
 
-    non_talk_share = clip(rng.betavariate(2, 14) + (0.06 if agent.queue == "Technical Support" else 0), 0.0, 0.6)
+    non_talk_share = clip(
+        rng.betavariate(2, 14) + (0.06 if agent.queue == "Technical Support" else 0), 0.0, 0.6
+    )
     if rng.random() < 0.04:
         non_talk_share = clip(non_talk_share + 0.2, 0, 0.6)  # a long silence now and then
     non_talk_ms = int(duration_ms * non_talk_share)
@@ -149,22 +189,42 @@ def generate_call(rng: random.Random, agent: Agent, started_at: datetime, direct
 
     characteristics: dict[str, Any] = {
         "TotalConversationDurationMillis": duration_ms,
-        "NonTalkTime": {"TotalTimeMillis": non_talk_ms,
-                        "Instances": _instances(rng, 1 + int(non_talk_share * 10), duration_ms,
-                                                max(1000, non_talk_ms // (1 + int(non_talk_share * 10))))},
-        "Interruptions": {"TotalCount": agent_interruptions + customer_interruptions, "TotalTimeMillis": overlap_ms,
-                          "InterruptionsByInterrupter": {k: v for k, v in (("AGENT", agent_int),
-                                                                           ("CUSTOMER", customer_int)) if v}},
+        "NonTalkTime": {
+            "TotalTimeMillis": non_talk_ms,
+            "Instances": _instances(
+                rng,
+                1 + int(non_talk_share * 10),
+                duration_ms,
+                max(1000, non_talk_ms // (1 + int(non_talk_share * 10))),
+            ),
+        },
+        "Interruptions": {
+            "TotalCount": agent_interruptions + customer_interruptions,
+            "TotalTimeMillis": overlap_ms,
+            "InterruptionsByInterrupter": {
+                k: v for k, v in (("AGENT", agent_int), ("CUSTOMER", customer_int)) if v
+            },
+        },
         "Sentiment": {
-            "OverallSentiment": {"AGENT": round(sum(q["Score"] for q in agent_q) / 4, 1),
-                                 "CUSTOMER": round(sum(q["Score"] for q in customer_q) / 4, 1)},
+            "OverallSentiment": {
+                "AGENT": round(sum(q["Score"] for q in agent_q) / 4, 1),
+                "CUSTOMER": round(sum(q["Score"] for q in customer_q) / 4, 1),
+            },
             "SentimentByPeriod": {"QUARTER": {"AGENT": agent_q, "CUSTOMER": customer_q}},
         },
-        "TalkSpeed": {"DetailsByParticipant": {"AGENT": {"AverageWordsPerMinute": agent_wpm},
-                                               "CUSTOMER": {"AverageWordsPerMinute": customer_wpm}}},
-        "TalkTime": {"TotalTimeMillis": agent_talk_ms + customer_talk_ms,
-                     "DetailsByParticipant": {"AGENT": {"TotalTimeMillis": agent_talk_ms},
-                                              "CUSTOMER": {"TotalTimeMillis": customer_talk_ms}}},
+        "TalkSpeed": {
+            "DetailsByParticipant": {
+                "AGENT": {"AverageWordsPerMinute": agent_wpm},
+                "CUSTOMER": {"AverageWordsPerMinute": customer_wpm},
+            }
+        },
+        "TalkTime": {
+            "TotalTimeMillis": agent_talk_ms + customer_talk_ms,
+            "DetailsByParticipant": {
+                "AGENT": {"TotalTimeMillis": agent_talk_ms},
+                "CUSTOMER": {"TotalTimeMillis": customer_talk_ms},
+            },
+        },
     }
 
     customer_overall = characteristics["Sentiment"]["OverallSentiment"]["CUSTOMER"]
@@ -194,8 +254,15 @@ def generate_call(rng: random.Random, agent: Agent, started_at: datetime, direct
     transcript = None
     status = "FAILED" if rng.random() < 0.004 else "COMPLETED"
     if with_transcript and status == "COMPLETED":
-        transcript = _document(rng, job_name, turns, characteristics, categories, duration_ms,
-                               "es-US" if rng.random() < 0.08 else "en-US")
+        transcript = _document(
+            rng,
+            job_name,
+            turns,
+            characteristics,
+            categories,
+            duration_ms,
+            "es-US" if rng.random() < 0.08 else "en-US",
+        )
     checksum_source = f"{job_name}|{duration_ms}|{customer_overall}".encode()
 
     item: dict[str, Any] = {
@@ -203,7 +270,9 @@ def generate_call(rng: random.Random, agent: Agent, started_at: datetime, direct
         "job_name": job_name,
         "direction": direction,
         "channel": "VOICE",
-        "language_code": transcript["LanguageCode"] if transcript else ("es-US" if rng.random() < 0.08 else "en-US"),
+        "language_code": transcript["LanguageCode"]
+        if transcript
+        else ("es-US" if rng.random() < 0.08 else "en-US"),
         "agent_id": agent.agent_id,
         "agent_name": agent.name,
         "team": agent.team,
@@ -212,17 +281,20 @@ def generate_call(rng: random.Random, agent: Agent, started_at: datetime, direct
         "started_at": iso(started_at),
         "ended_at": iso(ended_at),
         "duration_ms": duration_ms,
-        "queue_wait_ms": 0 if direction == "OUTBOUND" else int(clip(rng.lognormvariate(math.log(40_000), 0.9),
-                                                                     1_000, 1_800_000)),
-        "hold_time_ms": int(rng.uniform(20_000, 240_000)) if rng.random() < (0.35 if agent.queue ==
-                                                                             "Technical Support" else 0.12) else 0,
+        "queue_wait_ms": 0
+        if direction == "OUTBOUND"
+        else int(clip(rng.lognormvariate(math.log(40_000), 0.9), 1_000, 1_800_000)),
+        "hold_time_ms": int(rng.uniform(20_000, 240_000))
+        if rng.random() < (0.35 if agent.queue == "Technical Support" else 0.12)
+        else 0,
         "after_call_work_ms": int(clip(rng.gauss(75_000 - 12_000 * skill, 20_000), 10_000, 300_000)),
         "status": status,
         "transcript_uri": transcript_uri,
         "transcript_sha256": hashlib.sha256(checksum_source).digest(),
-        "contact_attributes": {"ivr_path": rng.choice(["main>billing", "main>support", "main>sales", "main>other"]),
-                               "campaign": rng.choice(["spring-offer", "loyalty"]) if direction == "OUTBOUND"
-                               else None},
+        "contact_attributes": {
+            "ivr_path": rng.choice(["main>billing", "main>support", "main>sales", "main>other"]),
+            "campaign": rng.choice(["spring-offer", "loyalty"]) if direction == "OUTBOUND" else None,
+        },
         "schema_version": 1,
         "updated_at": iso(ended_at + timedelta(minutes=3)),
     }
@@ -232,9 +304,13 @@ def generate_call(rng: random.Random, agent: Agent, started_at: datetime, direct
         if categories:
             item["categories"] = categories
         if rng.random() < 0.92:
-            item["summary"] = {"topic": topic, "product": product, "resolved": resolved,
-                               "callback_required": (not resolved) and rng.random() < 0.6,
-                               "text": _summary_text(topic, product, resolved)}
+            item["summary"] = {
+                "topic": topic,
+                "product": product,
+                "resolved": resolved,
+                "callback_required": (not resolved) and rng.random() < 0.6,
+                "text": _summary_text(topic, product, resolved),
+            }
     return GeneratedCall(item, transcript, agent, ended_at, customer_end, agent_interruptions, resolved)
 
 
@@ -251,8 +327,15 @@ def _sentiment_label(level: float, rng: random.Random) -> str:
     return "MIXED" if rng.random() < 0.1 else "NEUTRAL"
 
 
-def _turns(rng: random.Random, agent: Agent, direction: str, duration_ms: int, start: float, end: float,
-           resolved: bool) -> list[Turn]:
+def _turns(
+    rng: random.Random,
+    agent: Agent,
+    direction: str,
+    duration_ms: int,
+    start: float,
+    end: float,
+    resolved: bool,
+) -> list[Turn]:
     count = max(6, min(80, duration_ms // 14_000))
     span = duration_ms // count
     lines_customer = CUSTOMER_LINES[agent.queue]
@@ -260,7 +343,9 @@ def _turns(rng: random.Random, agent: Agent, direction: str, duration_ms: int, s
     for i in range(count):
         role = "AGENT" if i % 2 == 0 else "CUSTOMER"
         if i == 0:
-            text = (OUTBOUND_OPENING if direction == "OUTBOUND" else FILLER_AGENT[0]).format(agent=agent.name.split()[0])
+            text = (OUTBOUND_OPENING if direction == "OUTBOUND" else FILLER_AGENT[0]).format(
+                agent=agent.name.split()[0]
+            )
         elif i == 1:
             text = rng.choice(lines_customer)
         elif role == "AGENT" and i == count - 4:
@@ -271,7 +356,9 @@ def _turns(rng: random.Random, agent: Agent, direction: str, duration_ms: int, s
             text = rng.choice(FILLER_AGENT[1:] if role == "AGENT" else FILLER_CUSTOMER)
         level = start + (end - start) * i / count if role == "CUSTOMER" else 1.0
         begin = i * span
-        turns.append(Turn(role, begin, begin + span - rng.randint(200, 1500), text, _sentiment_label(level, rng)))
+        turns.append(
+            Turn(role, begin, begin + span - rng.randint(200, 1500), text, _sentiment_label(level, rng))
+        )
     return turns
 
 
@@ -284,26 +371,53 @@ def _insights(rng: random.Random, turns: list[Turn], resolved: bool) -> list[dic
         picks.append(("ACTION_ITEM", turns[-2]))
     for kind, turn in picks:
         begin = 0 if kind != "ISSUE" else min(len(turn.content) - 1, rng.randint(0, 2))
-        out.append({"insight_type": kind, "text": turn.content[begin:], "participant_role": turn.role,
-                    "turn_begin_offset_ms": turn.begin_ms, "turn_end_offset_ms": turn.end_ms,
-                    "character_begin": begin, "character_end": len(turn.content)})
+        out.append(
+            {
+                "insight_type": kind,
+                "text": turn.content[begin:],
+                "participant_role": turn.role,
+                "turn_begin_offset_ms": turn.begin_ms,
+                "turn_end_offset_ms": turn.end_ms,
+                "character_begin": begin,
+                "character_end": len(turn.content),
+            }
+        )
     return out
 
 
-def _document(rng: random.Random, job_name: str, turns: list[Turn], characteristics: dict[str, Any],
-              categories: set[str], duration_ms: int, language: str) -> dict[str, Any]:
+def _document(
+    rng: random.Random,
+    job_name: str,
+    turns: list[Turn],
+    characteristics: dict[str, Any],
+    categories: set[str],
+    duration_ms: int,
+    language: str,
+) -> dict[str, Any]:
     transcript = []
     for index, turn in enumerate(turns):
         words = turn.content.split()
         step = max(1, (turn.end_ms - turn.begin_ms) // max(1, len(words)))
-        items = [{"Type": "pronunciation", "Content": w.strip(".,?!"), "Confidence": round(rng.uniform(0.85, 1.0), 3),
-                  "BeginOffsetMillis": turn.begin_ms + n * step, "EndOffsetMillis": turn.begin_ms + (n + 1) * step}
-                 for n, w in enumerate(words)]
+        items = [
+            {
+                "Type": "pronunciation",
+                "Content": w.strip(".,?!"),
+                "Confidence": round(rng.uniform(0.85, 1.0), 3),
+                "BeginOffsetMillis": turn.begin_ms + n * step,
+                "EndOffsetMillis": turn.begin_ms + (n + 1) * step,
+            }
+            for n, w in enumerate(words)
+        ]
         entry: dict[str, Any] = {
-            "Id": f"{job_name}-{index:03d}", "ParticipantRole": turn.role, "Content": turn.content,
-            "BeginOffsetMillis": turn.begin_ms, "EndOffsetMillis": turn.end_ms, "Sentiment": turn.sentiment,
-            "LoudnessScores": [round(rng.uniform(60, 85), 2) for _ in range(max(1, (turn.end_ms - turn.begin_ms)
-                                                                               // 1000))],
+            "Id": f"{job_name}-{index:03d}",
+            "ParticipantRole": turn.role,
+            "Content": turn.content,
+            "BeginOffsetMillis": turn.begin_ms,
+            "EndOffsetMillis": turn.end_ms,
+            "Sentiment": turn.sentiment,
+            "LoudnessScores": [
+                round(rng.uniform(60, 85), 2) for _ in range(max(1, (turn.end_ms - turn.begin_ms) // 1000))
+            ],
             "Items": items,
         }
         if index == 1:
@@ -311,13 +425,24 @@ def _document(rng: random.Random, job_name: str, turns: list[Turn], characterist
         transcript.append(entry)
     matched = sorted(categories)
     return {
-        "JobName": job_name, "AccountId": "000000000000", "JobStatus": "COMPLETED", "LanguageCode": language,
-        "Channel": "VOICE", "ContentMetadata": {"Output": "Raw"},
+        "JobName": job_name,
+        "AccountId": "000000000000",
+        "JobStatus": "COMPLETED",
+        "LanguageCode": language,
+        "Channel": "VOICE",
+        "ContentMetadata": {"Output": "Raw"},
         "Participants": [{"ParticipantRole": "AGENT"}, {"ParticipantRole": "CUSTOMER"}],
         "Transcript": transcript,
-        "Categories": {"MatchedCategories": matched,
-                       "MatchedDetails": {c: {"PointsOfInterest": [] if c == "compliance-greeting-missing" else
-                                              [{"BeginOffsetMillis": 0, "EndOffsetMillis": min(duration_ms, 15_000)}]}
-                                          for c in matched}},
+        "Categories": {
+            "MatchedCategories": matched,
+            "MatchedDetails": {
+                c: {
+                    "PointsOfInterest": []
+                    if c == "compliance-greeting-missing"
+                    else [{"BeginOffsetMillis": 0, "EndOffsetMillis": min(duration_ms, 15_000)}]
+                }
+                for c in matched
+            },
+        },
         "ConversationCharacteristics": characteristics,
     }

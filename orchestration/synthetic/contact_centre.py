@@ -8,15 +8,90 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-FIRST_NAMES = (
-    "Aisha Ana Ben Carlos Chen Dana Diego Elena Emma Farah Gabriel Grace Hana Ivan Jamal Jin Julia Kai Laura Leo "
-    "Lina Luca Maya Mateo Mei Nadia Noah Olivia Omar Priya Quinn Rafael Rosa Sam Sara Sofia Tariq Uma Victor Yara Zoe"
-).split()
-LAST_NAMES = (
-    "Adams Ahmed Baker Bennett Cruz Diaz Evans Fischer Garcia Gupta Hall Hughes Ito Jensen Khan Kim Lopez Martin "
-    "Meyer Moreno Nguyen Novak Okafor Patel Perez Reyes Rossi Santos Schmidt Silva Singh Tanaka Torres Walker Wang "
-    "Weber Wilson Young Zhang"
-).split()
+FIRST_NAMES = [
+    "Aisha",
+    "Ana",
+    "Ben",
+    "Carlos",
+    "Chen",
+    "Dana",
+    "Diego",
+    "Elena",
+    "Emma",
+    "Farah",
+    "Gabriel",
+    "Grace",
+    "Hana",
+    "Ivan",
+    "Jamal",
+    "Jin",
+    "Julia",
+    "Kai",
+    "Laura",
+    "Leo",
+    "Lina",
+    "Luca",
+    "Maya",
+    "Mateo",
+    "Mei",
+    "Nadia",
+    "Noah",
+    "Olivia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rafael",
+    "Rosa",
+    "Sam",
+    "Sara",
+    "Sofia",
+    "Tariq",
+    "Uma",
+    "Victor",
+    "Yara",
+    "Zoe",
+]
+LAST_NAMES = [
+    "Adams",
+    "Ahmed",
+    "Baker",
+    "Bennett",
+    "Cruz",
+    "Diaz",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Gupta",
+    "Hall",
+    "Hughes",
+    "Ito",
+    "Jensen",
+    "Khan",
+    "Kim",
+    "Lopez",
+    "Martin",
+    "Meyer",
+    "Moreno",
+    "Nguyen",
+    "Novak",
+    "Okafor",
+    "Patel",
+    "Perez",
+    "Reyes",
+    "Rossi",
+    "Santos",
+    "Schmidt",
+    "Silva",
+    "Singh",
+    "Tanaka",
+    "Torres",
+    "Walker",
+    "Wang",
+    "Weber",
+    "Wilson",
+    "Young",
+    "Zhang",
+]
 
 
 @dataclass(frozen=True)
@@ -30,16 +105,46 @@ class Queue:
 
 
 QUEUES: tuple[Queue, ...] = (
-    Queue("Billing", 0.30, 4.5, -0.3, ("billing dispute", "refund request", "payment plan", "invoice question"),
-          ("Home Broadband", "Mobile Plan", "TV Bundle")),
-    Queue("Technical Support", 0.28, 8.0, -0.8, ("internet outage", "slow connection", "router setup", "app login"),
-          ("Home Broadband", "Mobile Plan", "Smart Home")),
-    Queue("Sales", 0.14, 6.0, 0.9, ("new subscription", "plan upgrade", "device purchase"),
-          ("Mobile Plan", "TV Bundle", "Smart Home")),
-    Queue("Retention", 0.12, 7.0, -1.4, ("cancellation", "price match", "contract end"),
-          ("Home Broadband", "Mobile Plan", "TV Bundle")),
-    Queue("General Inquiries", 0.16, 3.5, 0.3, ("account update", "address change", "store hours", "order status"),
-          ("Home Broadband", "Mobile Plan", "TV Bundle", "Smart Home")),
+    Queue(
+        "Billing",
+        0.30,
+        4.5,
+        -0.3,
+        ("billing dispute", "refund request", "payment plan", "invoice question"),
+        ("Home Broadband", "Mobile Plan", "TV Bundle"),
+    ),
+    Queue(
+        "Technical Support",
+        0.28,
+        8.0,
+        -0.8,
+        ("internet outage", "slow connection", "router setup", "app login"),
+        ("Home Broadband", "Mobile Plan", "Smart Home"),
+    ),
+    Queue(
+        "Sales",
+        0.14,
+        6.0,
+        0.9,
+        ("new subscription", "plan upgrade", "device purchase"),
+        ("Mobile Plan", "TV Bundle", "Smart Home"),
+    ),
+    Queue(
+        "Retention",
+        0.12,
+        7.0,
+        -1.4,
+        ("cancellation", "price match", "contract end"),
+        ("Home Broadband", "Mobile Plan", "TV Bundle"),
+    ),
+    Queue(
+        "General Inquiries",
+        0.16,
+        3.5,
+        0.3,
+        ("account update", "address change", "store hours", "order status"),
+        ("Home Broadband", "Mobile Plan", "TV Bundle", "Smart Home"),
+    ),
 )
 QUEUE_BY_NAME = {q.name: q for q in QUEUES}
 
@@ -105,17 +210,30 @@ class Form:
     sections: tuple[Section, ...]
 
 
-def _yes_no(ref: str, text: str, weight: int, difficulty: float = 0.0, *, fail: bool = False, na: bool = False) -> Question:
+def _yes_no(
+    ref: str, text: str, weight: int, difficulty: float = 0.0, *, fail: bool = False, na: bool = False
+) -> Question:
     return Question(
-        ref, text, "SINGLESELECT", weight,
-        (Option(f"{ref}-yes", "Yes", 10), Option(f"{ref}-partly", "Partly", 5), Option(f"{ref}-no", "No", 0, fail)),
-        difficulty, na,
+        ref,
+        text,
+        "SINGLESELECT",
+        weight,
+        (
+            Option(f"{ref}-yes", "Yes", 10),
+            Option(f"{ref}-partly", "Partly", 5),
+            Option(f"{ref}-no", "No", 0, fail),
+        ),
+        difficulty,
+        na,
     )
 
 
 def _interruptions(ref: str, weight: int) -> Question:
     return Question(
-        ref, "How many times did the agent interrupt the customer?", "NUMERIC", weight,
+        ref,
+        "How many times did the agent interrupt the customer?",
+        "NUMERIC",
+        weight,
         (Option(f"{ref}-0", "0", 10), Option(f"{ref}-1-4", "1-4", 5), Option(f"{ref}-5+", "5 or more", 1)),
     )
 
@@ -127,97 +245,266 @@ def _notes(ref: str) -> Question:
 def build_forms(days: int) -> tuple[Form, ...]:
     """Three forms; two of them change version part-way through the generated period."""
     switch = max(1, days // 2)
-    service_v1 = Form("form-customer-service", "Customer Service Quality", 1, 0,
-                      ("Billing", "General Inquiries", "Retention"), (
-        Section("cs-greeting", "Greeting", 20, (
-            _yes_no("cs-q-greet", "Did the agent greet the customer and give their name?", 60),
-            _yes_no("cs-q-recorded", "Did the agent state that the call is recorded?", 40, 0.3),
-        )),
-        Section("cs-verification", "Verification and Compliance", 25, (
-            _yes_no("cs-q-verify", "Did the agent verify the caller's identity before discussing the account?", 100,
-                    0.2, fail=True),
-        )),
-        Section("cs-resolution", "Resolution", 35, (
-            _yes_no("cs-q-understand", "Did the agent confirm they understood the customer's issue?", 40, 0.4),
-            _yes_no("cs-q-resolve", "Was the issue resolved or a clear next step agreed?", 60, 0.6),
-        )),
-        Section("cs-closing", "Closing", 20, (
-            _yes_no("cs-q-anything", "Did the agent ask if there was anything else?", 50, 0.5),
-            _yes_no("cs-q-thank", "Did the agent thank the customer?", 50),
-            _notes("cs-q-notes"),
-        )),
-    ))
-    service_v2 = Form("form-customer-service", "Customer Service Quality", 2, switch,
-                      ("Billing", "General Inquiries", "Retention"), (
-        Section("cs-greeting", "Greeting", 15, (
-            _yes_no("cs-q-greet", "Did the agent greet the customer and give their name?", 50),
-            _yes_no("cs-q-recorded", "Did the agent state that the call is recorded?", 50, 0.3),
-        )),
-        Section("cs-verification", "Verification and Compliance", 25, (
-            _yes_no("cs-q-verify", "Did the agent verify the caller's identity before discussing the account?", 100,
-                    0.2, fail=True),
-        )),
-        Section("cs-empathy", "Empathy", 20, (
-            _yes_no("cs-q-empathy", "Did the agent acknowledge the customer's feelings?", 60, 0.7),
-            _interruptions("cs-q-interrupt", 40),
-        )),
-        Section("cs-resolution", "Resolution", 30, (
-            _yes_no("cs-q-understand", "Did the agent confirm they understood the customer's issue?", 40, 0.4),
-            _yes_no("cs-q-resolve", "Was the issue resolved or a clear next step agreed?", 60, 0.6),
-        )),
-        Section("cs-closing", "Closing", 10, (
-            _yes_no("cs-q-anything", "Did the agent ask if there was anything else?", 100, 0.5),
-            _notes("cs-q-notes"),
-        )),
-    ))
-    sales_v1 = Form("form-sales-compliance", "Sales Compliance", 1, 0, ("Sales",), (
-        Section("sc-disclosure", "Disclosures", 40, (
-            _yes_no("sc-q-recorded-line", "Was the recorded-line disclosure read at the start of the call?", 50, 0.2,
-                    fail=True),
-            _yes_no("sc-q-terms", "Were the contract terms and cancellation rights explained?", 50, 0.5),
-        )),
-        Section("sc-needs", "Needs Analysis", 30, (
-            _yes_no("sc-q-needs", "Did the agent ask about the customer's current usage?", 50, 0.4),
-            _yes_no("sc-q-fit", "Did the agent recommend a plan that fits those needs?", 50, 0.5, na=True),
-        )),
-        Section("sc-close", "Close", 30, (
-            _yes_no("sc-q-summary", "Did the agent summarise the order before confirming?", 60, 0.3),
-            _yes_no("sc-q-consent", "Did the customer give explicit consent to the order?", 40, 0.1, fail=True,
-                    na=True),
-            _notes("sc-q-notes"),
-        )),
-    ))
-    tech_v1 = Form("form-technical-support", "Technical Support Quality", 1, 0, ("Technical Support",), (
-        Section("ts-diagnosis", "Diagnosis", 40, (
-            _yes_no("ts-q-verify", "Did the agent verify the account and service address?", 30, 0.1, fail=True),
-            _yes_no("ts-q-diagnose", "Did the agent follow the troubleshooting guide?", 70, 0.6),
-        )),
-        Section("ts-resolution", "Resolution", 40, (
-            _yes_no("ts-q-fixed", "Was the fault fixed or a technician booked?", 70, 0.7),
-            _yes_no("ts-q-explain", "Did the agent explain the cause in plain language?", 30, 0.5),
-        )),
-        Section("ts-soft-skills", "Soft Skills", 20, (
-            _interruptions("ts-q-interrupt", 50),
-            _yes_no("ts-q-patience", "Was the agent patient and courteous throughout?", 50, 0.3),
-        )),
-    ))
-    tech_v2 = Form("form-technical-support", "Technical Support Quality", 2, switch + days // 6,
-                   ("Technical Support",), (
-        Section("ts-diagnosis", "Diagnosis", 35, (
-            _yes_no("ts-q-verify", "Did the agent verify the account and service address?", 30, 0.1, fail=True),
-            _yes_no("ts-q-diagnose", "Did the agent follow the troubleshooting guide?", 70, 0.6),
-        )),
-        Section("ts-resolution", "Resolution", 45, (
-            _yes_no("ts-q-fixed", "Was the fault fixed or a technician booked?", 60, 0.7),
-            _yes_no("ts-q-explain", "Did the agent explain the cause in plain language?", 20, 0.5),
-            _yes_no("ts-q-followup", "Did the agent offer a follow-up check?", 20, 0.8, na=True),
-        )),
-        Section("ts-soft-skills", "Soft Skills", 20, (
-            _interruptions("ts-q-interrupt", 50),
-            _yes_no("ts-q-patience", "Was the agent patient and courteous throughout?", 50, 0.3),
-            _notes("ts-q-notes"),
-        )),
-    ))
+    service_v1 = Form(
+        "form-customer-service",
+        "Customer Service Quality",
+        1,
+        0,
+        ("Billing", "General Inquiries", "Retention"),
+        (
+            Section(
+                "cs-greeting",
+                "Greeting",
+                20,
+                (
+                    _yes_no("cs-q-greet", "Did the agent greet the customer and give their name?", 60),
+                    _yes_no("cs-q-recorded", "Did the agent state that the call is recorded?", 40, 0.3),
+                ),
+            ),
+            Section(
+                "cs-verification",
+                "Verification and Compliance",
+                25,
+                (
+                    _yes_no(
+                        "cs-q-verify",
+                        "Did the agent verify the caller's identity before discussing the account?",
+                        100,
+                        0.2,
+                        fail=True,
+                    ),
+                ),
+            ),
+            Section(
+                "cs-resolution",
+                "Resolution",
+                35,
+                (
+                    _yes_no(
+                        "cs-q-understand",
+                        "Did the agent confirm they understood the customer's issue?",
+                        40,
+                        0.4,
+                    ),
+                    _yes_no("cs-q-resolve", "Was the issue resolved or a clear next step agreed?", 60, 0.6),
+                ),
+            ),
+            Section(
+                "cs-closing",
+                "Closing",
+                20,
+                (
+                    _yes_no("cs-q-anything", "Did the agent ask if there was anything else?", 50, 0.5),
+                    _yes_no("cs-q-thank", "Did the agent thank the customer?", 50),
+                    _notes("cs-q-notes"),
+                ),
+            ),
+        ),
+    )
+    service_v2 = Form(
+        "form-customer-service",
+        "Customer Service Quality",
+        2,
+        switch,
+        ("Billing", "General Inquiries", "Retention"),
+        (
+            Section(
+                "cs-greeting",
+                "Greeting",
+                15,
+                (
+                    _yes_no("cs-q-greet", "Did the agent greet the customer and give their name?", 50),
+                    _yes_no("cs-q-recorded", "Did the agent state that the call is recorded?", 50, 0.3),
+                ),
+            ),
+            Section(
+                "cs-verification",
+                "Verification and Compliance",
+                25,
+                (
+                    _yes_no(
+                        "cs-q-verify",
+                        "Did the agent verify the caller's identity before discussing the account?",
+                        100,
+                        0.2,
+                        fail=True,
+                    ),
+                ),
+            ),
+            Section(
+                "cs-empathy",
+                "Empathy",
+                20,
+                (
+                    _yes_no("cs-q-empathy", "Did the agent acknowledge the customer's feelings?", 60, 0.7),
+                    _interruptions("cs-q-interrupt", 40),
+                ),
+            ),
+            Section(
+                "cs-resolution",
+                "Resolution",
+                30,
+                (
+                    _yes_no(
+                        "cs-q-understand",
+                        "Did the agent confirm they understood the customer's issue?",
+                        40,
+                        0.4,
+                    ),
+                    _yes_no("cs-q-resolve", "Was the issue resolved or a clear next step agreed?", 60, 0.6),
+                ),
+            ),
+            Section(
+                "cs-closing",
+                "Closing",
+                10,
+                (
+                    _yes_no("cs-q-anything", "Did the agent ask if there was anything else?", 100, 0.5),
+                    _notes("cs-q-notes"),
+                ),
+            ),
+        ),
+    )
+    sales_v1 = Form(
+        "form-sales-compliance",
+        "Sales Compliance",
+        1,
+        0,
+        ("Sales",),
+        (
+            Section(
+                "sc-disclosure",
+                "Disclosures",
+                40,
+                (
+                    _yes_no(
+                        "sc-q-recorded-line",
+                        "Was the recorded-line disclosure read at the start of the call?",
+                        50,
+                        0.2,
+                        fail=True,
+                    ),
+                    _yes_no(
+                        "sc-q-terms", "Were the contract terms and cancellation rights explained?", 50, 0.5
+                    ),
+                ),
+            ),
+            Section(
+                "sc-needs",
+                "Needs Analysis",
+                30,
+                (
+                    _yes_no("sc-q-needs", "Did the agent ask about the customer's current usage?", 50, 0.4),
+                    _yes_no(
+                        "sc-q-fit", "Did the agent recommend a plan that fits those needs?", 50, 0.5, na=True
+                    ),
+                ),
+            ),
+            Section(
+                "sc-close",
+                "Close",
+                30,
+                (
+                    _yes_no("sc-q-summary", "Did the agent summarise the order before confirming?", 60, 0.3),
+                    _yes_no(
+                        "sc-q-consent",
+                        "Did the customer give explicit consent to the order?",
+                        40,
+                        0.1,
+                        fail=True,
+                        na=True,
+                    ),
+                    _notes("sc-q-notes"),
+                ),
+            ),
+        ),
+    )
+    tech_v1 = Form(
+        "form-technical-support",
+        "Technical Support Quality",
+        1,
+        0,
+        ("Technical Support",),
+        (
+            Section(
+                "ts-diagnosis",
+                "Diagnosis",
+                40,
+                (
+                    _yes_no(
+                        "ts-q-verify",
+                        "Did the agent verify the account and service address?",
+                        30,
+                        0.1,
+                        fail=True,
+                    ),
+                    _yes_no("ts-q-diagnose", "Did the agent follow the troubleshooting guide?", 70, 0.6),
+                ),
+            ),
+            Section(
+                "ts-resolution",
+                "Resolution",
+                40,
+                (
+                    _yes_no("ts-q-fixed", "Was the fault fixed or a technician booked?", 70, 0.7),
+                    _yes_no("ts-q-explain", "Did the agent explain the cause in plain language?", 30, 0.5),
+                ),
+            ),
+            Section(
+                "ts-soft-skills",
+                "Soft Skills",
+                20,
+                (
+                    _interruptions("ts-q-interrupt", 50),
+                    _yes_no("ts-q-patience", "Was the agent patient and courteous throughout?", 50, 0.3),
+                ),
+            ),
+        ),
+    )
+    tech_v2 = Form(
+        "form-technical-support",
+        "Technical Support Quality",
+        2,
+        switch + days // 6,
+        ("Technical Support",),
+        (
+            Section(
+                "ts-diagnosis",
+                "Diagnosis",
+                35,
+                (
+                    _yes_no(
+                        "ts-q-verify",
+                        "Did the agent verify the account and service address?",
+                        30,
+                        0.1,
+                        fail=True,
+                    ),
+                    _yes_no("ts-q-diagnose", "Did the agent follow the troubleshooting guide?", 70, 0.6),
+                ),
+            ),
+            Section(
+                "ts-resolution",
+                "Resolution",
+                45,
+                (
+                    _yes_no("ts-q-fixed", "Was the fault fixed or a technician booked?", 60, 0.7),
+                    _yes_no("ts-q-explain", "Did the agent explain the cause in plain language?", 20, 0.5),
+                    _yes_no("ts-q-followup", "Did the agent offer a follow-up check?", 20, 0.8, na=True),
+                ),
+            ),
+            Section(
+                "ts-soft-skills",
+                "Soft Skills",
+                20,
+                (
+                    _interruptions("ts-q-interrupt", 50),
+                    _yes_no("ts-q-patience", "Was the agent patient and courteous throughout?", 50, 0.3),
+                    _notes("ts-q-notes"),
+                ),
+            ),
+        ),
+    )
     return (service_v1, service_v2, sales_v1, tech_v1, tech_v2)
 
 
@@ -264,8 +551,12 @@ def build_centre(rng: random.Random, calls_per_day: float, days: int) -> Contact
             )
             agents.append(agent)
             by_team[team].append(agent)
-    evaluators = tuple(f"qa.{first.lower()}.{last.lower()}" for first, last in
-                       ((rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)) for _ in range(max(3, headcount // 25))))
+    evaluators = tuple(
+        f"qa.{first.lower()}.{last.lower()}"
+        for first, last in (
+            (rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)) for _ in range(max(3, headcount // 25))
+        )
+    )
     team_weights: dict[str, list[tuple[str, float]]] = {}
     for team, queue, share, _ in TEAMS:
         team_weights.setdefault(queue, []).append((team, share))

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
 from tqdm import tqdm
@@ -37,8 +37,32 @@ REGION = "us-east-1"
 ACCOUNT = "123456789012"
 TABLE_KEYS = {"calls": "call_id", "scorecards": "evaluation_id"}
 WEEKDAY_WEIGHT = (1.25, 1.12, 1.05, 1.02, 0.95, 0.42, 0.28)  # Monday … Sunday
-HOUR_WEIGHT = (0.05, 0.03, 0.02, 0.02, 0.03, 0.08, 0.3, 0.7, 1.2, 1.6, 1.8, 1.7, 1.4, 1.5, 1.7, 1.6, 1.4, 1.2,
-               0.9, 0.7, 0.5, 0.3, 0.15, 0.08)
+HOUR_WEIGHT = (
+    0.05,
+    0.03,
+    0.02,
+    0.02,
+    0.03,
+    0.08,
+    0.3,
+    0.7,
+    1.2,
+    1.6,
+    1.8,
+    1.7,
+    1.4,
+    1.5,
+    1.7,
+    1.6,
+    1.4,
+    1.2,
+    0.9,
+    0.7,
+    0.5,
+    0.3,
+    0.15,
+    0.08,
+)
 RECORDS_PER_PART = 100_000
 
 
@@ -64,9 +88,15 @@ class GenerateSummary:
     last_day: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"calls": self.calls, "scorecards": self.scorecards, "events": dict(sorted(self.events.items())),
-                "final_items": dict(self.final_items), "transcripts": self.transcripts,
-                "first_day": self.first_day, "last_day": self.last_day}
+        return {
+            "calls": self.calls,
+            "scorecards": self.scorecards,
+            "events": dict(sorted(self.events.items())),
+            "final_items": dict(self.final_items),
+            "transcripts": self.transcripts,
+            "first_day": self.first_day,
+            "last_day": self.last_day,
+        }
 
 
 def stream_arn(table: str, label: str) -> str:
@@ -82,19 +112,20 @@ class _RollingGzip:
         self.part = 0
         self.lines = 0
         self.files: list[tuple[str, int]] = []
-        self.handle: IO[bytes] | None = None
+        self.handle: gzip.GzipFile | None = None
         directory.mkdir(parents=True, exist_ok=True)
 
     def write(self, line: bytes) -> None:
         if self.handle is None or self.lines >= RECORDS_PER_PART:
             self.close()
             name = f"{self.prefix}-{self.part:05d}.jsonl.gz"
-            self.handle = gzip.open(self.directory / name, "wb", compresslevel=3)  # noqa: SIM115
+            self.handle = gzip.GzipFile(self.directory / name, "wb", compresslevel=3)
             self.files.append((name, 0))
             self.part += 1
             self.lines = 0
-        self.handle.write(line)
-        self.handle.write(b"\n")
+        handle = self.handle
+        handle.write(line)
+        handle.write(b"\n")
         self.lines += 1
         name, count = self.files[-1]
         self.files[-1] = (name, count + 1)
@@ -122,10 +153,15 @@ class Generator:
         self.options = options
         self.rng = random.Random(options.seed)
         self.first_day = options.end_date - timedelta(days=options.days - 1)
-        self.cutoff = datetime(options.end_date.year, options.end_date.month, options.end_date.day,
-                               tzinfo=UTC) + timedelta(days=1)
-        self.centre: ContactCentre = build_centre(self.rng, options.calls / max(1, options.days), options.days)
-        self.summary = GenerateSummary(first_day=self.first_day.isoformat(), last_day=options.end_date.isoformat())
+        self.cutoff = datetime(
+            options.end_date.year, options.end_date.month, options.end_date.day, tzinfo=UTC
+        ) + timedelta(days=1)
+        self.centre: ContactCentre = build_centre(
+            self.rng, options.calls / max(1, options.days), options.days
+        )
+        self.summary = GenerateSummary(
+            first_day=self.first_day.isoformat(), last_day=options.end_date.isoformat()
+        )
         self.heap: list[_Event] = []
         self.order = 0
         label = datetime(self.first_day.year, self.first_day.month, self.first_day.day, tzinfo=UTC)
@@ -135,8 +171,9 @@ class Generator:
         self.exports = {t: _RollingGzip(paths.export / t / "data") for t in TABLE_KEYS}
 
     # ---- scheduling -------------------------------------------------------------------------------------------
-    def _schedule(self, at: datetime, table: str, name: str, keys: bytes, new: bytes | None,
-                  old: bytes | None) -> None:
+    def _schedule(
+        self, at: datetime, table: str, name: str, keys: bytes, new: bytes | None, old: bytes | None
+    ) -> None:
         self.order += 1
         heapq.heappush(self.heap, _Event(int(at.timestamp() * 1000), self.order, table, name, keys, new, old))
 
@@ -151,7 +188,9 @@ class Generator:
                 self._schedule(at, table, "REMOVE", keys, None, previous)
                 previous = None
                 continue
-            encoded = orjson.dumps(typed_item(image))  # each version is encoded once, reused as the next old image
+            encoded = orjson.dumps(
+                typed_item(image)
+            )  # each version is encoded once, reused as the next old image
             self._schedule(at, table, "INSERT" if previous is None else "MODIFY", keys, encoded, previous)
             previous = encoded
         if previous is not None:
@@ -164,23 +203,40 @@ class Generator:
             self.sequence[event.table] += self.rng.randint(1, 900)
             seq = str(self.sequence[event.table])
             event_id = hashlib.md5(f"{event.table}{seq}".encode(), usedforsecurity=False).hexdigest()
-            ddb = (b'{"ApproximateCreationDateTime":' + str(event.at_ms // 1000).encode()
-                   + b',"Keys":' + event.keys
-                   + (b',"NewImage":' + event.new if event.new is not None else b"")
-                   + (b',"OldImage":' + event.old if event.old is not None else b"")
-                   + b',"SequenceNumber":"' + seq.encode() + b'","SizeBytes":'
-                   + str(len(event.new or event.old or b"") + len(event.keys)).encode()
-                   + b',"StreamViewType":"NEW_AND_OLD_IMAGES"}')
-            record = (b'{"eventID":"' + event_id.encode() + b'","eventName":"' + event.name.encode()
-                      + b'","eventVersion":"1.1","eventSource":"aws:dynamodb","awsRegion":"' + REGION.encode()
-                      + b'","dynamodb":' + ddb + b',"eventSourceARN":"'
-                      + stream_arn(event.table, self.labels[event.table]).encode() + b'"}')
+            ddb = (
+                b'{"ApproximateCreationDateTime":'
+                + str(event.at_ms // 1000).encode()
+                + b',"Keys":'
+                + event.keys
+                + (b',"NewImage":' + event.new if event.new is not None else b"")
+                + (b',"OldImage":' + event.old if event.old is not None else b"")
+                + b',"SequenceNumber":"'
+                + seq.encode()
+                + b'","SizeBytes":'
+                + str(len(event.new or event.old or b"") + len(event.keys)).encode()
+                + b',"StreamViewType":"NEW_AND_OLD_IMAGES"}'
+            )
+            record = (
+                b'{"eventID":"'
+                + event_id.encode()
+                + b'","eventName":"'
+                + event.name.encode()
+                + b'","eventVersion":"1.1","eventSource":"aws:dynamodb","awsRegion":"'
+                + REGION.encode()
+                + b'","dynamodb":'
+                + ddb
+                + b',"eventSourceARN":"'
+                + stream_arn(event.table, self.labels[event.table]).encode()
+                + b'"}'
+            )
             self.streams[event.table].write(record)
             self.summary.events[f"{event.table}.{event.name}"] += 1
 
     # ---- generation -------------------------------------------------------------------------------------------
     def _day_counts(self) -> list[int]:
-        weights = [WEEKDAY_WEIGHT[(self.first_day + timedelta(days=d)).weekday()] for d in range(self.options.days)]
+        weights = [
+            WEEKDAY_WEIGHT[(self.first_day + timedelta(days=d)).weekday()] for d in range(self.options.days)
+        ]
         scale = self.options.calls / sum(weights)
         counts, carry = [], 0.0
         for w in weights:
@@ -210,8 +266,9 @@ class Generator:
     def _call(self, started_at: datetime, day_index: int) -> None:
         rng = self.rng
         agent, direction = self._pick_agent(rng.random())
-        call = generate_call(rng, agent, started_at, direction, self.options.transcribe_bucket,
-                             self.options.transcripts)
+        call = generate_call(
+            rng, agent, started_at, direction, self.options.transcribe_bucket, self.options.transcripts
+        )
         self.summary.calls += 1
         if call.transcript is not None:
             target = self.paths.transcribe / "analytics" / f"{call.item['job_name']}.json"
@@ -230,9 +287,13 @@ class Generator:
         current = item
         if rng.random() < 0.22:  # the post-call survey answer arrives later
             at = inserted + timedelta(minutes=rng.randint(20, 2880))
-            current = {**current, "customer_satisfaction": int(clip(round(3 + 0.55 * call.customer_end_sentiment
-                                                                          + rng.gauss(0, 0.7)), 1, 5)),
-                       "updated_at": iso(at)}
+            current = {
+                **current,
+                "customer_satisfaction": int(
+                    clip(round(3 + 0.55 * call.customer_end_sentiment + rng.gauss(0, 0.7)), 1, 5)
+                ),
+                "updated_at": iso(at),
+            }
             versions.append((at, current))
         if "summary" in current and rng.random() < 0.04:  # summary regenerated after a model update
             at = versions[-1][0] + timedelta(hours=rng.randint(2, 96))
@@ -246,8 +307,12 @@ class Generator:
         self._history("calls", item["call_id"], versions)
         return removed_at
 
-    def _evaluation_history(self, item: dict[str, Any], versions: list[tuple[datetime, dict[str, Any] | None]],
-                            call_removed_at: datetime | None) -> None:
+    def _evaluation_history(
+        self,
+        item: dict[str, Any],
+        versions: list[tuple[datetime, dict[str, Any] | None]],
+        call_removed_at: datetime | None,
+    ) -> None:
         """An evaluation's versions; it is deleted with its call (erasure cascades to the QA record)."""
         if call_removed_at is not None:
             at = max(call_removed_at, versions[-1][0]) + timedelta(minutes=5)
@@ -259,8 +324,9 @@ class Generator:
         form = form_for(self.centre.forms, call.agent.queue, day_index)
         if rng.random() < 0.25:  # automated evaluation shortly after the call
             start = call.ended_at + timedelta(minutes=rng.randint(5, 40))
-            evaluation = generate_evaluation(rng, call, form, automated=True, evaluator="", started_at=start,
-                                             draft=False)
+            evaluation = generate_evaluation(
+                rng, call, form, automated=True, evaluator="", started_at=start, draft=False
+            )
             self.summary.scorecards += 1
             self._evaluation_history(evaluation.item, [(start, evaluation.item)], call_removed_at)
         manual_chance = 0.08 + (0.08 if call.customer_end_sentiment < -1 else 0)
@@ -268,8 +334,9 @@ class Generator:
             start = call.ended_at + timedelta(hours=rng.randint(4, 96))
             draft = rng.random() < 0.2
             evaluator = rng.choice(self.centre.evaluators)
-            evaluation = generate_evaluation(rng, call, form, automated=False, evaluator=evaluator,
-                                             started_at=start, draft=draft)
+            evaluation = generate_evaluation(
+                rng, call, form, automated=False, evaluator=evaluator, started_at=start, draft=draft
+            )
             self.summary.scorecards += 1
             item = evaluation.item
             versions: list[tuple[datetime, dict[str, Any] | None]] = [(start, item)]
@@ -289,8 +356,13 @@ class Generator:
     def run(self) -> GenerateSummary:
         counts = self._day_counts()
         (self.paths.transcribe / "analytics").mkdir(parents=True, exist_ok=True)
-        with tqdm(total=self.options.calls, unit="call", desc="generate", disable=not self.options.progress,
-                  mininterval=0.5) as bar:
+        with tqdm(
+            total=self.options.calls,
+            unit="call",
+            desc="generate",
+            disable=not self.options.progress,
+            mininterval=0.5,
+        ) as bar:
             for day_index, count in enumerate(counts):
                 day = self.first_day + timedelta(days=day_index)
                 for started_at in self._start_times(day, count):
@@ -303,8 +375,12 @@ class Generator:
             writer.close()
         for table, writer in self.exports.items():
             manifest = self.paths.export / table / "manifest-files.json"
-            manifest.write_text("".join(json.dumps({"itemCount": n, "dataFileS3Key": f"data/{name}"}) + "\n"
-                                        for name, n in writer.files))
+            manifest.write_text(
+                "".join(
+                    json.dumps({"itemCount": n, "dataFileS3Key": f"data/{name}"}) + "\n"
+                    for name, n in writer.files
+                )
+            )
         (self.paths.root / "source" / "summary.json").write_text(json.dumps(self.summary.as_dict(), indent=2))
         return self.summary
 

@@ -15,10 +15,12 @@ from typing import Any
 from orchestration.synthetic.calls import GeneratedCall, clip, iso, sigmoid, uuid_from
 from orchestration.synthetic.contact_centre import Form, Option, Question
 
-NOTES = ["Remember to confirm the customer's issue before troubleshooting.",
-         "Good empathy; summarise next steps more clearly.",
-         "Verify identity before discussing account details.",
-         "Great call, use as a coaching example."]
+NOTES = [
+    "Remember to confirm the customer's issue before troubleshooting.",
+    "Good empathy; summarise next steps more clearly.",
+    "Verify identity before discussing account details.",
+    "Great call, use as a coaching example.",
+]
 AUTOMATION = "contact-lens-automation"
 
 
@@ -39,18 +41,32 @@ def _answer(rng: random.Random, question: Question, call: GeneratedCall) -> tupl
         count = call.agent_interruptions
         index = 0 if count == 0 else 1 if count <= 4 else 2
         return question.options[index], str(count), False
-    p_yes = sigmoid(1.3 * call.agent.skill - 2.2 * question.difficulty + 2.2
-                    + (0.6 if call.resolved else -0.3))
+    p_yes = sigmoid(
+        1.3 * call.agent.skill - 2.2 * question.difficulty + 2.2 + (0.6 if call.resolved else -0.3)
+    )
     if question.options[-1].automatic_fail:
         p_yes = clip(p_yes + 0.12, 0, 0.995)  # automatic-fail questions are rarely missed
     roll = rng.random()
-    option = question.options[0] if roll < p_yes else question.options[1] if roll < p_yes + (1 - p_yes) * 0.5 \
+    option = (
+        question.options[0]
+        if roll < p_yes
+        else question.options[1]
+        if roll < p_yes + (1 - p_yes) * 0.5
         else question.options[2]
+    )
     return option, option.text, False
 
 
-def generate_evaluation(rng: random.Random, call: GeneratedCall, form: Form, *, automated: bool,
-                        evaluator: str, started_at: datetime, draft: bool) -> GeneratedEvaluation:
+def generate_evaluation(
+    rng: random.Random,
+    call: GeneratedCall,
+    form: Form,
+    *,
+    automated: bool,
+    evaluator: str,
+    started_at: datetime,
+    draft: bool,
+) -> GeneratedEvaluation:
     sections: list[dict[str, Any]] = []
     questions: list[dict[str, Any]] = []
     automatic_fail = False
@@ -69,22 +85,36 @@ def generate_evaluation(rng: random.Random, call: GeneratedCall, form: Form, *, 
                 section_points += question.weight * pct
                 section_weight += question.weight
             entry: dict[str, Any] = {
-                "question_ref_id": question.ref_id, "section_ref_id": section.ref_id,
-                "question_type": question.question_type, "text": question.text, "weight": question.weight,
-                "answer_value": text, "answer_ref_id": option.ref_id if option is not None else None,
-                "score_percentage": pct, "not_applicable": not_applicable, "automatic_fail": fails,
+                "question_ref_id": question.ref_id,
+                "section_ref_id": section.ref_id,
+                "question_type": question.question_type,
+                "text": question.text,
+                "weight": question.weight,
+                "answer_value": text,
+                "answer_ref_id": option.ref_id if option is not None else None,
+                "score_percentage": pct,
+                "not_applicable": not_applicable,
+                "automatic_fail": fails,
             }
             if question.question_type != "TEXT" and rng.random() < 0.08:
                 entry["notes"] = rng.choice(NOTES)
             questions.append(entry)
         section_score = round(section_points / section_weight, 2) if section_weight else None
-        sections.append({"section_ref_id": section.ref_id, "title": section.title, "weight": section.weight,
-                         "score_percentage": section_score})
+        sections.append(
+            {
+                "section_ref_id": section.ref_id,
+                "title": section.title,
+                "weight": section.weight,
+                "score_percentage": section_score,
+            }
+        )
         if section_score is not None:
             weighted_total += section.weight * section_score
             weight_used += section.weight
     percentage = 0.0 if automatic_fail else round(weighted_total / weight_used, 2) if weight_used else 0.0
-    submitted_at = None if draft else started_at + timedelta(minutes=rng.randint(4, 25) if not automated else 1)
+    submitted_at = (
+        None if draft else started_at + timedelta(minutes=rng.randint(4, 25) if not automated else 1)
+    )
     item: dict[str, Any] = {
         "evaluation_id": uuid_from(rng),
         "call_id": call.item["call_id"],
@@ -96,7 +126,11 @@ def generate_evaluation(rng: random.Random, call: GeneratedCall, form: Form, *, 
         "form_version": form.version,
         "status": "DRAFT" if draft else "SUBMITTED",
         "started_at": iso(started_at),
-        "score": {"percentage": percentage, "automatic_fail": automatic_fail, "not_applicable": weight_used == 0},
+        "score": {
+            "percentage": percentage,
+            "automatic_fail": automatic_fail,
+            "not_applicable": weight_used == 0,
+        },
         "sections": sections,
         "questions": questions,
         "updated_at": iso(submitted_at or started_at),

@@ -21,7 +21,9 @@ from orchestration.synthetic.feed import GenerateOptions, generate
 
 def lake_rows(lake: Lake, table: str) -> list[dict[str, Any]]:
     files = [lake.path(f) for f in lake.list_files(table, ".parquet")]
-    rows: list[dict[str, Any]] = ds.dataset(files, filesystem=lake.filesystem, format="parquet").to_table().to_pylist()
+    rows: list[dict[str, Any]] = (
+        ds.dataset(files, filesystem=lake.filesystem, format="parquet").to_table().to_pylist()
+    )
     return rows
 
 
@@ -44,13 +46,22 @@ def make_table(items: int) -> Any:
 def test_parallel_scan_writes_every_item_once_as_snapshot_events(tmp_path: Path) -> None:
     dynamodb = make_table(250)
     lake = Lake.from_uri(str(tmp_path / "lake"))
-    result = scan_table("calls", "calls", lake, segments=3, page_size=40, dynamodb=dynamodb,
-                        checkpoint_path=tmp_path / "cp" / "calls.json", progress=False)
+    result = scan_table(
+        "calls",
+        "calls",
+        lake,
+        segments=3,
+        page_size=40,
+        dynamodb=dynamodb,
+        checkpoint_path=tmp_path / "cp" / "calls.json",
+        progress=False,
+    )
     rows = lake_rows(lake, "calls")
     assert result.items == 250 == len(rows)
     assert sorted(json.loads(r["keys"])["call_id"] for r in rows) == [f"call-{n:04d}" for n in range(250)]
     assert {(r["event_name"], r["event_source"], r["sequence_number"]) for r in rows} == {
-        ("SNAPSHOT", "backfill", "0" * 40)}
+        ("SNAPSHOT", "backfill", "0" * 40)
+    }
     assert len({r["event_id"] for r in rows}) == 250
     assert {f.split("-seg")[1][:3] for f in lake.list_files("calls")} == {"000", "001", "002"}
     assert json.loads((tmp_path / "cp" / "calls.json").read_text())["complete"] is True
@@ -62,16 +73,33 @@ def test_an_interrupted_scan_resumes_from_its_checkpoint_without_duplicates(tmp_
     lake = Lake.from_uri(str(tmp_path / "lake"))
     checkpoint = tmp_path / "calls.json"
     with pytest.raises(BackfillError, match=r"interrupted after \d+ pages; run again to resume"):
-        scan_table("calls", "calls", lake, segments=2, page_size=50, dynamodb=dynamodb,
-                   checkpoint_path=checkpoint, progress=False, stop_after_pages=3)
+        scan_table(
+            "calls",
+            "calls",
+            lake,
+            segments=2,
+            page_size=50,
+            dynamodb=dynamodb,
+            checkpoint_path=checkpoint,
+            progress=False,
+            stop_after_pages=3,
+        )
     saved = json.loads(checkpoint.read_text())
     assert saved["complete"] is False
     assert sum(s["page"] for s in saved["segments"].values()) >= 3
     partial = len(lake_rows(lake, "calls"))
     assert 0 < partial < 300
 
-    result = scan_table("calls", "calls", lake, segments=2, page_size=50, dynamodb=dynamodb,
-                        checkpoint_path=checkpoint, progress=False)
+    result = scan_table(
+        "calls",
+        "calls",
+        lake,
+        segments=2,
+        page_size=50,
+        dynamodb=dynamodb,
+        checkpoint_path=checkpoint,
+        progress=False,
+    )
     assert result.run_id == saved["run_id"]  # the same run continues
     rows = lake_rows(lake, "calls")
     assert len(rows) == 300 and len({r["keys"] for r in rows}) == 300
@@ -83,31 +111,53 @@ def test_a_checkpoint_from_another_segment_count_is_refused(tmp_path: Path) -> N
     lake = Lake.from_uri(str(tmp_path / "lake"))
     checkpoint = tmp_path / "calls.json"
     with pytest.raises(BackfillError):
-        scan_table("calls", "calls", lake, segments=2, page_size=5, dynamodb=dynamodb, checkpoint_path=checkpoint,
-                   progress=False, stop_after_pages=1)
+        scan_table(
+            "calls",
+            "calls",
+            lake,
+            segments=2,
+            page_size=5,
+            dynamodb=dynamodb,
+            checkpoint_path=checkpoint,
+            progress=False,
+            stop_after_pages=1,
+        )
     with pytest.raises(BackfillError, match="made with 2 segments"):
-        scan_table("calls", "calls", lake, segments=4, dynamodb=dynamodb, checkpoint_path=checkpoint,
-                   progress=False)
+        scan_table(
+            "calls", "calls", lake, segments=4, dynamodb=dynamodb, checkpoint_path=checkpoint, progress=False
+        )
 
 
 @pytest.mark.usefixtures("aws_env")
 def test_a_missing_table_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(BackfillError, match="table 'nope' not found"):
-        scan_table("nope", "calls", Lake.from_uri(str(tmp_path)), segments=1, checkpoint_path=tmp_path / "c.json",
-                   progress=False)
+        scan_table(
+            "nope",
+            "calls",
+            Lake.from_uri(str(tmp_path)),
+            segments=1,
+            checkpoint_path=tmp_path / "c.json",
+            progress=False,
+        )
 
 
 def test_backfill_from_the_generators_export_matches_its_final_state(tmp_path: Path) -> None:
     paths = data_paths(tmp_path / "data")
-    summary = generate(paths, GenerateOptions(calls=200, days=10, seed=3, end_date=date(2026, 3, 1),
-                                              transcripts=False, progress=False))
+    summary = generate(
+        paths,
+        GenerateOptions(
+            calls=200, days=10, seed=3, end_date=date(2026, 3, 1), transcripts=False, progress=False
+        ),
+    )
     lake = Lake.from_uri(str(tmp_path / "lake"))
     read_at = datetime(2026, 3, 2, tzinfo=UTC)
-    result = from_export(str(paths.export / "calls"), "calls", lake, key_names=["call_id"], progress=False,
-                         read_at=read_at)
+    result = from_export(
+        str(paths.export / "calls"), "calls", lake, key_names=["call_id"], progress=False, read_at=read_at
+    )
     assert result.items == summary.final_items["calls"] == len(lake_rows(lake, "calls"))
-    assert lake.list_files("calls") == [f"calls/dt=2026-03-02/backfill-calls-export-20260302T000000-segexport-000000"
-                                        ".parquet"]
+    assert lake.list_files("calls") == [
+        "calls/dt=2026-03-02/backfill-calls-export-20260302T000000-segexport-000000.parquet"
+    ]
 
 
 @pytest.mark.usefixtures("aws_env")
@@ -116,18 +166,28 @@ def test_backfill_from_an_s3_export_reads_its_manifest_and_quarantines_bad_items
     s3.create_bucket(Bucket="exports")
     s3.create_bucket(Bucket="analytics")
     prefix = "AWSDynamoDB/01700000000000-abcd1234"
-    lines = [{"Item": {"evaluation_id": {"S": f"e{n}"}, "score": {"M": {"percentage": {"N": str(50 + n)}}}}}
-             for n in range(5)]
+    lines = [
+        {"Item": {"evaluation_id": {"S": f"e{n}"}, "score": {"M": {"percentage": {"N": str(50 + n)}}}}}
+        for n in range(5)
+    ]
     lines.append({"Item": {"score": {"N": "1"}}})  # no key attribute
     body = gzip.compress("".join(json.dumps(line) + "\n" for line in lines).encode())
     s3.put_object(Bucket="exports", Key=f"{prefix}/data/abc.json.gz", Body=body)
-    s3.put_object(Bucket="exports", Key=f"{prefix}/manifest-files.json",
-                  Body=json.dumps({"itemCount": 6, "dataFileS3Key": f"{prefix}/data/abc.json.gz"}) + "\n")
-    s3.put_object(Bucket="exports", Key=f"{prefix}/manifest-summary.json",
-                  Body=json.dumps({"exportTime": "2026-02-01T10:00:00.000Z", "itemCount": 6}))
+    s3.put_object(
+        Bucket="exports",
+        Key=f"{prefix}/manifest-files.json",
+        Body=json.dumps({"itemCount": 6, "dataFileS3Key": f"{prefix}/data/abc.json.gz"}) + "\n",
+    )
+    s3.put_object(
+        Bucket="exports",
+        Key=f"{prefix}/manifest-summary.json",
+        Body=json.dumps({"exportTime": "2026-02-01T10:00:00.000Z", "itemCount": 6}),
+    )
 
     lake = Lake.from_uri("s3://analytics")
-    result = from_export(f"s3://exports/{prefix}/", "scorecards", lake, key_names=["evaluation_id"], progress=False)
+    result = from_export(
+        f"s3://exports/{prefix}/", "scorecards", lake, key_names=["evaluation_id"], progress=False
+    )
     assert (result.items, result.quarantined) == (5, 1)
     rows = lake_rows(lake, "scorecards")
     assert sorted(json.loads(r["new_image"])["score"]["percentage"] for r in rows) == [50, 51, 52, 53, 54]
@@ -137,8 +197,9 @@ def test_backfill_from_an_s3_export_reads_its_manifest_and_quarantines_bad_items
     assert "has no key attribute 'evaluation_id'" in lake.read_bytes(quarantined[0]).decode()
 
 
-def test_the_command_line_explains_a_missing_lake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_line_explains_a_missing_lake(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("PCA_LAKE_URI", raising=False)
     monkeypatch.delenv("ANALYTICS_BUCKET", raising=False)
     monkeypatch.setattr(backfill, "REPO_ROOT", tmp_path)  # no applied terraform here

@@ -20,8 +20,17 @@ from .helpers import image, record
 
 DAY1 = 1_767_225_600  # 2026-01-01
 DAY2 = DAY1 + 86_400  # 2026-01-02
-CONTRACT_COLUMNS = ["event_id", "event_name", "event_source", "event_at", "sequence_number", "keys", "new_image",
-                    "old_image", "ingested_at"]
+CONTRACT_COLUMNS = [
+    "event_id",
+    "event_name",
+    "event_source",
+    "event_at",
+    "sequence_number",
+    "keys",
+    "new_image",
+    "old_image",
+    "ingested_at",
+]
 
 
 def read_lake(root: Path, table: str = "calls") -> list[dict[str, Any]]:
@@ -37,11 +46,13 @@ def objects(root: Path) -> list[str]:
 def test_insert_modify_remove_become_contract_rows(tmp_path: Path) -> None:
     old = image(duration_ms={"N": "1000"})
     new = image(duration_ms={"N": "2000"})
-    event = {"Records": [
-        record(100, "INSERT", new=old),
-        record(200, "MODIFY", new=new, old=old, at=DAY1 + 60),
-        record(300, "REMOVE", old=new, at=DAY1 + 120.25),
-    ]}
+    event = {
+        "Records": [
+            record(100, "INSERT", new=old),
+            record(200, "MODIFY", new=new, old=old, at=DAY1 + 60),
+            record(300, "REMOVE", old=new, at=DAY1 + 120.25),
+        ]
+    }
     assert process_event(event, Lake.from_uri(str(tmp_path))) == {"batchItemFailures": []}
 
     files = objects(tmp_path)
@@ -60,11 +71,13 @@ def test_insert_modify_remove_become_contract_rows(tmp_path: Path) -> None:
 
 
 def test_keys_only_and_new_image_streams_keep_what_the_stream_carries(tmp_path: Path) -> None:
-    event = {"Records": [
-        record(1, "INSERT", view="KEYS_ONLY"),
-        record(2, "MODIFY", new=image(a={"S": "x"}), view="NEW_IMAGE"),
-        record(3, "REMOVE", view="KEYS_ONLY"),
-    ]}
+    event = {
+        "Records": [
+            record(1, "INSERT", view="KEYS_ONLY"),
+            record(2, "MODIFY", new=image(a={"S": "x"}), view="NEW_IMAGE"),
+            record(3, "REMOVE", view="KEYS_ONLY"),
+        ]
+    }
     process_event(event, Lake.from_uri(str(tmp_path)))
     rows = read_lake(tmp_path)
     assert [(r["event_name"], r["new_image"], r["old_image"]) for r in rows] == [
@@ -76,12 +89,14 @@ def test_keys_only_and_new_image_streams_keep_what_the_stream_carries(tmp_path: 
 
 
 def test_one_file_per_table_and_day_and_both_tables_through_one_function(tmp_path: Path) -> None:
-    event = {"Records": [
-        record(1, new=image(), at=DAY1),
-        record(2, new=image("c2"), at=DAY2),
-        record(3, table="scorecards", new=image("e1"), at=DAY2),
-        record(4, new=image("c3"), at=DAY1 + 5),
-    ]}
+    event = {
+        "Records": [
+            record(1, new=image(), at=DAY1),
+            record(2, new=image("c2"), at=DAY2),
+            record(3, table="scorecards", new=image("e1"), at=DAY2),
+            record(4, new=image("c3"), at=DAY1 + 5),
+        ]
+    }
     process_event(event, Lake.from_uri(str(tmp_path)))
     assert objects(tmp_path) == [
         "calls/dt=2026-01-01/stream-20260101T000000000-1-4.parquet",
@@ -106,12 +121,16 @@ def test_a_redelivered_batch_overwrites_its_own_objects(tmp_path: Path) -> None:
     assert strip == [{k: v for k, v in r.items() if k != "ingested_at"} for r in rows_second]
 
 
-def test_undecodable_records_go_to_quarantine_with_their_error_and_do_not_block_the_batch(tmp_path: Path) -> None:
+def test_undecodable_records_go_to_quarantine_with_their_error_and_do_not_block_the_batch(
+    tmp_path: Path,
+) -> None:
     poison_number = record(2, new=image(duration_ms={"N": "twelve"}))
     no_sequence = record(3, new=image("c3"))
     del no_sequence["dynamodb"]["SequenceNumber"]
     not_ddb = {"eventID": "x", "eventName": "INSERT", "eventSourceARN": "arn:aws:sqs:us-east-1:1:queue"}
-    event = {"Records": [record(1, new=image()), poison_number, no_sequence, not_ddb, record(5, new=image("c5"))]}
+    event = {
+        "Records": [record(1, new=image()), poison_number, no_sequence, not_ddb, record(5, new=image("c5"))]
+    }
 
     assert process_event(event, Lake.from_uri(str(tmp_path))) == {"batchItemFailures": []}
 
@@ -151,15 +170,20 @@ def failing_lake(root: Path, fail_on: str) -> FailingLake:
 
 
 def test_a_failed_write_reports_the_first_record_of_that_write(tmp_path: Path) -> None:
-    event = {"Records": [
-        record(10, new=image("a"), at=DAY1),
-        record(20, new=image("b"), at=DAY2),
-        record(30, new=image("c"), at=DAY1),
-        record(40, new=image("d"), at=DAY2),
-    ]}
+    event = {
+        "Records": [
+            record(10, new=image("a"), at=DAY1),
+            record(20, new=image("b"), at=DAY2),
+            record(30, new=image("c"), at=DAY1),
+            record(40, new=image("d"), at=DAY2),
+        ]
+    }
     response = process_event(event, failing_lake(tmp_path, "dt=2026-01-02"))
     assert response == {"batchItemFailures": [{"itemIdentifier": "20"}]}
-    assert [r["sequence_number"][-2:] for r in read_lake(tmp_path)] == ["10", "30"]  # the other day was written
+    assert [r["sequence_number"][-2:] for r in read_lake(tmp_path)] == [
+        "10",
+        "30",
+    ]  # the other day was written
 
 
 def test_a_failed_quarantine_write_is_reported_so_the_poison_record_is_not_lost(tmp_path: Path) -> None:
@@ -176,7 +200,9 @@ def test_an_event_without_records_is_refused_clearly(tmp_path: Path) -> None:
 class Context:
     function_name = "post-call-analytics-stream-processor"
     memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:post-call-analytics-stream-processor"
+    invoked_function_arn = (
+        "arn:aws:lambda:us-east-1:123456789012:function:post-call-analytics-stream-processor"
+    )
     aws_request_id = "req-1"
 
 

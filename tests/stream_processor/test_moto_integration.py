@@ -45,7 +45,9 @@ def current_state(lake: Lake, table: str) -> dict[str, dict[str, Any]]:
 
 
 @pytest.mark.usefixtures("aws_env")
-def test_stream_changes_land_in_s3_and_replay_to_the_tables_final_state(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stream_changes_land_in_s3_and_replay_to_the_tables_final_state(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     dynamodb = boto3.client("dynamodb")
     streams = boto3.client("dynamodbstreams")
     s3 = boto3.client("s3")
@@ -59,14 +61,23 @@ def test_stream_changes_land_in_s3_and_replay_to_the_tables_final_state(monkeypa
     )["TableDescription"]
     resource = boto3.resource("dynamodb").Table("calls")
     for n in range(12):
-        resource.put_item(Item={
-            "call_id": f"call-{n:02d}", "duration_ms": n * 1000, "direction": "INBOUND",
-            "score": Decimal("12345678901234567890.123456789012345678"), "tags": {"a", "b"},
-            "digest": bytes([n, 255]), "nested": {"list": [1, "two", None, True]},
-        })
+        resource.put_item(
+            Item={
+                "call_id": f"call-{n:02d}",
+                "duration_ms": n * 1000,
+                "direction": "INBOUND",
+                "score": Decimal("12345678901234567890.123456789012345678"),
+                "tags": {"a", "b"},
+                "digest": bytes([n, 255]),
+                "nested": {"list": [1, "two", None, True]},
+            }
+        )
     for n in range(0, 12, 3):
-        resource.update_item(Key={"call_id": f"call-{n:02d}"}, UpdateExpression="SET direction = :d",
-                             ExpressionAttributeValues={":d": "OUTBOUND"})
+        resource.update_item(
+            Key={"call_id": f"call-{n:02d}"},
+            UpdateExpression="SET direction = :d",
+            ExpressionAttributeValues={":d": "OUTBOUND"},
+        )
     for n in (1, 5):
         resource.delete_item(Key={"call_id": f"call-{n:02d}"})
 
@@ -83,13 +94,16 @@ def test_stream_changes_land_in_s3_and_replay_to_the_tables_final_state(monkeypa
     assert keys and all(k.startswith("calls/dt=") and k.endswith(".parquet") for k in keys)
 
     scanned = {
-        json.dumps({"call_id": i["call_id"]["S"]}, separators=(",", ":")):
-            json.loads(to_json({k: lambda_attribute(v) for k, v in i.items()}))
+        json.dumps({"call_id": i["call_id"]["S"]}, separators=(",", ":")): json.loads(
+            to_json({k: lambda_attribute(v) for k, v in i.items()})
+        )
         for i in dynamodb.scan(TableName="calls")["Items"]
     }
     assert current_state(lake, "calls") == scanned
     state = current_state(lake, "calls")
-    assert sorted(json.loads(k)["call_id"] for k in state) == [f"call-{n:02d}" for n in range(12) if n not in (1, 5)]
+    assert sorted(json.loads(k)["call_id"] for k in state) == [
+        f"call-{n:02d}" for n in range(12) if n not in (1, 5)
+    ]
     assert state['{"call_id":"call-03"}']["direction"] == "OUTBOUND"
     assert state['{"call_id":"call-04"}']["direction"] == "INBOUND"
     assert state['{"call_id":"call-04"}']["digest"] == "BP8="  # bytes 04 ff, base64

@@ -83,7 +83,9 @@ def test_calls_respect_transcribe_invariants(dataset: DataPaths) -> None:
         assert all(-5 <= float(s) <= 5 for s in scores)
         assert cc["TotalConversationDurationMillis"] == call["duration_ms"]
         talk = cc["TalkTime"]
-        assert talk["TotalTimeMillis"] == sum(p["TotalTimeMillis"] for p in talk["DetailsByParticipant"].values())
+        assert talk["TotalTimeMillis"] == sum(
+            p["TotalTimeMillis"] for p in talk["DetailsByParticipant"].values()
+        )
         talk_exceeds_duration += talk["TotalTimeMillis"] > call["duration_ms"]
         assert 0 <= cc["NonTalkTime"]["TotalTimeMillis"] < call["duration_ms"]
         by = cc["Interruptions"]["InterruptionsByInterrupter"]
@@ -137,7 +139,9 @@ def test_scorecards_follow_their_forms(dataset: DataPaths) -> None:
             if q["question_type"] == "TEXT" or q["not_applicable"]:
                 assert q["score_percentage"] is None
             else:
-                assert q["score_percentage"] % 10 == 0 and 0 <= q["score_percentage"] <= 100  # option score 0-10
+                assert (
+                    q["score_percentage"] % 10 == 0 and 0 <= q["score_percentage"] <= 100
+                )  # option score 0-10
         assert (e["status"] == "SUBMITTED") == ("submitted_at" in e)
     assert 0 < fails < 0.3 * len(evaluations)
 
@@ -148,8 +152,9 @@ def test_agent_skill_shows_in_sentiment_and_qa_scores(dataset: DataPaths) -> Non
     sentiment: dict[str, list[float]] = defaultdict(list)
     for c in calls:
         if c["status"] == "COMPLETED":
-            sentiment[c["agent_id"]].append(float(c["conversation_characteristics"]["Sentiment"]["OverallSentiment"]
-                                                  ["AGENT"]))
+            sentiment[c["agent_id"]].append(
+                float(c["conversation_characteristics"]["Sentiment"]["OverallSentiment"]["AGENT"])
+            )
     qa: dict[str, list[float]] = defaultdict(list)
     for e in evaluations:
         qa[e["agent_id"]].append(float(e["score"]["percentage"]))

@@ -16,10 +16,16 @@ from tests.stream_processor.test_moto_integration import current_state
 from .test_generator import final_items
 
 
-def test_replay_with_a_redelivered_batch_and_a_poison_record_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+def test_replay_with_a_redelivered_batch_and_a_poison_record_loses_and_duplicates_nothing(
+    tmp_path: Path,
+) -> None:
     paths = data_paths(tmp_path)
-    summary = generate(paths, GenerateOptions(calls=600, days=20, seed=2, end_date=date(2026, 5, 1),
-                                              transcripts=False, progress=False))
+    summary = generate(
+        paths,
+        GenerateOptions(
+            calls=600, days=20, seed=2, end_date=date(2026, 5, 1), transcripts=False, progress=False
+        ),
+    )
     result = replay(paths, batch_size=100, inject_poison=True, progress=False)
 
     assert result.redelivered_records > 0 and result.failed_batches == 0
@@ -30,13 +36,30 @@ def test_replay_with_a_redelivered_batch_and_a_poison_record_loses_and_duplicate
 
     lake = Lake.from_uri(str(paths.lake))
     for table, key in (("calls", "call_id"), ("scorecards", "evaluation_id")):
-        expected = {json.dumps({key: item[key]}, separators=(",", ":")): item for item in final_items(paths, table)}
+        expected = {
+            json.dumps({key: item[key]}, separators=(",", ":")): item for item in final_items(paths, table)
+        }
         assert current_state(lake, table) == expected
 
 
 def test_pca_up_runs_the_pipeline_and_prints_a_summary(tmp_path: Path, capsys: object) -> None:
-    assert main(["up", "--calls", "300", "--days", "10", "--end-date", "2026-04-01", "--quiet",
-                 "--data-dir", str(tmp_path)]) == 0
+    assert (
+        main(
+            [
+                "up",
+                "--calls",
+                "300",
+                "--days",
+                "10",
+                "--end-date",
+                "2026-04-01",
+                "--quiet",
+                "--data-dir",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert "lake/calls:" in out and "lake/quarantine: 1 file(s), 1 record(s) quarantined" in out
     assert "written as SNAPSHOT events" in out
