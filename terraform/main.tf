@@ -50,6 +50,7 @@ module "data_pipeline" {
 
   name_prefix           = var.name_prefix
   analytics_bucket_name = local.analytics_bucket_name
+  force_destroy         = var.destroy_lake_with_stack
   source_tables = {
     for table, t in local.source_streams : table => {
       table_name       = t.name

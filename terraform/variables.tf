@@ -84,6 +84,12 @@ variable "aws_sdk_pandas_version" {
   }
 }
 
+variable "destroy_lake_with_stack" {
+  description = "Set to true (and apply) before terraform destroy to delete the analytics bucket and the lake in it; false keeps destroy from deleting data."
+  type        = bool
+  default     = false
+}
+
 variable "log_retention_days" {
   description = "Retention of the Lambda and CodeBuild log groups."
   type        = number
@@ -168,7 +174,7 @@ variable "dbt_bytes_scanned_cutoff" {
 variable "dbt_schedule_expression" {
   description = "When the scheduled dbt build runs (EventBridge Scheduler expression)."
   type        = string
-  default     = "cron(15 * * * ? *)"
+  default     = "cron(15 5 * * ? *)"
 }
 
 variable "dbt_schedule_timezone" {

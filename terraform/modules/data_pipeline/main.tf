@@ -36,7 +36,8 @@ resource "aws_s3_bucket" "analytics" {
   #checkov:skip=CKV_AWS_144:Cross-region replication is a disaster-recovery choice; the lake can be rebuilt from the tables (backfill)
   #checkov:skip=CKV2_AWS_62:Nothing consumes object events; Lambda writes and Athena reads on schedule
   #checkov:skip=CKV_AWS_145:SSE-KMS with the AWS managed key (alias/aws/s3); a customer key would add cost and key policy work for no extra control here
-  bucket = var.analytics_bucket_name
+  bucket        = var.analytics_bucket_name
+  force_destroy = var.force_destroy
 }
 
 resource "aws_s3_bucket_ownership_controls" "analytics" {

@@ -13,6 +13,12 @@ variable "analytics_bucket_name" {
   }
 }
 
+variable "force_destroy" {
+  description = "Let terraform destroy delete the analytics bucket with every object in it (the lake). Keep false unless you mean to drop the data."
+  type        = bool
+  default     = false
+}
+
 variable "source_tables" {
   description = "The existing DynamoDB tables whose streams feed the lake, keyed by source name (calls, scorecards): the table's real name, its stream ARN and view type."
   type = map(object({

@@ -66,7 +66,7 @@ variable "dbt_results_prefix" {
 variable "schedule_expression" {
   description = "EventBridge Scheduler expression for the build."
   type        = string
-  default     = "cron(15 * * * ? *)"
+  default     = "cron(15 5 * * ? *)"
 
   validation {
     condition     = can(regex("^(cron|rate|at)\\(.+\\)$", var.schedule_expression))
