@@ -86,7 +86,7 @@ class FunctionPackage:
     @property
     def requirements(self) -> list[str]:
         bundled = sorted(
-            DISTRIBUTIONS[name]
+            distribution_of(name)
             for name in self.imports
             if name not in FROM_RUNTIME and name not in FROM_LAYER and name not in LOCAL_ONLY
         )
@@ -95,6 +95,11 @@ class FunctionPackage:
     @property
     def needs_layer(self) -> bool:
         return bool(self.imports & FROM_LAYER)
+
+
+def distribution_of(import_name: str) -> str:
+    """The distribution that provides a top-level import (``yaml`` → ``pyyaml``; otherwise the same name)."""
+    return DISTRIBUTIONS.get(import_name, import_name.replace("_", "-").lower())
 
 
 def existing_functions(repo: Path = REPO) -> list[str]:
@@ -135,6 +140,7 @@ def analyse(name: str, repo: Path = REPO) -> FunctionPackage:
     """The lambdas packages and third-party imports a function's package needs."""
     lambdas_dir = repo / "lambdas"
     package = FunctionPackage(name)
+    declared = set(runtime_specifiers(repo)) if (repo / "pyproject.toml").is_file() else set()
     pending = [name]
     while pending:
         current = pending.pop()
@@ -159,11 +165,11 @@ def analyse(name: str, repo: Path = REPO) -> FunctionPackage:
                     continue
                 if root in sys.stdlib_module_names or root == "__future__":
                     continue
-                if root not in DISTRIBUTIONS:
+                if root not in DISTRIBUTIONS and distribution_of(root) not in declared:
                     raise PackagingError(
                         f"{path.relative_to(repo)} imports {root!r}, not a runtime dependency: add it "
-                        "to pyproject.toml [project] dependencies and to DISTRIBUTIONS in "
-                        "scripts/package_lambdas.py"
+                        "to pyproject.toml [project] dependencies (and to DISTRIBUTIONS in "
+                        "scripts/package_lambdas.py if its distribution has another name)"
                     )
                 (package.lazy_imports if is_lazy else package.imports).add(root)
     package.lazy_imports -= package.imports

@@ -218,6 +218,15 @@ def test_analysis_names_an_import_that_is_not_a_runtime_dependency(tmp_path: Pat
         package_lambdas.analyse("fn", repo)
 
 
+def test_a_new_runtime_dependency_declared_in_pyproject_is_bundled(tmp_path: Path) -> None:
+    repo = _fake_repo(tmp_path, "import jmespath\n")
+    (repo / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["jmespath>=1", "orjson"]\n')
+
+    package = package_lambdas.analyse("fn", repo)
+
+    assert package.requirements == ["jmespath"]
+
+
 def test_layer_and_runtime_packages_are_not_requirements(tmp_path: Path) -> None:
     repo = _fake_repo(tmp_path, "import boto3\nimport pyarrow\nimport aws_lambda_powertools\n")
 
