@@ -31,7 +31,7 @@ locals {
 
   packages_dir = startswith(var.lambda_packages_dir, "/") ? var.lambda_packages_dir : "${path.root}/${var.lambda_packages_dir}"
 
-  pyarrow_layer_arn = coalesce(var.aws_sdk_pandas_layer_arn, one(data.aws_ssm_parameter.aws_sdk_pandas_layer[*].value))
+  pyarrow_layer_arn = coalesce(var.aws_sdk_pandas_layer_arn, one(data.aws_ssm_parameter.aws_sdk_pandas_layer[*].insecure_value))
 
   source_streams = {
     calls      = data.aws_dynamodb_table.calls

@@ -144,7 +144,7 @@ data "aws_iam_policy_document" "build" {
 
   statement {
     sid       = "ListAnalyticsBucket"
-    actions   = ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
+    actions   = ["s3:ListBucket", "s3:GetBucketLocation", "s3:GetBucketAcl", "s3:ListBucketMultipartUploads"]
     resources = [var.artifacts_bucket_arn]
   }
 
