@@ -137,29 +137,30 @@ def item(attributes: Any) -> dict[str, Any]:
         raise DecodeError(f"item must be an object, got {type(attributes).__name__}")
     out: dict[str, Any] = {}
     for name, attribute in attributes.items():
-        if type(attribute) is dict and len(attribute) == 1:
+        try:
             ((kind, inner),) = attribute.items()
-            if kind == "S":
-                if type(inner) is str:
-                    out[name] = inner
-                    continue
-            elif kind == "N":
-                if type(inner) is str:
-                    converted = _fast_number(inner)
-                    if converted is not None:
-                        out[name] = converted
-                        continue
-            elif kind == "M":
-                out[name] = item(inner)
-                continue
-            elif kind == "L":
-                if type(inner) is list:
-                    out[name] = _list(inner)
-                    continue
-            elif kind == "BOOL" and type(inner) is bool:
-                out[name] = inner
-                continue
-        out[name] = value(attribute)
+        except (AttributeError, ValueError):
+            out[name] = value(attribute)  # raises a DecodeError that says what is wrong
+            continue
+        if kind == "S" and type(inner) is str:
+            out[name] = inner
+        elif kind == "N" and type(inner) is str:
+            if (
+                inner.isdigit()
+                and len(inner) < 19
+                and inner.isascii()
+                and (inner[0] != "0" or len(inner) == 1)
+            ):
+                out[name] = int(inner)
+            else:
+                converted = _fast_number(inner)
+                out[name] = converted if converted is not None else number(inner)
+        elif kind == "M":
+            out[name] = item(inner)
+        elif kind == "L" and type(inner) is list:
+            out[name] = _list(inner)
+        else:
+            out[name] = value(attribute)
     return out
 
 
@@ -167,20 +168,20 @@ def _list(values: list[Any]) -> list[Any]:
     out: list[Any] = []
     append = out.append
     for attribute in values:
-        if type(attribute) is dict and len(attribute) == 1:
+        try:
             ((kind, inner),) = attribute.items()
-            if kind == "M":
-                append(item(inner))
-                continue
-            if kind == "S" and type(inner) is str:
-                append(inner)
-                continue
-            if kind == "N" and type(inner) is str:
-                converted = _fast_number(inner)
-                if converted is not None:
-                    append(converted)
-                    continue
-        append(value(attribute))
+        except (AttributeError, ValueError):
+            append(value(attribute))
+            continue
+        if kind == "M":
+            append(item(inner))
+        elif kind == "S" and type(inner) is str:
+            append(inner)
+        elif kind == "N" and type(inner) is str:
+            converted = _fast_number(inner)
+            append(converted if converted is not None else number(inner))
+        else:
+            append(value(attribute))
     return out
 
 
