@@ -2,8 +2,9 @@
     JSON helpers. The raw change log stores each DynamoDB item image as plain JSON text.
 
     A staging model describes the attributes it reads as a list of fields, each a dict
-    `{name, path, kind}` with `kind` one of varchar, bigint, double, boolean, timestamp (ISO-8601 text) or
-    json (the value kept as JSON text, for lists and maps that later models unnest). Then:
+    `{name, path, kind}` with `kind` one of varchar, bigint, double, boolean, timestamp (ISO-8601 text),
+    json (the value kept as JSON text), varchar_array (a list of strings), or struct_array with `fields`
+    (a list of objects, each a `{name, kind}` list; typed so later models unnest it without JSON). Then:
 
         parsed as (select *, {{ parse_json_fields('item_image', fields) }} as item_values from changes)
         select {{ json_field_columns('item_values', fields) }} from parsed
@@ -41,11 +42,46 @@
 
 {% macro default__json_field(parsed, fields, field) -%}
     {%- set position = fields.index(field) + 1 -%}
-    {{ cast_json_text(parsed ~ '[' ~ position ~ ']', field.kind) }}
+    {%- if field.kind in ('varchar_array', 'struct_array') -%}
+        from_json({{ parsed }}[{{ position }}], '{{ array_type(field) }}')
+    {%- else -%}
+        {{ cast_json_text(parsed ~ '[' ~ position ~ ']', field.kind) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The engine's type for a list field: `varchar[]` / `array(varchar)`, or a list of structs / rows. -#}
+{% macro array_type(field) -%}
+    {{ return(adapter.dispatch('array_type', 'post_call_analytics')(field)) }}
+{%- endmacro %}
+
+{% macro default__array_type(field) -%}
+    {#- DuckDB: the JSON structure that from_json casts to (values that do not fit become null) -#}
+    {%- if field.kind == 'varchar_array' -%}
+        ["VARCHAR"]
+    {%- else -%}
+        [{ {%- for element in field.fields -%}
+            "{{ element.name }}": "{{ element.kind | upper }}"{{ ", " if not loop.last }}
+        {%- endfor -%} }]
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro athena__array_type(field) -%}
+    {%- if field.kind == 'varchar_array' -%}
+        array(varchar)
+    {%- else -%}
+        array(row(
+            {%- for element in field.fields -%}
+                {{ element.name }} {{ element.kind }}{{ ", " if not loop.last }}
+            {%- endfor -%}
+        ))
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro athena__json_field(parsed, fields, field) -%}
-    {%- if field.kind == 'json' -%}
+    {%- if field.kind in ('varchar_array', 'struct_array') -%}
+        try_cast(json_extract({{ parsed }}, '{{ field.path }}') as {{ array_type(field) }})
+    {%- elif field.kind == 'json' -%}
         nullif(json_format(json_extract({{ parsed }}, '{{ field.path }}')), 'null')
     {%- else -%}
         {{ cast_json_text("json_extract_scalar(" ~ parsed ~ ", '" ~ field.path ~ "')", field.kind) }}
@@ -93,33 +129,74 @@
 {%- endmacro %}
 
 
-{#- A JSON array of strings held as text, joined into one string (null when the text is null). -#}
-{% macro json_string_array_join(json_text, separator) -%}
-    {{ return(adapter.dispatch('json_string_array_join', 'post_call_analytics')(json_text, separator)) }}
+{#- Number of elements of a list (null when the list is null). -#}
+{% macro array_size(array) -%}
+    {{ return(adapter.dispatch('array_size', 'post_call_analytics')(array)) }}
 {%- endmacro %}
 
-{% macro default__json_string_array_join(json_text, separator) -%}
-    array_to_string(from_json({{ json_text }}, '["VARCHAR"]'), '{{ separator }}')
+{% macro default__array_size(array) -%}
+    cardinality({{ array }})
 {%- endmacro %}
 
-{% macro athena__json_string_array_join(json_text, separator) -%}
-    array_join(cast(json_parse({{ json_text }}) as array(varchar)), '{{ separator }}')
+
+{#- A list of strings joined into one string (null when the list is null). -#}
+{% macro array_join_strings(array, separator) -%}
+    {{ return(adapter.dispatch('array_join_strings', 'post_call_analytics')(array, separator)) }}
+{%- endmacro %}
+
+{% macro default__array_join_strings(array, separator) -%}
+    array_to_string({{ array }}, '{{ separator }}')
+{%- endmacro %}
+
+{% macro athena__array_join_strings(array, separator) -%}
+    array_join({{ array }}, '{{ separator }}')
 {%- endmacro %}
 
 
 {#-
-    A `cross join` that turns each element of a JSON array held as text into a row:
-    `element` (a JSON value, read with `json_scalar`) and `position` (1-based). Rows whose array is null or
-    empty produce no rows.
+    A select that turns each element of `list_column` of `relation` into a row: the `keys`, the element as
+    `element` and its 1-based `position`. For a list of structs pass `fields`, the names of the struct's
+    fields in their order, and read each field with `unnested_field(alias, element, name)` (DuckDB yields one
+    struct column, Athena one column per field). Rows whose list is null or empty produce no rows.
+    DuckDB unnests in the select list (a lateral join there is far slower); Athena cross joins UNNEST.
 -#}
-{% macro cross_join_json_array(json_text, alias, element='element', position='position') -%}
-    {{ return(adapter.dispatch('cross_join_json_array', 'post_call_analytics')(json_text, alias, element, position)) }}
+{% macro unnest_list(relation, keys, list_column, element, position, fields=none) -%}
+    {{ return(adapter.dispatch('unnest_list', 'post_call_analytics')(relation, keys, list_column, element, position, fields)) }}
 {%- endmacro %}
 
-{% macro default__cross_join_json_array(json_text, alias, element, position) -%}
-    cross join unnest(cast({{ json_text }} as json[])) with ordinality as {{ alias }} ({{ element }}, {{ position }})
+{% macro default__unnest_list(relation, keys, list_column, element, position, fields) -%}
+    select
+        {% for key in keys %}{{ key }}, {% endfor %}
+        unnest({{ list_column }}) as {{ element }},
+        generate_subscripts({{ list_column }}, 1) as {{ position }}
+    from {{ relation }}
 {%- endmacro %}
 
-{% macro athena__cross_join_json_array(json_text, alias, element, position) -%}
-    cross join unnest(cast(json_parse({{ json_text }}) as array(json))) with ordinality as {{ alias }} ({{ element }}, {{ position }})
+{% macro athena__unnest_list(relation, keys, list_column, element, position, fields) -%}
+    select
+        {% for key in keys %}{{ relation }}.{{ key }}, {% endfor %}
+        {%- if fields is none %}
+        unnested.{{ element }},
+        {%- else %}
+        {%- for name in fields %}
+        unnested.{{ name }},
+        {%- endfor %}
+        {%- endif %}
+        unnested.{{ position }}
+    from {{ relation }}
+    cross join unnest({{ list_column }}) with ordinality as unnested (
+        {%- if fields is none %}{{ element }}{% else %}{{ fields | join(', ') }}{% endif %}, {{ position }})
+{%- endmacro %}
+
+
+{% macro unnested_field(alias, element, name) -%}
+    {{ return(adapter.dispatch('unnested_field', 'post_call_analytics')(alias, element, name)) }}
+{%- endmacro %}
+
+{% macro default__unnested_field(alias, element, name) -%}
+    {{ alias }}.{{ element }}.{{ name }}
+{%- endmacro %}
+
+{% macro athena__unnested_field(alias, element, name) -%}
+    {{ alias }}.{{ name }}
 {%- endmacro %}

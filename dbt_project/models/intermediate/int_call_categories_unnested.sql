@@ -6,23 +6,19 @@ calls as (
 
     select
         call_id,
-        categories_json
+        category_list
     from {{ ref('int_calls_current') }}
 
 ),
 
-final as (
+unnested as (
 
-    select
-        calls.call_id,
-        {{ json_scalar('matched.category_value', '$') }} as category
-    from calls
-    {{ cross_join_json_array('calls.categories_json', 'matched', 'category_value', 'category_position') }}
+    {{ unnest_list('calls', ['call_id'], 'category_list', 'category', 'category_position') }}
 
 )
 
 select distinct
     call_id,
     category
-from final
+from unnested
 where category is not null

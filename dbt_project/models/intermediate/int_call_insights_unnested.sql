@@ -1,31 +1,36 @@
-{#-
-    One row per insight (issue, outcome or action item) of a current call. Maps the fields of the elements
-    of the `insights` list: adapt the paths here if your items carry insights differently.
--#}
+-- One row per insight (issue, outcome or action item) of a current call.
+{%- set insight_fields = [
+    'insight_type', 'text', 'participant_role', 'turn_begin_offset_ms', 'turn_end_offset_ms',
+] %}
 
 with
 
-calls as (
+parents as (
 
     select
         call_id,
-        insights_json
+        insight_list
     from {{ ref('int_calls_current') }}
+
+),
+
+unnested as (
+
+    {{ unnest_list('parents', ['call_id'], 'insight_list', 'insight', 'insight_position', insight_fields) }}
 
 ),
 
 final as (
 
     select
-        calls.call_id,
-        cast(insight.insight_position as bigint) as insight_position,
-        {{ json_scalar('insight.insight_value', '$.insight_type') }} as insight_type,
-        {{ json_scalar('insight.insight_value', '$.text') }} as insight_text,
-        {{ json_scalar('insight.insight_value', '$.participant_role') }} as participant_role,
-        {{ json_scalar('insight.insight_value', '$.turn_begin_offset_ms', 'bigint') }} as turn_begin_offset_ms,
-        {{ json_scalar('insight.insight_value', '$.turn_end_offset_ms', 'bigint') }} as turn_end_offset_ms
-    from calls
-    {{ cross_join_json_array('calls.insights_json', 'insight', 'insight_value', 'insight_position') }}
+        unnested.call_id,
+        cast(unnested.insight_position as bigint) as insight_position,
+        {{ unnested_field('unnested', 'insight', 'insight_type') }} as insight_type,
+        {{ unnested_field('unnested', 'insight', 'text') }} as insight_text,
+        {{ unnested_field('unnested', 'insight', 'participant_role') }} as participant_role,
+        {{ unnested_field('unnested', 'insight', 'turn_begin_offset_ms') }} as turn_begin_offset_ms,
+        {{ unnested_field('unnested', 'insight', 'turn_end_offset_ms') }} as turn_end_offset_ms
+    from unnested
 
 )
 

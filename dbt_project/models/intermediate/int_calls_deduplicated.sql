@@ -17,7 +17,7 @@
     'talk_speed_agent_wpm', 'talk_speed_customer_wpm', 'sentiment_agent', 'sentiment_customer',
     'sentiment_agent_q1', 'sentiment_agent_q2', 'sentiment_agent_q3', 'sentiment_agent_q4',
     'sentiment_customer_q1', 'sentiment_customer_q2', 'sentiment_customer_q3', 'sentiment_customer_q4',
-    'categories_json', 'insights_json', 'summary_topic', 'summary_product', 'summary_resolved',
+    'category_list', 'insight_list', 'summary_topic', 'summary_product', 'summary_resolved',
     'summary_callback_required', 'summary_text', 'customer_satisfaction', 'schema_version', 'updated_at',
 ] -%}
 

@@ -1,34 +1,43 @@
--- One row per question answered on a current evaluation (maps the elements of the `questions` list).
+-- One row per question answered on a current evaluation.
+{%- set question_fields = [
+    'question_ref_id', 'section_ref_id', 'question_type', 'text', 'weight', 'answer_value',
+    'answer_ref_id', 'score_percentage', 'not_applicable', 'automatic_fail', 'notes',
+] %}
 
 with
 
-scorecards as (
+parents as (
 
     select
         evaluation_id,
-        questions_json
+        question_list
     from {{ ref('int_scorecards_current') }}
+
+),
+
+unnested as (
+
+    {{ unnest_list('parents', ['evaluation_id'], 'question_list', 'question', 'question_position', question_fields) }}
 
 ),
 
 final as (
 
     select
-        scorecards.evaluation_id,
-        cast(question.question_position as bigint) as question_position,
-        {{ json_scalar('question.question_value', '$.question_ref_id') }} as question_ref_id,
-        {{ json_scalar('question.question_value', '$.section_ref_id') }} as section_ref_id,
-        {{ json_scalar('question.question_value', '$.question_type') }} as question_type,
-        {{ json_scalar('question.question_value', '$.text') }} as question_text,
-        {{ json_scalar('question.question_value', '$.weight', 'double') }} as question_weight,
-        {{ json_scalar('question.question_value', '$.answer_value') }} as answer_value,
-        {{ json_scalar('question.question_value', '$.answer_ref_id') }} as answer_ref_id,
-        {{ json_scalar('question.question_value', '$.score_percentage', 'double') }} as score_percent,
-        {{ json_scalar('question.question_value', '$.not_applicable', 'boolean') }} as is_not_applicable,
-        {{ json_scalar('question.question_value', '$.automatic_fail', 'boolean') }} as is_automatic_fail,
-        {{ json_scalar('question.question_value', '$.notes') }} as notes
-    from scorecards
-    {{ cross_join_json_array('scorecards.questions_json', 'question', 'question_value', 'question_position') }}
+        unnested.evaluation_id,
+        cast(unnested.question_position as bigint) as question_position,
+        {{ unnested_field('unnested', 'question', 'question_ref_id') }} as question_ref_id,
+        {{ unnested_field('unnested', 'question', 'section_ref_id') }} as section_ref_id,
+        {{ unnested_field('unnested', 'question', 'question_type') }} as question_type,
+        {{ unnested_field('unnested', 'question', 'text') }} as question_text,
+        {{ unnested_field('unnested', 'question', 'weight') }} as question_weight,
+        {{ unnested_field('unnested', 'question', 'answer_value') }} as answer_value,
+        {{ unnested_field('unnested', 'question', 'answer_ref_id') }} as answer_ref_id,
+        {{ unnested_field('unnested', 'question', 'score_percentage') }} as score_percent,
+        {{ unnested_field('unnested', 'question', 'not_applicable') }} as is_not_applicable,
+        {{ unnested_field('unnested', 'question', 'automatic_fail') }} as is_automatic_fail,
+        {{ unnested_field('unnested', 'question', 'notes') }} as notes
+    from unnested
 
 )
 

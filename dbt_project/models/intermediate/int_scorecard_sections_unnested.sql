@@ -1,27 +1,35 @@
--- One row per section of a current evaluation (maps the elements of the `sections` list).
+-- One row per section of a current evaluation.
+{%- set section_fields = [
+    'section_ref_id', 'title', 'weight', 'score_percentage',
+] %}
 
 with
 
-scorecards as (
+parents as (
 
     select
         evaluation_id,
-        sections_json
+        section_list
     from {{ ref('int_scorecards_current') }}
+
+),
+
+unnested as (
+
+    {{ unnest_list('parents', ['evaluation_id'], 'section_list', 'section', 'section_position', section_fields) }}
 
 ),
 
 final as (
 
     select
-        scorecards.evaluation_id,
-        cast(section.section_position as bigint) as section_position,
-        {{ json_scalar('section.section_value', '$.section_ref_id') }} as section_ref_id,
-        {{ json_scalar('section.section_value', '$.title') }} as section_title,
-        {{ json_scalar('section.section_value', '$.weight', 'double') }} as section_weight,
-        {{ json_scalar('section.section_value', '$.score_percentage', 'double') }} as section_score_percent
-    from scorecards
-    {{ cross_join_json_array('scorecards.sections_json', 'section', 'section_value', 'section_position') }}
+        unnested.evaluation_id,
+        cast(unnested.section_position as bigint) as section_position,
+        {{ unnested_field('unnested', 'section', 'section_ref_id') }} as section_ref_id,
+        {{ unnested_field('unnested', 'section', 'title') }} as section_title,
+        {{ unnested_field('unnested', 'section', 'weight') }} as section_weight,
+        {{ unnested_field('unnested', 'section', 'score_percentage') }} as section_score_percent
+    from unnested
 
 )
 

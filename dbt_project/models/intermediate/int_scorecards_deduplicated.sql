@@ -8,7 +8,7 @@
     'evaluation_id', 'event_id', 'event_name', 'event_source', 'event_at', 'sequence_number', 'ingested_at',
     'is_removed', 'call_id', 'agent_id', 'evaluator', 'evaluation_source', 'form_id', 'form_title',
     'form_version', 'evaluation_status', 'started_at', 'submitted_at', 'score_percent', 'is_automatic_fail',
-    'is_not_applicable', 'sections_json', 'questions_json', 'updated_at',
+    'is_not_applicable', 'section_list', 'question_list', 'updated_at',
 ] -%}
 
 with

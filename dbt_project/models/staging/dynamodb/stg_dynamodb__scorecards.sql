@@ -17,8 +17,25 @@
     {'name': 'score_percent', 'path': '$.score.percentage', 'kind': 'double'},
     {'name': 'is_automatic_fail', 'path': '$.score.automatic_fail', 'kind': 'boolean'},
     {'name': 'is_not_applicable', 'path': '$.score.not_applicable', 'kind': 'boolean'},
-    {'name': 'sections_json', 'path': '$.sections', 'kind': 'json'},
-    {'name': 'questions_json', 'path': '$.questions', 'kind': 'json'},
+    {'name': 'section_list', 'path': '$.sections', 'kind': 'struct_array', 'fields': [
+        {'name': 'section_ref_id', 'kind': 'varchar'},
+        {'name': 'title', 'kind': 'varchar'},
+        {'name': 'weight', 'kind': 'double'},
+        {'name': 'score_percentage', 'kind': 'double'},
+    ]},
+    {'name': 'question_list', 'path': '$.questions', 'kind': 'struct_array', 'fields': [
+        {'name': 'question_ref_id', 'kind': 'varchar'},
+        {'name': 'section_ref_id', 'kind': 'varchar'},
+        {'name': 'question_type', 'kind': 'varchar'},
+        {'name': 'text', 'kind': 'varchar'},
+        {'name': 'weight', 'kind': 'double'},
+        {'name': 'answer_value', 'kind': 'varchar'},
+        {'name': 'answer_ref_id', 'kind': 'varchar'},
+        {'name': 'score_percentage', 'kind': 'double'},
+        {'name': 'not_applicable', 'kind': 'boolean'},
+        {'name': 'automatic_fail', 'kind': 'boolean'},
+        {'name': 'notes', 'kind': 'varchar'},
+    ]},
     {'name': 'updated_at', 'path': '$.updated_at', 'kind': 'timestamp'},
 ] -%}
 
