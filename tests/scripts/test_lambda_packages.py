@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import venv
@@ -30,10 +31,22 @@ LAMBDA_TAGS = re.compile(
 pytestmark = pytest.mark.slow
 
 
-def _build(out: Path, work: Path) -> subprocess.CompletedProcess[str]:
+def _snapshot(destination: Path) -> Path:
+    """A copy of the build's inputs, so both builds read the same files while the checkout keeps changing."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "target", "logs", "dbt_packages", ".user.yml")
+    for folder in ("lambdas", "dbt_project"):
+        shutil.copytree(REPO / folder, destination / folder, ignore=ignore)
+    (destination / "orchestration").mkdir()
+    shutil.copy2(REPO / "orchestration" / "buildspec.yml", destination / "orchestration" / "buildspec.yml")
+    shutil.copy2(REPO / "pyproject.toml", destination / "pyproject.toml")
+    return destination
+
+
+def _build(out: Path, work: Path, repo: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHON": sys.executable}
+    source = ["--repo", str(repo)] if repo is not None else []
     return subprocess.run(
-        ["bash", str(BUILD), "--out", str(out), "--work-dir", str(work)],
+        ["bash", str(BUILD), "--out", str(out), "--work-dir", str(work), *source],
         capture_output=True,
         text=True,
         env=env,
@@ -45,9 +58,10 @@ def _build(out: Path, work: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("packages")
+    inputs = _snapshot(base / "repo")
     outs = []
     for n in (1, 2):
-        result = _build(base / f"out{n}", base / f"work{n}")
+        result = _build(base / f"out{n}", base / f"work{n}", inputs)
         assert result.returncode == 0, result.stderr + result.stdout
         outs.append(base / f"out{n}")
     return outs[0], outs[1]
