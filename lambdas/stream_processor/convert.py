@@ -159,6 +159,10 @@ def item(attributes: Any) -> dict[str, Any]:
             out[name] = item(inner)
         elif kind == "L" and type(inner) is list:
             out[name] = _list(inner)
+        elif kind == "BOOL" and type(inner) is bool:
+            out[name] = inner
+        elif kind == "NULL" and inner is True:
+            out[name] = None
         else:
             out[name] = value(attribute)
     return out
