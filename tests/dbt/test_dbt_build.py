@@ -46,6 +46,13 @@ def test_build_runs_models_unit_tests_contracts_and_data_tests_without_failures(
     assert all(result.statuses[u] == "pass" for u in unit_tests)
     # the generated data respects the documented ranges, so the warn-level data-quality tests pass too
     assert result.warnings == []
+    # by default every model is a view: answers are as fresh as the raw change log
+    ((tables,),) = query(
+        built.paths,
+        "select count(*) from information_schema.tables "
+        "where table_schema like 'post_call_analytics%' and table_type <> 'VIEW'",
+    )
+    assert tables == 0
 
 
 def test_calls_mart_is_the_calls_tables_final_state(built: Built) -> None:
