@@ -37,6 +37,24 @@ MARTS = (
 DIRECTION_QUERY = "SELECT direction, COUNT(*) AS cnt FROM post_call_analytics.calls GROUP BY direction"
 
 
+class MissingChangeLogError(FileNotFoundError):
+    """The local lake has no raw change log for a source table, so the DuckDB sources cannot be read."""
+
+
+SOURCE_TABLES = ("calls", "scorecards")
+
+
+def check_local_lake(paths: DataPaths) -> None:
+    """Raise :class:`MissingChangeLogError` unless every source table has Parquet files in the local lake
+    (DuckDB binds ``read_parquet`` over ``<lake>/<table>/**/*.parquet`` when it creates the staging views)."""
+    for table in SOURCE_TABLES:
+        if next((paths.lake / table).glob("**/*.parquet"), None) is None:
+            raise MissingChangeLogError(
+                f"no raw change log under {paths.lake / table}: run `pca up` (or `pca generate` and "
+                "`pca replay`) first, or point --data-dir / PCA_DATA_DIR at a data folder that has one"
+            )
+
+
 class DbtRunError(RuntimeError):
     """A dbt command failed; ``result`` says which nodes failed and why."""
 
@@ -166,6 +184,8 @@ def build(
 ) -> DbtResult:
     """``dbt build``: models, unit tests, contracts and data tests. ``materialize_current_state`` is the scale
     switch (incremental current-state tables instead of views)."""
+    if target == "local":
+        check_local_lake(data_paths(data_dir))
     args = ["build"]
     if select:
         args += ["--select", select]
