@@ -44,8 +44,10 @@ def test_build_runs_models_unit_tests_contracts_and_data_tests_without_failures(
     unit_tests = [u for u in result.statuses if u.startswith("unit_test.")]
     assert len(unit_tests) >= 8
     assert all(result.statuses[u] == "pass" for u in unit_tests)
-    # the generated data respects the documented ranges, so the warn-level data-quality tests pass too
-    assert result.warnings == []
+    # the generated data respects the documented ranges, so the warn-level range checks pass too (an
+    # evaluation of a call deleted later may warn on its relationship to `calls`, as designed)
+    assert [warning for warning in result.warnings if "value_between" in warning] == []
+    assert all("relationships_scorecards_call_id" in warning for warning in result.warnings)
     # by default every model is a view: answers are as fresh as the raw change log
     ((tables,),) = query(
         built.paths,
