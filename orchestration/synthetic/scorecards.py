@@ -44,14 +44,16 @@ def _answer(rng: random.Random, question: Question, call: GeneratedCall) -> tupl
     p_yes = sigmoid(
         1.3 * call.agent.skill - 2.2 * question.difficulty + 2.2 + (0.6 if call.resolved else -0.3)
     )
-    if question.options[-1].automatic_fail:
-        p_yes = clip(p_yes + 0.12, 0, 0.995)  # automatic-fail questions are rarely missed
+    partly_share = 0.5
+    if question.options[-1].automatic_fail:  # compliance questions are rarely failed outright
+        p_yes = clip(p_yes + 0.15, 0, 0.995)
+        partly_share = 0.8
     roll = rng.random()
     option = (
         question.options[0]
         if roll < p_yes
         else question.options[1]
-        if roll < p_yes + (1 - p_yes) * 0.5
+        if roll < p_yes + (1 - p_yes) * partly_share
         else question.options[2]
     )
     return option, option.text, False
