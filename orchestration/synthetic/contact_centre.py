@@ -6,7 +6,7 @@ Everything is drawn from one seeded ``random.Random`` so a seed always builds th
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 FIRST_NAMES = [
     "Aisha",
@@ -242,62 +242,55 @@ def _notes(ref: str) -> Question:
     return Question(ref, "Describe what the agent should do differently.", "TEXT", 0)
 
 
+def _section(ref: str, title: str, weight: int, *questions: Question) -> Section:
+    return Section(ref, title, weight, questions)
+
+
+def _reweighted(question: Question, weight: int) -> Question:
+    return replace(question, weight=weight)
+
+
 def build_forms(days: int) -> tuple[Form, ...]:
-    """Three forms; two of them change version part-way through the generated period."""
+    """Three forms; two of them change version part-way through the generated period.
+
+    A new version reuses the previous version's questions (same ref ids), reweighted, plus new ones, as a QA team
+    revising a form does.
+    """
     switch = max(1, days // 2)
+    greet = _yes_no("cs-q-greet", "Did the agent greet the customer and give their name?", 60)
+    recorded = _yes_no("cs-q-recorded", "Did the agent state that the call is recorded?", 40, 0.3)
+    verify = _yes_no(
+        "cs-q-verify",
+        "Did the agent verify the caller's identity before discussing the account?",
+        100,
+        0.2,
+        fail=True,
+    )
+    understand = _yes_no(
+        "cs-q-understand", "Did the agent confirm they understood the customer's issue?", 40, 0.4
+    )
+    resolve = _yes_no("cs-q-resolve", "Was the issue resolved or a clear next step agreed?", 60, 0.6)
+    anything = _yes_no("cs-q-anything", "Did the agent ask if there was anything else?", 50, 0.5)
+    service_queues = ("Billing", "General Inquiries", "Retention")
+    verification = _section("cs-verification", "Verification and Compliance", 25, verify)
+    resolution = _section("cs-resolution", "Resolution", 35, understand, resolve)
     service_v1 = Form(
         "form-customer-service",
         "Customer Service Quality",
         1,
         0,
-        ("Billing", "General Inquiries", "Retention"),
+        service_queues,
         (
-            Section(
-                "cs-greeting",
-                "Greeting",
-                20,
-                (
-                    _yes_no("cs-q-greet", "Did the agent greet the customer and give their name?", 60),
-                    _yes_no("cs-q-recorded", "Did the agent state that the call is recorded?", 40, 0.3),
-                ),
-            ),
-            Section(
-                "cs-verification",
-                "Verification and Compliance",
-                25,
-                (
-                    _yes_no(
-                        "cs-q-verify",
-                        "Did the agent verify the caller's identity before discussing the account?",
-                        100,
-                        0.2,
-                        fail=True,
-                    ),
-                ),
-            ),
-            Section(
-                "cs-resolution",
-                "Resolution",
-                35,
-                (
-                    _yes_no(
-                        "cs-q-understand",
-                        "Did the agent confirm they understood the customer's issue?",
-                        40,
-                        0.4,
-                    ),
-                    _yes_no("cs-q-resolve", "Was the issue resolved or a clear next step agreed?", 60, 0.6),
-                ),
-            ),
-            Section(
+            _section("cs-greeting", "Greeting", 20, greet, recorded),
+            verification,
+            resolution,
+            _section(
                 "cs-closing",
                 "Closing",
                 20,
-                (
-                    _yes_no("cs-q-anything", "Did the agent ask if there was anything else?", 50, 0.5),
-                    _yes_no("cs-q-thank", "Did the agent thank the customer?", 50),
-                    _notes("cs-q-notes"),
-                ),
+                anything,
+                _yes_no("cs-q-thank", "Did the agent thank the customer?", 50),
+                _notes("cs-q-notes"),
             ),
         ),
     )
@@ -306,63 +299,19 @@ def build_forms(days: int) -> tuple[Form, ...]:
         "Customer Service Quality",
         2,
         switch,
-        ("Billing", "General Inquiries", "Retention"),
+        service_queues,
         (
-            Section(
-                "cs-greeting",
-                "Greeting",
-                15,
-                (
-                    _yes_no("cs-q-greet", "Did the agent greet the customer and give their name?", 50),
-                    _yes_no("cs-q-recorded", "Did the agent state that the call is recorded?", 50, 0.3),
-                ),
-            ),
-            Section(
-                "cs-verification",
-                "Verification and Compliance",
-                25,
-                (
-                    _yes_no(
-                        "cs-q-verify",
-                        "Did the agent verify the caller's identity before discussing the account?",
-                        100,
-                        0.2,
-                        fail=True,
-                    ),
-                ),
-            ),
-            Section(
+            _section("cs-greeting", "Greeting", 15, _reweighted(greet, 50), _reweighted(recorded, 50)),
+            verification,
+            _section(
                 "cs-empathy",
                 "Empathy",
                 20,
-                (
-                    _yes_no("cs-q-empathy", "Did the agent acknowledge the customer's feelings?", 60, 0.7),
-                    _interruptions("cs-q-interrupt", 40),
-                ),
+                _yes_no("cs-q-empathy", "Did the agent acknowledge the customer's feelings?", 60, 0.7),
+                _interruptions("cs-q-interrupt", 40),
             ),
-            Section(
-                "cs-resolution",
-                "Resolution",
-                30,
-                (
-                    _yes_no(
-                        "cs-q-understand",
-                        "Did the agent confirm they understood the customer's issue?",
-                        40,
-                        0.4,
-                    ),
-                    _yes_no("cs-q-resolve", "Was the issue resolved or a clear next step agreed?", 60, 0.6),
-                ),
-            ),
-            Section(
-                "cs-closing",
-                "Closing",
-                10,
-                (
-                    _yes_no("cs-q-anything", "Did the agent ask if there was anything else?", 100, 0.5),
-                    _notes("cs-q-notes"),
-                ),
-            ),
+            replace(resolution, weight=30),
+            _section("cs-closing", "Closing", 10, _reweighted(anything, 100), _notes("cs-q-notes")),
         ),
     )
     sales_v1 = Form(
@@ -372,52 +321,54 @@ def build_forms(days: int) -> tuple[Form, ...]:
         0,
         ("Sales",),
         (
-            Section(
+            _section(
                 "sc-disclosure",
                 "Disclosures",
                 40,
-                (
-                    _yes_no(
-                        "sc-q-recorded-line",
-                        "Was the recorded-line disclosure read at the start of the call?",
-                        50,
-                        0.2,
-                        fail=True,
-                    ),
-                    _yes_no(
-                        "sc-q-terms", "Were the contract terms and cancellation rights explained?", 50, 0.5
-                    ),
+                _yes_no(
+                    "sc-q-recorded-line",
+                    "Was the recorded-line disclosure read at the start of the call?",
+                    50,
+                    0.2,
+                    fail=True,
                 ),
+                _yes_no("sc-q-terms", "Were the contract terms and cancellation rights explained?", 50, 0.5),
             ),
-            Section(
+            _section(
                 "sc-needs",
                 "Needs Analysis",
                 30,
-                (
-                    _yes_no("sc-q-needs", "Did the agent ask about the customer's current usage?", 50, 0.4),
-                    _yes_no(
-                        "sc-q-fit", "Did the agent recommend a plan that fits those needs?", 50, 0.5, na=True
-                    ),
+                _yes_no("sc-q-needs", "Did the agent ask about the customer's current usage?", 50, 0.4),
+                _yes_no(
+                    "sc-q-fit", "Did the agent recommend a plan that fits those needs?", 50, 0.5, na=True
                 ),
             ),
-            Section(
+            _section(
                 "sc-close",
                 "Close",
                 30,
-                (
-                    _yes_no("sc-q-summary", "Did the agent summarise the order before confirming?", 60, 0.3),
-                    _yes_no(
-                        "sc-q-consent",
-                        "Did the customer give explicit consent to the order?",
-                        40,
-                        0.1,
-                        fail=True,
-                        na=True,
-                    ),
-                    _notes("sc-q-notes"),
+                _yes_no("sc-q-summary", "Did the agent summarise the order before confirming?", 60, 0.3),
+                _yes_no(
+                    "sc-q-consent",
+                    "Did the customer give explicit consent to the order?",
+                    40,
+                    0.1,
+                    fail=True,
+                    na=True,
                 ),
+                _notes("sc-q-notes"),
             ),
         ),
+    )
+    ts_verify = _yes_no(
+        "ts-q-verify", "Did the agent verify the account and service address?", 30, 0.1, fail=True
+    )
+    diagnose = _yes_no("ts-q-diagnose", "Did the agent follow the troubleshooting guide?", 70, 0.6)
+    fixed = _yes_no("ts-q-fixed", "Was the fault fixed or a technician booked?", 70, 0.7)
+    explain = _yes_no("ts-q-explain", "Did the agent explain the cause in plain language?", 30, 0.5)
+    soft_skills = (
+        _interruptions("ts-q-interrupt", 50),
+        _yes_no("ts-q-patience", "Was the agent patient and courteous throughout?", 50, 0.3),
     )
     tech_v1 = Form(
         "form-technical-support",
@@ -426,39 +377,9 @@ def build_forms(days: int) -> tuple[Form, ...]:
         0,
         ("Technical Support",),
         (
-            Section(
-                "ts-diagnosis",
-                "Diagnosis",
-                40,
-                (
-                    _yes_no(
-                        "ts-q-verify",
-                        "Did the agent verify the account and service address?",
-                        30,
-                        0.1,
-                        fail=True,
-                    ),
-                    _yes_no("ts-q-diagnose", "Did the agent follow the troubleshooting guide?", 70, 0.6),
-                ),
-            ),
-            Section(
-                "ts-resolution",
-                "Resolution",
-                40,
-                (
-                    _yes_no("ts-q-fixed", "Was the fault fixed or a technician booked?", 70, 0.7),
-                    _yes_no("ts-q-explain", "Did the agent explain the cause in plain language?", 30, 0.5),
-                ),
-            ),
-            Section(
-                "ts-soft-skills",
-                "Soft Skills",
-                20,
-                (
-                    _interruptions("ts-q-interrupt", 50),
-                    _yes_no("ts-q-patience", "Was the agent patient and courteous throughout?", 50, 0.3),
-                ),
-            ),
+            _section("ts-diagnosis", "Diagnosis", 40, ts_verify, diagnose),
+            _section("ts-resolution", "Resolution", 40, fixed, explain),
+            _section("ts-soft-skills", "Soft Skills", 20, *soft_skills),
         ),
     )
     tech_v2 = Form(
@@ -468,41 +389,16 @@ def build_forms(days: int) -> tuple[Form, ...]:
         switch + days // 6,
         ("Technical Support",),
         (
-            Section(
-                "ts-diagnosis",
-                "Diagnosis",
-                35,
-                (
-                    _yes_no(
-                        "ts-q-verify",
-                        "Did the agent verify the account and service address?",
-                        30,
-                        0.1,
-                        fail=True,
-                    ),
-                    _yes_no("ts-q-diagnose", "Did the agent follow the troubleshooting guide?", 70, 0.6),
-                ),
-            ),
-            Section(
+            _section("ts-diagnosis", "Diagnosis", 35, ts_verify, diagnose),
+            _section(
                 "ts-resolution",
                 "Resolution",
                 45,
-                (
-                    _yes_no("ts-q-fixed", "Was the fault fixed or a technician booked?", 60, 0.7),
-                    _yes_no("ts-q-explain", "Did the agent explain the cause in plain language?", 20, 0.5),
-                    _yes_no("ts-q-followup", "Did the agent offer a follow-up check?", 20, 0.8, na=True),
-                ),
+                _reweighted(fixed, 60),
+                _reweighted(explain, 20),
+                _yes_no("ts-q-followup", "Did the agent offer a follow-up check?", 20, 0.8, na=True),
             ),
-            Section(
-                "ts-soft-skills",
-                "Soft Skills",
-                20,
-                (
-                    _interruptions("ts-q-interrupt", 50),
-                    _yes_no("ts-q-patience", "Was the agent patient and courteous throughout?", 50, 0.3),
-                    _notes("ts-q-notes"),
-                ),
-            ),
+            _section("ts-soft-skills", "Soft Skills", 20, *soft_skills, _notes("ts-q-notes")),
         ),
     )
     return (service_v1, service_v2, sales_v1, tech_v1, tech_v2)
