@@ -6,6 +6,7 @@ Pure functions and a small accumulator; the only I/O is :class:`~lambdas.stream_
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
@@ -48,8 +49,14 @@ def _epoch_ms(value: Any) -> int:
     return round(float(value) * 1000)
 
 
+@functools.lru_cache(maxsize=4096)
+def _day(day_number: int) -> str:
+    return datetime.fromtimestamp(day_number * 86_400, tz=UTC).strftime("%Y-%m-%d")
+
+
 def day_of(epoch_ms: int) -> str:
-    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%Y-%m-%d")
+    """``yyyy-MM-dd`` (UTC) of an epoch time in milliseconds."""
+    return _day(epoch_ms // _MS_PER_DAY)
 
 
 @dataclass
@@ -116,7 +123,29 @@ class Quarantined:
     record: Any
 
 
-def decode_stream_record(record: Any) -> tuple[str, str, str, str, int, str, str, str | None, str | None]:
+class ImageCache:
+    """The last image converted per (table, key) in a batch.
+
+    An item written and then changed within one batch arrives twice: as the first record's new image and as the
+    second record's old image. Comparing the typed dicts is done in C and is far cheaper than converting again.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[tuple[str, str], tuple[Any, str]] = {}
+
+    def convert(self, table: str, keys: str, typed: Any) -> str:
+        cached = self._last.get((table, keys))
+        if cached is not None and cached[0] == typed:
+            return cached[1]
+        return convert.to_json(typed)
+
+    def remember(self, table: str, keys: str, typed: Any, converted: str) -> None:
+        self._last[(table, keys)] = (typed, converted)
+
+
+def decode_stream_record(
+    record: Any, cache: ImageCache | None = None
+) -> tuple[str, str, str, str, int, str, str, str | None, str | None]:
     """One DynamoDB Streams record → (table, stream label, event id, event name, event_at ms, sequence, keys,
     new image, old image). Raises :class:`DecodeError` with a reason a person can act on."""
     if type(record) is not dict:
@@ -141,8 +170,11 @@ def decode_stream_record(record: Any) -> tuple[str, str, str, str, int, str, str
     keys = convert.to_json(keys_in)
     new_in = ddb.get("NewImage")
     old_in = ddb.get("OldImage")
+    cache = cache or ImageCache()
+    old_image = None if old_in is None else cache.convert(table, keys, old_in)
     new_image = None if new_in is None or event_name == "REMOVE" else convert.to_json(new_in)
-    old_image = None if old_in is None else convert.to_json(old_in)
+    if new_image is not None:
+        cache.remember(table, keys, new_in, new_image)
     return (
         table,
         label,
@@ -188,12 +220,13 @@ def write_stream_batch(records: list[Any], lake: Lake, *, now: datetime | None =
     """
     ingested_ms = int((now or datetime.now(UTC)).timestamp() * 1000)
     outcome = BatchOutcome(records=len(records))
+    cache = ImageCache()
     groups: dict[tuple[str, str], Group] = {}
     labels: dict[tuple[str, str], str] = {}
     bad: list[Quarantined] = []
     for index, record in enumerate(records):
         try:
-            table, label, event_id, name, at_ms, seq, keys, new, old = decode_stream_record(record)
+            table, label, event_id, name, at_ms, seq, keys, new, old = decode_stream_record(record, cache)
         except DecodeError as error:
             bad.append(_quarantined(index, record, str(error)))
             continue

@@ -238,3 +238,19 @@ def test_lambda_handler_without_a_lake_says_what_to_set(monkeypatch: pytest.Monk
 
 def test_raw_schema_is_the_contract() -> None:
     assert RAW_SCHEMA.names == CONTRACT_COLUMNS
+
+
+def test_an_old_image_is_never_taken_from_a_different_earlier_image(tmp_path: Path) -> None:
+    first = image(n={"N": "1"})
+    unseen = image(n={"N": "2"})  # a change this batch did not carry
+    latest = image(n={"N": "3"})
+    event = {
+        "Records": [
+            record(1, "INSERT", new=first),
+            record(2, "MODIFY", new=latest, old=unseen),
+            record(3, "MODIFY", new=image(n={"N": "4"}), old=latest),
+        ]
+    }
+    process_event(event, Lake.from_uri(str(tmp_path)))
+    olds = [json.loads(r["old_image"])["n"] if r["old_image"] else None for r in read_lake(tmp_path)]
+    assert olds == [None, 2, 3]
