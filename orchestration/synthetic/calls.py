@@ -370,10 +370,9 @@ def _insights(rng: random.Random, turns: list[Turn], resolved: bool) -> list[dic
     if rng.random() < 0.7:
         picks.append(("ACTION_ITEM", turns[-2]))
     for kind, turn in picks:
-        # Transcribe points at a phrase inside the turn; ours start at a word boundary
-        words = turn.content.split(" ")
-        skip = rng.randint(0, 2) if kind == "ISSUE" and len(words) > 6 else 0
-        begin = len(" ".join(words[:skip])) + (1 if skip else 0)
+        # Transcribe's offsets point at a phrase in the turn; ours cover the whole sentence, so the same issue
+        # always reads the same and groups together
+        begin = 0
         out.append(
             {
                 "insight_type": kind,
