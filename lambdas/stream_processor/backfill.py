@@ -21,7 +21,7 @@ The lake comes from ``--lake``, else ``PCA_LAKE_URI``, else ``ANALYTICS_BUCKET``
 from __future__ import annotations
 
 import argparse
-import gzip
+import io
 import json
 import os
 import subprocess
@@ -261,12 +261,28 @@ def _export_files(lake: Lake, prefix: str) -> list[str]:
     return keys
 
 
-def export_items(lake: Lake, files: list[str]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    for key in files:
-        raw = lake.read_bytes(key)
-        text = gzip.decompress(raw) if key.endswith(".gz") else raw
-        items = [orjson.loads(line)["Item"] for line in text.splitlines() if line.strip()]
-        yield key, items
+EXPORT_CHUNK_ITEMS = 10_000  # items per Parquet object when backfilling from an export
+
+
+def export_items(
+    lake: Lake, files: list[str], chunk: int | None = None
+) -> Iterator[tuple[int, int, list[dict[str, Any]]]]:
+    """(file number, chunk number, items) for every ``chunk`` items of each export data file, read as a stream."""
+    chunk = chunk or EXPORT_CHUNK_ITEMS
+    for number, key in enumerate(files):
+        with lake.filesystem.open_input_stream(
+            lake.path(key), compression="gzip" if key.endswith(".gz") else None
+        ) as stream:
+            items: list[dict[str, Any]] = []
+            part = 0
+            for line in io.BufferedReader(stream):  # type: ignore[arg-type]
+                if line.strip():
+                    items.append(orjson.loads(line)["Item"])
+                if len(items) >= chunk:
+                    yield number, part, items
+                    items, part = [], part + 1
+            if items or part == 0:
+                yield number, part, items
 
 
 def from_export(
@@ -278,7 +294,8 @@ def from_export(
     progress: bool = True,
     read_at: datetime | None = None,
 ) -> BackfillResult:
-    """Backfill from a DynamoDB export (S3 URI or local folder); one Parquet object per export data file."""
+    """Backfill from a DynamoDB export (S3 URI or local folder), streaming each data file in chunks of
+    ``EXPORT_CHUNK_ITEMS`` items (one Parquet object per chunk), so memory stays flat whatever the export size."""
     if uri.startswith("s3://"):
         bucket, _, prefix = uri[5:].partition("/")
         prefix = prefix.strip("/")
@@ -289,13 +306,17 @@ def from_export(
     read_at = read_at or _export_time(source, prefix) or datetime.now(UTC)
     run_id = f"{table}-export-{read_at:%Y%m%dT%H%M%S}"
     result = BackfillResult(table, run_id)
-    with tqdm(desc=f"backfill {table} (export)", unit="file", total=len(files), disable=not progress) as bar:
-        for number, (_key, items) in enumerate(export_items(source, files)):
-            written, bad = write_page(lake, table, items, key_names, read_at, run_id, "export", number)
+    with tqdm(
+        desc=f"backfill {table} (export, {len(files)} files)", unit="item", disable=not progress
+    ) as bar:
+        for number, part, items in export_items(source, files):
+            written, bad = write_page(
+                lake, table, items, key_names, read_at, run_id, f"export{number:05d}", part
+            )
             result.items += written
             result.quarantined += bad
             result.files += 1
-            bar.update(1)
+            bar.update(written + bad)
     return result
 
 

@@ -156,7 +156,7 @@ def test_backfill_from_the_generators_export_matches_its_final_state(tmp_path: P
     )
     assert result.items == summary.final_items["calls"] == len(lake_rows(lake, "calls"))
     assert lake.list_files("calls") == [
-        "calls/dt=2026-03-02/backfill-calls-export-20260302T000000-segexport-000000.parquet"
+        "calls/dt=2026-03-02/backfill-calls-export-20260302T000000-segexport00000-000000.parquet"
     ]
 
 
@@ -205,3 +205,19 @@ def test_the_command_line_explains_a_missing_lake(
     monkeypatch.setattr(backfill, "REPO_ROOT", tmp_path)  # no applied terraform here
     assert backfill.main(["--table", "calls", "--quiet"]) == 2
     assert "where is the lake?" in capsys.readouterr().err
+
+
+def test_a_large_export_file_is_streamed_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = data_paths(tmp_path / "data")
+    summary = generate(
+        paths,
+        GenerateOptions(
+            calls=300, days=5, seed=4, end_date=date(2026, 3, 1), transcripts=False, progress=False
+        ),
+    )
+    monkeypatch.setattr(backfill, "EXPORT_CHUNK_ITEMS", 100)
+    lake = Lake.from_uri(str(tmp_path / "lake"))
+    result = from_export(str(paths.export / "calls"), "calls", lake, key_names=["call_id"], progress=False)
+    expected = summary.final_items["calls"]
+    assert result.items == expected == len(lake_rows(lake, "calls"))
+    assert result.files == len(lake.list_files("calls")) == -(-expected // 100)
