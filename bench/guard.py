@@ -11,6 +11,7 @@ query it times, in the same run:
 Targets: the guard under 5 ms per query, and under 5% of execution for the median verified query.
 
     python bench/guard.py [--calls 1000000] [--seed-calls 2000] [--work-dir DIR]
+    python bench/guard.py --warehouse build/bench-ask-1000000/warehouse.duckdb   # 1M calls built end to end
 """
 
 from __future__ import annotations
@@ -122,6 +123,12 @@ def main() -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="reuse --work-dir's benchmark warehouse if present"
     )
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        help="use this warehouse, built by the real pipeline at full size (its lake is the sibling folder "
+        "'lake'), e.g. build/bench-ask-1000000/warehouse.duckdb from bench/ask.py, instead of replicating rows",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="pca-bench-guard-") as scratch:
@@ -129,8 +136,8 @@ def main() -> int:
         work.mkdir(parents=True, exist_ok=True)
         catalog = SchemaCatalog.load()
         started = time.perf_counter()
-        scaled = work / "bench.duckdb"
-        if not (args.reuse and scaled.exists()):
+        scaled = args.warehouse.resolve() if args.warehouse else work / "bench.duckdb"
+        if args.warehouse is None and not (args.reuse and scaled.exists()):
             seed = build_seed_warehouse(work / "seed", args.seed_calls)
             factor = max(1, round(args.calls / args.seed_calls))
             scaled.unlink(missing_ok=True)
@@ -147,7 +154,7 @@ def main() -> int:
             f"{counts['scorecard_answers']:,} answers; ready in {time.perf_counter() - started:.0f} s"
         )
 
-        engine = DuckDbEngine(scaled, work / "lake")
+        engine = DuckDbEngine(scaled, scaled.parent / "lake" if args.warehouse else work / "lake")
         policy = GuardPolicy.for_tables(catalog.table_names)
         repository = load_repository("athena")
         rows = []
