@@ -52,3 +52,67 @@
         )
     {%- endif -%}
 {%- endmacro %}
+
+
+{#-
+    The body of a current-state model: the latest change of each `key` among the new changes of `staging_model`
+    (and, with the scale switch on, the stored latest change of every key they touch, so an older change
+    arriving late cannot replace it). Changes are ordered by event time, then stream sequence number (snapshots
+    sort before any later stream event of the same instant), then event id; a removal wins like any other change
+    and stays as a tombstone (`is_removed`). Delivering a change twice, or out of order, changes nothing.
+-#}
+{% macro latest_change_per_key(staging_model, key, columns) -%}
+with
+
+changes as (
+
+    select {{ columns | join(', ') }}
+    from {{ ref(staging_model) }}
+    {{ changes_since_last_merge() }}
+
+),
+
+stored_state as (
+
+    select {{ columns | join(', ') }}
+    {%- if var('materialize_current_state') and is_incremental() %}
+    from {{ this }}
+    where {{ key }} in (select changes.{{ key }} from changes)
+    {%- else %}
+    from changes
+    where false
+    {%- endif %}
+
+),
+
+candidates as (
+
+    select * from changes
+    union all
+    select * from stored_state
+
+),
+
+ranked as (
+
+    select
+        candidates.*,
+        row_number() over (
+            partition by {{ key }}
+            order by event_at desc, sequence_number desc, event_id desc, ingested_at desc
+        ) as change_rank
+    from candidates
+    where {{ key }} is not null
+
+),
+
+final as (
+
+    select {{ columns | join(', ') }}
+    from ranked
+    where change_rank = 1
+
+)
+
+select * from final
+{%- endmacro %}
