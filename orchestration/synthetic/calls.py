@@ -44,17 +44,35 @@ CUSTOMER_LINES = {
         "I want to change the email address you have on file.",
     ],
 }
-AGENT_OUTCOMES = [
-    "I've applied the credit to your account and you'll see it on your next bill.",
-    "I've reset the line from our side and your connection is stable now.",
-    "Your order is confirmed and the device ships tomorrow.",
-    "I've updated your details and sent you a confirmation.",
-]
-AGENT_ACTIONS = [
-    "I will send you an email with the details and call you back next week.",
-    "I'm booking a technician visit and you'll get a text with the time slot.",
-    "I'll escalate this to our billing team and they will contact you within two days.",
-]
+AGENT_OUTCOMES = {
+    "Billing": [
+        "I've applied the credit to your account and you'll see it on your next bill.",
+        "I've set up the payment plan and the first instalment is due on the first.",
+    ],
+    "Technical Support": [
+        "I've reset the line from our side and your connection is stable now.",
+        "Your router is updated and all the lights are green again.",
+    ],
+    "Sales": [
+        "Your order is confirmed and the device ships tomorrow.",
+        "You're now on the faster plan from today at the price we agreed.",
+    ],
+    "Retention": [
+        "I've applied the loyalty discount, so your price stays the same for twelve months.",
+        "I've matched the offer and your contract is renewed.",
+    ],
+    "General Inquiries": [
+        "I've updated your details and sent you a confirmation.",
+        "Your order is on its way and arrives tomorrow before noon.",
+    ],
+}
+AGENT_ACTIONS = {
+    "Billing": ["I'll escalate this to our billing team and they will contact you within two days."],
+    "Technical Support": ["I'm booking a technician visit and you'll get a text with the time slot."],
+    "Sales": ["I will send you an email with the contract and call you back next week."],
+    "Retention": ["I will send you the new terms by email and call you next week to confirm."],
+    "General Inquiries": ["I will send you an email with the details and the tracking link."],
+}
 FILLER_AGENT = [
     "Thank you for calling, my name is {agent}, how can I help you today?",
     "Let me look into that for you.",
@@ -246,7 +264,16 @@ def generate_call(
     if agent.queue == "Sales" and customer_overall > 0.5 and rng.random() < 0.5:
         categories.add("upsell-opportunity")
 
-    turns = _turns(rng, agent, direction, duration_ms, customer_start, customer_end, resolved)
+    turns = _turns(
+        rng,
+        agent,
+        direction,
+        duration_ms,
+        customer_start,
+        customer_end,
+        resolved,
+        insight_turns_only=not with_transcript,
+    )
     insights = _insights(rng, turns, resolved)
     topic = rng.choice(queue.topics)
     product = rng.choice(queue.products)
@@ -327,6 +354,13 @@ def _sentiment_label(level: float, rng: random.Random) -> str:
     return "MIXED" if rng.random() < 0.1 else "NEUTRAL"
 
 
+def _insight_indexes(count: int) -> tuple[int, int, int]:
+    """Turns holding the customer's issue (the first customer turn) and the agent's outcome and action item
+    (the agent's last two turns)."""
+    action = count - 2 if count % 2 == 0 else count - 1  # agent turns have even indexes
+    return 1, action - 2, action
+
+
 def _turns(
     rng: random.Random,
     agent: Agent,
@@ -335,12 +369,18 @@ def _turns(
     start: float,
     end: float,
     resolved: bool,
+    *,
+    insight_turns_only: bool = False,
 ) -> list[Turn]:
+    """The call's turns, alternating agent and customer; with ``insight_turns_only``, just the three turns the
+    insights point at (the customer's issue, the agent's outcome and action item) — enough when no transcript
+    document is written."""
     count = max(6, min(80, duration_ms // 14_000))
     span = duration_ms // count
     lines_customer = CUSTOMER_LINES[agent.queue]
     turns: list[Turn] = []
-    for i in range(count):
+    issue_at, outcome_at, action_at = _insight_indexes(count)
+    for i in (issue_at, outcome_at, action_at) if insight_turns_only else range(count):
         role = "AGENT" if i % 2 == 0 else "CUSTOMER"
         if i == 0:
             text = (OUTBOUND_OPENING if direction == "OUTBOUND" else FILLER_AGENT[0]).format(
@@ -348,10 +388,14 @@ def _turns(
             )
         elif i == 1:
             text = rng.choice(lines_customer)
-        elif role == "AGENT" and i == count - 4:
-            text = rng.choice(AGENT_OUTCOMES) if resolved else "I'm sorry I couldn't fix this today."
-        elif role == "AGENT" and i == count - 2:
-            text = rng.choice(AGENT_ACTIONS)
+        elif i == outcome_at:
+            text = (
+                rng.choice(AGENT_OUTCOMES[agent.queue])
+                if resolved
+                else "I'm sorry I couldn't fix this today."
+            )
+        elif i == action_at:
+            text = rng.choice(AGENT_ACTIONS[agent.queue])
         else:
             text = rng.choice(FILLER_AGENT[1:] if role == "AGENT" else FILLER_CUSTOMER)
         level = start + (end - start) * i / count if role == "CUSTOMER" else 1.0
@@ -364,11 +408,12 @@ def _turns(
 
 def _insights(rng: random.Random, turns: list[Turn], resolved: bool) -> list[dict[str, Any]]:
     out = []
-    picks = [("ISSUE", turns[1])]
+    issue, outcome, action = turns if len(turns) == 3 else [turns[i] for i in _insight_indexes(len(turns))]
+    picks = [("ISSUE", issue)]
     if resolved:
-        picks.append(("OUTCOME", turns[-4]))
+        picks.append(("OUTCOME", outcome))
     if rng.random() < 0.7:
-        picks.append(("ACTION_ITEM", turns[-2]))
+        picks.append(("ACTION_ITEM", action))
     for kind, turn in picks:
         # Transcribe's offsets point at a phrase in the turn; ours cover the whole sentence, so the same issue
         # always reads the same and groups together

@@ -119,7 +119,7 @@ class _RollingGzip:
         if self.handle is None or self.lines >= RECORDS_PER_PART:
             self.close()
             name = f"{self.prefix}-{self.part:05d}.jsonl.gz"
-            self.handle = gzip.GzipFile(self.directory / name, "wb", compresslevel=3)
+            self.handle = gzip.GzipFile(self.directory / name, "wb", compresslevel=1)
             self.files.append((name, 0))
             self.part += 1
             self.lines = 0
