@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import cast
 
-import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, ParseError, SqlglotError, TokenError
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
@@ -73,6 +74,32 @@ _FORBIDDEN_NODES: tuple[type[exp.Expression], ...] = tuple(
     node for name in _FORBIDDEN_NODE_NAMES if isinstance(node := getattr(exp, name, None), type)
 )
 
+# What the one walk over a tree does with a node, by its class (filled lazily: sqlglot has hundreds of classes).
+_PLAIN, _TABLE, _CTE, _SELECT, _FORBIDDEN, _PARAMETER, _IDENTIFIER, _FUNCTION = range(8)
+_NODE_KIND: dict[type, int] = {}
+
+
+def _node_kind(cls: type) -> int:
+    if issubclass(cls, exp.Table):
+        kind = _TABLE
+    elif issubclass(cls, _FORBIDDEN_NODES):
+        kind = _FORBIDDEN
+    elif issubclass(cls, exp.CTE):
+        kind = _CTE
+    elif issubclass(cls, exp.Select):
+        kind = _SELECT
+    elif issubclass(cls, exp.Placeholder | exp.Parameter):
+        kind = _PARAMETER
+    elif issubclass(cls, exp.Identifier):
+        kind = _IDENTIFIER
+    elif issubclass(cls, exp.Func):
+        kind = _FUNCTION
+    else:
+        kind = _PLAIN
+    _NODE_KIND[cls] = kind
+    return kind
+
+
 # Functions sqlglot does not model (exp.Anonymous) that read files, URLs, settings, secrets or the
 # environment on DuckDB. None of them exists in Athena.
 _FORBIDDEN_FUNCTION = re.compile(
@@ -85,6 +112,17 @@ _FORBIDDEN_FUNCTION = re.compile(
     )$""",
     re.VERBOSE,
 )
+
+_DIALECTS: dict[str, Dialect] = {}
+
+
+def _dialect(name: str) -> Dialect:
+    """One dialect instance per name (sqlglot builds a new one on every lookup otherwise)."""
+    dialect = _DIALECTS.get(name)
+    if dialect is None:
+        dialect = _DIALECTS[name] = Dialect.get_or_raise(name)
+    return dialect
+
 
 _FENCE = re.compile(r"^\s*```[A-Za-z0-9_-]*[ \t]*\n?(?P<body>.*?)\n?\s*```\s*$", re.DOTALL)
 
@@ -114,16 +152,43 @@ class GuardPolicy:
         return cls(allowed_tables=frozenset(t.lower() for t in tables), max_rows=max_rows)
 
 
-@dataclass(frozen=True)
 class GuardedQuery:
     """A query that passed the guard: its checked tree, the marts it reads and the clamped row limit."""
 
-    expression: exp.Query
-    tables: tuple[str, ...]
-    limit: int
-    limit_clamped: bool
-    database: str = CURATED_DATABASE
-    _cache: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    def __init__(
+        self,
+        tree: exp.Query,
+        *,
+        source: str,
+        policy: GuardPolicy,
+        tables: tuple[str, ...],
+        limit: int,
+        limit_clamped: bool,
+    ) -> None:
+        self._tree: exp.Query | None = tree
+        self._source = source
+        self._policy = policy
+        self.tables = tables
+        self.limit = limit
+        self.limit_clamped = limit_clamped
+        self.database = policy.database
+        self._printed: dict[str, str] = {}
+
+    def __repr__(self) -> str:
+        return f"GuardedQuery(tables={self.tables!r}, limit={self.limit})"
+
+    @property
+    def expression(self) -> exp.Query:
+        """The checked tree (a fresh one if printing has used the first)."""
+        if self._tree is None:
+            self._tree = guard_sql(self._source, self._policy)._take_tree()
+        return self._tree
+
+    def _take_tree(self) -> exp.Query:
+        """Hand the checked tree over to be printed in place (sqlglot's printer may rewrite it)."""
+        tree = self.expression
+        self._tree = None
+        return tree
 
     @property
     def sql(self) -> str:
@@ -133,27 +198,30 @@ class GuardedQuery:
     def to_dialect(self, dialect: str) -> str:
         """The query in ``dialect`` (``athena`` or ``duckdb``); SqlRejectedError if it cannot be written.
 
-        The text is parsed back in ``dialect`` and checked again (one read-only query over the same
-        tables), so what the engine receives is what was checked, whatever the printer did.
+        The tree is printed in place, without a copy: a second dialect (or a later look at ``expression``)
+        re-guards the source text for a fresh tree. The text is parsed back in ``dialect`` and checked again
+        (one read-only query over the same tables), so what the engine receives is what was checked, whatever
+        the printer did.
         """
-        if dialect not in self._cache:
+        printed = self._printed.get(dialect)
+        if printed is None:
             try:
-                sql = self.expression.sql(dialect=dialect, comments=False, unsupported_level=ErrorLevel.RAISE)
+                printed = _dialect(dialect).generate(
+                    self._take_tree(), copy=False, comments=False, unsupported_level=ErrorLevel.RAISE
+                )
             except SqlglotError as error:
                 raise SqlRejectedError(
                     "untranslatable",
                     f"The query uses something that cannot run on {dialect}: {error}. "
                     "Rewrite it with standard Athena (Trino) functions.",
                 ) from error
-            self._verify_output(sql, dialect)
-            self._cache[dialect] = sql
-        return self._cache[dialect]
+            self._verify_output(printed, dialect)
+            self._printed[dialect] = printed
+        return printed
 
     def _verify_output(self, sql: str, dialect: str) -> None:
         try:
-            again = [
-                s for s in sqlglot.parse(sql, read=dialect, error_level=ErrorLevel.RAISE) if s is not None
-            ]
+            again = [s for s in _dialect(dialect).parse(sql, error_level=ErrorLevel.RAISE) if s is not None]
         except (ParseError, TokenError) as error:
             raise SqlRejectedError(
                 "syntax", f"The SQL is incomplete or invalid: {_first_line(error)}"
@@ -201,14 +269,12 @@ def guard_sql(sql: str, policy: GuardPolicy | None = None) -> GuardedQuery:
     table_nodes, ctes = _reject_forbidden_nodes(query)
     tables = _check_tables(query, policy, table_nodes, has_ctes=bool(ctes))
     limit, clamped = _clamp_limit(query, policy.max_rows)
-    return GuardedQuery(
-        expression=query, tables=tables, limit=limit, limit_clamped=clamped, database=policy.database
-    )
+    return GuardedQuery(query, source=text, policy=policy, tables=tables, limit=limit, limit_clamped=clamped)
 
 
 def _parse_single_query(text: str) -> exp.Query:
     try:
-        parsed = sqlglot.parse(text, read="athena", error_level=ErrorLevel.RAISE)
+        parsed = _dialect("athena").parse(text, error_level=ErrorLevel.RAISE)
     except (ParseError, TokenError) as error:
         raise SqlRejectedError(
             "syntax", f"The SQL could not be parsed as Athena SQL: {_first_line(error)}"
@@ -236,36 +302,43 @@ def _reject_forbidden_nodes(query: exp.Query | exp.Expression) -> tuple[list[exp
     """Refuse forbidden nodes; return the table nodes and CTE names seen on the way (one walk)."""
     tables: list[exp.Table] = []
     ctes: set[str] = set()
+    kinds = _NODE_KIND
     for node in query.walk():
-        if isinstance(node, exp.Table):
-            tables.append(node)
+        kind = kinds.get(type(node))
+        if kind is None:
+            kind = _node_kind(type(node))
+        if kind == _PLAIN:
             continue
-        if isinstance(node, exp.CTE):
-            ctes.add(node.alias_or_name.lower())
-        if isinstance(node, exp.Select) and not node.expressions:
-            raise SqlRejectedError("syntax", "The SELECT has no columns; list what to return.")
-        if isinstance(node, _FORBIDDEN_NODES):
-            raise SqlRejectedError(
-                "forbidden_statement",
-                f"{_describe(node)} is not allowed: queries may only read the curated tables.",
-            )
-        if isinstance(node, exp.Placeholder | exp.Parameter):
-            raise SqlRejectedError(
-                "unbound_parameter",
-                f"The SQL contains an unfilled parameter ({node.sql()}). Replace it with a literal value.",
-            )
-        if isinstance(node, exp.Identifier) and node.name.startswith("$"):
-            raise SqlRejectedError(
-                "hidden_column",
-                f"The identifier {node.name!r} is not allowed: hidden and system columns are not queryable.",
-            )
-        if isinstance(node, exp.Func):
-            name = (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).lower()
+        if kind == _TABLE:
+            tables.append(cast(exp.Table, node))
+        elif kind == _IDENTIFIER:
+            if node.name.startswith("$"):
+                raise SqlRejectedError(
+                    "hidden_column",
+                    f"The identifier {node.name!r} is not allowed: hidden and system columns are not queryable.",
+                )
+        elif kind == _FUNCTION:
+            name = (node.name if isinstance(node, exp.Anonymous) else cast(exp.Func, node).sql_name()).lower()
             if _FORBIDDEN_FUNCTION.match(name):
                 raise SqlRejectedError(
                     "forbidden_function",
                     f"The function {name}() is not allowed: it reaches outside the curated tables.",
                 )
+        elif kind == _SELECT:
+            if not node.expressions:
+                raise SqlRejectedError("syntax", "The SELECT has no columns; list what to return.")
+        elif kind == _CTE:
+            ctes.add(node.alias_or_name.lower())
+        elif kind == _FORBIDDEN:
+            raise SqlRejectedError(
+                "forbidden_statement",
+                f"{_describe(cast(exp.Expression, node))} is not allowed: queries may only read the curated tables.",
+            )
+        elif kind == _PARAMETER:
+            raise SqlRejectedError(
+                "unbound_parameter",
+                f"The SQL contains an unfilled parameter ({node.sql()}). Replace it with a literal value.",
+            )
     return tables, ctes
 
 

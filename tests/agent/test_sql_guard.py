@@ -182,6 +182,31 @@ def test_duckdb_transpilation_keeps_the_checked_tables() -> None:
     assert {t.sql() for t in parsed.find_all(exp.Table)} == {"post_call_analytics.calls"}
 
 
+@pytest.mark.parametrize("first", ["athena", "duckdb"])
+def test_printing_in_place_leaves_every_dialect_and_the_tree_intact(first: str) -> None:
+    # The first dialect prints the checked tree without a copy; any later dialect, and the tree itself,
+    # come from a fresh guard of the same text, so the order of the calls changes nothing.
+    sql = (
+        "with s as (select agent_id, approx_percentile(duration_ms, 0.5) as p50 from calls group by 1) "
+        "select a.agent_name, s.p50, date_format(current_date, '%Y') as y "
+        "from s join agents a on a.agent_id = s.agent_id limit 5"
+    )
+    reference = guard_sql(sql, POLICY)
+    athena, duck = reference.expression.sql(dialect="athena"), reference.expression.sql(dialect="duckdb")
+    guarded = guard_sql(sql, POLICY)
+    second = "duckdb" if first == "athena" else "athena"
+    printed = {first: guarded.to_dialect(first), second: guarded.to_dialect(second)}
+    assert printed["athena"].startswith("WITH s AS") and printed["athena"].endswith("LIMIT 5")
+    assert printed == {
+        "athena": reference.to_dialect("athena"),
+        "duckdb": guard_sql(sql, POLICY).to_dialect("duckdb"),
+    }
+    assert guarded.expression.sql(dialect="athena") == athena
+    assert guarded.expression.sql(dialect="duckdb") == duck
+    assert guarded.to_dialect(first) is printed[first]  # printed once per dialect
+    assert {t.name for t in guarded.expression.find_all(exp.Table)} == {"agents", "calls", "s"}
+
+
 # Fragments that are each harmless or hostile; any text built from them must either be refused or come out
 # as a read-only query over the marts with a clamped limit.
 _FRAGMENTS = [
