@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -82,7 +84,7 @@ def value(attribute: Any) -> Any:
     if kind == "N":
         return number(inner)
     if kind == "M":
-        return item(inner)
+        return py_item(inner)
     if kind == "L":
         if type(inner) is not list:
             raise DecodeError("L value must be a list")
@@ -127,11 +129,12 @@ def _fast_number(text: str) -> int | orjson.Fragment | None:
     return None
 
 
-def item(attributes: Any) -> dict[str, Any]:
-    """Convert a typed item or map (``{"name": {"S": "x"}, ...}``) to a plain dict.
+def py_item(attributes: Any) -> dict[str, Any]:
+    """Convert a typed item or map (``{"name": {"S": "x"}, ...}``) to a plain dict, in pure Python.
 
     The common types are converted inline (this loop runs once per attribute of every image in a batch); the
-    rest, and anything malformed, goes through :func:`value`, which validates and explains.
+    rest, and anything malformed, goes through :func:`value`, which validates and explains. This is the
+    reference implementation; :data:`item` is the C extension's equivalent when it is available.
     """
     if type(attributes) is not dict:
         raise DecodeError(f"item must be an object, got {type(attributes).__name__}")
@@ -151,7 +154,7 @@ def item(attributes: Any) -> dict[str, Any]:
                 converted = _fast_number(inner)
                 out[name] = converted if converted is not None else number(inner)
         elif kind == "M":
-            out[name] = item(inner)
+            out[name] = py_item(inner)
         elif kind == "L" and type(inner) is list:
             out[name] = _list(inner)
         elif kind == "BOOL" and type(inner) is bool:
@@ -173,7 +176,7 @@ def _list(values: list[Any]) -> list[Any]:
             append(value(attribute))
             continue
         if kind == "M":
-            append(item(inner))
+            append(py_item(inner))
         elif kind == "S" and type(inner) is str:
             append(inner)
         elif kind == "N" and type(inner) is str:
@@ -182,6 +185,81 @@ def _list(values: list[Any]) -> list[Any]:
         else:
             append(value(attribute))
     return out
+
+
+def _attribute(attribute: Any) -> Any:
+    """One attribute value of a map exactly as :func:`py_item`'s loop converts it, for any object.
+
+    The C extension hands over every map attribute that is not an exact ``dict`` (and every list element that is
+    not one to :func:`_element`); an exact ``dict`` that is not one of its fast cases goes straight to
+    :func:`value`.
+    """
+    try:
+        ((kind, inner),) = attribute.items()
+    except (AttributeError, ValueError):
+        return value(attribute)
+    if kind == "S" and type(inner) is str:
+        return inner
+    if kind == "N" and type(inner) is str:
+        if len(inner) < 19 and inner.isdigit() and inner.isascii():
+            return int(inner)
+        converted = _fast_number(inner)
+        return converted if converted is not None else number(inner)
+    if kind == "M":
+        return py_item(inner)
+    if kind == "L" and type(inner) is list:
+        return _list(inner)
+    if kind == "BOOL" and type(inner) is bool:
+        return inner
+    if kind == "NULL" and inner is True:
+        return None
+    return value(attribute)
+
+
+def _element(attribute: Any) -> Any:
+    """One list element exactly as :func:`_list`'s loop converts it, for any object (see :func:`_attribute`)."""
+    try:
+        ((kind, inner),) = attribute.items()
+    except (AttributeError, ValueError):
+        return value(attribute)
+    if kind == "M":
+        return py_item(inner)
+    if kind == "S" and type(inner) is str:
+        return inner
+    if kind == "N" and type(inner) is str:
+        converted = _fast_number(inner)
+        return converted if converted is not None else number(inner)
+    return value(attribute)
+
+
+def _accelerated() -> Callable[[Any], dict[str, Any]] | None:
+    """The C extension's ``item``, configured with this module's fallbacks; None if absent or turned off."""
+    if os.environ.get("PCA_PURE_PYTHON_CONVERT", "") not in ("", "0"):
+        return None
+    try:
+        from lambdas.stream_processor import _convert
+    except ImportError:  # not built (no compiler at install time) or built for another platform
+        return None
+    _convert.configure(
+        value=value,
+        attribute=_attribute,
+        element=_element,
+        number=number,
+        fragment=orjson.Fragment,
+        item=py_item,
+    )
+    return _convert.item
+
+
+_c_item = _accelerated()
+
+#: True when :data:`item` is the C extension (``lambdas.stream_processor._convert``); set the environment
+#: variable ``PCA_PURE_PYTHON_CONVERT=1`` to force the pure-Python :func:`py_item`.
+ACCELERATED: bool = _c_item is not None
+
+#: Convert a typed item or map to a plain dict: the C extension when available, else :func:`py_item`. Both give
+#: the same results and raise the same :class:`DecodeError` messages.
+item: Callable[[Any], dict[str, Any]] = _c_item if _c_item is not None else py_item
 
 
 def to_json(attributes: Any) -> str:

@@ -1,0 +1,14 @@
+"""C hot path of :mod:`lambdas.stream_processor.convert` (see ``_convert.c``)."""
+
+from collections.abc import Callable
+from typing import Any
+
+def item(attributes: Any, /) -> dict[str, Any]: ...
+def configure(
+    value: Callable[[Any], Any],
+    attribute: Callable[[Any], Any],
+    element: Callable[[Any], Any],
+    number: Callable[[Any], Any],
+    fragment: Callable[[str], Any],
+    item: Callable[[Any], dict[str, Any]],
+) -> None: ...

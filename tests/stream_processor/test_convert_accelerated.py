@@ -1,0 +1,371 @@
+"""The C conversion (``_convert.item``) against the pure-Python reference (``convert.py_item``): same JSON, same errors."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import subprocess
+import sys
+import tracemalloc
+from collections import OrderedDict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+# _convert is imported plainly, not with importorskip: `make install` always builds the extension, so a missing
+# one must fail these tests rather than skip them.
+from lambdas.stream_processor import _convert, convert
+
+# Configure explicitly so these tests exercise the C code even when PCA_PURE_PYTHON_CONVERT is set.
+_convert.configure(
+    value=convert.value,
+    attribute=convert._attribute,
+    element=convert._element,
+    number=convert.number,
+    fragment=orjson.Fragment,
+    item=convert.py_item,
+)
+c_item = _convert.item
+py_item = convert.py_item
+
+
+def outcome(function: Any, attributes: Any) -> tuple[Any, ...]:
+    """What a conversion gives: the JSON bytes, or the exception's type and message."""
+    try:
+        return ("ok", orjson.dumps(function(attributes)))
+    except Exception as error:
+        return ("error", type(error), str(error))
+
+
+def assert_same(attributes: Any) -> tuple[Any, ...]:
+    expected = outcome(py_item, attributes)
+    assert outcome(c_item, attributes) == expected
+    return expected
+
+
+def test_the_extension_is_built_and_used() -> None:
+    assert callable(_convert.item)
+    if os.environ.get("PCA_PURE_PYTHON_CONVERT", "") in ("", "0"):
+        assert convert.ACCELERATED is True
+        assert convert.item is _convert.item
+
+
+def test_the_environment_variable_forces_the_pure_path() -> None:
+    code = "from lambdas.stream_processor import convert; print(convert.ACCELERATED, convert.item is convert.py_item)"
+    env = {**os.environ, "PCA_PURE_PYTHON_CONVERT": "1"}
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "True"]
+
+
+# --- generated typed values, well-formed and not ------------------------------------------------------------
+
+ODD_NUMBERS = [
+    "0",
+    "-0",
+    "00",
+    "007",
+    "-007",
+    "0.0",
+    "-0.0",
+    "00.5",
+    "-00.5",
+    "0.50",
+    "1.",
+    ".5",
+    "-.5",
+    "1e3",
+    "1E3",
+    "1e+3",
+    "-1.5e-3",
+    "1e400",
+    "1E-400",
+    "1e-7",
+    "1e29",
+    "1e30",
+    "+1",
+    "+0.5",
+    "١٢",
+    "١.٥",
+    "1_000",
+    " 1",
+    "1 ",
+    "Infinity",
+    "-Infinity",
+    "NaN",
+    "sNaN",
+    "-",
+    "",
+    ".",
+    "-.",
+    "1.2.3",
+    "0x10",
+    "1..2",
+    "9" * 18,
+    "9" * 19,
+    "-" + "9" * 18,
+    "-" + "9" * 19,
+    "9" * 38,
+    "9" * 39,
+    "-" + "9" * 38,
+    "-" + "9" * 39,
+    "1" + "0" * 38,
+    "0" * 40 + "1",
+    "0." + "0" * 37 + "1",
+    "0." + "0" * 38 + "1",
+    "1." + "0" * 37,
+    "9" * 20 + "." + "9" * 18,
+    "9" * 20 + "." + "9" * 19,
+    "123456789012345678.5",
+    "12345678901234567890123456789012345678.0",
+]
+
+numbers = st.one_of(
+    st.sampled_from(ODD_NUMBERS),
+    st.integers(min_value=-(10**40), max_value=10**40).map(str),
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.floats().map(repr),
+    st.from_regex(r"-?[0-9]{0,40}(\.[0-9]{0,40})?([eE][+-]?[0-9]{1,4})?", fullmatch=True),
+    st.text(alphabet="0123456789-+.eE١٢٣ ", max_size=12),
+)
+texts = st.text(max_size=12)
+base64_texts = st.one_of(
+    st.binary(max_size=12).map(lambda b: base64.b64encode(b).decode()),
+    st.sampled_from(
+        ["", "AB==", "ABC=", "A===", "AB=A", "====", "AB", "AB=", "A", "not base64!", "QUJD\n", "QUJ€"]
+    ),
+    st.text(alphabet="ABCab01+/=-_ ", max_size=9),
+)
+
+
+class SubDict(dict):  # type: ignore[type-arg]
+    pass
+
+
+class SubStr(str):
+    __slots__ = ()
+
+
+def typed_leaf() -> st.SearchStrategy[Any]:
+    good = st.one_of(
+        st.builds(lambda s: {"S": s}, texts),
+        st.builds(lambda n: {"N": n}, numbers),
+        st.builds(lambda b: {"BOOL": b}, st.booleans()),
+        st.just({"NULL": True}),
+        st.builds(lambda b: {"B": b}, base64_texts),
+        st.builds(lambda s: {"SS": s}, st.lists(texts, max_size=5)),
+        st.builds(lambda s: {"NS": s}, st.lists(numbers, max_size=4)),
+        st.builds(lambda s: {"BS": s}, st.lists(base64_texts, max_size=4)),
+    )
+    odd_inner = st.one_of(
+        st.none(),
+        st.integers(),
+        st.floats(allow_nan=False),
+        texts,
+        st.booleans(),
+        st.lists(st.integers(), max_size=2),
+    )
+    bad = st.one_of(
+        st.builds(
+            lambda k, v: {k: v},
+            st.sampled_from(["S", "N", "M", "L", "BOOL", "NULL", "B", "SS", "NS", "BS"]),
+            odd_inner,
+        ),
+        st.builds(lambda k, v: {k: v}, st.sampled_from(["X", "s", "n", "", "BOOLEAN", "S ", "ＳＳ"]), texts),
+        st.builds(lambda v: {"S": SubStr(v)}, texts),
+        st.builds(lambda v: {SubStr("S"): v}, texts),
+        st.builds(lambda v: {"N": SubStr(v)}, numbers),
+        st.builds(lambda v: {1: v}, texts),
+        st.just({}),
+        st.builds(lambda a, b: {"S": a, "N": b}, texts, numbers),
+        st.builds(lambda a: {"SS": [a, 1]}, texts),
+        st.builds(lambda a: {"SS": [SubStr(a)]}, texts),
+        st.builds(lambda a: {"SS": tuple(a)}, st.lists(texts, min_size=1, max_size=2)),
+        odd_inner,
+    )
+    return st.one_of(good, good, good, bad)
+
+
+def wrap(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    names = st.one_of(texts, texts, texts, st.integers(min_value=0, max_value=3))
+    maps = st.dictionaries(names, children, max_size=5)
+    return st.one_of(
+        st.builds(lambda m: {"M": m}, maps),
+        st.builds(lambda v: {"L": v}, st.lists(children, max_size=5)),
+        st.builds(lambda m: {"M": SubDict(m)}, maps),
+        st.builds(lambda m: {"M": OrderedDict(m)}, maps),
+        st.builds(lambda v: {"L": tuple(v)}, st.lists(children, max_size=2)),
+        st.builds(lambda m: SubDict({"M": m}), maps),
+        st.builds(lambda m: OrderedDict({"M": m}), maps),
+        st.builds(lambda v: SubDict({"L": v}), st.lists(children, max_size=3)),
+        typed_leaf().map(lambda v: SubDict(v) if isinstance(v, dict) else v),
+    )
+
+
+typed_values = st.recursive(typed_leaf(), wrap, max_leaves=40)
+items = st.one_of(
+    st.dictionaries(st.one_of(texts, st.integers(min_value=0, max_value=2)), typed_values, max_size=8),
+    typed_values,  # an attribute value passed as a whole item: mostly wrong, sometimes a valid map
+    st.none(),
+    st.lists(typed_values, max_size=2),
+    st.builds(SubDict, st.dictionaries(texts, typed_values, max_size=3)),
+)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(items)
+def test_c_and_python_agree_on_generated_values(attributes: Any) -> None:
+    assert_same(attributes)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(numbers, min_size=1, max_size=4))
+def test_c_and_python_agree_on_numbers_in_maps_and_lists(digits: list[str]) -> None:
+    assert_same({f"n{i}": {"N": d} for i, d in enumerate(digits)})
+    assert_same({"l": {"L": [{"N": d} for d in digits]}})
+    assert_same({"ns": {"NS": digits}})
+
+
+@pytest.mark.parametrize("digits", ODD_NUMBERS)
+def test_every_odd_number_alone(digits: str) -> None:
+    assert_same({"n": {"N": digits}})
+    assert_same({"l": {"L": [{"N": digits}]}})
+
+
+def test_errors_carry_the_python_messages() -> None:
+    cases: list[tuple[Any, str]] = [
+        (None, "item must be an object, got NoneType"),
+        ([], "item must be an object, got list"),
+        ({"a": {"M": [1]}}, "item must be an object, got list"),
+        ({"a": {"N": "twelve"}}, "N value 'twelve' is not a number"),
+        ({"a": {"L": [{"N": "1" * 39}]}}, "more than 38 significant digits"),
+        ({"a": {"B": "not base64!"}}, "B value is not valid base64"),
+        ({"a": {"S": 1}}, "S value must be a string"),
+        ({"a": {"S": "x", "N": "1"}}, "attribute value must be an object with one type key"),
+        ({"a": "x"}, "attribute value must be an object with one type key, got 'x'"),
+        ({"a": {"X": "?"}}, "unknown attribute type 'X'"),
+    ]
+    for attributes, message in cases:
+        expected = assert_same(attributes)
+        assert expected[0] == "error"
+        assert expected[1] is convert.DecodeError
+        assert message in expected[2]
+
+
+# --- every image of a real generated batch ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def generated_images(tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
+    from orchestration.paths import data_paths
+    from orchestration.synthetic.feed import GenerateOptions, generate, read_stream
+
+    paths = data_paths(tmp_path_factory.mktemp("convert-accelerated"))
+    generate(
+        paths,
+        GenerateOptions(
+            calls=300, days=5, seed=7, end_date=date(2026, 6, 30), transcripts=False, progress=False
+        ),
+    )
+    images = []
+    for record, _ in zip(read_stream(paths, "calls"), range(300), strict=False):
+        ddb = record["dynamodb"]
+        images += [ddb[k] for k in ("Keys", "NewImage", "OldImage") if k in ddb]
+    assert len(images) > 300
+    return images
+
+
+def test_every_generated_image_converts_identically(generated_images: list[Any]) -> None:
+    for image in generated_images:
+        expected = assert_same(image)
+        assert expected[0] == "ok"
+        assert orjson.dumps(c_item(image)).decode() == convert.to_json(image)
+
+
+# --- hostile nesting, reference counts, leaks ------------------------------------------------------------
+
+
+def nested(levels: int, kind: str) -> dict[str, Any]:
+    value: Any = {"S": "bottom"}
+    for _ in range(levels):
+        value = {"M": {"k": value}} if kind == "M" else {"L": [value]}
+    return {"root": value}
+
+
+@pytest.mark.parametrize("kind", ["M", "L"])
+def test_deep_nesting_raises_instead_of_crashing(kind: str) -> None:
+    deep = nested(100_000, kind)
+    with pytest.raises((RecursionError, convert.DecodeError)):
+        c_item(deep)
+    with pytest.raises((RecursionError, convert.DecodeError)):
+        py_item(deep)
+    assert_same(nested(50, kind))  # moderate nesting still converts
+
+
+def test_deep_nesting_in_a_subprocess_with_a_raised_recursion_limit() -> None:
+    code = (
+        "import sys; sys.setrecursionlimit(10**6)\n"
+        "from lambdas.stream_processor import convert\n"
+        "v = {'S': 'x'}\n"
+        "for _ in range(300_000): v = {'M': {'k': v}}\n"
+        "try:\n    convert.item({'r': v})\nexcept RecursionError:\n    print('RecursionError')\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "RecursionError"
+
+
+def walk(value: Any) -> list[Any]:
+    found = [value]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found += [k, *walk(v)]
+    elif isinstance(value, list | tuple):
+        for v in value:
+            found += walk(v)
+    return found
+
+
+def test_reference_counts_are_unchanged_after_success_and_failure(generated_images: list[Any]) -> None:
+    image = generated_images[1]
+    failing = {**image, "zz_bad": {"L": [{"S": "x"}, {"N": "nope"}]}, "after": {"S": "y"}}
+    for attributes in (image, failing):
+        objects = walk(attributes)
+        before = [sys.getrefcount(o) for o in objects]
+        for _ in range(2_000):
+            with contextlib.suppress(convert.DecodeError):
+                c_item(attributes)
+        assert [sys.getrefcount(o) for o in objects] == before
+
+
+def test_repeated_conversions_do_not_grow_memory(generated_images: list[Any]) -> None:
+    images = generated_images[:50]
+    bad = {"a": {"M": {"b": {"L": [{"N": "1.5"}, {"B": "!!"}]}}}}
+    for image in images:
+        c_item(image)
+    tracemalloc.start()
+    try:
+        for _ in range(3):
+            for image in images:
+                c_item(image)
+        baseline = tracemalloc.get_traced_memory()[0]
+        for _ in range(40):
+            for image in images:
+                c_item(image)
+            with pytest.raises(convert.DecodeError):
+                c_item(bad)
+        grown = tracemalloc.get_traced_memory()[0] - baseline
+    finally:
+        tracemalloc.stop()
+    assert grown < 64 * 1024
