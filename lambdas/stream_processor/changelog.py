@@ -33,6 +33,11 @@ def table_from_arn(arn: Any) -> tuple[str, str]:
     """``arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>`` → (table, stream label)."""
     if type(arn) is not str:
         raise DecodeError("eventSourceARN is missing")
+    return _parse_arn(arn)
+
+
+@functools.lru_cache(maxsize=64)  # a batch comes from one stream: the same ARN on every record
+def _parse_arn(arn: str) -> tuple[str, str]:
     parts = arn.split(":", 5)
     resource = parts[5].split("/") if len(parts) == 6 else []
     if len(resource) < 2 or resource[0] != "table" or not _TABLE_NAME.fullmatch(resource[1]):

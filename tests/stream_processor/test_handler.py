@@ -254,3 +254,16 @@ def test_an_old_image_is_never_taken_from_a_different_earlier_image(tmp_path: Pa
     process_event(event, Lake.from_uri(str(tmp_path)))
     olds = [json.loads(r["old_image"])["n"] if r["old_image"] else None for r in read_lake(tmp_path)]
     assert olds == [None, 2, 3]
+
+
+def test_statistics_cover_the_columns_engines_filter_on_and_not_the_json(tmp_path: Path) -> None:
+    event = {
+        "Records": [record(100, "INSERT", new=image()), record(200, "INSERT", new=image(call_id={"S": "c2"}))]
+    }
+    assert process_event(event, Lake.from_uri(str(tmp_path))) == {"batchItemFailures": []}
+    (path,) = [p for p in tmp_path.rglob("*.parquet")]
+    row_group = pa.parquet.ParquetFile(path).metadata.row_group(0)
+    stats = {row_group.column(i).path_in_schema: row_group.column(i).statistics for i in range(9)}
+    assert stats["sequence_number"].min == f"{100:040d}" and stats["sequence_number"].max == f"{200:040d}"
+    assert stats["event_at"].has_min_max
+    assert all(stats[c] is None for c in ("keys", "new_image", "old_image"))
