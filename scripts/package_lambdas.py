@@ -10,6 +10,12 @@ Run through ``bash lambdas/build.sh``. For each function whose ``lambdas/<name>/
   specifiers from ``pyproject.toml``'s ``[project] dependencies``. boto3/botocore come from the Lambda runtime
   and pyarrow from AWS's managed "AWS SDK for pandas" layer, so neither is bundled.
 
+C extensions in a function's packages (``lambdas/<package>/<module>.c``, optional speed-ups whose pure-Python
+equivalents ship too) are compiled for the Lambda target when this machine can build for it (Linux x86_64,
+CPython 3.11, a C compiler): no debug info, build paths mapped away, symbols stripped, and refused if they need
+a glibc newer than manylinux2014's 2.17. A host-built ``.so`` in the checkout never ships; where the extension
+cannot be built the package runs the pure-Python code, and the build says so.
+
 It also writes ``<out>/dbt_build.zip`` (``dbt_project/`` and ``orchestration/buildspec.yml``), the source of
 the scheduled dbt build.
 
@@ -22,10 +28,13 @@ from __future__ import annotations
 import argparse
 import ast
 import os
+import platform as host
 import re
+import shlex
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tomllib
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -69,6 +78,21 @@ PROVIDED_DIRS = (
     "pyarrow.libs",
 )
 _REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+MAX_GLIBC = (2, 17)  # manylinux2014
+EXTENSION_FLAGS = (
+    "-shared",
+    "-fPIC",
+    "-O2",
+    "-DNDEBUG",
+    "-g0",
+    "-s",
+    "-Wall",
+    "-Wextra",
+    "-U_FORTIFY_SOURCE",
+    "-D_FORTIFY_SOURCE=0",
+    "-Wl,--build-id=none",
+)
+_GLIBC_VERSION = re.compile(rb"GLIBC_([0-9]+)\.([0-9]+)(?:\.([0-9]+))?")
 DBT_EXCLUDE = frozenset({"target", "logs", "dbt_packages", ".user.yml", "__pycache__"})
 
 
@@ -240,9 +264,93 @@ def _copy_sources(repo: Path, package: FunctionPackage, tree: Path) -> None:
     lambdas_out = tree / "lambdas"
     lambdas_out.mkdir(parents=True)
     shutil.copy2(repo / "lambdas" / "__init__.py", lambdas_out / "__init__.py")
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", "build", ".pytest_cache")
+    ignore = shutil.ignore_patterns(
+        "__pycache__", "*.pyc", "*.pyo", "build", ".pytest_cache", "*.so", "*.c", "*.pyi"
+    )
     for sub in package.packages:
         shutil.copytree(repo / "lambdas" / sub, lambdas_out / sub, ignore=ignore)
+
+
+def extension_sources(repo: Path, package: FunctionPackage) -> list[Path]:
+    """The C sources (``lambdas/<package>/<module>.c``) in a function's packages."""
+    return sorted(path for sub in package.packages for path in (repo / "lambdas" / sub).glob("*.c"))
+
+
+def cannot_build_extensions_for(python_version: str, platform: str) -> str | None:
+    """Why this machine cannot compile extensions for the Lambda target, or None when it can."""
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if sys.platform != "linux" or host.machine() != "x86_64" or not platform.endswith("_x86_64"):
+        return f"this machine ({sys.platform}/{host.machine()}) does not build for {platform}"
+    if here != python_version:
+        return f"this Python is {here}, the Lambda runtime is {python_version}"
+    if sysconfig.get_config_var("EXT_SUFFIX") is None or not sysconfig.get_paths().get("include"):
+        return "this Python has no headers for building extensions"
+    return None
+
+
+def build_extension(source: Path, repo: Path, destination_dir: Path) -> Path:
+    """Compile ``source`` into ``destination_dir`` as the module beside it; PackagingError on any failure."""
+    compiler = shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")
+    if shutil.which(compiler[0]) is None:
+        raise PackagingError(f"no C compiler ({compiler[0]!r} not found)")
+    target = destination_dir / f"{source.stem}{sysconfig.get_config_var('EXT_SUFFIX')}"
+    destination_dir.mkdir(parents=True, exist_ok=True)
+    command = [
+        *compiler,
+        *EXTENSION_FLAGS,
+        f"-ffile-prefix-map={repo}=.",
+        f"-ffile-prefix-map={sysconfig.get_paths()['include']}=python",
+        f"-I{sysconfig.get_paths()['include']}",
+        str(source),
+        "-o",
+        str(target),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 (fixed argv)
+    if result.returncode != 0:
+        raise PackagingError(f"compiling {source.name} failed:\n{result.stderr.strip()[-2000:]}")
+    needed = required_glibc(target)
+    if needed > MAX_GLIBC:
+        target.unlink()
+        raise PackagingError(
+            f"{target.name} needs GLIBC_{_dotted(needed)}, newer than the Lambda platform allows "
+            f"({_dotted(MAX_GLIBC)})"
+        )
+    return target
+
+
+def required_glibc(shared_object: Path) -> tuple[int, ...]:
+    """The newest glibc symbol version a shared object names, e.g. (2, 2, 5); () when it names none."""
+    found = [
+        tuple(int(part) for part in m.groups() if part is not None)
+        for m in _GLIBC_VERSION.finditer(shared_object.read_bytes())
+    ]
+    return max(found, default=())
+
+
+def _dotted(version: tuple[int, ...]) -> str:
+    return ".".join(map(str, version)) or "nothing"
+
+
+def _build_extensions(
+    repo: Path, package: FunctionPackage, tree: Path, python_version: str, platform: str
+) -> None:
+    sources = extension_sources(repo, package)
+    if not sources:
+        return
+    reason = cannot_build_extensions_for(python_version, platform)
+    for source in sources:
+        module = f"lambdas.{source.parent.name}.{source.stem}"
+        if reason is None:
+            try:
+                built = build_extension(source, repo, tree / "lambdas" / source.parent.name)
+            except PackagingError as error:
+                print(f"  C extension {module} not built ({error}); the pure-Python code runs instead")
+                continue
+            print(
+                f"  C extension {module} built for {platform} (needs GLIBC_{_dotted(required_glibc(built))})"
+            )
+        else:
+            print(f"  C extension {module} not built ({reason}); the pure-Python code runs instead")
 
 
 def _files(root: Path) -> Iterator[tuple[str, Path]]:
@@ -284,6 +392,7 @@ def build_function(
     print(f"{name}: lambdas.{{{', '.join(package.packages)}}}", flush=True)
     pip_install(requirements, tree, python_version, platform)
     _copy_sources(repo, package, tree)
+    _build_extensions(repo, package, tree, python_version, platform)
     _clean(tree)
     if package.needs_layer:
         print(

@@ -33,7 +33,9 @@ pytestmark = pytest.mark.slow
 
 def _snapshot(destination: Path) -> Path:
     """A copy of the build's inputs, so both builds read the same files while the checkout keeps changing."""
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "target", "logs", "dbt_packages", ".user.yml")
+    ignore = shutil.ignore_patterns(
+        "__pycache__", "*.pyc", "*.so", "target", "logs", "dbt_packages", ".user.yml"
+    )
     for folder in ("lambdas", "dbt_project"):
         shutil.copytree(REPO / folder, destination / folder, ignore=ignore)
     (destination / "orchestration").mkdir()
@@ -165,6 +167,62 @@ def test_each_package_imports_its_handler_in_a_clean_virtual_environment(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(task / "lambdas" / name / "handler.py")
+
+
+def test_stream_processor_package_carries_its_c_converter_built_for_the_lambda_platform(
+    builds: tuple[Path, Path], runtime_venv: Path, tmp_path: Path
+) -> None:
+    task = tmp_path / "task"
+    with zipfile.ZipFile(builds[0] / "stream_processor.zip") as archive:
+        archive.extractall(task)
+        names = archive.namelist()
+    (shared_object,) = [n for n in names if n.startswith("lambdas/stream_processor/_convert.")]
+    assert shared_object.endswith(".cpython-311-x86_64-linux-gnu.so")
+    assert (2, 0) <= package_lambdas.required_glibc(task / shared_object) <= package_lambdas.MAX_GLIBC
+    assert b"/work/" not in (task / shared_object).read_bytes()  # no build paths inside
+    assert sys.base_prefix.encode() not in (task / shared_object).read_bytes()
+    assert not [n for n in names if n.startswith("lambdas/") and n.endswith((".c", ".pyi"))]
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from lambdas.stream_processor import convert; "
+        'assert convert.ACCELERATED; print(convert.to_json({"n": {"N": "1.50"}, "s": {"SS": ["b", "a"]}}))'
+    )
+    result = subprocess.run(
+        [str(runtime_venv), "-I", "-c", probe, str(task)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == '{"n":1.50,"s":["a","b"]}'
+
+
+def test_without_a_compiler_the_package_ships_the_pure_python_converter(tmp_path: Path) -> None:
+    inputs = _snapshot(tmp_path / "repo")
+    env = {**os.environ, "PYTHON": sys.executable, "CC": "/nonexistent/cc"}
+    result = subprocess.run(
+        [
+            *("bash", str(BUILD), "stream_processor", "--no-dbt-bundle"),
+            *("--out", str(tmp_path / "out"), "--work-dir", str(tmp_path / "work"), "--repo", str(inputs)),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "lambdas.stream_processor._convert not built (no C compiler" in result.stdout
+    with zipfile.ZipFile(tmp_path / "out" / "stream_processor.zip") as archive:
+        assert not [n for n in archive.namelist() if n.endswith(".so") and "stream_processor" in n]
+        assert "lambdas/stream_processor/convert.py" in archive.namelist()
+
+
+def test_extensions_are_only_built_where_they_can_run_on_the_lambda_runtime() -> None:
+    assert package_lambdas.cannot_build_extensions_for("3.11", "manylinux2014_x86_64") is None
+    assert "3.12" in (package_lambdas.cannot_build_extensions_for("3.12", "manylinux2014_x86_64") or "")
+    assert package_lambdas.cannot_build_extensions_for("3.11", "manylinux2014_aarch64") is not None
 
 
 def test_executor_package_holds_the_shared_code_and_generated_artifacts_it_reads(
