@@ -104,42 +104,76 @@ fragment(PyObject *text)
     return PyObject_CallOneArg(fragment_type, text);
 }
 
-/* An N string: item's shortcut (in a map only), then convert._fast_number's shapes, else convert.number. */
-static PyObject *
-convert_number(PyObject *text, int in_map)
+/* The shapes of an N string that are converted here. NUM_OTHER goes to convert.number. */
+enum number_shape { NUM_OTHER, NUM_INT, NUM_FRAGMENT };
+
+/* Classify an N string exactly like item's shortcut (in a map only: under 19 ASCII digits, leading zeros
+   allowed) and then convert._fast_number's shapes. For NUM_INT, digits, count and negative describe the value:
+   at most 18 ASCII digits (possibly with leading zeros) and the sign; a NUM_FRAGMENT is the text verbatim. */
+static enum number_shape
+number_shape(PyObject *text, int in_map, const char **digits, Py_ssize_t *count, int *negative)
 {
 #if PY_VERSION_HEX < 0x030C0000
     if (PyUnicode_READY(text) < 0) {
-        return NULL;
+        PyErr_Clear();
+        return NUM_OTHER; /* convert.number decides (and raises whatever it raises) */
     }
 #endif
-    if (PyUnicode_IS_ASCII(text)) {
-        const char *s = (const char *)PyUnicode_DATA(text);
-        Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-        if (in_map && n > 0 && n < 19 && all_digits(s, n)) {
-            return small_int(s, n, 0);
-        }
-        int negative = n > 0 && s[0] == '-';
-        const char *body = s + negative;
-        Py_ssize_t len = n - negative;
-        if (len <= 38) {
-            if (len > 0 && all_digits(body, len)) {
-                if (body[0] != '0' || len == 1) {
-                    return len < 19 ? small_int(body, len, negative) : fragment(text);
-                }
+    if (!PyUnicode_IS_ASCII(text)) {
+        return NUM_OTHER;
+    }
+    const char *s = (const char *)PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (in_map && n > 0 && n < 19 && all_digits(s, n)) {
+        *digits = s;
+        *count = n;
+        *negative = 0;
+        return NUM_INT;
+    }
+    int minus = n > 0 && s[0] == '-';
+    const char *body = s + minus;
+    Py_ssize_t len = n - minus;
+    if (len > 38) {
+        return NUM_OTHER;
+    }
+    if (len > 0 && all_digits(body, len)) {
+        if (body[0] != '0' || len == 1) {
+            if (len >= 19) {
+                return NUM_FRAGMENT;
             }
-            else {
-                const char *dot = memchr(body, '.', (size_t)len);
-                if (dot != NULL) {
-                    Py_ssize_t whole = dot - body;
-                    Py_ssize_t fraction = len - whole - 1;
-                    if (whole > 0 && fraction > 0 && all_digits(body, whole) &&
-                        all_digits(dot + 1, fraction) && (body[0] != '0' || whole == 1)) {
-                        return fragment(text);
-                    }
-                }
-            }
+            *digits = body;
+            *count = len;
+            *negative = minus;
+            return NUM_INT;
         }
+        return NUM_OTHER;
+    }
+    const char *dot = memchr(body, '.', (size_t)len);
+    if (dot != NULL) {
+        Py_ssize_t whole = dot - body;
+        Py_ssize_t fraction = len - whole - 1;
+        if (whole > 0 && fraction > 0 && all_digits(body, whole) && all_digits(dot + 1, fraction) &&
+            (body[0] != '0' || whole == 1)) {
+            return NUM_FRAGMENT;
+        }
+    }
+    return NUM_OTHER;
+}
+
+/* An N string: an int, an orjson.Fragment of the text, or whatever convert.number makes of it. */
+static PyObject *
+convert_number(PyObject *text, int in_map)
+{
+    const char *digits = NULL;
+    Py_ssize_t count = 0;
+    int negative = 0;
+    switch (number_shape(text, in_map, &digits, &count, &negative)) {
+    case NUM_INT:
+        return small_int(digits, count, negative);
+    case NUM_FRAGMENT:
+        return fragment(text);
+    case NUM_OTHER:
+        break;
     }
     return PyObject_CallOneArg(number_fn, text);
 }
@@ -360,6 +394,385 @@ done:
     return out;
 }
 
+/* ---- convert.item + orjson.dumps in one pass: the JSON text written directly ------------------------------
+ *
+ * json_text() walks a typed item and writes exactly the bytes orjson.dumps(convert.py_item(attributes)) would
+ * (compact; keys in dict order; strings as UTF-8 with only '"', '\\' and U+0000..U+001F escaped, the latter as
+ * \b \t \n \f \r or \u00xx), with no intermediate objects. It covers only the shapes convert_attribute handles
+ * itself; anything else -- every case that would call back into Python, a string with a lone surrogate, a
+ * non-str key, nesting beyond WRITE_DEPTH -- makes it give up on the whole item (WRITE_FALLBACK), and
+ * convert.to_json then takes the item + orjson path, so errors and rare types behave as before by construction.
+ */
+
+/* Nested maps and lists the writer follows before giving up: DynamoDB allows 32, orjson fails at 255. */
+#define WRITE_DEPTH 128
+#define WRITE_STACK 8192
+
+/* memmove, not memcpy: glibc versioned memcpy at 2.14, and the module links only symbols from glibc 2.2.5. */
+#define copy(dst, src, n) memmove((dst), (src), (n))
+
+enum { WRITE_ERROR = -1, WRITE_OK = 0, WRITE_FALLBACK = 1 };
+
+typedef struct {
+    char *buf;
+    Py_ssize_t len;
+    Py_ssize_t cap;
+    int ascii;        /* nothing but ASCII written so far */
+    char *heap;       /* buf once it has outgrown stack (PyMem) */
+    char stack[WRITE_STACK];
+} writer;
+
+static int
+grow(writer *w, Py_ssize_t need)
+{
+    Py_ssize_t cap = w->cap;
+    while (cap - w->len < need) {
+        if (cap > PY_SSIZE_T_MAX / 2) {
+            PyErr_NoMemory();
+            return WRITE_ERROR;
+        }
+        cap *= 2;
+    }
+    char *heap = w->heap == NULL ? PyMem_Malloc((size_t)cap) : PyMem_Realloc(w->heap, (size_t)cap);
+    if (heap == NULL) {
+        PyErr_NoMemory();
+        return WRITE_ERROR;
+    }
+    if (w->heap == NULL) {
+        copy(heap, w->buf, (size_t)w->len);
+    }
+    w->heap = w->buf = heap;
+    w->cap = cap;
+    return WRITE_OK;
+}
+
+/* Room for need more bytes. */
+static inline int
+reserve(writer *w, Py_ssize_t need)
+{
+    return w->cap - w->len >= need ? WRITE_OK : grow(w, need);
+}
+
+static inline int
+put(writer *w, const char *s, Py_ssize_t n)
+{
+    if (reserve(w, n) < 0) {
+        return WRITE_ERROR;
+    }
+    copy(w->buf + w->len, s, (size_t)n);
+    w->len += n;
+    return WRITE_OK;
+}
+
+static inline int
+put_char(writer *w, char c)
+{
+    if (reserve(w, 1) < 0) {
+        return WRITE_ERROR;
+    }
+    w->buf[w->len++] = c;
+    return WRITE_OK;
+}
+
+/* Which ASCII characters orjson escapes: 0 none, 'u' as \u00xx, else the character after the backslash. */
+static const char escapes[128] = {
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'b', 't', 'n', 'u', 'f', 'r', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    0, 0, '"', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '\\', 0, 0, 0,
+};
+
+/* Write one escaped ASCII character at p (room for 6 bytes); returns the new end. */
+static inline char *
+escape(char *p, unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+    char e = escapes[c];
+    *p++ = '\\';
+    if (e != 'u') {
+        *p++ = e;
+        return p;
+    }
+    *p++ = 'u';
+    *p++ = '0';
+    *p++ = '0';
+    *p++ = hex[c >> 4];
+    *p++ = hex[c & 0xF];
+    return p;
+}
+
+/* An exact str as a JSON string. WRITE_FALLBACK for a lone surrogate (orjson refuses it; the fallback path explains). */
+static int
+write_str(writer *w, PyObject *text)
+{
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) {
+        return WRITE_ERROR;
+    }
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (n > (PY_SSIZE_T_MAX - 2) / 6) {
+        PyErr_NoMemory();
+        return WRITE_ERROR;
+    }
+    /* Every character takes at most 6 bytes (\u00xx; UTF-8 needs at most 4). */
+    if (reserve(w, 6 * n + 2) < 0) {
+        return WRITE_ERROR;
+    }
+    char *p = w->buf + w->len;
+    *p++ = '"';
+    if (PyUnicode_IS_ASCII(text)) {
+        const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
+        Py_ssize_t start = 0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            unsigned char c = s[i];
+            if (escapes[c]) {
+                copy(p, s + start, (size_t)(i - start));
+                p = escape(p + (i - start), c);
+                start = i + 1;
+            }
+        }
+        copy(p, s + start, (size_t)(n - start));
+        p += n - start;
+    }
+    else {
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        w->ascii = 0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (c < 0x80) {
+                if (escapes[c]) {
+                    p = escape(p, (unsigned char)c);
+                }
+                else {
+                    *p++ = (char)c;
+                }
+            }
+            else if (c < 0x800) {
+                *p++ = (char)(0xC0 | (c >> 6));
+                *p++ = (char)(0x80 | (c & 0x3F));
+            }
+            else if (c < 0x10000) {
+                if (c >= 0xD800 && c <= 0xDFFF) {
+                    return WRITE_FALLBACK;
+                }
+                *p++ = (char)(0xE0 | (c >> 12));
+                *p++ = (char)(0x80 | ((c >> 6) & 0x3F));
+                *p++ = (char)(0x80 | (c & 0x3F));
+            }
+            else {
+                *p++ = (char)(0xF0 | (c >> 18));
+                *p++ = (char)(0x80 | ((c >> 12) & 0x3F));
+                *p++ = (char)(0x80 | ((c >> 6) & 0x3F));
+                *p++ = (char)(0x80 | (c & 0x3F));
+            }
+        }
+    }
+    *p++ = '"';
+    w->len = p - w->buf;
+    return WRITE_OK;
+}
+
+/* An N string as a JSON number, exactly as convert_number's result serialises; WRITE_FALLBACK for convert.number's
+   cases. */
+static int
+write_number(writer *w, PyObject *text, int in_map)
+{
+    const char *digits = NULL;
+    Py_ssize_t count = 0;
+    int negative = 0;
+    switch (number_shape(text, in_map, &digits, &count, &negative)) {
+    case NUM_INT:
+        /* str(int(...)): no leading zeros, no sign on zero. */
+        while (count > 1 && digits[0] == '0') {
+            digits++;
+            count--;
+        }
+        if (negative && digits[0] != '0' && put_char(w, '-') < 0) {
+            return WRITE_ERROR;
+        }
+        return put(w, digits, count);
+    case NUM_FRAGMENT:
+        return put(w, (const char *)PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text));
+    case NUM_OTHER:
+        break;
+    }
+    return WRITE_FALLBACK;
+}
+
+static int write_map(writer *w, PyObject *attributes, int depth);
+static int write_list(writer *w, PyObject *values, int depth);
+
+/* One typed attribute value of a map (in_map) or a list, as convert_attribute converts it and orjson writes it. */
+static int
+write_attribute(writer *w, PyObject *attribute, int in_map, int depth)
+{
+    if (!PyDict_CheckExact(attribute) || PyDict_GET_SIZE(attribute) != 1) {
+        return WRITE_FALLBACK;
+    }
+    Py_ssize_t pos = 0;
+    PyObject *key, *inner;
+    int result = WRITE_FALLBACK;
+    PyDict_Next(attribute, &pos, &key, &inner);
+    Py_INCREF(inner);
+    switch (kind_of(key)) {
+    case K_S:
+        if (PyUnicode_CheckExact(inner)) {
+            result = write_str(w, inner);
+        }
+        break;
+    case K_N:
+        if (PyUnicode_CheckExact(inner)) {
+            result = write_number(w, inner, in_map);
+        }
+        break;
+    case K_M:
+        if (PyDict_CheckExact(inner)) {
+            result = write_map(w, inner, depth);
+        }
+        break;
+    case K_L:
+        if (PyList_CheckExact(inner)) {
+            result = write_list(w, inner, depth);
+        }
+        break;
+    case K_BOOL:
+        if (PyBool_Check(inner)) {
+            result = inner == Py_True ? put(w, "true", 4) : put(w, "false", 5);
+        }
+        break;
+    case K_NULL:
+        if (inner == Py_True) {
+            result = put(w, "null", 4);
+        }
+        break;
+    case K_B:
+        if (PyUnicode_CheckExact(inner) && plain_base64(inner)) {
+            result = write_str(w, inner);
+        }
+        break;
+    case K_SS:
+        if (PyList_CheckExact(inner)) {
+            PyObject *sorted = sorted_strings(inner);
+            if (sorted != NULL) {
+                result = write_list(w, sorted, -1);
+                Py_DECREF(sorted);
+            }
+            else if (PyErr_Occurred()) {
+                result = WRITE_ERROR;
+            }
+        }
+        break;
+    case K_OTHER:
+        break;
+    }
+    Py_DECREF(inner);
+    return result;
+}
+
+/* An exact dict of typed attributes as a JSON object. */
+static int
+write_map(writer *w, PyObject *attributes, int depth)
+{
+    if (depth >= WRITE_DEPTH) {
+        return WRITE_FALLBACK;
+    }
+    if (put_char(w, '{') < 0) {
+        return WRITE_ERROR;
+    }
+    Py_ssize_t pos = 0;
+    PyObject *name, *attribute;
+    int first = 1;
+    while (PyDict_Next(attributes, &pos, &name, &attribute)) {
+        if (!PyUnicode_CheckExact(name)) {
+            return WRITE_FALLBACK; /* orjson refuses it ("Dict key must be str"); the fallback path raises */
+        }
+        if (!first && put_char(w, ',') < 0) {
+            return WRITE_ERROR;
+        }
+        first = 0;
+        /* Nothing here runs Python code, but sorting an SS list allocates (and may collect garbage): hold the
+           name and the value. */
+        Py_INCREF(name);
+        Py_INCREF(attribute);
+        int result = write_str(w, name);
+        if (result == WRITE_OK) {
+            result = put_char(w, ':');
+        }
+        if (result == WRITE_OK) {
+            result = write_attribute(w, attribute, 1, depth + 1);
+        }
+        Py_DECREF(name);
+        Py_DECREF(attribute);
+        if (result != WRITE_OK) {
+            return result;
+        }
+    }
+    return put_char(w, '}');
+}
+
+/* An exact list of typed attributes as a JSON array; depth -1 for the sorted strings of an SS value. */
+static int
+write_list(writer *w, PyObject *values, int depth)
+{
+    if (depth >= WRITE_DEPTH) {
+        return WRITE_FALLBACK;
+    }
+    if (put_char(w, '[') < 0) {
+        return WRITE_ERROR;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(values); i++) {
+        if (i > 0 && put_char(w, ',') < 0) {
+            return WRITE_ERROR;
+        }
+        PyObject *element = PyList_GET_ITEM(values, i);
+        Py_INCREF(element);
+        int result = depth < 0 ? write_str(w, element) : write_attribute(w, element, 0, depth + 1);
+        Py_DECREF(element);
+        if (result != WRITE_OK) {
+            return result;
+        }
+    }
+    return put_char(w, ']');
+}
+
+/* json_text(attributes): orjson.dumps(convert.py_item(attributes)).decode() when the writer covers the item, else
+   None (convert.to_json then takes the item + orjson path). */
+static PyObject *
+json_text(PyObject *Py_UNUSED(module), PyObject *attributes)
+{
+    if (!PyDict_CheckExact(attributes)) {
+        Py_RETURN_NONE;
+    }
+    writer w;
+    w.buf = w.stack;
+    w.len = 0;
+    w.cap = WRITE_STACK;
+    w.ascii = 1;
+    w.heap = NULL;
+    PyObject *out = NULL;
+    int result = write_map(&w, attributes, 0);
+    if (result == WRITE_FALLBACK) {
+        out = Py_NewRef(Py_None);
+    }
+    else if (result == WRITE_OK) {
+        if (w.ascii) {
+            out = PyUnicode_New(w.len, 127);
+            if (out != NULL) {
+                copy(PyUnicode_DATA(out), w.buf, (size_t)w.len);
+            }
+        }
+        else {
+            out = PyUnicode_DecodeUTF8(w.buf, w.len, "strict");
+        }
+    }
+    PyMem_Free(w.heap);
+    return out;
+}
+
 static PyObject *
 item(PyObject *Py_UNUSED(module), PyObject *attributes)
 {
@@ -407,6 +820,10 @@ configure(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
 static PyMethodDef methods[] = {
     {"item", (PyCFunction)item, METH_O,
      "item(attributes, /)\n--\n\nConvert a typed item or map to a plain dict (same contract as convert.item)."},
+    {"json_text", (PyCFunction)json_text, METH_O,
+     "json_text(attributes, /)\n--\n\n"
+     "orjson.dumps(convert.py_item(attributes)).decode(), written directly; None when the item needs the Python "
+     "path (anything but the common well-formed shapes, including every malformed item)."},
     {"configure", (PyCFunction)(void (*)(void))configure, METH_VARARGS | METH_KEYWORDS,
      "configure(value, attribute, element, number, fragment, item)\n--\n\n"
      "Register the Python fallbacks: convert.value, convert._attribute, convert._element, convert.number, "

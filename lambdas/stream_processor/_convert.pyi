@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 def item(attributes: Any, /) -> dict[str, Any]: ...
+def json_text(attributes: Any, /) -> str | None: ...
 def configure(
     value: Callable[[Any], Any],
     attribute: Callable[[Any], Any],

@@ -232,8 +232,9 @@ def _element(attribute: Any) -> Any:
     return value(attribute)
 
 
-def _accelerated() -> Callable[[Any], dict[str, Any]] | None:
-    """The C extension's ``item``, configured with this module's fallbacks; None if absent or turned off."""
+def _accelerated() -> tuple[Callable[[Any], dict[str, Any]], Callable[[Any], str | None]] | None:
+    """The C extension's ``item`` and ``json_text``, configured with this module's fallbacks; None if absent or
+    turned off."""
     if os.environ.get("PCA_PURE_PYTHON_CONVERT", "") not in ("", "0"):
         return None
     try:
@@ -248,10 +249,11 @@ def _accelerated() -> Callable[[Any], dict[str, Any]] | None:
         fragment=orjson.Fragment,
         item=py_item,
     )
-    return _convert.item
+    return _convert.item, _convert.json_text
 
 
-_c_item = _accelerated()
+_c = _accelerated()
+_c_item, _c_json_text = (None, None) if _c is None else _c
 
 #: True when :data:`item` is the C extension (``lambdas.stream_processor._convert``); set the environment
 #: variable ``PCA_PURE_PYTHON_CONVERT=1`` to force the pure-Python :func:`py_item`.
@@ -262,6 +264,34 @@ ACCELERATED: bool = _c_item is not None
 item: Callable[[Any], dict[str, Any]] = _c_item if _c_item is not None else py_item
 
 
+def plain_json(plain: dict[str, Any]) -> str:
+    """A converted item (``item``'s result) as compact JSON text; :class:`DecodeError` if orjson refuses it.
+
+    A string with a lone surrogate is the case that matters: Lambda's JSON parser turns ``"\\ud800"`` into one,
+    and it has no UTF-8 form, so the record is quarantined rather than failing the batch.
+    """
+    try:
+        return orjson.dumps(plain).decode()
+    except orjson.JSONEncodeError as error:
+        if "UTF-8" in str(error):
+            raise DecodeError(f"item is not valid UTF-8 text: {error}") from None
+        raise DecodeError(f"item cannot be written as JSON: {error}") from None
+
+
+def py_to_json(attributes: Any) -> str:
+    """:func:`to_json` in pure Python: :func:`py_item`, then orjson."""
+    return plain_json(py_item(attributes))
+
+
 def to_json(attributes: Any) -> str:
-    """A typed item as compact plain JSON text (keys in the order DynamoDB sent them)."""
-    return orjson.dumps(item(attributes)).decode()
+    """A typed item as compact plain JSON text (keys in the order DynamoDB sent them).
+
+    With the C extension, its ``json_text`` writes the text of the common well-formed items directly (no
+    intermediate dicts; byte for byte what orjson writes for :func:`item`'s result); it gives up (None) on
+    anything else, which then takes the :func:`item` + orjson path, so rare types and errors behave the same.
+    """
+    if _c_json_text is not None:
+        text = _c_json_text(attributes)
+        if text is not None:
+            return text
+    return plain_json(item(attributes))

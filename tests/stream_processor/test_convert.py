@@ -89,3 +89,18 @@ def test_undecodable_values_raise_a_decode_error_that_says_why(attribute: object
 def test_item_must_be_an_object() -> None:
     with pytest.raises(DecodeError, match="item must be an object"):
         to_json(["not", "an", "item"])
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"s": {"S": "a\ud800"}},
+        {"\udfff": {"S": "x"}},
+        {"l": {"L": [{"S": "\udbff"}]}},
+        {"ss": {"SS": ["\ud800"]}},
+    ],
+)
+def test_a_lone_surrogate_is_a_decode_error_so_the_record_is_quarantined(item: dict[str, object]) -> None:
+    # Lambda's JSON parser turns "\ud800" into a str with a lone surrogate, which has no UTF-8 form.
+    with pytest.raises(DecodeError, match="item is not valid UTF-8 text"):
+        to_json(item)
