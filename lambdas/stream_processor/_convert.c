@@ -402,6 +402,10 @@ done:
  * itself; anything else -- every case that would call back into Python, a string with a lone surrogate, a
  * non-str key, nesting beyond WRITE_DEPTH -- makes it give up on the whole item (WRITE_FALLBACK), and
  * convert.to_json then takes the item + orjson path, so errors and rare types behave as before by construction.
+ *
+ * Until the walk is over it runs no Python code and allocates no Python object (an SS value is sorted in a C array
+ * with qsort), so no garbage collection or finalizer can run and change the input under it: it reads the input
+ * through borrowed references and never writes to it (no reference-count traffic on a large, cold event).
  */
 
 /* Nested maps and lists the writer follows before giving up: DynamoDB allows 32, orjson fails at 255. */
@@ -603,6 +607,52 @@ write_number(writer *w, PyObject *text, int in_map)
     return WRITE_FALLBACK;
 }
 
+static int
+compare_strings(const void *a, const void *b)
+{
+    return PyUnicode_Compare(*(PyObject *const *)a, *(PyObject *const *)b); /* exact strs: cannot fail */
+}
+
+/* An SS value: a non-empty exact list of exact strs, as a JSON array sorted like sorted() (by code point; equal
+   strings write the same text, so the order among them does not matter). WRITE_FALLBACK for any other list. */
+static int
+write_string_set(writer *w, PyObject *values)
+{
+    Py_ssize_t n = PyList_GET_SIZE(values);
+    if (n == 0) {
+        return WRITE_FALLBACK;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!PyUnicode_CheckExact(PyList_GET_ITEM(values, i))) {
+            return WRITE_FALLBACK;
+        }
+    }
+    PyObject *small[16];
+    PyObject **sorted = n <= 16 ? small : PyMem_New(PyObject *, (size_t)n);
+    if (sorted == NULL) {
+        PyErr_NoMemory();
+        return WRITE_ERROR;
+    }
+    copy(sorted, PySequence_Fast_ITEMS(values), (size_t)n * sizeof(PyObject *));
+    qsort(sorted, (size_t)n, sizeof(PyObject *), compare_strings);
+    int result = put_char(w, '[');
+    for (Py_ssize_t i = 0; i < n && result == WRITE_OK; i++) {
+        if (i > 0) {
+            result = put_char(w, ',');
+        }
+        if (result == WRITE_OK) {
+            result = write_str(w, sorted[i]);
+        }
+    }
+    if (result == WRITE_OK) {
+        result = put_char(w, ']');
+    }
+    if (sorted != small) {
+        PyMem_Free(sorted);
+    }
+    return result;
+}
+
 static int write_map(writer *w, PyObject *attributes, int depth);
 static int write_list(writer *w, PyObject *values, int depth);
 
@@ -617,7 +667,6 @@ write_attribute(writer *w, PyObject *attribute, int in_map, int depth)
     PyObject *key, *inner;
     int result = WRITE_FALLBACK;
     PyDict_Next(attribute, &pos, &key, &inner);
-    Py_INCREF(inner);
     switch (kind_of(key)) {
     case K_S:
         if (PyUnicode_CheckExact(inner)) {
@@ -656,20 +705,12 @@ write_attribute(writer *w, PyObject *attribute, int in_map, int depth)
         break;
     case K_SS:
         if (PyList_CheckExact(inner)) {
-            PyObject *sorted = sorted_strings(inner);
-            if (sorted != NULL) {
-                result = write_list(w, sorted, -1);
-                Py_DECREF(sorted);
-            }
-            else if (PyErr_Occurred()) {
-                result = WRITE_ERROR;
-            }
+            result = write_string_set(w, inner);
         }
         break;
     case K_OTHER:
         break;
     }
-    Py_DECREF(inner);
     return result;
 }
 
@@ -694,10 +735,6 @@ write_map(writer *w, PyObject *attributes, int depth)
             return WRITE_ERROR;
         }
         first = 0;
-        /* Nothing here runs Python code, but sorting an SS list allocates (and may collect garbage): hold the
-           name and the value. */
-        Py_INCREF(name);
-        Py_INCREF(attribute);
         int result = write_str(w, name);
         if (result == WRITE_OK) {
             result = put_char(w, ':');
@@ -705,8 +742,6 @@ write_map(writer *w, PyObject *attributes, int depth)
         if (result == WRITE_OK) {
             result = write_attribute(w, attribute, 1, depth + 1);
         }
-        Py_DECREF(name);
-        Py_DECREF(attribute);
         if (result != WRITE_OK) {
             return result;
         }
@@ -714,7 +749,7 @@ write_map(writer *w, PyObject *attributes, int depth)
     return put_char(w, '}');
 }
 
-/* An exact list of typed attributes as a JSON array; depth -1 for the sorted strings of an SS value. */
+/* An exact list of typed attributes as a JSON array. */
 static int
 write_list(writer *w, PyObject *values, int depth)
 {
@@ -728,10 +763,7 @@ write_list(writer *w, PyObject *values, int depth)
         if (i > 0 && put_char(w, ',') < 0) {
             return WRITE_ERROR;
         }
-        PyObject *element = PyList_GET_ITEM(values, i);
-        Py_INCREF(element);
-        int result = depth < 0 ? write_str(w, element) : write_attribute(w, element, 0, depth + 1);
-        Py_DECREF(element);
+        int result = write_attribute(w, PyList_GET_ITEM(values, i), 0, depth + 1);
         if (result != WRITE_OK) {
             return result;
         }
