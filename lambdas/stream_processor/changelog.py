@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -292,14 +293,20 @@ def write_quarantine(bad: list[Quarantined], lake: Lake, source: str, ingested_m
     digest = orjson.dumps(ids)
     name = f"{source}-{hashlib.sha256(digest).hexdigest()[:16]}"
     lines = b"".join(
-        orjson.dumps(
-            {"table": q.table, "sequence_number": q.sequence, "error": q.error, "record": q.record},
-            default=_unserialisable,
+        _quarantine_line(
+            {"table": q.table, "sequence_number": q.sequence, "error": q.error, "record": q.record}
         )
-        + b"\n"
         for q in bad
     )
     return lake.write_bytes(f"{QUARANTINE_PREFIX}/{'+'.join(tables)}/dt={day}/{name}.jsonl", lines)
+
+
+def _quarantine_line(entry: dict[str, Any]) -> bytes:
+    try:
+        return orjson.dumps(entry, default=_unserialisable) + b"\n"
+    except orjson.JSONEncodeError:
+        # Text orjson refuses (a lone surrogate, say) is kept as ASCII JSON with \u escapes: nothing is lost.
+        return json.dumps(entry, ensure_ascii=True, default=_unserialisable).encode() + b"\n"
 
 
 def _unserialisable(value: Any) -> str:

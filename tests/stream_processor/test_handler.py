@@ -147,6 +147,27 @@ def test_undecodable_records_go_to_quarantine_with_their_error_and_do_not_block_
     assert lines[0]["sequence_number"] == "2" and lines[0]["table"] == "calls"
 
 
+@pytest.mark.parametrize("pure", [False, True])
+def test_text_that_is_not_utf8_is_quarantined_whole_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pure: bool
+) -> None:
+    # Lambda's JSON parser turns "\ud800" into a lone surrogate; DynamoDB never sends one, so it is poison.
+    from lambdas.stream_processor import convert
+
+    if pure:
+        monkeypatch.setattr(convert, "to_json", convert.py_to_json)
+    poison = record(2, new=image(summary={"S": "caf\ud800e"}))
+    event = {"Records": [record(1, new=image()), poison, record(3, new=image("c3"))]}
+
+    assert process_event(event, Lake.from_uri(str(tmp_path))) == {"batchItemFailures": []}
+
+    assert [r["sequence_number"][-1] for r in read_lake(tmp_path)] == ["1", "3"]
+    (quarantine,) = tmp_path.rglob("*.jsonl")
+    (line,) = [json.loads(text) for text in quarantine.read_text(encoding="ascii").splitlines()]
+    assert line["error"].startswith("item is not valid UTF-8 text")
+    assert line["record"] == poison  # surrogate and all, as \u escapes
+
+
 @dataclass(frozen=True)
 class FailingLake(Lake):
     """A lake whose writes fail for keys containing ``fail_on``."""
