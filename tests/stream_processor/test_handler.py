@@ -261,7 +261,14 @@ def test_raw_schema_is_the_contract() -> None:
     assert RAW_SCHEMA.names == CONTRACT_COLUMNS
 
 
-def test_an_old_image_is_never_taken_from_a_different_earlier_image(tmp_path: Path) -> None:
+@pytest.mark.parametrize("accelerated", [False, True])
+def test_an_old_image_is_never_taken_from_a_different_earlier_image(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, accelerated: bool
+) -> None:
+    # The pure-Python path reuses an earlier new image for an equal old image; the C path converts every image.
+    from lambdas.stream_processor import convert
+
+    monkeypatch.setattr(convert, "ACCELERATED", accelerated)
     first = image(n={"N": "1"})
     unseen = image(n={"N": "2"})  # a change this batch did not carry
     latest = image(n={"N": "3"})
