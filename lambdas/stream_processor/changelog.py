@@ -65,23 +65,21 @@ def day_of(epoch_ms: int) -> str:
     return _day(epoch_ms // _MS_PER_DAY)
 
 
+# One row of a group: event_id, event_name, event_at (epoch ms), sequence_number, keys, new_image, old_image.
+Row = tuple[str, str, int, str, str, str | None, str | None]
+
+
 @dataclass
 class Group:
     """Rows bound for one Parquet object: one table, one day of ``event_at``."""
 
     table: str
     dt: str
-    event_id: list[str] = field(default_factory=list)
-    event_name: list[str] = field(default_factory=list)
-    event_at: list[int] = field(default_factory=list)
-    sequence_number: list[str] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)
-    new_image: list[str | None] = field(default_factory=list)
-    old_image: list[str | None] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     first_index: int = -1  # position in the batch of this group's first record
 
     def __len__(self) -> int:
-        return len(self.event_id)
+        return len(self.rows)
 
     def add(
         self,
@@ -96,25 +94,24 @@ class Group:
     ) -> None:
         if self.first_index < 0:
             self.first_index = index
-        self.event_id.append(event_id)
-        self.event_name.append(event_name)
-        self.event_at.append(event_at_ms)
-        self.sequence_number.append(sequence)
-        self.keys.append(keys)
-        self.new_image.append(new_image)
-        self.old_image.append(old_image)
+        self.rows.append((event_id, event_name, event_at_ms, sequence, keys, new_image, old_image))
+
+    @property
+    def sequence_number(self) -> list[str]:
+        return [row[3] for row in self.rows]
 
     def to_arrow(self, source: str, ingested_at_ms: int) -> pa.Table:
-        n = len(self)
+        n = len(self.rows)
+        event_id, event_name, event_at, sequence, keys, new_image, old_image = zip(*self.rows, strict=True)
         columns = [
-            pa.array(self.event_id, pa.string()),
-            pa.array(self.event_name, pa.string()),
+            pa.array(event_id, pa.string()),
+            pa.array(event_name, pa.string()),
             pa.array([source] * n, pa.string()),
-            pa.array(self.event_at, pa.int64()).cast(pa.timestamp("ms")),
-            pa.array(self.sequence_number, pa.string()),
-            pa.array(self.keys, pa.string()),
-            pa.array(self.new_image, pa.string()),
-            pa.array(self.old_image, pa.string()),
+            pa.array(event_at, pa.int64()).cast(pa.timestamp("ms")),
+            pa.array(sequence, pa.string()),
+            pa.array(keys, pa.string()),
+            pa.array(new_image, pa.string()),
+            pa.array(old_image, pa.string()),
             pa.array([ingested_at_ms] * n, pa.int64()).cast(pa.timestamp("ms")),
         ]
         return pa.Table.from_arrays(columns, schema=RAW_SCHEMA)
@@ -236,16 +233,16 @@ def write_stream_batch(records: list[Any], lake: Lake, *, now: datetime | None =
     bad: list[Quarantined] = []
     for index, record in enumerate(records):
         try:
-            table, label, event_id, name, at_ms, seq, keys, new, old = decode_stream_record(record, cache)
+            decoded = decode_stream_record(record, cache)
         except DecodeError as error:
             bad.append(_quarantined(index, record, str(error)))
             continue
-        dt = day_of(at_ms)
-        group = groups.get((table, dt))
+        where = (decoded[0], day_of(decoded[4]))
+        group = groups.get(where)
         if group is None:
-            group = groups[(table, dt)] = Group(table, dt)
-            labels[(table, dt)] = label
-        group.add(index, event_id, name, at_ms, seq, keys, new, old)
+            group = groups[where] = Group(*where, first_index=index)
+            labels[where] = decoded[1]
+        group.rows.append(decoded[2:])
 
     failed_index: int | None = None
     for (table, dt), group in groups.items():
