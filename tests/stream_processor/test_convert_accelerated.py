@@ -617,7 +617,11 @@ def test_reference_counts_are_unchanged_after_success_and_failure(generated_imag
             c_json_text(attributes)
             with contextlib.suppress(convert.DecodeError):
                 c_to_json(attributes)
-        assert [sys.getrefcount(o) for o in objects] == before
+        # A leak or an over-release in the loop moves a count by at least 2,000. Shared objects (interned keys
+        # such as "S", True, None) are also touched by whatever else the process runs (pytest-xdist's thread),
+        # so a small drift on those is not ours.
+        drift = [abs(sys.getrefcount(o) - b) for o, b in zip(objects, before, strict=True)]
+        assert max(drift) < 100, [(o, d) for o, d in zip(objects, drift, strict=True) if d >= 100][:5]
 
 
 def test_repeated_conversions_do_not_grow_memory(generated_images: list[Any]) -> None:
