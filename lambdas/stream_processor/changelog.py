@@ -25,7 +25,6 @@ from lambdas.stream_processor.lake import QUARANTINE_PREFIX, RAW_SCHEMA, Lake, L
 EVENT_NAMES = frozenset({"INSERT", "MODIFY", "REMOVE"})
 SEQUENCE_WIDTH = 40
 SNAPSHOT_SEQUENCE = "0" * SEQUENCE_WIDTH  # a snapshot sorts before any stream event of the same instant
-_SEQUENCE = re.compile(r"[0-9]{1,40}")
 _TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 _MS_PER_DAY = 86_400_000
 
@@ -33,12 +32,7 @@ _MS_PER_DAY = 86_400_000
 def table_from_arn(arn: Any) -> tuple[str, str]:
     """``arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>`` → (table, stream label)."""
     if type(arn) is not str:
-        raise DecodeError("eventSourceARN is missing")
-    return _parse_arn(arn)
-
-
-@functools.lru_cache(maxsize=64)  # a batch comes from one stream: the same ARN on every record
-def _parse_arn(arn: str) -> tuple[str, str]:
+        raise DecodeError("eventSourceARN is missing or not a string")
     parts = arn.split(":", 5)
     resource = parts[5].split("/") if len(parts) == 6 else []
     if len(resource) < 2 or resource[0] != "table" or not _TABLE_NAME.fullmatch(resource[1]):
@@ -47,11 +41,30 @@ def _parse_arn(arn: str) -> tuple[str, str]:
     return resource[1], re.sub(r"[^0-9A-Za-z]", "", label) or "nostream"
 
 
+_KNOWN_ARNS: dict[str, tuple[str, str]] = {}
+
+
+def _remember_arn(arn: Any) -> tuple[str, str]:
+    """Parse a stream ARN (DecodeError if it is not one) and keep it: a batch carries one ARN on every record."""
+    parsed = table_from_arn(arn)
+    if len(_KNOWN_ARNS) >= 64:
+        _KNOWN_ARNS.clear()
+    _KNOWN_ARNS[arn] = parsed
+    return parsed
+
+
+_MIN_EPOCH_S, _MAX_EPOCH_S = -62_135_596_800, 253_402_300_800  # years 1 to 9999, what a timestamp can hold
+
+
 def _epoch_ms(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float):
         if isinstance(value, datetime):
             return int(value.timestamp() * 1000)
         raise DecodeError("dynamodb.ApproximateCreationDateTime must be epoch seconds")
+    if not _MIN_EPOCH_S < value < _MAX_EPOCH_S:  # also NaN and infinities
+        raise DecodeError(
+            f"dynamodb.ApproximateCreationDateTime {value!r} is not a time between years 1 and 9999"
+        )
     return round(float(value) * 1000)
 
 
@@ -153,7 +166,8 @@ def decode_stream_record(
     new image, old image). Raises :class:`DecodeError` with a reason a person can act on."""
     if type(record) is not dict:
         raise DecodeError("record is not a JSON object")
-    table, label = table_from_arn(record.get("eventSourceARN"))
+    arn = record.get("eventSourceARN")
+    table, label = (_KNOWN_ARNS.get(arn) if type(arn) is str else None) or _remember_arn(arn)
     event_name = record.get("eventName")
     if event_name not in EVENT_NAMES:
         raise DecodeError(f"eventName {event_name!r} is not INSERT, MODIFY or REMOVE")
@@ -164,12 +178,18 @@ def decode_stream_record(
     if type(ddb) is not dict:
         raise DecodeError("dynamodb section is missing")
     sequence = ddb.get("SequenceNumber")
-    if type(sequence) is not str or not _SEQUENCE.fullmatch(sequence):
+    if type(sequence) is not str or not (
+        0 < len(sequence) <= 40 and sequence.isascii() and sequence.isdigit()
+    ):
         raise DecodeError(f"dynamodb.SequenceNumber {sequence!r} is not a string of up to 40 digits")
     keys_in = ddb.get("Keys")
     if type(keys_in) is not dict or not keys_in:
         raise DecodeError("dynamodb.Keys is missing")
-    event_at = _epoch_ms(ddb.get("ApproximateCreationDateTime"))
+    created = ddb.get("ApproximateCreationDateTime")
+    if (type(created) is int or type(created) is float) and _MIN_EPOCH_S < created < _MAX_EPOCH_S:
+        event_at = round(created * 1000)
+    else:
+        event_at = _epoch_ms(created)
     keys = convert.to_json(keys_in)
     new_in = ddb.get("NewImage")
     old_in = ddb.get("OldImage")

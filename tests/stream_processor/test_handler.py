@@ -168,6 +168,48 @@ def test_text_that_is_not_utf8_is_quarantined_whole_and_the_batch_goes_on(
     assert line["record"] == poison  # surrogate and all, as \u escapes
 
 
+def test_malformed_envelopes_are_quarantined_with_a_reason(tmp_path: Path) -> None:
+    def bad(sequence: int, **changes: Any) -> dict[str, Any]:
+        built = record(sequence, new=image(f"c{sequence}"))
+        for path, value in changes.items():
+            *parents, leaf = path.split("__")
+            target = built
+            for parent in parents:
+                target = target[parent]
+            target[leaf] = value
+        return built
+
+    event = {
+        "Records": [
+            bad(2, dynamodb__ApproximateCreationDateTime=float("inf")),
+            bad(3, dynamodb__ApproximateCreationDateTime=float("nan")),
+            bad(4, dynamodb__ApproximateCreationDateTime=1e300),
+            bad(5, dynamodb__ApproximateCreationDateTime=True),
+            bad(6, dynamodb__SequenceNumber="١٢٣"),  # digits, but not ASCII ones
+            bad(7, dynamodb__SequenceNumber="1" * 41),
+            bad(8, eventSourceARN={"not": "a string"}),
+            bad(9, eventSourceARN="arn:aws:dynamodb:us-east-1:1:table"),
+            record(10, new=image()),
+        ]
+    }
+
+    assert process_event(event, Lake.from_uri(str(tmp_path))) == {"batchItemFailures": []}
+
+    assert [r["sequence_number"][-2:] for r in read_lake(tmp_path)] == ["10"]
+    (quarantine,) = tmp_path.rglob("*.jsonl")
+    errors = [json.loads(line)["error"] for line in quarantine.read_text().splitlines()]
+    assert errors[:3] == [
+        f"dynamodb.ApproximateCreationDateTime {v} is not a time between years 1 and 9999"
+        for v in ("inf", "nan", "1e+300")
+    ]
+    assert errors[3] == "dynamodb.ApproximateCreationDateTime must be epoch seconds"
+    assert errors[4:6] == [
+        f"dynamodb.SequenceNumber {s!r} is not a string of up to 40 digits" for s in ("١٢٣", "1" * 41)
+    ]
+    assert errors[6] == "eventSourceARN is missing or not a string"
+    assert errors[7].endswith("is not a DynamoDB table stream ARN")
+
+
 @dataclass(frozen=True)
 class FailingLake(Lake):
     """A lake whose writes fail for keys containing ``fail_on``."""
