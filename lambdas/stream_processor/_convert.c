@@ -771,10 +771,10 @@ write_list(writer *w, PyObject *values, int depth)
     return put_char(w, ']');
 }
 
-/* json_text(attributes): orjson.dumps(convert.py_item(attributes)).decode() when the writer covers the item, else
-   None (convert.to_json then takes the item + orjson path). */
+/* orjson.dumps(convert.py_item(attributes)).decode() when the writer covers the item, else None (convert.to_json
+   then takes the item + orjson path): a new reference, or NULL with an exception (out of memory). */
 static PyObject *
-json_text(PyObject *Py_UNUSED(module), PyObject *attributes)
+text_of(PyObject *attributes)
 {
     if (!PyDict_CheckExact(attributes)) {
         Py_RETURN_NONE;
@@ -802,6 +802,235 @@ json_text(PyObject *Py_UNUSED(module), PyObject *attributes)
         }
     }
     PyMem_Free(w.heap);
+    return out;
+}
+
+static PyObject *
+json_text(PyObject *Py_UNUSED(module), PyObject *attributes)
+{
+    return text_of(attributes);
+}
+
+/* ---- changelog.decode_stream_record(record, None) for well-formed stream records ----------------------------
+ *
+ * decode_record() returns exactly the 9-tuple the Python function returns, for the records that need nothing
+ * unusual: every envelope field present with its exact type, an ARN Python has already parsed (known_arns is
+ * changelog._KNOWN_ARNS; ARNs are never parsed here), and images json_text() writes. Anything else -- every
+ * record the Python function rejects, and every odd but valid one (a str subclass, a datetime time, an image
+ * that needs the item + orjson path) -- gives None, and the caller runs the Python function, which decodes it
+ * or raises the DecodeError that explains, by construction.
+ */
+
+#define SEQUENCE_WIDTH 40
+/* changelog._MIN_EPOCH_S and _MAX_EPOCH_S (years 1 to 9999), exclusive; the tests check they agree. */
+#define MIN_EPOCH_S (-62135596800LL)
+#define MAX_EPOCH_S 253402300800LL
+
+enum { EVENT_OTHER, EVENT_KEEPS_NEW, EVENT_REMOVE };
+
+static PyObject *key_arn, *key_event_name, *key_event_id, *key_dynamodb, *key_sequence, *key_keys, *key_created,
+    *key_new_image, *key_old_image;
+
+/* dict.get(key) as a new reference; NULL when the key is absent or maps to None, or on an error (left set: the
+   caller gives up and clears it). */
+static PyObject *
+get(PyObject *dict, PyObject *key)
+{
+    PyObject *found = PyDict_GetItemWithError(dict, key);
+    if (found == NULL || found == Py_None) {
+        return NULL;
+    }
+    return Py_NewRef(found);
+}
+
+/* An exact str, ready, ASCII: its characters, else NULL. */
+static const char *
+ascii_chars(PyObject *text, Py_ssize_t *length)
+{
+    if (!PyUnicode_CheckExact(text)) {
+        return NULL;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) {
+        return NULL;
+    }
+#endif
+    if (!PyUnicode_IS_ASCII(text)) {
+        return NULL;
+    }
+    *length = PyUnicode_GET_LENGTH(text);
+    return (const char *)PyUnicode_DATA(text);
+}
+
+static int
+event_kind(PyObject *name)
+{
+    Py_ssize_t n = 0;
+    const char *s = ascii_chars(name, &n);
+    if (s == NULL || n != 6) {
+        return EVENT_OTHER;
+    }
+    if (memcmp(s, "INSERT", 6) == 0 || memcmp(s, "MODIFY", 6) == 0) {
+        return EVENT_KEEPS_NEW;
+    }
+    return memcmp(s, "REMOVE", 6) == 0 ? EVENT_REMOVE : EVENT_OTHER;
+}
+
+/* sequence.zfill(40) for an exact str of 1 to 40 ASCII digits; NULL otherwise. */
+static PyObject *
+padded_sequence(PyObject *sequence)
+{
+    Py_ssize_t n = 0;
+    const char *s = ascii_chars(sequence, &n);
+    if (s == NULL || n < 1 || n > SEQUENCE_WIDTH || !all_digits(s, n)) {
+        return NULL;
+    }
+    PyObject *out = PyUnicode_New(SEQUENCE_WIDTH, 127);
+    if (out != NULL) {
+        char *p = (char *)PyUnicode_DATA(out);
+        memset(p, '0', (size_t)(SEQUENCE_WIDTH - n));
+        copy(p + SEQUENCE_WIDTH - n, s, (size_t)n);
+    }
+    return out;
+}
+
+/* round(created * 1000) for an exact int (not bool) or exact float strictly between the epoch bounds; NULL
+   otherwise. */
+static PyObject *
+event_at_ms(PyObject *created)
+{
+    if (PyLong_CheckExact(created)) {
+        int overflow = 0;
+        long long seconds = PyLong_AsLongLongAndOverflow(created, &overflow);
+        if (overflow || (seconds == -1 && PyErr_Occurred()) || seconds <= MIN_EPOCH_S || seconds >= MAX_EPOCH_S) {
+            return NULL;
+        }
+        return PyLong_FromLongLong(seconds * 1000); /* at most 2.6e14: no overflow */
+    }
+    if (!PyFloat_CheckExact(created)) {
+        return NULL;
+    }
+    double seconds = PyFloat_AS_DOUBLE(created);
+    if (!(seconds > (double)MIN_EPOCH_S && seconds < (double)MAX_EPOCH_S)) { /* also NaN; both bounds exact */
+        return NULL;
+    }
+    /* Python's round(float): the double product rounded half to even. volatile keeps the product a rounded double
+       (no fused multiply-add into the subtraction below). |product| < 2^48, so truncating it to an integer and
+       taking the fraction are both exact. */
+    volatile double product = seconds * 1000.0;
+    double y = product;
+    long long whole = (long long)y;
+    double fraction = y - (double)whole;
+    if (fraction > 0.5 || (fraction == 0.5 && (whole & 1))) {
+        whole++;
+    }
+    else if (fraction < -0.5 || (fraction == -0.5 && (whole & 1))) {
+        whole--;
+    }
+    return PyLong_FromLongLong(whole);
+}
+
+/* json_text(image) as a new reference; NULL when it is None (the image needs the Python path) or on an error. */
+static PyObject *
+image_text(PyObject *image)
+{
+    PyObject *text = text_of(image);
+    if (text == Py_None) {
+        Py_DECREF(text);
+        return NULL;
+    }
+    return text;
+}
+
+static PyObject *
+decode_record(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_Format(PyExc_TypeError, "decode_record() takes 2 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    PyObject *record = args[0], *known_arns = args[1];
+    PyObject *arn = NULL, *names = NULL, *event_name = NULL, *event_id = NULL, *ddb = NULL, *sequence = NULL,
+             *padded = NULL, *keys_in = NULL, *keys = NULL, *created = NULL, *event_at = NULL, *new_in = NULL,
+             *new_image = NULL, *old_in = NULL, *old_image = NULL, *out = NULL;
+    if (!PyDict_CheckExact(record) || !PyDict_CheckExact(known_arns)) {
+        goto done;
+    }
+    /* ARN -> (table, label): only a str Python has parsed and remembered. */
+    if ((arn = get(record, key_arn)) == NULL || !PyUnicode_CheckExact(arn)) {
+        goto done;
+    }
+    if ((names = get(known_arns, arn)) == NULL || !PyTuple_CheckExact(names) || PyTuple_GET_SIZE(names) != 2 ||
+        !PyUnicode_CheckExact(PyTuple_GET_ITEM(names, 0)) || !PyUnicode_CheckExact(PyTuple_GET_ITEM(names, 1))) {
+        goto done;
+    }
+    if ((event_name = get(record, key_event_name)) == NULL) {
+        goto done;
+    }
+    int kind = event_kind(event_name);
+    if (kind == EVENT_OTHER) {
+        goto done;
+    }
+    if ((event_id = get(record, key_event_id)) == NULL || !PyUnicode_CheckExact(event_id) ||
+        PyUnicode_GetLength(event_id) < 1) {
+        goto done;
+    }
+    if ((ddb = get(record, key_dynamodb)) == NULL || !PyDict_CheckExact(ddb)) {
+        goto done;
+    }
+    if ((sequence = get(ddb, key_sequence)) == NULL || (padded = padded_sequence(sequence)) == NULL) {
+        goto done;
+    }
+    if ((keys_in = get(ddb, key_keys)) == NULL || !PyDict_CheckExact(keys_in) || PyDict_GET_SIZE(keys_in) == 0) {
+        goto done;
+    }
+    if ((created = get(ddb, key_created)) == NULL || (event_at = event_at_ms(created)) == NULL) {
+        goto done;
+    }
+    if ((keys = image_text(keys_in)) == NULL) {
+        goto done;
+    }
+    if ((old_in = get(ddb, key_old_image)) != NULL) {
+        if ((old_image = image_text(old_in)) == NULL) {
+            goto done;
+        }
+    }
+    else if (PyErr_Occurred()) {
+        goto done;
+    }
+    if (kind != EVENT_REMOVE) { /* a REMOVE keeps its old image only, whatever NewImage holds */
+        if ((new_in = get(ddb, key_new_image)) != NULL) {
+            if ((new_image = image_text(new_in)) == NULL) {
+                goto done;
+            }
+        }
+        else if (PyErr_Occurred()) {
+            goto done;
+        }
+    }
+    out = PyTuple_Pack(9, PyTuple_GET_ITEM(names, 0), PyTuple_GET_ITEM(names, 1), event_id, event_name, event_at,
+                       padded, keys, new_image == NULL ? Py_None : new_image,
+                       old_image == NULL ? Py_None : old_image);
+done:
+    Py_XDECREF(arn);
+    Py_XDECREF(names);
+    Py_XDECREF(event_name);
+    Py_XDECREF(event_id);
+    Py_XDECREF(ddb);
+    Py_XDECREF(sequence);
+    Py_XDECREF(padded);
+    Py_XDECREF(keys_in);
+    Py_XDECREF(keys);
+    Py_XDECREF(created);
+    Py_XDECREF(event_at);
+    Py_XDECREF(new_in);
+    Py_XDECREF(new_image);
+    Py_XDECREF(old_in);
+    Py_XDECREF(old_image);
+    if (out == NULL) {
+        PyErr_Clear(); /* whatever went wrong, the Python function decides (and explains) */
+        Py_RETURN_NONE;
+    }
     return out;
 }
 
@@ -856,6 +1085,10 @@ static PyMethodDef methods[] = {
      "json_text(attributes, /)\n--\n\n"
      "orjson.dumps(convert.py_item(attributes)).decode(), written directly; None when the item needs the Python "
      "path (anything but the common well-formed shapes, including every malformed item)."},
+    {"decode_record", (PyCFunction)(void (*)(void))decode_record, METH_FASTCALL,
+     "decode_record(record, known_arns, /)\n--\n\n"
+     "changelog.decode_stream_record(record, None) for a well-formed record whose ARN is in known_arns (str -> "
+     "(table, label)); None for anything else, which the Python function then decodes or rejects."},
     {"configure", (PyCFunction)(void (*)(void))configure, METH_VARARGS | METH_KEYWORDS,
      "configure(value, attribute, element, number, fragment, item)\n--\n\n"
      "Register the Python fallbacks: convert.value, convert._attribute, convert._element, convert.number, "
@@ -874,5 +1107,24 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__convert(void)
 {
+    struct {
+        PyObject **key;
+        const char *text;
+    } keys[] = {
+        {&key_arn, "eventSourceARN"},
+        {&key_event_name, "eventName"},
+        {&key_event_id, "eventID"},
+        {&key_dynamodb, "dynamodb"},
+        {&key_sequence, "SequenceNumber"},
+        {&key_keys, "Keys"},
+        {&key_created, "ApproximateCreationDateTime"},
+        {&key_new_image, "NewImage"},
+        {&key_old_image, "OldImage"},
+    };
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        if (*keys[i].key == NULL && (*keys[i].key = PyUnicode_InternFromString(keys[i].text)) == NULL) {
+            return NULL;
+        }
+    }
     return PyModule_Create(&module);
 }

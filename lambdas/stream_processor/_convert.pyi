@@ -5,6 +5,9 @@ from typing import Any
 
 def item(attributes: Any, /) -> dict[str, Any]: ...
 def json_text(attributes: Any, /) -> str | None: ...
+def decode_record(
+    record: Any, known_arns: dict[str, tuple[str, str]], /
+) -> tuple[str, str, str, str, int, str, str, str | None, str | None] | None: ...
 def configure(
     value: Callable[[Any], Any],
     attribute: Callable[[Any], Any],

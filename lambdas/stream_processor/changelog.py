@@ -248,15 +248,21 @@ def write_stream_batch(records: list[Any], lake: Lake, *, now: datetime | None =
     # Comparing an old image with the batch's earlier new image beats converting it again only in pure Python;
     # the C converter writes an image faster than two typed images compare.
     cache = None if convert.ACCELERATED else ImageCache()
+    # The C fast path decodes the well-formed records (None without the extension); it gives None for any other
+    # record, and for the first of each ARN, which decode_stream_record then decodes (remembering the ARN) or
+    # rejects.
+    fast = convert.decode_record
     groups: dict[tuple[str, str], Group] = {}
     labels: dict[tuple[str, str], str] = {}
     bad: list[Quarantined] = []
     for index, record in enumerate(records):
-        try:
-            decoded = decode_stream_record(record, cache)
-        except DecodeError as error:
-            bad.append(_quarantined(index, record, str(error)))
-            continue
+        decoded = None if fast is None else fast(record, _KNOWN_ARNS)
+        if decoded is None:
+            try:
+                decoded = decode_stream_record(record, cache)
+            except DecodeError as error:
+                bad.append(_quarantined(index, record, str(error)))
+                continue
         where = (decoded[0], day_of(decoded[4]))
         group = groups.get(where)
         if group is None:

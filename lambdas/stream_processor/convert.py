@@ -232,9 +232,17 @@ def _element(attribute: Any) -> Any:
     return value(attribute)
 
 
-def _accelerated() -> tuple[Callable[[Any], dict[str, Any]], Callable[[Any], str | None]] | None:
-    """The C extension's ``item`` and ``json_text``, configured with this module's fallbacks; None if absent or
-    turned off."""
+#: The C extension's ``decode_record(record, known_arns)``: see :data:`decode_record`.
+DecodeRecord = Callable[
+    [Any, dict[str, tuple[str, str]]], tuple[str, str, str, str, int, str, str, str | None, str | None] | None
+]
+
+
+def _accelerated() -> (
+    tuple[Callable[[Any], dict[str, Any]], Callable[[Any], str | None], DecodeRecord] | None
+):
+    """The C extension's ``item``, ``json_text`` and ``decode_record``, configured with this module's fallbacks;
+    None if absent or turned off."""
     if os.environ.get("PCA_PURE_PYTHON_CONVERT", "") not in ("", "0"):
         return None
     try:
@@ -249,11 +257,11 @@ def _accelerated() -> tuple[Callable[[Any], dict[str, Any]], Callable[[Any], str
         fragment=orjson.Fragment,
         item=py_item,
     )
-    return _convert.item, _convert.json_text
+    return _convert.item, _convert.json_text, _convert.decode_record
 
 
 _c = _accelerated()
-_c_item, _c_json_text = (None, None) if _c is None else _c
+_c_item, _c_json_text, _c_decode_record = (None, None, None) if _c is None else _c
 
 #: True when :data:`item` is the C extension (``lambdas.stream_processor._convert``); set the environment
 #: variable ``PCA_PURE_PYTHON_CONVERT=1`` to force the pure-Python :func:`py_item`.
@@ -262,6 +270,12 @@ ACCELERATED: bool = _c_item is not None
 #: Convert a typed item or map to a plain dict: the C extension when available, else :func:`py_item`. Both give
 #: the same results and raise the same :class:`DecodeError` messages.
 item: Callable[[Any], dict[str, Any]] = _c_item if _c_item is not None else py_item
+
+#: With the C extension, ``decode_record(record, known_arns)`` is exactly
+#: ``changelog.decode_stream_record(record, None)`` for a well-formed stream record whose ARN is already a key of
+#: ``known_arns`` (``changelog._KNOWN_ARNS``), and None for any other record, which the Python function then
+#: decodes or rejects. None without the extension.
+decode_record: DecodeRecord | None = _c_decode_record
 
 
 def plain_json(plain: dict[str, Any]) -> str:
