@@ -507,6 +507,21 @@ escape(char *p, unsigned char c)
     return p;
 }
 
+/* Whether any of the 8 ASCII characters at s needs escaping ('"', '\\' or below 0x20). Each byte is below 0x80,
+   so subtracting 0x20 from it, or 1 from it xor '"' or '\\', sets its high bit exactly when it matches (and only
+   then borrows from the next byte). */
+static inline int
+needs_escape8(const unsigned char *s)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t v;
+    copy(&v, s, 8);
+    uint64_t control = v - ones * 0x20;
+    uint64_t quote = (v ^ (ones * '"')) - ones;
+    uint64_t backslash = (v ^ (ones * '\\')) - ones;
+    return ((control | quote | backslash) & highs) != 0;
+}
+
 /* An exact str as a JSON string. WRITE_FALLBACK for a lone surrogate (orjson refuses it; the fallback path explains). */
 static int
 write_str(writer *w, PyObject *text)
@@ -529,17 +544,26 @@ write_str(writer *w, PyObject *text)
     *p++ = '"';
     if (PyUnicode_IS_ASCII(text)) {
         const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
-        Py_ssize_t start = 0;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            unsigned char c = s[i];
-            if (escapes[c]) {
-                copy(p, s + start, (size_t)(i - start));
-                p = escape(p + (i - start), c);
-                start = i + 1;
+        Py_ssize_t i = 0;
+        while (i < n) {
+            /* Blocks of 8 characters with nothing to escape are copied whole; the first other block, and the
+               tail, go character by character. */
+            while (n - i >= 8 && !needs_escape8(s + i)) {
+                copy(p, s + i, 8);
+                p += 8;
+                i += 8;
+            }
+            Py_ssize_t end = n - i >= 8 ? i + 8 : n;
+            for (; i < end; i++) {
+                unsigned char c = s[i];
+                if (escapes[c]) {
+                    p = escape(p, c);
+                }
+                else {
+                    *p++ = (char)c;
+                }
             }
         }
-        copy(p, s + start, (size_t)(n - start));
-        p += n - start;
     }
     else {
         int kind = PyUnicode_KIND(text);

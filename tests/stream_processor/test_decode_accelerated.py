@@ -601,3 +601,23 @@ def test_repeated_decoding_does_not_grow_memory(generated_records: list[Any]) ->
 def test_a_day_of_records_spans_the_expected_date() -> None:
     fast = c_decode(record_with(created=datetime(2026, 6, 30, 12, tzinfo=UTC).timestamp()), KNOWN)
     assert fast is not None and changelog.day_of(fast[4]) == date(2026, 6, 30).isoformat()
+
+
+# --- the string writer's 8-character blocks (json_text; its differential tests are in test_convert_accelerated) ---
+
+
+def test_every_ascii_character_at_every_position_of_a_long_string() -> None:
+    for code in range(128):
+        for length in (7, 8, 9, 16, 17, 25):
+            for position in range(length):
+                text = "ab/cdefghijklmnopqrstuvwxy"[:length]
+                text = text[:position] + chr(code) + text[position + 1 :]
+                attributes = {"s": {"S": text}, text: {"NULL": True}}
+                assert _convert.json_text(attributes) == orjson.dumps(convert.py_item(attributes)).decode()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from('ab"\\\x00\x01\x1f\x1f !#[]\x7f\n\t'), max_size=70))
+def test_ascii_strings_with_many_escapes(text: str) -> None:
+    attributes = {"s": {"S": text}, "l": {"L": [{"S": text * 3}]}}
+    assert _convert.json_text(attributes) == orjson.dumps(convert.py_item(attributes)).decode()
