@@ -169,7 +169,7 @@ def decode_stream_record(
     arn = record.get("eventSourceARN")
     table, label = (_KNOWN_ARNS.get(arn) if type(arn) is str else None) or _remember_arn(arn)
     event_name = record.get("eventName")
-    if event_name not in EVENT_NAMES:
+    if type(event_name) is not str or event_name not in EVENT_NAMES:
         raise DecodeError(f"eventName {event_name!r} is not INSERT, MODIFY or REMOVE")
     event_id = record.get("eventID")
     if type(event_id) is not str or not event_id:

@@ -189,6 +189,7 @@ def test_malformed_envelopes_are_quarantined_with_a_reason(tmp_path: Path) -> No
             bad(7, dynamodb__SequenceNumber="1" * 41),
             bad(8, eventSourceARN={"not": "a string"}),
             bad(9, eventSourceARN="arn:aws:dynamodb:us-east-1:1:table"),
+            bad(11, eventName=["INSERT"]),
             record(10, new=image()),
         ]
     }
@@ -208,6 +209,7 @@ def test_malformed_envelopes_are_quarantined_with_a_reason(tmp_path: Path) -> No
     ]
     assert errors[6] == "eventSourceARN is missing or not a string"
     assert errors[7].endswith("is not a DynamoDB table stream ARN")
+    assert errors[8] == "eventName ['INSERT'] is not INSERT, MODIFY or REMOVE"
 
 
 @dataclass(frozen=True)
