@@ -145,8 +145,8 @@ def main() -> int:
     parser.add_argument(
         "--warehouse",
         type=Path,
-        help="use this warehouse, built by the real pipeline at full size (its lake is the sibling folder "
-        "'lake'), e.g. build/bench-ask-1000000/warehouse.duckdb from bench/ask.py, instead of replicating rows",
+        help="use this warehouse, built by the real pipeline (its lake is the sibling folder 'lake'), "
+        "instead of bench/ask.py's dataset",
     )
     parser.add_argument(
         "--replicate",

@@ -288,8 +288,9 @@ def cannot_build_extensions_for(python_version: str, platform: str) -> str | Non
     return None
 
 
-def build_extension(source: Path, repo: Path, destination_dir: Path) -> Path:
-    """Compile ``source`` into ``destination_dir`` as the module beside it; PackagingError on any failure."""
+def build_extension(source: Path, repo: Path, destination_dir: Path) -> tuple[int, ...]:
+    """Compile ``source`` into ``destination_dir`` as the module beside it and return the glibc version it needs;
+    PackagingError on any failure."""
     compiler = shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")
     if shutil.which(compiler[0]) is None:
         raise PackagingError(f"no C compiler ({compiler[0]!r} not found)")
@@ -315,7 +316,7 @@ def build_extension(source: Path, repo: Path, destination_dir: Path) -> Path:
             f"{target.name} needs GLIBC_{_dotted(needed)}, newer than the Lambda platform allows "
             f"({_dotted(MAX_GLIBC)})"
         )
-    return target
+    return needed
 
 
 def required_glibc(shared_object: Path) -> tuple[int, ...]:
@@ -340,17 +341,14 @@ def _build_extensions(
     reason = cannot_build_extensions_for(python_version, platform)
     for source in sources:
         module = f"lambdas.{source.parent.name}.{source.stem}"
-        if reason is None:
-            try:
-                built = build_extension(source, repo, tree / "lambdas" / source.parent.name)
-            except PackagingError as error:
-                print(f"  C extension {module} not built ({error}); the pure-Python code runs instead")
-                continue
-            print(
-                f"  C extension {module} built for {platform} (needs GLIBC_{_dotted(required_glibc(built))})"
-            )
-        else:
-            print(f"  C extension {module} not built ({reason}); the pure-Python code runs instead")
+        try:
+            if reason is not None:
+                raise PackagingError(reason)
+            glibc = build_extension(source, repo, tree / "lambdas" / source.parent.name)
+        except PackagingError as error:
+            print(f"  C extension {module} not built ({error}); the pure-Python code runs instead")
+            continue
+        print(f"  C extension {module} built for {platform} (needs GLIBC_{_dotted(glibc)})")
 
 
 def _files(root: Path) -> Iterator[tuple[str, Path]]:

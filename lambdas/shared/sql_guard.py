@@ -19,6 +19,7 @@ parser/engine disagreement cannot smuggle anything past the checks. Comments are
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -113,15 +114,11 @@ _FORBIDDEN_FUNCTION = re.compile(
     re.VERBOSE,
 )
 
-_DIALECTS: dict[str, Dialect] = {}
 
-
+@functools.cache
 def _dialect(name: str) -> Dialect:
     """One dialect instance per name (sqlglot builds a new one on every lookup otherwise)."""
-    dialect = _DIALECTS.get(name)
-    if dialect is None:
-        dialect = _DIALECTS[name] = Dialect.get_or_raise(name)
-    return dialect
+    return Dialect.get_or_raise(name)
 
 
 _FENCE = re.compile(r"^\s*```[A-Za-z0-9_-]*[ \t]*\n?(?P<body>.*?)\n?\s*```\s*$", re.DOTALL)

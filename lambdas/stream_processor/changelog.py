@@ -185,11 +185,7 @@ def decode_stream_record(
     keys_in = ddb.get("Keys")
     if type(keys_in) is not dict or not keys_in:
         raise DecodeError("dynamodb.Keys is missing")
-    created = ddb.get("ApproximateCreationDateTime")
-    if (type(created) is int or type(created) is float) and _MIN_EPOCH_S < created < _MAX_EPOCH_S:
-        event_at = round(created * 1000)
-    else:
-        event_at = _epoch_ms(created)
+    event_at = _epoch_ms(ddb.get("ApproximateCreationDateTime"))
     keys = convert.to_json(keys_in)
     new_in = ddb.get("NewImage")
     old_in = ddb.get("OldImage")
