@@ -26,13 +26,13 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from lambdas.shared.answering.setup import guarded_runner, read_entity_values, shared_repository  # noqa: E402
+from lambdas.shared.answering.verified import VerifiedAnswerer, parameter_values  # noqa: E402
 from lambdas.shared.query_engines import DuckDbEngine  # noqa: E402
 from lambdas.shared.sql_guard import GuardPolicy, guard_sql  # noqa: E402
 from lambdas.stream_processor.backfill import DEFAULT_KEYS, from_export  # noqa: E402
 from lambdas.stream_processor.lake import Lake  # noqa: E402
 from orchestration import dbt_runner  # noqa: E402
-from orchestration.answering.setup import guarded_runner, read_entity_values, shared_repository  # noqa: E402
-from orchestration.answering.verified import VerifiedAnswerer, parameter_values  # noqa: E402
 from orchestration.paths import data_paths  # noqa: E402
 from orchestration.synthetic.feed import GenerateOptions, generate  # noqa: E402
 

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from orchestration.answering.config import KNOWN_ANSWERERS, AnsweringConfig, ConfigurationError
-from orchestration.answering.model import Answer, AnsweringError, json_value
+from lambdas.shared.answering.config import KNOWN_ANSWERERS, AnsweringConfig, ConfigurationError
+from lambdas.shared.answering.model import Answer, AnsweringError, json_value
 from orchestration.paths import data_paths
 
 
@@ -93,7 +93,7 @@ def render_answer(answer: Answer, *, max_rows: int = 20) -> str:
 
 
 def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    from orchestration.answering.setup import build_answerer, duckdb_engine
+    from lambdas.shared.answering.setup import build_answerer, duckdb_engine
 
     try:
         config = AnsweringConfig.from_env()
@@ -127,7 +127,7 @@ def _with_today(config: AnsweringConfig, today: dt.date) -> AnsweringConfig:
 
 def answer_onboarding_questions(paths: Any, today: dt.date, out: TextIO = sys.stdout) -> list[Answer]:
     """Answer every onboarding question of the verified repository offline (the last step of ``pca up``)."""
-    from orchestration.answering.setup import duckdb_engine, verified_answerer
+    from lambdas.shared.answering.setup import duckdb_engine, verified_answerer
 
     engine = duckdb_engine(paths)
     try:

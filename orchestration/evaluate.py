@@ -28,8 +28,8 @@ from typing import Any, TextIO
 
 import yaml
 
-from orchestration.answering.model import Answer, Answerer, json_value
-from orchestration.answering.verified import ExecutedQuery
+from lambdas.shared.answering.model import Answer, Answerer, json_value
+from lambdas.shared.answering.verified import ExecutedQuery
 
 KINDS = ("answerable", "out_of_scope", "hostile")
 
@@ -311,7 +311,7 @@ def format_report(report: Report) -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from orchestration.answering.config import KNOWN_ANSWERERS
+    from lambdas.shared.answering.config import KNOWN_ANSWERERS
 
     parser.add_argument("questions", type=Path, help="questions file (YAML), e.g. evals/questions.yml")
     parser.add_argument(
@@ -331,8 +331,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     import dataclasses
 
-    from orchestration.answering.config import AnsweringConfig
-    from orchestration.answering.setup import build_answerer, duckdb_engine, guarded_runner
+    from lambdas.shared.answering.config import AnsweringConfig
+    from lambdas.shared.answering.setup import build_answerer, duckdb_engine, guarded_runner
     from orchestration.paths import data_paths
 
     eval_set = load_eval_set(args.questions)

@@ -16,8 +16,8 @@ import botocore.session
 import pytest
 from botocore.exceptions import EventStreamError
 
-from orchestration.answering.bedrock_agent import BedrockAgentAnswerer, parse_action_output, read_completion
-from orchestration.answering.model import AnsweringError
+from lambdas.shared.answering.bedrock_agent import BedrockAgentAnswerer, parse_action_output, read_completion
+from lambdas.shared.answering.model import AnsweringError
 
 _MODEL = botocore.session.get_session().get_service_model("bedrock-agent-runtime")
 _STREAM = _MODEL.operation_model("InvokeAgent").output_shape.members["completion"]

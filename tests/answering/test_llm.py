@@ -10,14 +10,14 @@ from answering_fakes import ScriptedServer
 
 from lambdas.athena_executor.catalog import SchemaCatalog
 from lambdas.athena_executor.executor import AthenaExecutor, ExecutorSettings
-from lambdas.shared.query_engines import DuckDbEngine
-from orchestration.answering.llm import (
+from lambdas.shared.answering.llm import (
     BedrockConverseClient,
     ExecutorTools,
     LlmAnswerer,
     OpenAICompatibleClient,
 )
-from orchestration.answering.model import AnsweringError
+from lambdas.shared.answering.model import AnsweringError
+from lambdas.shared.query_engines import DuckDbEngine
 
 CALLS_SCHEMA = {
     "name": "calls",

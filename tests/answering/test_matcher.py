@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from orchestration.answering.matcher import Candidate, Matcher, looks_like_an_attack
-from orchestration.answering.slots import EntityIndex
+from lambdas.shared.answering.matcher import Candidate, Matcher, looks_like_an_attack
+from lambdas.shared.answering.slots import EntityIndex
 
 TODAY = dt.date(2026, 3, 18)
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from orchestration.answering.slots import (
+from lambdas.shared.answering.slots import (
     EntityIndex,
     extract_slots,
     find_date_range,

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from lambdas.shared.answering.chain import AnswerChain
+from lambdas.shared.answering.model import Answer, AnsweringError
+from lambdas.shared.answering.setup import guarded_runner, read_entity_values, verified_answerer
 from lambdas.shared.query_engines import DuckDbEngine
-from orchestration.answering.chain import AnswerChain
-from orchestration.answering.model import Answer, AnsweringError
-from orchestration.answering.setup import guarded_runner, read_entity_values, verified_answerer
 from orchestration.ask import format_table, render_answer
 from orchestration.evaluate import EvalQuestion, EvalSet, Thresholds, evaluate, load_eval_set, result_set
 
@@ -260,8 +260,8 @@ def test_pca_ask_json_prints_one_object(
 ) -> None:
     import argparse
 
+    from lambdas.shared.answering import setup
     from orchestration import ask
-    from orchestration.answering import setup
 
     monkeypatch.setattr(setup, "RENDER_TARGET", "athena")
     original = setup.shared_repository

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from orchestration.answering.model import Answer, Answerer, AnsweringError
+from lambdas.shared.answering.model import Answer, Answerer, AnsweringError
 
 
 @dataclass

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orchestration.answering.matcher import Candidate, Matcher, MatchResult
-from orchestration.answering.model import Answer, VerifiedQueryRef, json_value, refusal
-from orchestration.answering.slots import DateRange, EntityIndex, SlotMatch
+from lambdas.shared.answering.matcher import Candidate, Matcher, MatchResult
+from lambdas.shared.answering.model import Answer, VerifiedQueryRef, json_value, refusal
+from lambdas.shared.answering.slots import DateRange, EntityIndex, SlotMatch
 
 ENTITY_KINDS = ("agent", "team", "queue")
 SLOT_KINDS = ("date_range", "direction", "top_n", *ENTITY_KINDS)

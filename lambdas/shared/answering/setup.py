@@ -5,33 +5,42 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from orchestration.answering.bedrock_agent import BedrockAgentAnswerer
-from orchestration.answering.chain import AnswerChain
-from orchestration.answering.config import AnsweringConfig, ConfigurationError
-from orchestration.answering.llm import (
+from lambdas.shared.answering.bedrock_agent import BedrockAgentAnswerer
+from lambdas.shared.answering.chain import AnswerChain
+from lambdas.shared.answering.config import AnsweringConfig, ConfigurationError
+from lambdas.shared.answering.llm import (
     BedrockConverseClient,
     ChatClient,
     ExecutorTools,
     LlmAnswerer,
     OpenAICompatibleClient,
 )
-from orchestration.answering.model import Answerer
-from orchestration.answering.verified import (
+from lambdas.shared.answering.model import Answerer
+from lambdas.shared.answering.verified import (
     ENTITY_SOURCES,
     ExecutedQuery,
     Runner,
     VerifiedAnswerer,
     VerifiedQuerySpec,
 )
-from orchestration.paths import DataPaths
 
 # The verified SQL is rendered in Athena SQL, the dialect the guard reads; each engine translates it.
 RENDER_TARGET = "athena"
 
 
-def duckdb_engine(paths: DataPaths) -> Any:
+class WarehousePaths(Protocol):
+    """Where the embedded warehouse and lake live (``orchestration.paths.DataPaths`` fits)."""
+
+    @property
+    def warehouse(self) -> Path: ...
+
+    @property
+    def lake(self) -> Path: ...
+
+
+def duckdb_engine(paths: WarehousePaths) -> Any:
     from lambdas.shared.query_engines import DuckDbEngine
 
     return DuckDbEngine(paths.warehouse, paths.lake)

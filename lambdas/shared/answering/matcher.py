@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from orchestration.answering.slots import EntityIndex, SlotMatch, extract_slots, normalise
+from lambdas.shared.answering.slots import EntityIndex, SlotMatch, extract_slots, normalise
 
 # Words that say nothing about which query is meant.
 STOPWORDS = frozenset(

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from orchestration.answering.model import Answer, AnsweringError, refusal
+from lambdas.shared.answering.model import Answer, AnsweringError, refusal
 
 SQL_TOOL = "execute_sql_query"
 SQL_PARAMETER = "sql_query"

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from orchestration.answering.model import Answer, AnsweringError, refusal
+from lambdas.shared.answering.model import Answer, AnsweringError, refusal
 
 ACTION_GROUP = "AthenaQueryExecutor"
 FUNCTION = "execute_sql_query"

@@ -1,9 +1,0 @@
-"""Answering questions about the lake: verified queries first, then an optional LLM or the Bedrock agent.
-
-Every answerer implements :class:`~orchestration.answering.model.Answerer` and returns an
-:class:`~orchestration.answering.model.Answer` (text, SQL, rows, provenance) or a refusal with suggestions.
-"""
-
-from orchestration.answering.model import Answer, Answerer, AnsweringError, VerifiedQueryRef, refusal
-
-__all__ = ["Answer", "Answerer", "AnsweringError", "VerifiedQueryRef", "refusal"]
