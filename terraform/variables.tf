@@ -68,9 +68,20 @@ variable "lambda_packages_dir" {
 }
 
 variable "aws_sdk_pandas_layer_arn" {
-  description = "ARN of a Lambda layer providing pyarrow for Python 3.11 x86_64. Leave null to use AWS's managed 'AWS SDK for pandas' layer for the region (looked up in its public SSM parameter)."
+  description = "ARN of a Lambda layer providing pyarrow for Python 3.11 on the stream processor's architecture. Leave null to use AWS's managed 'AWS SDK for pandas' layer for the region (looked up in its public SSM parameter)."
   type        = string
   default     = null
+}
+
+variable "aws_sdk_pandas_architecture" {
+  description = "Architecture of the managed AWS SDK for pandas layer looked up when aws_sdk_pandas_layer_arn is null; must match the stream processor's architectures."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.aws_sdk_pandas_architecture)
+    error_message = "aws_sdk_pandas_architecture must be x86_64 or arm64."
+  }
 }
 
 variable "aws_sdk_pandas_version" {
@@ -140,9 +151,9 @@ variable "stream_maximum_record_age_seconds" {
 # ── Agent ──────────────────────────────────────────────────────────────────────────────────────────────────
 
 variable "agent_foundation_model" {
-  description = "Model the Bedrock agent orchestrates with: a foundation model id, or a cross-region inference profile id such as us.anthropic.claude-3-5-sonnet-20241022-v2:0."
+  description = "Model the Bedrock agent orchestrates with: a cross-region inference profile id (us./eu./apac./global. + model id; newer Anthropic models are served only this way) or a foundation model id. Its Bedrock lifecycle must be Active (docs/deployment.md, step 4)."
   type        = string
-  default     = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+  default     = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 }
 
 variable "agent_instruction_file" {

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,9 +176,7 @@ def _interfaces(declarations: str) -> dict[str, dict[str, tuple[bool, bool]]]:
     return out
 
 
-def _extract_folder(folder: Path) -> tuple[str, bool, Block] | None:
-    scripts = "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.js")))
-    declarations = "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.d.ts")))
+def _extract_folder(folder: str, scripts: str, declarations: str) -> tuple[str, bool, Block] | None:
     main = _MAIN_CLASS.search(scripts)
     if main is None:
         return None
@@ -185,7 +184,7 @@ def _extract_folder(folder: Path) -> tuple[str, bool, Block] | None:
     tf_type = dict(_TF_TYPE.findall(scripts)).get(class_name)
     synth = _SYNTH.search(class_body)
     if tf_type is None or synth is None:
-        raise SchemaError(f"{folder.name}: no tfResourceType or synthesizeHclAttributes")
+        raise SchemaError(f"{folder}: no tfResourceType or synthesizeHclAttributes")
     structs = {name: body for name, body in _STRUCT_FN.findall(scripts)}
     interfaces = _interfaces(declarations)
 
@@ -213,21 +212,71 @@ def _extract_folder(folder: Path) -> tuple[str, bool, Block] | None:
     return tf_type, base == "TerraformDataSource", root
 
 
-def extract(package_dir: Path) -> ProviderSchema:
-    """Read an unpacked ``@cdktf/provider-aws`` (the folder holding ``package.json``)."""
-    manifest = json.loads((package_dir / "package.json").read_text(encoding="utf-8"))
-    provider_version = manifest.get("cdktf", {}).get("provider", {}).get("version")
+def _provider_version(manifest: dict[str, Any], scripts: dict[str, list[str]]) -> str:
+    version = manifest.get("cdktf", {}).get("provider", {}).get("version")
+    if version:
+        return str(version)
+    for texts in scripts.values():
+        pinned = re.search(r"providerVersion: '([\d.]+)'", "".join(texts))
+        if pinned:
+            return pinned.group(1)
+    raise SchemaError("the package names no provider version")
+
+
+def _build(manifest: dict[str, Any], scripts: dict[str, list[str]], declarations: dict[str, list[str]]) -> ProviderSchema:
     resources: dict[str, Block] = {}
     data_sources: dict[str, Block] = {}
-    for folder in sorted(p for p in (package_dir / "lib").iterdir() if p.is_dir()):
-        found = _extract_folder(folder)
+    for folder in sorted(scripts):
+        found = _extract_folder(folder, "\n".join(scripts[folder]), "\n".join(declarations.get(folder, [])))
         if found is None:
             continue
         tf_type, is_data, block = found
         (data_sources if is_data else resources)[tf_type] = block
-        if provider_version is None:
-            pinned = re.search(r"providerVersion: '([\d.]+)'", (folder / "index.js").read_text(encoding="utf-8"))
-            provider_version = pinned.group(1) if pinned else None
-    if not resources or provider_version is None:
-        raise SchemaError(f"{package_dir} holds no provider resources")
-    return ProviderSchema(str(provider_version), resources, data_sources)
+    if not resources:
+        raise SchemaError("the package holds no provider resources")
+    return ProviderSchema(_provider_version(manifest, scripts), resources, data_sources)
+
+
+def extract(package_dir: Path) -> ProviderSchema:
+    """Read an unpacked ``@cdktf/provider-aws`` (the folder holding ``package.json``)."""
+    manifest = json.loads((package_dir / "package.json").read_text(encoding="utf-8"))
+    scripts: dict[str, list[str]] = {}
+    declarations: dict[str, list[str]] = {}
+    for path in sorted((package_dir / "lib").rglob("*")):
+        parts = path.relative_to(package_dir / "lib").parts
+        if len(parts) < 2 or not path.is_file():
+            continue
+        if path.name.endswith(".d.ts"):
+            declarations.setdefault(parts[0], []).append(path.read_text(encoding="utf-8"))
+        elif path.name.endswith(".js"):
+            scripts.setdefault(parts[0], []).append(path.read_text(encoding="utf-8"))
+    return _build(manifest, scripts, declarations)
+
+
+def extract_tarball(tarball: Path) -> ProviderSchema:
+    """Read the tarball ``npm pack @cdktf/provider-aws@<version>`` downloads, without unpacking it to disk."""
+    manifest: dict[str, Any] = {}
+    scripts: dict[str, list[str]] = {}
+    declarations: dict[str, list[str]] = {}
+    with tarfile.open(tarball, "r:gz") as archive:
+        for member in archive:
+            parts = member.name.split("/")
+            if not member.isfile():
+                continue
+            if parts[1:] == ["package.json"]:
+                manifest = json.load(archive.extractfile(member))  # type: ignore[arg-type]
+                continue
+            if len(parts) < 4 or parts[1] != "lib":
+                continue
+            if member.name.endswith(".d.ts"):
+                target = declarations
+            elif member.name.endswith(".js"):
+                target = scripts
+            else:
+                continue
+            handle = archive.extractfile(member)
+            if handle is not None:
+                target.setdefault(parts[2], []).append(handle.read().decode("utf-8"))
+    if not manifest:
+        raise SchemaError(f"{tarball} has no package.json")
+    return _build(manifest, scripts, declarations)

@@ -10,15 +10,18 @@ data "aws_region" "current" {}
 locals {
   account_id    = data.aws_caller_identity.current.account_id
   partition     = data.aws_partition.current.partition
-  region        = data.aws_region.current.name
+  region        = data.aws_region.current.region
   executor_name = "${var.name_prefix}-athena-executor"
   agent_name    = "${var.name_prefix}-agent"
 
   action_group = jsondecode(var.action_group_json)
   functions    = local.action_group.functionSchema.functions
 
-  # A cross-region inference profile id starts with a geography ("us.", "eu.", "apac.", "global.", ...).
+  # A cross-region inference profile id starts with a geography ("us.", "eu.", "apac.", "global.", ...); a
+  # region may call the profiles of its own geography (apac: the ap-* regions) and the global ones.
   uses_inference_profile = can(regex("^[a-z]{2,6}\\.[a-z0-9-]+\\.", var.foundation_model))
+  profile_geography      = local.uses_inference_profile ? split(".", var.foundation_model)[0] : "none"
+  profile_region_prefix  = lookup({ apac = "ap-" }, local.profile_geography, "${local.profile_geography}-")
   base_model_id          = local.uses_inference_profile ? join(".", slice(split(".", var.foundation_model), 1, length(split(".", var.foundation_model)))) : var.foundation_model
   model_resources = local.uses_inference_profile ? [
     "arn:${local.partition}:bedrock:${local.region}:${local.account_id}:inference-profile/${var.foundation_model}",
@@ -106,9 +109,16 @@ resource "aws_bedrock_guardrail" "main" {
   }
 }
 
+# A guardrail version is a snapshot: any change to the guardrail publishes a new one (and the agent and its
+# alias follow). Older versions are kept so agent versions that still use them keep working.
 resource "aws_bedrock_guardrail_version" "main" {
   guardrail_arn = aws_bedrock_guardrail.main.guardrail_arn
   description   = "Published by Terraform"
+  skip_destroy  = true
+
+  lifecycle {
+    replace_triggered_by = [aws_bedrock_guardrail.main]
+  }
 }
 
 # ── Agent role ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -286,7 +296,6 @@ resource "aws_lambda_function" "executor" {
   handler          = "lambdas.athena_executor.handler.lambda_handler"
   filename         = var.package_path
   source_code_hash = filebase64sha256(var.package_path)
-  layers           = [var.pyarrow_layer_arn]
   memory_size      = var.executor_memory_size
   timeout          = var.executor_timeout_seconds
 
@@ -324,9 +333,17 @@ resource "aws_bedrockagent_agent" "main" {
   idle_session_ttl_in_seconds = var.idle_session_ttl_seconds
   prepare_agent               = true
 
-  guardrail_configuration {
+  # An attribute (a list of one object) in the provider's schema, not a nested block.
+  guardrail_configuration = [{
     guardrail_identifier = aws_bedrock_guardrail.main.guardrail_id
     guardrail_version    = aws_bedrock_guardrail_version.main.version
+  }]
+
+  lifecycle {
+    precondition {
+      condition     = !local.uses_inference_profile || local.profile_geography == "global" || startswith(local.region, local.profile_region_prefix)
+      error_message = "agent_foundation_model ${var.foundation_model} is an inference profile of another geography than ${local.region}: use this region's profile (us., eu., apac., ...) or a global. one."
+    }
   }
 
   depends_on = [aws_iam_role_policy.agent]

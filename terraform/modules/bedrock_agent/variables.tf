@@ -4,9 +4,9 @@ variable "name_prefix" {
 }
 
 variable "foundation_model" {
-  description = "Foundation model id, or a cross-region inference profile id (us./eu./apac./global. prefix)."
+  description = "Foundation model id, or a cross-region inference profile id (us./eu./apac./global. prefix). Use a model whose Bedrock lifecycle is Active."
   type        = string
-  default     = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+  default     = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 }
 
 variable "instruction" {
@@ -36,11 +36,6 @@ variable "action_group_json" {
 
 variable "package_path" {
   description = "Path of athena_executor.zip built by lambdas/build.sh."
-  type        = string
-}
-
-variable "pyarrow_layer_arn" {
-  description = "Lambda layer that provides pyarrow (AWS SDK for pandas), for code shared with the lake."
   type        = string
 }
 

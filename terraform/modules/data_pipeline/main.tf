@@ -13,7 +13,7 @@ locals {
   dlq_name       = "${var.name_prefix}-stream-processor-dlq"
   raw_database   = "${replace(var.name_prefix, "-", "_")}_raw"
   write_prefixes = concat(keys(var.source_tables), ["quarantine"])
-  region         = data.aws_region.current.name
+  region         = data.aws_region.current.region
 
   # The raw change-log contract (docs: design/architecture.md, "the raw change log"); `dt` is the partition.
   raw_columns = [

@@ -6,7 +6,7 @@ data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  region     = data.aws_region.current.name
+  region     = data.aws_region.current.region
   alarm_arns = [aws_sns_topic.alarms.arn]
   api_alarm  = var.api_gateway_rest_api_name != null
   api_dimensions = merge(

@@ -13,7 +13,7 @@ locals {
   project_name = "${var.name_prefix}-dbt-build"
   account_id   = data.aws_caller_identity.current.account_id
   partition    = data.aws_partition.current.partition
-  region       = data.aws_region.current.name
+  region       = data.aws_region.current.region
   source_key   = "deploy/dbt_build.zip"
   glue_prefix  = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
   raw_objects  = [for p in var.raw_prefixes : "${var.artifacts_bucket_arn}/${p}/*"]
