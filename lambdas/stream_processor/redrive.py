@@ -6,8 +6,8 @@ records. ``aws sqs start-message-move-task`` cannot help: it only moves messages
 queues, and moving the metadata would not replay anything. This module does what a redrive has to do:
 
 1. receive a DLQ message and read its ``DDBStreamBatchInfo``;
-2. re-read that sequence range from the stream (``GetShardIterator AT_SEQUENCE_NUMBER`` + ``GetRecords``) and
-   shape the records like the Lambda event (``eventSourceARN``, epoch-second timestamps, base64 binaries);
+2. re-read that sequence range from the stream, in the region of the message's stream ARN
+   (``GetShardIterator AT_SEQUENCE_NUMBER`` + ``GetRecords``), and shape the records like the Lambda event (``eventSourceARN``, epoch-second timestamps, base64 binaries);
 3. run them through :func:`lambdas.stream_processor.handler.process_event` into the lake — the raw log's
    keys are deterministic, so a range written before is overwritten, not duplicated;
 4. delete the message once every record was written.
@@ -15,7 +15,10 @@ queues, and moving the metadata would not replay anything. This module does what
 DynamoDB Streams keep records for 24 hours. A range older than that (or already trimmed from its shard) cannot
 be re-read: the message is reported with the backfill command that restores the table's current state
 (``python lambdas/stream_processor/backfill.py --table <table>``) and kept in the queue unless
-``--delete-expired`` is given.
+``--delete-expired`` is given. Only certainty deletes: a range is expired when its first record arrived more
+than 24 hours ago or the stream says it was trimmed. A stream or shard that cannot be found (other account,
+stream replaced or turned off) or a range that reads back empty is reported as unreadable and its message is
+kept, with or without ``--delete-expired``.
 
 Usage: ``bash scripts/redrive-dlq.sh`` (resolves the queue and lake from Terraform's outputs), or
 ``python -m lambdas.stream_processor.redrive --queue-url URL --lake s3://bucket``.
@@ -47,13 +50,14 @@ DEFAULT_QUEUE_NAME = "post-call-analytics-stream-processor-dlq"
 STREAM_RETENTION = timedelta(hours=24)
 # Leave a margin: a range that is almost 24 h old may be trimmed while it is being read.
 RETENTION_MARGIN = timedelta(minutes=15)
-_EXPIRED_ERRORS = frozenset(
-    {"TrimmedDataAccessException", "ResourceNotFoundException", "ExpiredIteratorException"}
-)
+# Only a trimmed range is certainly gone. A stream or shard that is not found may sit in another region or
+# account than the client asked, or belong to a stream that was replaced: a doubt, so the message stays.
+_EXPIRED_ERRORS = frozenset({"TrimmedDataAccessException"})
 _MAX_EMPTY_PAGES = 3
 
-Status = Literal["redriven", "expired", "failed", "invalid", "checked"]
+Status = Literal["redriven", "expired", "failed", "invalid", "checked", "unreadable"]
 Processor = Callable[[dict[str, Any], Lake], dict[str, Any]]
+StreamsClients = Callable[[str], "DynamoDBStreamsClient"]
 
 
 class InvalidMessageError(ValueError):
@@ -61,7 +65,29 @@ class InvalidMessageError(ValueError):
 
 
 class RangeExpiredError(RuntimeError):
-    """The range is past the stream's 24-hour retention (or its shard is gone)."""
+    """The stream says the range was trimmed: it is past the 24-hour retention."""
+
+
+def regional_streams() -> StreamsClients:
+    """A DynamoDB Streams client per region, made on first use: each range is read in its stream's region."""
+    clients: dict[str, DynamoDBStreamsClient] = {}
+
+    def client_for(region: str) -> DynamoDBStreamsClient:
+        if region not in clients:
+            clients[region] = boto3.client("dynamodbstreams", region_name=region)
+        return clients[region]
+
+    return client_for
+
+
+def _client_for(streams: DynamoDBStreamsClient | StreamsClients, region: str) -> DynamoDBStreamsClient:
+    """The client that reads a stream of ``region``: a given client only when it is for that region."""
+    if callable(streams) and not hasattr(streams, "get_records"):
+        return streams(region)
+    client: DynamoDBStreamsClient = streams  # type: ignore[assignment]
+    if client.meta.region_name == region:
+        return client
+    return boto3.client("dynamodbstreams", region_name=region)
 
 
 @dataclass(frozen=True)
@@ -243,8 +269,8 @@ class RedriveSummary:
 
     @property
     def exit_code(self) -> int:
-        """0: all redriven or nothing to do; 1: a range failed again or is unreadable; 3: backfill."""
-        if self.count("failed") or self.count("invalid"):
+        """0: all redriven or nothing to do; 1: a range failed again or cannot be read; 3: backfill."""
+        if self.count("failed") or self.count("invalid") or self.count("unreadable"):
             return 1
         if self.count("expired"):
             return 3
@@ -274,7 +300,7 @@ def _messages(sqs: SQSClient, queue_url: str, limit: int | None, visibility: int
 
 def redrive(
     sqs: SQSClient,
-    streams: DynamoDBStreamsClient,
+    streams: DynamoDBStreamsClient | StreamsClients,
     queue_url: str,
     lake: Lake,
     *,
@@ -286,7 +312,12 @@ def redrive(
     process: Processor = process_event,
     log: Callable[[str], None] = print,
 ) -> RedriveSummary:
-    """Redrive every message in the queue (each is received once per run: its visibility hides it)."""
+    """Redrive every message in the queue (each is received once per run: its visibility hides it).
+
+    ``streams`` is a client factory by region (:func:`regional_streams`) or one client; either way each range
+    is read in the region of its message's stream ARN. Only a redriven range, or with ``delete_expired`` a
+    range certainly past the stream's retention, has its message deleted.
+    """
     summary = RedriveSummary()
     kept: list[str] = []
     clock = now or datetime.now(UTC)
@@ -314,7 +345,7 @@ def redrive(
 def _redrive_one(
     message_id: str,
     body: str,
-    streams: DynamoDBStreamsClient,
+    streams: DynamoDBStreamsClient | StreamsClients,
     lake: Lake,
     now: datetime,
     dry_run: bool,
@@ -335,7 +366,7 @@ def _redrive_one(
             failed,
         )
     try:
-        records = read_range(streams, failed)
+        records = read_range(_client_for(streams, failed.region), failed)
     except RangeExpiredError as error:
         return Outcome(
             message_id,
@@ -343,16 +374,30 @@ def _redrive_one(
             f"{failed.describe()}: {error}; restore the table with the backfill",
             failed,
         )
-    except (ClientError, BotoCoreError) as error:
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in {"ResourceNotFoundException", "ExpiredIteratorException"}:
+            return Outcome(
+                message_id,
+                "unreadable",
+                f"{failed.describe()}: {code} reading {failed.stream_arn} in {failed.region}. Check that your "
+                "credentials are for the table's account; if the stream was replaced or turned off, restore "
+                "the table with the backfill and delete the message by hand. The message stays in the queue",
+                failed,
+            )
+        return Outcome(
+            message_id, "failed", f"{failed.describe()}: could not read the stream: {error}", failed
+        )
+    except BotoCoreError as error:
         return Outcome(
             message_id, "failed", f"{failed.describe()}: could not read the stream: {error}", failed
         )
     if not records:
         return Outcome(
             message_id,
-            "expired",
-            f"{failed.describe()}: the stream returned none of these records; "
-            "restore the table with the backfill",
+            "unreadable",
+            f"{failed.describe()}: the stream in {failed.region} returned none of these records although "
+            "the range is within its 24 h retention; the message stays in the queue",
             failed,
         )
     if dry_run:
@@ -395,7 +440,7 @@ def print_summary(summary: RedriveSummary, log: Callable[[str], None] = print) -
     if not summary.outcomes:
         log("The DLQ is empty: nothing to redrive.")
         return
-    statuses: tuple[Status, ...] = ("redriven", "checked", "expired", "failed", "invalid")
+    statuses: tuple[Status, ...] = ("redriven", "checked", "expired", "unreadable", "failed", "invalid")
     parts = [f"{summary.count(s)} {s}" for s in statuses if summary.count(s)]
     log("Redrive finished: " + ", ".join(parts) + ".")
     if summary.expired_tables:
@@ -441,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         sqs = boto3.client("sqs")
-        streams = boto3.client("dynamodbstreams")
+        streams = regional_streams()
         queue_url = args.queue_url or sqs.get_queue_url(QueueName=args.queue_name)["QueueUrl"]
         print(f"Redriving {queue_url} into {lake_uri}{' (dry run)' if args.dry_run else ''}")
         summary = redrive(

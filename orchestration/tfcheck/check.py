@@ -113,7 +113,11 @@ def _expressions(value: Any) -> Iterator[str]:
 
 
 def _is_block(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) and v.get(_IS_BLOCK) for v in value)
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, dict) and v.get(_IS_BLOCK) for v in value)
+    )
 
 
 @cache
@@ -202,7 +206,9 @@ def _check_body(
             report.append((where, f"{key} is a block: write {key} {{ … }}, not {key} = …"))
             continue
         if not argument.block and not argument.either and written_as_block:
-            report.append((where, f"{key} is an attribute: write {key} = [{{ … }}], not a {key} {{ … }} block"))
+            report.append(
+                (where, f"{key} is an attribute: write {key} = [{{ … }}], not a {key} {{ … }} block")
+            )
             continue
         if written_as_block:
             if argument.max_one and len(value) > 1:
@@ -274,7 +280,9 @@ def _check_references(
             counted = "count" in declared or "for_each" in declared
             if counted and attr and not index:
                 findings.add(
-                    Finding(rel, f"{address}.{attr}", "has count or for_each: read one instance ([key] or [*])")
+                    Finding(
+                        rel, f"{address}.{attr}", "has count or for_each: read one instance ([key] or [*])"
+                    )
                 )
             readable = _readable(module, kind, is_data, schema)
             if attr and readable is not None and attr not in readable:
@@ -303,7 +311,9 @@ def _check_calls(module: Module, rel: str, modules: dict[Path, Module]) -> list[
             continue
         given = {k for k in body if k not in MODULE_META and k != _IS_BLOCK}
         for name in sorted(given - set(child.variables)):
-            findings.append(Finding(rel, f"module.{call}", f"passes {name}, which the module does not declare"))
+            findings.append(
+                Finding(rel, f"module.{call}", f"passes {name}, which the module does not declare")
+            )
         required = {name for name, spec in child.variables.items() if "default" not in spec}
         for name in sorted(required - given):
             findings.append(Finding(rel, f"module.{call}", f"does not pass required input {name}"))

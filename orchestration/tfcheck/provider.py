@@ -78,7 +78,9 @@ def allows(constraint: str, version: Version) -> bool:
 def lowest_allowed(constraint: str) -> Version:
     lower = [bound for operator, bound, _ in _clauses(constraint) if operator in {"~>", ">=", "="}]
     if not lower:
-        raise ConstraintError(f"{constraint!r} has no lower bound: every provider version back to 0.1 would be allowed")
+        raise ConstraintError(
+            f"{constraint!r} has no lower bound: every provider version back to 0.1 would be allowed"
+        )
     version = max(lower)
     if not allows(constraint, version):
         raise ConstraintError(f"{constraint!r} allows no version")
@@ -97,7 +99,7 @@ def versions_to_check(constraint: str) -> list[str]:
             f"the lowest version {constraint!r} allows is {_show(lowest)}, which has no pinned {NPM_PACKAGE} "
             f"(pinned: {', '.join(PACKAGES)}); raise the lower bound to a pinned version or pin its package"
         )
-    allowed = sorted((parse_version(v) for v in PACKAGES if allows(constraint, parse_version(v))))
+    allowed = sorted(parse_version(v) for v in PACKAGES if allows(constraint, parse_version(v)))
     return sorted({_show(lowest), _show(allowed[-1])}, key=parse_version)
 
 
@@ -114,7 +116,7 @@ def fetch(version: str, cache: Path, npm: str = "npm") -> ProviderSchema:
         raise RuntimeError(f"{npm} is not installed: it fetches {NPM_PACKAGE}@{PACKAGES[version]} once")
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache) as scratch:
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - npm with a pinned package name, no shell
             [npm, "pack", "--silent", f"{NPM_PACKAGE}@{PACKAGES[version]}", "--pack-destination", scratch],
             check=True,
             stdout=subprocess.DEVNULL,

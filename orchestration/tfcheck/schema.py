@@ -28,7 +28,8 @@ _ATTR = re.compile(
 _NESTED_FN = re.compile(r"\b(\w+)ToHclTerraform\b")
 _STRUCT_FN = re.compile(r"^function (\w+)ToHclTerraform\(struct\) \{\n(.*?)^\}", re.MULTILINE | re.DOTALL)
 _MAIN_CLASS = re.compile(
-    r"^class (\w+) extends cdktf\.(TerraformResource|TerraformDataSource) \{\n(.*?)^\}", re.MULTILINE | re.DOTALL
+    r"^class (\w+) extends cdktf\.(TerraformResource|TerraformDataSource) \{\n(.*?)^\}",
+    re.MULTILINE | re.DOTALL,
 )
 _SYNTH = re.compile(r"synthesizeHclAttributes\(\) \{\n(.*?)\n    \}\n", re.DOTALL)
 _TF_TYPE = re.compile(r'^(\w+)\.tfResourceType = "(\w+)";', re.MULTILINE)
@@ -223,7 +224,9 @@ def _provider_version(manifest: dict[str, Any], scripts: dict[str, list[str]]) -
     raise SchemaError("the package names no provider version")
 
 
-def _build(manifest: dict[str, Any], scripts: dict[str, list[str]], declarations: dict[str, list[str]]) -> ProviderSchema:
+def _build(
+    manifest: dict[str, Any], scripts: dict[str, list[str]], declarations: dict[str, list[str]]
+) -> ProviderSchema:
     resources: dict[str, Block] = {}
     data_sources: dict[str, Block] = {}
     for folder in sorted(scripts):

@@ -288,7 +288,7 @@ def test_expired_messages_are_deleted_only_when_asked(aws_env: str, tmp_path: Pa
     assert _queue_depth(queue_url) == 0
 
 
-def test_range_whose_stream_is_gone_is_treated_as_expired(aws_env: str, tmp_path: Path) -> None:
+def test_range_whose_stream_is_not_found_is_a_doubt_and_never_deleted(aws_env: str, tmp_path: Path) -> None:
     stream_arn = _table_with_stream()
     _write_calls(1)
     shard, raw = _stream_records(stream_arn)
@@ -303,12 +303,72 @@ def test_range_whose_stream_is_gone_is_treated_as_expired(aws_env: str, tmp_path
         boto3.client("dynamodbstreams"),
         queue_url,
         Lake.from_uri(str(tmp_path / "lake")),
+        delete_expired=True,
         log=lambda _: None,
     )
 
-    assert [o.status for o in summary.outcomes] == ["expired"]
+    assert [o.status for o in summary.outcomes] == ["unreadable"]
     assert "ResourceNotFoundException" in summary.outcomes[0].detail
-    assert summary.exit_code == 3
+    assert "us-east-1" in summary.outcomes[0].detail
+    assert _queue_depth(queue_url) == 1, "a doubt never deletes the message, even with --delete-expired"
+    assert summary.expired_tables == []
+    assert summary.exit_code == 1
+
+
+def _failed_batch_in(region: str, tmp_path: Path) -> tuple[str, str]:
+    """A failed range on a table in ``region``, its DLQ message queued in the operator's default region."""
+    dynamodb = boto3.client("dynamodb", region_name=region)
+    dynamodb.create_table(
+        TableName="calls",
+        KeySchema=[{"AttributeName": "call_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "call_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+    stream_arn = str(dynamodb.describe_table(TableName="calls")["Table"]["LatestStreamArn"])
+    assert f":{region}:" in stream_arn
+    for n in range(3):
+        dynamodb.put_item(
+            TableName="calls", Item={"call_id": {"S": f"call-{n}"}, "direction": {"S": "INBOUND"}}
+        )
+    streams = boto3.client("dynamodbstreams", region_name=region)
+    shard = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(
+        StreamArn=stream_arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+    )
+    raw = streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
+    queue_url = _queue()
+    body = _on_failure_message(
+        stream_arn,
+        shard,
+        raw[0]["dynamodb"]["SequenceNumber"],
+        raw[-1]["dynamodb"]["SequenceNumber"],
+        len(raw),
+        datetime.now(UTC) - timedelta(minutes=30),
+    )
+    boto3.client("sqs").send_message(QueueUrl=queue_url, MessageBody=body)
+    return stream_arn, queue_url
+
+
+@pytest.mark.parametrize("clients", ["factory", "default-region client"])
+def test_range_is_read_in_the_region_of_its_stream_arn(aws_env: str, tmp_path: Path, clients: str) -> None:
+    _, queue_url = _failed_batch_in("eu-west-1", tmp_path)
+    streams = redrive.regional_streams() if clients == "factory" else boto3.client("dynamodbstreams")
+
+    summary = redrive.redrive(
+        boto3.client("sqs"), streams, queue_url, Lake.from_uri(str(tmp_path / "lake")), log=lambda _: None
+    )
+
+    assert [o.status for o in summary.outcomes] == ["redriven"], summary.outcomes[0].detail
+    assert len(_lake_rows(tmp_path / "lake")) == 3
+    assert _queue_depth(queue_url) == 0
+
+
+def test_regional_streams_makes_one_client_per_region(aws_env: str) -> None:
+    clients = redrive.regional_streams()
+    assert clients("eu-west-1").meta.region_name == "eu-west-1"
+    assert clients("us-west-2").meta.region_name == "us-west-2"
+    assert clients("eu-west-1") is clients("eu-west-1")
 
 
 def test_dry_run_reads_the_range_but_writes_and_deletes_nothing(aws_env: str, tmp_path: Path) -> None:

@@ -3,11 +3,18 @@
 
 data "aws_caller_identity" "current" {}
 
+data "aws_partition" "current" {}
+
 data "aws_region" "current" {}
 
 locals {
   region     = data.aws_region.current.region
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
   alarm_arns = [aws_sns_topic.alarms.arn]
+  # Every alarm and event rule of this project is named <name_prefix>-…; only those may publish.
+  own_alarms = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${var.name_prefix}-*"
+  own_rules  = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name_prefix}-*"
   api_alarm  = var.api_gateway_rest_api_name != null
   api_dimensions = merge(
     { ApiName = coalesce(var.api_gateway_rest_api_name, "none") },
@@ -25,19 +32,48 @@ resource "aws_sns_topic" "alarms" {
 
 data "aws_iam_policy_document" "alarms_topic" {
   statement {
-    sid       = "CloudWatchAlarmsAndBuildEventsPublish"
+    sid       = "ThisProjectsAlarmsPublish"
     actions   = ["sns:Publish"]
     resources = [aws_sns_topic.alarms.arn]
 
     principals {
       type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+      identifiers = ["cloudwatch.amazonaws.com"]
     }
 
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = [local.own_alarms]
+    }
+  }
+
+  statement {
+    sid       = "ThisProjectsEventRulesPublish"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alarms.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = [local.own_rules]
     }
   }
 
