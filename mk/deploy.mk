@@ -37,4 +37,14 @@ terraform-checks: $(STAMP) ## python-hcl2 structure tests of terraform/ and the 
 terraform-fmt: ## terraform fmt -check (needs a terraform binary; not part of make test)
 	terraform fmt -check -recursive terraform
 
-deploy-checks: scripts-typecheck checkov shellcheck terraform-checks ## Every offline check of the deployment
+deploy-checks: scripts-typecheck checkov shellcheck terraform-checks terraform-schema ## Every offline check of the deployment
+
+# The AWS provider's schema for the Terraform check comes from the npm package @cdktf/provider-aws (one release
+# per provider version, pinned in orchestration/tfcheck/provider.py); fetched once with npm, kept as compact JSON.
+PROVIDER_SCHEMA_CACHE ?= build/provider-schema
+
+.PHONY: terraform-schema
+TEST_TARGETS += terraform-schema
+
+terraform-schema: $(STAMP) ## Check terraform/ against the AWS provider schema at both ends of its version constraint
+	$(PY) -m orchestration.tfcheck terraform --cache $(PROVIDER_SCHEMA_CACHE)

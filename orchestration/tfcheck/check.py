@@ -38,7 +38,12 @@ BUILTIN = {
         {"arguments": {"input": {}, "triggers_replace": {}}, "computed": ["id", "output"]}
     ),
 }
-PROVIDER_PREFIXES = ("aws_",)
+# Deprecations the schema package does not carry, from the provider's upgrade guides: (data source?, type,
+# attribute) → (first provider version that deprecates it, what to use instead). A deprecated attribute still
+# plans, with a warning, and goes away in the next major.
+DEPRECATED = {
+    (True, "aws_region", "name"): ((6, 0, 0), "use region"),
+}
 
 _REF = re.compile(
     r"(?<![\w.\"])(?P<data>data\.)?(?P<type>aws_\w+|terraform_data)\.(?P<name>[A-Za-z_][\w-]*)"
@@ -287,7 +292,19 @@ def _check_references(
             readable = _readable(module, kind, is_data, schema)
             if attr and readable is not None and attr not in readable:
                 findings.add(Finding(rel, f"{address}.{attr}", "no such attribute", schema.version))
+            deprecated = DEPRECATED.get((is_data, kind, attr or ""))
+            if deprecated and _version(schema.version) >= deprecated[0]:
+                since = ".".join(str(p) for p in deprecated[0])
+                findings.add(
+                    Finding(
+                        rel, f"{address}.{attr}", f"deprecated since {since}: {deprecated[1]}", schema.version
+                    )
+                )
     return sorted(findings)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.split("."))
 
 
 def _called(module: Module, call: str, modules: dict[Path, Module]) -> Module | None:

@@ -1,0 +1,194 @@
+"""Regression tests for deployment defects a schema review found: each would have failed a real plan or apply,
+or quietly done the wrong thing."""
+
+from __future__ import annotations
+
+import re
+
+from . import hcl
+from .hcl import REPO, ROOT, first
+
+MODEL_DEFAULT = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+# Models Bedrock lists as Legacy or End-of-Life: new accounts cannot use them.
+LEGACY_OR_EOL = {
+    "anthropic.claude-v2",
+    "anthropic.claude-v2:1",
+    "anthropic.claude-instant-v1",
+    "anthropic.claude-3-sonnet-20240229-v1:0",
+    "anthropic.claude-3-5-sonnet-20240620-v1:0",
+    "anthropic.claude-3-5-sonnet-20241022-v2:0",
+    "anthropic.claude-3-7-sonnet-20250219-v1:0",
+}
+DOCS = (REPO / "docs" / "deployment.md").read_text(encoding="utf-8")
+
+
+# ── 1. The AWS SDK for pandas layer's SSM parameter ────────────────────────────────────────────────────────
+
+
+def test_pandas_layer_parameter_has_the_published_form_without_a_region_segment() -> None:
+    root = hcl.root()
+    name = root.data["aws_ssm_parameter"]["aws_sdk_pandas_layer"]["name"]
+    assert name == (
+        "/aws/service/aws-sdk-pandas/${var.aws_sdk_pandas_version}/py3.11/${var.aws_sdk_pandas_architecture}"
+        "/layer-arn"
+    )
+    assert "aws_region" not in name
+    rendered = hcl.render(name, root)
+    assert re.fullmatch(
+        r"/aws/service/aws-sdk-pandas/\d+\.\d+\.\d+/py3\.11/(x86_64|arm64)/layer-arn", rendered
+    )
+
+
+def test_pandas_layer_architecture_matches_the_function_that_carries_it() -> None:
+    root = hcl.root()
+    function = hcl.child("data_pipeline").resource("aws_lambda_function", "stream_processor")
+    architectures = function.get("architectures", ["x86_64"])
+    assert architectures == [root.variables["aws_sdk_pandas_architecture"]["default"]], (
+        "the managed layer is published per architecture: aws_sdk_pandas_architecture must match the stream "
+        "processor's architectures"
+    )
+
+
+def test_docs_troubleshoot_the_pandas_parameter_with_its_real_form() -> None:
+    tip = DOCS.split("/aws/service/aws-sdk-pandas/", 1)[1].split("**", 2)[1]
+    assert "<version>/py3.11/<architecture>/layer-arn" in DOCS
+    assert "aws ssm get-parameter" in tip
+    assert "not published in your region" not in DOCS
+
+
+# ── 2. An Active default model ─────────────────────────────────────────────────────────────────────────────
+
+
+def test_default_model_is_an_active_model_through_a_cross_region_inference_profile() -> None:
+    root_default = hcl.root().variables["agent_foundation_model"]["default"]
+    module_default = hcl.child("bedrock_agent").variables["foundation_model"]["default"]
+    assert root_default == module_default == MODEL_DEFAULT
+    geography, model = root_default.split(".", 1)
+    assert geography in {"us", "eu", "apac", "global"}
+    assert model not in LEGACY_OR_EOL
+    assert hcl.root().modules["bedrock_agent"]["foundation_model"] == "${var.agent_foundation_model}"
+
+
+def test_agent_refuses_an_inference_profile_of_another_geography() -> None:
+    agent = hcl.child("bedrock_agent").resource("aws_bedrockagent_agent", "main")
+    condition = first(first(agent["lifecycle"])["precondition"])["condition"]
+    assert "profile_geography" in condition and "global" in condition
+    locals_ = hcl.child("bedrock_agent").locals
+    assert "apac" in locals_["profile_region_prefix"]
+
+
+def test_docs_say_how_to_check_a_models_lifecycle() -> None:
+    assert "modelLifecycle" in DOCS
+    assert "aws bedrock get-foundation-model" in DOCS
+    assert "aws bedrock list-inference-profiles" in DOCS
+    assert MODEL_DEFAULT in DOCS
+
+
+# ── 4. Guardrail edits reach the agent ─────────────────────────────────────────────────────────────────────
+
+
+def test_guardrail_version_is_republished_when_the_guardrail_changes() -> None:
+    module = hcl.child("bedrock_agent")
+    version = module.resource("aws_bedrock_guardrail_version", "main")
+    assert first(version["lifecycle"])["replace_triggered_by"] == ["${aws_bedrock_guardrail.main}"]
+    assert version["skip_destroy"] is True, "agent versions that use an older guardrail version keep working"
+    agent = module.resource("aws_bedrockagent_agent", "main")
+    (configuration,) = agent["guardrail_configuration"]
+    assert configuration["guardrail_version"] == "${aws_bedrock_guardrail_version.main.version}"
+    assert "aws_bedrock_guardrail_version.main.version" in str(module.locals["agent_revision"])
+
+
+# ── 6. The alarm topic accepts only this project's alarms and rules ────────────────────────────────────────
+
+
+def test_alarm_topic_policy_is_scoped_to_this_projects_alarms_and_event_rules() -> None:
+    module = hcl.child("monitoring")
+    statements = module.policy_statements()["alarms_topic"]
+    publishers = [s for s in statements if s.get("effect", "Allow") == "Allow"]
+    assert {s["sid"] for s in publishers} == {"ThisProjectsAlarmsPublish", "ThisProjectsEventRulesPublish"}
+    for statement in publishers:
+        (principal,) = statement["principals"]
+        (service,) = principal["identifiers"]
+        conditions = {c["variable"]: c for c in statement["condition"]}
+        assert conditions["aws:SourceArn"]["test"] == "ArnLike"
+        (arn,) = conditions["aws:SourceArn"]["values"]
+        expected = "${local.own_alarms}" if service == "cloudwatch.amazonaws.com" else "${local.own_rules}"
+        assert arn == expected
+        assert conditions["aws:SourceAccount"]["values"] == ["${local.account_id}"]
+    assert module.locals["own_alarms"].endswith(":alarm:${var.name_prefix}-*")
+    assert module.locals["own_rules"].endswith(":rule/${var.name_prefix}-*")
+
+
+def test_every_alarm_and_event_rule_is_named_with_the_prefix_the_topic_accepts() -> None:
+    prefixed_inputs = {"stream_processor_name", "executor_name", "dlq_name", "name_prefix"}
+    for name in hcl.child_names():
+        module = hcl.child(name)
+        for alarm in module.resources.get("aws_cloudwatch_metric_alarm", {}).values():
+            variable = re.match(r"\$\{var\.(\w+)\}-", alarm["alarm_name"])
+            assert variable and variable.group(1) in prefixed_inputs, alarm["alarm_name"]
+        for rule in module.resources.get("aws_cloudwatch_event_rule", {}).values():
+            assert rule["name"].startswith("${local.project_name}-"), rule["name"]
+            assert module.locals["project_name"].startswith("${var.name_prefix}-")
+    # The module inputs those names come from are themselves <name_prefix>-… names.
+    contracts = {
+        ("data_pipeline", "function_name"),
+        ("data_pipeline", "dlq_name"),
+        ("bedrock_agent", "executor_name"),
+    }
+    for module_name, local in contracts:
+        assert hcl.child(module_name).locals[local].startswith("${var.name_prefix}-")
+
+
+# ── 10. terraform destroy ──────────────────────────────────────────────────────────────────────────────────
+
+
+def test_destroy_deletes_the_lake_only_when_asked_and_never_touches_the_existing_system() -> None:
+    root = hcl.root()
+    assert root.variables["destroy_lake_with_stack"]["default"] is False
+    assert root.modules["data_pipeline"]["force_destroy"] == "${var.destroy_lake_with_stack}"
+    bucket = hcl.child("data_pipeline").resource("aws_s3_bucket", "analytics")
+    assert bucket["force_destroy"] == "${var.force_destroy}"
+    # The tables and the Transcribe bucket are data sources in the root and nowhere else managed.
+    assert set(root.data["aws_dynamodb_table"]) == {"calls", "scorecards"}
+    for path in ROOT.rglob("*.tf"):
+        text = hcl.strip_comments(path.read_text(encoding="utf-8"))
+        assert not re.search(r'resource\s+"aws_dynamodb_', text), path
+        assert "existing_transcribe_bucket" not in text or path.parent == ROOT, path
+
+
+def test_destroy_section_gives_both_ways_and_its_commands_name_real_addresses() -> None:
+    section = DOCS.split("## Destroying", 1)[1].split("\n## ", 1)[0]
+    assert "terraform destroy" in section
+    assert "destroy_lake_with_stack=true" in section.replace(" ", "")
+    state_rm = re.search(r"terraform state list \| grep '([^']+)'", section)
+    assert state_rm, "keeping the lake: the bucket's resources leave the state before destroy"
+    pattern = re.compile(state_rm.group(1))
+    module = hcl.child("data_pipeline")
+    addresses = [
+        f"module.data_pipeline.{kind}.{name}" for kind, named in module.resources.items() for name in named
+    ]
+    kept = sorted(a for a in addresses if pattern.search(a))
+    assert kept == sorted(
+        f"module.data_pipeline.{kind}.analytics"
+        for kind in module.resources
+        if kind.startswith("aws_s3_bucket")
+    )
+    assert "describe-table" in section
+
+
+# ── 7. One tested provider major, locked ───────────────────────────────────────────────────────────────────
+
+
+def test_lock_file_pins_the_provider_version_the_schema_check_tests() -> None:
+    from orchestration.tfcheck.check import load_modules, provider_constraints
+    from orchestration.tfcheck.provider import allows, parse_version, versions_to_check
+
+    lock = hcl.parse_file(ROOT / ".terraform.lock.hcl")
+    (providers,) = lock["provider"]
+    entry = providers["registry.terraform.io/hashicorp/aws"]
+    (constraint,) = provider_constraints(load_modules(ROOT))
+    assert entry["constraints"] == constraint
+    assert allows(constraint, parse_version(entry["version"]))
+    assert entry["version"] in versions_to_check(constraint)
+    assert constraint.startswith("~> 6."), "one provider major"
+    assert "terraform providers lock -platform=" in DOCS
