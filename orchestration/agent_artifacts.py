@@ -1,6 +1,6 @@
 """``pca agent-artifacts``: what the Bedrock agent knows, generated from dbt.
 
-Reads the manifest of ``dbt parse --target athena`` (no credentials needed) and writes, deterministically:
+Reads the manifest of ``dbt parse --target prod`` (the production schemas) (no credentials needed) and writes, deterministically:
 
 - ``lambdas/athena_executor/agent_instruction.txt``  the agent's instruction (Bedrock: 40–4,000 characters)
 - ``lambdas/athena_executor/artifacts/schema_catalog.json``  every mart's columns, served by get_table_schema
@@ -71,14 +71,14 @@ class ArtifactError(RuntimeError):
 
 
 def parse_manifest(project_dir: Path = DBT_PROJECT) -> dict[str, Any]:
-    """Run ``dbt parse --target athena`` into a temporary folder and return the manifest."""
+    """Run ``dbt parse --target prod`` into a temporary folder and return the manifest."""
     dbt = Path(sys.executable).with_name("dbt")
     with tempfile.TemporaryDirectory(prefix="pca-dbt-parse-") as target_path:
         command = [
             str(dbt) if dbt.exists() else "dbt",
             "parse",
             "--target",
-            "athena",
+            "prod",
             "--project-dir",
             str(project_dir),
             "--profiles-dir",
@@ -90,7 +90,7 @@ def parse_manifest(project_dir: Path = DBT_PROJECT) -> dict[str, Any]:
         ]
         completed = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
         if completed.returncode != 0:
-            raise ArtifactError(f"dbt parse --target athena failed:\n{completed.stdout}\n{completed.stderr}")
+            raise ArtifactError(f"dbt parse --target prod failed:\n{completed.stdout}\n{completed.stderr}")
         manifest: dict[str, Any] = json.loads((Path(target_path) / "manifest.json").read_text("utf-8"))
     return manifest
 

@@ -1,7 +1,7 @@
 """Run the dbt project from Python: the CLI (``pca dbt …``), ``make up`` and the tests use this.
 
 ``build(data_dir)`` runs ``dbt build`` on the embedded DuckDB target (``<data>/warehouse.duckdb`` over the raw
-change log in ``<data>/lake``); ``parse(target="athena")`` checks the production target offline. dbt runs
+change log in ``<data>/lake``); ``parse(target="prod")`` checks the production target offline. dbt runs
 in-process through ``dbt.cli.main.dbtRunner``; its settings come from the environment (``profiles.yml``), so
 the data folder is passed as ``PCA_DATA_DIR`` for the duration of a call.
 """
@@ -205,7 +205,7 @@ def build(
     )
 
 
-def parse(target: str = "athena", *, target_path: str | os.PathLike[str] | None = None) -> DbtResult:
+def parse(target: str = "prod", *, target_path: str | os.PathLike[str] | None = None) -> DbtResult:
     """``dbt parse``: reads and validates the whole project for ``target`` without a connection."""
     return invoke(["parse"], target=target, target_path=target_path)
 
@@ -283,7 +283,11 @@ def build_step(ctx: PipelineContext) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=["build", "parse", "docs"], help="what to run")
     parser.add_argument("--data-dir", default=None, help="data folder (default $PCA_DATA_DIR or ./data)")
-    parser.add_argument("--target", default=None, help="dbt target: local (default) or athena")
+    parser.add_argument(
+        "--target",
+        default=None,
+        help="dbt target: local (default), prod (production schemas), dev or ci (prefixed schemas)",
+    )
     parser.add_argument(
         "--materialize-current-state",
         action="store_true",
@@ -297,8 +301,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.action == "parse":
-        result = parse(args.target or "athena")
-        print(f"dbt parse --target {args.target or 'athena'}: ok in {result.elapsed_seconds:.1f} s")
+        result = parse(args.target or "prod")
+        print(f"dbt parse --target {args.target or 'prod'}: ok in {result.elapsed_seconds:.1f} s")
         return 0
     if args.action == "build":
         result = build(

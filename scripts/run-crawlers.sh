@@ -68,7 +68,7 @@ PCA_ATHENA_S3_STAGING_DIR="${PCA_ATHENA_S3_STAGING_DIR:-s3://$results_bucket/dbt
 PCA_ATHENA_S3_DATA_DIR="${PCA_ATHENA_S3_DATA_DIR:-s3://$analytics_bucket/curated/}"
 AWS_REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-$(aws configure get region 2>/dev/null || true)}}"
 [[ -n "$AWS_REGION" ]] || fail "set AWS_REGION to the deployment's region"
-export PCA_DBT_TARGET=athena PCA_ATHENA_SCHEMA PCA_RAW_SCHEMA PCA_ATHENA_WORKGROUP
+export PCA_DBT_TARGET=prod PCA_ATHENA_SCHEMA PCA_RAW_SCHEMA PCA_ATHENA_WORKGROUP
 export PCA_ATHENA_S3_STAGING_DIR PCA_ATHENA_S3_DATA_DIR AWS_REGION
 
 dbt="${DBT:-}"
@@ -80,5 +80,5 @@ fi
 say "Building the curated schema $PCA_ATHENA_SCHEMA with dbt on Athena (workgroup $PCA_ATHENA_WORKGROUP, region $AWS_REGION)"
 say "Models under $PCA_ATHENA_S3_DATA_DIR; raw change log read from $PCA_RAW_SCHEMA"
 project="$REPO_ROOT/dbt_project"
-run "$dbt" build --target athena --project-dir "$project" --profiles-dir "$project" "${dbt_args[@]}"
+run "$dbt" build --target prod --project-dir "$project" --profiles-dir "$project" "${dbt_args[@]}"
 [[ "$dry_run" == true ]] || say "Done: query it with the runbook's Test 2 (workgroup post-call-analytics)"

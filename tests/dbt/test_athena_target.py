@@ -1,4 +1,4 @@
-"""The production target checked offline: `dbt parse --target athena`, every model compiled for Athena (views
+"""The production target checked offline: `dbt parse --target prod`, every model compiled for Athena (views
 without a connection; the incremental scale switch against moto's Glue), and the compiled SQL parsed by
 sqlglot's Athena dialect with zero errors."""
 
@@ -13,6 +13,8 @@ import sqlglot
 from sqlglot.errors import ErrorLevel
 
 from orchestration import dbt_runner
+
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +36,7 @@ def assert_athena_sql(models: dict[str, str]) -> None:
 
 
 def test_parse_on_the_athena_target_needs_no_connection(tmp_path: Path) -> None:
-    result = dbt_runner.parse("athena", target_path=tmp_path)
+    result = dbt_runner.parse("prod", target_path=tmp_path)
     assert result.success
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     calls = manifest["nodes"]["model.post_call_analytics.calls"]
@@ -49,7 +51,7 @@ def test_parse_on_the_athena_target_needs_no_connection(tmp_path: Path) -> None:
 def test_every_model_compiles_for_athena_offline_and_parses_as_athena_sql(tmp_path: Path) -> None:
     result = dbt_runner.invoke(
         ["compile", "--no-populate-cache", "--no-introspect", "--select", "resource_type:model"],
-        target="athena",
+        target="prod",
         target_path=tmp_path,
         quiet=True,
     )
@@ -79,7 +81,7 @@ def test_scale_switch_compiles_the_incremental_merge_branch_for_athena(tmp_path:
         )
     result = dbt_runner.invoke(
         ["compile", "--select", "resource_type:model"],
-        target="athena",
+        target="prod",
         target_path=tmp_path,
         dbt_vars={"materialize_current_state": True},
         quiet=True,
@@ -105,3 +107,64 @@ def test_scale_switch_compiles_the_incremental_merge_branch_for_athena(tmp_path:
         "optimize {{ this.render_pure() }} rewrite data using bin_pack",
         "vacuum {{ this.render_pure() }}",
     ]
+
+
+# ── Only the production target writes the production schemas ───────────────────────────────────────────────
+
+
+def _schemas(tmp_path: Path, target: str, env: dict[str, str]) -> dict[str, str]:
+    with pytest.MonkeyPatch.context() as patch:
+        for name in (
+            "PCA_DBT_USER",
+            "USER",
+            "PCA_DBT_CI_BRANCH",
+            "GITHUB_HEAD_REF",
+            "GITHUB_REF_NAME",
+            "CI_COMMIT_REF_NAME",
+        ):
+            patch.delenv(name, raising=False)
+        for name, value in env.items():
+            patch.setenv(name, value)
+        result = dbt_runner.parse(target, target_path=tmp_path)
+    assert result.success
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    return {
+        node["name"]: node["schema"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["name"] in {"calls", "stg_dynamodb__calls"}
+    }
+
+
+@pytest.mark.parametrize(
+    ("target", "env", "prefix"),
+    [
+        ("prod", {"USER": "alice"}, ""),
+        ("dev", {"USER": "Alice.Smith"}, "dev_alice_smith_"),
+        ("athena", {"PCA_DBT_USER": "bob", "USER": "alice"}, "dev_bob_"),
+        ("ci", {"GITHUB_HEAD_REF": "feature/Schema-Names"}, "ci_feature_schema_names_"),
+        ("ci", {"PCA_DBT_CI_BRANCH": "main", "GITHUB_REF_NAME": "other"}, "ci_main_"),
+    ],
+)
+def test_dev_and_ci_targets_build_their_own_prefixed_schemas(
+    tmp_path: Path, target: str, env: dict[str, str], prefix: str
+) -> None:
+    assert _schemas(tmp_path, target, env) == {
+        "calls": f"{prefix}post_call_analytics",
+        "stg_dynamodb__calls": f"{prefix}post_call_analytics_staging",
+    }
+
+
+def test_a_ci_target_without_a_branch_is_refused(tmp_path: Path) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("PCA_DBT_CI_BRANCH", "GITHUB_HEAD_REF", "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME"):
+            patch.delenv(name, raising=False)
+        with pytest.raises(dbt_runner.DbtRunError, match="unknown the branch"):
+            dbt_runner.parse("ci", target_path=tmp_path)
+
+
+def test_the_scheduled_build_and_the_runbooks_script_use_the_production_target() -> None:
+    buildspec = (REPO / "orchestration" / "buildspec.yml").read_text(encoding="utf-8")
+    assert "dbt build --target prod " in buildspec
+    assert "--target athena" not in buildspec
+    script = (REPO / "scripts" / "run-crawlers.sh").read_text(encoding="utf-8")
+    assert "export PCA_DBT_TARGET=prod " in script and "build --target prod " in script

@@ -23,9 +23,9 @@ def test_row_counts_without_a_warehouse_say_how_to_build_it(tmp_path: Path) -> N
 
 
 @pytest.mark.slow
-def test_pca_dbt_parse_checks_the_athena_target(capsys: pytest.CaptureFixture[str]) -> None:
+def test_pca_dbt_parse_checks_the_production_target(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["dbt", "parse"]) == 0
-    assert "dbt parse --target athena: ok" in capsys.readouterr().out
+    assert "dbt parse --target prod: ok" in capsys.readouterr().out
 
 
 @pytest.mark.slow

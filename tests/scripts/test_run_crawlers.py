@@ -75,7 +75,7 @@ def test_runs_dbt_build_on_athena_with_settings_from_terraform_outputs(tmp_path:
     assert call["argv"] == [
         "build",
         "--target",
-        "athena",
+        "prod",
         "--project-dir",
         project,
         "--profiles-dir",
@@ -83,7 +83,7 @@ def test_runs_dbt_build_on_athena_with_settings_from_terraform_outputs(tmp_path:
         "--select",
         "calls",
     ]
-    assert call["env"]["PCA_DBT_TARGET"] == "athena"
+    assert call["env"]["PCA_DBT_TARGET"] == "prod"
     assert call["env"]["PCA_ATHENA_SCHEMA"] == "post_call_analytics"
     assert call["env"]["PCA_RAW_SCHEMA"] == "post_call_analytics_raw"
     assert call["env"]["PCA_ATHENA_WORKGROUP"] == "post-call-analytics-dbt"
@@ -119,7 +119,7 @@ def test_dry_run_prints_the_dbt_command_and_runs_nothing(tmp_path: Path) -> None
     result = _run(env, "--dry-run")
 
     assert result.returncode == 0, result.stderr
-    assert "build --target athena" in result.stdout
+    assert "build --target prod" in result.stdout
     assert not record.exists()
 
 

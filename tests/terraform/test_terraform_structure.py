@@ -545,7 +545,7 @@ def test_dbt_build_runs_the_buildspec_on_a_schedule_and_reports_failures() -> No
     project = module.resource("aws_codebuild_project", "dbt_build")
     buildspec = first(project["source"])["buildspec"]
     assert (REPO / buildspec).is_file()
-    assert "dbt build --target athena" in (REPO / buildspec).read_text(encoding="utf-8")
+    assert "dbt build --target prod" in (REPO / buildspec).read_text(encoding="utf-8")
     schedule = module.resource("aws_scheduler_schedule", "dbt_build")
     assert first(schedule["target"])["arn"].endswith(":scheduler:::aws-sdk:codebuild:startBuild")
     rule = module.resource("aws_cloudwatch_event_rule", "build_failed")

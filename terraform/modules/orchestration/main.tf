@@ -1,4 +1,4 @@
-# Scheduled `dbt build --target athena`: EventBridge Scheduler starts a CodeBuild project that runs
+# Scheduled `dbt build --target prod`: EventBridge Scheduler starts a CodeBuild project that runs
 # orchestration/buildspec.yml over the dbt project; failures are published to the alarm topic.
 # The build may create and replace curated tables and views but can never write or delete raw data
 # (dbt-athena deletes the objects at a table's location when it rebuilds it).
@@ -209,7 +209,7 @@ resource "aws_iam_role_policy" "build" {
 resource "aws_codebuild_project" "dbt_build" {
   #checkov:skip=CKV_AWS_147:Build artifacts and logs use AWS managed encryption; the build produces no artifacts
   name          = local.project_name
-  description   = "dbt build --target athena over the curated models"
+  description   = "dbt build --target prod over the curated models"
   service_role  = aws_iam_role.build.arn
   build_timeout = var.build_timeout_minutes
 
@@ -232,7 +232,7 @@ resource "aws_codebuild_project" "dbt_build" {
 
     environment_variable {
       name  = "PCA_DBT_TARGET"
-      value = "athena"
+      value = "prod"
     }
     environment_variable {
       name  = "PCA_ATHENA_SCHEMA"
