@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the Lambda deployment packages into terraform/lambda_packages/:
-#   stream_processor.zip, athena_executor.zip, api_handler.zip (each one whose handler exists)
+#   stream_processor.zip, athena_executor.zip, agent_promoter.zip, api_handler.zip (each one whose handler exists)
 #   dbt_build.zip (the scheduled dbt build's source)
 # Dependencies are installed for the Lambda platform (manylinux2014_x86_64, CPython 3.11, wheels only);
 # boto3 comes from the runtime and pyarrow from the AWS SDK for pandas layer. Same inputs give the same bytes.

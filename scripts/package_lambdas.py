@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-FUNCTIONS = ("stream_processor", "athena_executor", "api_handler")
+FUNCTIONS = ("stream_processor", "athena_executor", "agent_promoter", "api_handler")
 PLATFORM = "manylinux2014_x86_64"  # the python3.11 runtime runs on Amazon Linux 2 (glibc 2.26)
 PYTHON_VERSION = "3.11"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)

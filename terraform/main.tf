@@ -85,12 +85,13 @@ module "analytics" {
 module "bedrock_agent" {
   source = "./modules/bedrock_agent"
 
-  name_prefix        = var.name_prefix
-  foundation_model   = var.agent_foundation_model
-  instruction        = file("${path.root}/${var.agent_instruction_file}")
-  action_group_json  = file("${path.root}/${var.agent_action_group_file}")
-  package_path       = "${local.packages_dir}/athena_executor.zip"
-  log_retention_days = var.log_retention_days
+  name_prefix           = var.name_prefix
+  foundation_model      = var.agent_foundation_model
+  instruction           = file("${path.root}/${var.agent_instruction_file}")
+  action_group_json     = file("${path.root}/${var.agent_action_group_file}")
+  package_path          = "${local.packages_dir}/athena_executor.zip"
+  promoter_package_path = "${local.packages_dir}/agent_promoter.zip"
+  log_retention_days    = var.log_retention_days
 
   workgroup_name        = module.analytics.workgroup_name
   workgroup_arn         = module.analytics.workgroup_arn

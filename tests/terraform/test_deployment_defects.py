@@ -3,7 +3,9 @@ or quietly done the wrong thing."""
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 
 from . import hcl
 from .hcl import REPO, ROOT, first
@@ -95,7 +97,6 @@ def test_guardrail_version_is_republished_when_the_guardrail_changes() -> None:
     agent = module.resource("aws_bedrockagent_agent", "main")
     (configuration,) = agent["guardrail_configuration"]
     assert configuration["guardrail_version"] == "${aws_bedrock_guardrail_version.main.version}"
-    assert "aws_bedrock_guardrail_version.main.version" in str(module.locals["agent_revision"])
 
 
 # ── 6. The alarm topic accepts only this project's alarms and rules ────────────────────────────────────────
@@ -192,3 +193,90 @@ def test_lock_file_pins_the_provider_version_the_schema_check_tests() -> None:
     assert entry["version"] in versions_to_check(constraint)
     assert constraint.startswith("~> 6."), "one provider major"
     assert "terraform providers lock -platform=" in DOCS
+
+
+# ── 3. The runbook's instruction update reaches the alias callers use ──────────────────────────────────────
+
+RUNBOOK_TARGET = "module.bedrock_agent.aws_bedrockagent_agent.main"
+_RESOURCE_REF = re.compile(r"(?<![\w.])(aws_\w+|terraform_data)\.(\w+)")
+_LOCAL_REF = re.compile(r"(?<![\w.])local\.(\w+)")
+
+
+def _dependencies(module: hcl.Module, address: str) -> set[str]:
+    """Resources `terraform apply -target=<address>` includes: the target and, transitively, what it refers to
+    (directly, through locals, or by depends_on). Terraform never adds the target's dependents."""
+
+    def referenced(value: object, seen_locals: set[str]) -> set[str]:
+        text = json.dumps(value)
+        found = {
+            f"{kind}.{name}"
+            for kind, name in _RESOURCE_REF.findall(text)
+            if name in module.resources.get(kind, {})
+        }
+        for local in set(_LOCAL_REF.findall(text)) - seen_locals:
+            seen_locals.add(local)
+            found |= referenced(module.locals[local], seen_locals)
+        return found
+
+    closure, todo = set(), [address]
+    while todo:
+        current = todo.pop()
+        if current in closure:
+            continue
+        closure.add(current)
+        kind, name = current.split(".", 1)
+        todo.extend(referenced(module.resources[kind][name], set()) - closure)
+    return closure
+
+
+def test_runbook_instruction_update_commands_are_documented_as_written() -> None:
+    docs = DOCS.split("### The Bedrock agent instruction", 1)[1].split("\n### ", 1)[0]
+    assert f"terraform apply -target={RUNBOOK_TARGET}" in docs
+    assert "AGENT_ID=$(terraform output -raw bedrock_agent_id)" in docs
+    assert 'aws bedrock-agent prepare-agent --agent-id "$AGENT_ID"' in docs
+    _, module_name, kind, name = RUNBOOK_TARGET.split(".")
+    assert name in hcl.child(module_name).resources[kind]
+
+
+def test_targeted_apply_prepares_the_draft_and_the_promoter_moves_live_to_it() -> None:
+    module = hcl.child("bedrock_agent")
+    closure = _dependencies(module, "aws_bedrockagent_agent.main")
+    # What the targeted apply touches: the agent (prepared by the provider), its role, guardrail and version.
+    assert module.resource("aws_bedrockagent_agent", "main")["prepare_agent"] is True
+    assert {"aws_bedrock_guardrail_version.main", "aws_iam_role.agent"} <= closure
+    # The alias is a dependent of the agent, never inside the target: something else must move it.
+    assert "aws_bedrockagent_agent_alias.live" not in closure
+    alias = module.resource("aws_bedrockagent_agent_alias", "live")
+    assert "lifecycle" not in alias, "the alias is never replaced: its id, which callers use, stays"
+    assert (
+        alias["agent_alias_name"] == "${var.alias_name}"
+        and module.variables["alias_name"]["default"] == "live"
+    )
+    # The promoter, deployed with the stack, follows the prepared draft of this agent's alias.
+    promoter = module.resource("aws_lambda_function", "promoter")
+    assert promoter["handler"] == "lambdas.agent_promoter.handler.lambda_handler"
+    environment = first(promoter["environment"])["variables"]
+    assert environment == {
+        "PCA_AGENT_ID": "${aws_bedrockagent_agent.main.agent_id}",
+        "PCA_AGENT_ALIAS_NAME": "${var.alias_name}",
+    }
+    schedule = module.resource("aws_scheduler_schedule", "promoter")
+    assert first(schedule["target"])["arn"] == "${aws_lambda_function.promoter.arn}"
+    assert module.variables["promoter_schedule_expression"]["default"] == "rate(1 minute)"
+    moves = [
+        st for st in module.policy_statements()["promoter"] if "bedrock:UpdateAgentAlias" in st["actions"]
+    ]
+    (move,) = moves
+    assert move["resources"] == ["${aws_bedrockagent_agent.main.agent_arn}", "${local.agent_alias_arns}/*"]
+    assert module.locals["agent_alias_arns"].endswith(":agent-alias/${aws_bedrockagent_agent.main.agent_id}")
+    # It ships like the other functions.
+    if str(REPO / "scripts") not in sys.path:
+        sys.path.insert(0, str(REPO / "scripts"))
+    import package_lambdas
+
+    assert "agent_promoter" in package_lambdas.existing_functions()
+    assert package_lambdas.analyse("agent_promoter").requirements == [], "boto3 only, from the runtime"
+    assert (
+        hcl.root().modules["bedrock_agent"]["promoter_package_path"]
+        == "${local.packages_dir}/agent_promoter.zip"
+    )

@@ -38,13 +38,8 @@ locals {
     ]
   ])
 
-  # Everything that changes what the agent does; a change gives callers a new prepared version.
-  agent_revision = sha256(jsonencode({
-    instruction = var.instruction
-    functions   = local.functions
-    model       = var.foundation_model
-    guardrail   = aws_bedrock_guardrail_version.main.version
-  }))
+  promoter_name    = "${var.name_prefix}-agent-promoter"
+  agent_alias_arns = "arn:${local.partition}:bedrock:${local.region}:${local.account_id}:agent-alias/${aws_bedrockagent_agent.main.agent_id}"
 }
 
 # ── Guardrail ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -396,19 +391,150 @@ resource "aws_bedrockagent_agent_action_group" "athena_query_executor" {
   depends_on = [aws_lambda_permission.agent_invokes_executor]
 }
 
-# Marks a new agent revision; replacing the alias makes Bedrock snapshot the prepared DRAFT as a new version.
-resource "terraform_data" "agent_revision" {
-  input = local.agent_revision
-}
-
+# Callers' alias. Its id never changes: the agent promoter below moves it to a new version of the prepared draft.
 resource "aws_bedrockagent_agent_alias" "live" {
-  agent_alias_name = "live"
+  agent_alias_name = var.alias_name
   agent_id         = aws_bedrockagent_agent.main.agent_id
-  description      = "Callers' alias; revision ${substr(local.agent_revision, 0, 12)}"
-
-  lifecycle {
-    replace_triggered_by = [terraform_data.agent_revision]
-  }
+  description      = "Callers' alias; follows the prepared draft (${local.promoter_name})"
 
   depends_on = [aws_bedrockagent_agent_action_group.athena_query_executor]
+}
+
+# ── Agent promoter: keeps the alias on the latest prepared draft ───────────────────────────────────────────
+# An agent version is made only when an alias is created or updated, so preparing the draft (the provider does
+# it on every change, and the runbook's `prepare-agent` does it by hand) reaches callers only once the alias is
+# updated. `terraform apply -target=module.bedrock_agent.aws_bedrockagent_agent.main` cannot include the alias
+# (targets take their dependencies, never their dependents), so a scheduled function does it: within a minute of
+# a preparation that changed what the agent does, `live` serves a new version of the draft.
+
+resource "aws_cloudwatch_log_group" "promoter" {
+  #checkov:skip=CKV_AWS_158:CloudWatch Logs encrypts at rest by default; a customer key adds cost without extra control here
+  #checkov:skip=CKV_AWS_338:Operational logs; retention is the log_retention_days variable (30 days by default)
+  name              = "/aws/lambda/${local.promoter_name}"
+  retention_in_days = var.log_retention_days
+}
+
+resource "aws_iam_role" "promoter" {
+  name               = "${local.promoter_name}-role"
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+}
+
+data "aws_iam_policy_document" "promoter" {
+  statement {
+    sid = "ReadThisAgent"
+    actions = [
+      "bedrock:GetAgent",
+      "bedrock:GetAgentVersion",
+      "bedrock:ListAgentAliases",
+      "bedrock:GetAgentAlias",
+      "bedrock:ListAgentActionGroups",
+      "bedrock:GetAgentActionGroup",
+    ]
+    resources = [aws_bedrockagent_agent.main.agent_arn, "${local.agent_alias_arns}/*"]
+  }
+
+  statement {
+    sid       = "MoveThisAgentsAlias"
+    actions   = ["bedrock:UpdateAgentAlias"]
+    resources = [aws_bedrockagent_agent.main.agent_arn, "${local.agent_alias_arns}/*"]
+  }
+
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.promoter.arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "promoter" {
+  name   = "${local.promoter_name}-policy"
+  role   = aws_iam_role.promoter.id
+  policy = data.aws_iam_policy_document.promoter.json
+}
+
+resource "aws_lambda_function" "promoter" {
+  #checkov:skip=CKV_AWS_116:Invoked by EventBridge Scheduler every minute; a failed run is simply repeated by the next one
+  #checkov:skip=CKV_AWS_117:Reaches only the Bedrock Agents API over its public endpoint; no VPC resources to protect
+  #checkov:skip=CKV_AWS_115:One invocation a minute; reserved concurrency would take from a new account's small pool
+  #checkov:skip=CKV_AWS_173:Environment holds no secrets (the agent id and alias name)
+  #checkov:skip=CKV_AWS_272:Code signing needs a signing profile outside this project's scope; packages are built reproducibly
+  #checkov:skip=CKV_AWS_50:A few API calls a minute; its log lines say what it did, tracing would add nothing
+  function_name    = local.promoter_name
+  description      = "Keeps the alias ${var.alias_name} of ${local.agent_name} on the latest prepared draft"
+  role             = aws_iam_role.promoter.arn
+  runtime          = "python3.11"
+  handler          = "lambdas.agent_promoter.handler.lambda_handler"
+  filename         = var.promoter_package_path
+  source_code_hash = filebase64sha256(var.promoter_package_path)
+  memory_size      = 128
+  timeout          = 60
+
+  environment {
+    variables = {
+      PCA_AGENT_ID         = aws_bedrockagent_agent.main.agent_id
+      PCA_AGENT_ALIAS_NAME = var.alias_name
+    }
+  }
+
+  depends_on = [
+    aws_cloudwatch_log_group.promoter,
+    aws_iam_role_policy.promoter,
+  ]
+}
+
+data "aws_iam_policy_document" "scheduler_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "promoter_schedule" {
+  name               = "${local.promoter_name}-schedule"
+  assume_role_policy = data.aws_iam_policy_document.scheduler_assume.json
+}
+
+data "aws_iam_policy_document" "promoter_schedule" {
+  statement {
+    sid       = "InvokeThePromoter"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [aws_lambda_function.promoter.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "promoter_schedule" {
+  name   = "${local.promoter_name}-schedule"
+  role   = aws_iam_role.promoter_schedule.id
+  policy = data.aws_iam_policy_document.promoter_schedule.json
+}
+
+resource "aws_scheduler_schedule" "promoter" {
+  #checkov:skip=CKV_AWS_297:The schedule holds only the function ARN; AWS owned key encryption suffices
+  name                = local.promoter_name
+  description         = "Moves the alias ${var.alias_name} to a new version when the prepared draft changed"
+  schedule_expression = var.promoter_schedule_expression
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = aws_lambda_function.promoter.arn
+    role_arn = aws_iam_role.promoter_schedule.arn
+
+    retry_policy {
+      maximum_retry_attempts       = 0
+      maximum_event_age_in_seconds = 60
+    }
+  }
 }

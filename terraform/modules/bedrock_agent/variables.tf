@@ -39,6 +39,23 @@ variable "package_path" {
   type        = string
 }
 
+variable "promoter_package_path" {
+  description = "Path of agent_promoter.zip built by lambdas/build.sh."
+  type        = string
+}
+
+variable "alias_name" {
+  description = "Name of the alias callers invoke; the agent promoter keeps it on the latest prepared draft."
+  type        = string
+  default     = "live"
+}
+
+variable "promoter_schedule_expression" {
+  description = "How often the agent promoter compares the prepared draft with the version the alias serves."
+  type        = string
+  default     = "rate(1 minute)"
+}
+
 variable "log_retention_days" {
   description = "Retention of the executor's log group."
   type        = number
