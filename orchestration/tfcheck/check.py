@@ -38,6 +38,7 @@ BUILTIN = {
         {"arguments": {"input": {}, "triggers_replace": {}}, "computed": ["id", "output"]}
     ),
 }
+PROVIDER_PREFIX = "aws_"
 # Deprecations the schema package does not carry, from the provider's upgrade guides: (data source?, type,
 # attribute) → (first provider version that deprecates it, what to use instead). A deprecated attribute still
 # plans, with a warning, and goes away in the next major.
@@ -136,7 +137,10 @@ def load_module(path: Path) -> Module:
     module = Module(path)
     for tf in sorted(path.glob("*.tf")):
         parsed = _parse(tf)
-        module.expressions.extend(_expressions(parsed))
+        # `moved` and `removed` blocks name addresses that no longer exist: they are no references.
+        module.expressions.extend(
+            _expressions({k: v for k, v in parsed.items() if k not in {"moved", "removed"}})
+        )
         for block in parsed.get("resource", []):
             for kind, named in block.items():
                 if kind == _IS_BLOCK:
@@ -235,6 +239,8 @@ def _check_schema(module: Module, rel: str, schema: ProviderSchema) -> list[Find
     ):
         for (kind, name), body in sorted(blocks.items()):
             address = f"{'data.' if is_data else ''}{kind}.{name}"
+            if not kind.startswith(PROVIDER_PREFIX) and kind not in BUILTIN:
+                continue  # another provider's type (archive, random, …): its schema is not checked here
             block = types.get(kind) or (None if is_data else BUILTIN.get(kind))
             if block is None:
                 what = "data source" if is_data else "resource type"

@@ -198,6 +198,27 @@ def test_unknown_resource_and_data_source_types(tmp_path: Path, v6: ProviderSche
     ]
 
 
+def test_other_providers_types_and_moved_blocks_are_left_alone(tmp_path: Path, v6: ProviderSchema) -> None:
+    text = """
+data "archive_file" "site" {
+  type        = "zip"
+  source_dir  = "dist"
+  output_path = "site.zip"
+}
+
+resource "aws_sqs_queue" "renamed" {
+  name = data.archive_file.site.output_md5
+}
+
+moved {
+  from = aws_sqs_queue.old
+  to   = aws_sqs_queue.renamed
+}
+"""
+    root = _configure(tmp_path, {"main.tf": text})
+    assert _messages(root, v6) == []
+
+
 # ── References ─────────────────────────────────────────────────────────────────────────────────────────────
 
 
