@@ -19,10 +19,11 @@ data "aws_s3_bucket" "transcribe" {
   bucket = var.existing_transcribe_bucket
 }
 
-# AWS's managed "AWS SDK for pandas" layer (pyarrow, pandas) for the region, from its public SSM parameter.
+# AWS's managed "AWS SDK for pandas" layer (pyarrow, pandas) for the region and the functions' architecture, from
+# its public SSM parameter.
 data "aws_ssm_parameter" "aws_sdk_pandas_layer" {
   count = var.aws_sdk_pandas_layer_arn == null ? 1 : 0
-  name  = "/aws/service/aws-sdk-pandas/${var.aws_sdk_pandas_version}/${var.aws_region}/py3.11/x86_64/layer-arn"
+  name  = "/aws/service/aws-sdk-pandas/${var.aws_sdk_pandas_version}/py3.11/${var.lambda_architecture}/layer-arn"
 }
 
 locals {
@@ -59,6 +60,7 @@ module "data_pipeline" {
     }
   }
   package_path                  = "${local.packages_dir}/stream_processor.zip"
+  architecture                  = var.lambda_architecture
   pyarrow_layer_arn             = local.pyarrow_layer_arn
   log_retention_days            = var.log_retention_days
   batch_size                    = var.stream_batch_size
@@ -89,6 +91,7 @@ module "bedrock_agent" {
   instruction        = file("${path.root}/${var.agent_instruction_file}")
   action_group_json  = file("${path.root}/${var.agent_action_group_file}")
   package_path       = "${local.packages_dir}/athena_executor.zip"
+  architecture       = var.lambda_architecture
   pyarrow_layer_arn  = local.pyarrow_layer_arn
   log_retention_days = var.log_retention_days
 

@@ -67,8 +67,19 @@ variable "lambda_packages_dir" {
   default     = "lambda_packages"
 }
 
+variable "lambda_architecture" {
+  description = "Instruction set of the Lambda functions: arm64 (Graviton, the default) or x86_64. Build the packages for the same one (bash lambdas/build.sh --architecture x86_64, or PCA_LAMBDA_ARCHITECTURE)."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.lambda_architecture)
+    error_message = "lambda_architecture must be arm64 or x86_64."
+  }
+}
+
 variable "aws_sdk_pandas_layer_arn" {
-  description = "ARN of a Lambda layer providing pyarrow for Python 3.11 x86_64. Leave null to use AWS's managed 'AWS SDK for pandas' layer for the region (looked up in its public SSM parameter)."
+  description = "ARN of a Lambda layer providing pyarrow for Python 3.11 on lambda_architecture. Leave null to use AWS's managed 'AWS SDK for pandas' layer for the region (looked up in its public SSM parameter)."
   type        = string
   default     = null
 }

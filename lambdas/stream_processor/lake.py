@@ -165,12 +165,18 @@ class Lake:
             else:
                 digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
                 assert self.bucket is not None
-                self.s3.put_object(
-                    Bucket=self.bucket, Key=self.key(relative), Body=data, ChecksumSHA256=digest
+                response = self.s3.put_object(
+                    Bucket=self.bucket,
+                    Key=self.key(relative),
+                    Body=data,
+                    ChecksumAlgorithm="SHA256",
+                    ChecksumSHA256=digest,
                 )
-        except (
-            Exception
-        ) as error:  # botocore, OSError, and anything a transport raises: all mean "not written"
+                stored = response.get("ChecksumSHA256")
+                if stored is not None and stored != digest:
+                    raise LakeWriteError(f"S3 stored checksum {stored}, not the {digest} sent")
+        # botocore, OSError, and anything a transport raises: every failure means "not written".
+        except Exception as error:
             raise LakeWriteError(f"could not write {target}: {error}") from error
         return Written(target, len(data))
 

@@ -282,7 +282,7 @@ resource "aws_lambda_function" "executor" {
   description      = "AthenaQueryExecutor action group: runs guarded read-only SQL in the ${var.workgroup_name} workgroup"
   role             = aws_iam_role.executor.arn
   runtime          = "python3.11"
-  architectures    = ["x86_64"]
+  architectures    = [var.architecture]
   handler          = "lambdas.athena_executor.handler.lambda_handler"
   filename         = var.package_path
   source_code_hash = filebase64sha256(var.package_path)
