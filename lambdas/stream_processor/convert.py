@@ -166,13 +166,8 @@ def item(attributes: Any) -> dict[str, Any]:
         if kind == "S" and type(inner) is str:
             out[name] = inner
         elif kind == "N" and type(inner) is str:
-            if (
-                len(inner) < 19
-                and inner.isdigit()
-                and inner.isascii()
-                and (inner[0] != "0" or len(inner) == 1)
-            ):
-                out[name] = int(inner)
+            if len(inner) < 19 and inner.isdigit() and inner.isascii():
+                out[name] = int(inner)  # value-exact; DynamoDB never sends leading zeros
             else:
                 converted = _fast_number(inner)
                 out[name] = converted if converted is not None else number(inner)
