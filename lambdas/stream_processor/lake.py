@@ -4,7 +4,7 @@
 
 Writing uses only what the Lambda runtime has. The function takes pyarrow from AWS's "AWS SDK for pandas" layer,
 whose Arrow is built without its S3 filesystem and without zstd, so pyarrow writes each Parquet object into
-memory (gzip-compressed) and boto3 — part of the runtime — puts it with a SHA-256 checksum that S3 verifies
+memory (snappy-compressed) and boto3 — part of the runtime — puts it with a SHA-256 checksum that S3 verifies
 before it stores the object. A local lake writes a temporary file and renames it, so readers never see half a
 file. For S3 the endpoint can be overridden with ``AWS_ENDPOINT_URL_S3`` or ``AWS_ENDPOINT_URL`` (a local moto
 server in tests).
@@ -52,12 +52,12 @@ RAW_SCHEMA = pa.schema(
 # writes faster.
 STATISTICS_COLUMNS = ["event_id", "event_name", "event_source", "event_at", "sequence_number", "ingested_at"]
 
-# gzip, chosen by measurement (bench/stream_processor.py): the layer's Arrow has snappy and gzip but no zstd. On
-# the raw change log gzip objects are ~45% smaller than snappy's (within ~20% of zstd), and every question over the
-# curated views scans the raw log in Athena, by the byte, under the workgroup's per-query cutoff; gzip costs ~8 ms
-# more per 100-record batch, a tenth of a cent per million records. The raw Glue tables declare the same
-# (terraform/modules/data_pipeline: "parquet.compression" = "GZIP").
-PARQUET_COMPRESSION = "gzip"
+# Snappy, chosen by measurement (bench/stream_processor.py prints the codecs on the same rows): the layer's Arrow
+# has snappy and gzip but no zstd. gzip objects are 27-44% smaller (level 1-6) but take 4.5-14x snappy's time to
+# encode; at the planned volume the raw log stays well under a gigabyte a year either way, so the bytes cost cents
+# while the encoding is paid on every batch. The raw Glue tables declare the same
+# (terraform/modules/data_pipeline: "parquet.compression" = "SNAPPY").
+PARQUET_COMPRESSION = "snappy"
 
 QUARANTINE_PREFIX = "quarantine"
 

@@ -344,7 +344,7 @@ def test_the_runtime_environment_behaves_like_the_layer(runtime_venv: Path) -> N
         "t = pa.table({'x': [1]})\n"
         "try:\n    pq.write_table(t, io.BytesIO(), compression='zstd')\nexcept pa.ArrowNotImplementedError as e:\n"
         "    print('zstd:', e)\n"
-        "pq.write_table(t, io.BytesIO(), compression='gzip'); print('gzip: ok')\n"
+        "pq.write_table(t, io.BytesIO(), compression='snappy'); print('snappy: ok')\n"
     )
     result = _run(runtime_venv, probe)
     assert result.returncode == 0, result.stderr
@@ -352,7 +352,7 @@ def test_the_runtime_environment_behaves_like_the_layer(runtime_venv: Path) -> N
         LAYER_PYARROW,
         "s3: The pyarrow installation is not built with support for 'S3FileSystem'",
         "zstd: Support for codec 'zstd' not built",
-        "gzip: ok",
+        "snappy: ok",
     ]
 
 
@@ -435,7 +435,7 @@ def test_the_built_stream_processor_writes_to_s3_in_the_layers_runtime(
     body = first["Body"].read()
     assert first["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(body).digest()).decode()
     parquet = pq.ParquetFile(io.BytesIO(body))
-    assert parquet.metadata.row_group(0).column(0).compression == "GZIP"
+    assert parquet.metadata.row_group(0).column(0).compression == "SNAPPY"
     row = parquet.read().to_pylist()[0]
     assert json.loads(row["new_image"]) == {"id": "c1", "n": 1.5, "tags": ["a", "b"]}
     assert '"n":1.50' in row["new_image"]

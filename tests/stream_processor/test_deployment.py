@@ -38,7 +38,7 @@ def test_graviton_is_every_functions_default_architecture_and_terraform_agrees()
 
 def test_the_raw_glue_tables_declare_the_compression_the_processor_writes() -> None:
     table = hcl.child("data_pipeline").resource("aws_glue_catalog_table", "raw")
-    assert table["parameters"]["parquet.compression"] == PARQUET_COMPRESSION.upper() == "GZIP"
+    assert table["parameters"]["parquet.compression"] == PARQUET_COMPRESSION.upper() == "SNAPPY"
 
 
 @pytest.mark.parametrize(

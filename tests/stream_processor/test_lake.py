@@ -51,7 +51,7 @@ def test_a_stored_checksum_that_differs_from_the_one_sent_is_a_failed_write() ->
         lake.write_bytes("calls/x.jsonl", b"data")
 
 
-def test_parquet_is_gzip_compressed(tmp_path: Any) -> None:
+def test_parquet_is_snappy_compressed(tmp_path: Any) -> None:
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pylist(
@@ -72,5 +72,5 @@ def test_parquet_is_gzip_compressed(tmp_path: Any) -> None:
     )
     lake = Lake.from_uri(str(tmp_path))
     written = lake.write_parquet("calls/x.parquet", table)
-    assert pq.ParquetFile(written.path).metadata.row_group(0).column(0).compression == "GZIP"
+    assert pq.ParquetFile(written.path).metadata.row_group(0).column(0).compression == "SNAPPY"
     assert [p.name for p in (tmp_path / "calls").iterdir()] == ["x.parquet"]  # no temporary file left

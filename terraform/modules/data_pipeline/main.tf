@@ -347,7 +347,7 @@ resource "aws_glue_catalog_table" "raw" {
   parameters = {
     EXTERNAL                      = "TRUE"
     classification                = "parquet"
-    "parquet.compression"         = "GZIP"
+    "parquet.compression"         = "SNAPPY"
     "projection.enabled"          = "true"
     "projection.dt.type"          = "date"
     "projection.dt.format"        = "yyyy-MM-dd"
