@@ -2,11 +2,14 @@
 # Build the Lambda deployment packages into terraform/lambda_packages/:
 #   stream_processor.zip, athena_executor.zip, agent_promoter.zip, api_handler.zip (each one whose handler exists)
 #   dbt_build.zip (the scheduled dbt build's source)
-# Dependencies are installed for the Lambda platform (manylinux2014_x86_64, CPython 3.11, wheels only);
-# boto3 comes from the runtime and pyarrow from the AWS SDK for pandas layer. Same inputs give the same bytes.
+# Dependencies are the versions pinned in lambdas/requirements.lock, installed as wheels for each function's
+# Lambda architecture (arm64 by default: manylinux2014_aarch64, CPython 3.11); boto3 comes from the runtime and
+# pyarrow from the AWS SDK for pandas layer. Same inputs give the same bytes.
 #
 # Usage: bash lambdas/build.sh [stream_processor|athena_executor|api_handler ...] [--out DIR]
-# Environment: PYTHON (default: the project's .venv, else python3)
+#                              [--architecture arm64|x86_64]
+#        python scripts/package_lambdas.py --update-lock    (re-pin the dependencies)
+# Environment: PYTHON (default: the project's .venv, else python3), PCA_LAMBDA_ARCHITECTURE
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,20 +1,19 @@
 """Build the Lambda deployment packages and the dbt build bundle, reproducibly.
 
-Run through ``bash lambdas/build.sh``. For each function whose ``lambdas/<name>/handler.py`` exists it writes
-``<out>/<name>.zip`` holding:
+Run through ``bash lambdas/build.sh``. Every function is one entry of :data:`FUNCTIONS` (its Lambda
+architecture, and any extras of its dependencies it needs); for each whose ``lambdas/<name>/handler.py`` exists
+it writes ``<out>/<name>.zip`` holding:
 
 - the ``lambdas`` package tree the function needs: ``lambdas/__init__.py``, the function's own package, and
   every ``lambdas.<package>`` it imports (followed transitively), data files included;
-- the third-party packages those modules import, installed by pip for the Lambda platform
-  (``manylinux2014_x86_64``, CPython 3.11, binary wheels only, so no host-compiled code), with the version
-  specifiers from ``pyproject.toml``'s ``[project] dependencies``. boto3/botocore come from the Lambda runtime
-  and pyarrow from AWS's managed "AWS SDK for pandas" layer, so neither is bundled.
+- the third-party packages those modules import, at the exact versions pinned in ``lambdas/requirements.lock``,
+  installed by pip for the function's Lambda platform (``manylinux2014_aarch64`` for arm64,
+  ``manylinux2014_x86_64`` for x86_64; CPython 3.11; binary wheels only). boto3/botocore come from the Lambda
+  runtime and pyarrow from AWS's managed "AWS SDK for pandas" layer, so neither is bundled — and neither is
+  anything installed only because boto3 or botocore needs it (urllib3, python-dateutil, six, …).
 
-C extensions in a function's packages (``lambdas/<package>/<module>.c``, optional speed-ups whose pure-Python
-equivalents ship too) are compiled for the Lambda target when this machine can build for it (Linux x86_64,
-CPython 3.11, a C compiler): no debug info, build paths mapped away, symbols stripped, and refused if they need
-a glibc newer than manylinux2014's 2.17. A host-built ``.so`` in the checkout never ships; where the extension
-cannot be built the package runs the pure-Python code, and the build says so.
+Every distribution a package would install must be pinned in the lock; ``--update-lock`` resolves the
+``[project] dependencies`` of ``pyproject.toml`` for every function and architecture and rewrites it.
 
 It also writes ``<out>/dbt_build.zip`` (``dbt_project/`` and ``orchestration/buildspec.yml``), the source of
 the scheduled dbt build.
@@ -27,25 +26,49 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
 import os
-import platform as host
 import re
-import shlex
 import shutil
 import subprocess
 import sys
-import sysconfig
+import tempfile
 import tomllib
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-FUNCTIONS = ("stream_processor", "athena_executor", "agent_promoter", "api_handler")
-PLATFORM = "manylinux2014_x86_64"  # the python3.11 runtime runs on Amazon Linux 2 (glibc 2.26)
 PYTHON_VERSION = "3.11"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+LOCK = Path("lambdas") / "requirements.lock"
+
+# Lambda architecture → pip platform tag. The python3.11 runtime runs on Amazon Linux 2 (glibc 2.26), so
+# manylinux2014 (glibc 2.17) wheels load on both.
+PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
+DEFAULT_ARCHITECTURE = (
+    "arm64"  # Graviton: cheaper per GB-second; every wheel the functions need exists for it
+)
+
+
+@dataclass(frozen=True)
+class Function:
+    """One Lambda function's package: its architecture, and the extras of a dependency it wants instead of the
+    ones ``pyproject.toml`` declares (``{"aws-lambda-powertools": ()}``: Powertools without the X-Ray SDK)."""
+
+    architecture: str = DEFAULT_ARCHITECTURE
+    extras: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+# Every Lambda function, one entry each (keep terraform's `lambda_architecture` in step with the architectures).
+FUNCTIONS: dict[str, Function] = {
+    "stream_processor": Function(extras={"aws-lambda-powertools": ()}),  # Logger and Metrics; no Tracer
+    "athena_executor": Function(),
+    "agent_promoter": Function(),  # boto3 only (the runtime's)
+    "api_handler": Function(),
+}
 
 # Top-level import name → distribution name, for the runtime dependencies in pyproject.toml.
 DISTRIBUTIONS = {
@@ -60,44 +83,25 @@ DISTRIBUTIONS = {
     "boto3": "boto3",
     "botocore": "botocore",
 }
-# Provided at run time, never bundled: the Lambda Python runtime ships boto3; the AWS SDK for pandas layer
-# ships pyarrow, pandas and numpy.
+# Provided at run time, never bundled: the Lambda Python runtime ships boto3 (with botocore, s3transfer and what
+# they need); the AWS SDK for pandas layer ships pyarrow, pandas and numpy.
 FROM_RUNTIME = frozenset({"boto3", "botocore", "s3transfer"})
 FROM_LAYER = frozenset({"pyarrow", "pandas", "numpy"})
 # Installed for the embedded run only: no duckdb wheel runs on the Lambda python3.11 runtime (its wheels need
 # glibc 2.27+). Code a Lambda runs must import it lazily, inside the local-only path.
 LOCAL_ONLY = frozenset({"duckdb"})
-PROVIDED_DIRS = (
-    "boto3",
-    "botocore",
-    "s3transfer",
-    "pyarrow",
-    "pandas",
-    "numpy",
-    "numpy.libs",
-    "pyarrow.libs",
-)
 _REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-MAX_GLIBC = (2, 17)  # manylinux2014
-EXTENSION_FLAGS = (
-    "-shared",
-    "-fPIC",
-    "-O2",
-    "-DNDEBUG",
-    "-g0",
-    "-s",
-    "-Wall",
-    "-Wextra",
-    "-U_FORTIFY_SOURCE",
-    "-D_FORTIFY_SOURCE=0",
-    "-Wl,--build-id=none",
-)
-_GLIBC_VERSION = re.compile(rb"GLIBC_([0-9]+)\.([0-9]+)(?:\.([0-9]+))?")
+_EXTRA_MARKER = re.compile(r"""extra\s*==\s*["']([^"']+)["']""")
 DBT_EXCLUDE = frozenset({"target", "logs", "dbt_packages", ".user.yml", "__pycache__"})
 
 
 class PackagingError(RuntimeError):
     """The packages cannot be built as asked; the message says what to change."""
+
+
+def canonical(name: str) -> str:
+    """A distribution name as pip compares them (``PyYAML`` → ``pyyaml``, ``typing_extensions`` → ``typing-extensions``)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 @dataclass
@@ -109,12 +113,11 @@ class FunctionPackage:
 
     @property
     def requirements(self) -> list[str]:
-        bundled = sorted(
+        return sorted(
             distribution_of(name)
             for name in self.imports
             if name not in FROM_RUNTIME and name not in FROM_LAYER and name not in LOCAL_ONLY
         )
-        return bundled
 
     @property
     def needs_layer(self) -> bool:
@@ -209,55 +212,193 @@ def runtime_specifiers(repo: Path = REPO) -> dict[str, str]:
         match = _REQUIREMENT_NAME.match(text)
         if match is None:
             raise PackagingError(f"cannot read the requirement {text!r} in pyproject.toml")
-        result[re.sub(r"[-_.]+", "-", match.group(0)).lower()] = text
+        result[canonical(match.group(0))] = text
     return result
 
 
-def pip_install(requirements: list[str], target: Path, python_version: str, platform: str) -> None:
-    if not requirements:
-        return
-    command = [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        "--no-compile",
-        "--target",
-        str(target),
-        "--platform",
-        platform,
-        "--implementation",
-        "cp",
-        "--python-version",
-        python_version,
-        "--only-binary=:all:",
-        *requirements,
-    ]
-    print(f"  pip install ({platform}, CPython {python_version}): {' '.join(requirements)}", flush=True)
+def read_lock(repo: Path = REPO) -> dict[str, str]:
+    """Distribution → exact version pinned in ``lambdas/requirements.lock`` (empty when there is none)."""
+    path = repo / LOCK
+    if not path.is_file():
+        return {}
+    pins: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        name, sep, version = text.partition("==")
+        if not sep or not version.strip() or not _REQUIREMENT_NAME.fullmatch(name.strip()):
+            raise PackagingError(f"{LOCK}:{number}: expected 'name==version', got {line!r}")
+        pins[canonical(name.strip())] = version.strip()
+    return pins
+
+
+def root_requirements(name: str, package: FunctionPackage, repo: Path) -> list[str]:
+    """The function's direct requirements as pip strings, with the extras its entry in FUNCTIONS asks for."""
+    specifiers = runtime_specifiers(repo)
+    extras = {canonical(k): v for k, v in FUNCTIONS.get(name, Function()).extras.items()}
+    roots = []
+    for distribution in package.requirements:
+        key = canonical(distribution)
+        if key not in specifiers:
+            raise PackagingError(
+                f"{distribution} is imported by lambdas.{name} but not in [project] dependencies"
+            )
+        spec = specifiers[key]
+        if key in extras:
+            base = _REQUIREMENT_NAME.match(spec)
+            assert base is not None
+            rest = re.sub(r"^\s*\[[^\]]*\]", "", spec[base.end() :])
+            wanted = f"[{','.join(extras[key])}]" if extras[key] else ""
+            spec = f"{base.group(0)}{wanted}{rest}"
+        roots.append(spec)
+    return roots
+
+
+def _pip_platform(platform: str, python_version: str) -> list[str]:
+    return ["--platform", platform, "--implementation", "cp", "--python-version", python_version]
+
+
+def _run_pip(arguments: list[str], what: str) -> None:
+    command = [sys.executable, "-m", "pip", *arguments]
     result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 (fixed argv)
     if result.returncode != 0:
         errors = [line for line in result.stderr.splitlines() if not line.startswith("WARNING: Location")]
+        raise PackagingError(f"pip could not {what}:\n" + "\n".join(errors[-20:]))
+
+
+def resolve(
+    roots: list[str], platform: str, python_version: str, pins: Mapping[str, str] | None
+) -> list[dict[str, Any]]:
+    """pip's resolution of ``roots`` for the Lambda platform (its ``--report`` install items), constrained to
+    ``pins`` when given."""
+    with tempfile.TemporaryDirectory(prefix="pca-resolve-") as scratch:
+        report = Path(scratch) / "report.json"
+        arguments = [
+            *("install", "--dry-run", "--ignore-installed", "--quiet", "--disable-pip-version-check"),
+            *("--report", str(report), "--target", str(Path(scratch) / "target")),
+            *_pip_platform(platform, python_version),
+            "--only-binary=:all:",
+        ]
+        if pins:
+            constraints = Path(scratch) / "constraints.txt"
+            constraints.write_text("".join(f"{k}=={v}\n" for k, v in sorted(pins.items())), encoding="utf-8")
+            arguments += ["--constraint", str(constraints)]
+        _run_pip([*arguments, *roots], f"resolve {' '.join(roots)} for {platform}/CPython {python_version}")
+        items: list[dict[str, Any]] = json.loads(report.read_text(encoding="utf-8"))["install"]
+    return items
+
+
+def _requirement_edges(requirement: str, extras: set[str]) -> tuple[str, set[str]] | None:
+    """``requires_dist`` entry → (distribution, extras it asks for), or None when it belongs to an extra not
+    requested. Other markers (Python version, platform) are kept: over-keeping is safe, dropping is not."""
+    text, _, marker = requirement.partition(";")
+    wanted = _EXTRA_MARKER.findall(marker)
+    if wanted and not set(wanted) & extras:
+        return None
+    match = _REQUIREMENT_NAME.match(text.strip())
+    if match is None:
+        return None
+    bracket = re.match(r"\s*\[([^\]]*)\]", text.strip()[match.end() :])
+    asked = {e.strip() for e in bracket.group(1).split(",")} if bracket else set()
+    return canonical(match.group(0)), asked
+
+
+def bundled_distributions(roots: list[str], items: list[dict[str, Any]]) -> dict[str, str]:
+    """Distribution → version of what the package ships: everything the roots need, following dependencies,
+    but never into what the runtime or the layer provides — so what only boto3/botocore need stays out too."""
+    found = {canonical(i["metadata"]["name"]): i["metadata"] for i in items}
+    provided = {canonical(n) for n in FROM_RUNTIME | FROM_LAYER}
+    pending: list[tuple[str, set[str]]] = []
+    for root in roots:
+        edge = _requirement_edges(root, set())
+        if edge is not None:
+            pending.append(edge)
+    keep: dict[str, set[str]] = {}
+    while pending:
+        name, extras = pending.pop()
+        if name in provided or name not in found:
+            continue
+        if name in keep and extras <= keep[name]:
+            continue
+        keep[name] = keep.get(name, set()) | extras
+        for requirement in found[name].get("requires_dist") or []:
+            edge = _requirement_edges(requirement, keep[name])
+            if edge is not None:
+                pending.append(edge)
+    return {found[name]["name"]: found[name]["version"] for name in sorted(keep)}
+
+
+def install_exactly(
+    distributions: Mapping[str, str], target: Path, python_version: str, platform: str
+) -> None:
+    if not distributions:
+        return
+    pinned = [f"{name}=={version}" for name, version in sorted(distributions.items())]
+    print(f"  pip install --no-deps ({platform}, CPython {python_version}): {' '.join(pinned)}", flush=True)
+    _run_pip(
+        [
+            *("install", "--quiet", "--disable-pip-version-check", "--no-compile", "--no-deps"),
+            *("--target", str(target)),
+            *_pip_platform(platform, python_version),
+            "--only-binary=:all:",
+            *pinned,
+        ],
+        f"install the Lambda dependencies for {platform}/CPython {python_version}",
+    )
+
+
+def locked_distributions(
+    name: str, package: FunctionPackage, repo: Path, python_version: str, platform: str
+) -> dict[str, str]:
+    """What the function's package ships, each at its pinned version; PackagingError for anything unpinned."""
+    roots = root_requirements(name, package, repo)
+    if not roots:
+        return {}
+    pins = read_lock(repo)
+    shipped = bundled_distributions(roots, resolve(roots, platform, python_version, pins))
+    unpinned = sorted(d for d, v in shipped.items() if pins.get(canonical(d)) != v)
+    if unpinned:
         raise PackagingError(
-            "pip could not install the Lambda dependencies for "
-            f"{platform}/CPython {python_version}:\n" + "\n".join(errors[-20:])
+            f"{', '.join(unpinned)} (needed by lambdas.{name}) not pinned in {LOCK}: run "
+            "'python scripts/package_lambdas.py --update-lock'"
         )
+    return shipped
+
+
+def update_lock(repo: Path, python_version: str) -> Path:
+    """Resolve every function's dependencies for every architecture, unconstrained, and pin the result."""
+    pins: dict[str, str] = {}
+    for name in existing_functions(repo):
+        package = analyse(name, repo)
+        roots = root_requirements(name, package, repo)
+        for platform in PLATFORMS.values():
+            if roots:
+                for distribution, version in bundled_distributions(
+                    roots, resolve(roots, platform, python_version, None)
+                ).items():
+                    previous = pins.setdefault(canonical(distribution), version)
+                    if previous != version:
+                        raise PackagingError(
+                            f"{distribution} resolves to {previous} and {version} on different platforms"
+                        )
+    path = repo / LOCK
+    lines = [
+        "# Exact versions of every third-party distribution the Lambda packages ship (scripts/package_lambdas.py).",
+        "# Regenerate with: python scripts/package_lambdas.py --update-lock",
+        *(f"{name}=={version}" for name, version in sorted(pins.items())),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def _clean(tree: Path) -> None:
-    """Drop what must not ship: caches, bytecode, console scripts, packages the runtime or layer provide."""
+    """Drop what must not ship: caches, bytecode, console scripts."""
     for directory in sorted(tree.rglob("__pycache__"), reverse=True):
         shutil.rmtree(directory, ignore_errors=True)
     for pyc in tree.rglob("*.py[co]"):
         pyc.unlink()
     shutil.rmtree(tree / "bin", ignore_errors=True)
-    for name in PROVIDED_DIRS:
-        shutil.rmtree(tree / name, ignore_errors=True)
-    for info in tree.glob("*.dist-info"):
-        distribution = info.name.split("-")[0].lower().replace("_", "-")
-        if distribution in {"boto3", "botocore", "s3transfer", "pyarrow", "pandas", "numpy"}:
-            shutil.rmtree(info)
 
 
 def _copy_sources(repo: Path, package: FunctionPackage, tree: Path) -> None:
@@ -265,90 +406,10 @@ def _copy_sources(repo: Path, package: FunctionPackage, tree: Path) -> None:
     lambdas_out.mkdir(parents=True)
     shutil.copy2(repo / "lambdas" / "__init__.py", lambdas_out / "__init__.py")
     ignore = shutil.ignore_patterns(
-        "__pycache__", "*.pyc", "*.pyo", "build", ".pytest_cache", "*.so", "*.c", "*.pyi"
+        "__pycache__", "*.pyc", "*.pyo", "build", ".pytest_cache", "*.so", "*.pyi"
     )
     for sub in package.packages:
         shutil.copytree(repo / "lambdas" / sub, lambdas_out / sub, ignore=ignore)
-
-
-def extension_sources(repo: Path, package: FunctionPackage) -> list[Path]:
-    """The C sources (``lambdas/<package>/<module>.c``) in a function's packages."""
-    return sorted(path for sub in package.packages for path in (repo / "lambdas" / sub).glob("*.c"))
-
-
-def cannot_build_extensions_for(python_version: str, platform: str) -> str | None:
-    """Why this machine cannot compile extensions for the Lambda target, or None when it can."""
-    here = f"{sys.version_info.major}.{sys.version_info.minor}"
-    if sys.platform != "linux" or host.machine() != "x86_64" or not platform.endswith("_x86_64"):
-        return f"this machine ({sys.platform}/{host.machine()}) does not build for {platform}"
-    if here != python_version:
-        return f"this Python is {here}, the Lambda runtime is {python_version}"
-    if sysconfig.get_config_var("EXT_SUFFIX") is None or not sysconfig.get_paths().get("include"):
-        return "this Python has no headers for building extensions"
-    return None
-
-
-def build_extension(source: Path, repo: Path, destination_dir: Path) -> tuple[int, ...]:
-    """Compile ``source`` into ``destination_dir`` as the module beside it and return the glibc version it needs;
-    PackagingError on any failure."""
-    compiler = shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")
-    if shutil.which(compiler[0]) is None:
-        raise PackagingError(f"no C compiler ({compiler[0]!r} not found)")
-    target = destination_dir / f"{source.stem}{sysconfig.get_config_var('EXT_SUFFIX')}"
-    destination_dir.mkdir(parents=True, exist_ok=True)
-    command = [
-        *compiler,
-        *EXTENSION_FLAGS,
-        f"-ffile-prefix-map={repo}=.",
-        f"-ffile-prefix-map={sysconfig.get_paths()['include']}=python",
-        f"-I{sysconfig.get_paths()['include']}",
-        str(source),
-        "-o",
-        str(target),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 (fixed argv)
-    if result.returncode != 0:
-        raise PackagingError(f"compiling {source.name} failed:\n{result.stderr.strip()[-2000:]}")
-    needed = required_glibc(target)
-    if needed > MAX_GLIBC:
-        target.unlink()
-        raise PackagingError(
-            f"{target.name} needs GLIBC_{_dotted(needed)}, newer than the Lambda platform allows "
-            f"({_dotted(MAX_GLIBC)})"
-        )
-    return needed
-
-
-def required_glibc(shared_object: Path) -> tuple[int, ...]:
-    """The newest glibc symbol version a shared object names, e.g. (2, 2, 5); () when it names none."""
-    found = [
-        tuple(int(part) for part in m.groups() if part is not None)
-        for m in _GLIBC_VERSION.finditer(shared_object.read_bytes())
-    ]
-    return max(found, default=())
-
-
-def _dotted(version: tuple[int, ...]) -> str:
-    return ".".join(map(str, version)) or "nothing"
-
-
-def _build_extensions(
-    repo: Path, package: FunctionPackage, tree: Path, python_version: str, platform: str
-) -> None:
-    sources = extension_sources(repo, package)
-    if not sources:
-        return
-    reason = cannot_build_extensions_for(python_version, platform)
-    for source in sources:
-        module = f"lambdas.{source.parent.name}.{source.stem}"
-        try:
-            if reason is not None:
-                raise PackagingError(reason)
-            glibc = build_extension(source, repo, tree / "lambdas" / source.parent.name)
-        except PackagingError as error:
-            print(f"  C extension {module} not built ({error}); the pure-Python code runs instead")
-            continue
-        print(f"  C extension {module} built for {platform} (needs GLIBC_{_dotted(glibc)})")
 
 
 def _files(root: Path) -> Iterator[tuple[str, Path]]:
@@ -372,29 +433,33 @@ def write_zip(entries: Iterable[tuple[str, Path]], destination: Path) -> None:
     tmp.replace(destination)
 
 
+def architecture_of(name: str, override: str | None = None) -> str:
+    architecture = override or FUNCTIONS.get(name, Function()).architecture
+    if architecture not in PLATFORMS:
+        raise PackagingError(
+            f"unknown Lambda architecture {architecture!r}: use one of {', '.join(PLATFORMS)}"
+        )
+    return architecture
+
+
 def build_function(
-    name: str, out: Path, work: Path, repo: Path, python_version: str, platform: str
+    name: str, out: Path, work: Path, repo: Path, python_version: str, architecture: str | None = None
 ) -> tuple[Path, FunctionPackage]:
     package = analyse(name, repo)
-    specifiers = runtime_specifiers(repo)
-    requirements: list[str] = []
-    for distribution in package.requirements:
-        if distribution not in specifiers:
-            raise PackagingError(
-                f"{distribution} is imported by lambdas.{name} but not in [project] dependencies"
-            )
-        requirements.append(specifiers[distribution])
+    arch = architecture_of(name, architecture)
+    platform = PLATFORMS[arch]
     tree = work / name
     shutil.rmtree(tree, ignore_errors=True)
     tree.mkdir(parents=True)
-    print(f"{name}: lambdas.{{{', '.join(package.packages)}}}", flush=True)
-    pip_install(requirements, tree, python_version, platform)
+    print(f"{name} ({arch}): lambdas.{{{', '.join(package.packages)}}}", flush=True)
+    install_exactly(
+        locked_distributions(name, package, repo, python_version, platform), tree, python_version, platform
+    )
     _copy_sources(repo, package, tree)
-    _build_extensions(repo, package, tree, python_version, platform)
     _clean(tree)
     if package.needs_layer:
         print(
-            f"  pyarrow comes from the AWS SDK for pandas layer "
+            f"  pyarrow comes from the AWS SDK for pandas layer for {arch} "
             f"(imports: {', '.join(sorted(package.imports & FROM_LAYER))})"
         )
     for skipped in sorted((package.imports | package.lazy_imports) & LOCAL_ONLY):
@@ -426,7 +491,9 @@ def build_dbt_bundle(out: Path, repo: Path) -> Path | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument(
-        "functions", nargs="*", help=f"functions to build (default: every one of {FUNCTIONS} that exists)"
+        "functions",
+        nargs="*",
+        help=f"functions to build (default: every one of {tuple(FUNCTIONS)} that exists)",
     )
     parser.add_argument(
         "--out", type=Path, default=REPO / "terraform" / "lambda_packages", help="output folder"
@@ -436,14 +503,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--python-version", default=os.environ.get("PCA_LAMBDA_PYTHON_VERSION", PYTHON_VERSION)
     )
-    parser.add_argument("--platform", default=os.environ.get("PCA_LAMBDA_PLATFORM", PLATFORM))
+    parser.add_argument(
+        "--architecture",
+        choices=sorted(PLATFORMS),
+        default=os.environ.get("PCA_LAMBDA_ARCHITECTURE") or None,
+        help="build every function for this architecture instead of its own (terraform's lambda_architecture "
+        "must say the same)",
+    )
     parser.add_argument("--no-dbt-bundle", action="store_true", help="skip dbt_build.zip")
+    parser.add_argument(
+        "--update-lock", action="store_true", help=f"re-resolve and rewrite {LOCK}, then stop"
+    )
     args = parser.parse_args(argv)
 
     repo: Path = args.repo.resolve()
     available = existing_functions(repo)
     chosen = args.functions or available
     try:
+        if args.update_lock:
+            print(f"pinned every Lambda dependency in {update_lock(repo, args.python_version)}")
+            return 0
         unknown = [name for name in chosen if name not in available]
         if unknown:
             raise PackagingError(
@@ -455,7 +534,7 @@ def main(argv: list[str] | None = None) -> int:
         out = args.out.resolve()
         out.mkdir(parents=True, exist_ok=True)
         for name in chosen:
-            build_function(name, out, args.work_dir.resolve(), repo, args.python_version, args.platform)
+            build_function(name, out, args.work_dir.resolve(), repo, args.python_version, args.architecture)
         if not args.no_dbt_bundle:
             build_dbt_bundle(out, repo)
     except PackagingError as error:

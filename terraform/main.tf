@@ -19,11 +19,11 @@ data "aws_s3_bucket" "transcribe" {
   bucket = var.existing_transcribe_bucket
 }
 
-# AWS's managed "AWS SDK for pandas" layer (pyarrow, pandas): its public SSM parameter, read in the provider's
-# region, is /aws/service/aws-sdk-pandas/<version>/<python>/<architecture>/layer-arn (no region segment).
+# AWS's managed "AWS SDK for pandas" layer (pyarrow, pandas) for the region and the functions' architecture, from
+# its public SSM parameter.
 data "aws_ssm_parameter" "aws_sdk_pandas_layer" {
   count = var.aws_sdk_pandas_layer_arn == null ? 1 : 0
-  name  = "/aws/service/aws-sdk-pandas/${var.aws_sdk_pandas_version}/py3.11/${var.aws_sdk_pandas_architecture}/layer-arn"
+  name  = "/aws/service/aws-sdk-pandas/${var.aws_sdk_pandas_version}/py3.11/${var.lambda_architecture}/layer-arn"
 }
 
 locals {
@@ -60,6 +60,7 @@ module "data_pipeline" {
     }
   }
   package_path                  = "${local.packages_dir}/stream_processor.zip"
+  architecture                  = var.lambda_architecture
   pyarrow_layer_arn             = local.pyarrow_layer_arn
   log_retention_days            = var.log_retention_days
   batch_size                    = var.stream_batch_size
@@ -91,6 +92,7 @@ module "bedrock_agent" {
   action_group_json     = file("${path.root}/${var.agent_action_group_file}")
   package_path          = "${local.packages_dir}/athena_executor.zip"
   promoter_package_path = "${local.packages_dir}/agent_promoter.zip"
+  architecture          = var.lambda_architecture
   log_retention_days    = var.log_retention_days
 
   workgroup_name        = module.analytics.workgroup_name

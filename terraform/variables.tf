@@ -67,21 +67,21 @@ variable "lambda_packages_dir" {
   default     = "lambda_packages"
 }
 
-variable "aws_sdk_pandas_layer_arn" {
-  description = "ARN of a Lambda layer providing pyarrow for Python 3.11 on the stream processor's architecture. Leave null to use AWS's managed 'AWS SDK for pandas' layer for the region (looked up in its public SSM parameter)."
+variable "lambda_architecture" {
+  description = "Instruction set of the Lambda functions: arm64 (Graviton, the default) or x86_64. Build the packages for the same one (bash lambdas/build.sh --architecture x86_64, or PCA_LAMBDA_ARCHITECTURE)."
   type        = string
-  default     = null
-}
-
-variable "aws_sdk_pandas_architecture" {
-  description = "Architecture of the managed AWS SDK for pandas layer looked up when aws_sdk_pandas_layer_arn is null; must match the stream processor's architectures."
-  type        = string
-  default     = "x86_64"
+  default     = "arm64"
 
   validation {
-    condition     = contains(["x86_64", "arm64"], var.aws_sdk_pandas_architecture)
-    error_message = "aws_sdk_pandas_architecture must be x86_64 or arm64."
+    condition     = contains(["arm64", "x86_64"], var.lambda_architecture)
+    error_message = "lambda_architecture must be arm64 or x86_64."
   }
+}
+
+variable "aws_sdk_pandas_layer_arn" {
+  description = "ARN of a Lambda layer providing pyarrow for Python 3.11 on lambda_architecture. Leave null to use AWS's managed 'AWS SDK for pandas' layer for the region (looked up in its public SSM parameter)."
+  type        = string
+  default     = null
 }
 
 variable "aws_sdk_pandas_version" {

@@ -21,6 +21,7 @@ The lake comes from ``--lake``, else ``PCA_LAKE_URI``, else ``ANALYTICS_BUCKET``
 from __future__ import annotations
 
 import argparse
+import gzip
 import io
 import json
 import os
@@ -32,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -270,12 +271,11 @@ def export_items(
     """(file number, chunk number, items) for every ``chunk`` items of each export data file, read as a stream."""
     chunk = chunk or EXPORT_CHUNK_ITEMS
     for number, key in enumerate(files):
-        with lake.filesystem.open_input_stream(
-            lake.path(key), compression="gzip" if key.endswith(".gz") else None
-        ) as stream:
+        with lake.open_input(key) as raw:
+            stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw) if key.endswith(".gz") else raw)
             items: list[dict[str, Any]] = []
             part = 0
-            for line in io.BufferedReader(stream):  # type: ignore[arg-type]
+            for line in io.BufferedReader(stream):  # type: ignore[type-var]
                 if line.strip():
                     items.append(orjson.loads(line)["Item"])
                 if len(items) >= chunk:

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from lambdas.stream_processor import convert
 from lambdas.stream_processor.convert import DecodeError
-from lambdas.stream_processor.lake import QUARANTINE_PREFIX, RAW_SCHEMA, Lake, LakeWriteError
+from lambdas.stream_processor.lake import QUARANTINE_PREFIX, RAW_SCHEMA, Lake, LakeWriteError, Written
 
 EVENT_NAMES = frozenset({"INSERT", "MODIFY", "REMOVE"})
 SEQUENCE_WIDTH = 40
@@ -143,7 +143,8 @@ class ImageCache:
     """The last image converted per (table, key) in a batch.
 
     An item written and then changed within one batch arrives twice: as the first record's new image and as the
-    second record's old image. Comparing the typed dicts is done in C and is far cheaper than converting again.
+    second record's old image. Comparing the typed dicts (done in C by the interpreter) is far cheaper than
+    converting again.
     """
 
     def __init__(self) -> None:
@@ -159,29 +160,51 @@ class ImageCache:
         self._last[(table, keys)] = (typed, converted)
 
 
+def _text(value: Any, name: str) -> str:
+    """A non-empty string that has a UTF-8 form (Lambda's JSON parser can hand over lone surrogates)."""
+    if type(value) is not str or not value:
+        raise DecodeError(f"{name} is missing")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise DecodeError(f"{name} {value!r} is not valid UTF-8 text") from None
+    return value
+
+
+def valid_sequence(sequence: Any) -> str | None:
+    """A stream sequence number as Lambda delivers it (1 to 40 ASCII digits), else None."""
+    if (
+        type(sequence) is str
+        and 0 < len(sequence) <= SEQUENCE_WIDTH
+        and sequence.isascii()
+        and sequence.isdigit()
+    ):
+        return sequence
+    return None
+
+
 def decode_stream_record(
     record: Any, cache: ImageCache | None = None
 ) -> tuple[str, str, str, str, int, str, str, str | None, str | None]:
     """One DynamoDB Streams record → (table, stream label, event id, event name, event_at ms, sequence, keys,
     new image, old image). Raises :class:`DecodeError` with a reason a person can act on."""
     if type(record) is not dict:
-        raise DecodeError("record is not a JSON object")
+        raise DecodeError(f"record is not a JSON object (got {_kind(record)})")
     arn = record.get("eventSourceARN")
     table, label = (_KNOWN_ARNS.get(arn) if type(arn) is str else None) or _remember_arn(arn)
     event_name = record.get("eventName")
     if type(event_name) is not str or event_name not in EVENT_NAMES:
         raise DecodeError(f"eventName {event_name!r} is not INSERT, MODIFY or REMOVE")
-    event_id = record.get("eventID")
-    if type(event_id) is not str or not event_id:
-        raise DecodeError("eventID is missing")
+    event_id = _text(record.get("eventID"), "eventID")
     ddb = record.get("dynamodb")
     if type(ddb) is not dict:
         raise DecodeError("dynamodb section is missing")
-    sequence = ddb.get("SequenceNumber")
-    if type(sequence) is not str or not (
-        0 < len(sequence) <= 40 and sequence.isascii() and sequence.isdigit()
-    ):
-        raise DecodeError(f"dynamodb.SequenceNumber {sequence!r} is not a string of up to 40 digits")
+    sequence = valid_sequence(ddb.get("SequenceNumber"))
+    if sequence is None:
+        raise DecodeError(
+            f"dynamodb.SequenceNumber {ddb.get('SequenceNumber')!r} is not a string of up to 40 digits"
+        )
     keys_in = ddb.get("Keys")
     if type(keys_in) is not dict or not keys_in:
         raise DecodeError("dynamodb.Keys is missing")
@@ -209,21 +232,52 @@ def decode_stream_record(
     )
 
 
+def _kind(value: Any) -> str:
+    return (
+        "null"
+        if value is None
+        else {list: "an array", str: "a string", bool: "a boolean"}.get(type(value), type(value).__name__)
+    )
+
+
+class UnreportableFailure(RuntimeError):
+    """Records were not written and the earliest of them has no sequence number Lambda could restart from, so
+    the whole batch must be retried: raised by the handler, which Lambda treats as a failed batch."""
+
+
 @dataclass
 class BatchOutcome:
-    """What one batch did; the handler turns it into a response, logs and metrics."""
+    """What one batch did; the handler turns it into a response, logs and metrics.
+
+    Every record ends in exactly one of: a Parquet object (``rows``), the quarantine object (``quarantined``), or
+    the unwritten set, reported back to Lambda from its earliest record (``failed_index``) onward.
+    """
 
     records: int = 0
     rows: int = 0
     files: list[str] = field(default_factory=list)
     bytes_written: int = 0
     quarantined: int = 0
-    failed_sequence: str | None = None  # first record (in batch order) whose write failed
+    unwritten: int = 0  # records neither in Parquet nor in quarantine
+    failed_index: int | None = None  # earliest unwritten record (batch position)
+    failed_sequence: str | None = None  # its sequence number, when it has one Lambda knows
     failures: list[str] = field(default_factory=list)
 
+    @property
+    def reportable(self) -> bool:
+        """False when records were not written and none can be named: the batch must be retried whole."""
+        return self.failed_index is None or self.failed_sequence is not None
+
     def response(self) -> dict[str, list[dict[str, str]]]:
-        if self.failed_sequence is None:
+        """The partial batch response; :class:`UnreportableFailure` when it cannot name the earliest record."""
+        if self.failed_index is None:
             return {"batchItemFailures": []}
+        if self.failed_sequence is None:
+            raise UnreportableFailure(
+                f"{self.unwritten} record(s) were not written and the earliest (position {self.failed_index} in "
+                "the batch) has no sequence number to report: failing the whole batch so Lambda retries it "
+                f"({'; '.join(self.failures)})"
+            )
         return {"batchItemFailures": [{"itemIdentifier": self.failed_sequence}]}
 
 
@@ -236,91 +290,92 @@ def write_stream_batch(records: list[Any], lake: Lake, *, now: datetime | None =
     """Decode a batch of stream records and write one Parquet object per (table, day).
 
     Object keys come from the stream label and the first and last sequence numbers written, so a retried batch
-    overwrites its own objects. Undecodable records go to ``quarantine/`` with their error and the original JSON.
-    A failed write is reported as the first failed record (partial batch response).
+    overwrites its own objects. Undecodable records go to ``quarantine/`` with their error and the original JSON,
+    in one object named by its content. Any record that ends in neither (its write failed) is reported: the
+    outcome names the earliest such record, from which Lambda retries.
     """
     ingested_ms = int((now or datetime.now(UTC)).timestamp() * 1000)
     outcome = BatchOutcome(records=len(records))
-    # Comparing an old image with the batch's earlier new image beats converting it again only in pure Python;
-    # the C converter writes an image faster than two typed images compare.
-    cache = None if convert.ACCELERATED else ImageCache()
-    # The C fast path decodes the well-formed records (None without the extension); it gives None for any other
-    # record, and for the first of each ARN, which decode_stream_record then decodes (remembering the ARN) or
-    # rejects.
-    fast = convert.decode_record
+    cache = ImageCache()
     groups: dict[tuple[str, str], Group] = {}
     labels: dict[tuple[str, str], str] = {}
+    members: dict[tuple[str, str], list[int]] = {}
     bad: list[Quarantined] = []
     for index, record in enumerate(records):
-        decoded = None if fast is None else fast(record, _KNOWN_ARNS)
-        if decoded is None:
-            try:
-                decoded = decode_stream_record(record, cache)
-            except DecodeError as error:
-                bad.append(_quarantined(index, record, str(error)))
-                continue
+        try:
+            decoded = decode_stream_record(record, cache)
+        except DecodeError as error:
+            bad.append(_quarantined(index, record, str(error)))
+            continue
         where = (decoded[0], day_of(decoded[4]))
         group = groups.get(where)
         if group is None:
             group = groups[where] = Group(*where, first_index=index)
             labels[where] = decoded[1]
+            members[where] = []
         group.rows.append(decoded[2:])
+        members[where].append(index)
 
-    failed_index: int | None = None
-    for (table, dt), group in groups.items():
-        key = f"{table}/dt={dt}/{_object_name('stream', labels[(table, dt)], group.sequence_number)}.parquet"
+    unwritten: list[int] = []
+    for where, group in groups.items():
+        table, dt = where
+        key = f"{table}/dt={dt}/{_object_name('stream', labels[where], group.sequence_number)}.parquet"
         try:
-            outcome.files.append(lake.write_parquet(key, group.to_arrow("stream", ingested_ms)))
+            written = lake.write_parquet(key, group.to_arrow("stream", ingested_ms))
         except LakeWriteError as error:
             outcome.failures.append(str(error))
-            if failed_index is None or group.first_index < failed_index:
-                failed_index = group.first_index
+            unwritten.extend(members[where])
             continue
+        outcome.files.append(written.path)
         outcome.rows += len(group)
-        outcome.bytes_written += _size(lake, key)
+        outcome.bytes_written += written.size
     if bad:
         try:
             written = write_quarantine(bad, lake, "stream", ingested_ms)
-            outcome.files.append(written)
-            outcome.quarantined = len(bad)
         except LakeWriteError as error:
             outcome.failures.append(str(error))
-            first = bad[0]
-            if failed_index is None or first.index < failed_index:
-                failed_index = first.index
-    if failed_index is not None:
-        outcome.failed_sequence = _sequence_of(records[failed_index])
+            unwritten.extend(q.index for q in bad)
+        else:
+            outcome.files.append(written.path)
+            outcome.bytes_written += written.size
+            outcome.quarantined = len(bad)
+    if unwritten:
+        outcome.unwritten = len(unwritten)
+        outcome.failed_index = min(unwritten)
+        outcome.failed_sequence = _sequence_of(records[outcome.failed_index])
     return outcome
 
 
 def _quarantined(index: int, record: Any, error: str) -> Quarantined:
     table = "unknown"
-    with contextlib.suppress(DecodeError, AttributeError):
-        table = table_from_arn(record.get("eventSourceARN"))[0]
+    if type(record) is dict:
+        with contextlib.suppress(DecodeError):
+            table = table_from_arn(record.get("eventSourceARN"))[0]
     return Quarantined(index, table, _sequence_of(record), error, record)
 
 
 def _sequence_of(record: Any) -> str | None:
-    try:
-        sequence = record["dynamodb"]["SequenceNumber"]
-    except (KeyError, TypeError):
+    """The record's sequence number when it is one Lambda could have delivered (and can restart from)."""
+    if type(record) is not dict or type(record.get("dynamodb")) is not dict:
         return None
-    return sequence if type(sequence) is str else None
+    return valid_sequence(record["dynamodb"].get("SequenceNumber"))
 
 
-def write_quarantine(bad: list[Quarantined], lake: Lake, source: str, ingested_ms: int) -> str:
-    """Write undecodable records, each with its error and original JSON, as one JSON-lines object."""
+def write_quarantine(bad: list[Quarantined], lake: Lake, source: str, ingested_ms: int) -> Written:
+    """Write undecodable records, each with its error and original JSON, as one JSON-lines object.
+
+    The object is named by a hash of its content, never by position: the same records retried overwrite their own
+    object, and different records never share a name.
+    """
     day = day_of(ingested_ms)
     tables = sorted({q.table for q in bad})
-    ids = [q.sequence or f"i{q.index}" for q in bad]
-    digest = orjson.dumps(ids)
-    name = f"{source}-{hashlib.sha256(digest).hexdigest()[:16]}"
     lines = b"".join(
         _quarantine_line(
             {"table": q.table, "sequence_number": q.sequence, "error": q.error, "record": q.record}
         )
         for q in bad
     )
+    name = f"{source}-{hashlib.sha256(lines).hexdigest()[:32]}"
     return lake.write_bytes(f"{QUARANTINE_PREFIX}/{'+'.join(tables)}/dt={day}/{name}.jsonl", lines)
 
 
@@ -334,11 +389,6 @@ def _quarantine_line(entry: dict[str, Any]) -> bytes:
 
 def _unserialisable(value: Any) -> str:
     return repr(value)
-
-
-def _size(lake: Lake, key: str) -> int:
-    info = lake.filesystem.get_file_info(lake.path(key))
-    return int(info.size or 0)
 
 
 def snapshot_group(

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-import pyarrow.dataset as ds
 import pytest
 
 from lambdas.stream_processor import backfill
@@ -20,10 +19,7 @@ from orchestration.synthetic.feed import GenerateOptions, generate
 
 
 def lake_rows(lake: Lake, table: str) -> list[dict[str, Any]]:
-    files = [lake.path(f) for f in lake.list_files(table, ".parquet")]
-    rows: list[dict[str, Any]] = (
-        ds.dataset(files, filesystem=lake.filesystem, format="parquet").to_table().to_pylist()
-    )
+    rows: list[dict[str, Any]] = lake.read_tables(table).to_pylist()
     return rows
 
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import boto3
-import pyarrow.dataset as ds
 import pytest
 
 from lambdas.stream_processor import handler
@@ -36,8 +35,7 @@ def stream_records(streams: Any, stream_arn: str) -> list[dict[str, Any]]:
 
 def current_state(lake: Lake, table: str) -> dict[str, dict[str, Any]]:
     """Latest event per key, removed keys excluded — what the dbt intermediate layer computes."""
-    files = [lake.path(f) for f in lake.list_files(table, ".parquet")]
-    rows = ds.dataset(files, filesystem=lake.filesystem, format="parquet").to_table().to_pylist()
+    rows = lake.read_tables(table).to_pylist()
     latest: dict[str, dict[str, Any]] = {}
     for row in sorted(rows, key=lambda r: (r["event_at"], r["sequence_number"])):
         latest[row["keys"]] = row

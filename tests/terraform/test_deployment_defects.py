@@ -31,7 +31,7 @@ def test_pandas_layer_parameter_has_the_published_form_without_a_region_segment(
     root = hcl.root()
     name = root.data["aws_ssm_parameter"]["aws_sdk_pandas_layer"]["name"]
     assert name == (
-        "/aws/service/aws-sdk-pandas/${var.aws_sdk_pandas_version}/py3.11/${var.aws_sdk_pandas_architecture}"
+        "/aws/service/aws-sdk-pandas/${var.aws_sdk_pandas_version}/py3.11/${var.lambda_architecture}"
         "/layer-arn"
     )
     assert "aws_region" not in name
@@ -44,10 +44,10 @@ def test_pandas_layer_parameter_has_the_published_form_without_a_region_segment(
 def test_pandas_layer_architecture_matches_the_function_that_carries_it() -> None:
     root = hcl.root()
     function = hcl.child("data_pipeline").resource("aws_lambda_function", "stream_processor")
-    architectures = function.get("architectures", ["x86_64"])
-    assert architectures == [root.variables["aws_sdk_pandas_architecture"]["default"]], (
-        "the managed layer is published per architecture: aws_sdk_pandas_architecture must match the stream "
-        "processor's architectures"
+    assert function.get("architectures") == ["${var.architecture}"]
+    assert root.modules["data_pipeline"]["architecture"] == "${var.lambda_architecture}", (
+        "the managed layer is published per architecture: the stream processor that carries it must run on "
+        "lambda_architecture, the architecture in the layer's parameter"
     )
 
 

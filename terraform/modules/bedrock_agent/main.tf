@@ -287,7 +287,7 @@ resource "aws_lambda_function" "executor" {
   description      = "AthenaQueryExecutor action group: runs guarded read-only SQL in the ${var.workgroup_name} workgroup"
   role             = aws_iam_role.executor.arn
   runtime          = "python3.11"
-  architectures    = ["x86_64"]
+  architectures    = [var.architecture]
   handler          = "lambdas.athena_executor.handler.lambda_handler"
   filename         = var.package_path
   source_code_hash = filebase64sha256(var.package_path)
@@ -463,6 +463,7 @@ resource "aws_lambda_function" "promoter" {
   description      = "Keeps the alias ${var.alias_name} of ${local.agent_name} on the latest prepared draft"
   role             = aws_iam_role.promoter.arn
   runtime          = "python3.11"
+  architectures    = [var.architecture]
   handler          = "lambdas.agent_promoter.handler.lambda_handler"
   filename         = var.promoter_package_path
   source_code_hash = filebase64sha256(var.promoter_package_path)

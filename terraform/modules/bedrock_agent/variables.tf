@@ -44,6 +44,17 @@ variable "promoter_package_path" {
   type        = string
 }
 
+variable "architecture" {
+  description = "Lambda instruction set (arm64 or x86_64); the packages must be built for it."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be arm64 or x86_64."
+  }
+}
+
 variable "alias_name" {
   description = "Name of the alias callers invoke; the agent promoter keeps it on the latest prepared draft."
   type        = string

@@ -263,7 +263,7 @@ resource "aws_lambda_function" "stream_processor" {
   description      = "DynamoDB Streams (calls, scorecards) to the raw change log in S3"
   role             = aws_iam_role.stream_processor.arn
   runtime          = "python3.11"
-  architectures    = ["x86_64"]
+  architectures    = [var.architecture]
   handler          = "lambdas.stream_processor.handler.lambda_handler"
   filename         = var.package_path
   source_code_hash = filebase64sha256(var.package_path)
@@ -342,7 +342,7 @@ resource "aws_glue_catalog_table" "raw" {
   parameters = {
     EXTERNAL                      = "TRUE"
     classification                = "parquet"
-    "parquet.compression"         = "ZSTD"
+    "parquet.compression"         = "SNAPPY"
     "projection.enabled"          = "true"
     "projection.dt.type"          = "date"
     "projection.dt.format"        = "yyyy-MM-dd"

@@ -38,6 +38,17 @@ variable "package_path" {
   type        = string
 }
 
+variable "architecture" {
+  description = "Lambda instruction set (arm64 or x86_64); the package and the pyarrow layer must be built for it."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be arm64 or x86_64."
+  }
+}
+
 variable "pyarrow_layer_arn" {
   description = "Lambda layer that provides pyarrow (AWS SDK for pandas)."
   type        = string

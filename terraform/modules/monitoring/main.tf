@@ -126,6 +126,41 @@ resource "aws_cloudwatch_metric_alarm" "stream_processor_errors" {
   ok_actions          = local.alarm_arns
 }
 
+# The stream processor's own metrics (Powertools Metrics: namespace PostCallAnalytics, dimension service). A failed
+# write is reported back to Lambda as a partial batch response, which Lambda's Errors metric does not count, so it
+# gets its own alarm; so do quarantined records, which no retry will ever fix.
+resource "aws_cloudwatch_metric_alarm" "stream_write_failures" {
+  alarm_name          = "${var.stream_processor_name}-write-failures"
+  alarm_description   = "The stream processor could not write Parquet or quarantine objects to S3; Lambda is retrying those records. Check the function's ERROR logs (\"write failed\"), S3 permissions and throttling; if the range reaches the DLQ, fix and run scripts/redrive-dlq.sh."
+  namespace           = var.metrics_namespace
+  metric_name         = "WriteFailures"
+  dimensions          = { service = var.stream_processor_service }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.write_failures_threshold
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_arns
+  ok_actions          = local.alarm_arns
+}
+
+resource "aws_cloudwatch_metric_alarm" "stream_records_quarantined" {
+  alarm_name          = "${var.stream_processor_name}-records-quarantined"
+  alarm_description   = "Stream records could not be decoded and were kept under quarantine/ in the analytics bucket with the reason. Read the newest quarantine/<table>/dt=<day>/*.jsonl, fix the cause, and replay the records if they matter."
+  namespace           = var.metrics_namespace
+  metric_name         = "RecordsQuarantined"
+  dimensions          = { service = var.stream_processor_service }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.records_quarantined_threshold
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_arns
+  ok_actions          = local.alarm_arns
+}
+
 resource "aws_cloudwatch_metric_alarm" "stream_iterator_age" {
   alarm_name          = "${var.stream_processor_name}-iterator-age"
   alarm_description   = "The stream processor is more than ${var.iterator_age_threshold_ms / 60000} minutes behind its streams (records expire after 24 h)."
@@ -273,6 +308,20 @@ resource "aws_cloudwatch_dashboard" "main" {
           stat    = "Maximum"
           period  = 300
           metrics = [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.dlq_name]]
+        }
+      },
+      {
+        type = "metric", x = 0, y = 24, width = 12, height = 6
+        properties = {
+          title  = "Stream processor write failures and quarantined records"
+          region = local.region
+          stat   = "Sum"
+          period = 300
+          metrics = [
+            [var.metrics_namespace, "WriteFailures", "service", var.stream_processor_service],
+            [".", "RecordsNotWritten", ".", "."],
+            [".", "RecordsQuarantined", ".", "."],
+          ]
         }
       },
       {

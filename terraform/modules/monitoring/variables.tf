@@ -25,6 +25,30 @@ variable "stream_processor_name" {
   type        = string
 }
 
+variable "stream_processor_service" {
+  description = "Powertools service name of the stream processor: the `service` dimension of its metrics."
+  type        = string
+  default     = "stream-processor"
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the functions' own metrics (POWERTOOLS_METRICS_NAMESPACE)."
+  type        = string
+  default     = "PostCallAnalytics"
+}
+
+variable "write_failures_threshold" {
+  description = "Alarm when the stream processor has more failed S3 writes than this in 5 minutes."
+  type        = number
+  default     = 0
+}
+
+variable "records_quarantined_threshold" {
+  description = "Alarm when more stream records than this are quarantined in 5 minutes."
+  type        = number
+  default     = 0
+}
+
 variable "executor_name" {
   description = "Name of the Athena executor Lambda."
   type        = string
