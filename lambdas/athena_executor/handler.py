@@ -39,6 +39,8 @@ _executor_lock = threading.Lock()
 def build_engine(settings: ExecutorSettings) -> QueryEngine:
     if settings.engine == "duckdb":
         data_dir = settings.data_dir.resolve()
+        # Answers come from the marts-only answer database beside the warehouse (written on first use if
+        # missing or older than the warehouse); the lake itself is never opened.
         return DuckDbEngine(
             data_dir / "warehouse.duckdb", data_dir / "lake", timeout_seconds=settings.query_timeout_seconds
         )

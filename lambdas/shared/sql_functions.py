@@ -79,8 +79,17 @@ url_extract_protocol url_extract_query xxhash64
 """
 
 TRINO_FUNCTIONS: frozenset[str] = frozenset(
-    (AGGREGATE + WINDOW + MATH + STRING + CONDITIONAL_AND_TYPES + DATE_TIME + ARRAY_AND_MAP + JSON + URL_AND_BINARY)
-    .split()
+    (
+        AGGREGATE
+        + WINDOW
+        + MATH
+        + STRING
+        + CONDITIONAL_AND_TYPES
+        + DATE_TIME
+        + ARRAY_AND_MAP
+        + JSON
+        + URL_AND_BINARY
+    ).split()
 )
 
 # Functions written with their own syntax rather than name(args): each sample is parsed in the Athena dialect.
@@ -137,7 +146,13 @@ SYNTAX_SAMPLES = (
 # Nodes that carry the called name themselves: accepted only when that name is on the list.
 NAMED_CALLS: tuple[type[exp.Expression], ...] = tuple(
     node
-    for name in ("Anonymous", "AnonymousAggFunc", "CombinedAggFunc", "CombinedParameterizedAgg", "ParameterizedAgg")
+    for name in (
+        "Anonymous",
+        "AnonymousAggFunc",
+        "CombinedAggFunc",
+        "CombinedParameterizedAgg",
+        "ParameterizedAgg",
+    )
     if isinstance(node := getattr(exp, name, None), type)
 )
 
@@ -148,7 +163,7 @@ _ARGUMENT_SHAPES = ("()", "(a)", "(a, b)", "(a, b, c)", "(a, b, c, d)", "(a, x -
 class AllowedFunctions:
     """What the guard accepts: typed sqlglot function classes, and names of calls sqlglot does not type."""
 
-    classes: frozenset[type[exp.Expression]]
+    classes: frozenset[type]
     names: frozenset[str]
 
     def allows(self, node: exp.Expression) -> bool:
@@ -171,7 +186,7 @@ def _calls(sql: str, dialect: Dialect) -> list[exp.Func] | None:
 def allowed_functions() -> AllowedFunctions:
     """The typed classes and untyped names every listed Trino function parses to (computed once)."""
     dialect = Dialect.get_or_raise("athena")
-    classes: set[type[exp.Expression]] = set()
+    classes: set[type] = set()
     names: set[str] = set()
 
     def collect(calls: list[exp.Func]) -> None:

@@ -223,9 +223,12 @@ class GuardedQuery:
         """
         printed = self._printed.get(dialect)
         if printed is None:
+            tree = self._take_tree()
+            if dialect == "duckdb":
+                tree = cast(exp.Query, tree.transform(_for_duckdb, copy=False))
             try:
                 printed = _dialect(dialect).generate(
-                    self._take_tree(), copy=False, comments=False, unsupported_level=ErrorLevel.RAISE
+                    tree, copy=False, comments=False, unsupported_level=ErrorLevel.RAISE
                 )
             except SqlglotError as error:
                 raise SqlRejectedError(
@@ -259,6 +262,81 @@ class GuardedQuery:
             raise SqlRejectedError(
                 "syntax", f"The SQL is ambiguous; write it as one plain SELECT query ({error.message})"
             ) from error
+
+
+# Athena refuses a sequence() or repeat() of more than 10,000 entries; DuckDB builds any size in one call
+# that cannot be interrupted, so the DuckDB text checks the size first and fails the same way.
+MAX_GENERATED_ENTRIES = 10_000
+MAX_PADDED_CHARS = 1_000_000
+_SCHEME = r"[A-Za-z][A-Za-z0-9+.-]*"
+# Trino's url_extract_* functions, which DuckDB lacks, as regular expressions over the URL (RFC 3986).
+_URL_PARTS: dict[str, tuple[str, bool]] = {
+    "url_extract_protocol": (rf"^({_SCHEME}):", True),
+    "url_extract_host": (rf"^{_SCHEME}://(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)", True),
+    "url_extract_port": (rf"^{_SCHEME}://(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*):([0-9]+)", True),
+    "url_extract_path": (rf"^(?:{_SCHEME}://[^/?#]*)?([^?#]*)", False),
+    "url_extract_query": (r"^[^#]*?\?([^#]*)", True),
+    "url_extract_fragment": (r"#(.*)$", True),
+}
+
+
+def _checked(argument: exp.Expression, too_large: exp.Expression, message: str) -> exp.Expression:
+    """``argument``, or an error when ``too_large`` holds. The check wraps the argument, not the call, so the
+    optimiser cannot fold (build) a huge constant result before the check runs."""
+    error = exp.Anonymous(this="error", expressions=[exp.Literal.string(message)])
+    return exp.Case(ifs=[exp.If(this=too_large, true=error)], default=argument)
+
+
+def _for_duckdb(node: exp.Expression) -> exp.Expression:
+    """Rewrite one node of a checked tree for DuckDB: size checks inside generators, url_* functions."""
+    if isinstance(node, exp.GenerateSeries):
+        start, end, step = (node.args.get(k) for k in ("start", "end", "step"))
+        if start is None or end is None:
+            return node
+        if step is not None and step.find(exp.Interval) is not None:
+            span: exp.Expression = exp.Sub(
+                this=exp.Anonymous(this="epoch", expressions=[end.copy()]),
+                expression=exp.Anonymous(this="epoch", expressions=[start.copy()]),
+            )
+            stride: exp.Expression = exp.Anonymous(this="epoch", expressions=[step.copy()])
+        else:
+            span = exp.Sub(this=end.copy(), expression=start.copy())
+            stride = step.copy() if step is not None else exp.Literal.number(1)
+        entries = exp.Div(this=exp.Abs(this=exp.Paren(this=span)), expression=exp.Abs(this=stride))
+        too_many = exp.GT(this=entries, expression=exp.Literal.number(MAX_GENERATED_ENTRIES))
+        node.set(
+            "end",
+            _checked(end, too_many, f"sequence() would return more than {MAX_GENERATED_ENTRIES:,} entries"),
+        )
+        return node
+    if isinstance(node, exp.Repeat) and node.args.get("times") is not None:
+        times = node.args["times"]
+        too_many = exp.GT(this=times.copy(), expression=exp.Literal.number(MAX_GENERATED_ENTRIES))
+        node.set(
+            "times", _checked(times, too_many, f"repeat() is limited to {MAX_GENERATED_ENTRIES:,} entries")
+        )
+        return node
+    if isinstance(node, exp.Pad) and node.args.get("expression") is not None:
+        length = node.args["expression"]
+        too_long = exp.GT(this=length.copy(), expression=exp.Literal.number(MAX_PADDED_CHARS))
+        node.set(
+            "expression",
+            _checked(length, too_long, f"lpad()/rpad() are limited to {MAX_PADDED_CHARS:,} characters"),
+        )
+        return node
+    if isinstance(node, exp.Anonymous) and node.name.lower() in _URL_PARTS and len(node.expressions) == 1:
+        pattern, empty_is_null = _URL_PARTS[node.name.lower()]
+        part: exp.Expression = exp.RegexpExtract(
+            this=node.expressions[0].copy(),
+            expression=exp.Literal.string(pattern),
+            group=exp.Literal.number(1),
+        )
+        if empty_is_null:
+            part = exp.Nullif(this=part, expression=exp.Literal.string(""))
+        if node.name.lower() == "url_extract_port":
+            part = exp.Cast(this=part, to=exp.DataType.build("bigint"))
+        return part
+    return node
 
 
 def strip_markdown(sql: str) -> str:
@@ -320,7 +398,7 @@ def _parse_single_query(text: str) -> exp.Query:
 
 
 def _resolve(
-    query: exp.Expression, policy: GuardPolicy, *, functions: AllowedFunctions | None, printed: bool
+    query: exp.Expression | exp.Query, policy: GuardPolicy, *, functions: AllowedFunctions | None, printed: bool
 ) -> tuple[str, ...]:
     """Walk the whole tree once: refuse forbidden nodes, resolve every relation per scope, check functions.
 
@@ -330,7 +408,7 @@ def _resolve(
     """
     tables: set[str] = set()
     kinds = _NODE_KIND
-    stack: list[tuple[exp.Expression, frozenset[str]]] = [(query, frozenset())]
+    stack: list[tuple[exp.Expression, frozenset[str]]] = [(cast(exp.Expression, query), frozenset())]
     while stack:
         node, visible = stack.pop()
         kind = kinds.get(type(node))
@@ -383,9 +461,7 @@ def _resolve(
     return tuple(sorted(tables))
 
 
-def _push(
-    stack: list[tuple[exp.Expression, frozenset[str]]], value: object, visible: frozenset[str]
-) -> None:
+def _push(stack: list[tuple[exp.Expression, frozenset[str]]], value: object, visible: frozenset[str]) -> None:
     if isinstance(value, exp.Expression):
         stack.append((value, visible))
     elif isinstance(value, list):
@@ -414,7 +490,7 @@ def _push_ctes(
     for cte in with_.expressions:
         if not isinstance(cte, exp.CTE) or not isinstance(cte.this, exp.Query):
             raise SqlRejectedError("syntax", "Each WITH definition must be a SELECT query.")
-        stack.append((cte.this, seen))
+        stack.append((cast(exp.Expression, cte.this), seen))
         alias = cte.args.get("alias")
         if alias is not None:
             stack.append((alias, seen))

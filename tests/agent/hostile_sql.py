@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+# Slow on any engine: a four-way cross join of 300 calls (8.1e9 rows) under a filter no optimiser can prove
+# false. It passes the guard (it only reads a mart); the engine's deadline must stop it.
+SLOW_QUERY = (
+    "select count(*) as n from calls a, calls b, calls c, calls d "
+    "where length(a.call_id || b.call_id || c.call_id || d.call_id) = 0"
+)
+
 MULTI_STATEMENT = [
     "SELECT 1; DROP TABLE post_call_analytics.calls",
     "select count(*) from calls; delete from calls",
