@@ -391,12 +391,11 @@ class AthenaEngine:
     def execute(self, query: GuardedQuery, *, max_rows: int, deadline: float | None = None) -> QueryResult:
         """Run ``query``; ``deadline`` (on this engine's clock) may shorten the engine's own timeout."""
         started = self.clock()
-        until = (
-            started + self.timeout_seconds
-            if deadline is None
-            else min(started + self.timeout_seconds, deadline)
-        )
-        if until <= started:
+        budget = self.timeout_seconds
+        if deadline is not None:  # a time.monotonic() instant; this engine's clock may be another
+            budget = min(budget, deadline - time.monotonic())
+        until = started + budget
+        if budget <= 0:
             raise _timeout(self.timeout_seconds)
         execution_id = self.client.start_query_execution(
             QueryString=query.to_dialect(self.dialect),

@@ -398,7 +398,11 @@ def _parse_single_query(text: str) -> exp.Query:
 
 
 def _resolve(
-    query: exp.Expression | exp.Query, policy: GuardPolicy, *, functions: AllowedFunctions | None, printed: bool
+    query: exp.Expression | exp.Query,
+    policy: GuardPolicy,
+    *,
+    functions: AllowedFunctions | None,
+    printed: bool,
 ) -> tuple[str, ...]:
     """Walk the whole tree once: refuse forbidden nodes, resolve every relation per scope, check functions.
 
