@@ -82,7 +82,9 @@ def planted(built_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) -> I
 class _Context:
     function_name = "post-call-analytics-athena-executor"
     memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:post-call-analytics-athena-executor"
+    invoked_function_arn = (
+        "arn:aws:lambda:us-east-1:123456789012:function:post-call-analytics-athena-executor"
+    )
     aws_request_id = "req-hostile"
 
 
@@ -276,7 +278,10 @@ def test_finding_4_a_slow_query_is_stopped_at_the_one_deadline(planted: Planted)
     ("event", "expected"),
     [
         (_sql_event("5", parameters=[{"name": "sql_query", "type": "number", "value": "5"}]), "type string"),
-        (_sql_event(None, parameters=[{"name": "sql_query", "type": "number", "value": 5}]), "must be a string"),
+        (
+            _sql_event(None, parameters=[{"name": "sql_query", "type": "number", "value": 5}]),
+            "must be a string",
+        ),
         (_sql_event(None, parameters=[{"name": "sql_query", "value": ["select 1"]}]), "must be a string"),
         (_sql_event(None, parameters={"sql_query": "select 1"}), "malformed"),
         (_sql_event(None, parameters=["select 1"]), "malformed"),
@@ -284,7 +289,10 @@ def test_finding_4_a_slow_query_is_stopped_at_the_one_deadline(planted: Planted)
         (_sql_event(None, parameters=[{"name": "sql", "value": "select 1"}]), "Unknown parameter"),
         (_sql_event(None, function=None), "Unknown function"),
         (_sql_event(None, function=["execute_sql_query"]), "Unknown function"),
-        ({"function": "get_table_schema", "parameters": [{"name": "table_name", "value": {}}]}, "must be a string"),
+        (
+            {"function": "get_table_schema", "parameters": [{"name": "table_name", "value": {}}]},
+            "must be a string",
+        ),
         ({}, "Unknown function"),
         ("execute_sql_query", "not a Bedrock"),
         (None, "not a Bedrock"),
@@ -321,7 +329,10 @@ def test_finding_5_error_bodies_stay_under_the_bedrock_cap(planted: Planted) -> 
             "SELECT count(*) AS n FROM recent",
             [[3]],
         ),
-        ("SELECT url_extract_host('https://user@www.example.com:8443/a/b?x=1#top') AS host", [["www.example.com"]]),
+        (
+            "SELECT url_extract_host('https://user@www.example.com:8443/a/b?x=1#top') AS host",
+            [["www.example.com"]],
+        ),
         ("SELECT url_decode('caf%C3%A9%20menu') AS text", [["café menu"]]),
         ("SELECT call_id FROM post_call_analytics.calls ORDER BY call_id FETCH FIRST ROW ONLY", None),
     ],
@@ -343,7 +354,11 @@ JOIN_KEYS = ("call_id", "agent_id", "evaluation_id")
 
 
 def _columns(table: str) -> list[tuple[str, str]]:
-    return [(c["name"], c["data_type"]) for c in CATALOG.tables[table]["columns"] if c["data_type"] in SCALAR_TYPES]
+    return [
+        (c["name"], c["data_type"])
+        for c in CATALOG.tables[table]["columns"]
+        if c["data_type"] in SCALAR_TYPES
+    ]
 
 
 def _predicate(column: str, data_type: str, draw: Any) -> str:
@@ -373,10 +388,16 @@ def athena_selects(draw: Any) -> str:
         where = f" WHERE {_predicate(column, data_type, draw)}"
     names = [name for name, _ in chosen]
     if draw(st.booleans()):  # an aggregate per group
-        measure, measure_type = draw(st.sampled_from(columns))
+        measure, _measure_type = draw(st.sampled_from(columns))
         aggregate = draw(
             st.sampled_from(
-                ["count(*)", f"count({measure})", f"max({measure})", f"min({measure})", f"count(DISTINCT {measure})"]
+                [
+                    "count(*)",
+                    f"count({measure})",
+                    f"max({measure})",
+                    f"min({measure})",
+                    f"count(DISTINCT {measure})",
+                ]
             )
         )
         select = ", ".join([*names, f"{aggregate} AS measure"])
