@@ -230,10 +230,11 @@ class GuardedQuery:
                 printed = _dialect(dialect).generate(
                     tree, copy=False, comments=False, unsupported_level=ErrorLevel.RAISE
                 )
-            except SqlglotError as error:
+            except (SqlglotError, TypeError, ValueError, AttributeError, RecursionError) as error:
+                # sqlglot's printer may also fail with a plain TypeError on a call it cannot write
                 raise SqlRejectedError(
                     "untranslatable",
-                    f"The query uses something that cannot run on {dialect}: {error}. "
+                    f"The query uses something that cannot run on {dialect}: {_first_line(error)}. "
                     "Rewrite it with standard Athena (Trino) functions.",
                 ) from error
             self._verify_output(printed, dialect)
@@ -380,6 +381,10 @@ def _parse_single_query(text: str) -> exp.Query:
         ) from error
     except RecursionError as error:
         raise SqlRejectedError("syntax", "The SQL is nested too deeply to check.") from error
+    except (SqlglotError, TypeError, ValueError, AttributeError, IndexError) as error:
+        raise SqlRejectedError(
+            "syntax", f"The SQL could not be parsed as Athena SQL: {_first_line(error)}"
+        ) from error
     statements: list[exp.Expression] = [
         s for s in parsed if isinstance(s, exp.Expression) and not isinstance(s, exp.Semicolon)
     ]
