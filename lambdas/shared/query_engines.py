@@ -181,7 +181,8 @@ class DuckDbEngine:
     is never opened.
 
     The database is opened with its configuration set before any query can run and then locked:
-    ``enable_external_access = false`` (no files, URLs, ``ATTACH``, ``COPY`` or extensions), a memory limit,
+    ``enable_external_access = false`` (no files, URLs, ``ATTACH``, ``COPY`` or extensions), no replacement
+    scans of the process's Python variables, a memory limit,
     a thread count and a cap on temporary files. Each query runs on its own short-lived connection, so
     whatever it creates (temporary tables, macros, variables) is gone when it ends. One deadline covers
     execution and conversion; results are cut to ``max_rows`` and ``max_result_bytes`` before they become
@@ -220,6 +221,7 @@ class DuckDbEngine:
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,
             "allow_community_extensions": False,
+            "python_enable_replacements": False,  # a FROM name never reads a Python variable of the process
             "memory_limit": self.memory_limit,
             "threads": self.threads,
             "temp_directory": str(self.database.resolve()) + ".tmp",

@@ -111,6 +111,16 @@ def test_duckdb_cannot_read_or_write_any_file_even_without_the_guard(tiny_wareho
             connection.execute(sql).fetchall()
 
 
+def test_a_query_cannot_read_the_python_variables_of_the_process(tiny_warehouse: Any) -> None:
+    import pandas as pd
+
+    secret_frame = pd.DataFrame({"secret": ["hunter2"]})
+    cursor = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake).connect().cursor()
+    with pytest.raises(duckdb.CatalogException):
+        cursor.execute("select * from secret_frame").fetchall()
+    assert secret_frame.shape == (1, 1)
+
+
 def test_nothing_a_query_creates_survives_it(tiny_warehouse: Any) -> None:
     engine = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake)
     first = engine.connect().cursor()
