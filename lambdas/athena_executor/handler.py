@@ -21,6 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from lambdas.athena_executor.catalog import SchemaCatalog
 from lambdas.athena_executor.executor import AthenaExecutor, ExecutorSettings, ToolResult
 from lambdas.shared.query_engines import AthenaEngine, DuckDbEngine, QueryEngine
+from lambdas.shared.sql_functions import allowed_functions
 
 logger = Logger(service="athena-executor")
 metrics = Metrics(namespace="PostCallAnalytics", service="athena-executor")
@@ -28,6 +29,8 @@ tracer = Tracer(service="athena-executor")
 app = BedrockAgentFunctionResolver(
     serializer=lambda body: body if isinstance(body, str) else json.dumps(body)
 )
+
+allowed_functions()  # derive the function allow-list during the Lambda's init phase, not on the first query
 
 _executor: AthenaExecutor | None = None
 _executor_lock = threading.Lock()

@@ -290,6 +290,14 @@ def _checked(argument: exp.Expression, too_large: exp.Expression, message: str) 
 
 def _for_duckdb(node: exp.Expression) -> exp.Expression:
     """Rewrite one node of a checked tree for DuckDB: size checks inside generators, url_* functions."""
+    if isinstance(node, exp.GenerateSeries | exp.Repeat) and node.find_ancestor(exp.Lambda) is not None:
+        # Each call is checked, but a lambda runs one per element inside a single call DuckDB cannot interrupt
+        # (10,000 × 10,000 entries): refused here rather than left to the memory limit.
+        raise SqlRejectedError(
+            "untranslatable",
+            "sequence() and repeat() inside a lambda (x -> …) are not supported; generate the values once, "
+            "outside the lambda, or aggregate over the curated tables instead.",
+        )
     if isinstance(node, exp.GenerateSeries):
         start, end, step = (node.args.get(k) for k in ("start", "end", "step"))
         if start is None or end is None:

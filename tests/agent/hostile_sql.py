@@ -345,4 +345,6 @@ RESOURCE_ATTACKS = [
     "select count(distinct a.call_id || b.call_id || c.call_id) as n from calls a, calls b, calls c",
     "select max(length(a.call_id || b.call_id || c.call_id)) as n from calls a, calls b, calls c, calls d",
     "select regexp_like(repeat('a', 9000), '(a+)+b') as r from calls",
+    "select cardinality(flatten(transform(sequence(1, 10000), x -> sequence(1, 10000)))) as n",
+    "select cardinality(transform(sequence(1, 10000), x -> repeat('x', 10000))) as n from calls",
 ]
