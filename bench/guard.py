@@ -6,11 +6,12 @@ lake → dbt ``local`` with the scale switch; built once and cached under ``buil
 requested number of calls by replicating rows under new ids (quicker to build). For each verified query it
 times, in the same run:
 
-- the guard: ``guard_sql`` — parse (Athena dialect), one read-only query, allow-listed marts and functions, LIMIT
-  clamp;
+- the guard: ``guard_sql`` — parse (Athena dialect), one read-only query, relations resolved per scope to
+  allow-listed marts, functions from the Trino allow-list, LIMIT clamp;
 - the DuckDB printing: the engine's Athena→DuckDB transpilation of the checked tree and the re-check of the printed
   text (parsed back, one query over the same marts) — the rest of the path before execution on DuckDB;
-- the query: executing the guarded SQL on the read-only, lake-confined DuckDB engine.
+- the query: executing the guarded SQL on the DuckDB engine (the marts-only answer database, read-only, no file
+  access).
 
 Targets: the guard under 5 ms per query, and under 5% of execution for the median verified query. The whole path
 (guard + DuckDB printing) is printed beside it.
@@ -40,6 +41,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from lambdas.athena_executor.catalog import SchemaCatalog  # noqa: E402
 from lambdas.shared.query_engines import DuckDbEngine  # noqa: E402
+from lambdas.shared.sql_functions import allowed_functions  # noqa: E402
 from lambdas.shared.sql_guard import GuardPolicy, guard_sql  # noqa: E402
 from lambdas.shared.verified_queries import load_repository, render  # noqa: E402
 from orchestration.paths import data_paths  # noqa: E402
@@ -184,8 +186,13 @@ def main() -> int:
             f"{counts['scorecard_answers']:,} answers; ready in {time.perf_counter() - started:.0f} s"
         )
 
-        engine = DuckDbEngine(scaled, lake)
+        # The replicated warehouse holds only the marts, as tables: it is an answer database already. A
+        # warehouse built by dbt is copied into its answer database (answers.duckdb) first.
+        engine = (
+            DuckDbEngine(scaled) if args.replicate and args.warehouse is None else DuckDbEngine(scaled, lake)
+        )
         policy = GuardPolicy.for_tables(catalog.table_names)
+        allowed_functions()  # the allow-list is derived once per process (Lambda: at init), not per query
         repository = load_repository("athena")
         rows = []
         for query in repository.queries:

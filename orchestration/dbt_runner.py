@@ -266,10 +266,21 @@ class PipelineContext(Protocol):
     results: dict[str, Any]
 
 
+def write_answers(data_dir: str | os.PathLike[str] | None = None) -> dict[str, int]:
+    """Copy the marts of the DuckDB warehouse into ``answers.duckdb``, the only database answers read."""
+    from lambdas.shared.query_engines import write_answer_database
+
+    paths = data_paths(data_dir)
+    return write_answer_database(paths.warehouse, paths.answers, marts=MARTS, schema=CURATED_SCHEMA)
+
+
 def build_step(ctx: PipelineContext) -> None:
-    """The ``pca up`` step: ``dbt build`` on DuckDB, then mart row counts and the runbook's Test 2."""
+    """The ``pca up`` step: ``dbt build`` on DuckDB, the answer database, then mart row counts and the
+    runbook's Test 2."""
     result = build(ctx.paths.root, quiet=True)
     print(f"  {describe(result)}")
+    answers = write_answers(ctx.paths.root)
+    print(f"  answer database: {len(answers)} marts copied as tables to {ctx.paths.answers}")
     ctx.results["dbt"] = {
         "elapsed_seconds": round(result.elapsed_seconds, 1),
         "marts": mart_row_counts(ctx.paths.root),
@@ -314,6 +325,10 @@ def run(args: argparse.Namespace) -> int:
         )
         print(describe(result))
         if (args.target or "local") == "local":
+            answers = write_answers(args.data_dir)
+            print(
+                f"answer database: {len(answers)} marts copied as tables to {data_paths(args.data_dir).answers}"
+            )
             print_summary(args.data_dir)
         return 0
     docs_generate(args.data_dir)

@@ -7,6 +7,7 @@
 - ``source/stream/``   the source tables' change feed as DynamoDB Streams records (``<table>/*.jsonl.gz``)
 - ``lake/``            the raw change log (``<table>/dt=YYYY-MM-DD/*.parquet``, ``quarantine/``)
 - ``warehouse.duckdb`` the dbt ``local`` target
+- ``answers.duckdb``   the marts alone, as tables: the database every answer is read from
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ class DataPaths:
     @property
     def warehouse(self) -> Path:
         return self.root / "warehouse.duckdb"
+
+    @property
+    def answers(self) -> Path:
+        return self.root / "answers.duckdb"
 
 
 def data_paths(root: str | os.PathLike[str] | None = None) -> DataPaths:

@@ -102,6 +102,9 @@ module "bedrock_agent" {
   analytics_bucket_arn  = module.data_pipeline.analytics_bucket_arn
   results_bucket_arn    = module.analytics.results_bucket_arn
   results_prefix        = module.analytics.workgroup_results_prefix
+
+  raw_table_prefixes            = keys(module.data_pipeline.raw_table_names)
+  marts_read_current_state_only = var.materialize_current_state
 }
 
 # ── Scheduled dbt build on the athena target ───────────────────────────────────────────────────────────────

@@ -219,3 +219,9 @@ variable "stream_iterator_age_threshold_ms" {
   type        = number
   default     = 600000
 }
+
+variable "materialize_current_state" {
+  description = "Set true when dbt runs with its scale switch (materialize_current_state): the marts then read only the current-state tables, and the Athena executor's role is narrowed to them (no raw database or change log)."
+  type        = bool
+  default     = false
+}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from lambdas.shared.query_engines import (
     QueryEngine,
     QueryFailedError,
     QueryResult,
+    QueryTimeoutError,
 )
 from lambdas.shared.sql_guard import CURATED_DATABASE, GuardPolicy, SqlRejectedError, guard_sql
 
@@ -79,7 +81,15 @@ class AthenaExecutor:
             max_rows=settings.max_limit_rows,
         )
 
-    def execute_sql_query(self, sql_query: str | None) -> ToolResult:
+    def execute_sql_query(self, sql_query: object) -> ToolResult:
+        """Guard and run ``sql_query``; one deadline covers execution, conversion and compaction."""
+        deadline = time.monotonic() + self.settings.query_timeout_seconds
+        if sql_query is not None and not isinstance(sql_query, str):
+            return _error_result(
+                "rejected",
+                "parameter",
+                f"sql_query must be SQL text (a string), not {_kind(sql_query)}. Send one read-only SELECT.",
+            )
         try:
             guarded = guard_sql(sql_query or "", self.policy)
             sql = guarded.sql  # the Athena text, checked again after printing
@@ -90,9 +100,20 @@ class AthenaExecutor:
                 f"{error.message} The query was not run. Send one corrected read-only SELECT.",
             )
         try:
-            result = self.engine.execute(guarded, max_rows=min(self.settings.max_result_rows, guarded.limit))
+            result = self.engine.execute(
+                guarded, max_rows=min(self.settings.max_result_rows, guarded.limit), deadline=deadline
+            )
+            body = compact_result(
+                result,
+                sql=sql,
+                max_bytes=self.settings.max_response_bytes,
+                max_text_chars=self.settings.max_text_chars,
+                deadline=deadline,
+            )
         except SqlRejectedError as error:
             return _error_result("rejected", error.reason, error.message)
+        except QueryTimeoutError as error:
+            return _error_result("failed", "timeout", str(error), sql=sql)
         except QueryFailedError as error:
             return _error_result(
                 "failed",
@@ -100,15 +121,15 @@ class AthenaExecutor:
                 f"{error} Check table and column names with get_table_schema, then send a corrected query.",
                 sql=sql,
             )
-        body = compact_result(
-            result,
-            sql=sql,
-            max_bytes=self.settings.max_response_bytes,
-            max_text_chars=self.settings.max_text_chars,
-        )
         return ToolResult(body=body, result=result)
 
-    def get_table_schema(self, table_name: str | None) -> ToolResult:
+    def get_table_schema(self, table_name: object) -> ToolResult:
+        if table_name is not None and not isinstance(table_name, str):
+            return _error_result(
+                "not_found",
+                "parameter",
+                f"table_name must be a table name (a string), not {_kind(table_name)}.",
+            )
         if not table_name or not table_name.strip():
             return ToolResult(
                 body=_dumps({"tables": self.catalog.table_names, "hint": "Ask for one table by name."}),
@@ -127,30 +148,58 @@ class AthenaExecutor:
         return ToolResult(body=_fit_schema(table, self.settings.max_response_bytes))
 
 
+MAX_ERROR_MESSAGE_CHARS = 2_000
+MAX_ECHOED_SQL_CHARS = 8_000
+
+
 def _error_result(outcome: str, reason: str, message: str, **extra: Any) -> ToolResult:
-    payload: dict[str, Any] = {"error": {"type": outcome, "reason": reason, "message": message}}
-    payload.update(extra)
+    """An error body: the message and any echoed text are cut short, so it stays far below Bedrock's 25 KB."""
+    payload: dict[str, Any] = {
+        "error": {"type": outcome, "reason": reason, "message": _cut(message, MAX_ERROR_MESSAGE_CHARS)}
+    }
+    payload.update({k: _cut(v, MAX_ECHOED_SQL_CHARS) if isinstance(v, str) else v for k, v in extra.items()})
     return ToolResult(body=_dumps(payload), reprompt=True, outcome=outcome)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + TRUNCATION_MARK
+
+
+def _kind(value: object) -> str:
+    return {dict: "an object", list: "a list", bool: "a boolean", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _dumps(payload: Any) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+MAX_LIST_ITEMS = 100
+
+
 def _shorten(value: JsonValue, max_chars: int) -> JsonValue:
     if isinstance(value, str) and len(value) > max_chars:
         return value[:max_chars] + TRUNCATION_MARK
     if isinstance(value, list):
-        return [_shorten(v, max_chars) for v in value]
+        items = [_shorten(v, max_chars) for v in value[:MAX_LIST_ITEMS]]
+        return [*items, TRUNCATION_MARK] if len(value) > MAX_LIST_ITEMS else items
     if isinstance(value, dict):
-        return {k: _shorten(v, max_chars) for k, v in value.items()}
+        return {k: _shorten(v, max_chars) for k, v in list(value.items())[:MAX_LIST_ITEMS]}
     return value
 
 
-def compact_result(result: QueryResult, *, sql: str, max_bytes: int, max_text_chars: int) -> str:
-    """The result as compact JSON no larger than ``max_bytes`` (UTF-8), dropping trailing rows if needed."""
+def compact_result(
+    result: QueryResult, *, sql: str, max_bytes: int, max_text_chars: int, deadline: float | None = None
+) -> str:
+    """The result as compact JSON no larger than ``max_bytes`` (UTF-8), dropping trailing rows if needed.
+
+    Long text and long lists are cut first; then as many leading rows are kept as fit, measured row by row.
+    Raises :class:`QueryTimeoutError` if ``deadline`` (``time.monotonic()``) passes on the way.
+    """
     rows = [[_shorten(v, max_text_chars) for v in row] for row in result.rows]
-    truncated = result.truncated
+    if deadline is not None and time.monotonic() > deadline:
+        raise QueryTimeoutError("The result could not be prepared in time; select fewer or smaller columns.")
 
     def render(kept: int, is_truncated: bool) -> str:
         payload: dict[str, Any] = {
@@ -169,17 +218,21 @@ def compact_result(result: QueryResult, *, sql: str, max_bytes: int, max_text_ch
             )
         return _dumps(payload)
 
-    body = render(len(rows), truncated)
+    body = render(len(rows), result.truncated)
     if len(body.encode("utf-8")) <= max_bytes:
         return body
-    low, high = 0, len(rows)  # the largest row count that fits
-    while low < high:
-        middle = (low + high + 1) // 2
-        if len(render(middle, True).encode("utf-8")) <= max_bytes:
-            low = middle
-        else:
-            high = middle - 1
-    return render(low, True)
+    budget = max_bytes - len(render(0, True).encode("utf-8")) - len(str(len(rows)))
+    kept = 0
+    for row in rows:
+        budget -= len(_dumps(row).encode("utf-8")) + 1
+        if budget < 0:
+            break
+        kept += 1
+    body = render(kept, True)
+    while kept > 0 and len(body.encode("utf-8")) > max_bytes:
+        kept -= 1
+        body = render(kept, True)
+    return body
 
 
 def _fit_schema(table: dict[str, Any], max_bytes: int) -> str:

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import BedrockAgentFunctionResolver
-from aws_lambda_powertools.event_handler.bedrock_agent_function import (
-    BedrockFunctionResponse,
-    BedrockFunctionsResponseBuilder,
-)
+from aws_lambda_powertools.event_handler.bedrock_agent_function import BedrockFunctionResponse
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.data_classes import BedrockAgentFunctionEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lambdas.athena_executor.catalog import SchemaCatalog
 from lambdas.athena_executor.executor import AthenaExecutor, ExecutorSettings, ToolResult
 from lambdas.shared.query_engines import AthenaEngine, DuckDbEngine, QueryEngine
+from lambdas.shared.sql_functions import allowed_functions
 
 logger = Logger(service="athena-executor")
 metrics = Metrics(namespace="PostCallAnalytics", service="athena-executor")
@@ -32,6 +30,8 @@ app = BedrockAgentFunctionResolver(
     serializer=lambda body: body if isinstance(body, str) else json.dumps(body)
 )
 
+allowed_functions()  # derive the function allow-list during the Lambda's init phase, not on the first query
+
 _executor: AthenaExecutor | None = None
 _executor_lock = threading.Lock()
 
@@ -39,6 +39,8 @@ _executor_lock = threading.Lock()
 def build_engine(settings: ExecutorSettings) -> QueryEngine:
     if settings.engine == "duckdb":
         data_dir = settings.data_dir.resolve()
+        # Answers come from the marts-only answer database beside the warehouse (written on first use if
+        # missing or older than the warehouse); the lake itself is never opened.
         return DuckDbEngine(
             data_dir / "warehouse.duckdb", data_dir / "lake", timeout_seconds=settings.query_timeout_seconds
         )
@@ -111,28 +113,91 @@ def get_table_schema(table_name: str = "") -> BedrockFunctionResponse:
     return _respond(get_executor().get_table_schema(table_name), "get_table_schema")
 
 
-def _unknown_function(event: dict[str, Any]) -> dict[str, Any]:
-    metrics.add_metric(name="UnknownFunctions", unit=MetricUnit.Count, value=1)
-    known = ", ".join(sorted(("execute_sql_query", "get_table_schema")))
-    response = BedrockFunctionResponse(
-        body=json.dumps(
-            {"error": {"type": "unknown_function", "message": f"Unknown function. Use one of: {known}."}}
-        ),
-        response_state="REPROMPT",
-    )
-    return BedrockFunctionsResponseBuilder(response).build(BedrockAgentFunctionEvent(event), app.serializer)
+# The functions of the action group and the one string parameter each takes.
+FUNCTIONS = {"execute_sql_query": "sql_query", "get_table_schema": "table_name"}
+MAX_ECHO_CHARS = 200
+
+
+def _plain_response(event: Mapping[str, Any], error_type: str, message: str) -> dict[str, Any]:
+    """A REPROMPT function response built by hand from whatever the event holds (it may be malformed)."""
+    session = event.get("sessionAttributes")
+    prompt_session = event.get("promptSessionAttributes")
+    body = json.dumps({"error": {"type": error_type, "message": message}}, ensure_ascii=False)
+    return {
+        "messageVersion": "1.0",
+        "response": {
+            "actionGroup": str(event.get("actionGroup") or "AthenaQueryExecutor")[:MAX_ECHO_CHARS],
+            "function": str(event.get("function") or "")[:MAX_ECHO_CHARS],
+            "functionResponse": {"responseState": "REPROMPT", "responseBody": {"TEXT": {"body": body}}},
+        },
+        "sessionAttributes": session if isinstance(session, dict) else {},
+        "promptSessionAttributes": prompt_session if isinstance(prompt_session, dict) else {},
+    }
+
+
+def _parameter_problem(function: str, parameters: object) -> str | None:
+    """Why the parameters cannot be used (``None`` if they can): a list of {name, type, value} objects whose
+    one known name carries a string value."""
+    expected = FUNCTIONS[function]
+    shape = f"{function} takes one parameter, {expected}, as a string: parameters = [{{name, type, value}}]."
+    if not isinstance(parameters, list) or not all(isinstance(p, dict) for p in parameters):
+        return f"The parameters are malformed. {shape}"
+    for parameter in parameters:
+        name, value = parameter.get("name"), parameter.get("value")
+        if name != expected:
+            return f"Unknown parameter {str(name)[:MAX_ECHO_CHARS]!r}. {shape}"
+        if not isinstance(value, str):
+            return f"The parameter {expected} must be a string, not {type(value).__name__}. {shape}"
+        if parameter.get("type", "string") != "string":
+            return (
+                f"The parameter {expected} must have type string, not "
+                f"{str(parameter.get('type'))[:MAX_ECHO_CHARS]!r}. {shape}"
+            )
+    return None
+
+
+def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
+    """The Lambda entry point. Whatever the event, it answers with a function response and never raises."""
+    try:
+        response: dict[str, Any] = _handle(event, context)
+        return response
+    except Exception:  # a malformed event or an unexpected failure must still get an answer the agent can use
+        logger.exception("the event could not be handled")
+        return _plain_response(
+            event if isinstance(event, dict) else {},
+            "internal_error",
+            "The request could not be handled. Call execute_sql_query(sql_query) or get_table_schema(table_name).",
+        )
 
 
 @logger.inject_lambda_context(correlation_id_path="sessionId", clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    event = {"messageVersion": "1.0", **event}
-    event.setdefault("actionGroup", "AthenaQueryExecutor")
-    event.setdefault("function", "")
-    # The runbook's direct invocation omits each parameter's type; Bedrock always sends it.
-    event["parameters"] = [{"type": "string", **p} for p in event.get("parameters") or []]
-    if event.get("function") not in ("execute_sql_query", "get_table_schema"):
-        return _unknown_function(event)
+def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
+    if not isinstance(event, dict):
+        metrics.add_metric(name="MalformedEvents", unit=MetricUnit.Count, value=1)
+        return _plain_response({}, "malformed_event", "The event is not a Bedrock agent function call.")
+    function = event.get("function")
+    if not isinstance(function, str) or function not in FUNCTIONS:
+        metrics.add_metric(name="UnknownFunctions", unit=MetricUnit.Count, value=1)
+        known = ", ".join(sorted(FUNCTIONS))
+        return _plain_response(event, "unknown_function", f"Unknown function. Use one of: {known}.")
+    parameters = event.get("parameters")
+    problem = _parameter_problem(function, [] if parameters is None else parameters)
+    if problem is not None:
+        metrics.add_metric(name="Rejections", unit=MetricUnit.Count, value=1)
+        return _plain_response(event, "rejected", problem)
+    event = {
+        "messageVersion": "1.0",
+        "agent": {},
+        "inputText": "",
+        "sessionId": "",
+        "actionGroup": "AthenaQueryExecutor",
+        "sessionAttributes": {},
+        "promptSessionAttributes": {},
+        **event,
+        # The runbook's direct invocation omits each parameter's type; Bedrock always sends it.
+        "parameters": [{"name": p["name"], "type": "string", "value": p["value"]} for p in parameters or []],
+    }
     response: dict[str, Any] = app.resolve(event, context)
     return response

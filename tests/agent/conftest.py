@@ -30,12 +30,6 @@ TINY_CATALOG = {
                 {"name": "summary_text", "data_type": "varchar", "description": "Summary."},
             ],
         },
-        {
-            "name": "slow",
-            "relation": "post_call_analytics.slow",
-            "description": "A deliberately slow view.",
-            "columns": [{"name": "n", "data_type": "bigint", "description": "A count."}],
-        },
     ],
 }
 
@@ -73,11 +67,9 @@ def tiny_warehouse(tmp_path: Path) -> TinyWarehouse:
             f"create view post_call_analytics.calls as "
             f"select * from read_parquet('{lake}/calls/*/*.parquet', hive_partitioning = true)"
         )
-        connection.execute(
-            "create view post_call_analytics.slow as "
-            "select count(*) as n from range(100000000) a, range(100000) b where a.range + b.range = -1"
-        )
+        # Beside the mart: what a query must never reach (another schema, a non-mart view in the curated one).
         connection.execute("create view main.secrets as select 'hunter2' as password")
+        connection.execute("create view post_call_analytics.not_a_mart as select 'hunter2' as password")
     return TinyWarehouse(tmp_path, warehouse, lake, SchemaCatalog.from_document(TINY_CATALOG))
 
 

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+# Slow on any engine: a four-way cross join of 300 calls (8.1e9 rows) under a filter no optimiser can prove
+# false. It passes the guard (it only reads a mart); the engine's deadline must stop it.
+SLOW_QUERY = (
+    "select count(*) as n from calls a, calls b, calls c, calls d "
+    "where length(a.call_id || b.call_id || c.call_id || d.call_id) = 0"
+)
+
 MULTI_STATEMENT = [
     "SELECT 1; DROP TABLE post_call_analytics.calls",
     "select count(*) from calls; delete from calls",
@@ -223,6 +230,92 @@ GARBAGE_AND_LIMITS = [
     "values (1, 2), (3, 4)",
 ]
 
+# Relations outside the marts that DuckDB (or Athena) would resolve if the guard let the name through.
+SYSTEM_RELATIONS = [
+    "duckdb_views",
+    "duckdb_tables",
+    "duckdb_columns",
+    "duckdb_databases",
+    "duckdb_settings",
+    "duckdb_functions",
+    "duckdb_secrets",
+    "pg_settings",
+    "pg_views",
+    "pg_class",
+    "sqlite_master",
+    "information_schema.tables",
+    "main.secrets",
+    "post_call_analytics_staging.stg_dynamodb__calls",
+    '"/work/main/data/lake/calls/**/*.parquet"',
+    '"/work/main/data/lake/quarantine/*.jsonl"',
+]
+
+# Findings of an attack on the executor: each shape once per relation above.
+SCOPE_SHAPES = [
+    # the recursive CTE's anchor branch reads the real relation of the same name
+    "WITH RECURSIVE {name} AS (SELECT * FROM {rel} UNION ALL SELECT * FROM {name} WHERE false) "
+    "SELECT * FROM {name}",
+    "with recursive r as (select * from {rel} union all select * from r where false) select * from r",
+    # the same inside a two-CTE WITH, and the CTE names in another case
+    "WITH a AS (SELECT 1 AS x), {Name} AS (SELECT * FROM {rel}) SELECT * FROM {NAME}",
+    # a CTE that shadows the name reads the real relation in its own body
+    "WITH {Name} AS (SELECT * FROM {rel}) SELECT * FROM {name}",
+    # a CTE defined later is not visible earlier
+    "WITH a AS (SELECT * FROM {name}), {name} AS (SELECT 1 AS x) SELECT * FROM a",
+    "SELECT * FROM post_call_analytics.calls WHERE call_id IN (SELECT CAST(1 AS varchar) FROM {rel})",
+    "SELECT (SELECT count(*) FROM {rel}) AS n",
+]
+
+
+def _bare(relation: str) -> str:
+    return relation.rsplit(".", 1)[-1].strip('"').replace("/", "_").replace("*", "x").replace(".", "_")
+
+
+SCOPE_ATTACKS = [
+    shape.format(rel=relation, name=name, Name=name.title(), NAME=name.upper())
+    for relation in SYSTEM_RELATIONS
+    for name in [_bare(relation) if not relation.startswith('"') else relation]
+    for shape in SCOPE_SHAPES
+]
+
+# DuckDB catalog macros and functions that read settings, files, the catalog or the environment. None is a
+# Trino function, so none is on the allow-list.
+CATALOG_FUNCTIONS = [
+    "pg_get_viewdef(oid)",
+    "pg_get_viewdef(1)",
+    "pg_get_constraintdef(1)",
+    "pg_typeof(1)",
+    "pg_table_is_visible(1)",
+    "pg_has_role('x', 'y')",
+    "has_table_privilege('calls', 'select')",
+    "current_setting('temp_directory')",
+    "current_schema()",
+    "current_database()",
+    "current_catalog()",
+    "getvariable('x')",
+    "getenv('HOME')",
+    "version()",
+    "duckdb_extensions()",
+    "read_blob('/work/main/data/warehouse.duckdb')",
+    "read_text('/etc/hostname')",
+    "file_exists('/etc/passwd')",
+    "json_serialize_sql('select 1')",
+    "list_value(1, 2)",
+    "struct_pack(a := 1)",
+    "hash(call_id)",
+    "error('x')",
+    "query('select 1')",
+    "glob('/work/*')",
+]
+
+FUNCTION_SHAPES = [
+    "select {f} as x from post_call_analytics.calls",
+    "select call_id from post_call_analytics.calls where {f} is not null",
+    "with a as (select {f} as x) select * from a",
+]
+
+FUNCTION_ATTACKS = [shape.format(f=function) for function in CATALOG_FUNCTIONS for shape in FUNCTION_SHAPES]
+
 HOSTILE = (
     MULTI_STATEMENT
     + WRITES_AND_DDL
@@ -231,4 +324,27 @@ HOSTILE = (
     + OUTSIDE_THE_MARTS
     + SELECT_INTO_AND_SNEAKY_NODES
     + GARBAGE_AND_LIMITS
+    + SCOPE_ATTACKS
+    + FUNCTION_ATTACKS
 )
+
+# Valid queries over the marts that try to exhaust time or memory. The guard lets them through (they read only
+# marts); the engine must stop each of them quickly, with a message.
+RESOURCE_ATTACKS = [
+    SLOW_QUERY,
+    "select sequence(1, 20000000) as s",
+    "select count(*) as n from calls cross join unnest(sequence(1, 300000000)) as u(x)",
+    "select sequence(date '1970-01-01', date '2100-01-01', interval '1' day) as s",
+    "select repeat('x', 100000000) as s",
+    "select lpad('x', 900000000, 'y') as s",
+    "select rpad(call_id, 2000000000, 'y') as s from calls",
+    "select array_join(sequence(1, 100000000), ',') as s",
+    "select count(*) as n from calls a cross join calls b cross join calls c cross join calls d "
+    "cross join calls e where a.call_id || e.call_id = ''",
+    "select approx_distinct(a.call_id || b.call_id || c.call_id) as n from calls a, calls b, calls c",
+    "select count(distinct a.call_id || b.call_id || c.call_id) as n from calls a, calls b, calls c",
+    "select max(length(a.call_id || b.call_id || c.call_id)) as n from calls a, calls b, calls c, calls d",
+    "select regexp_like(repeat('a', 9000), '(a+)+b') as r from calls",
+    "select cardinality(flatten(transform(sequence(1, 10000), x -> sequence(1, 10000)))) as n",
+    "select cardinality(transform(sequence(1, 10000), x -> repeat('x', 10000))) as n from calls",
+]

@@ -218,6 +218,7 @@ def test_executor_is_built_from_the_environment(
     engine = handler.build_engine(settings)
     assert isinstance(engine, DuckDbEngine)
     assert engine.warehouse == tiny_warehouse.warehouse.resolve()
+    assert engine.database == tiny_warehouse.warehouse.resolve().with_name("answers.duckdb")
     monkeypatch.setenv("PCA_QUERY_ENGINE", "oracle")
     with pytest.raises(ValueError, match="athena"):
         handler.build_engine(ExecutorSettings.from_env())

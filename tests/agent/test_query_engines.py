@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import duckdb
 import pytest
+from hostile_sql import SLOW_QUERY
 from moto import mock_aws
 from moto.athena.models import QueryResults, athena_backends
 
@@ -16,11 +18,13 @@ from lambdas.shared.query_engines import (
     DuckDbEngine,
     QueryFailedError,
     QueryTimeoutError,
+    answer_database_path,
     to_json_value,
+    write_answer_database,
 )
-from lambdas.shared.sql_guard import GuardPolicy, guard_sql
+from lambdas.shared.sql_guard import GuardPolicy, SqlRejectedError, guard_sql
 
-POLICY = GuardPolicy.for_tables(["calls", "slow"])
+POLICY = GuardPolicy.for_tables(["calls"])
 
 
 def test_duckdb_runs_athena_sql_through_transpilation(tiny_warehouse: Any) -> None:
@@ -45,35 +49,137 @@ def test_duckdb_reports_truncation_beyond_max_rows(tiny_warehouse: Any) -> None:
     assert result.rows[0] == ["call-0001"]
 
 
+def test_the_answer_database_holds_only_the_marts_as_tables(tiny_warehouse: Any) -> None:
+    counts = write_answer_database(tiny_warehouse.warehouse)
+    assert counts == {"calls": 300}
+    with duckdb.connect(str(answer_database_path(tiny_warehouse.warehouse)), read_only=True) as connection:
+        relations = connection.execute(
+            "select schema_name, table_name from duckdb_tables() where not internal "
+            "union all select schema_name, view_name from duckdb_views() where not internal"
+        ).fetchall()
+        assert relations == [("post_call_analytics", "calls")]
+        assert connection.execute(
+            "select count(*) from duckdb_databases() where not internal"
+        ).fetchone() == (1,)
+
+
 def test_duckdb_connection_is_read_only_and_locked(tiny_warehouse: Any) -> None:
     engine = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake)
     connection = engine.connect()
+    assert engine.database == tiny_warehouse.warehouse.with_name("answers.duckdb")
     with pytest.raises(duckdb.Error, match=r"read-only|read only"):
         connection.execute("create table post_call_analytics.stolen as select 1 as x")
-    with pytest.raises(duckdb.Error, match="configuration"):
-        connection.execute("set enable_external_access = true")
-    with pytest.raises(duckdb.Error, match="configuration"):
-        connection.execute("set allowed_directories = ['/']")
+    for setting in ("enable_external_access = true", "allowed_directories = ['/']", "memory_limit = '20GB'"):
+        with pytest.raises(duckdb.Error, match="configuration"):
+            connection.execute(f"set {setting}")
+    settings = dict(
+        connection.execute(
+            "select name, value from duckdb_settings() where name in "
+            "('enable_external_access', 'lock_configuration', 'memory_limit', 'threads', 'max_temp_directory_size')"
+        ).fetchall()
+    )
+    assert settings["enable_external_access"] == "false"
+    assert settings["lock_configuration"] == "true"
+    assert settings["threads"] == "2"
+    assert settings["memory_limit"].endswith("MiB") or settings["memory_limit"].endswith("GiB")
+    assert settings["max_temp_directory_size"] != "0 bytes"
 
 
-def test_duckdb_cannot_read_files_outside_the_lake_even_without_the_guard(tiny_warehouse: Any) -> None:
+def test_duckdb_cannot_read_or_write_any_file_even_without_the_guard(tiny_warehouse: Any) -> None:
     outside = tiny_warehouse.root / "outside.csv"
     outside.write_text("secret\n42\n")
+    parquet = next(tiny_warehouse.lake.glob("calls/*/*.parquet"))
     connection = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake).connect()
-    with pytest.raises(duckdb.PermissionException):
-        connection.execute(f"select * from read_csv('{outside}')").fetchall()
-    with pytest.raises(duckdb.Error):
-        connection.execute(f"attach '{tiny_warehouse.root / 'other.duckdb'}' as other")
-    with pytest.raises(duckdb.Error):
-        connection.execute("install httpfs")
+    for sql in (
+        f"select * from read_csv('{outside}')",
+        f"select * from read_parquet('{parquet}')",
+        f"select * from '{parquet}'",
+        f"select * from read_blob('{tiny_warehouse.warehouse}')",
+        f"attach '{tiny_warehouse.warehouse}' as w (read_only)",
+        f"attach '{tiny_warehouse.root / 'other.duckdb'}' as other",
+        f"copy (select 1 as x) to '{tiny_warehouse.lake / 'calls' / 'dt=2026-01-01' / 'forged.parquet'}'",
+        f"export database '{tiny_warehouse.lake / 'dump'}'",
+        "install httpfs",
+        "load httpfs",
+    ):
+        with pytest.raises(duckdb.Error):
+            connection.execute(sql).fetchall()
+    assert sorted(p.name for p in tiny_warehouse.lake.rglob("*") if p.is_file()) == [parquet.name]
+    # the warehouse's other relations are not there at all
+    for sql in ("select * from main.secrets", "select * from post_call_analytics.not_a_mart"):
+        with pytest.raises(duckdb.CatalogException):
+            connection.execute(sql).fetchall()
+
+
+def test_a_query_cannot_read_the_python_variables_of_the_process(tiny_warehouse: Any) -> None:
+    import pandas as pd
+
+    secret_frame = pd.DataFrame({"secret": ["hunter2"]})
+    cursor = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake).connect().cursor()
+    with pytest.raises(duckdb.CatalogException):
+        cursor.execute("select * from secret_frame").fetchall()
+    assert secret_frame.shape == (1, 1)
+
+
+def test_nothing_a_query_creates_survives_it(tiny_warehouse: Any) -> None:
+    engine = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake)
+    first = engine.connect().cursor()
+    first.execute("create temp table t as select 1 as x")
+    first.execute("create temp macro m(x) as x + 1")
+    first.execute("set variable v = 42")
+    first.close()
+    second = engine.connect().cursor()
+    with pytest.raises(duckdb.CatalogException):
+        second.execute("select * from t").fetchall()
+    with pytest.raises(duckdb.CatalogException):
+        second.execute("select m(1)").fetchall()
+    assert second.execute("select getvariable('v')").fetchone() == (None,)
 
 
 def test_duckdb_stops_a_query_at_the_deadline(tiny_warehouse: Any) -> None:
-    engine = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake, timeout_seconds=0.3)
+    engine = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake, timeout_seconds=0.5)
+    started = time.monotonic()
     with pytest.raises(QueryTimeoutError, match="stopped"):
-        engine.execute(guard_sql("select n from slow", POLICY), max_rows=1)
+        engine.execute(guard_sql(SLOW_QUERY, POLICY), max_rows=1)
+    assert time.monotonic() - started < 5
     # the connection is still usable afterwards
     assert engine.execute(guard_sql("select count(*) as n from calls", POLICY), max_rows=1).rows == [[300]]
+
+
+def test_a_caller_deadline_shortens_the_engine_timeout(tiny_warehouse: Any) -> None:
+    engine = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake, timeout_seconds=60)
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError):
+        engine.execute(guard_sql(SLOW_QUERY, POLICY), max_rows=1, deadline=started + 0.5)
+    assert time.monotonic() - started < 5
+    with pytest.raises(QueryTimeoutError):
+        engine.execute(guard_sql("select 1 as x", POLICY), max_rows=1, deadline=time.monotonic() - 1)
+
+
+def test_results_are_capped_in_bytes_before_they_become_python_values(tiny_warehouse: Any) -> None:
+    engine = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake, max_result_bytes=64 * 1024)
+    with pytest.raises(QueryFailedError, match="larger than"):
+        engine.execute(guard_sql("select summary_text from calls", POLICY), max_rows=1000)
+    assert len(engine.execute(guard_sql("select call_id from calls", POLICY), max_rows=1000).rows) == 300
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select sequence(1, 20000000) as s",
+        "select count(*) as n from calls cross join unnest(sequence(1, 300000000)) as u(x)",
+        "select repeat('x', 100000000) as s",
+        "select lpad('x', 900000000, 'y') as s",
+        "select sequence(date '1970-01-01', date '2100-01-01', interval '1' day) as s",
+        "select cardinality(flatten(transform(sequence(1, 10000), x -> sequence(1, 10000)))) as n",
+    ],
+)
+def test_generators_fail_fast_instead_of_building_huge_values(tiny_warehouse: Any, sql: str) -> None:
+    engine = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake, timeout_seconds=10)
+    started = time.monotonic()
+    with pytest.raises((QueryFailedError, SqlRejectedError), match=r"limited to|more than|inside a lambda"):
+        engine.execute(guard_sql(sql, POLICY), max_rows=10)
+    assert time.monotonic() - started < 2
 
 
 def test_duckdb_reports_an_sql_error_as_query_failed(tiny_warehouse: Any) -> None:
@@ -86,6 +192,22 @@ def test_duckdb_without_a_warehouse_says_how_to_build_one(tmp_path: Any) -> None
     engine = DuckDbEngine(tmp_path / "missing.duckdb", tmp_path / "lake")
     with pytest.raises(QueryFailedError, match="pca up"):
         engine.execute(guard_sql("select 1 as x", POLICY), max_rows=1)
+    with pytest.raises(QueryFailedError, match="pca up"):
+        DuckDbEngine(tmp_path / "answers.duckdb").execute(guard_sql("select 1 as x", POLICY), max_rows=1)
+
+
+def test_the_answer_database_is_rewritten_when_the_warehouse_is_newer(tiny_warehouse: Any) -> None:
+    engine = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake)
+    assert engine.execute(guard_sql("select count(*) as n from calls", POLICY), max_rows=1).rows == [[300]]
+    engine.close()
+    with duckdb.connect(str(tiny_warehouse.warehouse)) as connection:
+        connection.execute("create or replace view post_call_analytics.calls as select 'only' as call_id")
+    import os
+
+    later = engine.database.stat().st_mtime + 5
+    os.utime(tiny_warehouse.warehouse, (later, later))
+    again = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake)
+    assert again.execute(guard_sql("select call_id from calls", POLICY), max_rows=5).rows == [["only"]]
 
 
 def test_values_become_exact_json() -> None:
@@ -207,19 +329,19 @@ def test_athena_failure_reason_reaches_the_caller() -> None:
     assert client.started[0]["WorkGroup"] == "post-call-analytics"
 
 
-def test_two_engines_on_one_warehouse_share_the_locked_settings(tiny_warehouse: Any) -> None:
+def test_two_engines_on_one_answer_database_share_the_locked_settings(tiny_warehouse: Any) -> None:
     first = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake)
-    second = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake)
+    second = DuckDbEngine(answer_database_path(tiny_warehouse.warehouse))
     query = guard_sql("select count(*) as n from calls", POLICY)
     assert first.execute(query, max_rows=1).rows == second.execute(query, max_rows=1).rows == [[300]]
     with pytest.raises(duckdb.PermissionException):
         second.connect().execute("select * from read_csv('/etc/passwd')").fetchall()
 
 
-def test_an_engine_with_another_lake_is_refused_the_shared_instance(tiny_warehouse: Any) -> None:
+def test_an_engine_with_other_limits_is_refused_the_shared_instance(tiny_warehouse: Any) -> None:
     first = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.lake)
     first.connect()
-    other = DuckDbEngine(tiny_warehouse.warehouse, tiny_warehouse.root)
+    other = DuckDbEngine(first.database, memory_limit="256MB")
     with pytest.raises(QueryFailedError, match="already open"):
         other.connect()
     first.close()

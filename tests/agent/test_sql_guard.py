@@ -164,10 +164,12 @@ def test_length_cap_is_applied_before_parsing() -> None:
     assert _rejects(sql, policy).reason == "too_long"
 
 
-def test_without_a_table_list_any_table_of_the_curated_database_is_allowed() -> None:
-    guarded = guard_sql("select * from post_call_analytics.anything")
-    assert guarded.tables == ("anything",)
-    assert _rejects("select * from other_db.anything", GuardPolicy()).reason == "database"
+def test_the_default_policy_allows_exactly_the_curated_marts() -> None:
+    assert guard_sql("select * from post_call_analytics.agent_daily_performance").tables == (
+        "agent_daily_performance",
+    )
+    assert _rejects("select * from post_call_analytics.anything", GuardPolicy()).reason == "unknown_table"
+    assert _rejects("select * from other_db.calls", GuardPolicy()).reason == "database"
 
 
 def test_duckdb_transpilation_keeps_the_checked_tables() -> None:

@@ -123,15 +123,25 @@ def test_runbook_queries_run_through_the_lambda_on_the_built_warehouse(built_war
         handler.set_executor(None)
 
 
-def test_the_agent_cannot_reach_staging_or_raw_on_the_built_warehouse(engine: DuckDbEngine) -> None:
+def test_the_agent_cannot_reach_staging_or_raw_on_the_built_warehouse(
+    engine: DuckDbEngine, built_warehouse: Any
+) -> None:
+    import duckdb
+
+    with duckdb.connect(str(built_warehouse.warehouse), read_only=True) as warehouse:
+        built = {
+            r[0] for r in warehouse.execute("select schema_name from information_schema.schemata").fetchall()
+        }
+    assert "post_call_analytics_staging" in built  # it exists in the dbt warehouse ...
     connection = engine.connect()
     schemas = {
         row[0] for row in connection.execute("select schema_name from information_schema.schemata").fetchall()
     }
-    assert "post_call_analytics_staging" in schemas  # it exists in the file ...
+    assert "post_call_analytics_staging" not in schemas  # ... not in the database answers are read from
+    assert "post_call_analytics" in schemas
     from lambdas.shared.sql_guard import SqlRejectedError
 
-    with pytest.raises(SqlRejectedError):  # ... but the guard never lets a query name it
+    with pytest.raises(SqlRejectedError):  # and the guard never lets a query name it
         guard_sql("select * from post_call_analytics_staging.stg_dynamodb__calls", POLICY)
 
 

@@ -41,9 +41,12 @@ class WarehousePaths(Protocol):
 
 
 def duckdb_engine(paths: WarehousePaths) -> Any:
-    from lambdas.shared.query_engines import DuckDbEngine
+    """The embedded engine on the marts-only answer database (written after ``dbt build``; written here
+    from the warehouse if it is missing or older)."""
+    from lambdas.shared.query_engines import DuckDbEngine, answer_database_path, ensure_answer_database
 
-    return DuckDbEngine(paths.warehouse, paths.lake)
+    answers = getattr(paths, "answers", None) or answer_database_path(paths.warehouse)
+    return DuckDbEngine(ensure_answer_database(paths.warehouse, answers))
 
 
 def guarded_runner(engine: Any, *, max_rows: int = 1000) -> Runner:

@@ -30,9 +30,23 @@ locals {
     "arn:${local.partition}:bedrock:${local.region}::foundation-model/${var.foundation_model}",
   ]
 
+  # What the executor may read: only what the marts need. Athena checks the caller's access to every relation
+  # a view reads, so in view mode (the default) the marts' chain is readable: the staging and intermediate
+  # views and the raw change log they read (never the quarantine/ prefix). With the scale switch the marts
+  # read only the current-state tables dbt keeps in the intermediate database, and the role is narrowed to
+  # them: no raw database, no raw change log.
+  staging_database      = "${var.curated_database_name}_staging"
+  intermediate_database = "${var.curated_database_name}_intermediate"
+  executor_databases = var.marts_read_current_state_only ? [
+    var.curated_database_name, local.intermediate_database,
+  ] : [var.curated_database_name, local.intermediate_database, local.staging_database, var.raw_database_name]
+  executor_data_prefixes = var.marts_read_current_state_only ? [
+    "${var.dbt_data_prefix}/${local.intermediate_database}",
+  ] : concat(var.raw_table_prefixes, [var.dbt_data_prefix])
+
   glue_catalog_arn = "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog"
   glue_readable = flatten([
-    for db in [var.curated_database_name, var.raw_database_name] : [
+    for db in local.executor_databases : [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/${db}",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${db}/*",
     ]
@@ -200,7 +214,7 @@ resource "aws_iam_role" "executor" {
   assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
 }
 
-# One workgroup, read-only Glue on the curated and raw databases, read the analytics bucket, write results.
+# One workgroup, read-only Glue and S3 on what the marts read (see executor_databases), write results.
 # No Glue create/update/delete and no S3 write outside the results prefix: CTAS, INSERT, DROP and UNLOAD fail
 # here even if a statement got past the executor's SQL guard.
 data "aws_iam_policy_document" "executor" {
@@ -230,14 +244,26 @@ data "aws_iam_policy_document" "executor" {
   }
 
   statement {
-    sid       = "ReadAnalyticsBucket"
+    sid       = "ReadMartData"
     actions   = ["s3:GetObject"]
-    resources = ["${var.analytics_bucket_arn}/*"]
+    resources = [for p in local.executor_data_prefixes : "${var.analytics_bucket_arn}/${p}/*"]
   }
 
   statement {
-    sid       = "ListAnalyticsBucket"
-    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
+    sid       = "ListMartData"
+    actions   = ["s3:ListBucket"]
+    resources = [var.analytics_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = flatten([for p in local.executor_data_prefixes : [p, "${p}/*"]])
+    }
+  }
+
+  statement {
+    sid       = "LocateAnalyticsBucket"
+    actions   = ["s3:GetBucketLocation"]
     resources = [var.analytics_bucket_arn]
   }
 

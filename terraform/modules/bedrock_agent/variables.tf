@@ -125,3 +125,20 @@ variable "results_prefix" {
   description = "Key prefix of the workgroup's results in the results bucket."
   type        = string
 }
+
+variable "raw_table_prefixes" {
+  description = "Key prefixes of the raw change-log tables in the analytics bucket (one per source table; not quarantine/)."
+  type        = list(string)
+}
+
+variable "dbt_data_prefix" {
+  description = "Key prefix under which dbt writes materialised models (the profile's s3_data_dir)."
+  type        = string
+  default     = "dbt"
+}
+
+variable "marts_read_current_state_only" {
+  description = "The scale switch (materialize_current_state) is on: the marts read only dbt's current-state tables, so the executor may read neither the raw database nor the raw change log."
+  type        = bool
+  default     = false
+}
