@@ -99,7 +99,7 @@ ranked as (
         candidates.*,
         row_number() over (
             partition by {{ key }}
-            order by event_at desc, sequence_number desc, event_id desc, ingested_at desc
+            order by {{ latest_change_first() }}
         ) as change_rank
     from candidates
     where {{ key }} is not null
@@ -115,4 +115,109 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+
+
+{#- The order that puts the latest change of a key first (the rule of the `current_state` doc block). -#}
+{% macro latest_change_first() -%}
+    event_at desc, sequence_number desc, event_id desc, ingested_at desc
+{%- endmacro %}
+
+
+{#-
+    The freshness watermark of a stored current-state table (scale switch on), read when the build creates the
+    view that uses it, so the view holds it as literals: `changes_from`, the newest merged change's ingestion
+    time minus `current_state_reprocess_minutes` (the changes a merge may not have seen yet start there), and
+    `first_partition`, the earliest `dt` such a change can sit in (a change's event time precedes its ingestion
+    by at most `current_state_max_event_lag_hours`). None when the table is empty or cannot be read (an offline
+    compile): the view then reads every change.
+-#}
+{% macro recent_changes_bounds(relation) -%}
+    {%- if not execute or not flags.INTROSPECT or model.resource_type == 'unit_test' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if adapter.get_relation(relation.database, relation.schema, relation.identifier) is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set reprocess = var('current_state_reprocess_minutes') | int -%}
+    {%- set lag = var('current_state_max_event_lag_hours') | int -%}
+    {%- set watermark_sql -%}
+        select
+            cast({{ minutes_before('max(ingested_at)', reprocess) }} as varchar) as changes_from,
+            cast(cast({{ minutes_before('max(ingested_at)', reprocess + 60 * lag) }} as date) as varchar)
+                as first_partition
+        from {{ relation }}
+    {%- endset -%}
+    {%- set rows = run_query(watermark_sql).rows -%}
+    {%- if rows | length == 0 or rows[0][0] is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return({'changes_from': rows[0][0] ~ '', 'first_partition': (rows[0][1] ~ '')[:10]}) }}
+{%- endmacro %}
+
+
+{#-
+    The body of `int_<table>_current` before removals are dropped: the latest change of each key.
+    Off: the deduplicated view over the whole change log.
+    On: the stored current state, with every key that changed since the last merge replaced by its latest change
+    among the stored row and the recent changes — the same rule, so the answer equals a read of the whole log. The
+    recent changes are read with literal bounds (`recent_changes_bounds`): `dt` prunes the change log's
+    partitions (partition projection on Athena, hive partitions on DuckDB) and `ingested_at` its row groups, so
+    a question scans the stored state plus about one schedule interval of changes, and still sees a change
+    that landed a minute ago.
+-#}
+{% macro current_state_with_recent_changes(table, key) -%}
+    {%- set deduplicated = ref('int_' ~ table ~ '_deduplicated') -%}
+    {%- if not var('materialize_current_state') -%}
+    select * from {{ deduplicated }}
+    {%- else -%}
+    {%- set columns = current_state_columns(table) | join(', ') -%}
+    {%- set bounds = recent_changes_bounds(deduplicated) -%}
+    {#- written out where it is used rather than as shared CTEs, which DuckDB would materialise with every column -#}
+    {%- set recent_changes -%}
+        select {{ columns }}
+        from {{ ref('stg_dynamodb__' ~ table) }}
+        where
+            {{ key }} is not null
+            {%- if bounds is not none %}
+            and dt >= '{{ bounds.first_partition }}'
+            and ingested_at >= cast('{{ bounds.changes_from }}' as {{ type_timestamp() }})
+            {%- endif %}
+    {%- endset %}
+    with
+
+    candidates as (
+
+        select * from ({{ recent_changes }}) as recent_changes
+        union all
+        select {{ columns }}
+        from {{ deduplicated }}
+        where {{ key }} in (select changed.{{ key }} from ({{ recent_changes }}) as changed)
+
+    ),
+
+    ranked as (
+
+        select
+            candidates.*,
+            row_number() over (partition by {{ key }} order by {{ latest_change_first() }}) as change_rank
+        from candidates
+
+    ),
+
+    final as (
+
+        select {{ columns }}
+        from ranked
+        where change_rank = 1
+        union all
+        select {{ columns }}
+        from {{ deduplicated }}
+        where {{ key }} not in (select changed.{{ key }} from ({{ recent_changes }}) as changed)
+
+    )
+
+    select * from final
+    {%- endif %}
 {%- endmacro %}
