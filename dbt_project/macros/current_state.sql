@@ -43,13 +43,20 @@
 {#-
     With the scale switch on and the table already built (the switch is checked before `is_incremental()`, so
     the default, views, never looks the relation up and compiles without a connection): a `where` clause keeping the changes ingested since
-    the last merge (minus `current_state_reprocess_minutes`, re-read harmlessly). Otherwise nothing.
+    the last merge (minus `current_state_reprocess_minutes`, re-read harmlessly), as a literal the build reads
+    from the table (a subquery when it cannot be read, e.g. compiling offline). Otherwise nothing.
 -#}
 {% macro changes_since_last_merge() -%}
     {%- if var('materialize_current_state') and is_incremental() -%}
+        {%- set bounds = recent_changes_bounds(this) -%}
+        {%- if bounds is not none %}
+        {#- a literal: Athena skips every older file by its ingested_at statistics instead of reading the log #}
+        where ingested_at >= cast('{{ bounds.changes_from }}' as {{ type_timestamp() }})
+        {%- else %}
         where ingested_at >= (
             select {{ minutes_before('max(ingested_at)', var('current_state_reprocess_minutes')) }} from {{ this }}
         )
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 
@@ -160,23 +167,28 @@ select * from final
 {#-
     The body of `int_<table>_current` before removals are dropped: the latest change of each key.
     Off: the deduplicated view over the whole change log.
-    On: the stored current state, with every key that changed since the last merge replaced by its latest change
-    among the stored row and the recent changes — the same rule, so the answer equals a read of the whole log. The
-    recent changes are read with literal bounds (`recent_changes_bounds`): `dt` prunes the change log's
-    partitions (partition projection on Athena, hive partitions on DuckDB) and `ingested_at` its row groups, so
-    a question scans the stored state plus about one schedule interval of changes, and still sees a change
-    that landed a minute ago.
+    On: the stored current state joined (full outer, on the key) with the latest recent change of each key; the
+    recent change wins when it is later by the same rule (`latest_change_first`), so the answer equals a read of
+    the whole log. One scan of the stored state reads the key, the ordering columns and the columns a question
+    uses. The recent changes are read with literal bounds (`recent_changes_bounds`): `dt` prunes the change
+    log's partitions (partition projection on Athena, hive partitions on DuckDB) and `ingested_at` its row
+    groups, so a question scans the stored state plus about one schedule interval of changes, and still sees a
+    change that landed a minute ago.
 -#}
 {% macro current_state_with_recent_changes(table, key) -%}
     {%- set deduplicated = ref('int_' ~ table ~ '_deduplicated') -%}
     {%- if not var('materialize_current_state') -%}
     select * from {{ deduplicated }}
     {%- else -%}
-    {%- set columns = current_state_columns(table) | join(', ') -%}
-    {%- set bounds = recent_changes_bounds(deduplicated) -%}
-    {#- written out where it is used rather than as shared CTEs, which DuckDB would materialise with every column -#}
-    {%- set recent_changes -%}
-        select {{ columns }}
+    {%- set columns = current_state_columns(table) -%}
+    {%- set bounds = recent_changes_bounds(deduplicated) %}
+    with
+
+    recent_changes as (
+
+        select
+            {{ columns | join(', ') }},
+            row_number() over (partition by {{ key }} order by {{ latest_change_first() }}) as change_rank
         from {{ ref('stg_dynamodb__' ~ table) }}
         where
             {{ key }} is not null
@@ -184,37 +196,51 @@ select * from final
             and dt >= '{{ bounds.first_partition }}'
             and ingested_at >= cast('{{ bounds.changes_from }}' as {{ type_timestamp() }})
             {%- endif %}
-    {%- endset %}
-    with
-
-    candidates as (
-
-        select * from ({{ recent_changes }}) as recent_changes
-        union all
-        select {{ columns }}
-        from {{ deduplicated }}
-        where {{ key }} in (select changed.{{ key }} from ({{ recent_changes }}) as changed)
 
     ),
 
-    ranked as (
+    latest_recent as (
+
+        select * from recent_changes
+        where change_rank = 1
+
+    ),
+
+    compared as (
 
         select
-            candidates.*,
-            row_number() over (partition by {{ key }} order by {{ latest_change_first() }}) as change_rank
-        from candidates
+            stored.*,
+            latest_recent.{{ key }} as recent_{{ key }},
+            {%- for column in columns if column != key %}
+            latest_recent.{{ column }} as recent_{{ column }},
+            {%- endfor %}
+            (
+                stored.{{ key }} is null
+                or latest_recent.{{ key }} is not null and (
+                    latest_recent.event_at > stored.event_at
+                    or latest_recent.event_at = stored.event_at and (
+                        latest_recent.sequence_number > stored.sequence_number
+                        or latest_recent.sequence_number = stored.sequence_number and (
+                            latest_recent.event_id > stored.event_id
+                            or latest_recent.event_id = stored.event_id
+                            and latest_recent.ingested_at >= stored.ingested_at
+                        )
+                    )
+                )
+            ) as recent_wins
+        from {{ deduplicated }} as stored
+        full outer join latest_recent on stored.{{ key }} = latest_recent.{{ key }}
 
     ),
 
     final as (
 
-        select {{ columns }}
-        from ranked
-        where change_rank = 1
-        union all
-        select {{ columns }}
-        from {{ deduplicated }}
-        where {{ key }} not in (select changed.{{ key }} from ({{ recent_changes }}) as changed)
+        select
+            {%- for column in columns %}
+            case when recent_wins then recent_{{ column }} else {{ column }} end as {{ column }}
+            {{- ',' if not loop.last }}
+            {%- endfor %}
+        from compared
 
     )
 
