@@ -97,6 +97,7 @@ class LakeModel:
     current_state: dict[str, TableSizes]
     history_days: float
     window_days: float
+    lookback_days: float = 31
 
     def factor(self, scale: int) -> float:
         return scale / self.calls
@@ -113,7 +114,8 @@ class Scan:
     kind: str  # "raw" (change log) or "state" (a current-state table)
     table: str  # calls | scorecards
     columns: tuple[str, ...]
-    pruned: bool  # a partition filter on dt
+    pruned: bool  # raw: a partition filter on dt
+    part: str = "all"  # state: "hot" (started in the merge lookback), "cold" (before it) or "all"
 
 
 def scan_bytes(scan: Scan, model: LakeModel, scale: int) -> float:
@@ -121,19 +123,34 @@ def scan_bytes(scan: Scan, model: LakeModel, scale: int) -> float:
     rows = sizes.rows * model.factor(scale)
     if scan.kind == "raw" and scan.pruned:
         rows *= min(1.0, model.window_days / model.history_days)
+    hot = min(1.0, model.lookback_days / model.history_days)
+    if scan.part == "hot":
+        rows *= hot
+    elif scan.part == "cold":
+        rows *= 1 - hot
     return sizes.bytes_per_row(scan.columns) * rows
 
 
-def window_days(reprocess_minutes: int, lag_hours: int, interval_minutes: int) -> int:
+def partition_days(reprocess_minutes: int, lag_hours: int, interval_minutes: int) -> int:
     """Days of change-log partitions a fresh mart reads at most: from the day of (watermark − reprocess − lag) to
     today, the watermark being up to one schedule interval old."""
     return math.ceil((reprocess_minutes + 60 * lag_hours + interval_minutes) / 1440) + 1
+
+
+def ingestion_days(reprocess_minutes: int, interval_minutes: int) -> float:
+    """Days of changes a fresh mart reads within those partitions: the files ingested since (watermark −
+    reprocess). Each change-log file holds one ingestion time with min/max statistics, so Athena skips the
+    older files' data on the literal `ingested_at` bound."""
+    return (reprocess_minutes + interval_minutes) / 1440
 
 
 # ── Plans ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 _KEY_EXTRACT = re.compile(r"keys, '\$\.(call_id|evaluation_id)'")
 _STATE_TABLE = re.compile(r"int_(calls|scorecards)_deduplicated$")
+# the lookback split of a current-state table (Iceberg prunes its day(started_at) partitions on Athena)
+_HOT = re.compile(r"started_at\s*>=")
+_COLD = re.compile(r"started_at\s*<(?!=)")
 
 
 def _projections(info: Mapping[str, Any]) -> tuple[str, ...]:
@@ -152,7 +169,9 @@ def plan_scans(plan: Sequence[Mapping[str, Any]]) -> list[Scan]:
         if name == "SEQ_SCAN":
             match = _STATE_TABLE.search(str(info.get("Table", "")))
             if match:
-                scans.append(Scan("state", match.group(1), _projections(info), False))
+                filters = str(info.get("Filters", ""))
+                part = "hot" if _HOT.search(filters) else "cold" if _COLD.search(filters) else "all"
+                scans.append(Scan("state", match.group(1), _projections(info), False, part))
             elif "post_call_analytics" in str(info.get("Table", "")):
                 raise ValueError(f"a question reads a stored table the model does not know: {info.get('Table')}")
         elif name == "READ_PARQUET":
@@ -286,9 +305,9 @@ def build_lake(root: Path, calls: int, days: int, seed: int) -> Any:
 def dbt_run(data_dir: Path, target: Path, switch: bool) -> None:
     from orchestration import dbt_runner
 
-    result = dbt_runner.invoke(
-        ["run"], data_dir=data_dir, target_path=target, dbt_vars={"materialize_current_state": switch}, quiet=True
-    )
+    # on DuckDB too, the fresh marts split the stored state at the merge lookback, as they do on Athena
+    dbt_vars = {"materialize_current_state": switch, "current_state_lookback_on_duckdb": switch}
+    result = dbt_runner.invoke(["run"], data_dir=data_dir, target_path=target, dbt_vars=dbt_vars, quiet=True)
     if not result.success:
         raise SystemExit(f"dbt run failed: {result.failures or result.error}")
 
@@ -331,7 +350,7 @@ def human(size: float) -> str:
 
 
 def report(results: Sequence[Estimate], model: LakeModel) -> bool:
-    big, small = SCALES[-1], SCALES[0]
+    big = SCALES[-1]
     print(
         f"{'question':<40} {'kind':<15} "
         + " ".join(f"{'views ' + f'{s:,}':>16} {'fresh ' + f'{s:,}':>16}" for s in SCALES)
@@ -365,7 +384,6 @@ def report(results: Sequence[Estimate], model: LakeModel) -> bool:
     print(
         f"\ntarget at {big:,} calls (every question < 1 GB and ≤ 1% of the lake, switch on): "
         + ("met" if ok else "NOT met")
-        + f"; at {small:,} calls the same questions scan {results and ''}as shown above"
     )
     return ok
 
@@ -408,23 +426,31 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"to '{exported}' (format parquet, compression zstd)"
                 )
                 state[table] = parquet_sizes(fresh, str(exported))
-            window = window_days(
-                int(PROJECT_VARS["current_state_reprocess_minutes"]),
-                int(PROJECT_VARS["current_state_max_event_lag_hours"]),
-                args.interval_minutes,
-            )
-            model = LakeModel(args.calls, raw, state, args.history_days, window)
+            reprocess = int(PROJECT_VARS["current_state_reprocess_minutes"])
+            lag = int(PROJECT_VARS["current_state_max_event_lag_hours"])
+            partitions = partition_days(reprocess, lag, args.interval_minutes)
+            window = ingestion_days(reprocess, args.interval_minutes)
+            lookback = float(PROJECT_VARS["current_state_merge_lookback_days"])
+            model = LakeModel(args.calls, raw, state, args.history_days, window, lookback)
+            bound = LakeModel(args.calls, raw, state, args.history_days, partitions, lookback)
             manifest = json.loads((work / "target-fresh" / "manifest.json").read_text(encoding="utf-8"))
             questions = [*verified_questions(dt.date.today()), *metric_questions(manifest)]
             metrics = sum(1 for q in questions if q.kind == "metric")
             print(
                 f"Embedded build: {args.calls:,} calls, {raw['calls'].rows:,} + {raw['scorecards'].rows:,} change "
                 f"rows, {state['calls'].rows:,} + {state['scorecards'].rows:,} current-state rows; scaled to a "
-                f"{args.history_days:g}-day history, merges every {args.interval_minutes} min (fresh marts read "
-                f"≤ {window} days of partitions). {len(questions) - metrics} verified queries, {metrics} metrics.\n"
+                f"{args.history_days:g}-day history, merges every {args.interval_minutes} min: fresh marts read "
+                f"the changes ingested in the last {window:.2f} days (≤ {partitions} days of partitions without "
+                f"row-group statistics). {len(questions) - metrics} verified queries, {metrics} metrics.\n"
             )
             results = estimate(questions, views, fresh, model)
+            bounded = estimate(questions, views, fresh, bound)
         ok = report(results, model)
+        worst = max(bounded, key=lambda r: r.fresh[SCALES[-1]])
+        print(
+            f"without row-group statistics (whole partitions): the largest fresh question at {SCALES[-1]:,} calls "
+            f"reads {human(worst.fresh[SCALES[-1]])} ({worst.question.name})"
+        )
     return 0 if ok else 1
 
 

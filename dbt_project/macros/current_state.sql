@@ -149,18 +149,24 @@ select * from final
     {%- endif -%}
     {%- set reprocess = var('current_state_reprocess_minutes') | int -%}
     {%- set lag = var('current_state_max_event_lag_hours') | int -%}
+    {%- set lookback = var('current_state_merge_lookback_days') | int -%}
     {%- set watermark_sql -%}
         select
             cast({{ minutes_before('max(ingested_at)', reprocess) }} as varchar) as changes_from,
             cast(cast({{ minutes_before('max(ingested_at)', reprocess + 60 * lag) }} as date) as varchar)
-                as first_partition
+                as first_partition,
+            cast(cast({{ minutes_before('max(ingested_at)', 1440 * lookback) }} as date) as varchar) as hot_from
         from {{ relation }}
     {%- endset -%}
     {%- set rows = run_query(watermark_sql).rows -%}
     {%- if rows | length == 0 or rows[0][0] is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return({'changes_from': rows[0][0] ~ '', 'first_partition': (rows[0][1] ~ '')[:10]}) }}
+    {{ return({
+        'changes_from': rows[0][0] ~ '',
+        'first_partition': (rows[0][1] ~ '')[:10],
+        'hot_from': (rows[0][2] ~ '')[:10],
+    }) }}
 {%- endmacro %}
 
 
@@ -174,14 +180,24 @@ select * from final
     log's partitions (partition projection on Athena, hive partitions on DuckDB) and `ingested_at` its row
     groups, so a question scans the stored state plus about one schedule interval of changes, and still sees a
     change that landed a minute ago.
+    Where the merge only touches the last `current_state_merge_lookback_days` of `partition_column` (Athena; on
+    DuckDB with `current_state_lookback_on_duckdb`), stored rows older than that before the watermark pass
+    through as stored: Iceberg prunes them from the join, so a question reads the key and ordering columns of
+    the recent partitions only. A change to such an old item is left out here, as the merge leaves it out of
+    its lookback (see the `current_state` doc: `--full-refresh` applies it).
 -#}
-{% macro current_state_with_recent_changes(table, key) -%}
+{% macro current_state_with_recent_changes(table, key, partition_column='started_at') -%}
     {%- set deduplicated = ref('int_' ~ table ~ '_deduplicated') -%}
     {%- if not var('materialize_current_state') -%}
     select * from {{ deduplicated }}
     {%- else -%}
     {%- set columns = current_state_columns(table) -%}
-    {%- set bounds = recent_changes_bounds(deduplicated) %}
+    {%- set bounds = recent_changes_bounds(deduplicated) -%}
+    {#- where the merge has a lookback (Athena), rows older than it pass through without their key being read -#}
+    {%- set split = bounds is not none
+        and (target.type == 'athena' or var('current_state_lookback_on_duckdb', false)) -%}
+    {%- set hot = partition_column ~ " >= cast('" ~ (bounds.hot_from if split else '') ~ "' as "
+        ~ type_timestamp() ~ ")" %}
     with
 
     recent_changes as (
@@ -195,6 +211,9 @@ select * from final
             {%- if bounds is not none %}
             and dt >= '{{ bounds.first_partition }}'
             and ingested_at >= cast('{{ bounds.changes_from }}' as {{ type_timestamp() }})
+            {%- endif %}
+            {%- if split %}
+            and ({{ hot }} or {{ partition_column }} is null)
             {%- endif %}
 
     ),
@@ -228,7 +247,12 @@ select * from final
                     )
                 )
             ) as recent_wins
-        from {{ deduplicated }} as stored
+        from (
+            select * from {{ deduplicated }}
+            {%- if split %}
+            where {{ hot }} or {{ partition_column }} is null
+            {%- endif %}
+        ) as stored
         full outer join latest_recent on stored.{{ key }} = latest_recent.{{ key }}
 
     ),
@@ -241,6 +265,12 @@ select * from final
             {{- ',' if not loop.last }}
             {%- endfor %}
         from compared
+        {%- if split %}
+        union all
+        select {{ columns | join(', ') }}
+        from {{ deduplicated }}
+        where not ({{ hot }})
+        {%- endif %}
 
     )
 
