@@ -70,7 +70,9 @@ def test_scale_switch_compiles_the_incremental_merge_branch_for_athena(tmp_path:
     # merge falls back to its subquery and the fresh views to every change
     boto3.client("athena").create_work_group(
         Name="post-call-analytics",
-        Configuration={"ResultConfiguration": {"OutputLocation": "s3://post-call-analytics-athena-results/dbt/"}},
+        Configuration={
+            "ResultConfiguration": {"OutputLocation": "s3://post-call-analytics-athena-results/dbt/"}
+        },
     )
     glue.create_database(DatabaseInput={"Name": "post_call_analytics_intermediate"})
     for table in ("int_calls_deduplicated", "int_scorecards_deduplicated"):

@@ -103,7 +103,11 @@ def to_rows(history: list[tuple[list[tuple[str, int, str, int, int]], int]]) -> 
         rows = []
         for position, (table, key, kind, lag, sequence) in enumerate(changes):
             version = number * 10 + position
-            image = None if kind == "REMOVE" else (call_image if table == "calls" else scorecard_image)(key, version)
+            image = (
+                None
+                if kind == "REMOVE"
+                else (call_image if table == "calls" else scorecard_image)(key, version)
+            )
             rows.append(
                 {
                     "table": table,
@@ -151,20 +155,29 @@ def reset_lake(lake: Path) -> None:
         "old_image": None,
         "ingested_at": START - timedelta(days=40),
     }
-    write_file(lake, "seed", [seed, {**seed, "table": "scorecards", "keys": json.dumps({"evaluation_id": "e-99"})}])
+    write_file(
+        lake, "seed", [seed, {**seed, "table": "scorecards", "keys": json.dumps({"evaluation_id": "e-99"})}]
+    )
 
 
 def marts(warehouse: Path) -> dict[str, list[str]]:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         return {
-            mart: sorted(repr(row) for row in connection.execute(f"select * from post_call_analytics.{mart}").fetchall())
+            mart: sorted(
+                repr(row)
+                for row in connection.execute(f"select * from post_call_analytics.{mart}").fetchall()
+            )
             for mart in dbt_runner.MARTS
         }
 
 
 def run(root: Path, target: Path, *args: str, switch: bool) -> None:
     result = dbt_runner.invoke(
-        ["run", *args], data_dir=root, target_path=target, dbt_vars={"materialize_current_state": switch}, quiet=True
+        ["run", *args],
+        data_dir=root,
+        target_path=target,
+        dbt_vars={"materialize_current_state": switch},
+        quiet=True,
     )
     assert result.success, result.failures
 
@@ -227,7 +240,12 @@ def test_fresh_marts_equal_the_marts_over_the_whole_change_log(
         for index in order[written:cut]:
             write_file(fresh.lake, f"file-{index:03d}", files[index])
         written = max(written, cut)
-        run(fresh_root, fresh_root.parent / "target-fresh", *(["--full-refresh"] if step == 0 else []), switch=True)
+        run(
+            fresh_root,
+            fresh_root.parent / "target-fresh",
+            *(["--full-refresh"] if step == 0 else []),
+            switch=True,
+        )
     for index in order[written:]:  # changes that land after the last merge: no build reads them
         write_file(fresh.lake, f"file-{index:03d}", files[index])
 

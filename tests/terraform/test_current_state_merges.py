@@ -21,12 +21,16 @@ BUILDSPEC = yaml.safe_load((REPO / "orchestration" / "buildspec.yml").read_text(
 def test_the_scheduled_build_turns_the_scale_switch_on_by_default() -> None:
     root = hcl.root()
     assert root.variables["dbt_materialize_current_state"]["default"] is True
-    assert root.modules["orchestration"]["materialize_current_state"] == "${var.dbt_materialize_current_state}"
+    assert (
+        root.modules["orchestration"]["materialize_current_state"] == "${var.dbt_materialize_current_state}"
+    )
     module = hcl.child("orchestration")
     assert module.variables["materialize_current_state"]["default"] is True
     project = module.resource("aws_codebuild_project", "dbt_build")
     environment = {v["name"]: v["value"] for v in first(project["environment"])["environment_variable"]}
-    assert environment["PCA_MATERIALIZE_CURRENT_STATE"] == '${var.materialize_current_state ? "true" : "false"}'
+    assert (
+        environment["PCA_MATERIALIZE_CURRENT_STATE"] == '${var.materialize_current_state ? "true" : "false"}'
+    )
     assert environment["PCA_METRICS_NAMESPACE"] == "${var.metrics_namespace}"
     (build,) = BUILDSPEC["phases"]["build"]["commands"]
     assert build.startswith("dbt build --target athena")
@@ -48,7 +52,11 @@ def _post_build(tmp_path: Path, **environment: str) -> list[str]:
     fake.parent.mkdir(exist_ok=True)
     fake.write_text(f'#!/usr/bin/env bash\nprintf "%s\\n" "$*" >> "{log}"\n', encoding="utf-8")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    env = {"PATH": f"{fake.parent}:{os.environ['PATH']}", "CODEBUILD_BUILD_ID": "pca-dbt-build:1234", **environment}
+    env = {
+        "PATH": f"{fake.parent}:{os.environ['PATH']}",
+        "CODEBUILD_BUILD_ID": "pca-dbt-build:1234",
+        **environment,
+    }
     for command in BUILDSPEC["phases"]["post_build"]["commands"]:
         subprocess.run(["bash", "-euo", "pipefail", "-c", command], env=env, check=True)
     return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
@@ -63,7 +71,10 @@ def test_a_successful_merge_publishes_the_heartbeat_and_its_time(tmp_path: Path)
 
 @pytest.mark.parametrize(
     "environment",
-    [{"CODEBUILD_BUILD_SUCCEEDING": "0"}, {"CODEBUILD_BUILD_SUCCEEDING": "1", "PCA_MATERIALIZE_CURRENT_STATE": "false"}],
+    [
+        {"CODEBUILD_BUILD_SUCCEEDING": "0"},
+        {"CODEBUILD_BUILD_SUCCEEDING": "1", "PCA_MATERIALIZE_CURRENT_STATE": "false"},
+    ],
     ids=["failed build", "switch off"],
 )
 def test_no_merge_is_published_for_a_failed_build_or_with_the_switch_off(
