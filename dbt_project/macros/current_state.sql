@@ -1,3 +1,9 @@
+{#- The order that puts the latest change of a key first (the rule of the `current_state` doc block). -#}
+{% macro latest_change_first() -%}
+    event_at desc, sequence_number desc, event_id desc, ingested_at desc
+{%- endmacro %}
+
+
 {#-
     Configuration of the models that hold the current state of a source table (`int_<table>_deduplicated`).
 
@@ -48,7 +54,7 @@
 -#}
 {% macro changes_since_last_merge() -%}
     {%- if var('materialize_current_state') and is_incremental() -%}
-        {%- set bounds = recent_changes_bounds(this) -%}
+        {%- set bounds = recent_changes_bounds(this) if execute is defined and execute else none -%}
         {%- if bounds is not none %}
         {#- a literal: Athena skips every older file by its ingested_at statistics instead of reading the log #}
         where ingested_at >= cast('{{ bounds.changes_from }}' as {{ type_timestamp() }})
@@ -126,11 +132,6 @@ select * from final
 
 
 
-{#- The order that puts the latest change of a key first (the rule of the `current_state` doc block). -#}
-{% macro latest_change_first() -%}
-    event_at desc, sequence_number desc, event_id desc, ingested_at desc
-{%- endmacro %}
-
 
 {#-
     The freshness watermark of a stored current-state table (scale switch on), read when the build creates the
@@ -141,7 +142,9 @@ select * from final
     compile): the view then reads every change.
 -#}
 {% macro recent_changes_bounds(relation) -%}
-    {%- if not execute or not flags.INTROSPECT or model.resource_type == 'unit_test' -%}
+    {#- (`is not defined`: the SQL linter renders the models without dbt's context) -#}
+    {%- if execute is not defined or not execute or flags is not defined or not flags.INTROSPECT
+        or model.resource_type == 'unit_test' -%}
         {{ return(none) }}
     {%- endif -%}
     {%- if adapter.get_relation(relation.database, relation.schema, relation.identifier) is none -%}
@@ -191,8 +194,8 @@ select * from final
     {%- if not var('materialize_current_state') -%}
     select * from {{ deduplicated }}
     {%- else -%}
-    {%- set columns = current_state_columns(table) -%}
-    {%- set bounds = recent_changes_bounds(deduplicated) -%}
+    {%- set columns = (current_state_columns(table) | trim).split(',') -%}
+    {%- set bounds = recent_changes_bounds(deduplicated) if execute is defined and execute else none -%}
     {#- where the merge has a lookback (Athena), rows older than it pass through without their key being read -#}
     {%- set split = bounds is not none
         and (target.type == 'athena' or var('current_state_lookback_on_duckdb', false)) -%}

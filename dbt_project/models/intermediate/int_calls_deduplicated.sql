@@ -7,4 +7,6 @@
     call back; `int_calls_current` drops the tombstones. Delivering a change twice, or out of order, does not
     change the result.
 -#}
-{{ latest_change_per_key('stg_dynamodb__calls', 'call_id', current_state_columns('calls')) }}
+{%- set columns = (current_state_columns('calls') | trim).split(',') -%}
+
+{{ latest_change_per_key('stg_dynamodb__calls', 'call_id', columns) }}

@@ -4,4 +4,6 @@
     The latest change of each evaluation, ordered and deduplicated exactly like `int_calls_deduplicated`;
     removals are kept as tombstones (`is_removed`) and dropped by `int_scorecards_current`.
 -#}
-{{ latest_change_per_key('stg_dynamodb__scorecards', 'evaluation_id', current_state_columns('scorecards')) }}
+{%- set columns = (current_state_columns('scorecards') | trim).split(',') -%}
+
+{{ latest_change_per_key('stg_dynamodb__scorecards', 'evaluation_id', columns) }}
