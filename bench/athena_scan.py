@@ -311,8 +311,12 @@ def build_lake(root: Path, calls: int, days: int, seed: int) -> Any:
 def dbt_run(data_dir: Path, target: Path, switch: bool) -> None:
     from orchestration import dbt_runner
 
-    # on DuckDB too, the fresh marts split the stored state at the merge lookback, as they do on Athena
-    dbt_vars = {"materialize_current_state": switch, "current_state_lookback_on_duckdb": switch}
+    # on DuckDB too: marts as views that split the stored state at the merge lookback, as on Athena
+    dbt_vars = {
+        "materialize_current_state": switch,
+        "current_state_lookback_on_duckdb": switch,
+        "current_state_fresh_marts_on_duckdb": switch,
+    }
     result = dbt_runner.invoke(["run"], data_dir=data_dir, target_path=target, dbt_vars=dbt_vars, quiet=True)
     if not result.success:
         raise SystemExit(f"dbt run failed: {result.failures or result.error}")
