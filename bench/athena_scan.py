@@ -171,7 +171,7 @@ def plan_scans(plan: Sequence[Mapping[str, Any]]) -> list[Scan]:
             match = _STATE_TABLE.search(str(info.get("Table", "")))
             if match:
                 filters = str(info.get("Filters", ""))
-                part = "hot" if _HOT.search(filters) else "cold" if _COLD.search(filters) else "all"
+                part = "cold" if _COLD.search(filters) else "hot" if _HOT.search(filters) else "all"
                 scans.append(Scan("state", match.group(1), _projections(info), False, part))
             elif "post_call_analytics" in str(info.get("Table", "")):
                 raise ValueError(
