@@ -2,7 +2,7 @@
 
 DOCS_PORT ?= 8080
 
-.PHONY: dbt-build dbt-build-incremental dbt-lint docs bench-dbt
+.PHONY: dbt-build dbt-build-incremental dbt-lint docs bench-dbt bench-scan
 
 TEST_TARGETS += dbt-lint
 
@@ -21,3 +21,6 @@ docs: $(STAMP) ## Generate the dbt docs site (every model and column) and serve 
 
 bench-dbt: $(STAMP) ## dbt build on 1,000,000 calls: views vs incremental switch vs a 1% incremental run
 	$(PY) bench/dbt_build.py
+
+bench-scan: $(STAMP) ## Athena bytes scanned per question at 1M/10M calls: views vs fresh current state (also in make bench)
+	$(PY) bench/athena_scan.py

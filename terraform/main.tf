@@ -104,7 +104,7 @@ module "bedrock_agent" {
   results_prefix        = module.analytics.workgroup_results_prefix
 
   raw_table_prefixes            = keys(module.data_pipeline.raw_table_names)
-  marts_read_current_state_only = var.materialize_current_state
+  marts_read_current_state_only = var.dbt_materialize_current_state
 }
 
 # ── Scheduled dbt build on the athena target ───────────────────────────────────────────────────────────────
@@ -112,23 +112,24 @@ module "bedrock_agent" {
 module "orchestration" {
   source = "./modules/orchestration"
 
-  name_prefix            = var.name_prefix
-  source_bundle_path     = "${local.packages_dir}/dbt_build.zip"
-  artifacts_bucket_name  = module.data_pipeline.analytics_bucket_name
-  artifacts_bucket_arn   = module.data_pipeline.analytics_bucket_arn
-  curated_prefix         = module.analytics.curated_prefix
-  raw_prefixes           = module.data_pipeline.raw_prefixes
-  curated_database_name  = module.analytics.curated_database_name
-  raw_database_name      = module.data_pipeline.raw_database_name
-  dbt_workgroup_name     = module.analytics.dbt_workgroup_name
-  dbt_workgroup_arn      = module.analytics.dbt_workgroup_arn
-  results_bucket_name    = module.analytics.results_bucket_name
-  results_bucket_arn     = module.analytics.results_bucket_arn
-  dbt_results_prefix     = module.analytics.dbt_results_prefix
-  schedule_expression    = var.dbt_schedule_expression
-  schedule_timezone      = var.dbt_schedule_timezone
-  notification_topic_arn = module.monitoring.alarm_topic_arn
-  log_retention_days     = var.log_retention_days
+  name_prefix               = var.name_prefix
+  source_bundle_path        = "${local.packages_dir}/dbt_build.zip"
+  artifacts_bucket_name     = module.data_pipeline.analytics_bucket_name
+  artifacts_bucket_arn      = module.data_pipeline.analytics_bucket_arn
+  curated_prefix            = module.analytics.curated_prefix
+  raw_prefixes              = module.data_pipeline.raw_prefixes
+  curated_database_name     = module.analytics.curated_database_name
+  raw_database_name         = module.data_pipeline.raw_database_name
+  dbt_workgroup_name        = module.analytics.dbt_workgroup_name
+  dbt_workgroup_arn         = module.analytics.dbt_workgroup_arn
+  results_bucket_name       = module.analytics.results_bucket_name
+  results_bucket_arn        = module.analytics.results_bucket_arn
+  dbt_results_prefix        = module.analytics.dbt_results_prefix
+  schedule_expression       = var.dbt_schedule_expression
+  schedule_timezone         = var.dbt_schedule_timezone
+  materialize_current_state = var.dbt_materialize_current_state
+  notification_topic_arn    = module.monitoring.alarm_topic_arn
+  log_retention_days        = var.log_retention_days
 }
 
 # ── Alarms, dashboard, alarm topic ─────────────────────────────────────────────────────────────────────────
@@ -146,6 +147,9 @@ module "monitoring" {
   iterator_age_threshold_ms    = var.stream_iterator_age_threshold_ms
   workgroup_name               = module.analytics.workgroup_name
   dbt_build_project_name       = module.orchestration.codebuild_project_name
+  merge_metrics_namespace      = module.orchestration.metrics_namespace
+  bytes_scanned_cutoff         = var.athena_bytes_scanned_cutoff
+  merge_interval_minutes       = var.dbt_materialize_current_state ? var.dbt_schedule_interval_minutes : null
   api_gateway_rest_api_name    = null # set to module.api's REST API name when the API lands
   api_gateway_stage_name       = null
   api_5xx_rate_threshold_ratio = 0.02

@@ -188,6 +188,23 @@ variable "dbt_schedule_expression" {
   default     = "cron(15 5 * * ? *)"
 }
 
+variable "dbt_schedule_interval_minutes" {
+  description = "Minutes between two scheduled dbt builds (match dbt_schedule_expression: 1440 for a daily cron). The merge-age alarm fires when two intervals pass without a successful merge."
+  type        = number
+  default     = 1440
+
+  validation {
+    condition     = var.dbt_schedule_interval_minutes >= 1 && var.dbt_schedule_interval_minutes <= 5040
+    error_message = "dbt_schedule_interval_minutes must be between 1 and 5040 (CloudWatch evaluates an alarm over at most 7 days)."
+  }
+}
+
+variable "dbt_materialize_current_state" {
+  description = "dbt's scale switch on the scheduled build: keep each table's current state in Iceberg, merged by every build, so questions never re-read the whole JSON change log (they add the changes since the last merge)."
+  type        = bool
+  default     = true
+}
+
 variable "dbt_schedule_timezone" {
   description = "Time zone of dbt_schedule_expression."
   type        = string
@@ -220,8 +237,3 @@ variable "stream_iterator_age_threshold_ms" {
   default     = 600000
 }
 
-variable "materialize_current_state" {
-  description = "Set true when dbt runs with its scale switch (materialize_current_state): the marts then read only the current-state tables, and the Athena executor's role is narrowed to them (no raw database or change log)."
-  type        = bool
-  default     = false
-}

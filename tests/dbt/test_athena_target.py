@@ -68,6 +68,14 @@ def test_every_model_compiles_for_athena_offline_and_parses_as_athena_sql(tmp_pa
 def test_scale_switch_compiles_the_incremental_merge_branch_for_athena(tmp_path: Path) -> None:
     # With the tables present in (moto's) Glue, dbt compiles the branch that merges new changes only.
     glue = boto3.client("glue")
+    # the build reads each table's watermark with a query; moto's Athena runs none and answers no rows, so the
+    # merge falls back to its subquery and the fresh views to every change
+    boto3.client("athena").create_work_group(
+        Name="post-call-analytics",
+        Configuration={
+            "ResultConfiguration": {"OutputLocation": "s3://post-call-analytics-athena-results/dbt/"}
+        },
+    )
     glue.create_database(DatabaseInput={"Name": "post_call_analytics_intermediate"})
     for table in ("int_calls_deduplicated", "int_scorecards_deduplicated"):
         glue.create_table(

@@ -34,17 +34,21 @@ def test_the_executor_reads_only_the_marts_chain_never_the_whole_bucket_or_the_q
     )
 
 
-def test_the_scale_switch_narrows_the_role_to_the_current_state_tables() -> None:
+def test_the_scale_switch_narrows_dbt_data_to_the_current_state_tables() -> None:
     module = hcl.child("bedrock_agent")
     text = module.text
-    narrowed = text.split("executor_databases = var.marts_read_current_state_only ? [", 1)[1].split("]", 1)[0]
-    assert "var.raw_database_name" not in narrowed
-    assert "local.staging_database" not in narrowed
-    data = text.split("executor_data_prefixes = var.marts_read_current_state_only ? [", 1)[1].split("]", 1)[0]
-    assert "raw_table_prefixes" not in data
-    assert "local.intermediate_database" in data
+    databases = text.split("executor_databases = [", 1)[1].split("]", 1)[0]
+    # the fresh marts overlay the change log since the last merge: staging views and the raw tables stay readable
+    assert "var.raw_database_name" in databases
+    assert "local.staging_database" in databases
+    narrowed = text.split("executor_data_prefixes = var.marts_read_current_state_only ? concat(", 1)[1]
+    narrowed, view_mode = narrowed.split(") : concat(", 1)
+    assert "raw_table_prefixes" in narrowed
+    assert "${var.dbt_data_prefix}/${local.intermediate_database}" in narrowed
+    assert '"${var.dbt_data_prefix}"' not in narrowed and "[var.dbt_data_prefix]" not in narrowed
+    assert "[var.dbt_data_prefix]" in view_mode.split("\n", 1)[0]
     root = hcl.load(hcl.ROOT)
     agent = root.modules["bedrock_agent"]
-    assert agent["marts_read_current_state_only"] == "${var.materialize_current_state}"
+    assert agent["marts_read_current_state_only"] == "${var.dbt_materialize_current_state}"
     assert agent["raw_table_prefixes"] == "${keys(module.data_pipeline.raw_table_names)}"
-    assert root.variables["materialize_current_state"]["default"] is False
+    assert root.variables["dbt_materialize_current_state"]["default"] is True

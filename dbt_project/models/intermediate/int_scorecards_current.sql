@@ -1,10 +1,12 @@
--- Evaluations as they are now: the latest change of each evaluation, without the removed ones.
+-- Evaluations as they are now: the latest change of each evaluation, without the removed ones. With the scale
+-- switch on: the stored current state plus the changes since the last merge (`current_state_with_recent_changes`).
+-- depends_on: {{ ref('stg_dynamodb__scorecards') }}
 
 with
 
 latest_changes as (
 
-    select * from {{ ref('int_scorecards_deduplicated') }}
+    {{ current_state_with_recent_changes('scorecards', 'evaluation_id') | indent(4) }}
 
 ),
 

@@ -31,18 +31,20 @@ locals {
   ]
 
   # What the executor may read: only what the marts need. Athena checks the caller's access to every relation
-  # a view reads, so in view mode (the default) the marts' chain is readable: the staging and intermediate
-  # views and the raw change log they read (never the quarantine/ prefix). With the scale switch the marts
-  # read only the current-state tables dbt keeps in the intermediate database, and the role is narrowed to
-  # them: no raw database, no raw change log.
+  # a view reads, so the marts' chain is readable: the staging and intermediate views and the raw change log they
+  # read (never the quarantine/ prefix). In view mode that includes all of dbt's data; with the scale switch
+  # (the default) the marts read the current-state tables dbt keeps in the intermediate database plus the change
+  # log written since the last merge, so dbt's data is narrowed to the intermediate database's. IAM cannot select
+  # partitions by date, so the raw change log stays readable in both modes; the SQL guard confines queries to
+  # the marts.
   staging_database      = "${var.curated_database_name}_staging"
   intermediate_database = "${var.curated_database_name}_intermediate"
-  executor_databases = var.marts_read_current_state_only ? [
-    var.curated_database_name, local.intermediate_database,
-  ] : [var.curated_database_name, local.intermediate_database, local.staging_database, var.raw_database_name]
-  executor_data_prefixes = var.marts_read_current_state_only ? [
-    "${var.dbt_data_prefix}/${local.intermediate_database}",
-  ] : concat(var.raw_table_prefixes, [var.dbt_data_prefix])
+  executor_databases = [
+    var.curated_database_name, local.intermediate_database, local.staging_database, var.raw_database_name,
+  ]
+  executor_data_prefixes = var.marts_read_current_state_only ? concat(
+    var.raw_table_prefixes, ["${var.dbt_data_prefix}/${local.intermediate_database}"],
+  ) : concat(var.raw_table_prefixes, [var.dbt_data_prefix])
 
   glue_catalog_arn = "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog"
   glue_readable = flatten([

@@ -138,7 +138,7 @@ variable "dbt_data_prefix" {
 }
 
 variable "marts_read_current_state_only" {
-  description = "The scale switch (materialize_current_state) is on: the marts read only dbt's current-state tables, so the executor may read neither the raw database nor the raw change log."
+  description = "The scale switch (materialize_current_state) is on: the marts read dbt's current-state tables plus the change log since the last merge, so the executor may read the current-state tables' data but not the rest of dbt's data."
   type        = bool
   default     = false
 }

@@ -16,6 +16,8 @@ locals {
   own_alarms = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${var.name_prefix}-*"
   own_rules  = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name_prefix}-*"
   api_alarm  = var.api_gateway_rest_api_name != null
+  # the build merges the current state on a schedule (scale switch on)
+  merge_alarm = var.merge_interval_minutes != null
   api_dimensions = merge(
     { ApiName = coalesce(var.api_gateway_rest_api_name, "none") },
     var.api_gateway_stage_name == null ? {} : { Stage = var.api_gateway_stage_name },
@@ -268,6 +270,26 @@ resource "aws_cloudwatch_metric_alarm" "api_5xx_rate" {
   ok_actions          = local.alarm_arns
 }
 
+# Heartbeat: each successful merge publishes CurrentStateMerges = 1. Two schedule intervals without one (missing
+# data counts as breaching) mean answers lean on an ever longer tail of the change log, and their scans grow.
+resource "aws_cloudwatch_metric_alarm" "current_state_merge_age" {
+  count               = local.merge_alarm ? 1 : 0
+  alarm_name          = "${var.name_prefix}-current-state-merge-age"
+  alarm_description   = "No successful dbt merge of the current state for two schedule intervals (${coalesce(var.merge_interval_minutes, 0) * 2} min): questions scan more of the change log each hour. Check the ${var.dbt_build_project_name} builds; re-run with bash scripts/run-crawlers.sh --codebuild."
+  namespace           = var.merge_metrics_namespace
+  metric_name         = "CurrentStateMerges"
+  dimensions          = { ProjectName = var.dbt_build_project_name }
+  statistic           = "Sum"
+  period              = coalesce(var.merge_interval_minutes, 1) * 60
+  evaluation_periods  = 2
+  datapoints_to_alarm = 2
+  comparison_operator = "LessThanThreshold"
+  threshold           = 1
+  treat_missing_data  = "breaching"
+  alarm_actions       = local.alarm_arns
+  ok_actions          = local.alarm_arns
+}
+
 # ── Dashboard ──────────────────────────────────────────────────────────────────────────────────────────────
 
 resource "aws_cloudwatch_dashboard" "main" {
@@ -356,13 +378,32 @@ resource "aws_cloudwatch_dashboard" "main" {
       {
         type = "metric", x = 12, y = 12, width = 12, height = 6
         properties = {
-          title  = "Athena data scanned per query (workgroup ${var.workgroup_name})"
+          title  = "Athena bytes scanned per query (workgroup ${var.workgroup_name}; cutoff ${var.bytes_scanned_cutoff} bytes)"
           region = local.region
-          stat   = "Maximum"
           period = 300
           metrics = [
-            ["AWS/Athena", "ProcessedBytes", "WorkGroup", var.workgroup_name, "QueryState", "SUCCEEDED", "QueryType", "DML"],
+            ["AWS/Athena", "ProcessedBytes", "WorkGroup", var.workgroup_name, "QueryState", "SUCCEEDED", "QueryType", "DML", { stat = "Maximum", label = "largest query" }],
+            ["...", { stat = "Average", label = "average query" }],
+            ["...", { stat = "SampleCount", label = "queries", yAxis = "right" }],
           ]
+          annotations = {
+            horizontal = [{ label = "per-query cutoff", value = var.bytes_scanned_cutoff }]
+          }
+        }
+      },
+      {
+        type = "metric", x = 0, y = 24, width = 12, height = 6
+        properties = {
+          title  = "Minutes since the last current-state merge (alarm after two schedule intervals)"
+          region = local.region
+          period = 300
+          metrics = [
+            [{ expression = "(EPOCH(FILL(merged, REPEAT)) - FILL(merged, REPEAT)) / 60", label = "minutes since the last merge", id = "age" }],
+            [var.merge_metrics_namespace, "LastMergeEpochSeconds", "ProjectName", var.dbt_build_project_name, { id = "merged", stat = "Maximum", visible = false }],
+          ]
+          annotations = {
+            horizontal = local.merge_alarm ? [{ label = "alarm", value = 2 * var.merge_interval_minutes }] : []
+          }
         }
       },
       {

@@ -104,3 +104,26 @@ variable "api_5xx_rate_threshold_ratio" {
   type        = number
   default     = 0.02
 }
+
+variable "merge_metrics_namespace" {
+  description = "CloudWatch namespace where the dbt build publishes its current-state merges (CurrentStateMerges, LastMergeEpochSeconds)."
+  type        = string
+  default     = "PostCallAnalytics"
+}
+
+variable "merge_interval_minutes" {
+  description = "Minutes between scheduled merges; the merge-age alarm fires after two intervals without one. Null when the build does not merge (scale switch off): no alarm."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.merge_interval_minutes == null || try(var.merge_interval_minutes >= 1 && var.merge_interval_minutes <= 5040, false)
+    error_message = "merge_interval_minutes must be null or between 1 and 5040."
+  }
+}
+
+variable "bytes_scanned_cutoff" {
+  description = "The analysts' workgroup per-query scan cutoff in bytes, drawn on the bytes-scanned widget."
+  type        = number
+  default     = 1073741824
+}

@@ -1,5 +1,7 @@
 # Scheduled `dbt build --target prod`: EventBridge Scheduler starts a CodeBuild project that runs
-# orchestration/buildspec.yml over the dbt project; failures are published to the alarm topic.
+# orchestration/buildspec.yml over the dbt project; failures are published to the alarm topic. With the scale
+# switch on (the default) each build merges the changes since the last one into the Iceberg current-state
+# tables and publishes the merge to CloudWatch (metrics_namespace), which the monitoring module alarms on.
 # The build may create and replace curated tables and views but can never write or delete raw data
 # (dbt-athena deletes the objects at a table's location when it rebuilds it).
 
@@ -161,6 +163,18 @@ data "aws_iam_policy_document" "build" {
   }
 
   statement {
+    sid       = "PublishMergeMetrics"
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"] # PutMetricData has no resource types; the condition limits it to the project's namespace
+
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = [var.metrics_namespace]
+    }
+  }
+
+  statement {
     sid       = "ListQueryResults"
     actions   = ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
     resources = [var.results_bucket_arn]
@@ -253,6 +267,14 @@ resource "aws_codebuild_project" "dbt_build" {
     environment_variable {
       name  = "PCA_ATHENA_S3_DATA_DIR"
       value = "s3://${var.artifacts_bucket_name}/${var.curated_prefix}/"
+    }
+    environment_variable {
+      name  = "PCA_MATERIALIZE_CURRENT_STATE"
+      value = var.materialize_current_state ? "true" : "false"
+    }
+    environment_variable {
+      name  = "PCA_METRICS_NAMESPACE"
+      value = var.metrics_namespace
     }
     environment_variable {
       name  = "DBT_PIP_REQUIREMENTS"

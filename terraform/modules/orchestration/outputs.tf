@@ -12,3 +12,8 @@ output "schedule_name" {
   description = "EventBridge Scheduler schedule of the build."
   value       = aws_scheduler_schedule.dbt_build.name
 }
+
+output "metrics_namespace" {
+  description = "CloudWatch namespace of the merge metrics the build publishes."
+  value       = var.metrics_namespace
+}

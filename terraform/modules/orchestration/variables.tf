@@ -108,3 +108,15 @@ variable "dbt_version_spec" {
   type        = list(string)
   default     = ["dbt-core~=1.11.0", "dbt-athena-community~=1.11.0"]
 }
+
+variable "materialize_current_state" {
+  description = "The dbt scale switch: true keeps each source table's current state in an Iceberg table merged incrementally by every build, so questions scan the typed current state plus the changes since the last merge instead of the whole JSON change log."
+  type        = bool
+  default     = true
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the metrics a successful merge publishes (CurrentStateMerges, LastMergeEpochSeconds)."
+  type        = string
+  default     = "PostCallAnalytics"
+}

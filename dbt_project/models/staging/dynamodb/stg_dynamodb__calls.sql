@@ -79,6 +79,8 @@ changes as (
         cast(event_at as {{ type_timestamp() }}) as event_at,
         sequence_number,
         cast(ingested_at as {{ type_timestamp() }}) as ingested_at,
+        -- the partition (day of event_at): a filter on it prunes the change log's folders
+        dt,
         {{ json_scalar('keys', '$.call_id') }} as call_id,
         event_name = 'REMOVE' as is_removed,
         -- a removal carries the item as it was (old image) when the stream has it
@@ -106,6 +108,7 @@ typed as (
         event_at,
         sequence_number,
         ingested_at,
+        dt,
         is_removed,
         {{ json_field_columns('item_values', call_fields) | indent(8) }}
     from parsed
@@ -122,6 +125,7 @@ final as (
         event_at,
         sequence_number,
         ingested_at,
+        dt,
         is_removed,
         job_name,
         direction,

@@ -56,6 +56,8 @@ changes as (
         cast(event_at as {{ type_timestamp() }}) as event_at,
         sequence_number,
         cast(ingested_at as {{ type_timestamp() }}) as ingested_at,
+        -- the partition (day of event_at): a filter on it prunes the change log's folders
+        dt,
         {{ json_scalar('keys', '$.evaluation_id') }} as evaluation_id,
         event_name = 'REMOVE' as is_removed,
         -- a removal carries the item as it was (old image) when the stream has it
@@ -83,6 +85,7 @@ final as (
         event_at,
         sequence_number,
         ingested_at,
+        dt,
         is_removed,
         {{ json_field_columns('item_values', scorecard_fields) | indent(8) }}
     from parsed
