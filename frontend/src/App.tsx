@@ -39,7 +39,7 @@ function Shell() {
       content = <DictionaryPage table={route.table} />;
       break;
     case 'call':
-      content = <CallPage callId={route.callId} />;
+      content = <CallPage key={route.callId} callId={route.callId} />;
       break;
     default:
       content = (
@@ -102,8 +102,12 @@ function Shell() {
               { type: 'link', text: 'Data dictionary', href: '/dictionary' },
             ]}
           />
-          <div className="pca-history-wrap" onClick={closeOnNarrow}>
-            <History activeId={route.page === 'chat' ? route.conversationId : null} version={historyVersion} />
+          <div className="pca-history-wrap">
+            <History
+              activeId={route.page === 'chat' ? route.conversationId : null}
+              version={historyVersion}
+              onNavigate={closeOnNarrow}
+            />
           </div>
         </aside>
         <main id="main" className="pca-main" tabIndex={-1}>

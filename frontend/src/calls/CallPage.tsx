@@ -86,8 +86,6 @@ export default function CallPage({ callId }: { callId: string }) {
 
   useEffect(() => {
     const controller = new AbortController();
-    setDetail(null);
-    setError(null);
     api
       .call(callId, controller.signal)
       .then(setDetail)

@@ -14,9 +14,11 @@ interface Props {
   activeId: string | null;
   /** Changes whenever the list should be read again. */
   version: number;
+  /** Called after a conversation is opened from the list. */
+  onNavigate?: () => void;
 }
 
-export function History({ activeId, version }: Props) {
+export function History({ activeId, version, onNavigate }: Props) {
   const api = useApi();
   const [items, setItems] = useState<ConversationSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -61,7 +63,13 @@ export function History({ activeId, version }: Props) {
               return (
                 <li key={c.conversation_id} className={c.conversation_id === activeId ? 'pca-active' : undefined}>
                   <div className="pca-history-item">
-                    <Link {...linkProps(path)} ariaLabel={`Open conversation: ${c.title}`}>
+                    <Link
+                      href={path}
+                      onFollow={(event) => {
+                        linkProps(path).onFollow(event);
+                        onNavigate?.();
+                      }}
+                      ariaLabel={`Open conversation: ${c.title}`}>
                       {c.title}
                     </Link>
                     <Button
