@@ -30,8 +30,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lambdas.api_handler.app import PROBLEM_CONTENT_TYPE, Services, create_app, finish_job
 from lambdas.api_handler.jobs import ThreadDispatcher
@@ -122,7 +124,7 @@ class LocalApi:
         app = getattr(self._local, "app", None)
         if app is None:
             app = self._local.app = create_app(self.services)
-        result: dict[str, Any] = app.resolve(event, _LocalContext())
+        result: dict[str, Any] = app.resolve(event, cast(LambdaContext, _LocalContext()))
         return result
 
 
@@ -181,7 +183,7 @@ class LocalServer:
 
         self.httpd = ThreadingHTTPServer((host, port), Handler)
         self.httpd.daemon_threads = True
-        self.host, self.port = self.httpd.server_address[0], int(self.httpd.server_address[1])
+        self.host, self.port = str(self.httpd.server_address[0]), int(self.httpd.server_address[1])
         self._thread: threading.Thread | None = None
 
     @property

@@ -32,6 +32,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel
 
 from lambdas.api_handler import models
 from lambdas.api_handler.presenter import reply_document, utc_now_iso
@@ -102,7 +103,7 @@ def question_fingerprint(question: str) -> dict[str, Any]:
 
 
 def _responses(
-    ok: type[models.BaseModel] | None, *errors: int, ok_status: int = 200, extra: dict[int, Any] | None = None
+    ok: type[BaseModel] | None, *errors: int, ok_status: int = 200, extra: dict[int, Any] | None = None
 ) -> dict[int, OpenAPIResponse]:
     described = {
         400: "The request is malformed.",
@@ -126,7 +127,7 @@ def _responses(
     return result
 
 
-def _json(model: models.BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> Response[str]:
+def _json(model: BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> Response[str]:
     return Response(
         status_code=status,
         content_type=JSON_CONTENT_TYPE,
@@ -139,12 +140,8 @@ def problem_response(
     status: int, title: str, detail: str | None, path: str | None, **extra: Any
 ) -> Response[str]:
     body = models.Problem(title=title, status=status, detail=detail, instance=path, **extra)
-    headers = {k: str(v) for k, v in extra.pop("_headers", {}).items()} if "_headers" in extra else None
     return Response(
-        status_code=status,
-        content_type=PROBLEM_CONTENT_TYPE,
-        body=body.model_dump_json(exclude_none=True),
-        headers=headers,
+        status_code=status, content_type=PROBLEM_CONTENT_TYPE, body=body.model_dump_json(exclude_none=True)
     )
 
 
@@ -198,13 +195,11 @@ def create_app(services: Services) -> APIGatewayRestResolver:
 
     # ── error handlers: every error is a problem document ──────────────────────────────────────────────────
 
-    @app.exception_handler(ApiProblem)
     def on_problem(error: ApiProblem) -> Response[str]:
         response = problem_response(error.status, error.title, error.detail, app.current_event.path)
         response.headers.update(error.headers)
         return response
 
-    @app.exception_handler(RequestValidationError)
     def on_invalid(error: RequestValidationError) -> Response[str]:
         errors = [
             {
@@ -219,16 +214,19 @@ def create_app(services: Services) -> APIGatewayRestResolver:
         )
         return problem_response(422, "Unprocessable Content", detail, app.current_event.path, errors=errors)
 
-    @app.not_found
     def on_not_found(error: NotFoundError) -> Response[str]:
         return problem_response(404, "Not Found", "No such route.", app.current_event.path)
 
-    @app.exception_handler(Exception)
     def on_unexpected(error: Exception) -> Response[str]:
         logger.exception("Unexpected failure on %s", app.current_event.path)
         return problem_response(
             500, "Internal Server Error", "Something went wrong; it has been logged.", app.current_event.path
         )
+
+    app.exception_handler(ApiProblem)(on_problem)
+    app.exception_handler(RequestValidationError)(on_invalid)
+    app.exception_handler(Exception)(on_unexpected)
+    app.not_found(on_not_found)
 
     # ── chat ───────────────────────────────────────────────────────────────────────────────────────────────
 
