@@ -37,6 +37,15 @@ describe('resolveConfig', () => {
     });
   });
 
+  it('takes the embedded server\'s {"auth": "local"} over a Cognito build', () => {
+    const config = resolveConfig(
+      { apiUrl: '/api/', auth: 'local' },
+      { VITE_COGNITO_USER_POOL_ID: 'us-east-1_Pool', VITE_COGNITO_CLIENT_ID: 'client1' },
+      'http://127.0.0.1:8765',
+    );
+    expect(config).toEqual({ apiUrl: 'http://127.0.0.1:8765/api/', cognito: null });
+  });
+
   it('explains half a Cognito configuration and a malformed pool id', () => {
     expect(() => resolveConfig(null, { VITE_COGNITO_USER_POOL_ID: 'us-east-1_Pool' }, ORIGIN)).toThrow(/only one is set/);
     expect(() => resolveConfig(null, { VITE_COGNITO_USER_POOL_ID: 'pool', VITE_COGNITO_CLIENT_ID: 'c' }, ORIGIN)).toThrow(

@@ -21,6 +21,8 @@ export interface RuntimeConfigFile {
   apiUrl?: string;
   cognitoUserPoolId?: string;
   cognitoClientId?: string;
+  /** "local": the embedded server's own sign-in with its printed token, whatever the build-time values say. */
+  auth?: 'cognito' | 'local';
 }
 
 export interface BuildEnv {
@@ -54,6 +56,7 @@ export function normaliseApiUrl(value: string, pageOrigin: string): string {
 
 export function resolveConfig(file: RuntimeConfigFile | null, env: BuildEnv, pageOrigin: string): SiteConfig {
   const apiUrl = normaliseApiUrl(pick(file?.apiUrl, env.VITE_API_URL), pageOrigin);
+  if (file?.auth === 'local') return { apiUrl, cognito: null };
   const userPoolId = pick(file?.cognitoUserPoolId, env.VITE_COGNITO_USER_POOL_ID);
   const clientId = pick(file?.cognitoClientId, env.VITE_COGNITO_CLIENT_ID);
   if (!userPoolId && !clientId) return { apiUrl, cognito: null };

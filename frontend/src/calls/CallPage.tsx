@@ -36,7 +36,15 @@ const METRICS: string[] = [
   'sentiment_customer_change',
 ];
 
-const INSIGHT_FIELDS = ['summary_topic', 'summary_product', 'summary_resolved', 'summary_callback_required'];
+const INSIGHT_FIELDS = [
+  'summary_topic',
+  'summary_product',
+  'summary_resolved',
+  'summary_callback_required',
+  'issue_count',
+  'outcome_count',
+  'action_item_count',
+];
 
 const QUARTERS = ['q1', 'q2', 'q3', 'q4'];
 
