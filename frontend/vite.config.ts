@@ -10,7 +10,14 @@ export default defineConfig({
     sourcemap: false,
     manifest: true,
   },
-  server: { host: '127.0.0.1' },
+  // `npm run dev`: /api and /config.json go to the embedded server (`make up`, or `pca serve`), so the
+  // site and the API share one origin as they do there. PCA_API_ORIGIN picks another server.
+  server: {
+    host: '127.0.0.1',
+    proxy: Object.fromEntries(
+      ['/api', '/config.json'].map((path) => [path, process.env.PCA_API_ORIGIN ?? 'http://127.0.0.1:8787']),
+    ),
+  },
   preview: { host: '127.0.0.1' },
   test: {
     environment: 'jsdom',

@@ -105,9 +105,11 @@ export async function localSignInScenarios({ browser, origin, token, expectedCal
     assert(turns > 0, 'transcript turns shown');
     await harness.screenshot(page, 'call');
     await page.goBack();
-    await page.getByText(DRILL_DOWN).waitFor();
+    await page.getByRole('heading', { name: `Question: ${DRILL_DOWN}` }).waitFor();
     const history = page.getByRole('navigation', { name: 'Conversation history' });
-    await history.getByRole('link', { name: `Open conversation: ${RUNBOOK_QUESTION}` }).waitFor();
+    const here = new URL(page.url()).pathname;
+    const entry = history.locator(`a[href="${here}"]`);
+    assertEqual(await entry.getAttribute('aria-label'), `Open conversation: ${RUNBOOK_QUESTION}`, 'listed in the history');
   });
 
   await harness.test('opens the data dictionary', async () => {
@@ -142,10 +144,12 @@ export async function localSignInScenarios({ browser, origin, token, expectedCal
   });
 
   await harness.test('works from the keyboard and on a tablet', async () => {
-    await page.keyboard.press('Home');
     await page.goto(`${origin}/`);
+    await page.getByRole('heading', { name: 'Ask your calls' }).waitFor();
     await page.keyboard.press('Tab');
-    assertEqual(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content', 'first tab stop');
+    assertEqual(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Skip to content', 'first tab stop');
+    await page.keyboard.press('Enter');
+    assertEqual(await page.evaluate(() => document.activeElement?.id), 'main', 'skip link moves focus to the content');
     const tablet = await context.newPage();
     await tablet.setViewportSize({ width: 820, height: 1180 });
     await tablet.goto(`${origin}/`);

@@ -123,6 +123,24 @@ describe('chat', () => {
   });
 });
 
+describe('opening a conversation by its address', () => {
+  it('loads its turns from the API (a reload or the back button)', async () => {
+    const fake = createFakeApi();
+    await fake.fetchFn('http://api.test/api/chat', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer good-token' },
+      body: JSON.stringify({ question: QUESTION }),
+    });
+    const [id] = [...fake.conversations.keys()];
+    window.history.replaceState(null, '', `/conversations/${id}`);
+    vi.stubGlobal('fetch', fake.fetchFn);
+    window.localStorage.setItem(LOCAL_TOKEN_KEY, 'good-token');
+    render(<App config={CONFIG} />);
+    expect(await screen.findByText('There are 3,000 calls in the database.')).toBeInTheDocument();
+    expect(screen.getByLabelText('Follow-up question')).toBeInTheDocument();
+  });
+});
+
 describe('pages', () => {
   it('opens the data dictionary and filters it', async () => {
     const { user } = start();

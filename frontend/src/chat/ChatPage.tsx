@@ -48,7 +48,9 @@ export function progressText(progress: AskProgress | null, seconds: number): str
 export function ChatPage({ conversationId, onConversationChanged }: Props) {
   const api = useApi();
   const [turns, setTurns] = useState<Turn[]>([]);
-  const [current, setCurrent] = useState<string | null>(conversationId);
+  // The conversation whose turns are on the page (null: a new one). Opening the page at
+  // /conversations/{id} differs from it, so the effect below loads that conversation.
+  const shown = useRef<string | null>(null);
   const [draft, setDraft] = useState('');
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<AskProgress | null>(null);
@@ -61,9 +63,9 @@ export function ChatPage({ conversationId, onConversationChanged }: Props) {
 
   // Opening a conversation from the history (or the address bar) loads its turns.
   useEffect(() => {
-    if (conversationId === current) return;
+    if (conversationId === shown.current) return;
     abort.current?.abort();
-    setCurrent(conversationId);
+    shown.current = conversationId;
     setTurns([]);
     setLoadError(null);
     if (!conversationId) return;
@@ -79,7 +81,7 @@ export function ChatPage({ conversationId, onConversationChanged }: Props) {
       })
       .finally(() => setLoading(false));
     return () => controller.abort();
-  }, [api, conversationId, current]);
+  }, [api, conversationId]);
 
   useEffect(() => {
     void loadAnswerCard();
@@ -116,11 +118,12 @@ export function ChatPage({ conversationId, onConversationChanged }: Props) {
       const controller = new AbortController();
       abort.current = controller;
       try {
-        const reply = await api.ask(text, { conversationId: current, signal: controller.signal, onProgress: setProgress });
+        const previous = shown.current;
+        const reply = await api.ask(text, { conversationId: previous, signal: controller.signal, onProgress: setProgress });
         setTurns((all) => all.map((t) => (t.key === key ? { key, question: text, reply } : t)));
-        if (reply.conversation_id !== current) {
-          setCurrent(reply.conversation_id);
-          navigate(pathFor({ page: 'chat', conversationId: reply.conversation_id }), { replace: current === null });
+        if (reply.conversation_id !== previous) {
+          shown.current = reply.conversation_id;
+          navigate(pathFor({ page: 'chat', conversationId: reply.conversation_id }), { replace: previous === null });
         }
         onConversationChanged?.();
       } catch (error) {
@@ -132,7 +135,7 @@ export function ChatPage({ conversationId, onConversationChanged }: Props) {
         requestAnimationFrame?.(() => bottom.current?.scrollIntoView?.({ block: 'end', behavior: 'smooth' }));
       }
     },
-    [api, busy, current, onConversationChanged],
+    [api, busy, onConversationChanged],
   );
 
   const tooLong = draft.length > MAX_QUESTION_CHARS;

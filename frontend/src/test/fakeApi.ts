@@ -117,6 +117,9 @@ export function createFakeApi(options: FakeApiOptions = {}) {
     });
 
   const fetchFn = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+    // Answer asynchronously and honour aborts, as a browser's fetch does.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (init.signal?.aborted) throw new DOMException('The operation was aborted.', 'AbortError');
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     const method = (init.method ?? 'GET').toUpperCase();
     const headers = new Headers(init.headers);
