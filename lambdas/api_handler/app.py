@@ -24,7 +24,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Protocol
 
@@ -36,6 +36,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from lambdas.api_handler import models
@@ -155,7 +156,7 @@ class JsonApiResolver(APIGatewayRestResolver):
     """A REST resolver whose bodies are JSON only: any other declared media type (forms, multipart, text)
     is answered 415 before Powertools would try to parse it as a form."""
 
-    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
         headers = event.get("headers") or {}
         content_type = next((str(v) for k, v in headers.items() if k.lower() == "content-type"), "")
         media_type = content_type.split(";")[0].strip().lower()
