@@ -89,6 +89,7 @@ class Services:
     calls: CallReader
     answer_timeout_seconds: float = 25.0
     poll_after_seconds: int = 3
+    job_expiry_seconds: float = 300.0  # a job still pending after this is reported failed
     requests_per_minute: int = 30
     max_rows: int = 500
     allowed_origin: str | None = None
@@ -372,6 +373,18 @@ def create_app(services: Services) -> APIGatewayRestResolver:
         job = services.store.job(job_id)
         if job is None or job.get("user") != user:
             raise ApiProblem(404, "Not Found", f"No chat job {job_id}.")
+        age = services.clock() - float(job.get("created_epoch", services.clock()))
+        if job.get("status") == "pending" and age > services.job_expiry_seconds:
+            # the work that should finish it stopped (timed out or crashed): say so instead of pending forever
+            services.store.finish_job(
+                job_id,
+                {
+                    "status": "failed",
+                    "error": f"No answer after {int(age)} s; the answerer stopped. Ask again.",
+                    "finished_at": utc_now_iso(),
+                },
+            )
+            job = services.store.job(job_id) or job
         return _json(models.ChatJob.model_validate(_public_job(job)))
 
     # ── conversations ──────────────────────────────────────────────────────────────────────────────────────

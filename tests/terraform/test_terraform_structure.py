@@ -271,7 +271,12 @@ def test_existing_tables_and_transcribe_bucket_are_data_sources_only(
     assert root.data["aws_dynamodb_table"]["calls"]["name"] == "${var.calls_table_name}"
     assert root.data["aws_s3_bucket"]["transcribe"]["bucket"] == "${var.existing_transcribe_bucket}"
     for module in [root, *modules.values()]:
-        created = [(kind, name) for kind in module.resources if kind.startswith("aws_dynamodb_") for name in module.resources[kind]]
+        created = [
+            (kind, name)
+            for kind in module.resources
+            if kind.startswith("aws_dynamodb_")
+            for name in module.resources[kind]
+        ]
         # the only table this project creates is the chat API's own conversations table
         assert created in ([], [("aws_dynamodb_table", "conversations")]), module.path
         assert "aws_s3_bucket" not in module.resources or all(

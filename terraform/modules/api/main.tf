@@ -30,12 +30,12 @@ locals {
   }
   # Errors API Gateway answers itself are problem documents too (RFC 9457), like the Lambda's.
   gateway_problems = {
-    UNAUTHORIZED = { status = "401", title = "Unauthorized" }
-    ACCESS_DENIED = { status = "403", title = "Forbidden" }
-    THROTTLED = { status = "429", title = "Too Many Requests" }
+    UNAUTHORIZED        = { status = "401", title = "Unauthorized" }
+    ACCESS_DENIED       = { status = "403", title = "Forbidden" }
+    THROTTLED           = { status = "429", title = "Too Many Requests" }
     INTEGRATION_TIMEOUT = { status = "504", title = "Gateway Timeout" }
-    DEFAULT_4XX = { status = null, title = "Bad Request" }
-    DEFAULT_5XX = { status = null, title = "Internal Server Error" }
+    DEFAULT_4XX         = { status = null, title = "Bad Request" }
+    DEFAULT_5XX         = { status = null, title = "Internal Server Error" }
   }
 }
 
@@ -273,6 +273,10 @@ resource "aws_api_gateway_rest_api" "main" {
   endpoint_configuration {
     types = ["REGIONAL"]
   }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_api_gateway_authorizer" "cognito" {
@@ -290,6 +294,7 @@ resource "aws_api_gateway_resource" "proxy" {
 }
 
 resource "aws_api_gateway_method" "proxy" {
+  #checkov:skip=CKV2_AWS_53:Requests are validated by the Lambda's router against the OpenAPI models (422 problem documents)
   rest_api_id   = aws_api_gateway_rest_api.main.id
   resource_id   = aws_api_gateway_resource.proxy.id
   http_method   = "ANY"
@@ -462,6 +467,7 @@ resource "aws_api_gateway_stage" "main" {
 }
 
 resource "aws_api_gateway_method_settings" "all" {
+  #checkov:skip=CKV_AWS_225:Caching would serve one user's answers to another; every response is per user
   rest_api_id = aws_api_gateway_rest_api.main.id
   stage_name  = aws_api_gateway_stage.main.stage_name
   method_path = "*/*"
