@@ -252,7 +252,9 @@ def test_api_handler_package_holds_the_router_models_answering_chain_and_what_it
         "lambdas/athena_executor/artifacts/verified_queries.athena.json",  # verified answers, GET /suggestions
     ):
         assert expected in names, expected
-    assert any(n.startswith("pydantic/") for n in names) and any(n.startswith("pydantic_core/") for n in names)
+    assert any(n.startswith("pydantic/") for n in names) and any(
+        n.startswith("pydantic_core/") for n in names
+    )
     assert not [n for n in names if n.startswith(("lambdas/stream_processor/", "orchestration/", "duckdb/"))]
 
 
