@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -201,9 +201,8 @@ class LocalServer:
         body = request.rfile.read(length) if length > 0 else b""
         parts = urlsplit(request.path)
         if parts.path == API_PREFIX or parts.path.startswith(API_PREFIX + "/"):
-            status, headers, payload = self.handle_api(
-                request, parts.path[len(API_PREFIX) :] or "/", parts.query, body
-            )
+            path = unquote(parts.path[len(API_PREFIX) :]) or "/"  # API Gateway hands over the decoded path
+            status, headers, payload = self.handle_api(request, path, parts.query, body)
         else:
             status, headers, payload = self.handle_static(request.command, parts.path)
         request.send_response(status)

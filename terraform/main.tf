@@ -41,6 +41,10 @@ locals {
   # Globally unique, predictable bucket names (at most 63 characters with a 24-character prefix).
   analytics_bucket_name = "${var.name_prefix}-lake-${local.account_id}-${var.aws_region}"
   results_bucket_name   = "${var.name_prefix}-ath-${local.account_id}-${var.aws_region}"
+
+  # The chat site: its origin is the only one CORS allows; sign-in returns to it or to local development.
+  site_origin = var.chat_site_url == null ? "http://localhost:5173" : trimsuffix(var.chat_site_url, "/")
+  site_urls   = distinct(compact([var.chat_site_url == null ? null : "${local.site_origin}/", "http://localhost:5173/"]))
 }
 
 # ── Pipeline: streams → stream_processor → raw change log (+ DLQ) ────────────────────────────────────────────
@@ -140,13 +144,45 @@ module "monitoring" {
   iterator_age_threshold_ms    = var.stream_iterator_age_threshold_ms
   workgroup_name               = module.analytics.workgroup_name
   dbt_build_project_name       = module.orchestration.codebuild_project_name
-  api_gateway_rest_api_name    = null # set to module.api's REST API name when the API lands
-  api_gateway_stage_name       = null
+  api_gateway_rest_api_name    = module.api.rest_api_name
+  api_gateway_stage_name       = module.api.stage_name
   api_5xx_rate_threshold_ratio = 0.02
 }
 
-# ── Room for the chat product (a later change): ────────────────────────────────────────────────────────────
-# module "auth"     { source = "./modules/auth"     ... }  → outputs cognito_user_pool_id, cognito_client_id
-# module "api"      { source = "./modules/api"      ... }  → outputs api_url (ends in "/"); feeds the monitoring
-#                                                           module's api_gateway_rest_api_name for the 5xx alarm
+# ── Chat: sign-in (Cognito) and the API (API Gateway → api_handler, conversations table) ─────────────────────
+
+module "auth" {
+  source = "./modules/auth"
+
+  name_prefix       = var.name_prefix
+  domain_prefix     = coalesce(var.cognito_domain_prefix, "${var.name_prefix}-${local.account_id}")
+  callback_urls     = local.site_urls
+  logout_urls       = local.site_urls
+  mfa_configuration = var.cognito_mfa_configuration
+}
+
+module "api" {
+  source = "./modules/api"
+
+  name_prefix              = var.name_prefix
+  package_path             = "${local.packages_dir}/api_handler.zip"
+  pyarrow_layer_arn        = local.pyarrow_layer_arn
+  user_pool_arn            = module.auth.user_pool_arn
+  allowed_origin           = local.site_origin
+  agent_id                 = module.bedrock_agent.agent_id
+  agent_alias_id           = module.bedrock_agent.agent_alias_id
+  agent_alias_arn          = module.bedrock_agent.agent_alias_arn
+  workgroup_name           = module.analytics.workgroup_name
+  workgroup_arn            = module.analytics.workgroup_arn
+  curated_database_name    = module.analytics.curated_database_name
+  analytics_bucket_arn     = module.data_pipeline.analytics_bucket_arn
+  results_bucket_arn       = module.analytics.results_bucket_arn
+  results_prefix           = module.analytics.workgroup_results_prefix
+  transcribe_bucket_name   = data.aws_s3_bucket.transcribe.bucket
+  transcribe_bucket_arn    = data.aws_s3_bucket.transcribe.arn
+  transcribe_prefix        = var.transcribe_output_prefix
+  user_requests_per_minute = var.api_user_requests_per_minute
+  log_retention_days       = var.log_retention_days
+}
+
 # module "frontend" { source = "./modules/frontend" ... }  → CloudFront + private bucket for frontend/dist

@@ -208,3 +208,40 @@ variable "stream_iterator_age_threshold_ms" {
   type        = number
   default     = 600000
 }
+
+# ── Chat site and API ──────────────────────────────────────────────────────────────────────────────────────
+
+variable "chat_site_url" {
+  description = "URL of the chat site (e.g. its CloudFront https://… address): CORS origin and sign-in callback. Unset: local development (http://localhost:5173) only."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.chat_site_url == null || can(regex("^https://[^/]+/?$", var.chat_site_url))
+    error_message = "chat_site_url is https://host with no path."
+  }
+}
+
+variable "cognito_domain_prefix" {
+  description = "Hosted UI domain prefix (<prefix>.auth.<region>.amazoncognito.com). Default: <name_prefix>-<account id>."
+  type        = string
+  default     = null
+}
+
+variable "cognito_mfa_configuration" {
+  description = "TOTP MFA for sign-in: OFF, OPTIONAL or ON."
+  type        = string
+  default     = "OPTIONAL"
+}
+
+variable "transcribe_output_prefix" {
+  description = "Prefix of the Transcribe Call Analytics output in existing_transcribe_bucket (the API reads transcripts there only)."
+  type        = string
+  default     = "analytics/"
+}
+
+variable "api_user_requests_per_minute" {
+  description = "Questions one user may ask per minute before the API answers 429."
+  type        = number
+  default     = 30
+}

@@ -21,17 +21,22 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import logging
+import re
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Protocol
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from lambdas.api_handler import models
@@ -43,6 +48,7 @@ logger = logging.getLogger("post_call_analytics.api")
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 JSON_CONTENT_TYPE = "application/json"
+UNSUPPORTED_MEDIA_TYPE = "application/x-unsupported"  # what a non-JSON body is relabelled as (→ 415)
 API_TITLE = "post-call-analytics chat API"
 API_VERSION = "1.0.0"
 CALL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
@@ -83,6 +89,7 @@ class Services:
     calls: CallReader
     answer_timeout_seconds: float = 25.0
     poll_after_seconds: int = 3
+    job_expiry_seconds: float = 300.0  # a job still pending after this is reported failed
     requests_per_minute: int = 30
     max_rows: int = 500
     allowed_origin: str | None = None
@@ -109,6 +116,7 @@ def _responses(
         400: "The request is malformed.",
         401: "No valid token.",
         404: "Not found (or not the caller's).",
+        415: "The body is not `application/json`.",
         422: "The request does not validate; `errors` says where.",
         429: "Too many requests from this user; retry after `Retry-After` seconds.",
         500: "Unexpected failure.",
@@ -145,13 +153,36 @@ def problem_response(
     )
 
 
+class JsonApiResolver(APIGatewayRestResolver):
+    """A REST resolver whose bodies are JSON only: any other declared media type (forms, multipart, text)
+    is answered 415 before Powertools would try to parse it as a form."""
+
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        headers = event.get("headers") or {}
+        content_type = next((str(v) for k, v in headers.items() if k.lower() == "content-type"), "")
+        media_type = content_type.split(";")[0].strip().lower()
+        if media_type and media_type != JSON_CONTENT_TYPE and not media_type.endswith("+json"):
+            cleaned = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+            unsupported = {**cleaned, "Content-Type": UNSUPPORTED_MEDIA_TYPE}
+            multi = {
+                k: v for k, v in (event.get("multiValueHeaders") or {}).items() if k.lower() != "content-type"
+            }
+            event = {
+                **event,
+                "headers": unsupported,
+                "multiValueHeaders": {**multi, "Content-Type": [UNSUPPORTED_MEDIA_TYPE]},
+            }
+        result: dict[str, Any] = super().resolve(event, context)
+        return result
+
+
 def create_app(services: Services) -> APIGatewayRestResolver:
     cors = (
         CORSConfig(allow_origin=services.allowed_origin, max_age=600, allow_credentials=False)
         if services.allowed_origin
         else None
     )
-    app = APIGatewayRestResolver(enable_validation=True, cors=cors)
+    app = JsonApiResolver(enable_validation=True, cors=cors)
 
     # ── helpers bound to the current request ────────────────────────────────────────────────────────────
 
@@ -215,7 +246,25 @@ def create_app(services: Services) -> APIGatewayRestResolver:
         return problem_response(422, "Unprocessable Content", detail, app.current_event.path, errors=errors)
 
     def on_not_found(error: NotFoundError) -> Response[str]:
-        return problem_response(404, "Not Found", "No such route.", app.current_event.path)
+        path = app.current_event.path
+        allowed = allowed_methods(path)
+        # a method the path takes, on an id the route cannot match (e.g. control characters), is simply not found
+        if allowed and app.current_event.http_method not in allowed:
+            response = problem_response(
+                405, "Method Not Allowed", f"{path} takes {', '.join(allowed)}.", path
+            )
+            response.headers["Allow"] = ", ".join(allowed)
+            return response
+        return problem_response(404, "Not Found", "No such route.", path)
+
+    def on_undecodable(error: UnicodeDecodeError) -> Response[str]:
+        return problem_response(
+            422,
+            "Unprocessable Content",
+            "The request body is not UTF-8 JSON.",
+            app.current_event.path,
+            errors=[{"loc": ["body"], "msg": "The body is not UTF-8 text.", "type": "json_invalid"}],
+        )
 
     def on_unexpected(error: Exception) -> Response[str]:
         logger.exception("Unexpected failure on %s", app.current_event.path)
@@ -223,8 +272,18 @@ def create_app(services: Services) -> APIGatewayRestResolver:
             500, "Internal Server Error", "Something went wrong; it has been logged.", app.current_event.path
         )
 
+    def on_unsupported_type(error: RequestUnsupportedContentType) -> Response[str]:
+        return problem_response(
+            415,
+            "Unsupported Media Type",
+            "Send the body as JSON with `Content-Type: application/json`.",
+            app.current_event.path,
+        )
+
+    app.exception_handler(RequestUnsupportedContentType)(on_unsupported_type)
     app.exception_handler(ApiProblem)(on_problem)
     app.exception_handler(RequestValidationError)(on_invalid)
+    app.exception_handler(UnicodeDecodeError)(on_undecodable)
     app.exception_handler(Exception)(on_unexpected)
     app.not_found(on_not_found)
 
@@ -238,6 +297,7 @@ def create_app(services: Services) -> APIGatewayRestResolver:
         responses=_responses(
             models.ChatReply,
             404,
+            415,
             429,
             502,
             503,
@@ -313,6 +373,18 @@ def create_app(services: Services) -> APIGatewayRestResolver:
         job = services.store.job(job_id)
         if job is None or job.get("user") != user:
             raise ApiProblem(404, "Not Found", f"No chat job {job_id}.")
+        age = services.clock() - float(job.get("created_epoch", services.clock()))
+        if job.get("status") == "pending" and age > services.job_expiry_seconds:
+            # the work that should finish it stopped (timed out or crashed): say so instead of pending forever
+            services.store.finish_job(
+                job_id,
+                {
+                    "status": "failed",
+                    "error": f"No answer after {int(age)} s; the answerer stopped. Ask again.",
+                    "finished_at": utc_now_iso(),
+                },
+            )
+            job = services.store.job(job_id) or job
         return _json(models.ChatJob.model_validate(_public_job(job)))
 
     # ── conversations ──────────────────────────────────────────────────────────────────────────────────────
@@ -364,7 +436,7 @@ def create_app(services: Services) -> APIGatewayRestResolver:
         summary="Rate an answer",
         description="Well-rated answers with their SQL become candidate verified queries "
         "(`pca feedback-candidates`) for an analytics engineer to review.",
-        responses=_responses(models.FeedbackReceipt, 404),
+        responses=_responses(models.FeedbackReceipt, 404, 415),
         tags=["feedback"],
     )
     def post_feedback(body: models.FeedbackRequest) -> Response[str]:
@@ -429,6 +501,29 @@ def create_app(services: Services) -> APIGatewayRestResolver:
         return _json(models.CallDetail.model_validate(detail))
 
     return app
+
+
+# Every route's path pattern and methods (for 405 with an Allow header instead of a bare 404).
+ROUTES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
+    (re.compile(pattern), methods)
+    for pattern, methods in (
+        (r"^/chat/?$", ("POST",)),
+        (r"^/chat/[^/]+/?$", ("GET",)),
+        (r"^/conversations/?$", ("GET",)),
+        (r"^/conversations/[^/]+/?$", ("GET", "DELETE")),
+        (r"^/feedback/?$", ("POST",)),
+        (r"^/schema/?$", ("GET",)),
+        (r"^/suggestions/?$", ("GET",)),
+        (r"^/calls/[^/]+/?$", ("GET",)),
+    )
+)
+
+
+def allowed_methods(path: str) -> list[str]:
+    for pattern, methods in ROUTES:
+        if pattern.match(path):
+            return [*methods, "OPTIONS"]
+    return []
 
 
 def _title(question: str, limit: int = 80) -> str:

@@ -131,3 +131,21 @@ def test_only_a_bare_job_event_is_taken_for_one() -> None:
     assert job_id_of({JOB_EVENT_KEY: "abc", "httpMethod": "GET"}) is None
     assert job_id_of({"httpMethod": "GET"}) is None
     assert job_id_of([]) is None
+
+
+def test_a_job_whose_work_stopped_is_reported_failed_after_the_expiry(api: Api) -> None:
+    services = api.services
+    services.store.create_conversation("user-a", "conv1", "q", services.clock())
+    services.store.create_job(
+        {
+            "job_id": "stuck1",
+            "user": "user-a",
+            "conversation_id": "conv1",
+            "question": "q",
+            "status": "pending",
+            "created_at": "2026-01-01T00:00:00.000Z",
+            "created_epoch": int(services.clock()) - 3600,
+        }
+    )
+    status, _, job = api.call("GET", "/chat/stuck1")
+    assert status == 200 and job["status"] == "failed" and "Ask again" in job["error"]

@@ -239,12 +239,14 @@ def test_logs_carry_the_questions_length_and_hash_not_its_text(
     assert "Secretname" not in caplog.text
 
 
-def test_unknown_routes_and_methods_are_problem_404s(api: Api) -> None:
+def test_unknown_routes_are_404_and_wrong_methods_405_problems(api: Api) -> None:
     status, headers, problem = api.call("GET", "/nowhere")
     assert (
         status == 404 and headers["Content-Type"] == "application/problem+json" and problem["status"] == 404
     )
-    assert api.call("PUT", "/chat", {"question": "x"})[0] == 404
+    status, headers, problem = api.call("PUT", "/chat", {"question": "x"})
+    assert status == 405 and headers["Allow"] == "POST, OPTIONS" and problem["title"] == "Method Not Allowed"
+    assert api.call("PATCH", "/conversations/abc")[1]["Allow"] == "GET, DELETE, OPTIONS"
 
 
 def test_an_agent_that_fails_fast_is_a_502_saying_why(
@@ -258,3 +260,23 @@ def test_an_agent_that_fails_fast_is_a_502_saying_why(
     status, _, problem = api.call("POST", "/chat", {"question": UNVERIFIED})
     # the verified answerer refuses, the agent fails: the chain returns the refusal and names the failure
     assert status == 200 and problem["refused"] and "slow down" in problem["answer"]
+
+
+def test_a_body_that_is_not_json_is_415(api: Api) -> None:
+    status, headers, problem = api.call(
+        "POST",
+        "/chat",
+        {"question": TOTAL_CALLS},
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 415 and headers["Content-Type"] == "application/problem+json"
+    assert "application/json" in problem["detail"]
+    assert (
+        api.call(
+            "POST",
+            "/chat",
+            {"question": TOTAL_CALLS},
+            headers={"Content-Type": "application/json; charset=utf-8"},
+        )[0]
+        == 200
+    )
