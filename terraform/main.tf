@@ -43,8 +43,13 @@ locals {
   results_bucket_name   = "${var.name_prefix}-ath-${local.account_id}-${var.aws_region}"
 
   # The chat site: its origin is the only one CORS allows; sign-in returns to it or to local development.
-  site_origin = var.chat_site_url == null ? "http://localhost:5173" : trimsuffix(var.chat_site_url, "/")
-  site_urls   = distinct(compact([var.chat_site_url == null ? null : "${local.site_origin}/", "http://localhost:5173/"]))
+  # It is chat_site_url when set, else the CloudFront site module.frontend deploys, else local development only.
+  site_url    = var.chat_site_url != null ? var.chat_site_url : var.deploy_frontend ? one(module.frontend[*].frontend_url) : null
+  site_origin = local.site_url == null ? "http://localhost:5173" : trimsuffix(local.site_url, "/")
+  site_urls   = distinct(compact([local.site_url == null ? null : "${local.site_origin}/", "http://localhost:5173/"]))
+
+  site_bucket_name  = "${var.name_prefix}-site-${local.account_id}-${var.aws_region}"
+  frontend_dist_dir = startswith(var.frontend_dist_dir, "/") ? var.frontend_dist_dir : "${path.root}/${var.frontend_dist_dir}"
 }
 
 # ── Pipeline: streams → stream_processor → raw change log (+ DLQ) ────────────────────────────────────────────
@@ -185,4 +190,22 @@ module "api" {
   log_retention_days       = var.log_retention_days
 }
 
-# module "frontend" { source = "./modules/frontend" ... }  → CloudFront + private bucket for frontend/dist
+# ── Chat site: private bucket + CloudFront; config.json from the API and auth outputs ──────────────────────
+# `terraform apply -target=module.frontend` publishes a rebuilt frontend/dist. Its URL is the API's CORS origin
+# and the Cognito client's callback and sign-out URL (local.site_urls above).
+
+module "frontend" {
+  source = "./modules/frontend"
+  count  = var.deploy_frontend ? 1 : 0
+
+  name_prefix          = var.name_prefix
+  bucket_name          = local.site_bucket_name
+  dist_dir             = local.frontend_dist_dir
+  api_url              = module.api.api_url
+  cognito_user_pool_id = module.auth.user_pool_id
+  cognito_client_id    = module.auth.client_id
+  extra_connect_src    = var.frontend_extra_connect_src
+  domain_name          = var.frontend_domain_name
+  acm_certificate_arn  = var.frontend_acm_certificate_arn
+  price_class          = var.frontend_price_class
+}

@@ -102,3 +102,23 @@ output "conversations_table_name" {
   description = "DynamoDB table of chat conversations and feedback (pca feedback --table …)."
   value       = module.api.conversations_table_name
 }
+
+output "frontend_url" {
+  description = "The chat site (CloudFront, or frontend_domain_name); also the Cognito callback and sign-out URL."
+  value       = one(module.frontend[*].frontend_url)
+}
+
+output "frontend_distribution_id" {
+  description = "CloudFront distribution of the chat site."
+  value       = one(module.frontend[*].distribution_id)
+}
+
+output "frontend_distribution_domain_name" {
+  description = "The distribution's *.cloudfront.net name (CNAME target for frontend_domain_name)."
+  value       = one(module.frontend[*].distribution_domain_name)
+}
+
+output "frontend_bucket_name" {
+  description = "Private bucket holding the built chat site."
+  value       = one(module.frontend[*].bucket_name)
+}

@@ -245,3 +245,41 @@ variable "api_user_requests_per_minute" {
   type        = number
   default     = 30
 }
+
+# ── Chat site (module.frontend) ────────────────────────────────────────────────────────────────────────────
+
+variable "deploy_frontend" {
+  description = "Deploy the chat site (private bucket + CloudFront) from frontend_dist_dir. False: API only (the site is hosted elsewhere, see chat_site_url)."
+  type        = bool
+  default     = true
+}
+
+variable "frontend_dist_dir" {
+  description = "The built chat site (npm run build in frontend/). Relative paths are taken from this folder."
+  type        = string
+  default     = "../frontend/dist"
+}
+
+variable "frontend_domain_name" {
+  description = "Optional custom domain for the chat site (with frontend_acm_certificate_arn; viewers then need TLS 1.2 or later)."
+  type        = string
+  default     = null
+}
+
+variable "frontend_acm_certificate_arn" {
+  description = "ACM certificate in us-east-1 for frontend_domain_name."
+  type        = string
+  default     = null
+}
+
+variable "frontend_price_class" {
+  description = "CloudFront price class of the chat site (PriceClass_100, PriceClass_200 or PriceClass_All)."
+  type        = string
+  default     = "PriceClass_100"
+}
+
+variable "frontend_extra_connect_src" {
+  description = "Extra https:// origins the chat site may call (Content-Security-Policy connect-src), e.g. a custom API domain."
+  type        = list(string)
+  default     = []
+}

@@ -11,22 +11,22 @@ const CLIENT = 'e2e-client';
 const AUTHORITY = `https://cognito-idp.${REGION}.amazonaws.com/${POOL}`;
 const HOSTED_UI = `https://e2e-analytics.auth.${REGION}.amazoncognito.com`;
 
-/** The CSP string from terraform/modules/frontend/main.tf, with its references filled in for this origin. */
-export function terraformCsp(mainTf, origin) {
-  const block = /content_security_policy = join\("; ", \[([\s\S]*?)\]\)/.exec(mainTf);
-  if (!block) throw new Error('no content_security_policy in terraform/modules/frontend/main.tf');
-  const directives = [...block[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]);
-  return directives
+/** The CSP string from terraform/modules/frontend/main.tf, with its references filled in for this region. */
+export function terraformCsp(mainTf) {
+  const strings = (text) => [...text.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]);
+  const policy = /content_security_policy = join\("; ", \[([\s\S]*?)\]\)/.exec(mainTf);
+  const connect = /connect_src = join\(" ", concat\(\[([\s\S]*?)\], var\.extra_connect_src\)\)/.exec(mainTf);
+  if (!policy || !connect) throw new Error('no content_security_policy / connect_src in terraform/modules/frontend/main.tf');
+  return strings(policy[1])
     .join('; ')
-    .replaceAll('${local.api_origin}', origin)
-    .replaceAll('${local.cognito_region}', REGION)
-    .replaceAll('${local.hosted_ui}', HOSTED_UI);
+    .replaceAll('${local.connect_src}', strings(connect[1]).join(' '))
+    .replaceAll('${local.region}', REGION);
 }
 
 export async function cognitoScenarios({ browser, origin, token, claims, harness, csp: mainTf }) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US' });
   const page = await context.newPage();
-  const csp = terraformCsp(mainTf, origin);
+  const csp = terraformCsp(mainTf);
   const seen = { authorize: null, tokenRequests: [], logout: null, apiAuth: [] };
   const violations = [];
   page.on('console', (msg) => {
@@ -168,7 +168,13 @@ export async function cognitoScenarios({ browser, origin, token, claims, harness
 
   await harness.test("the Terraform Content-Security-Policy blocks nothing the site needs", async () => {
     assert(csp.includes("font-src 'self' data:"), csp);
-    assertEqual(violations, [], 'CSP violations');
+    assert(!csp.includes('${'), `every reference filled in: ${csp}`);
+    assertEqual(violations, [], 'CSP violations during sign-in, answers, renewal and sign-out');
+    // The policy is in force: a connection it does not allow is refused and reported.
+    await page.evaluate(() => fetch('https://not-allowed.example.com/').catch(() => null));
+    const deadline = Date.now() + 5000;
+    while (violations.length === 0 && Date.now() < deadline) await page.waitForTimeout(100);
+    assert(violations.some((v) => v.includes('not-allowed.example.com')), 'a disallowed connection is refused by the CSP');
   });
 
   await context.close();

@@ -3,6 +3,8 @@
 # with content types and cache headers. config.json is written from the other modules' outputs, so one
 # `terraform apply` deploys a working site; `terraform apply -target=module.frontend` publishes a rebuild.
 
+data "aws_region" "current" {}
+
 locals {
   custom_domain = var.domain_name != null && var.acm_certificate_arn != null
 
@@ -32,12 +34,18 @@ locals {
 
   # Vite names everything under assets/ by content hash: cached for a year. Everything else (index.html,
   # favicon, config.json) is revalidated on every visit, so a new build shows without an invalidation.
-  immutable = "public, max-age=31536000, immutable"
+  immutable  = "public, max-age=31536000, immutable"
   revalidate = "no-cache"
 
-  api_origin     = regex("^(https?://[^/]+)", var.api_url)[0]
-  hosted_ui      = regex("^(https?://[^/]+)", var.cognito_hosted_ui_url)[0]
-  cognito_region = split("_", var.cognito_user_pool_id)[0]
+  # The Content-Security-Policy names endpoints by region, not by resource: the API's URL and the hosted UI
+  # depend on this distribution (CORS origin, callback URLs), so naming them here would be a cycle.
+  region = data.aws_region.current.name
+  connect_src = join(" ", concat([
+    "'self'",
+    "https://*.execute-api.${local.region}.amazonaws.com",
+    "https://cognito-idp.${local.region}.amazonaws.com",
+    "https://*.auth.${local.region}.amazoncognito.com",
+  ], var.extra_connect_src))
 
   # Cloudscape inlines its Open Sans font as data: URLs (font-src data:) and positions popovers and charts
   # with style attributes ('unsafe-inline' in style-src only; no inline script is allowed).
@@ -47,7 +55,7 @@ locals {
     "style-src 'self' 'unsafe-inline'",
     "font-src 'self' data:",
     "img-src 'self' data: blob:",
-    "connect-src 'self' ${local.api_origin} https://cognito-idp.${local.cognito_region}.amazonaws.com ${local.hosted_ui}",
+    "connect-src ${local.connect_src}",
     "frame-ancestors 'none'",
     "base-uri 'self'",
     "form-action 'self'",

@@ -14,7 +14,7 @@ variable "dist_dir" {
 }
 
 variable "api_url" {
-  description = "The API's base URL (ends in /); written to config.json and allowed in the Content-Security-Policy."
+  description = "The API's base URL (ends in /); written to config.json."
   type        = string
 }
 
@@ -28,9 +28,15 @@ variable "cognito_client_id" {
   type        = string
 }
 
-variable "cognito_hosted_ui_url" {
-  description = "Base URL of the pool's hosted UI (https://<domain>.auth.<region>.amazoncognito.com or a custom domain); the browser calls its token endpoint."
-  type        = string
+variable "extra_connect_src" {
+  description = "Origins the site may also call, added to the CSP's connect-src (e.g. a custom API or hosted-UI domain). The region's API Gateway, cognito-idp and *.auth.<region>.amazoncognito.com are always allowed."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for o in var.extra_connect_src : can(regex("^https://[^/;\\s]+$", o))])
+    error_message = "extra_connect_src: https:// origins only (no path, no ';')."
+  }
 }
 
 variable "domain_name" {
