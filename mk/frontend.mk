@@ -59,12 +59,13 @@ $(E2E_DATA)/warehouse.duckdb: | $(STAMP)
 	PCA_DATA_DIR=$(E2E_DATA) $(BIN)/pca up --no-serve --quiet
 
 frontend-e2e: $(FRONTEND_DIST) $(STAMP) chromium $(E2E_DATA)/warehouse.duckdb ## Browser tests against the embedded API (screenshots in build/screenshots)
+	rm -f $(E2E_DATA)/conversations.sqlite  # each run starts with an empty history
 	cd $(FRONTEND) && PCA=$(CURDIR)/$(BIN)/pca PYTHON=$(CURDIR)/$(PY) PCA_DATA_DIR=$(E2E_DATA) CHROMIUM=$(CHROMIUM) \
 		SCREENSHOTS=$(SCREENSHOTS) timeout 600 node e2e/run.mjs
 
 readme-screenshot: ## Refresh docs/chat-site.png (the README's screenshot) from the browser tests
 	$(MAKE) --no-print-directory frontend-e2e
-	cp $(SCREENSHOTS)/chat-answer.png docs/chat-site.png
+	cp $(SCREENSHOTS)/chat-site.png docs/chat-site.png
 
 # `make up` serves the chat site too when Node is there to build it.
 up: frontend-up-build

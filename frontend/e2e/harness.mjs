@@ -24,9 +24,9 @@ export class Harness {
     }
   }
 
-  async screenshot(page, name) {
+  async screenshot(page, name, { fullPage = true } = {}) {
     const path = join(this.screenshotDir, `${name}.png`);
-    await page.screenshot({ path, fullPage: true });
+    await page.screenshot({ path, fullPage });
     return path;
   }
 

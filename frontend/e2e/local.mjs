@@ -68,6 +68,14 @@ export async function localSignInScenarios({ browser, origin, token, expectedCal
     const toolbar = second.getByRole('toolbar', { name: 'Chart type' });
     assertEqual(await toolbar.getByRole('button', { name: 'Bar' }).getAttribute('aria-pressed'), 'true', 'bar chart suggested');
     await second.locator('svg').first().waitFor();
+    // The README's picture of the chat page: the follow-up with its SQL, chart and table.
+    await second.getByRole('button', { name: 'SQL' }).click();
+    await second.evaluate((el) => {
+      el.scrollIntoView({ block: 'start' });
+      window.scrollBy(0, -64);
+    });
+    await page.mouse.move(0, 0);
+    await harness.screenshot(page, 'chat-site', { fullPage: false });
     await toolbar.getByRole('button', { name: 'Line' }).click();
     assertEqual(await toolbar.getByRole('button', { name: 'Line' }).getAttribute('aria-pressed'), 'true', 'switched to line');
     await harness.screenshot(page, 'chat-follow-up');
