@@ -1,5 +1,6 @@
 // The embedded product as a newcomer meets it: `make up`, open the URL, sign in with the printed token, ask.
 import { readFileSync } from 'node:fs';
+import { axeViolations } from './axe.mjs';
 import { assert, assertEqual } from './harness.mjs';
 
 export const RUNBOOK_QUESTION = 'How many total calls are in the database?';
@@ -99,10 +100,11 @@ export async function localSignInScenarios({ browser, origin, token, expectedCal
     await second.getByText('marked as a good answer').waitFor();
   });
 
+  let callId;
   await harness.test('opens a call from an answer row', async () => {
     const turn = await ask(page, DRILL_DOWN, 'Follow-up question');
     const link = turn.getByRole('link', { name: /^Open call / }).first();
-    const callId = (await link.textContent()).trim();
+    callId = (await link.textContent()).trim();
     await link.click();
     await page.waitForURL(`**/calls/${encodeURIComponent(callId)}`);
     await page.getByRole('heading', { name: `Call ${callId}` }).waitFor();
@@ -177,10 +179,28 @@ export async function localSignInScenarios({ browser, origin, token, expectedCal
     await tablet.close();
   });
 
+  await harness.test('passes an axe-core WCAG 2.1 AA audit (chat with an answer, dictionary, call)', async () => {
+    const found = [];
+    await page.goto(`${origin}/`);
+    const turn = await ask(page, FOLLOW_UP, 'Your question');
+    await turn.getByRole('button', { name: 'SQL' }).click();
+    found.push(...(await axeViolations(page)).map((v) => `chat: ${v}`));
+    await page.goto(`${origin}/dictionary`);
+    await page.getByRole('heading', { name: /^calls/ }).waitFor();
+    found.push(...(await axeViolations(page)).map((v) => `dictionary: ${v}`));
+    if (callId) {
+      await page.goto(`${origin}/calls/${encodeURIComponent(callId)}`);
+      await page.getByRole('heading', { name: /^Transcript/ }).waitFor();
+      found.push(...(await axeViolations(page)).map((v) => `call: ${v}`));
+    }
+    assertEqual(found, [], 'serious or critical accessibility violations');
+  });
+
   await harness.test('signs out', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Local token').waitFor();
     assertEqual(await page.evaluate(() => localStorage.getItem('pca.id_token')), null, 'token removed');
+    assertEqual(await axeViolations(page), [], 'accessibility of the sign-in page');
     assertEqual(pageErrors, [], 'no uncaught page errors');
   });
 
