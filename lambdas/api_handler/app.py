@@ -44,7 +44,8 @@ from lambdas.api_handler.presenter import reply_document, utc_now_iso
 from lambdas.api_handler.store import ConversationStore
 from lambdas.shared.answering.model import Answer, Answerer, AnsweringError
 
-logger = logging.getLogger("post_call_analytics.api")
+# A child of the Lambda's Powertools logger (service post-call-analytics-api): its JSON output and level apply.
+logger = logging.getLogger("post-call-analytics-api.app")
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 JSON_CONTENT_TYPE = "application/json"
