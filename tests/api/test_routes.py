@@ -293,3 +293,24 @@ def test_a_body_that_is_not_json_is_415(api: Api) -> None:
         )[0]
         == 200
     )
+
+
+def test_answering_that_cannot_run_is_a_503_saying_why(
+    make_services: ServicesFactory, tmp_path: object
+) -> None:
+    from lambdas.shared.query_engines import QueryFailedError
+
+    services = make_services()
+
+    class NoWarehouse:
+        name = "verified"
+
+        def answer(self, question: str, *, session_id: str | None = None) -> object:
+            raise QueryFailedError(
+                "The warehouse data/warehouse.duckdb does not exist yet; build it with `pca up`."
+            )
+
+    services.answerer = lambda: NoWarehouse()  # type: ignore[assignment,return-value]
+    status, headers, problem = Api(services).call("POST", "/chat", {"question": TOTAL_CALLS})
+    assert status == 503 and headers["Content-Type"] == "application/problem+json"
+    assert "pca up" in problem["detail"]
