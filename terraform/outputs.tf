@@ -74,7 +74,7 @@ output "transcribe_bucket_arn" {
 }
 
 output "api_url" {
-  description = "Base URL of the chat API, ending in / (VITE_API_URL; the runbook's Test 4 posts to ${api_url}chat)."
+  description = "Base URL of the chat API, ending in / (VITE_API_URL; the runbook Test 4 posts to its chat route)."
   value       = module.api.api_url
 }
 

@@ -42,9 +42,12 @@ from pydantic import BaseModel
 from lambdas.api_handler import models
 from lambdas.api_handler.presenter import reply_document, utc_now_iso
 from lambdas.api_handler.store import ConversationStore
+from lambdas.shared.answering.config import ConfigurationError
 from lambdas.shared.answering.model import Answer, Answerer, AnsweringError
+from lambdas.shared.query_engines import QueryFailedError
 
-logger = logging.getLogger("post_call_analytics.api")
+# A child of the Lambda's Powertools logger (service post-call-analytics-api): its JSON output and level apply.
+logger = logging.getLogger("post-call-analytics-api.app")
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 JSON_CONTENT_TYPE = "application/json"
@@ -358,6 +361,10 @@ def create_app(services: Services) -> APIGatewayRestResolver:
         except AnsweringError as error:
             logger.warning("answerer failed: %s", error)
             raise ApiProblem(502, "Bad Gateway", f"The answerer failed: {error}") from error
+        except (ConfigurationError, QueryFailedError) as error:
+            # misconfiguration or an engine that cannot run (e.g. no warehouse yet): say what is wrong
+            logger.warning("answering unavailable: %s", error)
+            raise ApiProblem(503, "Service Unavailable", f"Answering is not available: {error}") from error
         reply = make_reply(user, conversation_id, question, answer)
         services.store.add_message(user, conversation_id, reply["message_id"], reply)
         return _json(models.ChatReply.model_validate(reply))

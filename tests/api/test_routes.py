@@ -227,16 +227,29 @@ def test_cors_answers_only_the_sites_origin(make_services: ServicesFactory) -> N
     assert "Access-Control-Allow-Origin" not in headers
 
 
-def test_logs_carry_the_questions_length_and_hash_not_its_text(
-    api: Api, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_logs_carry_the_questions_length_and_hash_not_its_text(api: Api) -> None:
     secret = "How many calls mention the customer Jane Q. Secretname?"
-    with caplog.at_level(logging.INFO):  # the Lambda's log level (debug logs of libraries echo requests)
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    # the API's logger is a child of the Lambda's Powertools logger; capture at its level (INFO)
+    logger = logging.getLogger("post-call-analytics-api")
+    handler = Keep(level=logging.INFO)
+    logger.addHandler(handler)
+    previous = logger.level
+    logger.setLevel(logging.INFO)
+    try:
         api.call("POST", "/chat", {"question": secret})
-    records = [r for r in caplog.records if r.getMessage() == "chat question"]
-    assert records and records[0].question_chars == len(secret)  # type: ignore[attr-defined]
-    assert len(records[0].question_sha256) == 16  # type: ignore[attr-defined]
-    assert "Secretname" not in caplog.text
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+    asked = [r for r in records if r.getMessage() == "chat question"]
+    assert asked and asked[0].question_chars == len(secret)  # type: ignore[attr-defined]
+    assert len(asked[0].question_sha256) == 16  # type: ignore[attr-defined]
+    assert not [r for r in records if "Secretname" in r.getMessage() or "Secretname" in str(r.__dict__)]
 
 
 def test_unknown_routes_are_404_and_wrong_methods_405_problems(api: Api) -> None:
@@ -280,3 +293,24 @@ def test_a_body_that_is_not_json_is_415(api: Api) -> None:
         )[0]
         == 200
     )
+
+
+def test_answering_that_cannot_run_is_a_503_saying_why(
+    make_services: ServicesFactory, tmp_path: object
+) -> None:
+    from lambdas.shared.query_engines import QueryFailedError
+
+    services = make_services()
+
+    class NoWarehouse:
+        name = "verified"
+
+        def answer(self, question: str, *, session_id: str | None = None) -> object:
+            raise QueryFailedError(
+                "The warehouse data/warehouse.duckdb does not exist yet; build it with `pca up`."
+            )
+
+    services.answerer = lambda: NoWarehouse()  # type: ignore[assignment,return-value]
+    status, headers, problem = Api(services).call("POST", "/chat", {"question": TOTAL_CALLS})
+    assert status == 503 and headers["Content-Type"] == "application/problem+json"
+    assert "pca up" in problem["detail"]

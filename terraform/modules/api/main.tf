@@ -30,12 +30,12 @@ locals {
   }
   # Errors API Gateway answers itself are problem documents too (RFC 9457), like the Lambda's.
   gateway_problems = {
-    UNAUTHORIZED        = { status = "401", title = "Unauthorized" }
-    ACCESS_DENIED       = { status = "403", title = "Forbidden" }
-    THROTTLED           = { status = "429", title = "Too Many Requests" }
-    INTEGRATION_TIMEOUT = { status = "504", title = "Gateway Timeout" }
-    DEFAULT_4XX         = { status = null, title = "Bad Request" }
-    DEFAULT_5XX         = { status = null, title = "Internal Server Error" }
+    UNAUTHORIZED        = { status = "401", number = 401, title = "Unauthorized" }
+    ACCESS_DENIED       = { status = "403", number = 403, title = "Forbidden" }
+    THROTTLED           = { status = "429", number = 429, title = "Too Many Requests" }
+    INTEGRATION_TIMEOUT = { status = "504", number = 504, title = "Gateway Timeout" }
+    DEFAULT_4XX         = { status = null, number = 400, title = "Bad Request" } # keeps the actual status code
+    DEFAULT_5XX         = { status = null, number = 500, title = "Internal Server Error" }
   }
 }
 
@@ -340,7 +340,7 @@ resource "aws_api_gateway_method_response" "preflight" {
     "method.response.header.Access-Control-Allow-Origin"  = true
     "method.response.header.Access-Control-Allow-Methods" = true
     "method.response.header.Access-Control-Allow-Headers" = true
-    "method.response.header.Access-Control-Max-Age"      = true
+    "method.response.header.Access-Control-Max-Age"       = true
   }
 }
 
@@ -354,7 +354,7 @@ resource "aws_api_gateway_integration_response" "preflight" {
     "method.response.header.Access-Control-Allow-Origin"  = "'${var.allowed_origin}'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'"
     "method.response.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type'"
-    "method.response.header.Access-Control-Max-Age"      = "'600'"
+    "method.response.header.Access-Control-Max-Age"       = "'600'"
   }
 
   depends_on = [aws_api_gateway_integration.preflight]
@@ -369,13 +369,9 @@ resource "aws_api_gateway_gateway_response" "problems" {
   response_type       = each.key
   status_code         = each.value.status
   response_parameters = local.cors_headers
+  # messageString is API Gateway's already-quoted JSON string of the error message
   response_templates = {
-    "application/json" = jsonencode({
-      type   = "about:blank"
-      title  = each.value.title
-      status = each.value.status == null ? 0 : tonumber(each.value.status)
-      detail = "$context.error.message"
-    })
+    "application/json" = "{\"type\":\"about:blank\",\"title\":\"${each.value.title}\",\"status\":${each.value.number},\"detail\":$context.error.messageString}"
   }
 }
 
