@@ -1,6 +1,6 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, searchForWorkspaceRoot } from 'vite';
 
 export default defineConfig({
   plugins: [react()],
@@ -14,6 +14,8 @@ export default defineConfig({
   // site and the API share one origin as they do there. PCA_API_ORIGIN picks another server.
   server: {
     host: '127.0.0.1',
+    // The unit tests read the CloudFront Function that Terraform deploys (../terraform/modules/frontend).
+    fs: { allow: [searchForWorkspaceRoot(process.cwd()), '../terraform/modules/frontend'] },
     proxy: Object.fromEntries(
       ['/api', '/config.json'].map((path) => [path, process.env.PCA_API_ORIGIN ?? 'http://127.0.0.1:8787']),
     ),
