@@ -226,7 +226,6 @@ resource "aws_lambda_function" "api_handler" {
   environment {
     variables = {
       PCA_CONVERSATIONS_TABLE     = aws_dynamodb_table.conversations.name
-      PCA_ANSWERERS               = "verified,bedrock-agent"
       PCA_BEDROCK_AGENT_ID        = var.agent_id
       PCA_BEDROCK_AGENT_ALIAS_ID  = var.agent_alias_id
       PCA_ATHENA_WORKGROUP        = var.workgroup_name
@@ -235,7 +234,7 @@ resource "aws_lambda_function" "api_handler" {
       PCA_API_ALLOWED_ORIGIN      = var.allowed_origin
       PCA_ANSWER_TIMEOUT_SECONDS  = tostring(var.answer_timeout_seconds)
       PCA_API_REQUESTS_PER_MINUTE = tostring(var.user_requests_per_minute)
-      POWERTOOLS_SERVICE_NAME     = "api-handler"
+      POWERTOOLS_SERVICE_NAME     = "post-call-analytics-api"
       POWERTOOLS_LOG_LEVEL        = "INFO"
     }
   }
