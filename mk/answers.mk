@@ -7,7 +7,7 @@ EVAL_BUILD := --calls 3000 --days 90 --seed 7 --end-date 2026-03-31 --data-dir $
 .PHONY: answers-eval ask-bench
 
 answers-eval: $(STAMP) ## Score the verified answerer on evals/questions.yml (no wrong answers, hostile refused)
-	$(BIN)/pca up $(EVAL_BUILD)
+	$(BIN)/pca up --no-serve $(EVAL_BUILD)
 	$(BIN)/pca eval evals/questions.yml --answerer verified --data-dir $(EVAL_DATA) \
 		--report build/eval-report.json
 

@@ -16,7 +16,7 @@ dbt-lint: $(STAMP) ## sqlfluff lint of the dbt models (dialect athena, dbt_proje
 	cd dbt_project && ../$(BIN)/sqlfluff lint models --disable-progress-bar
 
 docs: $(STAMP) ## Generate the dbt docs site (every model and column) and serve it (DOCS_PORT, default 8080)
-	@test -f $(PCA_DATA_DIR)/warehouse.duckdb || $(BIN)/pca up --quiet
+	@test -f $(PCA_DATA_DIR)/warehouse.duckdb || $(BIN)/pca up --no-serve --quiet
 	$(BIN)/pca dbt docs --serve --port $(DOCS_PORT)
 
 bench-dbt: $(STAMP) ## dbt build on 1,000,000 calls: views vs incremental switch vs a 1% incremental run

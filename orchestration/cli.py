@@ -21,6 +21,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "up": ("orchestration.local_run", "Run the whole embedded pipeline end to end"),
     "dbt": ("orchestration.dbt_runner", "Build, parse or document the dbt project (DuckDB locally, Athena)"),
     "agent-artifacts": ("orchestration.agent_artifacts", "Build the agent's knowledge from dbt"),
+    "serve": ("orchestration.api_server", "Serve the chat API (and the built chat site) on 127.0.0.1"),
+    "openapi": ("orchestration.openapi", "Write (or --check) the chat API's OpenAPI document"),
+    "feedback": ("orchestration.feedback", "List well-rated answers as candidate verified queries"),
     "ask": ("orchestration.ask", "Answer a question (verified queries first) with its SQL and rows"),
     "eval": (
         "orchestration.evaluate",

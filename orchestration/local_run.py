@@ -99,6 +99,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--data-dir", default=None, help="data folder (default $PCA_DATA_DIR or ./data)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument(
+        "--no-serve",
+        action="store_true",
+        help="stop after the build (default: then serve the chat API until Ctrl-C)",
+    )
+    from orchestration.api_server import add_server_arguments
+
+    add_server_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -116,4 +124,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"\n[{number}/{len(STEPS)}] {title}")
         step(ctx)
         print(f"  ({time.perf_counter() - started:.1f} s)")
-    return 0
+    if getattr(args, "no_serve", True):
+        return 0
+    from orchestration.api_server import default_static_dir, serve
+
+    print("\n[serve] The chat API on the embedded warehouse, the same router as the Lambda")
+    return serve(
+        ctx.paths.root,
+        host=args.host,
+        port=args.port,
+        static_dir=args.static or default_static_dir(),
+        token=args.token,
+    )

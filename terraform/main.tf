@@ -42,6 +42,15 @@ locals {
   # Globally unique, predictable bucket names (at most 63 characters with a 24-character prefix).
   analytics_bucket_name = "${var.name_prefix}-lake-${local.account_id}-${var.aws_region}"
   results_bucket_name   = "${var.name_prefix}-ath-${local.account_id}-${var.aws_region}"
+
+  # The chat site: its origin is the only one CORS allows; sign-in returns to it or to local development.
+  # It is chat_site_url when set, else the CloudFront site module.frontend deploys, else local development only.
+  site_url    = var.chat_site_url != null ? var.chat_site_url : var.deploy_frontend ? one(module.frontend[*].frontend_url) : null
+  site_origin = local.site_url == null ? "http://localhost:5173" : trimsuffix(local.site_url, "/")
+  site_urls   = distinct(compact([local.site_url == null ? null : "${local.site_origin}/", "http://localhost:5173/"]))
+
+  site_bucket_name  = "${var.name_prefix}-site-${local.account_id}-${var.aws_region}"
+  frontend_dist_dir = startswith(var.frontend_dist_dir, "/") ? var.frontend_dist_dir : "${path.root}/${var.frontend_dist_dir}"
 }
 
 # ── Pipeline: streams → stream_processor → raw change log (+ DLQ) ────────────────────────────────────────────
@@ -150,13 +159,63 @@ module "monitoring" {
   merge_metrics_namespace      = module.orchestration.metrics_namespace
   bytes_scanned_cutoff         = var.athena_bytes_scanned_cutoff
   merge_interval_minutes       = var.dbt_materialize_current_state ? var.dbt_schedule_interval_minutes : null
-  api_gateway_rest_api_name    = null # set to module.api's REST API name when the API lands
-  api_gateway_stage_name       = null
+  api_gateway_rest_api_name    = module.api.rest_api_name
+  api_gateway_stage_name       = module.api.stage_name
   api_5xx_rate_threshold_ratio = 0.02
 }
 
-# ── Room for the chat product (a later change): ────────────────────────────────────────────────────────────
-# module "auth"     { source = "./modules/auth"     ... }  → outputs cognito_user_pool_id, cognito_client_id
-# module "api"      { source = "./modules/api"      ... }  → outputs api_url (ends in "/"); feeds the monitoring
-#                                                           module's api_gateway_rest_api_name for the 5xx alarm
-# module "frontend" { source = "./modules/frontend" ... }  → CloudFront + private bucket for frontend/dist
+# ── Chat: sign-in (Cognito) and the API (API Gateway → api_handler, conversations table) ─────────────────────
+
+module "auth" {
+  source = "./modules/auth"
+
+  name_prefix       = var.name_prefix
+  domain_prefix     = coalesce(var.cognito_domain_prefix, "${var.name_prefix}-${local.account_id}")
+  callback_urls     = local.site_urls
+  logout_urls       = local.site_urls
+  mfa_configuration = var.cognito_mfa_configuration
+}
+
+module "api" {
+  source = "./modules/api"
+
+  name_prefix              = var.name_prefix
+  package_path             = "${local.packages_dir}/api_handler.zip"
+  pyarrow_layer_arn        = local.pyarrow_layer_arn
+  user_pool_arn            = module.auth.user_pool_arn
+  allowed_origin           = local.site_origin
+  agent_id                 = module.bedrock_agent.agent_id
+  agent_alias_id           = module.bedrock_agent.agent_alias_id
+  agent_alias_arn          = module.bedrock_agent.agent_alias_arn
+  workgroup_name           = module.analytics.workgroup_name
+  workgroup_arn            = module.analytics.workgroup_arn
+  curated_database_name    = module.analytics.curated_database_name
+  analytics_bucket_arn     = module.data_pipeline.analytics_bucket_arn
+  results_bucket_arn       = module.analytics.results_bucket_arn
+  results_prefix           = module.analytics.workgroup_results_prefix
+  transcribe_bucket_name   = data.aws_s3_bucket.transcribe.bucket
+  transcribe_bucket_arn    = data.aws_s3_bucket.transcribe.arn
+  transcribe_prefix        = var.transcribe_output_prefix
+  user_requests_per_minute = var.api_user_requests_per_minute
+  log_retention_days       = var.log_retention_days
+}
+
+# ── Chat site: private bucket + CloudFront; config.json from the API and auth outputs ──────────────────────
+# `terraform apply -target=module.frontend` publishes a rebuilt frontend/dist. Its URL is the API's CORS origin
+# and the Cognito client's callback and sign-out URL (local.site_urls above).
+
+module "frontend" {
+  source = "./modules/frontend"
+  count  = var.deploy_frontend ? 1 : 0
+
+  name_prefix          = var.name_prefix
+  bucket_name          = local.site_bucket_name
+  dist_dir             = local.frontend_dist_dir
+  api_url              = module.api.api_url
+  cognito_user_pool_id = module.auth.user_pool_id
+  cognito_client_id    = module.auth.client_id
+  extra_connect_src    = var.frontend_extra_connect_src
+  domain_name          = var.frontend_domain_name
+  acm_certificate_arn  = var.frontend_acm_certificate_arn
+  price_class          = var.frontend_price_class
+}

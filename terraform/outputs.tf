@@ -72,3 +72,53 @@ output "transcribe_bucket_arn" {
   description = "The existing Transcribe output bucket (read only reference)."
   value       = data.aws_s3_bucket.transcribe.arn
 }
+
+output "api_url" {
+  description = "Base URL of the chat API, ending in / (VITE_API_URL; the runbook Test 4 posts to its chat route)."
+  value       = module.api.api_url
+}
+
+output "cognito_user_pool_id" {
+  description = "Cognito user pool id (VITE_COGNITO_USER_POOL_ID; scripts/create-user.sh reads it)."
+  value       = module.auth.user_pool_id
+}
+
+output "cognito_client_id" {
+  description = "Cognito app client id of the chat site (VITE_COGNITO_CLIENT_ID)."
+  value       = module.auth.client_id
+}
+
+output "cognito_hosted_ui_domain" {
+  description = "Hosted UI domain prefix (<prefix>.auth.<region>.amazoncognito.com)."
+  value       = module.auth.hosted_ui_domain
+}
+
+output "api_handler_function_name" {
+  description = "Name of the chat API's Lambda."
+  value       = module.api.function_name
+}
+
+output "conversations_table_name" {
+  description = "DynamoDB table of chat conversations and feedback (pca feedback --table …)."
+  value       = module.api.conversations_table_name
+}
+
+output "frontend_url" {
+  description = "The chat site (CloudFront, or frontend_domain_name); also the Cognito callback and sign-out URL."
+  value       = one(module.frontend[*].frontend_url)
+}
+
+output "frontend_distribution_id" {
+  description = "CloudFront distribution of the chat site."
+  value       = one(module.frontend[*].distribution_id)
+}
+
+output "frontend_distribution_domain_name" {
+  description = "The distribution's *.cloudfront.net name (CNAME target for frontend_domain_name)."
+  value       = one(module.frontend[*].distribution_domain_name)
+}
+
+output "frontend_bucket_name" {
+  description = "Private bucket holding the built chat site."
+  value       = one(module.frontend[*].bucket_name)
+}

@@ -237,3 +237,77 @@ variable "stream_iterator_age_threshold_ms" {
   default     = 600000
 }
 
+# ── Chat site and API ──────────────────────────────────────────────────────────────────────────────────────
+
+variable "chat_site_url" {
+  description = "URL of the chat site (e.g. its CloudFront https://… address): CORS origin and sign-in callback. Unset: local development (http://localhost:5173) only."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.chat_site_url == null || can(regex("^https://[^/]+/?$", var.chat_site_url))
+    error_message = "chat_site_url is https://host with no path."
+  }
+}
+
+variable "cognito_domain_prefix" {
+  description = "Hosted UI domain prefix (<prefix>.auth.<region>.amazoncognito.com). Default: <name_prefix>-<account id>."
+  type        = string
+  default     = null
+}
+
+variable "cognito_mfa_configuration" {
+  description = "TOTP MFA for sign-in: OFF, OPTIONAL or ON."
+  type        = string
+  default     = "OPTIONAL"
+}
+
+variable "transcribe_output_prefix" {
+  description = "Prefix of the Transcribe Call Analytics output in existing_transcribe_bucket (the API reads transcripts there only)."
+  type        = string
+  default     = "analytics/"
+}
+
+variable "api_user_requests_per_minute" {
+  description = "Questions one user may ask per minute before the API answers 429."
+  type        = number
+  default     = 30
+}
+
+# ── Chat site (module.frontend) ────────────────────────────────────────────────────────────────────────────
+
+variable "deploy_frontend" {
+  description = "Deploy the chat site (private bucket + CloudFront) from frontend_dist_dir. False: API only (the site is hosted elsewhere, see chat_site_url)."
+  type        = bool
+  default     = true
+}
+
+variable "frontend_dist_dir" {
+  description = "The built chat site (npm run build in frontend/). Relative paths are taken from this folder."
+  type        = string
+  default     = "../frontend/dist"
+}
+
+variable "frontend_domain_name" {
+  description = "Optional custom domain for the chat site (with frontend_acm_certificate_arn; viewers then need TLS 1.2 or later)."
+  type        = string
+  default     = null
+}
+
+variable "frontend_acm_certificate_arn" {
+  description = "ACM certificate in us-east-1 for frontend_domain_name."
+  type        = string
+  default     = null
+}
+
+variable "frontend_price_class" {
+  description = "CloudFront price class of the chat site (PriceClass_100, PriceClass_200 or PriceClass_All)."
+  type        = string
+  default     = "PriceClass_100"
+}
+
+variable "frontend_extra_connect_src" {
+  description = "Extra https:// origins the chat site may call (Content-Security-Policy connect-src), e.g. a custom API domain."
+  type        = list(string)
+  default     = []
+}

@@ -458,6 +458,27 @@ def test_executor_package_holds_the_shared_code_and_generated_artifacts_it_reads
     assert not [n for n in names if n.startswith("lambdas/stream_processor/")]
 
 
+def test_api_handler_package_holds_the_router_models_answering_chain_and_what_it_reads(
+    builds: tuple[Path, Path],
+) -> None:
+    assert "api_handler" in FUNCTIONS, "lambdas/api_handler/handler.py is part of the deployment"
+    with zipfile.ZipFile(builds[0] / "api_handler.zip") as archive:
+        names = set(archive.namelist())
+    for expected in (
+        "lambdas/api_handler/app.py",
+        "lambdas/api_handler/models.py",
+        "lambdas/shared/answering/chain.py",
+        "lambdas/shared/sql_guard.py",
+        "lambdas/athena_executor/artifacts/schema_catalog.json",  # GET /schema
+        "lambdas/athena_executor/artifacts/verified_queries.athena.json",  # verified answers, GET /suggestions
+    ):
+        assert expected in names, expected
+    assert any(n.startswith("pydantic/") for n in names) and any(
+        n.startswith("pydantic_core/") for n in names
+    )
+    assert not [n for n in names if n.startswith(("lambdas/stream_processor/", "orchestration/", "duckdb/"))]
+
+
 def test_dbt_bundle_holds_the_project_and_buildspec_but_no_build_output(builds: tuple[Path, Path]) -> None:
     with zipfile.ZipFile(builds[0] / "dbt_build.zip") as archive:
         names = archive.namelist()

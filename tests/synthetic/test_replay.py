@@ -47,6 +47,7 @@ def test_pca_up_runs_the_pipeline_and_prints_a_summary(tmp_path: Path, capsys: o
         main(
             [
                 "up",
+                "--no-serve",
                 "--calls",
                 "300",
                 "--days",
