@@ -154,7 +154,9 @@ def test_destroy_deletes_the_lake_only_when_asked_and_never_touches_the_existing
     for path in ROOT.rglob("*.tf"):
         text = hcl.strip_comments(path.read_text(encoding="utf-8"))
         # the only table the stack manages is its own conversations store, never a source table
-        for match in re.finditer(r'resource\s+"aws_dynamodb_[a-z_]+"\s+"([a-z_]+)"\s*\{(.*?)\n\}', text, re.S):
+        for match in re.finditer(
+            r'resource\s+"aws_dynamodb_[a-z_]+"\s+"([a-z_]+)"\s*\{(.*?)\n\}', text, re.S
+        ):
             assert (path.parent.name, match.group(1)) == ("api", "conversations"), path
             assert "calls_table_name" not in match.group(2) and "scorecards_table_name" not in match.group(2)
         assert "existing_transcribe_bucket" not in text or path.parent == ROOT, path
