@@ -125,6 +125,39 @@ def verified_answerer(
     )
 
 
+def semantic_answerer(
+    engine: Any,
+    *,
+    today: Callable[[], dt.date],
+    max_rows: int = 1000,
+    manifest_path: Path | None = None,
+) -> Answerer:
+    """The semantic-layer answerer over ``engine``: metric queries compiled by MetricFlow, guarded, run."""
+    from lambdas.shared.answering.semantic import (
+        MANIFEST_PATH,
+        MetricCompiler,
+        SemanticAnswerer,
+        SemanticManifest,
+        read_values,
+    )
+
+    run = guarded_runner(engine, max_rows=max_rows)
+    manifest = SemanticManifest.load(manifest_path or MANIFEST_PATH)
+
+    def count_rows(sql: str) -> int:
+        return int(run(f"select count(*) from ({sql}) as counted").rows[0][0])
+
+    return SemanticAnswerer(
+        manifest=manifest,
+        compiler=MetricCompiler(manifest),
+        run=run,  # type: ignore[arg-type]
+        values=read_values(run),
+        today=today,
+        max_rows=max_rows,
+        count_rows=count_rows,
+    )
+
+
 def agent_instruction() -> str:
     path = Path(__file__).resolve().parents[2] / "lambdas" / "athena_executor" / "agent_instruction.txt"
     if not path.is_file():
@@ -163,6 +196,8 @@ def build_answerer(
     for name in chosen:
         if name == "verified":
             built.append(verified_answerer(engine, today=clock, threshold=config.threshold))
+        elif name == "semantic":
+            built.append(semantic_answerer(engine, today=clock))
         elif name == "llm":
             tools = executor_tools(engine)
             built.append(LlmAnswerer(llm_client(config), tools, agent_instruction(), config.llm_max_turns))
