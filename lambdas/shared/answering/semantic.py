@@ -706,14 +706,27 @@ class SemanticAnswerer:
     manifest: SemanticManifest
     compiler: MetricCompiler
     run: MetricRunner
-    values: Mapping[str, Iterable[str]] = field(default_factory=dict)
+    # the values of each filterable dimension, read from the data on first use
+    values: Callable[[], Mapping[str, Iterable[str]]] = field(default=dict)
     today: Callable[[], dt.date] = field(default=lambda: dt.datetime.now(dt.UTC).date())
     max_rows: int = 1000
     count_rows: Callable[[str], int] | None = None
     name: str = "semantic"
 
     def __post_init__(self) -> None:
-        self.reader = QuestionReader(self.manifest, self.values)
+        self._reader: QuestionReader | None = None
+
+    @property
+    def reader(self) -> QuestionReader:
+        if self._reader is None:
+            try:
+                values = self.values()
+            except AnsweringError:
+                raise
+            except Exception as error:  # no warehouse, a missing mart: the chain goes on without us
+                raise SemanticLayerError(f"cannot read dimension values from the data: {error}") from error
+            self._reader = QuestionReader(self.manifest, values)
+        return self._reader
 
     def suggestions(self) -> list[str]:
         return [
@@ -746,7 +759,12 @@ class SemanticAnswerer:
             )
         query = reading.query
         sql = self.compiler.compile(query)
-        executed = self.run(sql)
+        try:
+            executed = self.run(sql)
+        except AnsweringError:
+            raise
+        except Exception as error:  # the guard or the engine refused the compiled SQL: say so, never guess
+            raise SemanticLayerError(f"the compiled metric query could not run: {error}") from error
         times = [c.startswith("metric_time__") for c in executed.columns]
         rows = tuple(
             tuple(_as_date(v) if is_time else v for v, is_time in zip(row, times, strict=False))

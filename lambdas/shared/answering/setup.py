@@ -151,7 +151,7 @@ def semantic_answerer(
         manifest=manifest,
         compiler=MetricCompiler(manifest),
         run=run,  # type: ignore[arg-type]
-        values=read_values(run),
+        values=lambda: read_values(run),
         today=today,
         max_rows=max_rows,
         count_rows=count_rows,
