@@ -1,7 +1,9 @@
 """Lambda entry point of the ``AthenaQueryExecutor`` action group (Bedrock "function details" events).
 
 Functions: ``execute_sql_query(sql_query)`` runs one guarded read-only query and returns compact rows;
-``get_table_schema(table_name)`` returns one mart's columns from the schema catalog generated from dbt.
+``get_table_schema(table_name)`` returns one mart's columns from the schema catalog generated from dbt;
+``query_metrics(metrics, group_by, filters, period, order_by)`` compiles a metric query with the semantic
+layer (MetricFlow, the same compiler as the offline answerer) and runs it like ``execute_sql_query``.
 A refused or failing query comes back with ``responseState: REPROMPT`` and a message the agent can act on.
 """
 
@@ -27,6 +29,7 @@ from lambdas.shared.query_engines import AthenaEngine, DuckDbEngine, QueryEngine
 
 logger = Logger(service="athena-executor")
 metrics = Metrics(namespace="PostCallAnalytics", service="athena-executor")
+metrics_recorder = metrics  # the name ``metrics`` is also query_metrics' parameter
 tracer = Tracer(service="athena-executor")
 app = BedrockAgentFunctionResolver(
     serializer=lambda body: body if isinstance(body, str) else json.dumps(body)
@@ -111,9 +114,32 @@ def get_table_schema(table_name: str = "") -> BedrockFunctionResponse:
     return _respond(get_executor().get_table_schema(table_name), "get_table_schema")
 
 
+@app.tool(name="query_metrics", description="Run a metric query compiled by the semantic layer")
+@tracer.capture_method
+def query_metrics(
+    metrics: str = "", group_by: str = "", filters: str = "", period: str = "", order_by: str = ""
+) -> BedrockFunctionResponse:
+    metrics_recorder.add_metric(name="MetricQueries", unit=MetricUnit.Count, value=1)
+    logger.info(
+        "metric query received",
+        extra={
+            "metrics": metrics,
+            "group_by": group_by,
+            "filters": filters,
+            "period": period,
+            "order_by": order_by,
+        },
+    )
+    result = get_executor().query_metrics(metrics, group_by, filters, period, order_by)
+    return _respond(result, "query_metrics")
+
+
+FUNCTIONS = ("execute_sql_query", "get_table_schema", "query_metrics")
+
+
 def _unknown_function(event: dict[str, Any]) -> dict[str, Any]:
     metrics.add_metric(name="UnknownFunctions", unit=MetricUnit.Count, value=1)
-    known = ", ".join(sorted(("execute_sql_query", "get_table_schema")))
+    known = ", ".join(sorted(FUNCTIONS))
     response = BedrockFunctionResponse(
         body=json.dumps(
             {"error": {"type": "unknown_function", "message": f"Unknown function. Use one of: {known}."}}
@@ -132,7 +158,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     event.setdefault("function", "")
     # The runbook's direct invocation omits each parameter's type; Bedrock always sends it.
     event["parameters"] = [{"type": "string", **p} for p in event.get("parameters") or []]
-    if event.get("function") not in ("execute_sql_query", "get_table_schema"):
+    if event.get("function") not in FUNCTIONS:
         return _unknown_function(event)
     response: dict[str, Any] = app.resolve(event, context)
     return response

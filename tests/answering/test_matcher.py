@@ -142,8 +142,15 @@ def test_a_question_equally_close_to_two_queries_is_not_guessed() -> None:
 SPLITS = [
     Candidate("calls_per_agent", "How many calls per agent?", ("calls by agent",), ()),
     Candidate("calls_per_team", "How many calls per team?", ("calls by team",), ()),
-    Candidate("callback_rate_by_queue", "Callback rate by queue", ("What share of calls needed a callback in each queue?",), ()),
-    Candidate("calls_by_direction", "How many calls were inbound versus outbound?", ("calls by direction",), ()),
+    Candidate(
+        "callback_rate_by_queue",
+        "Callback rate by queue",
+        ("What share of calls needed a callback in each queue?",),
+        (),
+    ),
+    Candidate(
+        "calls_by_direction", "How many calls were inbound versus outbound?", ("calls by direction",), ()
+    ),
 ]
 
 

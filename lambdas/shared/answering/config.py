@@ -61,7 +61,9 @@ class AnsweringConfig:
                 )
         else:
             answerers = (
-                ("verified", "semantic") + (("llm",) if provider else ()) + (("bedrock-agent",) if agent_id else ())
+                ("verified", "semantic")
+                + (("llm",) if provider else ())
+                + (("bedrock-agent",) if agent_id else ())
             )
         try:
             threshold = float(env.get("PCA_ANSWER_THRESHOLD", "0.8"))

@@ -181,6 +181,7 @@ def shape_of(words: Iterable[str]) -> frozenset[str]:
     present = set(words)
     return frozenset(shape for shape, names in SHAPE_WORDS.items() if names & present)
 
+
 # Single words folded into one canonical word.
 _SYNONYMS = {
     "avg": "average",

@@ -39,7 +39,9 @@ from lambdas.shared.answering.slots import (
     normalise,
 )
 
-MANIFEST_PATH = Path(__file__).resolve().parents[2] / "athena_executor" / "artifacts" / "semantic_manifest.json"
+MANIFEST_PATH = (
+    Path(__file__).resolve().parents[2] / "athena_executor" / "artifacts" / "semantic_manifest.json"
+)
 CURATED_DATABASE = "post_call_analytics"
 GRAINS = ("day", "week", "month", "quarter", "year")
 
@@ -78,7 +80,9 @@ _RANK_PREFIX = r"(?:top|bottom|best|worst|highest|lowest)\s+"
 _DESC_WORDS = frozenset(
     {"top", "highest", "most", "best", "longest", "largest", "biggest", "greatest", "max", "maximum"}
 )
-_ASC_WORDS = frozenset({"bottom", "lowest", "least", "worst", "shortest", "fewest", "smallest", "min", "minimum"})
+_ASC_WORDS = frozenset(
+    {"bottom", "lowest", "least", "worst", "shortest", "fewest", "smallest", "min", "minimum"}
+)
 # Words that carry no content of their own in a metric question (verbs of having and handling, fillers).
 _NEUTRAL = frozenset(
     {
@@ -138,13 +142,21 @@ _COUNT_WORDS = frozenset(
 _AVERAGE_WORDS = frozenset({"average", "avg", "mean", "typical", "typically", "usually"})
 _RATE_WORDS = frozenset({"share", "percentage", "percent", "rate", "proportion", "fraction", "pct", "ratio"})
 _TIME_WORDS = frozenset({"how", "long", "time", "seconds"})
-_COMPARE_WORDS = frozenset({"compare", "compared", "comparison", "versus", "vs", "against", "with", "and", "side"})
+_COMPARE_WORDS = frozenset(
+    {"compare", "compared", "comparison", "versus", "vs", "against", "with", "and", "side"}
+)
 _BARE_NOUNS = frozenset({"calls", "evaluations", "customers", "scorecards"})
-_RANK_WORDS = _DESC_WORDS | _ASC_WORDS | frozenset({"rank", "ranked", "ranking", "order", "ordered", "sorted"})
+_RANK_WORDS = (
+    _DESC_WORDS | _ASC_WORDS | frozenset({"rank", "ranked", "ranking", "order", "ordered", "sorted"})
+)
 
 
 class SemanticLayerError(AnsweringError):
     """The semantic manifest is missing or unreadable, or MetricFlow cannot compile a query."""
+
+
+class MetricRequestError(ValueError):
+    """A metric query asked for by name (the agent's ``query_metrics``) that cannot be built as given."""
 
 
 # ---------------------------------------------------------------------------------------------- manifest
@@ -298,8 +310,11 @@ def qualify_relations(document: dict[str, Any], database: str = CURATED_DATABASE
     relations = [model["node_relation"] for model in document.get("semantic_models", [])]
     config = document.get("project_configuration") or {}
     relations += [spine["node_relation"] for spine in config.get("time_spines", [])]
-    relations += [spine["node_relation"] for spine in config.get("time_spine_table_configurations", [])
-                  if "node_relation" in spine]
+    relations += [
+        spine["node_relation"]
+        for spine in config.get("time_spine_table_configurations", [])
+        if "node_relation" in spine
+    ]
     for relation in relations:
         relation["relation_name"] = f"{database}.{relation['alias']}"
         relation["schema_name"] = database
@@ -339,7 +354,12 @@ class MetricQuery:
 
 
 def sql_string(value: str) -> str:
-    """A SQL string literal (quotes doubled); values come from the data, never from the question."""
+    """A SQL string literal (quotes doubled). MetricFlow renders filters as Jinja templates, so a value
+    holding template syntax (braces, ``{%``) is refused rather than escaped."""
+    if any(ch in value for ch in "{}%#\\") or "\n" in value:
+        raise MetricRequestError(
+            f"A filter value may not contain braces, %, #, backslashes or newlines: {value!r}"
+        )
     return "'" + value.replace("'", "''") + "'"
 
 
@@ -513,10 +533,9 @@ class QuestionReader:
                 return Reading(None, "A ranking needs exactly one metric to rank by.")
             descending = not rank_words or rank_words[0] in _DESC_WORDS
             order_by = ("-" if descending else "") + chosen[0].name
-            if rank_words and limit is None:
-                if which and not which_plural(text.text):
-                    limit = 1
-                    notes.append("the single highest" if descending else "the single lowest")
+            if rank_words and limit is None and which and not which_plural(text.text):
+                limit = 1
+                notes.append("the single highest" if descending else "the single lowest")
         if limit is not None and order_by is None:
             return Reading(None, "A top-N needs a metric to rank by.")
         if limit is not None and not groups:
@@ -581,7 +600,9 @@ class QuestionReader:
         for label, phrases in sorted(self._labels.items(), key=lambda item: -len(item[1][0])):
             alternatives = _phrase_pattern(phrases)
             for prefix in (_GROUP_PREFIX, _WHICH_PREFIX, _RANK_PREFIX, ""):
-                if prefix == "" and not any(" " in p and p.split()[0] in {"inbound", "manual"} for p in phrases):
+                if prefix == "" and not any(
+                    " " in p and p.split()[0] in {"inbound", "manual"} for p in phrases
+                ):
                     continue  # a bare label is a grouping only for "inbound versus outbound"-like phrases
                 pattern = re.compile(rf"\b{prefix}(?P<concept>{alternatives}){r'(?:s|es)?'}\b")
                 m = text.search(pattern)
@@ -812,7 +833,9 @@ class SemanticAnswerer:
         split = [f"per {query.grain}"] if query.grain else []
         split += ["by " + name.split("__")[-1].replace("_", " ") for name in query.group_by]
         scope = query.period.describe() if query.period else "all data (no period given)"
-        filters = "".join(f", {name.split('__')[-1].replace('_', ' ')} = {value}" for name, value in query.filters)
+        filters = "".join(
+            f", {name.split('__')[-1].replace('_', ' ')} = {value}" for name, value in query.filters
+        )
         head = f"{what[:1].upper()}{what[1:]}{' ' + ' '.join(split) if split else ''}, {scope}{filters}"
         if query.limit is not None:
             ranked = "highest" if (query.order_by or "").startswith("-") else "lowest"
@@ -855,3 +878,83 @@ def read_values(run: Callable[[str], Any], database: str = CURATED_DATABASE) -> 
         )
         values[label] = [str(row[0]) for row in executed.rows]
     return values
+
+
+# ---------------------------------------------------------------------------------------------- tool calls
+
+
+_PERIOD = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(?:\.\.|to|/)\s*(\d{4}-\d{2}-\d{2})\s*$")
+_ORDER = re.compile(r"^\s*(-?)([a-z_]+)(?:\s+(\d{1,4}))?\s*$")
+
+
+def metric_query_from_request(
+    manifest: SemanticManifest,
+    metrics: str,
+    group_by: str = "",
+    filters: str = "",
+    period: str = "",
+    order_by: str = "",
+) -> MetricQuery:
+    """A :class:`MetricQuery` from the agent's text parameters, every name checked against the manifest.
+
+    ``metrics``: comma-separated metric names; ``group_by``: comma-separated dimension labels (``team``,
+    ``agent`` …) or a time grain (``day`` … ``year``); ``filters``: ``label=value`` pairs separated by ``;``;
+    ``period``: ``YYYY-MM-DD..YYYY-MM-DD`` (both days included); ``order_by``: a metric name, ``-`` first for
+    descending, then an optional row count (``-average_qa_score 5``).
+    """
+    names = [m.strip() for m in metrics.split(",") if m.strip()]
+    unknown = [m for m in names if m not in manifest.metrics]
+    if not names or unknown:
+        raise MetricRequestError(
+            f"Unknown metric(s) {unknown or names}. Use names from: {', '.join(sorted(manifest.metrics))}."
+        )
+    chosen = [manifest.metrics[name] for name in names]
+    labels = sorted(manifest.labels())
+    grain: str | None = None
+    group: list[str] = []
+    for item in (g.strip().lower() for g in group_by.split(",") if g.strip()):
+        if item in GRAINS:
+            grain = item
+            continue
+        resolved = {manifest.dimension_for(metric, item) for metric in chosen}
+        if None in resolved or len(resolved) != 1:
+            raise MetricRequestError(
+                f"The metric(s) cannot be grouped by {item!r}. Group by one of: {', '.join(labels)}, "
+                f"or a time grain: {', '.join(GRAINS)}."
+            )
+        group.append(str(resolved.pop()))
+    where: list[tuple[str, str]] = []
+    for pair in (f.strip() for f in filters.split(";") if f.strip()):
+        label, sep, value = pair.partition("=")
+        label, value = label.strip().lower(), value.strip().strip("'\"")
+        resolved = {manifest.dimension_for(metric, label) for metric in chosen}
+        if not sep or not value or None in resolved or len(resolved) != 1 or len(value) > 200:
+            raise MetricRequestError(
+                f"Cannot filter on {pair!r}: write label=value with a label from {', '.join(labels)}."
+            )
+        where.append((str(resolved.pop()), value))
+    date_range: DateRange | None = None
+    if period.strip():
+        m = _PERIOD.match(period)
+        if m is None:
+            raise MetricRequestError("Write the period as YYYY-MM-DD..YYYY-MM-DD (both days included).")
+        try:
+            start, last = dt.date.fromisoformat(m.group(1)), dt.date.fromisoformat(m.group(2))
+        except ValueError as error:
+            raise MetricRequestError(f"Invalid date in the period: {error}") from error
+        if last < start:
+            raise MetricRequestError("The period ends before it starts.")
+        date_range = DateRange(start, last + dt.timedelta(days=1), f"{start}..{last}")
+    order: str | None = None
+    limit: int | None = None
+    if order_by.strip():
+        m = _ORDER.match(order_by.lower())
+        if m is None or m.group(2) not in names:
+            raise MetricRequestError(
+                "order_by is a metric of the query, '-' first for descending, then a count."
+            )
+        order = m.group(1) + m.group(2)
+        limit = int(m.group(3)) if m.group(3) else None
+    if len({metric.semantic_models for metric in chosen}) > 1:
+        raise MetricRequestError("These metrics come from different tables; query them one at a time.")
+    return MetricQuery(tuple(names), tuple(group), grain, date_range, tuple(where), order, limit)
