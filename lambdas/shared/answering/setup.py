@@ -122,7 +122,29 @@ def verified_answerer(
         entity_values=read_entity_values(run),
         today=today,
         threshold=threshold,
+        count_rows=row_counter(run, getattr(engine, "dialect", "athena")),
     )
+
+
+def row_counter(run: Runner, dialect: str) -> Callable[[str], int | None]:
+    """How many rows ``sql`` (in ``dialect``) returns without its outer LIMIT; None without a LIMIT or when
+    the count cannot be made (the answer then says nothing about more rows rather than guess)."""
+    import sqlglot
+    from sqlglot import exp
+
+    def count(sql: str) -> int | None:
+        try:
+            tree = sqlglot.parse_one(sql, read=dialect)
+            if tree.args.get("limit") is None:
+                return None
+            tree.set("limit", None)
+            tree.set("order", None)
+            counted = exp.select("count(*)").from_(tree.subquery("listed"))
+            return int(run(counted.sql(dialect="athena")).rows[0][0])
+        except Exception:  # a count is a courtesy: never fail the answer for it
+            return None
+
+    return count
 
 
 def semantic_answerer(
