@@ -636,9 +636,8 @@ class QuestionReader:
             before = re.search(r"(\S+)\s+$", text.text[: m.start])
             if after and after.group(1).rstrip("s") in kind_words:
                 text.take(m.end, m.end + after.end())
-            elif before and before.group(1).rstrip("s") in kind_words:
-                text.take(before.start(), m.start)
-            elif before and before.group(1) == "by":  # "evaluations by qa.al.wong": a filter, not a split
+            elif before and (before.group(1).rstrip("s") in kind_words or before.group(1) == "by"):
+                # "the team Billing East"; "evaluations by qa.al.wong" (a filter, not a split)
                 text.take(before.start(), m.start)
             filters.append((label, str(m.value), m.start, m.end))
         return filters

@@ -135,7 +135,7 @@ def row_counter(run: Runner, dialect: str) -> Callable[[str], int | None]:
     def count(sql: str) -> int | None:
         try:
             tree = sqlglot.parse_one(sql, read=dialect)
-            if tree.args.get("limit") is None:
+            if not isinstance(tree, exp.Query) or tree.args.get("limit") is None:
                 return None
             tree.set("limit", None)
             tree.set("order", None)
