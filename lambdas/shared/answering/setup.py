@@ -126,17 +126,21 @@ def verified_answerer(
     )
 
 
-def row_counter(run: Runner, dialect: str) -> Callable[[str], int | None]:
+def row_counter(run: Runner, dialect: str) -> Callable[[str, int], int | None]:
     """How many rows ``sql`` (in ``dialect``) returns without its outer LIMIT; None without a LIMIT or when
     the count cannot be made (the answer then says nothing about more rows rather than guess)."""
     import sqlglot
     from sqlglot import exp
 
-    def count(sql: str) -> int | None:
+    def count(sql: str, shown: int) -> int | None:
         try:
             tree = sqlglot.parse_one(sql, read=dialect)
-            if not isinstance(tree, exp.Query) or tree.args.get("limit") is None:
+            limit = tree.args.get("limit") if isinstance(tree, exp.Query) else None
+            if not isinstance(tree, exp.Query) or limit is None:
                 return None
+            bound = limit.expression
+            if isinstance(bound, exp.Literal) and bound.is_int and shown < int(bound.this):
+                return shown  # fewer rows than the LIMIT: nothing was cut
             tree.set("limit", None)
             tree.set("order", None)
             counted = exp.select("count(*)").from_(tree.subquery("listed"))

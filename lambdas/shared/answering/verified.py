@@ -184,7 +184,7 @@ class VerifiedAnswerer:
     threshold: float = 0.8
     suggestions_count: int = 3
     # rows the query would return without its LIMIT (to say "first N of M"); None when unknown
-    count_rows: Callable[[str], int | None] | None = None
+    count_rows: Callable[[str, int], int | None] | None = None
     name: str = "verified"
 
     def __post_init__(self) -> None:
@@ -238,7 +238,8 @@ class VerifiedAnswerer:
         if any(p.type == "date_range" for p in spec.parameters) and "date_range" not in slots:
             parts.append("All data (no period in the question)")
         defaults = unasked_defaults(spec, slots)
-        total = self.count_rows(executed.sql) if self.count_rows is not None and executed.rows else None
+        shown = len(executed.rows)
+        total = self.count_rows(executed.sql, shown) if self.count_rows is not None and shown else None
         if total is not None and total > len(executed.rows):
             cap = f"first {len(executed.rows):,} of {total:,} rows"
             named = [f"{p.name} = {p.default}" for p in defaults if p.type == "top_n"]
