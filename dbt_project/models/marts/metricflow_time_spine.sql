@@ -1,12 +1,12 @@
 -- One row per day from 2020-01-01 to 2035-12-31: the daily time spine dbt's semantic layer (MetricFlow) needs.
--- Built from digits (no query at compile time, so it compiles offline for Athena).
+-- Built from digits (no query at compile time, so it compiles offline for Athena and lints without a warehouse).
 
 with
 
 digits as (
 
-    select 0 as digit union all select 1 union all select 2 union all select 3 union all select 4
-    union all select 5 union all select 6 union all select 7 union all select 8 union all select 9
+    select digit
+    from (values (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) as digits_list (digit)
 
 ),
 
@@ -22,7 +22,7 @@ day_numbers as (
 
 final as (
 
-    select cast({{ dbt.dateadd('day', 'day_number', "cast('2020-01-01' as date)") }} as date) as date_day
+    select {{ days_after("date '2020-01-01'", 'day_number') }} as date_day
     from day_numbers
     where day_number < 5844
 
