@@ -1,4 +1,4 @@
-"""Latency of ``pca ask``'s verified path on a large generated contact centre (DuckDB).
+"""Latency of ``pca ask``'s verified and semantic paths on a large generated contact centre (DuckDB).
 
 Builds (once, cached under ``build/bench-ask-<N>``) a dataset of ``BENCH_CALLS`` calls (default 1,000,000,
 no transcripts), loads it through the backfill path into the local lake, and runs the dbt models with the scale switch
@@ -8,6 +8,10 @@ guard, execution — and prints p50/p95 per stage and the matcher's share of the
 
 Side by side, the same questions run against a copy of the marts materialised as tables, so the print shows
 what the answering path costs on its own and what the view stack below it adds.
+
+The semantic path (questions no verified query answers: one metric split, filtered, ranked) is timed the same
+way — reading the question, compiling the metric query with MetricFlow, the guard, execution — next to the
+verified path. MetricFlow's import and engine set-up are paid once per process and printed apart.
 
     BENCH_CALLS=1000000 BENCH_REPEAT=5 python bench/ask.py
 """
@@ -26,6 +30,12 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from lambdas.shared.answering.semantic import (  # noqa: E402
+    MetricCompiler,
+    QuestionReader,
+    SemanticManifest,
+    read_values,
+)
 from lambdas.shared.answering.setup import guarded_runner, read_entity_values, shared_repository  # noqa: E402
 from lambdas.shared.answering.verified import VerifiedAnswerer, parameter_values  # noqa: E402
 from lambdas.shared.query_engines import DuckDbEngine  # noqa: E402
@@ -51,6 +61,21 @@ PARAPHRASES = [
     "most common call categories in the Billing queue last month",
     "customer sentiment per queue for outbound calls",
     "How many calls mentioned refunds?",  # refused: matching only
+]
+
+
+# Metric questions for the semantic path (none is a verified query).
+METRIC_QUESTIONS = [
+    "average handle time in minutes by team",
+    "QA score per team last quarter",
+    "share of evaluations that failed automatically, by queue",
+    "customer sentiment per day in March",
+    "evaluations per evaluator this year",
+    "calls per hour of day",
+    "QA score by call direction",
+    "top 5 agents by QA score in February",
+    "resolution rate by queue per month",
+    "weekly number of cancellation-intent calls",
 ]
 
 
@@ -134,6 +159,44 @@ def measure(warehouse: Path, lake: Path, label: str) -> dict[str, list[float]]:
     return stages
 
 
+def measure_semantic(warehouse: Path, lake: Path, label: str) -> dict[str, list[float]]:
+    engine = DuckDbEngine(warehouse, lake, timeout_seconds=120)
+    run = guarded_runner(engine)
+    t0 = time.perf_counter()
+    manifest = SemanticManifest.load()
+    compiler = MetricCompiler(manifest)
+    compiler.warm()  # MetricFlow's import and engine: once per process
+    setup_ms = (time.perf_counter() - t0) * 1000
+    reader = QuestionReader(manifest, read_values(run))
+    stages: dict[str, list[float]] = {"read": [], "compile": [], "guard": [], "execute": [], "total": []}
+    policy = GuardPolicy()
+    for question in METRIC_QUESTIONS:
+        for _ in range(REPEAT):
+            t0 = time.perf_counter()
+            reading = reader.read(question, END)
+            t1 = time.perf_counter()
+            if reading.query is None:
+                raise SystemExit(f"the semantic answerer refused a benchmark question: {question!r}")
+            sql = compiler.compile(reading.query)
+            t2 = time.perf_counter()
+            guarded = guard_sql(sql, policy)
+            t3 = time.perf_counter()
+            engine.execute(guarded, max_rows=guarded.limit)
+            t4 = time.perf_counter()
+            for stage, ms in zip(stages, [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0], strict=True):
+                stages[stage].append(ms * 1000)
+    engine.close()
+    total = sum(stages["total"])
+    print(
+        f"\n{label}: {len(METRIC_QUESTIONS)} questions x {REPEAT} runs (MetricFlow set-up once: {setup_ms:.0f} ms)"
+    )
+    print(f"  {'stage':<8} {'p50 ms':>9} {'p95 ms':>9} {'share':>7}")
+    for stage, values in stages.items():
+        share = sum(values) / total if total else 0.0
+        print(f"  {stage:<8} {statistics.median(values):9.1f} {percentile(values, 0.95):9.1f} {share:7.1%}")
+    return stages
+
+
 def main() -> int:
     root = Path(os.environ.get("BENCH_DATA", ROOT / "build" / f"bench-ask-{CALLS}"))
     started = time.perf_counter()
@@ -150,6 +213,14 @@ def main() -> int:
     match_share = sum(tables["match"]) / sum(tables["total"])
     matcher_p95 = percentile(tables["match"], 0.95)
     print(f"matcher p95 {matcher_p95:.1f} ms; matcher share of the total on tables {match_share:.1%}")
+    semantic = measure_semantic(warehouse, root / "lake", "semantic path, marts as dbt builds them")
+    p95_semantic = percentile(semantic["total"], 0.95)
+    print(
+        f"\np95 total, side by side (marts as built): semantic {p95_semantic:.1f} ms vs verified "
+        f"{p95_built:.1f} ms (ratio {p95_semantic / p95_built:.2f}x); target 300 ms. "
+        f"Compile p95 {percentile(semantic['compile'], 0.95):.1f} ms, read p95 "
+        f"{percentile(semantic['read'], 0.95):.1f} ms."
+    )
     return 0
 
 

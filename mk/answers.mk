@@ -6,12 +6,12 @@ EVAL_BUILD := --calls 3000 --days 90 --seed 7 --end-date 2026-03-31 --data-dir $
 
 .PHONY: answers-eval ask-bench
 
-answers-eval: $(STAMP) ## Score the verified answerer on evals/questions.yml (no wrong answers, hostile refused)
+answers-eval: $(STAMP) ## Score the offline chain (verified, then semantic) on evals/questions.yml (0 wrong, ≥ 90%, hostile refused)
 	$(BIN)/pca up --no-serve $(EVAL_BUILD)
-	$(BIN)/pca eval evals/questions.yml --answerer verified --data-dir $(EVAL_DATA) \
+	$(BIN)/pca eval evals/questions.yml --answerer verified --answerer semantic --data-dir $(EVAL_DATA) \
 		--report build/eval-report.json
 
-ask-bench: $(STAMP) ## Latency of pca ask's verified path (bench/ask.py; BENCH_CALLS=1000000 by default)
+ask-bench: $(STAMP) ## Latency of pca ask's verified and semantic paths (bench/ask.py; BENCH_CALLS=1000000 by default)
 	$(PY) bench/ask.py
 
 TEST_TARGETS += answers-eval

@@ -6,6 +6,9 @@ Reads the manifest of ``dbt parse --target prod`` (the production schemas) (no c
 - ``lambdas/athena_executor/artifacts/schema_catalog.json``  every mart's columns, served by get_table_schema
 - ``lambdas/athena_executor/artifacts/action_group.json``  the action group's function schema
 - ``lambdas/athena_executor/artifacts/verified_queries.<target>.json``  the verified queries per dbt target
+- ``lambdas/athena_executor/artifacts/semantic_manifest.json``  dbt's semantic manifest (metrics, semantic
+  models), relations qualified as ``post_call_analytics.<table>``: what the semantic answerer and the
+  action group's ``query_metrics`` compile metric queries from
 
 ``--check`` regenerates in memory and fails when a committed file differs or a limit is broken.
 """
@@ -71,7 +74,9 @@ class ArtifactError(RuntimeError):
 
 
 def parse_manifest(project_dir: Path = DBT_PROJECT) -> dict[str, Any]:
-    """Run ``dbt parse --target prod`` into a temporary folder and return the manifest."""
+    """Run ``dbt parse --target prod`` into a temporary folder and return the manifest.
+
+    The semantic manifest dbt writes next to it is kept under the key ``semantic_manifest``."""
     dbt = Path(sys.executable).with_name("dbt")
     with tempfile.TemporaryDirectory(prefix="pca-dbt-parse-") as target_path:
         command = [
@@ -92,6 +97,9 @@ def parse_manifest(project_dir: Path = DBT_PROJECT) -> dict[str, Any]:
         if completed.returncode != 0:
             raise ArtifactError(f"dbt parse --target prod failed:\n{completed.stdout}\n{completed.stderr}")
         manifest: dict[str, Any] = json.loads((Path(target_path) / "manifest.json").read_text("utf-8"))
+        semantic = Path(target_path) / "semantic_manifest.json"
+        if semantic.is_file():
+            manifest["semantic_manifest"] = json.loads(semantic.read_text("utf-8"))
     return manifest
 
 
@@ -111,7 +119,9 @@ def marts(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
     nodes = [
         n
         for n in manifest["nodes"].values()
-        if n["resource_type"] == "model" and n["original_file_path"].startswith(MARTS_PATH)
+        if n["resource_type"] == "model"
+        and n["original_file_path"].startswith(MARTS_PATH)
+        and not n.get("time_spine")  # the semantic layer's calendar, not a mart analysts query
     ]
     return sorted(nodes, key=lambda n: str(n["name"]))
 
@@ -259,9 +269,18 @@ _INSTRUCTION_HEAD = (
 )
 
 
-def build_instruction(catalog: Mapping[str, Any]) -> str:
-    """The instruction: fixed role and rules, then one line per mart; shortened to fit Bedrock's limit."""
-    head = "\n".join(_INSTRUCTION_HEAD)
+def build_instruction(catalog: Mapping[str, Any], metric_names: Iterable[str] = ()) -> str:
+    """The instruction: fixed role and rules, the semantic layer's metrics, then one line per mart;
+    mart summaries are shortened to fit Bedrock's limit."""
+    names = sorted(metric_names)
+    lines = list(_INSTRUCTION_HEAD)
+    if names:
+        lines[-1:-1] = [
+            "Metrics for query_metrics (prefer them: their definitions are the team's)",
+            ", ".join(names),
+            "",
+        ]
+    head = "\n".join(lines)
 
     def index(max_words: int | None) -> str:
         lines = []
@@ -283,7 +302,58 @@ def build_instruction(catalog: Mapping[str, Any]) -> str:
 # ---------------------------------------------------------------------------------------------- action group
 
 
-def build_action_group(catalog: Mapping[str, Any]) -> dict[str, Any]:
+def _query_metrics_function(semantic: Mapping[str, Any]) -> dict[str, Any]:
+    from lambdas.shared.answering.semantic import GRAINS, SemanticManifest
+
+    manifest = SemanticManifest.from_document(semantic)
+    labels = ", ".join(sorted(manifest.labels()))
+    return {
+        "name": "query_metrics",
+        "description": (
+            "Runs a metric query of the semantic layer (dbt metrics compiled by MetricFlow, the same "
+            "definitions as every offline answer), guarded like execute_sql_query, and returns JSON: "
+            "columns, rows, the SQL that ran and each metric's definition. Use it whenever the question "
+            "is a metric split by a dimension or a time grain, over a period, filtered or ranked. An "
+            "error message says which name or value to correct."
+        ),
+        "parameters": {
+            "metrics": {
+                "type": "string",
+                "description": "Comma-separated metric names from the instruction's metric list, "
+                "e.g. average_qa_score or calls,average_handle_time.",
+                "required": True,
+            },
+            "group_by": {
+                "type": "string",
+                "description": f"Comma-separated dimensions ({labels}) and/or one time grain "
+                f"({', '.join(GRAINS)}); empty for one overall figure.",
+                "required": False,
+            },
+            "filters": {
+                "type": "string",
+                "description": "label=value pairs separated by ';' with exact stored values, "
+                "e.g. team=Billing East; direction=INBOUND.",
+                "required": False,
+            },
+            "period": {
+                "type": "string",
+                "description": "YYYY-MM-DD..YYYY-MM-DD, both days included; empty means all data.",
+                "required": False,
+            },
+            "order_by": {
+                "type": "string",
+                "description": "A metric of the query to rank by, '-' first for descending, then an "
+                "optional row count, e.g. -average_qa_score 5.",
+                "required": False,
+            },
+        },
+        "requireConfirmation": "DISABLED",
+    }
+
+
+def build_action_group(
+    catalog: Mapping[str, Any], semantic: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     names = ", ".join(t["name"] for t in catalog["tables"])
     execute = (
         "Runs one read-only Amazon Athena (Trino SQL) SELECT over the curated post-call analytics tables "
@@ -331,6 +401,7 @@ def build_action_group(catalog: Mapping[str, Any]) -> dict[str, Any]:
                     "requireConfirmation": "DISABLED",
                 },
             ]
+            + ([_query_metrics_function(semantic)] if semantic else [])
         },
     }
 
@@ -510,11 +581,19 @@ def _json_text(document: Any) -> str:
 def render_artifacts(manifest: Mapping[str, Any]) -> dict[Path, str]:
     """Every artifact's path and exact text."""
     catalog = build_catalog(manifest)
+    semantic = manifest.get("semantic_manifest")
+    metric_names = [m["name"] for m in semantic["metrics"]] if semantic else []
     files = {
-        INSTRUCTION_FILE: build_instruction(catalog),
+        INSTRUCTION_FILE: build_instruction(catalog, metric_names),
         ARTIFACTS_DIR / "schema_catalog.json": _json_text(catalog),
-        ARTIFACTS_DIR / "action_group.json": _json_text(build_action_group(catalog)),
+        ARTIFACTS_DIR / "action_group.json": _json_text(build_action_group(catalog, semantic)),
     }
+    if semantic:
+        from lambdas.shared.answering.semantic import qualify_relations
+
+        files[ARTIFACTS_DIR / "semantic_manifest.json"] = _json_text(
+            qualify_relations(json.loads(json.dumps(semantic)))
+        )
     for target, repository in build_verified_queries(manifest, catalog).items():
         files[ARTIFACTS_DIR / f"verified_queries.{target}.json"] = _json_text(repository)
     check_limits(files)
@@ -599,14 +678,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="regenerate in memory; fail if a committed artifact differs or breaks a limit",
     )
-    parser.add_argument("--manifest", type=Path, help="use this manifest.json instead of running dbt parse")
+    parser.add_argument(
+        "--manifest",
+        type=Path,
+        help="use this manifest.json (and the semantic_manifest.json beside it) instead of running dbt parse",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        manifest = (
-            json.loads(args.manifest.read_text("utf-8")) if args.manifest else parse_manifest(DBT_PROJECT)
-        )
+        if args.manifest:
+            manifest = json.loads(args.manifest.read_text("utf-8"))
+            semantic = args.manifest.with_name("semantic_manifest.json")
+            if semantic.is_file():
+                manifest["semantic_manifest"] = json.loads(semantic.read_text("utf-8"))
+        else:
+            manifest = parse_manifest(DBT_PROJECT)
         files = render_artifacts(manifest)
     except ArtifactError as error:
         print(f"agent-artifacts: {error}", file=sys.stderr)

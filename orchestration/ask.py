@@ -126,22 +126,33 @@ def _with_today(config: AnsweringConfig, today: dt.date) -> AnsweringConfig:
 
 
 def answer_onboarding_questions(paths: Any, today: dt.date, out: TextIO = sys.stdout) -> list[Answer]:
-    """Answer every onboarding question of the verified repository offline (the last step of ``pca up``)."""
-    from lambdas.shared.answering.setup import duckdb_engine, verified_answerer
+    """Answer every onboarding question of the verified repository, then example metric questions through
+    the semantic layer, offline (the last step of ``pca up``): the same chain ``pca ask`` uses."""
+    from lambdas.shared.answering.chain import AnswerChain
+    from lambdas.shared.answering.semantic import SemanticAnswerer
+    from lambdas.shared.answering.setup import duckdb_engine, semantic_answerer, verified_answerer
 
     engine = duckdb_engine(paths)
     try:
-        answerer = verified_answerer(engine, today=lambda: today)
-        questions = [spec.question for spec in answerer.specs if spec.onboarding]
-        answers = [answerer.answer(question) for question in questions]
+        verified = verified_answerer(engine, today=lambda: today)
+        semantic = semantic_answerer(engine, today=lambda: today)
+        chain = AnswerChain([verified, semantic])
+        questions = [spec.question for spec in verified.specs if spec.onboarding]
+        metric_questions = semantic.suggestions() if isinstance(semantic, SemanticAnswerer) else []
+        answers = [chain.answer(question) for question in questions + metric_questions]
     finally:
         engine.close()
     for answer in answers:
-        status = "no answer" if answer.refused else f"{len(answer.rows)} row(s)"
+        status = "no answer" if answer.refused else f"{len(answer.rows)} row(s), {answer.answerer}"
         print(f"  Q: {answer.question}  [{status}]", file=out)
         print(f"     {answer.text.splitlines()[0]}", file=out)
     refused = sum(1 for a in answers if a.refused)
+    by_semantic = sum(1 for a in answers if a.answerer == "semantic" and not a.refused)
     answered = len(answers) - refused
-    print(f"  {answered}/{len(answers)} onboarding questions answered from verified queries", file=out)
-    print('  Ask your own: pca ask "How many total calls are in the database?"', file=out)
+    print(
+        f"  {answered}/{len(answers)} questions answered offline "
+        f"({answered - by_semantic} from verified queries, {by_semantic} from the semantic layer's metrics)",
+        file=out,
+    )
+    print('  Ask your own: pca ask "What was the average QA score per team last month?"', file=out)
     return answers

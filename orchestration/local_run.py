@@ -86,7 +86,10 @@ STEPS: list[tuple[str, Step]] = [
     ("Replay the change feed through the stream processor into the local lake", step_replay),
     ("Backfill the tables' current state from their export (as the runbook's step 8 does)", step_backfill),
     ("Build the dbt project on DuckDB (models, unit tests, contracts, data tests)", step_dbt_build),
-    ("Answer the onboarding questions offline from the verified queries", step_answer),
+    (
+        "Answer the onboarding questions offline (verified queries, then the semantic layer's metrics)",
+        step_answer,
+    ),
 ]
 
 

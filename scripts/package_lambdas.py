@@ -82,6 +82,10 @@ DISTRIBUTIONS = {
     "pyarrow": "pyarrow",
     "boto3": "boto3",
     "botocore": "botocore",
+    # dbt's semantic layer: one distribution, three import packages
+    "metricflow": "metricflow",
+    "metricflow_semantics": "metricflow",
+    "metricflow_semantic_interfaces": "metricflow",
 }
 # Provided at run time, never bundled: the Lambda Python runtime ships boto3 (with botocore, s3transfer and what
 # they need); the AWS SDK for pandas layer ships pyarrow, pandas and numpy.
@@ -113,10 +117,14 @@ class FunctionPackage:
 
     @property
     def requirements(self) -> list[str]:
+        # imports made inside functions count too (MetricFlow is imported on first use); only the
+        # local-only ones (duckdb) stay out
         return sorted(
-            distribution_of(name)
-            for name in self.imports
-            if name not in FROM_RUNTIME and name not in FROM_LAYER and name not in LOCAL_ONLY
+            {
+                distribution_of(name)
+                for name in self.imports | self.lazy_imports
+                if name not in FROM_RUNTIME and name not in FROM_LAYER and name not in LOCAL_ONLY
+            }
         )
 
     @property

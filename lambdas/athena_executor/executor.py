@@ -71,10 +71,17 @@ class ToolResult:
 class AthenaExecutor:
     """Runs the agent's SQL through the guard and an engine, and serves the schema catalog."""
 
-    def __init__(self, engine: QueryEngine, catalog: SchemaCatalog, settings: ExecutorSettings) -> None:
+    def __init__(
+        self,
+        engine: QueryEngine,
+        catalog: SchemaCatalog,
+        settings: ExecutorSettings,
+        metrics: Any = None,
+    ) -> None:
         self.engine = engine
         self.catalog = catalog
         self.settings = settings
+        self._metrics = metrics  # a MetricCompiler; built from the committed semantic manifest on first use
         self.policy = GuardPolicy(
             allowed_tables=frozenset(catalog.table_names),
             database=catalog.database,
@@ -122,6 +129,47 @@ class AthenaExecutor:
                 sql=sql,
             )
         return ToolResult(body=body, result=result)
+
+    def query_metrics(
+        self,
+        metrics: str | None,
+        group_by: str | None = None,
+        filters: str | None = None,
+        period: str | None = None,
+        order_by: str | None = None,
+    ) -> ToolResult:
+        """Compile a metric query with the semantic layer (MetricFlow), then guard and run it like any SQL."""
+        from lambdas.shared.answering.semantic import (
+            MetricCompiler,
+            MetricRequestError,
+            SemanticLayerError,
+            SemanticManifest,
+            metric_query_from_request,
+        )
+
+        try:
+            if self._metrics is None:
+                self._metrics = MetricCompiler(SemanticManifest.load())
+            query = metric_query_from_request(
+                self._metrics.manifest,
+                metrics or "",
+                group_by or "",
+                filters or "",
+                period or "",
+                order_by or "",
+            )
+            sql = self._metrics.compile(query)
+        except MetricRequestError as error:
+            return _error_result("rejected", "invalid_metric_query", str(error))
+        except SemanticLayerError as error:
+            return _error_result("failed", "metric_compile_error", str(error))
+        result = self.execute_sql_query(sql)
+        if result.outcome != "ok":
+            return result
+        definitions = {name: self._metrics.manifest.metrics[name].description for name in query.metrics}
+        payload = json.loads(result.body)
+        payload["metric_definitions"] = definitions
+        return ToolResult(body=_dumps(payload), result=result.result)
 
     def get_table_schema(self, table_name: object) -> ToolResult:
         if table_name is not None and not isinstance(table_name, str):

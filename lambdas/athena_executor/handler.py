@@ -1,7 +1,9 @@
 """Lambda entry point of the ``AthenaQueryExecutor`` action group (Bedrock "function details" events).
 
 Functions: ``execute_sql_query(sql_query)`` runs one guarded read-only query and returns compact rows;
-``get_table_schema(table_name)`` returns one mart's columns from the schema catalog generated from dbt.
+``get_table_schema(table_name)`` returns one mart's columns from the schema catalog generated from dbt;
+``query_metrics(metrics, group_by, filters, period, order_by)`` compiles a metric query with the semantic
+layer (MetricFlow, the same compiler as the offline answerer) and runs it like ``execute_sql_query``.
 A refused or failing query comes back with ``responseState: REPROMPT`` and a message the agent can act on.
 """
 
@@ -25,6 +27,7 @@ from lambdas.shared.sql_functions import allowed_functions
 
 logger = Logger(service="athena-executor")
 metrics = Metrics(namespace="PostCallAnalytics", service="athena-executor")
+metrics_recorder = metrics  # the name ``metrics`` is also query_metrics' parameter
 tracer = Tracer(service="athena-executor")
 app = BedrockAgentFunctionResolver(
     serializer=lambda body: body if isinstance(body, str) else json.dumps(body)
@@ -113,8 +116,32 @@ def get_table_schema(table_name: str = "") -> BedrockFunctionResponse:
     return _respond(get_executor().get_table_schema(table_name), "get_table_schema")
 
 
-# The functions of the action group and the one string parameter each takes.
-FUNCTIONS = {"execute_sql_query": "sql_query", "get_table_schema": "table_name"}
+@app.tool(name="query_metrics", description="Run a metric query compiled by the semantic layer")
+@tracer.capture_method
+def query_metrics(
+    metrics: str = "", group_by: str = "", filters: str = "", period: str = "", order_by: str = ""
+) -> BedrockFunctionResponse:
+    metrics_recorder.add_metric(name="MetricQueries", unit=MetricUnit.Count, value=1)
+    logger.info(
+        "metric query received",
+        extra={
+            "metrics": metrics,
+            "group_by": group_by,
+            "filters": filters,
+            "period": period,
+            "order_by": order_by,
+        },
+    )
+    result = get_executor().query_metrics(metrics, group_by, filters, period, order_by)
+    return _respond(result, "query_metrics")
+
+
+# The functions of the action group and the string parameters each takes.
+FUNCTIONS: dict[str, tuple[str, ...]] = {
+    "execute_sql_query": ("sql_query",),
+    "get_table_schema": ("table_name",),
+    "query_metrics": ("metrics", "group_by", "filters", "period", "order_by"),
+}
 MAX_ECHO_CHARS = 200
 
 
@@ -139,18 +166,22 @@ def _parameter_problem(function: str, parameters: object) -> str | None:
     """Why the parameters cannot be used (``None`` if they can): a list of {name, type, value} objects whose
     one known name carries a string value."""
     expected = FUNCTIONS[function]
-    shape = f"{function} takes one parameter, {expected}, as a string: parameters = [{{name, type, value}}]."
+    names = ", ".join(expected)
+    shape = (
+        f"{function} takes {'one parameter' if len(expected) == 1 else 'the parameters'} {names}, as strings: "
+        "parameters = [{name, type, value}]."
+    )
     if not isinstance(parameters, list) or not all(isinstance(p, dict) for p in parameters):
         return f"The parameters are malformed. {shape}"
     for parameter in parameters:
         name, value = parameter.get("name"), parameter.get("value")
-        if name != expected:
+        if name not in expected:
             return f"Unknown parameter {str(name)[:MAX_ECHO_CHARS]!r}. {shape}"
         if not isinstance(value, str):
-            return f"The parameter {expected} must be a string, not {type(value).__name__}. {shape}"
+            return f"The parameter {name} must be a string, not {type(value).__name__}. {shape}"
         if parameter.get("type", "string") != "string":
             return (
-                f"The parameter {expected} must have type string, not "
+                f"The parameter {name} must have type string, not "
                 f"{str(parameter.get('type'))[:MAX_ECHO_CHARS]!r}. {shape}"
             )
     return None
@@ -166,7 +197,8 @@ def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
         return _plain_response(
             event if isinstance(event, dict) else {},
             "internal_error",
-            "The request could not be handled. Call execute_sql_query(sql_query) or get_table_schema(table_name).",
+            "The request could not be handled. Call execute_sql_query(sql_query), get_table_schema(table_name) "
+            "or query_metrics(metrics, group_by, filters, period, order_by).",
         )
 
 

@@ -255,10 +255,39 @@ def test_committed_action_group_respects_bedrock_limits() -> None:
     action_group = json.loads((aa.ARTIFACTS_DIR / "action_group.json").read_text())
     assert action_group["actionGroupName"] == "AthenaQueryExecutor"
     functions = {f["name"]: f for f in action_group["functionSchema"]["functions"]}
-    assert set(functions) == {"execute_sql_query", "get_table_schema"}
+    assert set(functions) == {"execute_sql_query", "get_table_schema", "query_metrics"}
     assert list(functions["execute_sql_query"]["parameters"]) == ["sql_query"]
     for function in functions.values():
         assert len(function["description"]) <= 1200
+        assert len(function["parameters"]) <= aa.MAX_PARAMETERS_PER_FUNCTION
         assert all(len(p["description"]) <= 500 for p in function["parameters"].values())
     instruction = aa.INSTRUCTION_FILE.read_text()
     assert 40 <= len(instruction) <= 4000
+
+
+def test_committed_instruction_lists_every_metric_of_the_semantic_manifest() -> None:
+    semantic = json.loads((aa.ARTIFACTS_DIR / "semantic_manifest.json").read_text())
+    instruction = aa.INSTRUCTION_FILE.read_text()
+    names = [m["name"] for m in semantic["metrics"]]
+    assert len(names) >= 20
+    assert all(name in instruction for name in names)
+    relations = {m["node_relation"]["relation_name"] for m in semantic["semantic_models"]}
+    assert relations == {
+        f"post_call_analytics.{m['node_relation']['alias']}" for m in semantic["semantic_models"]
+    }
+
+
+def test_semantic_manifest_becomes_an_artifact_with_relations_qualified_for_any_catalog() -> None:
+    manifest = _manifest()
+    manifest["semantic_manifest"] = json.loads((aa.ARTIFACTS_DIR / "semantic_manifest.json").read_text())
+    for model in manifest["semantic_manifest"]["semantic_models"]:
+        model["node_relation"]["relation_name"] = f'"awsdatacatalog"."post_call_analytics"."{model["name"]}"'
+        model["node_relation"]["database"] = "awsdatacatalog"
+    files = _files(manifest)
+    semantic = json.loads(files[aa.ARTIFACTS_DIR / "semantic_manifest.json"])
+    assert {m["node_relation"]["relation_name"] for m in semantic["semantic_models"]} == {
+        f"post_call_analytics.{m['name']}" for m in semantic["semantic_models"]
+    }
+    functions = json.loads(files[aa.ARTIFACTS_DIR / "action_group.json"])["functionSchema"]["functions"]
+    assert [f["name"] for f in functions] == ["execute_sql_query", "get_table_schema", "query_metrics"]
+    assert "average_qa_score" in files[aa.INSTRUCTION_FILE]

@@ -222,3 +222,38 @@ def test_executor_is_built_from_the_environment(
     monkeypatch.setenv("PCA_QUERY_ENGINE", "oracle")
     with pytest.raises(ValueError, match="athena"):
         handler.build_engine(ExecutorSettings.from_env())
+
+
+def test_query_metrics_compiles_with_the_semantic_layer_and_runs_guarded(
+    duckdb_executor: AthenaExecutor,
+) -> None:
+    event = _agent_event("query_metrics", metrics="calls", group_by="direction", order_by="-calls")
+    body = _body(handler.lambda_handler(event, _Context()))
+    assert body["rows"] == [["INBOUND", 200], ["OUTBOUND", 100]]
+    assert body["columns"] == ["call__direction", "calls"]
+    assert "post_call_analytics.calls" in body["sql"]
+    assert "--" not in body["sql"]
+    assert body["metric_definitions"] == {"calls": "Number of calls."}
+
+
+def test_query_metrics_filters_on_a_value(duckdb_executor: AthenaExecutor) -> None:
+    event = _agent_event("query_metrics", metrics="calls", filters="direction=OUTBOUND")
+    assert _body(handler.lambda_handler(event, _Context()))["rows"] == [[100]]
+
+
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"metrics": "revenue"}, "Unknown metric"),
+        ({"metrics": "calls", "group_by": "weather"}, "cannot be grouped by"),
+        ({"metrics": "calls", "filters": "direction={{ env_var('X') }}"}, "may not contain braces"),
+        ({"metrics": "calls", "period": "last month"}, "YYYY-MM-DD"),
+        ({"metrics": "calls", "order_by": "-average_qa_score 5"}, "order_by"),
+    ],
+)
+def test_query_metrics_mistakes_are_reprompted_with_what_to_fix(
+    duckdb_executor: AthenaExecutor, parameters: dict[str, str], message: str
+) -> None:
+    response = handler.lambda_handler(_agent_event("query_metrics", **parameters), _Context())
+    assert response["response"]["functionResponse"]["responseState"] == "REPROMPT"
+    assert message in _body(response)["error"]["message"]

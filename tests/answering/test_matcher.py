@@ -131,9 +131,59 @@ def test_suggestions_are_onboarding_questions_closest_first(matcher: Matcher) ->
 
 def test_a_question_equally_close_to_two_queries_is_not_guessed() -> None:
     twins = [
-        Candidate("calls_per_agent", "How many calls per agent?", ("calls by agent",), ()),
-        Candidate("calls_per_team", "How many calls per team?", ("calls by team",), ()),
+        Candidate("calls_answered", "How many calls were answered?", ("answered calls",), ()),
+        Candidate("calls_handled", "How many calls were handled?", ("handled calls",), ()),
     ]
-    result = Matcher(twins, threshold=0.5).match("how many calls", TODAY)
+    result = Matcher(twins, threshold=0.5).match("how many calls were handled", TODAY)
     assert result.best is None
     assert "more than one" in result.reason
+
+
+SPLITS = [
+    Candidate("calls_per_agent", "How many calls per agent?", ("calls by agent",), ()),
+    Candidate("calls_per_team", "How many calls per team?", ("calls by team",), ()),
+    Candidate(
+        "callback_rate_by_queue",
+        "Callback rate by queue",
+        ("What share of calls needed a callback in each queue?",),
+        (),
+    ),
+    Candidate(
+        "calls_by_direction", "How many calls were inbound versus outbound?", ("calls by direction",), ()
+    ),
+]
+
+
+def test_a_query_split_by_something_is_not_used_for_a_question_that_does_not_ask_for_that_split() -> None:
+    matcher = Matcher(SPLITS, threshold=0.5)
+    result = matcher.match("how many calls", TODAY)
+    assert result.best is None
+    assert "which was not asked" in result.reason
+    assert matcher.match("callback rate", TODAY).best is None  # overall, not per queue
+    assert matcher.match("calls per team", TODAY).best.candidate.name == "calls_per_team"  # type: ignore[union-attr]
+
+
+def test_a_word_no_phrasing_uses_rules_the_query_out() -> None:
+    matcher = Matcher(SPLITS, threshold=0.5)
+    result = matcher.match("customer sentiment for inbound versus outbound calls", TODAY)
+    assert result.best is None
+    assert "sentiment" in result.reason
+
+
+def test_a_short_question_is_not_punished_for_a_long_verified_wording() -> None:
+    long_wording = Candidate(
+        "callback_rate_by_queue",
+        "For each queue, what share of completed calls needed a callback from the agent afterwards?",
+        ("Callback share of completed calls, per queue", "Which queues need callbacks most?"),
+        (),
+    )
+    result = Matcher([long_wording]).match("callback share by queue", TODAY)
+    assert result.best is not None, result.ranked[0].score
+
+
+def test_word_forms_and_multi_word_phrases_are_folded() -> None:
+    matcher = Matcher(
+        [Candidate("queue_wait", "How long do customers wait in each queue?", (), ()), *SPLITS[:2]]
+    )
+    assert matcher.match("how long were customers kept waiting, by queue", TODAY).best is not None
+    assert matcher.match("how long were customers waiting in each queue", TODAY).best is not None

@@ -297,3 +297,31 @@ def test_tables_right_align_numbers() -> None:
         "Billing East      4",
         "Tech             12",
     ]
+
+
+def test_a_question_without_a_period_covers_all_data_and_says_so(answerer: Any) -> None:
+    answer = answerer.answer("Which agents handled the most calls?")
+    assert answer.text.startswith("All data (no period in the question)")
+    assert answer.slots["period"] == "all data (no period in the question)"
+    assert "CAST('1970-01-01' AS DATE)" in answer.sql
+
+
+def test_a_list_cut_by_a_top_n_says_first_n_of_m(answerer: Any) -> None:
+    answer = answerer.answer("top 2 agents by call count")
+    assert len(answer.rows) == 2
+    first = answer.text.splitlines()[0]
+    assert "first 2 of 3 rows" in first
+    assert "default" not in first  # the question asked for 2
+
+
+def test_a_default_top_n_the_question_did_not_ask_for_is_said_first(
+    engine: DuckDbEngine, tmp_path: Path
+) -> None:
+    repository = json.loads(json.dumps(REPOSITORY))
+    busiest = next(q for q in repository["queries"] if q["name"] == "busiest_agents")
+    next(p for p in busiest["parameters"] if p["type"] == "top_n")["default"] = 2
+    path = tmp_path / "verified_queries.athena.json"
+    path.write_text(json.dumps(repository), encoding="utf-8")
+    answer = verified_answerer(engine, today=lambda: TODAY, repository_path=path).answer("busiest agents")
+    first = answer.text.splitlines()[0]
+    assert "first 2 of 3 rows (top_n = 2: a default, the question named no number)" in first

@@ -40,7 +40,9 @@ def test_build_runs_models_unit_tests_contracts_and_data_tests_without_failures(
     assert result.success
     kinds = {unique_id.split(".")[0] for unique_id in result.statuses}
     assert {"model", "test", "unit_test"} <= kinds
-    assert result.count("success") == 17  # every model built (7 marts with enforced contracts)
+    assert (
+        result.count("success") == 18
+    )  # every model built (7 marts with enforced contracts, the time spine)
     unit_tests = [u for u in result.statuses if u.startswith("unit_test.")]
     assert len(unit_tests) >= 8
     assert all(result.statuses[u] == "pass" for u in unit_tests)
@@ -161,7 +163,7 @@ def test_marts_answer_the_analyst_questions_with_plain_sql(built: Built, questio
 def test_every_model_and_column_is_described_and_typed_marts_match_the_warehouse(built: Built) -> None:
     manifest = json.loads((built.target / "manifest.json").read_text())
     models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
-    assert len(models) == 17
+    assert len(models) == 18
     for name, node in models.items():
         assert node["description"].strip(), f"{name} has no description"
         documented = node["columns"]
@@ -191,5 +193,32 @@ def test_docs_generate_writes_a_catalog_of_every_mart(built: Built) -> None:
         for node in catalog["nodes"].values()
         if node["metadata"]["schema"] == "post_call_analytics"
     }
-    assert documented_marts == set(dbt_runner.MARTS)
+    assert documented_marts == {*dbt_runner.MARTS, "metricflow_time_spine"}
     assert (built.target / "index.html").exists()
+
+
+def test_semantic_layer_is_in_the_manifest_every_metric_and_dimension_described(built: Built) -> None:
+    """The docs site lists the semantic models and metrics; dbt writes the semantic manifest MetricFlow reads."""
+    manifest = json.loads((built.target / "manifest.json").read_text())
+    semantic_models = {n["name"]: n for n in manifest["semantic_models"].values()}
+    assert set(semantic_models) == {
+        "calls",
+        "agents",
+        "scorecards",
+        "scorecard_answers",
+        "call_categories",
+        "call_insights",
+    }
+    for model in semantic_models.values():
+        assert model["description"].strip()
+        for dimension in model["dimensions"]:
+            assert dimension["description"], f"{model['name']}.{dimension['name']} has no description"
+    metrics = {n["name"]: n for n in manifest["metrics"].values()}
+    assert len(metrics) >= 20
+    for name, metric in metrics.items():
+        assert metric["description"].strip() and metric["label"], name
+        assert metric["config"]["meta"]["synonyms"], f"{name} has no synonyms"
+    semantic = json.loads((built.target / "semantic_manifest.json").read_text())
+    assert {m["name"] for m in semantic["metrics"]} == set(metrics)
+    ((days,),) = query(built.paths, "select count(*) from post_call_analytics.metricflow_time_spine")
+    assert days == 16 * 365 + 4  # 2020-01-01 .. 2035-12-31

@@ -455,6 +455,9 @@ def test_executor_package_holds_the_shared_code_and_generated_artifacts_it_reads
         names = set(archive.namelist())
     assert "lambdas/shared/sql_guard.py" in names
     assert "lambdas/athena_executor/artifacts/schema_catalog.json" in names
+    assert "lambdas/athena_executor/artifacts/semantic_manifest.json" in names
+    assert "lambdas/shared/answering/semantic.py" in names
+    assert "metricflow/engine/metricflow_engine.py" in names  # query_metrics compiles at run time
     assert not [n for n in names if n.startswith("lambdas/stream_processor/")]
 
 
@@ -523,6 +526,16 @@ def test_analysis_follows_lambdas_imports_and_separates_lazy_and_typing_only_imp
     assert package.imports == {"orjson", "yaml"}
     assert package.lazy_imports == {"duckdb"}
     assert package.requirements == ["orjson", "pyyaml"]
+
+
+def test_a_dependency_imported_inside_a_function_is_still_bundled(tmp_path: Path) -> None:
+    repo = _fake_repo(tmp_path, "def compile():\n    from metricflow.engine import metricflow_engine\n")
+    (repo / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["metricflow==0.213.0"]\n')
+
+    package = package_lambdas.analyse("fn", repo)
+
+    assert package.lazy_imports == {"metricflow"}
+    assert package.requirements == ["metricflow"]
 
 
 def test_analysis_names_an_import_that_is_not_a_runtime_dependency(tmp_path: Path) -> None:

@@ -38,3 +38,17 @@
 {% macro athena__minutes_before(expression, minutes) -%}
     date_add('minute', -{{ minutes }}, {{ expression }})
 {%- endmacro %}
+
+
+{#- A date `days` days after the date `expression` (`days` may be a column). -#}
+{% macro days_after(expression, days) -%}
+    {{ return(adapter.dispatch('days_after', 'post_call_analytics')(expression, days)) }}
+{%- endmacro %}
+
+{% macro default__days_after(expression, days) -%}
+    cast({{ expression }} + cast({{ days }} as integer) as date)
+{%- endmacro %}
+
+{% macro athena__days_after(expression, days) -%}
+    date_add('day', {{ days }}, {{ expression }})
+{%- endmacro %}

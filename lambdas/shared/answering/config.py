@@ -1,7 +1,8 @@
 """Answering configuration, read from the environment in one place.
 
-- ``PCA_ANSWERERS``: chain order, comma-separated (``verified``, ``llm``, ``bedrock-agent``); default
-  ``verified`` followed by each answerer that is configured below.
+- ``PCA_ANSWERERS``: chain order, comma-separated (``verified``, ``semantic``, ``llm``, ``bedrock-agent``);
+  default ``verified``, ``semantic`` (metric queries compiled by dbt's semantic layer), then each answerer
+  that is configured below.
 - ``PCA_ANSWER_THRESHOLD``: the verified matcher's confidence threshold, 0–1 (default ``0.8``).
 - ``PCA_TODAY``: the day relative dates are read against, ``YYYY-MM-DD`` (default: today, UTC).
 - ``PCA_LLM_PROVIDER``: ``openai`` (any OpenAI-compatible endpoint, e.g. Ollama) or ``bedrock``
@@ -22,7 +23,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-KNOWN_ANSWERERS = ("verified", "llm", "bedrock-agent")
+KNOWN_ANSWERERS = ("verified", "semantic", "llm", "bedrock-agent")
 
 
 class ConfigurationError(ValueError):
@@ -31,7 +32,7 @@ class ConfigurationError(ValueError):
 
 @dataclass(frozen=True)
 class AnsweringConfig:
-    answerers: tuple[str, ...] = ("verified",)
+    answerers: tuple[str, ...] = ("verified", "semantic")
     threshold: float = 0.8
     today: dt.date | None = None
     llm_provider: str | None = None
@@ -60,7 +61,9 @@ class AnsweringConfig:
                 )
         else:
             answerers = (
-                ("verified",) + (("llm",) if provider else ()) + (("bedrock-agent",) if agent_id else ())
+                ("verified", "semantic")
+                + (("llm",) if provider else ())
+                + (("bedrock-agent",) if agent_id else ())
             )
         try:
             threshold = float(env.get("PCA_ANSWER_THRESHOLD", "0.8"))

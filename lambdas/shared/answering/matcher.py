@@ -4,11 +4,16 @@ The matcher is lexical and offline. For each verified query it compares what is 
 that query's slots are read out (dates, direction, top-N, entity names) with each of the query's phrasings
 (question and paraphrases), as sets of content words. Words are weighted by how specific they are across
 the repository (rare words weigh more; words the repository never uses weigh most), and the score is the
-weighted F1 of the two sets. So:
+weighted F-score of the two sets with precision counting twice as much as recall (F0.5): a short question
+whose every word fits is not punished for a long verified wording. So:
 
-- paraphrase and word order do not matter (sets), typos are corrected against the repository's words;
-- a word the query does not answer ("refunds", "per hour", a date on a query without a period) pulls the
-  score down, so a question is not stretched onto a query that answers something else;
+- paraphrase and word order do not matter (sets); typos are corrected against the repository's words, and
+  word forms ("handling", "waited") and multi-word phrases ("break down", "kept waiting") are folded;
+- **every word must be accounted for**: a word none of the query's phrasings uses ("refunds", "sentiment",
+  "highest", a date on a query without a period) rules the query out, so a question is never stretched onto
+  a query that answers something else;
+- **the shape must fit**: a query that splits its answer by something (per agent, by queue, each day, inbound
+  versus outbound) matches only a question that asks for that split;
 - below the threshold, or when two different queries score nearly the same, there is no match.
 """
 
@@ -143,7 +148,39 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bon hold\b", "hold"),
     (r"\bwait time\b", "wait"),
     (r"\bwaiting time\b", "wait"),
+    (r"\bkept wait(?:ing)?\b", "wait"),
+    (r"\bkept on hold\b", "hold"),
+    (r"\bbreak(?:s|ing)? (?:it )?down\b", "breakdown"),
+    (r"\bbroken down\b", "breakdown"),
+    (r"\bon average\b", "average"),
+    (r"\bin total\b", "total"),
 )
+
+# Words that name how an answer is split. A verified query whose every phrasing names a split answers only
+# questions that ask for it ("per agent" is not "per team"; "callback rate" is not "callback rate by queue").
+SHAPE_WORDS: dict[str, frozenset[str]] = {
+    "agent": frozenset({"agent"}),
+    "team": frozenset({"team"}),
+    "queue": frozenset({"queue"}),
+    "direction": frozenset({"direction", "inbound", "outbound"}),
+    "day": frozenset({"daily"}),
+    "week": frozenset({"week"}),
+    "month": frozenset({"month"}),
+    "category": frozenset({"category"}),
+    "topic": frozenset({"topic"}),
+    "evaluator": frozenset({"evaluator"}),
+    "section": frozenset({"section"}),
+    "question": frozenset({"question"}),
+    "hour": frozenset({"hour"}),
+    "source": frozenset({"source", "manual", "automated"}),
+}
+
+
+def shape_of(words: Iterable[str]) -> frozenset[str]:
+    """The splits a set of content words names."""
+    present = set(words)
+    return frozenset(shape for shape, names in SHAPE_WORDS.items() if names & present)
+
 
 # Single words folded into one canonical word.
 _SYNONYMS = {
@@ -175,6 +212,7 @@ _SYNONYMS = {
     "longest": "length",
     "lengths": "length",
     "biggest": "most",
+    "busiest": "most",
     "highest": "most",
     "max": "most",
     "maximum": "most",
@@ -242,6 +280,24 @@ def _stem(word: str) -> str:
     return word
 
 
+def _majority(sets: Sequence[frozenset[str]]) -> frozenset[str]:
+    """The items more than half of ``sets`` hold."""
+    counts = Counter(item for items in sets for item in items)
+    return frozenset(item for item, count in counts.items() if 2 * count > len(sets))
+
+
+def _base_forms(word: str) -> list[str]:
+    """Candidate base forms of an inflected word: handling → handle, waited → wait, stopped → stop."""
+    forms: list[str] = []
+    for suffix in ("ing", "ed", "es", "er", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            forms += [stem, stem + "e"]
+            if len(stem) > 3 and stem[-1] == stem[-2]:
+                forms.append(stem[:-1])
+    return forms
+
+
 def content_words(text: str) -> list[str]:
     """Canonical content words of normalised text: phrases folded, stopwords dropped, plurals stemmed."""
     for pattern, replacement in _PHRASES:
@@ -278,7 +334,13 @@ class Scored:
     score: float
     phrasing: str
     slots: dict[str, SlotMatch] = field(default_factory=dict)
-    leftover: tuple[str, ...] = ()
+    leftover: tuple[str, ...] = ()  # words of the question no phrasing of the query uses
+    missing_shape: tuple[str, ...] = ()  # splits (and core words) of the query the question does not ask for
+
+    @property
+    def accounted(self) -> bool:
+        """Every word of the question fits the query, and the question asks for the query's split."""
+        return not self.leftover and not self.missing_shape
 
 
 @dataclass(frozen=True)
@@ -309,6 +371,8 @@ class Matcher:
         self.typo_ratio = typo_ratio
         reference = dt.date(2000, 1, 1)  # phrasings are read with a fixed date: only the words matter
         self._phrasing_words: dict[str, list[frozenset[str]]] = {}
+        self._shapes: dict[str, frozenset[str]] = {}
+        self._core: dict[str, frozenset[str]] = {}
         document_frequency: Counter[str] = Counter()
         for candidate in self.candidates:
             sets = []
@@ -316,10 +380,17 @@ class Matcher:
                 _, rest = extract_slots(normalise(phrasing), candidate.slot_kinds, reference, self.entities)
                 sets.append(frozenset(content_words(rest)))
             self._phrasing_words[candidate.name] = sets
+            # what most phrasings name is what the query answers: its splits, and its core words (the measure)
+            self._shapes[candidate.name] = _majority([shape_of(words) for words in sets])
+            shape_words = frozenset().union(*(SHAPE_WORDS[shape] for shape in self._shapes[candidate.name]))
+            self._core[candidate.name] = _majority(sets) - shape_words
             document_frequency.update(frozenset().union(*sets))
         total = max(len(self.candidates), 1)
         self._weights = {w: math.log(1 + total / df) for w, df in document_frequency.items()}
         self._unknown_weight = math.log(1 + total) * 1.5
+        self._phrasing_vocabulary = frozenset(
+            word for c in self.candidates for phrasing in c.phrasings for word in normalise(phrasing).split()
+        )
         raw: set[str] = set(STOPWORDS) | set(_SYNONYMS)
         for pattern, _ in _PHRASES:
             raw.update(re.findall(r"[a-z]+", pattern.replace(r"\b", " ")))
@@ -334,8 +405,13 @@ class Matcher:
         return self._weights.get(word, self._unknown_weight)
 
     def _correct(self, word: str) -> str:
-        """A misspelt word replaced by the known word it is closest to (if close enough)."""
-        if word in self._raw_vocabulary or len(word) < 4 or not word.isalpha():
+        """A word form ("handling", "waited") or a misspelt word replaced by the known word it stands for."""
+        if len(word) < 4 or not word.isalpha() or word in self._phrasing_vocabulary:
+            return word
+        for form in _base_forms(word):
+            if form in self._phrasing_vocabulary:
+                return form
+        if word in self._raw_vocabulary:
             return word
         hit = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=self.typo_ratio)
         return word if hit is None else str(hit[0])
@@ -344,12 +420,14 @@ class Matcher:
         return frozenset(content_words(" ".join(self._correct(w) for w in text.split())))
 
     def _f1(self, asked: frozenset[str], known: frozenset[str]) -> float:
+        """Weighted F0.5 of the question's words against a phrasing's: precision counts twice as much as recall."""
         if not asked or not known:
             return 0.0
         common = sum(self.weight(w) for w in asked & known)
         precision = common / sum(self.weight(w) for w in asked)
         recall = common / sum(self.weight(w) for w in known)
-        return 0.0 if common == 0 else 2 * precision * recall / (precision + recall)
+        beta2 = 0.25
+        return 0.0 if common == 0 else (1 + beta2) * precision * recall / (beta2 * precision + recall)
 
     def score_all(self, question: str, today: dt.date) -> list[Scored]:
         text = normalise(question)
@@ -365,7 +443,14 @@ class Matcher:
                 if score > best[0]:
                     best = (score, phrasing)
             leftover = tuple(sorted(asked - frozenset().union(*self._phrasing_words[candidate.name])))
-            scored.append(Scored(candidate, round(best[0], 4), best[1], slots, leftover))
+            asked_shape = shape_of(asked) | shape_of(slots.keys() & {"direction"})
+            if re.search(r"\bwho\b", text):  # "who took the most calls": agents
+                asked_shape |= {"agent"}
+            missing = tuple(sorted(self._shapes[candidate.name] - asked_shape))
+            core = self._core[candidate.name]
+            if core and sum(self.weight(w) for w in core & asked) < 0.5 * sum(self.weight(w) for w in core):
+                missing += tuple(sorted(core - asked))  # the question misses most of what the query measures
+            scored.append(Scored(candidate, round(best[0], 4), best[1], slots, leftover, missing))
         scored.sort(key=lambda s: (-s.score, s.candidate.name))
         return scored
 
@@ -373,11 +458,22 @@ class Matcher:
         if looks_like_an_attack(question):
             return MatchResult(None, (), "The question contains SQL or instructions, not a question.")
         ranked = tuple(self.score_all(question, today))
-        if not ranked or ranked[0].score < self.threshold:
-            return MatchResult(None, ranked, "No verified query answers this question.")
-        top = ranked[0]
-        if len(ranked) > 1 and top.score < 0.999 and top.score - ranked[1].score < self.margin:
-            return MatchResult(None, ranked, "The question fits more than one verified query.")
+        fitting = [s for s in ranked if s.accounted]
+        if not fitting or fitting[0].score < self.threshold:
+            reason = "No verified query answers this question."
+            if ranked and ranked[0].score >= self.threshold and not ranked[0].accounted:
+                close = ranked[0]
+                if close.leftover:
+                    reason += f" The closest one does not cover: {', '.join(close.leftover)}."
+                else:
+                    reason += f" The closest one answers with {', '.join(close.missing_shape)}, which was not asked."
+            return MatchResult(None, ranked, reason)
+        top = fitting[0]
+        if len(fitting) > 1:
+            second = fitting[1]
+            exact_winner = top.score >= 0.999 and second.score < 0.999
+            if not exact_winner and top.score - second.score < self.margin:
+                return MatchResult(None, ranked, "The question fits more than one verified query.")
         return MatchResult(top, ranked)
 
     def suggestions(

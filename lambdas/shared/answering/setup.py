@@ -125,6 +125,65 @@ def verified_answerer(
         entity_values=read_entity_values(run),
         today=today,
         threshold=threshold,
+        count_rows=row_counter(run, getattr(engine, "dialect", "athena")),
+    )
+
+
+def row_counter(run: Runner, dialect: str) -> Callable[[str, int], int | None]:
+    """How many rows ``sql`` (in ``dialect``) returns without its outer LIMIT; None without a LIMIT or when
+    the count cannot be made (the answer then says nothing about more rows rather than guess)."""
+    import sqlglot
+    from sqlglot import exp
+
+    def count(sql: str, shown: int) -> int | None:
+        try:
+            tree = sqlglot.parse_one(sql, read=dialect)
+            limit = tree.args.get("limit") if isinstance(tree, exp.Query) else None
+            if not isinstance(tree, exp.Query) or limit is None:
+                return None
+            bound = limit.expression
+            if isinstance(bound, exp.Literal) and bound.is_int and shown < int(bound.this):
+                return shown  # fewer rows than the LIMIT: nothing was cut
+            tree.set("limit", None)
+            tree.set("order", None)
+            counted = exp.select("count(*)").from_(tree.subquery("listed"))
+            return int(run(counted.sql(dialect="athena")).rows[0][0])
+        except Exception:  # a count is a courtesy: never fail the answer for it
+            return None
+
+    return count
+
+
+def semantic_answerer(
+    engine: Any,
+    *,
+    today: Callable[[], dt.date],
+    max_rows: int = 1000,
+    manifest_path: Path | None = None,
+) -> Answerer:
+    """The semantic-layer answerer over ``engine``: metric queries compiled by MetricFlow, guarded, run."""
+    from lambdas.shared.answering.semantic import (
+        MANIFEST_PATH,
+        MetricCompiler,
+        SemanticAnswerer,
+        SemanticManifest,
+        read_values,
+    )
+
+    run = guarded_runner(engine, max_rows=max_rows)
+    manifest = SemanticManifest.load(manifest_path or MANIFEST_PATH)
+
+    def count_rows(sql: str) -> int:
+        return int(run(f"select count(*) from ({sql}) as counted").rows[0][0])
+
+    return SemanticAnswerer(
+        manifest=manifest,
+        compiler=MetricCompiler(manifest),
+        run=run,  # type: ignore[arg-type]
+        values=lambda: read_values(run),
+        today=today,
+        max_rows=max_rows,
+        count_rows=count_rows,
     )
 
 
@@ -166,6 +225,8 @@ def build_answerer(
     for name in chosen:
         if name == "verified":
             built.append(verified_answerer(engine, today=clock, threshold=config.threshold))
+        elif name == "semantic":
+            built.append(semantic_answerer(engine, today=clock))
         elif name == "llm":
             tools = executor_tools(engine)
             built.append(LlmAnswerer(llm_client(config), tools, agent_instruction(), config.llm_max_turns))

@@ -116,12 +116,35 @@ def parameter_values(spec: VerifiedQuerySpec, slots: Mapping[str, SlotMatch]) ->
     return values
 
 
+ALL_DATA = "all_time"
+
+
+def parameter_values_for_question(spec: VerifiedQuerySpec, slots: Mapping[str, SlotMatch]) -> dict[str, Any]:
+    """:func:`parameter_values`, with no silent narrowing: a question without a period means all data."""
+    values = parameter_values(spec, slots)
+    for parameter in spec.parameters:
+        if parameter.type == "date_range" and parameter.name not in values:
+            values[parameter.name] = ALL_DATA
+    return values
+
+
+def unasked_defaults(spec: VerifiedQuerySpec, slots: Mapping[str, SlotMatch]) -> list[Parameter]:
+    """Parameters the question did not fill whose default narrows the answer (a top-N, a row count)."""
+    return [
+        p
+        for p in spec.parameters
+        if p.type not in slots and p.default is not None and p.type not in ("date_range",)
+    ]
+
+
 def describe_slots(spec: VerifiedQuerySpec, slots: Mapping[str, SlotMatch]) -> dict[str, str]:
     described: dict[str, str] = {}
     for parameter in spec.parameters:
         slot = slots.get(parameter.type)
         if slot is None:
-            if parameter.default is not None:
+            if parameter.type == "date_range":
+                described[parameter.name] = "all data (no period in the question)"
+            elif parameter.default is not None:
                 described[parameter.name] = f"{parameter.default} (default)"
             continue
         value = slot.value
@@ -160,6 +183,8 @@ class VerifiedAnswerer:
     today: Callable[[], dt.date] = field(default=lambda: dt.datetime.now(dt.UTC).date())
     threshold: float = 0.8
     suggestions_count: int = 3
+    # rows the query would return without its LIMIT (to say "first N of M"); None when unknown
+    count_rows: Callable[[str, int], int | None] | None = None
     name: str = "verified"
 
     def __post_init__(self) -> None:
@@ -187,11 +212,11 @@ class VerifiedAnswerer:
             )
         spec = self._by_name[result.best.candidate.name]
         slots = result.best.slots
-        sql = self.render(spec.name, parameter_values(spec, slots), today)
+        sql = self.render(spec.name, parameter_values_for_question(spec, slots), today)
         executed = self.run(sql)
         described = describe_slots(spec, slots)
         context = "; ".join(f"{name}: {value}" for name, value in described.items())
-        text = summarise(spec, executed.columns, executed.rows)
+        text = self._scope(spec, slots, executed) + summarise(spec, executed.columns, executed.rows)
         text += f"\nAnswered with the verified query “{spec.question}” ({spec.name})"
         text += f", {context}." if context else "."
         return Answer(
@@ -206,3 +231,17 @@ class VerifiedAnswerer:
             session_id=session_id,
             slots=described,
         )
+
+    def _scope(self, spec: VerifiedQuerySpec, slots: Mapping[str, SlotMatch], executed: ExecutedQuery) -> str:
+        """What the answer covers that the question did not say: all data, a default top-N, a row cap."""
+        parts: list[str] = []
+        if any(p.type == "date_range" for p in spec.parameters) and "date_range" not in slots:
+            parts.append("All data (no period in the question)")
+        defaults = unasked_defaults(spec, slots)
+        shown = len(executed.rows)
+        total = self.count_rows(executed.sql, shown) if self.count_rows is not None and shown else None
+        if total is not None and total > len(executed.rows):
+            cap = f"first {len(executed.rows):,} of {total:,} rows"
+            named = [f"{p.name} = {p.default}" for p in defaults if p.type == "top_n"]
+            parts.append(cap + (f" ({named[0]}: a default, the question named no number)" if named else ""))
+        return "; ".join(parts) + (": " if parts else "")

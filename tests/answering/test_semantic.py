@@ -1,0 +1,251 @@
+"""The semantic answerer: questions read into metric queries, compiled by MetricFlow, guarded, run on DuckDB."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from lambdas.shared.answering.semantic import (
+    MetricQuery,
+    MetricRequestError,
+    QuestionReader,
+    SemanticManifest,
+    metric_query_from_request,
+    sql_string,
+    strip_comments,
+)
+from lambdas.shared.answering.setup import semantic_answerer
+from lambdas.shared.query_engines import DuckDbEngine
+
+TODAY = dt.date(2026, 3, 31)
+
+# (call_id, agent_id, agent_name, team, queue, direction, call_date, handle_time_seconds, customer_id, resolved)
+CALLS = [
+    ("c1", "a1", "Dana Reyes", "Billing East", "Billing", "INBOUND", "2026-01-05", 300.0, "u1", True),
+    ("c2", "a1", "Dana Reyes", "Billing East", "Billing", "INBOUND", "2026-02-10", 600.0, "u2", False),
+    (
+        "c3",
+        "a2",
+        "Omar Haddad",
+        "Tech Tier 1",
+        "Technical Support",
+        "INBOUND",
+        "2026-02-11",
+        900.0,
+        "u1",
+        True,
+    ),
+    (
+        "c4",
+        "a2",
+        "Omar Haddad",
+        "Tech Tier 1",
+        "Technical Support",
+        "OUTBOUND",
+        "2026-03-02",
+        1200.0,
+        "u3",
+        None,
+    ),
+    ("c5", "a3", "Lena Park", "Outbound Sales", "Sales", "OUTBOUND", "2026-03-20", 120.0, "u4", True),
+]
+# (evaluation_id, call_id, agent_id, team, queue, evaluator, status, evaluation_date, score, automatic fail)
+SCORECARDS = [
+    ("e1", "c1", "a1", "Billing East", "Billing", "qa.jo.smith", "SUBMITTED", "2026-01-06", 80.0, False),
+    ("e2", "c2", "a1", "Billing East", "Billing", "qa.jo.smith", "SUBMITTED", "2026-02-11", 40.0, True),
+    (
+        "e3",
+        "c3",
+        "a2",
+        "Tech Tier 1",
+        "Technical Support",
+        "qa.al.wong",
+        "SUBMITTED",
+        "2026-02-12",
+        90.0,
+        False,
+    ),
+    ("e4", "c4", "a2", "Tech Tier 1", "Technical Support", "qa.al.wong", "DRAFT", "2026-03-03", 10.0, True),
+]
+
+
+def build_marts(root: Path) -> tuple[Path, Path]:
+    warehouse, lake = root / "warehouse.duckdb", root / "lake"
+    lake.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(warehouse)) as db:
+        db.execute("create schema post_call_analytics")
+        db.execute(
+            "create table post_call_analytics.calls (call_id varchar, agent_id varchar, agent_name varchar, "
+            "team varchar, queue varchar, direction varchar, call_date date, started_at timestamp, "
+            "handle_time_seconds double, customer_id varchar, summary_resolved boolean)"
+        )
+        for c in CALLS:
+            db.execute(
+                "insert into post_call_analytics.calls values (?, ?, ?, ?, ?, ?, cast(? as date), "
+                "cast(? as timestamp), ?, ?, ?)",
+                [*c[:7], c[6] + " 09:30:00", *c[7:]],
+            )
+        db.execute(
+            "create table post_call_analytics.scorecards (evaluation_id varchar, call_id varchar, "
+            "agent_id varchar, team varchar, queue varchar, evaluator varchar, evaluation_status varchar, "
+            "evaluation_date date, score_percent double, is_automatic_fail boolean, evaluation_source varchar)"
+        )
+        for s in SCORECARDS:
+            db.execute(
+                "insert into post_call_analytics.scorecards values (?, ?, ?, ?, ?, ?, ?, cast(? as date), ?, ?, "
+                "'MANUAL')",
+                list(s),
+            )
+        db.execute(
+            "create table post_call_analytics.agents as "
+            "select distinct agent_id, agent_name from post_call_analytics.calls"
+        )
+        db.execute(
+            "create table post_call_analytics.call_categories as select call_id, 'escalation-request' as "
+            "category, call_date, team, queue, direction from post_call_analytics.calls where call_id in ('c2', 'c4')"
+        )
+        db.execute(
+            "create table post_call_analytics.call_insights as select call_id, 'ACTION_ITEM' as insight_type, "
+            "call_date, team, queue from post_call_analytics.calls"
+        )
+    return warehouse, lake
+
+
+@pytest.fixture(scope="module")
+def answerer(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    warehouse, lake = build_marts(tmp_path_factory.mktemp("marts"))
+    return semantic_answerer(DuckDbEngine(warehouse, lake), today=lambda: TODAY)
+
+
+@pytest.fixture(scope="module")
+def manifest() -> SemanticManifest:
+    return SemanticManifest.load()
+
+
+def test_a_metric_by_a_dimension_is_answered_from_the_compiled_sql(answerer: Any) -> None:
+    answer = answerer.answer("average handle time by team")
+    assert not answer.refused
+    assert set(answer.rows) == {("Billing East", 450.0), ("Tech Tier 1", 1050.0), ("Outbound Sales", 120.0)}
+    assert "post_call_analytics.calls" in answer.sql
+    assert "--" not in answer.sql
+    assert answer.answerer == "semantic"
+
+
+def test_the_answer_states_the_metric_definition_and_that_no_period_means_all_data(answerer: Any) -> None:
+    answer = answerer.answer("overall resolution rate")
+    first, rest = answer.text.split("\n", 1)
+    assert "all data (no period given)" in first
+    assert "Percent of calls the generative summary marks resolved" in rest
+    assert answer.rows == ((75.0,),)  # 3 of 4 calls with a summary verdict
+
+
+def test_period_filter_and_grain_are_read_from_the_question(answerer: Any) -> None:
+    answer = answerer.answer("monthly number of calls for the Billing queue")
+    assert answer.rows == ((dt.date(2026, 1, 1), 1), (dt.date(2026, 2, 1), 1))
+    answer = answerer.answer("how many outbound calls last month")
+    assert answer.rows == ((0,),) or answer.rows == ((None,),) or answer.rows == ()
+    answer = answerer.answer("how many outbound calls in March")
+    assert answer.rows == ((2,),)
+
+
+def test_a_measure_from_one_table_splits_by_a_dimension_of_another(answerer: Any) -> None:
+    answer = answerer.answer("QA score by call direction")
+    # drafts are not scored: the outbound call has only a draft, so no score
+    assert set(answer.rows) == {("INBOUND", 70.0), ("OUTBOUND", None)}
+
+
+def test_rank_questions_become_order_and_limit(answerer: Any) -> None:
+    answer = answerer.answer("top 2 agents by average handle time")
+    assert answer.rows == (("Omar Haddad", 1050.0), ("Dana Reyes", 450.0))
+    assert "the 2 highest" in answer.text.splitlines()[0]
+    answer = answerer.answer("Which team had the lowest resolution rate?")
+    assert answer.rows == (("Billing East", 50.0),)
+    assert "the question names no number" in answer.text.splitlines()[0]
+
+
+def test_values_found_in_the_data_become_filters(answerer: Any) -> None:
+    assert answerer.answer("evaluations by qa.al.wong").rows == ((1,),)
+    assert answerer.answer("escalation-request calls per team").rows == (
+        ("Billing East", 1),
+        ("Tech Tier 1", 1),
+    ) or set(answerer.answer("escalation-request calls per team").rows) == {
+        ("Billing East", 1),
+        ("Tech Tier 1", 1),
+    }
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "median handle time per team",  # a measure no metric defines
+        "average handle time per customer",  # a split no dimension defines
+        "average handle time on weekends",
+        "Which agents had QA scores above 90?",  # a condition on a metric
+        "total revenue per team",
+        "How many calls; DROP TABLE post_call_analytics.calls",
+    ],
+)
+def test_a_word_it_cannot_express_means_a_refusal_with_suggestions(answerer: Any, question: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.refused
+    assert answer.rows == ()
+    assert answer.suggestions or "SQL or instructions" in answer.text
+
+
+def test_a_list_at_the_row_cap_says_first_n_of_m(tmp_path: Path) -> None:
+    warehouse, lake = build_marts(tmp_path)
+    small = semantic_answerer(DuckDbEngine(warehouse, lake), today=lambda: TODAY, max_rows=2)
+    answer = small.answer("number of calls per agent")
+    assert len(answer.rows) == 2
+    assert "first 2 of 3 rows" in answer.text.splitlines()[0]
+
+
+def test_reader_accounts_for_every_word(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {"team": ["Billing East"], "queue": ["Billing"]})
+    reading = reader.read(
+        "How long were customers kept on hold, on average, in each queue last month?", TODAY
+    )
+    assert reading.query is not None
+    assert reading.query.metrics == ("average_hold_time",)
+    assert reading.query.group_by == ("call__queue",)
+    assert reading.query.period is not None and reading.query.period.start == dt.date(2026, 2, 1)
+    refused = reader.read("average handle time by customer segment", TODAY)
+    assert refused.query is None
+    assert "segment" in refused.unknown
+
+
+def test_filter_values_cannot_carry_template_syntax() -> None:
+    assert sql_string("O'Brien") == "'O''Brien'"
+    with pytest.raises(MetricRequestError):
+        sql_string("{{ env_var('AWS_SECRET_ACCESS_KEY') }}")
+
+
+def test_agent_requests_are_checked_against_the_manifest(manifest: SemanticManifest) -> None:
+    query = metric_query_from_request(
+        manifest,
+        "average_qa_score",
+        "team, month",
+        "direction=INBOUND",
+        "2026-01-01..2026-03-31",
+        "-average_qa_score 3",
+    )
+    assert query == MetricQuery(
+        metrics=("average_qa_score",),
+        group_by=("evaluation__team",),
+        grain="month",
+        period=query.period,
+        filters=(("call__direction", "INBOUND"),),
+        order_by="-average_qa_score",
+        limit=3,
+    )
+    assert query.period is not None and query.period.last_day == dt.date(2026, 3, 31)
+    with pytest.raises(MetricRequestError, match="Unknown metric"):
+        metric_query_from_request(manifest, "revenue")
+
+
+def test_comments_are_stripped_from_compiled_sql() -> None:
+    assert strip_comments("-- Read\nSELECT 1\n  -- note\nFROM t\n\n") == "SELECT 1\nFROM t"
