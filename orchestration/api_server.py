@@ -341,6 +341,7 @@ def print_banner(server: LocalServer, token: str) -> None:
     print(f"\nChat API on {server.api_url}  (Ctrl-C stops it)")
     if server.static_dir is not None:
         print(f"Chat site on {server.url}/  (from {server.static_dir})")
+        print(f"Signed-in link: {server.url}/#token={token}")
     print(f"Local token: {token}\n")
     print("Try the runbook's Test 4:")
     print(f'  API_URL="{server.api_url}"')

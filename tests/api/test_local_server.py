@@ -168,3 +168,16 @@ def test_schemathesis_finds_no_server_error_and_every_response_conforms(
     )
     (tmp_path.parent / "schemathesis-output.txt").write_text(completed.stdout + completed.stderr)
     assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
+
+
+def test_the_banner_prints_the_api_url_the_token_and_a_signed_in_link_to_the_site(
+    server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from orchestration.api_server import print_banner
+
+    print_banner(server, TOKEN)
+    printed = capsys.readouterr().out
+    assert f"Chat API on {server.api_url}" in printed
+    assert f"Chat site on {server.url}/" in printed
+    assert f"Signed-in link: {server.url}/#token={TOKEN}" in printed
+    assert f'TOKEN="{TOKEN}"' in printed
