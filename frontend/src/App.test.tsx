@@ -152,13 +152,16 @@ describe('pages', () => {
     expect(screen.getByRole('heading', { name: /^agents/ })).toBeInTheDocument();
   });
 
-  it('shows a call: metrics, categories, scorecard answers and transcript', async () => {
+  it('shows a call: metrics, categories, insights, scorecard answers and transcript', async () => {
     window.history.replaceState(null, '', '/calls/c-1');
     start();
     expect(await screen.findByRole('heading', { name: /Call c-1/ })).toBeInTheDocument();
     expect(await screen.findByText('Ana Lima')).toBeInTheDocument();
     expect(screen.getByText('312 s')).toBeInTheDocument();
     expect(screen.getByText('billing-dispute')).toBeInTheDocument();
+    const insights = screen.getByRole('list', { name: 'Insights' });
+    expect(within(insights).getByText('Charged twice for one order')).toBeInTheDocument();
+    expect(within(insights).getByText('Refund the second charge')).toBeInTheDocument();
     expect(screen.getByText('Greeted the customer?')).toBeInTheDocument();
     const transcript = screen.getByRole('list', { name: 'Transcript' });
     expect(within(transcript).getByText('I was charged twice.')).toBeInTheDocument();

@@ -136,6 +136,9 @@ class WarehouseCalls:
             f"select * from {DATABASE}.scorecard_answers where call_id = {key} "
             "order by evaluation_id, question_position"
         )
+        insights = self._records(
+            f"select * from {DATABASE}.call_insights where call_id = {key} order by insight_position"
+        )
         scorecards = [
             {
                 "evaluation": evaluation,
@@ -156,6 +159,7 @@ class WarehouseCalls:
         return {
             "call_id": call_id,
             "call": call,
+            "insights": insights,
             "scorecards": scorecards,
             "transcript": turns,
             "transcript_error": error,

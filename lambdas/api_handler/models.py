@@ -183,6 +183,10 @@ class Scorecard(_Model):
 class CallDetail(_Model):
     call_id: str = Field(description="The call.")
     call: dict[str, JsonCell] = Field(description="The curated `calls` row.")
+    insights: list[dict[str, JsonCell]] = Field(
+        default_factory=list,
+        description="The call's `call_insights` rows (issues, outcomes, action items), in the order of the summary.",
+    )
     scorecards: list[Scorecard] = Field(description="Its QA evaluations with their answers.")
     transcript: list[TranscriptTurn] = Field(description="Transcript turns from the Transcribe output.")
     transcript_error: str | None = Field(

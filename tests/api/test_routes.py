@@ -187,6 +187,17 @@ def test_call_drill_down_has_the_row_scorecards_and_transcript_turns(api: Api, e
     assert {t["participant"] for t in detail["transcript"]} <= {"AGENT", "CUSTOMER"}
     assert detail["transcript"][0]["text"]
 
+    expected_insights = engine.execute(
+        guard_sql(
+            "select insight_type, insight_text from post_call_analytics.call_insights "
+            f"where call_id = '{call_id}' order by insight_position",
+            GuardPolicy(max_rows=100),
+        ),
+        max_rows=100,
+    ).rows
+    assert [[i["insight_type"], i["insight_text"]] for i in detail["insights"]] == expected_insights
+    assert all(i["call_id"] == call_id for i in detail["insights"])
+
     assert api.call("GET", "/calls/no-such-call")[0] == 404
     assert api.call("GET", "/calls/x'%20or%20'1'='1")[0] in (404, 422)
 

@@ -168,6 +168,15 @@ export interface components {
              */
             call_id: string;
             /**
+             * Insights
+             * @description The call's `call_insights` rows (issues, outcomes, action items), in the order of the summary.
+             */
+            insights?: {
+                [key: string]: string | number | boolean | unknown[] | {
+                    [key: string]: unknown;
+                } | null;
+            }[];
+            /**
              * Scorecards
              * @description Its QA evaluations with their answers.
              */

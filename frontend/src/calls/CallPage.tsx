@@ -81,12 +81,6 @@ function formatOffset(ms: number | null | undefined): string {
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
 }
 
-interface Insight {
-  insight_type?: string;
-  insight_text?: string;
-  [key: string]: unknown;
-}
-
 export default function CallPage({ callId }: { callId: string }) {
   const api = useApi();
   const [detail, setDetail] = useState<CallDetail | null>(null);
@@ -106,8 +100,8 @@ export default function CallPage({ callId }: { callId: string }) {
   const call = detail?.call ?? {};
   const sentiment = sentimentByQuarter(call);
   const categories = categoriesOf(call);
-  const insights = ((detail as unknown as { insights?: Insight[] } | null)?.insights ?? []).filter(
-    (i) => typeof i.insight_text === 'string',
+  const insights = (detail?.insights ?? []).flatMap((i) =>
+    typeof i.insight_text === 'string' ? [{ type: String(i.insight_type ?? 'insight'), text: i.insight_text }] : [],
   );
 
   return (
@@ -180,8 +174,7 @@ export default function CallPage({ callId }: { callId: string }) {
                     <ul aria-label="Insights">
                       {insights.map((i, n) => (
                         <li key={n}>
-                          <strong>{humanise(String(i.insight_type ?? 'insight').toLowerCase())}:</strong>{' '}
-                          {i.insight_text}
+                          <strong>{humanise(i.type.toLowerCase())}:</strong> {i.text}
                         </li>
                       ))}
                     </ul>

@@ -88,6 +88,10 @@ export const CALL: CallDetail = {
     summary_topic: 'Billing',
     summary_text: 'Customer disputed a charge.',
   },
+  insights: [
+    { call_id: 'c-1', insight_position: 1, insight_type: 'ISSUE', insight_text: 'Charged twice for one order' },
+    { call_id: 'c-1', insight_position: 2, insight_type: 'ACTION_ITEM', insight_text: 'Refund the second charge' },
+  ],
   scorecards: [
     {
       evaluation: { evaluation_id: 'e-1', form_name: 'Quality v2', score_percent: 88 },
