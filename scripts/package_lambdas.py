@@ -89,7 +89,11 @@ DISTRIBUTIONS = {
 }
 # Provided at run time, never bundled: the Lambda Python runtime ships boto3 (with botocore, s3transfer and what
 # they need); the AWS SDK for pandas layer ships pyarrow, pandas and numpy.
-FROM_RUNTIME = frozenset({"boto3", "botocore", "s3transfer"})
+FROM_RUNTIME = frozenset(
+    # boto3 and what the runtime installs with it (import and distribution names): a dependency that needs one
+    # of these gets the runtime's copy
+    {"boto3", "botocore", "s3transfer", "jmespath", "urllib3", "dateutil", "python-dateutil", "six"}
+)
 FROM_LAYER = frozenset({"pyarrow", "pandas", "numpy"})
 # Installed for the embedded run only: no duckdb wheel runs on the Lambda python3.11 runtime (its wheels need
 # glibc 2.27+). Code a Lambda runs must import it lazily, inside the local-only path.
@@ -394,7 +398,7 @@ def update_lock(repo: Path, python_version: str) -> Path:
     lines = [
         "# Exact versions of every third-party distribution the Lambda packages ship (scripts/package_lambdas.py).",
         "# Regenerate with: python scripts/package_lambdas.py --update-lock",
-        *(f"{name}=={version}" for name, version in sorted(pins.items())),
+        *sorted(f"{name}=={version}" for name, version in pins.items()),
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

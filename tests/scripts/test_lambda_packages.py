@@ -546,12 +546,14 @@ def test_analysis_names_an_import_that_is_not_a_runtime_dependency(tmp_path: Pat
 
 
 def test_a_new_runtime_dependency_declared_in_pyproject_is_bundled(tmp_path: Path) -> None:
-    repo = _fake_repo(tmp_path, "import jmespath\n")
-    (repo / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["jmespath>=1", "orjson"]\n')
+    repo = _fake_repo(tmp_path, "import tabulate\n")
+    (repo / "pyproject.toml").write_text(
+        '[project]\nname = "x"\ndependencies = ["tabulate>=0.9", "orjson"]\n'
+    )
 
     package = package_lambdas.analyse("fn", repo)
 
-    assert package.requirements == ["jmespath"]
+    assert package.requirements == ["tabulate"]
 
 
 def test_layer_and_runtime_packages_are_not_requirements(tmp_path: Path) -> None:
@@ -595,3 +597,21 @@ def test_build_script_refuses_a_function_without_a_handler(tmp_path: Path) -> No
     assert result.returncode == 1
     assert "no handler for no_such_function" in result.stderr
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_dependencies_the_runtime_installs_with_boto3_are_never_bundled() -> None:
+    def item(name: str, version: str, *requires: str) -> dict[str, Any]:
+        return {"metadata": {"name": name, "version": version, "requires_dist": list(requires)}}
+
+    items = [
+        item("metricflow", "1.0", "python-dateutil>=2.8", "jinja2", "jmespath"),
+        item("jinja2", "3.1", "markupsafe"),
+        item("markupsafe", "3.0"),
+        item("python-dateutil", "2.9", "six>=1.5"),
+        item("six", "1.17"),
+        item("jmespath", "1.0"),
+    ]
+
+    shipped = package_lambdas.bundled_distributions(["metricflow==1.0"], items)
+
+    assert shipped == {"jinja2": "3.1", "markupsafe": "3.0", "metricflow": "1.0"}
