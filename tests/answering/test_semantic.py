@@ -218,6 +218,21 @@ def test_reader_accounts_for_every_word(manifest: SemanticManifest) -> None:
     assert "segment" in refused.unknown
 
 
+def test_two_measures_are_answered_only_when_the_question_lists_them(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {"team": ["Billing East"], "queue": ["Billing"]})
+    listed = reader.read("calls and callback rate by team", TODAY)
+    assert listed.query is not None
+    assert listed.query.metrics == ("calls", "callback_rate")
+    both = reader.read("calls per month and average handle time", TODAY)
+    assert both.query is not None and set(both.query.metrics) == {"calls", "average_handle_time"}
+    about = reader.read("average handle time of calls by queue", TODAY)
+    assert about.query is not None and about.query.metrics == ("average_handle_time",)
+    # a filtered count ("calls that required a callback") is not "calls" next to "callback rate"
+    qualified = reader.read("number of calls that required a callback by team", TODAY)
+    assert qualified.query is None
+    assert "joins two measures" in qualified.reason
+
+
 def test_filter_values_cannot_carry_template_syntax() -> None:
     assert sql_string("O'Brien") == "'O''Brien'"
     with pytest.raises(MetricRequestError):

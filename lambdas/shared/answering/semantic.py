@@ -20,6 +20,7 @@ reads), its comments stripped, and it runs through the shared SQL guard like eve
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 import threading
@@ -146,6 +147,23 @@ _COMPARE_WORDS = frozenset(
     {"compare", "compared", "comparison", "versus", "vs", "against", "with", "and", "side"}
 )
 _BARE_NOUNS = frozenset({"calls", "evaluations", "customers", "scorecards"})
+# Words that list two measures side by side, and the words that may stand between them.
+_CONJUNCTIONS = frozenset({"and", "with", "plus", "vs", "versus", "alongside", "also", "both"})
+_LIST_FILLERS = _CONJUNCTIONS | {"the", "their", "its", "a", "an"}
+
+
+def _between(text: _Text, end: int, start: int) -> list[str]:
+    """The words not yet accounted for between two positions of the question."""
+    return [word for at, word in text.words_left() if end <= at < start]
+
+
+def _listed(text: _Text, one: tuple[int, int, str], other: tuple[int, int, str]) -> bool:
+    """Whether two mentions are listed side by side ("calls and average handle time")."""
+    first, second = sorted([one, other])
+    between = _between(text, first[1], second[0])
+    return bool(set(between) & _CONJUNCTIONS) and set(between) <= _LIST_FILLERS
+
+
 _RANK_WORDS = (
     _DESC_WORDS | _ASC_WORDS | frozenset({"rank", "ranked", "ranking", "order", "ordered", "sorted"})
 )
@@ -506,7 +524,8 @@ class QuestionReader:
             limit = top.value
             text.take(top.start, top.end)
 
-        metrics = self._read_metrics(text)
+        mentions = self._read_metrics(text)
+        metrics = [name for _, _, name in mentions]
         groups, which, which_n = self._read_groups(text)
         if which_n is not None:
             limit = which_n
@@ -558,6 +577,18 @@ class QuestionReader:
         if any(m.aggregation == "derived" for m in chosen) and (group_by or where):
             return Reading(None, f"{chosen[0].label} can only be given overall or over time.")
 
+        # Several metrics only when the question lists them ("calls and callback rate"); words between two
+        # metrics that are not a conjunction make one qualify the other ("calls that required a callback"), a
+        # filtered count no metric query here expresses.
+        for (_, end, _), (start, _, _) in itertools.pairwise(mentions):
+            between = _between(text, end, start)
+            if between and not set(between) & _CONJUNCTIONS:
+                return Reading(
+                    None,
+                    f"It joins two measures with “{' '.join(between)}”: ask for each measure plainly, "
+                    "e.g. “calls and callback rate by team”.",
+                    tuple(between),
+                )
         unknown = self._unknown(text, chosen, bool(groups) or len(chosen) > 1)
         if unknown:
             return Reading(None, "Some words are not accounted for.", unknown)
@@ -572,8 +603,9 @@ class QuestionReader:
         )
         return Reading(query, notes=tuple(notes))
 
-    def _read_metrics(self, text: _Text) -> list[str]:
-        found: list[tuple[int, str]] = []
+    def _read_metrics(self, text: _Text) -> list[tuple[int, int, str]]:
+        """The metrics the question names, as (start, end, name) in question order."""
+        found: list[tuple[int, int, str]] = []
         bare: list[tuple[int, int, str]] = []
         for phrase, metric in self._metric_phrases:
             pattern = re.compile(rf"\b{_phrase_pattern([phrase])}{_plural(phrase)}\b")
@@ -583,15 +615,22 @@ class QuestionReader:
                     text.take(m.start(), m.end())
                     continue
                 text.take(m.start(), m.end())
-                if metric.name not in [name for _, name in found]:
-                    found.append((m.start(), metric.name))
+                if metric.name not in [name for _, _, name in found]:
+                    found.append((m.start(), m.end(), metric.name))
         if not found and bare:
             first = min(bare)
-            found.append((first[0], first[2]))
+            found.append(first)
             for start, end, name in bare:
                 if name != first[2]:  # "evaluations" and "calls" both bare: the second stays unread
                     text.used[start:end] = [False] * (end - start)
-        return [name for _, name in sorted(found)]
+        elif found:
+            # a bare noun listed with a named metric ("calls and average handle time") is asked for too;
+            # otherwise it only says what the metric is about ("average handle time of calls")
+            for span in bare:
+                named = {name for _, _, name in found}
+                if span[2] not in named and any(_listed(text, span, other) for other in found):
+                    found.append(span)
+        return sorted(found)
 
     def _read_groups(self, text: _Text) -> tuple[list[str], bool, int | None]:
         groups: list[tuple[int, str]] = []
