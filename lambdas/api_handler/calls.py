@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from lambdas.shared.answering.model import json_value
 from lambdas.shared.answering.verified import ExecutedQuery
+from lambdas.shared.query_engines import sql_string
 
 DATABASE = "post_call_analytics"
 
@@ -103,10 +104,6 @@ def transcript_turns(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _int_or_none(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 @dataclass

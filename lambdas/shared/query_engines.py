@@ -134,7 +134,7 @@ def write_answer_database(
     counts: dict[str, int] = {}
     try:
         with duckdb.connect(str(staging)) as connection:
-            connection.execute(f"attach {_sql_string(str(source))} as warehouse (read_only)")
+            connection.execute(f"attach {sql_string(str(source))} as warehouse (read_only)")
             present = {
                 str(row[0]).lower()
                 for row in connection.execute(
@@ -168,7 +168,8 @@ def ensure_answer_database(warehouse: str | Path, answers: str | Path | None = N
     return target
 
 
-def _sql_string(text: str) -> str:
+def sql_string(text: str) -> str:
+    """A SQL string literal: the text in single quotes, its own quotes doubled."""
     return "'" + text.replace("'", "''") + "'"
 
 

@@ -39,6 +39,7 @@ from lambdas.shared.answering.slots import (
     find_top_n,
     normalise,
 )
+from lambdas.shared.query_engines import sql_string as quoted
 
 MANIFEST_PATH = (
     Path(__file__).resolve().parents[2] / "athena_executor" / "artifacts" / "semantic_manifest.json"
@@ -378,7 +379,7 @@ def sql_string(value: str) -> str:
         raise MetricRequestError(
             f"A filter value may not contain braces, %, #, backslashes or newlines: {value!r}"
         )
-    return "'" + value.replace("'", "''") + "'"
+    return quoted(value)
 
 
 _COMMENT_LINE = re.compile(r"^\s*--.*$\n?", re.MULTILINE)
