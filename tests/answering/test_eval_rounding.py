@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orchestration.evaluate import result_set, rows_match_within_rounding
+from orchestration.evaluate import gold_columns_in_answer, result_set, rows_match_within_rounding
 
 
 def test_a_value_rounded_the_other_way_on_a_boundary_still_matches() -> None:
@@ -23,3 +23,27 @@ def test_a_different_number_or_label_is_still_wrong() -> None:
 def test_each_expected_row_is_used_once() -> None:
     gold = result_set([("a", 1.1), ("a", 5.0)])
     assert not rows_match_within_rounding(result_set([("a", 1.1), ("a", 1.2)]), gold)
+
+
+def test_an_answer_may_add_context_columns() -> None:
+    gold = [("Billing", 6.2), ("Sales", 5.1)]
+    answer = [("Sales", 40, 5.1), ("Billing", 55, 6.2)]  # the number of calls next to the average
+    assert gold_columns_in_answer(answer, gold) == (0, 2)
+    assert gold_columns_in_answer([(3000, 6.21)], [(6.2,)]) == (1,)  # one rounding unit apart
+
+
+def test_extra_context_never_hides_another_shape() -> None:
+    per_team = [("East", 7.0), ("West", 6.0)]
+    per_agent = [("East", "Maya", 7.5), ("East", "Dana", 6.5), ("West", "Lee", 6.0)]
+    assert gold_columns_in_answer(per_agent, per_team) is None  # another grouping: more rows
+    agents_and_customers = [("Maya", 0.4, 0.1)]
+    assert gold_columns_in_answer([("Maya", 0.4)], agents_and_customers) is None  # a column missing
+    assert gold_columns_in_answer([("Maya", 0.5, 0.1)], agents_and_customers) is None  # other values
+    assert gold_columns_in_answer([("Maya", 0.1, 0.4)], [("Maya", 0.4, 0.1)]) is None  # same width: strict
+    assert gold_columns_in_answer([], [("Maya", 1)]) is None
+
+
+def test_context_columns_are_matched_in_the_golds_order() -> None:
+    gold = [("Maya", 3), ("Dana", 1)]
+    assert gold_columns_in_answer([(3, "Maya", 1), (1, "Dana", 9)], gold) == (1, 0)
+    assert gold_columns_in_answer([(1, "Maya", 1), (3, "Dana", 9)], gold) is None  # values on the wrong rows
