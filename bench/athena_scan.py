@@ -1,19 +1,25 @@
 """Estimated Athena bytes scanned per question at 1,000,000 and 10,000,000 calls, in both modes of the marts.
 
 Athena bills and limits a query by the bytes it reads from S3: the compressed Parquet column chunks of the
-columns the plan projects, in the partitions it does not prune. This benchmark builds the embedded project
-twice over one generated lake — the default (marts are views over the whole JSON change log) and the scale
-switch on (marts read the stored current state plus the change-log partitions since the last merge) — and for
-every verified query (and every semantic-layer metric, when the project defines any) asks DuckDB for the plan,
-collects each scan's projected columns, and prices them with the column sizes of the lake's Parquet files (the
-change log as the stream processor writes it; the current-state tables exported as ZSTD Parquet, as Iceberg
-stores them). Sizes scale linearly with calls; a pruned scan reads only the partitions of the last few days.
+columns the plan projects, in the partitions and row groups it does not skip. This benchmark builds the embedded
+project twice over one generated lake — the default (marts are views over the whole JSON change log) and the
+scale switch on (marts read the stored current state plus the change-log partitions since the last merge) — and
+for every question asks DuckDB for the plan, collects each scan's projected columns, and prices them with the
+column sizes of the lake's Parquet files (the change log as the stream processor writes it; the current-state
+tables exported as ZSTD Parquet, as Iceberg stores them), scaled linearly with calls.
 
-    python bench/athena_scan.py [--calls 3000] [--days 60] [--history-days 365] [--interval-minutes 1440]
+Questions: every verified query with its default parameters, and every semantic-layer metric compiled by
+MetricFlow as the answering chain compiles it — alone, and by its most common dimension and month, both over all
+time. The lake: the raw change log (every column of every file) plus the current-state tables. Pruning credited,
+and only this: Iceberg day() partitions of the current state when a bound on the partition column (or on its date
+alias, e.g. `call_date`) reaches the scan through projections, unions and unnests; the change log's `dt`
+partitions; Parquet row-group min/max on `ingested_at` (the column "no stats" shows the question without it).
 
-Prints one row per question and the ratio between the modes, and whether every question of the switched
-mode stays under the workgroup's 1 GB cutoff and 1% of the lake at 10,000,000 calls (`--check`: exit 1 when
-not).
+    python bench/athena_scan.py [--calls 3000] [--days 60] [--history-days 365] [--interval-minutes 1440] [--check]
+
+Prints one row per question (bytes at both scales in both modes, the ratio, the share of the lake, the targets
+missed) and a summary; `--check` exits 1 unless every question of the switched mode stays under the workgroup's
+1 GB cutoff and within 1% of the lake at 10,000,000 calls.
 """
 
 from __future__ import annotations
