@@ -45,8 +45,15 @@ typecheck: $(STAMP) ## mypy --strict on our packages
 pytest: $(STAMP) ## Python tests (unit, moto integration, dbt, end to end)
 	$(BIN)/pytest -n 2 --dist loadfile
 
-bench: $(STAMP) ## Benchmarks; each prints a side-by-side ratio
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+# Benchmarks that also check their targets (exit 1 when one is missed)
+BENCH_CHECKED := bench/athena_scan.py
+
+bench: $(STAMP) ## Benchmarks; each prints a side-by-side ratio (those in BENCH_CHECKED also fail on a missed target)
+	@status=0; for b in bench/*.py; do \
+		echo "== $$b"; \
+		case " $(BENCH_CHECKED) " in *" $$b "*) args=--check ;; *) args= ;; esac; \
+		$(PY) $$b $$args || status=1; \
+	done; exit $$status
 
 clean: ## Remove generated data, build output and caches (keeps .venv)
 	rm -rf data build dbt_project/target dbt_project/logs terraform/lambda_packages .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -16,14 +16,16 @@
             'talk_speed_agent_wpm', 'talk_speed_customer_wpm', 'sentiment_agent', 'sentiment_customer',
             'sentiment_agent_q1', 'sentiment_agent_q2', 'sentiment_agent_q3', 'sentiment_agent_q4',
             'sentiment_customer_q1', 'sentiment_customer_q2', 'sentiment_customer_q3', 'sentiment_customer_q4',
-            'category_list', 'insight_list', 'summary_topic', 'summary_product', 'summary_resolved',
+            'category_list', 'insight_list', 'issue_count', 'outcome_count', 'action_item_count', 'summary_topic',
+            'summary_product', 'summary_resolved',
             'summary_callback_required', 'summary_text', 'customer_satisfaction', 'schema_version', 'updated_at',
         ],
         'scorecards': [
             'evaluation_id', 'event_id', 'event_name', 'event_source', 'event_at', 'sequence_number', 'ingested_at',
             'is_removed', 'call_id', 'agent_id', 'evaluator', 'evaluation_source', 'form_id', 'form_title',
             'form_version', 'evaluation_status', 'started_at', 'submitted_at', 'score_percent', 'is_automatic_fail',
-            'is_not_applicable', 'section_list', 'question_list', 'updated_at',
+            'is_not_applicable', 'section_list', 'question_list', 'question_count', 'automatic_fail_question_count',
+            'updated_at',
         ],
     } -%}
     {{ columns[table] | join(',') }}

@@ -4,6 +4,7 @@ from a manifest's semantic models."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 import sys
@@ -107,7 +108,7 @@ def test_plan_scans_tell_state_tables_change_log_tables_pruning_and_the_lookback
         scan.Scan("raw", "calls", ("keys", "new_image"), True),
         scan.Scan("raw", "scorecards", ("keys",), False),
         scan.Scan("state", "calls", ("call_id", "team"), False, "hot"),
-        scan.Scan("state", "calls", ("team",), False, "cold"),
+        scan.Scan("state", "calls", ("team",), False, "cold", (None, None), dt.date(2026, 10, 30)),
         scan.Scan("state", "scorecards", ("x",), False, "all"),
     ]
     with pytest.raises(ValueError, match="which change-log table"):
@@ -145,58 +146,106 @@ def test_windows_and_cost() -> None:
     assert scan.cost_per_thousand([1e6, 1e12]) == pytest.approx(1000 * (1e7 + 1e12) / 2 / 1e12 * 5)
 
 
-def test_metrics_become_queries_over_their_semantic_models() -> None:
-    manifest = {
-        "semantic_models": {
-            "semantic_model.p.calls": {
-                "name": "calls",
-                "node_relation": {"alias": "calls", "schema_name": "post_call_analytics"},
-                "defaults": {"agg_time_dimension": "call_date"},
-                "measures": [
-                    {"name": "call_count", "agg": "count", "expr": "call_id"},
-                    {"name": "handle_time", "agg": "average", "expr": "handle_time_seconds"},
-                ],
-                "dimensions": [{"name": "call_date", "type": "time", "expr": None}],
-            },
-            "semantic_model.p.scorecards": {
-                "name": "scorecards",
-                "node_relation": {"alias": "scorecards", "schema_name": "post_call_analytics"},
-                "defaults": {"agg_time_dimension": "evaluation_date"},
-                "measures": [{"name": "fails", "agg": "sum_boolean", "expr": "is_automatic_fail"}],
-                "dimensions": [{"name": "evaluation_date", "type": "time"}],
-            },
+def _cold_scan(filters: str = "started_at<'2026-10-30 00:00:00'::TIMESTAMP") -> dict[str, Any]:
+    return _node(
+        "SEQ_SCAN ",
+        {
+            "Table": "warehouse.post_call_analytics_intermediate.int_calls_deduplicated",
+            "Projections": ["started_at", "team"],
+            "Filters": [filters, "(NOT is_removed)"],
         },
-        "metrics": {
-            "metric.p.calls": {
-                "name": "calls",
-                "type": "simple",
-                "type_params": {"measure": {"name": "call_count"}},
-            },
-            "metric.p.fails_per_call": {
-                "name": "fails_per_call",
-                "type": "ratio",
-                "type_params": {"numerator": {"name": "fails"}, "denominator": {"name": "calls"}},
-            },
-            "metric.p.derived": {
-                "name": "derived",
-                "type": "derived",
-                "type_params": {"metrics": [{"name": "calls"}], "input_measures": [{"name": "handle_time"}]},
-            },
-        },
-    }
-    questions = {q.name: q for q in scan.metric_questions(json.loads(json.dumps(manifest)))}
-    assert questions["calls"].sql == (
-        "select date_trunc('day', call_date), count(call_id) from post_call_analytics.calls group by 1",
     )
-    assert questions["derived"].sql == (
-        "select date_trunc('day', call_date), avg(handle_time_seconds), count(call_id) "
-        "from post_call_analytics.calls group by 1",
+
+
+def test_a_period_bound_reaches_the_cold_scan_through_projections_unions_and_unnests_only() -> None:
+    period = "((call_date >= '2026-06-01'::DATE) AND (call_date < '2026-07-01'::DATE))"
+    through = [
+        _node(
+            "FILTER",
+            {"Expression": period},
+            _node("PROJECTION", {}, _node("UNNEST", {}, _node("UNION", {}, _cold_scan()))),
+        )
+    ]
+    (cold,) = scan.plan_scans(through)
+    assert cold.days == (dt.date(2026, 6, 1), dt.date(2026, 7, 1))
+    assert cold.cold_until == dt.date(2026, 10, 30)
+    # above a join the bound may be the other side's: no credit
+    (blocked,) = scan.plan_scans(
+        [_node("FILTER", {"Expression": period}, _node("HASH_JOIN", {}, _cold_scan()))]
     )
-    # a ratio over a measure and another metric: one query per semantic model it reads
-    assert questions["fails_per_call"].sql == (
-        "select date_trunc('day', call_date), count(call_id) from post_call_analytics.calls group by 1",
-        "select date_trunc('day', evaluation_date), sum(cast(is_automatic_fail as integer)) "
-        "from post_call_analytics.scorecards group by 1",
+    assert blocked.days == (None, None)
+    # an OR is not a bound on the partitions
+    (either,) = scan.plan_scans(
+        [_node("FILTER", {"Expression": period.replace("AND", "OR")}, _node("UNION", {}, _cold_scan()))]
     )
+    assert either.days == (None, None)
+
+
+def test_day_bounds_read_dates_timestamps_and_the_marts_date_aliases() -> None:
+    assert scan.DATE_ALIASES["call_date"] == "started_at"
+    assert scan.PARTITION_COLUMNS == {"calls": "started_at", "scorecards": "started_at"}
+    assert scan.day_bounds(
+        [
+            "(CAST(started_at AS DATE) > '2026-01-01'::DATE) AND (CAST(started_at AS DATE) <= '2026-01-31'::DATE)"
+        ],
+        "started_at",
+    ) == (dt.date(2026, 1, 2), dt.date(2026, 2, 1))
+    # a time after midnight still lies in that day's partition
+    assert scan.day_bounds(
+        ["started_at >= '2026-01-01 10:00:00'::TIMESTAMP", "started_at < '2026-01-05 06:00:00'::TIMESTAMP"],
+        "started_at",
+    ) == (dt.date(2026, 1, 1), dt.date(2026, 1, 6))
+    assert scan.day_bounds(["started_at < '2026-01-05 00:00:00'::TIMESTAMP"], "started_at") == (
+        None,
+        dt.date(2026, 1, 5),
+    )
+    assert scan.day_bounds(["evaluation_date >= '2026-01-01'::DATE"], "started_at") == (None, None)
+
+
+def test_the_cold_part_is_priced_by_the_day_partitions_a_question_keeps() -> None:
+    state = scan.TableSizes(rows=1000, column_bytes={"team": 1_000})
+    model = scan.LakeModel(
+        calls=1000,
+        raw={},
+        current_state={"calls": state},
+        history_days=365,
+        window_days=1,
+        lookback_days=65,
+        today=dt.date(2026, 12, 31),
+    )
+    cold_until = dt.date(2026, 10, 27)  # 300 cold days from 2026-01-01
+    every = scan.Scan("state", "calls", ("team",), False, "cold", (None, None), cold_until)
+    assert scan.scan_bytes(every, model, 1000) == pytest.approx(1000 * 300 / 365)
+    month = scan.Scan(
+        "state", "calls", ("team",), False, "cold", (dt.date(2026, 3, 1), dt.date(2026, 3, 31)), cold_until
+    )
+    assert scan.scan_bytes(month, model, 1000) == pytest.approx(1000 * 300 / 365 * 30 / 300)
+    recent = scan.Scan("state", "calls", ("team",), False, "cold", (dt.date(2026, 11, 1), None), cold_until)
+    assert scan.scan_bytes(recent, model, 1000) == 0
+
+
+def test_misses_name_each_target() -> None:
+    lake = 100e9
+    assert scan.misses(0.5e9, lake) == []
+    assert scan.misses(1.05e9, lake) == ["1% of the lake"]
+    assert scan.misses(float(1 << 30), 1000e9) == ["1 GB cutoff"]
+    assert scan.misses(2e9, lake) == ["1 GB cutoff", "1% of the lake"]
+
+
+def test_metrics_are_compiled_by_metricflow_alone_and_by_their_most_common_dimension_and_month() -> None:
+    artifact = Path(__file__).resolve().parents[2] / "lambdas" / "athena_executor" / "artifacts"
+    document = json.loads((artifact / "semantic_manifest.json").read_text(encoding="utf-8"))
+    verified = [
+        "select c.team, count(*) from post_call_analytics.calls as c group by c.team order by 2",
+        "select s.team, avg(s.score_percent) from post_call_analytics.scorecards as s group by s.team",
+        "select c.queue, count(*) from post_call_analytics.calls as c group by c.queue",
+    ]
+    questions = {q.name: q for q in scan.metric_questions(document, verified)}
+    metrics = {m["name"] for m in document["metrics"]}
+    assert len(questions) == 2 * len(metrics)
     assert {q.kind for q in questions.values()} == {"metric"}
-    assert scan.metric_questions({}) == []
+    (alone,) = questions["average_handle_time"].sql
+    assert "post_call_analytics.calls" in alone and "GROUP BY" not in alone.upper()
+    (grouped,) = questions["average_handle_time by team, month"].sql
+    assert "DATE_TRUNC('MONTH'" in grouped.upper() and "team" in grouped
+    assert scan.metric_questions({"metrics": []}) == []

@@ -113,6 +113,93 @@ def test_child_marts_agree_with_their_parents(built: Built) -> None:
     assert agent_calls == counts["calls"]
 
 
+# What the marts computed by unnesting lists and joining back on the key, before the counts were stored with each
+# change and the unnested rows carried their parent's attributes: (the mart's rows, the previous definition's).
+_CATEGORIES_BEFORE = """
+    select u.call_id, u.category, c.call_date, c.started_at, c.direction, c.agent_id, c.team, c.queue,
+        c.sentiment_agent, c.sentiment_customer
+    from (
+        select distinct call_id, unnest(category_list) as category
+        from post_call_analytics_intermediate.int_calls_current
+    ) as u
+    inner join post_call_analytics.calls as c on u.call_id = c.call_id
+    where u.category is not null"""
+PREVIOUS_DEFINITIONS = {
+    "calls: insight counts": (
+        "select call_id, issue_count, outcome_count, action_item_count from post_call_analytics.calls",
+        """select c.call_id, coalesce(i.issues, 0), coalesce(i.outcomes, 0), coalesce(i.action_items, 0)
+        from post_call_analytics.calls as c
+        left join (
+            select call_id, count(*) filter (where insight_type = 'ISSUE') as issues,
+                count(*) filter (where insight_type = 'OUTCOME') as outcomes,
+                count(*) filter (where insight_type = 'ACTION_ITEM') as action_items
+            from post_call_analytics.call_insights group by call_id
+        ) as i on c.call_id = i.call_id""",
+    ),
+    "scorecards: question counts": (
+        """select evaluation_id, question_count, automatic_fail_question_count
+        from post_call_analytics.scorecards""",
+        """select s.evaluation_id, coalesce(a.questions, 0), coalesce(a.fails, 0)
+        from post_call_analytics.scorecards as s
+        left join (
+            select evaluation_id, count(*) as questions, count(*) filter (where is_automatic_fail) as fails
+            from post_call_analytics.scorecard_answers group by evaluation_id
+        ) as a on s.evaluation_id = a.evaluation_id""",
+    ),
+    "call_categories": ("select * from post_call_analytics.call_categories", _CATEGORIES_BEFORE),
+    "call_insights: the call's attributes": (
+        """select call_id, insight_position, call_date, started_at, agent_id, team, queue, summary_resolved
+        from post_call_analytics.call_insights""",
+        """select i.call_id, i.insight_position, c.call_date, c.started_at, c.agent_id, c.team, c.queue,
+            c.summary_resolved
+        from post_call_analytics.call_insights as i
+        inner join post_call_analytics.calls as c on i.call_id = c.call_id""",
+    ),
+    "scorecard_answers: the evaluation's attributes": (
+        """select evaluation_id, question_position, call_id, agent_id, team, queue, form_id, form_title,
+            form_version, evaluation_status, evaluation_date
+        from post_call_analytics.scorecard_answers""",
+        """select a.evaluation_id, a.question_position, s.call_id, s.agent_id, s.team, s.queue, s.form_id,
+            s.form_title, s.form_version, s.evaluation_status, s.evaluation_date
+        from post_call_analytics.scorecard_answers as a
+        inner join post_call_analytics.scorecards as s on a.evaluation_id = s.evaluation_id""",
+    ),
+    "agents: name and team of the latest call, activity": (
+        """select agent_id, agent_name, team, first_call_at, last_call_at, call_count, evaluation_count
+        from post_call_analytics.agents""",
+        """select ids.agent_id, latest.agent_name, latest.team, activity.first_call_at, activity.last_call_at,
+            coalesce(activity.call_count, 0), coalesce(evaluations.evaluation_count, 0)
+        from (
+            select agent_id from post_call_analytics.calls where agent_id is not null
+            union select agent_id from post_call_analytics.scorecards where agent_id is not null
+        ) as ids
+        left join (
+            select agent_id, agent_name, team, row_number() over (
+                partition by agent_id order by started_at desc, agent_name desc, team desc) as call_rank
+            from post_call_analytics.calls where agent_id is not null
+        ) as latest on ids.agent_id = latest.agent_id and latest.call_rank = 1
+        left join (
+            select agent_id, count(*) as call_count, min(started_at) as first_call_at,
+                max(started_at) as last_call_at
+            from post_call_analytics.calls where agent_id is not null group by agent_id
+        ) as activity on ids.agent_id = activity.agent_id
+        left join (
+            select agent_id, count(*) as evaluation_count from post_call_analytics.scorecards
+            where agent_id is not null and evaluation_status = 'SUBMITTED' group by agent_id
+        ) as evaluations on ids.agent_id = evaluations.agent_id""",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", PREVIOUS_DEFINITIONS)
+def test_marts_equal_their_previous_definitions(built: Built, name: str) -> None:
+    mart, before = PREVIOUS_DEFINITIONS[name]
+    ((rows,),) = query(built.paths, f"select count(*) from ({mart})")
+    assert rows > 0  # not vacuous
+    assert query(built.paths, f"({mart}) except all ({before})") == []
+    assert query(built.paths, f"({before}) except all ({mart})") == []
+
+
 ANALYST_QUESTIONS = {
     "average QA score by agent, agents below 80%": """
         select agent_id, avg(score_percent) as avg_score from post_call_analytics.scorecards

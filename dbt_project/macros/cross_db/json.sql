@@ -139,6 +139,40 @@
 {%- endmacro %}
 
 
+{#-
+    Number of elements of a list of structs whose `field` equals `value` (is true when `value` is none); 0 when
+    the list is null. Stored with each change, so a mart counts a call's insights or an evaluation's questions
+    without unnesting the list at query time.
+-#}
+{% macro array_count_where(array, field, value=none) -%}
+    {{ return(adapter.dispatch('array_count_where', 'post_call_analytics')(array, field, value)) }}
+{%- endmacro %}
+
+{% macro default__array_count_where(array, field, value) -%}
+    cast(coalesce(len(list_filter({{ array }}, lambda element: element.{{ field }}
+        {%- if value is not none %} = {{ value }}{% endif %})), 0) as bigint)
+{%- endmacro %}
+
+{% macro athena__array_count_where(array, field, value) -%}
+    cast(coalesce(cardinality(filter({{ array }}, element -> element.{{ field }}
+        {%- if value is not none %} = {{ value }}{% endif %})), 0) as bigint)
+{%- endmacro %}
+
+
+{#- The distinct elements of a list (order unspecified; DuckDB also drops nulls, so filter nulls after it). -#}
+{% macro array_distinct(array) -%}
+    {{ return(adapter.dispatch('array_distinct', 'post_call_analytics')(array)) }}
+{%- endmacro %}
+
+{% macro default__array_distinct(array) -%}
+    list_distinct({{ array }})
+{%- endmacro %}
+
+{% macro athena__array_distinct(array) -%}
+    array_distinct({{ array }})
+{%- endmacro %}
+
+
 {#- A list of strings joined into one string (null when the list is null). -#}
 {% macro array_join_strings(array, separator) -%}
     {{ return(adapter.dispatch('array_join_strings', 'post_call_analytics')(array, separator)) }}

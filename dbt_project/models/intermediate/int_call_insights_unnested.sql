@@ -1,4 +1,6 @@
--- One row per insight (issue, outcome or action item) of a current call.
+-- One row per insight (issue, outcome or action item) of a current call, with the call's attributes analysts
+-- group insights by, taken from the same current row (no join back to the calls).
+{%- set call_columns = ['started_at', 'agent_id', 'team', 'queue', 'summary_resolved'] %}
 {%- set insight_fields = [
     'insight_type', 'text', 'participant_role', 'turn_begin_offset_ms', 'turn_end_offset_ms',
 ] %}
@@ -9,6 +11,7 @@ parents as (
 
     select
         call_id,
+        {{ call_columns | join(', ') }},
         insight_list
     from {{ ref('int_calls_current') }}
 
@@ -16,7 +19,9 @@ parents as (
 
 unnested as (
 
-    {{ unnest_list('parents', ['call_id'], 'insight_list', 'insight', 'insight_position', insight_fields) }}
+    {{ unnest_list(
+        'parents', ['call_id'] + call_columns, 'insight_list', 'insight', 'insight_position', insight_fields
+    ) }}
 
 ),
 
@@ -29,7 +34,12 @@ final as (
         {{ unnested_field('unnested', 'insight', 'text') }} as insight_text,
         {{ unnested_field('unnested', 'insight', 'participant_role') }} as participant_role,
         {{ unnested_field('unnested', 'insight', 'turn_begin_offset_ms') }} as turn_begin_offset_ms,
-        {{ unnested_field('unnested', 'insight', 'turn_end_offset_ms') }} as turn_end_offset_ms
+        {{ unnested_field('unnested', 'insight', 'turn_end_offset_ms') }} as turn_end_offset_ms,
+        unnested.started_at,
+        unnested.agent_id,
+        unnested.team,
+        unnested.queue,
+        unnested.summary_resolved
     from unnested
 
 )

@@ -1,4 +1,8 @@
--- One row per question answered on a current evaluation.
+-- One row per question answered on a current evaluation, with the evaluation's own attributes taken from the
+-- same current row (no join back to the evaluations).
+{%- set evaluation_columns = [
+    'call_id', 'agent_id', 'form_id', 'form_title', 'form_version', 'evaluation_status', 'started_at', 'submitted_at',
+] %}
 {%- set question_fields = [
     'question_ref_id', 'section_ref_id', 'question_type', 'text', 'weight', 'answer_value',
     'answer_ref_id', 'score_percentage', 'not_applicable', 'automatic_fail', 'notes',
@@ -10,6 +14,7 @@ parents as (
 
     select
         evaluation_id,
+        {{ evaluation_columns | join(', ') }},
         question_list
     from {{ ref('int_scorecards_current') }}
 
@@ -17,7 +22,10 @@ parents as (
 
 unnested as (
 
-    {{ unnest_list('parents', ['evaluation_id'], 'question_list', 'question', 'question_position', question_fields) }}
+    {{ unnest_list(
+        'parents', ['evaluation_id'] + evaluation_columns, 'question_list', 'question', 'question_position',
+        question_fields
+    ) }}
 
 ),
 
@@ -36,7 +44,15 @@ final as (
         {{ unnested_field('unnested', 'question', 'score_percentage') }} as score_percent,
         {{ unnested_field('unnested', 'question', 'not_applicable') }} as is_not_applicable,
         {{ unnested_field('unnested', 'question', 'automatic_fail') }} as is_automatic_fail,
-        {{ unnested_field('unnested', 'question', 'notes') }} as notes
+        {{ unnested_field('unnested', 'question', 'notes') }} as notes,
+        unnested.call_id,
+        unnested.agent_id,
+        unnested.form_id,
+        unnested.form_title,
+        unnested.form_version,
+        unnested.evaluation_status,
+        unnested.started_at,
+        unnested.submitted_at
     from unnested
 
 )

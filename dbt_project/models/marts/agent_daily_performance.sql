@@ -10,7 +10,14 @@ calls as (
 
 scorecards as (
 
-    select * from {{ ref('scorecards') }}
+    -- the evaluations' own columns (as in `scorecards`), without the join to the evaluated call it adds
+    select
+        agent_id,
+        evaluation_status,
+        cast(coalesce(submitted_at, started_at) as date) as evaluation_date,
+        score_percent,
+        is_automatic_fail
+    from {{ ref('int_scorecards_current') }}
 
 ),
 

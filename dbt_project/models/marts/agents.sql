@@ -1,38 +1,44 @@
 -- One row per agent seen on a call or an evaluation; name and team as on the agent's latest call.
+-- Each source is read once: one window over the calls gives the latest call and the activity together.
 
 with
 
 calls as (
 
-    select * from {{ ref('int_calls_current') }}
+    select
+        agent_id,
+        agent_name,
+        team,
+        started_at
+    from {{ ref('int_calls_current') }}
+    where agent_id is not null
 
 ),
 
 scorecards as (
 
-    select * from {{ ref('int_scorecards_current') }}
-
-),
-
-agent_ids as (
-
-    select agent_id from calls
-    where agent_id is not null
-    union
-    select agent_id from scorecards
+    select
+        agent_id,
+        evaluation_status
+    from {{ ref('int_scorecards_current') }}
     where agent_id is not null
 
 ),
 
-latest_call as (
+ranked_calls as (
 
     select
         agent_id,
         agent_name,
         team,
-        row_number() over (partition by agent_id order by started_at desc, call_id desc) as call_rank
+        -- calls that started at the same instant: the greatest name, then team (deterministic without the key)
+        row_number() over (
+            partition by agent_id order by started_at desc, agent_name desc, team desc
+        ) as call_rank,
+        count(*) over (partition by agent_id) as call_count,
+        min(started_at) over (partition by agent_id) as first_call_at,
+        max(started_at) over (partition by agent_id) as last_call_at
     from calls
-    where agent_id is not null
 
 ),
 
@@ -40,12 +46,13 @@ call_activity as (
 
     select
         agent_id,
-        count(*) as call_count,
-        min(started_at) as first_call_at,
-        max(started_at) as last_call_at
-    from calls
-    where agent_id is not null
-    group by agent_id
+        agent_name,
+        team,
+        first_call_at,
+        last_call_at,
+        call_count
+    from ranked_calls
+    where call_rank = 1
 
 ),
 
@@ -53,9 +60,8 @@ evaluation_activity as (
 
     select
         agent_id,
-        count(*) as evaluation_count
+        count(case when evaluation_status = 'SUBMITTED' then 1 end) as evaluation_count
     from scorecards
-    where agent_id is not null and evaluation_status = 'SUBMITTED'
     group by agent_id
 
 ),
@@ -63,17 +69,15 @@ evaluation_activity as (
 final as (
 
     select
-        agent_ids.agent_id,
-        latest_call.agent_name,
-        latest_call.team,
+        coalesce(call_activity.agent_id, evaluation_activity.agent_id) as agent_id,
+        call_activity.agent_name,
+        call_activity.team,
         call_activity.first_call_at,
         call_activity.last_call_at,
         coalesce(call_activity.call_count, 0) as call_count,
         coalesce(evaluation_activity.evaluation_count, 0) as evaluation_count
-    from agent_ids
-    left join latest_call on agent_ids.agent_id = latest_call.agent_id and latest_call.call_rank = 1
-    left join call_activity on agent_ids.agent_id = call_activity.agent_id
-    left join evaluation_activity on agent_ids.agent_id = evaluation_activity.agent_id
+    from call_activity
+    full outer join evaluation_activity on call_activity.agent_id = evaluation_activity.agent_id
 
 )
 

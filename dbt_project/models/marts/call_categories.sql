@@ -8,27 +8,20 @@ categories as (
 
 ),
 
-calls as (
-
-    select * from {{ ref('calls') }}
-
-),
-
 final as (
 
     select
-        categories.call_id,
-        categories.category,
-        calls.call_date,
-        calls.started_at,
-        calls.direction,
-        calls.agent_id,
-        calls.team,
-        calls.queue,
-        calls.sentiment_agent,
-        calls.sentiment_customer
+        call_id,
+        category,
+        cast(started_at as date) as call_date,
+        started_at,
+        direction,
+        agent_id,
+        team,
+        queue,
+        sentiment_agent,
+        sentiment_customer
     from categories
-    inner join calls on categories.call_id = calls.call_id
 
 )
 

@@ -8,30 +8,23 @@ insights as (
 
 ),
 
-calls as (
-
-    select * from {{ ref('calls') }}
-
-),
-
 final as (
 
     select
-        insights.call_id,
-        insights.insight_position,
-        insights.insight_type,
-        insights.insight_text,
-        insights.participant_role,
-        cast(insights.turn_begin_offset_ms as double) / 1000 as turn_begin_offset_seconds,
-        cast(insights.turn_end_offset_ms as double) / 1000 as turn_end_offset_seconds,
-        calls.call_date,
-        calls.started_at,
-        calls.agent_id,
-        calls.team,
-        calls.queue,
-        calls.summary_resolved
+        call_id,
+        insight_position,
+        insight_type,
+        insight_text,
+        participant_role,
+        cast(turn_begin_offset_ms as double) / 1000 as turn_begin_offset_seconds,
+        cast(turn_end_offset_ms as double) / 1000 as turn_end_offset_seconds,
+        cast(started_at as date) as call_date,
+        started_at,
+        agent_id,
+        team,
+        queue,
+        summary_resolved
     from insights
-    inner join calls on insights.call_id = calls.call_id
 
 )
 

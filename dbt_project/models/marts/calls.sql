@@ -8,24 +8,6 @@ calls as (
 
 ),
 
-insights as (
-
-    select * from {{ ref('int_call_insights_unnested') }}
-
-),
-
-insight_counts as (
-
-    select
-        call_id,
-        count(case when insight_type = 'ISSUE' then 1 end) as issue_count,
-        count(case when insight_type = 'OUTCOME' then 1 end) as outcome_count,
-        count(case when insight_type = 'ACTION_ITEM' then 1 end) as action_item_count
-    from insights
-    group by call_id
-
-),
-
 final as (
 
     select
@@ -76,9 +58,10 @@ final as (
         calls.sentiment_customer_q4 - calls.sentiment_customer_q1 as sentiment_customer_change,
         {{ array_join_strings('calls.category_list', ', ') }} as categories,
         cast(coalesce({{ array_size('calls.category_list') }}, 0) as bigint) as category_count,
-        coalesce(insight_counts.issue_count, 0) as issue_count,
-        coalesce(insight_counts.outcome_count, 0) as outcome_count,
-        coalesce(insight_counts.action_item_count, 0) as action_item_count,
+        -- counted when each change was staged: no question unnests the insight list to count it
+        calls.issue_count,
+        calls.outcome_count,
+        calls.action_item_count,
         calls.summary_topic,
         calls.summary_product,
         calls.summary_resolved,
@@ -88,7 +71,6 @@ final as (
         calls.transcript_uri,
         calls.updated_at
     from calls
-    left join insight_counts on calls.call_id = insight_counts.call_id
 
 )
 

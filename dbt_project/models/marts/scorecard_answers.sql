@@ -14,9 +14,14 @@ sections as (
 
 ),
 
-scorecards as (
+calls as (
 
-    select * from {{ ref('scorecards') }}
+    -- the evaluated call's team and queue, as `scorecards` carries them
+    select
+        call_id,
+        team,
+        queue
+    from {{ ref('int_calls_current') }}
 
 ),
 
@@ -38,17 +43,17 @@ final as (
         coalesce(questions.is_not_applicable, false) as is_not_applicable,
         coalesce(questions.is_automatic_fail, false) as is_automatic_fail,
         questions.notes,
-        scorecards.call_id,
-        scorecards.agent_id,
-        scorecards.team,
-        scorecards.queue,
-        scorecards.form_id,
-        scorecards.form_title,
-        scorecards.form_version,
-        scorecards.evaluation_status,
-        scorecards.evaluation_date
+        questions.call_id,
+        questions.agent_id,
+        calls.team,
+        calls.queue,
+        questions.form_id,
+        questions.form_title,
+        questions.form_version,
+        questions.evaluation_status,
+        cast(coalesce(questions.submitted_at, questions.started_at) as date) as evaluation_date
     from questions
-    inner join scorecards on questions.evaluation_id = scorecards.evaluation_id
+    left join calls on questions.call_id = calls.call_id
     left join sections
         on
             questions.evaluation_id = sections.evaluation_id

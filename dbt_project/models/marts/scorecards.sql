@@ -18,17 +18,6 @@ calls as (
 
 ),
 
-question_counts as (
-
-    select
-        evaluation_id,
-        count(*) as question_count,
-        count(case when is_automatic_fail then 1 end) as automatic_fail_question_count
-    from {{ ref('int_scorecard_questions_unnested') }}
-    group by evaluation_id
-
-),
-
 final as (
 
     select
@@ -49,12 +38,12 @@ final as (
         scorecards.score_percent,
         scorecards.is_automatic_fail,
         scorecards.is_not_applicable,
-        coalesce(question_counts.question_count, 0) as question_count,
-        coalesce(question_counts.automatic_fail_question_count, 0) as automatic_fail_question_count,
+        -- counted when each change was staged: no question unnests the question list to count it
+        scorecards.question_count,
+        scorecards.automatic_fail_question_count,
         scorecards.updated_at
     from scorecards
     left join calls on scorecards.call_id = calls.call_id
-    left join question_counts on scorecards.evaluation_id = question_counts.evaluation_id
 
 )
 

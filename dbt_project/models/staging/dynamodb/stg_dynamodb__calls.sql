@@ -174,6 +174,10 @@ final as (
         sentiment_customer_q4,
         category_list,
         insight_list,
+        -- counted once per change, so the marts never unnest the list to count it
+        {{ array_count_where('insight_list', 'insight_type', "'ISSUE'") }} as issue_count,
+        {{ array_count_where('insight_list', 'insight_type', "'OUTCOME'") }} as outcome_count,
+        {{ array_count_where('insight_list', 'insight_type', "'ACTION_ITEM'") }} as action_item_count,
         summary_topic,
         summary_product,
         summary_resolved,

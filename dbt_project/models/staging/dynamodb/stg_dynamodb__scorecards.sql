@@ -75,7 +75,7 @@ parsed as (
 
 ),
 
-final as (
+typed as (
 
     select
         evaluation_id,
@@ -89,6 +89,17 @@ final as (
         is_removed,
         {{ json_field_columns('item_values', scorecard_fields) | indent(8) }}
     from parsed
+
+),
+
+final as (
+
+    select
+        typed.*,
+        -- counted once per change, so the marts never unnest the list to count it
+        cast(coalesce({{ array_size('question_list') }}, 0) as bigint) as question_count,
+        {{ array_count_where('question_list', 'automatic_fail') }} as automatic_fail_question_count
+    from typed
 
 )
 
