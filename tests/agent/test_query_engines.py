@@ -19,6 +19,7 @@ from lambdas.shared.query_engines import (
     QueryFailedError,
     QueryTimeoutError,
     answer_database_path,
+    cluster_columns,
     to_json_value,
     write_answer_database,
 )
@@ -61,6 +62,42 @@ def test_the_answer_database_holds_only_the_marts_as_tables(tiny_warehouse: Any)
         assert connection.execute(
             "select count(*) from duckdb_databases() where not internal"
         ).fetchone() == (1,)
+
+
+def test_the_answer_database_stores_each_marts_rows_in_day_order(tmp_path: Any) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("create schema post_call_analytics")
+        # rows written in an order unrelated to their day (as an incremental dbt build leaves them)
+        connection.execute(
+            "create table post_call_analytics.calls as select 'call-' || i as call_id, "
+            "date '2026-01-01' + ((i * 7919) % 365)::int as call_date, "
+            "timestamp '2026-01-01' + to_seconds((i * 104729) % 86400) as started_at "
+            "from range(5000) t(i)"
+        )
+        connection.execute(
+            "create table post_call_analytics.scorecards as select 'ev-' || i as evaluation_id, "
+            "date '2026-01-01' + ((i * 31) % 90)::int as evaluation_date from range(2000) t(i)"
+        )
+        connection.execute(
+            "create table post_call_analytics.agents as select 'agent-' || (99 - i) as agent_id from range(100) t(i)"
+        )
+        expected = {
+            table: sorted(connection.execute(f"select * from post_call_analytics.{table}").fetchall())
+            for table in ("calls", "scorecards", "agents")
+        }
+    assert cluster_columns(["call_id", "call_date", "started_at"]) == ["call_date", "started_at"]
+    assert cluster_columns(["agent_id"]) == []
+    counts = write_answer_database(warehouse, marts=("calls", "scorecards", "agents"))
+    assert counts == {"calls": 5000, "scorecards": 2000, "agents": 100}
+    with duckdb.connect(str(answer_database_path(warehouse)), read_only=True) as connection:
+        for table, key in (("calls", "call_date, started_at"), ("scorecards", "evaluation_date")):
+            stored = connection.execute(
+                f"select {key} from post_call_analytics.{table} order by rowid"
+            ).fetchall()
+            assert stored == sorted(stored), table
+        for table, rows in expected.items():  # the same rows, only their order changed
+            assert sorted(connection.execute(f"select * from post_call_analytics.{table}").fetchall()) == rows
 
 
 def test_duckdb_connection_is_read_only_and_locked(tiny_warehouse: Any) -> None:
