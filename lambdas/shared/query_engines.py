@@ -214,7 +214,8 @@ class DuckDbEngine:
     a thread count and a cap on temporary files. Each query runs on its own short-lived connection, so
     whatever it creates (temporary tables, macros, variables) is gone when it ends. One deadline covers
     execution and conversion; results are cut to ``max_rows`` and ``max_result_bytes`` before they become
-    Python values.
+    Python values. ``max_concurrent`` caps the queries running at once (the rest queue, their wait counted
+    against their deadline); ``None`` lets every caller run at once.
     """
 
     name = "duckdb"
@@ -230,6 +231,7 @@ class DuckDbEngine:
         threads: int = DEFAULT_THREADS,
         max_temp_size: str = DEFAULT_MAX_TEMP_SIZE,
         max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES,
+        max_concurrent: int | None = None,
     ) -> None:
         self.warehouse: Path | None = Path(database) if lake is not None else None
         self.database = answer_database_path(database) if lake is not None else Path(database)
@@ -238,6 +240,8 @@ class DuckDbEngine:
         self.threads = threads
         self.max_temp_size = max_temp_size
         self.max_result_bytes = max_result_bytes
+        self.max_concurrent = max_concurrent
+        self._slots = threading.BoundedSemaphore(max_concurrent) if max_concurrent else None
         self._connection: duckdb.DuckDBPyConnection | None = None
         self._lock = threading.Lock()
 
@@ -288,16 +292,30 @@ class DuckDbEngine:
 
     def execute(self, query: GuardedQuery, *, max_rows: int, deadline: float | None = None) -> QueryResult:
         """Run ``query``; ``deadline`` (``time.monotonic()``) may shorten the engine's own timeout."""
-        import duckdb  # the embedded engine only (see connect)
-
         sql = query.to_dialect(self.dialect)
         started = time.monotonic()
         budget = self.timeout_seconds if deadline is None else min(self.timeout_seconds, deadline - started)
         if budget <= 0:
             raise _timeout(self.timeout_seconds)
+        if self._slots is None:
+            return self._execute(sql, max_rows, started, budget)
+        # At most max_concurrent queries run; the others wait their turn, and the wait counts against the deadline.
+        if not self._slots.acquire(timeout=budget):
+            raise _timeout(self.timeout_seconds)
+        try:
+            return self._execute(sql, max_rows, started, budget)
+        finally:
+            self._slots.release()
+
+    def _execute(self, sql: str, max_rows: int, started: float, budget: float) -> QueryResult:
+        import duckdb  # the embedded engine only (see connect)
+
+        remaining = budget - (time.monotonic() - started)
+        if remaining <= 0:
+            raise _timeout(self.timeout_seconds)
         with self._lock:
             cursor = self.connect().cursor()  # its own connection: nothing a query creates outlives it
-        timer = threading.Timer(budget, cursor.interrupt)
+        timer = threading.Timer(remaining, cursor.interrupt)
         timer.start()
         try:
             relation = cursor.sql(sql)  # streamed: rows beyond max_rows are never produced

@@ -382,3 +382,46 @@ def test_an_engine_with_other_limits_is_refused_the_shared_instance(tiny_warehou
     with pytest.raises(QueryFailedError, match="already open"):
         other.connect()
     first.close()
+
+
+def test_duckdb_runs_at_most_max_concurrent_queries_and_the_rest_wait_their_turn(tiny_warehouse: Any) -> None:
+    import concurrent.futures
+    import threading
+
+    class Counting(DuckDbEngine):
+        running = 0
+        most = 0
+        guard = threading.Lock()
+
+        def _execute(self, *args: Any, **kwargs: Any) -> Any:
+            with self.guard:
+                type(self).running += 1
+                type(self).most = max(type(self).most, type(self).running)
+            try:
+                time.sleep(0.02)  # hold the slot long enough for the other callers to queue
+                return super()._execute(*args, **kwargs)
+            finally:
+                with self.guard:
+                    type(self).running -= 1
+
+    engine = Counting(tiny_warehouse.warehouse, tiny_warehouse.lake, max_concurrent=2)
+    guarded = guard_sql("select count(*) as n from calls", POLICY)
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: engine.execute(guarded, max_rows=1), range(16)))
+    assert [r.rows for r in results] == [[[300]]] * 16
+    assert Counting.most == 2
+
+
+def test_duckdb_a_query_still_waiting_for_a_slot_at_its_deadline_times_out(tiny_warehouse: Any) -> None:
+    engine = DuckDbEngine(
+        tiny_warehouse.warehouse, tiny_warehouse.lake, max_concurrent=1, timeout_seconds=0.3
+    )
+    guarded = guard_sql("select count(*) as n from calls", POLICY)
+    assert engine._slots is not None
+    engine._slots.acquire()  # another query holds the only slot
+    try:
+        with pytest.raises(QueryTimeoutError):
+            engine.execute(guarded, max_rows=1)
+    finally:
+        engine._slots.release()
+    assert engine.execute(guarded, max_rows=1).rows == [[300]]
