@@ -17,7 +17,9 @@ It prints the machine's load average at the start and the end, p50/p95 of both s
 p95 ≤ 300 ms, the HTTP layer adding ≤ 20%), the questions behind the slowest 5%, and — from one client, in
 this process — where a request's time goes, stage by stage.
 
-    BENCH_CALLS=1000000 BENCH_CLIENTS=8 BENCH_REQUESTS=400 python bench/api.py
+    BENCH_CALLS=1000000 BENCH_CLIENTS=1,2,8 BENCH_REQUESTS=400 python bench/api.py
+
+``BENCH_MAX_CONCURRENT=2`` runs the engine with a cap on queries at once (the rest queue) to compare.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ CLIENT_COUNTS = [int(n) for n in os.environ.get("BENCH_CLIENTS", "8").split(",")
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))  # per side and client count
 ROUNDS = max(1, int(os.environ.get("BENCH_ROUNDS", "4")))
 PROFILE_REPEAT = int(os.environ.get("BENCH_PROFILE_REPEAT", "3"))
+# DuckDbEngine(max_concurrent=…): queries running at once, the rest queued (unset: no cap, the engine's default)
+MAX_CONCURRENT = int(os.environ.get("BENCH_MAX_CONCURRENT", "0")) or None
 TOKEN = "bench-token"
 
 
@@ -351,7 +355,11 @@ def main() -> int:
         "alternating rounds"
     )
 
-    engine = DuckDbEngine(warehouse, root / "lake", timeout_seconds=120)
+    engine = DuckDbEngine(warehouse, root / "lake", timeout_seconds=120, max_concurrent=MAX_CONCURRENT)
+    print(
+        f"engine: {engine.threads} DuckDB threads, "
+        + (f"at most {MAX_CONCURRENT} queries at once" if MAX_CONCURRENT else "no cap on queries at once")
+    )
     answerer = build_answerer(config, engine)
     with tempfile.TemporaryDirectory() as scratch:
         store = SqliteStore(Path(scratch) / "conversations.sqlite")
