@@ -19,7 +19,8 @@ this process — where a request's time goes, stage by stage.
 
     BENCH_CALLS=1000000 BENCH_CLIENTS=1,2,8 BENCH_REQUESTS=400 python bench/api.py
 
-``BENCH_MAX_CONCURRENT=2`` runs the engine with a cap on queries at once (the rest queue) to compare.
+``PCA_DUCKDB_THREADS=1`` runs DuckDB with one thread per query, and ``BENCH_MAX_CONCURRENT=2`` with a cap on
+queries at once (the rest queue), to compare.
 """
 
 from __future__ import annotations
@@ -338,7 +339,7 @@ def main() -> int:
     from lambdas.api_handler.store import SqliteStore
     from lambdas.api_handler.wiring import ApiSettings, build_services, calls_over
     from lambdas.shared.answering.config import AnsweringConfig
-    from lambdas.shared.answering.setup import build_answerer
+    from lambdas.shared.answering.setup import build_answerer, duckdb_threads
     from lambdas.shared.query_engines import DuckDbEngine
     from orchestration.api_server import LocalApi, LocalAuthorizer, LocalServer
 
@@ -355,7 +356,9 @@ def main() -> int:
         "alternating rounds"
     )
 
-    engine = DuckDbEngine(warehouse, root / "lake", timeout_seconds=120, max_concurrent=MAX_CONCURRENT)
+    engine = DuckDbEngine(
+        warehouse, root / "lake", timeout_seconds=120, threads=duckdb_threads(), max_concurrent=MAX_CONCURRENT
+    )
     print(
         f"engine: {engine.threads} DuckDB threads, "
         + (f"at most {MAX_CONCURRENT} queries at once" if MAX_CONCURRENT else "no cap on queries at once")

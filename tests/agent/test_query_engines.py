@@ -425,3 +425,24 @@ def test_duckdb_a_query_still_waiting_for_a_slot_at_its_deadline_times_out(tiny_
     finally:
         engine._slots.release()
     assert engine.execute(guarded, max_rows=1).rows == [[300]]
+
+
+def test_the_embedded_engines_thread_count_comes_from_pca_duckdb_threads(
+    tiny_warehouse: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lambdas.shared.answering.config import ConfigurationError
+    from lambdas.shared.answering.setup import duckdb_engine, duckdb_threads
+
+    assert duckdb_threads({}) == 2
+    assert duckdb_threads({"PCA_DUCKDB_THREADS": " 1 "}) == 1
+    for bad in ("0", "-1", "two", "1.5", "65"):
+        with pytest.raises(ConfigurationError, match="PCA_DUCKDB_THREADS"):
+            duckdb_threads({"PCA_DUCKDB_THREADS": bad})
+    monkeypatch.setenv("PCA_DUCKDB_THREADS", "1")
+    engine = duckdb_engine(tiny_warehouse)
+    try:
+        threads = engine.connect().execute("select current_setting('threads')").fetchone()
+        assert engine.threads == 1 and threads == (1,)
+        assert engine.execute(guard_sql("select count(*) from calls", POLICY), max_rows=1).rows == [[300]]
+    finally:
+        engine.close()
