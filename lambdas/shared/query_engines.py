@@ -120,7 +120,9 @@ def write_answer_database(
 
     The answering connection opens this file (read-only, without file access), so neither the lake, the
     warehouse's staging models and macros, nor any file is reachable from a query. The file is written beside
-    ``answers`` and moved over it in one step, so a reader never sees half a database. Returns rows per mart.
+    ``answers`` and moved over it in one step, so a reader never sees half a database. Rows are stored in
+    order of the mart's day (:func:`cluster_columns`), so a question about a period reads only the row groups
+    of that period. Returns rows per mart.
     """
     import duckdb
 
@@ -145,8 +147,18 @@ def write_answer_database(
             }
             connection.execute(f'create schema "{schema}"')
             for mart in sorted({m.lower() for m in marts} & present):
+                columns = [
+                    str(row[0]).lower()
+                    for row in connection.execute(
+                        "select column_name from information_schema.columns where table_catalog = 'warehouse' "
+                        "and table_schema = $schema and table_name = $mart",
+                        {"schema": schema, "mart": mart},
+                    ).fetchall()
+                ]
+                order = ", ".join(f'"{c}"' for c in cluster_columns(columns))
+                ordered = f" order by {order}" if order else ""
                 connection.execute(
-                    f'create table "{schema}"."{mart}" as select * from warehouse."{schema}"."{mart}"'
+                    f'create table "{schema}"."{mart}" as select * from warehouse."{schema}"."{mart}"{ordered}'
                 )
                 row = connection.execute(f'select count(*) from "{schema}"."{mart}"').fetchone()
                 counts[mart] = int(row[0]) if row else 0
@@ -157,6 +169,21 @@ def write_answer_database(
         staging.unlink(missing_ok=True)
         staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
     return counts
+
+
+# Rows of a mart are stored in the order of its day column (then start time): each row group then covers a
+# narrow run of days, so DuckDB's zone maps skip the row groups outside a question's period.
+CLUSTER_DATE_COLUMNS = ("call_date", "evaluation_date", "activity_date")
+CLUSTER_TIME_COLUMNS = ("started_at",)
+
+
+def cluster_columns(columns: Iterable[str]) -> list[str]:
+    """The columns a mart's rows are stored in order of: its day column, then its start time (if it has them)."""
+    present = {c.lower() for c in columns}
+    day = next((c for c in CLUSTER_DATE_COLUMNS if c in present), None)
+    if day is None:
+        return []
+    return [day, *(c for c in CLUSTER_TIME_COLUMNS if c in present)]
 
 
 def ensure_answer_database(warehouse: str | Path, answers: str | Path | None = None) -> Path:
@@ -187,7 +214,8 @@ class DuckDbEngine:
     a thread count and a cap on temporary files. Each query runs on its own short-lived connection, so
     whatever it creates (temporary tables, macros, variables) is gone when it ends. One deadline covers
     execution and conversion; results are cut to ``max_rows`` and ``max_result_bytes`` before they become
-    Python values.
+    Python values. ``max_concurrent`` caps the queries running at once (the rest queue, their wait counted
+    against their deadline); ``None`` lets every caller run at once.
     """
 
     name = "duckdb"
@@ -203,6 +231,7 @@ class DuckDbEngine:
         threads: int = DEFAULT_THREADS,
         max_temp_size: str = DEFAULT_MAX_TEMP_SIZE,
         max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES,
+        max_concurrent: int | None = None,
     ) -> None:
         self.warehouse: Path | None = Path(database) if lake is not None else None
         self.database = answer_database_path(database) if lake is not None else Path(database)
@@ -211,6 +240,8 @@ class DuckDbEngine:
         self.threads = threads
         self.max_temp_size = max_temp_size
         self.max_result_bytes = max_result_bytes
+        self.max_concurrent = max_concurrent
+        self._slots = threading.BoundedSemaphore(max_concurrent) if max_concurrent else None
         self._connection: duckdb.DuckDBPyConnection | None = None
         self._lock = threading.Lock()
 
@@ -261,16 +292,30 @@ class DuckDbEngine:
 
     def execute(self, query: GuardedQuery, *, max_rows: int, deadline: float | None = None) -> QueryResult:
         """Run ``query``; ``deadline`` (``time.monotonic()``) may shorten the engine's own timeout."""
-        import duckdb  # the embedded engine only (see connect)
-
         sql = query.to_dialect(self.dialect)
         started = time.monotonic()
         budget = self.timeout_seconds if deadline is None else min(self.timeout_seconds, deadline - started)
         if budget <= 0:
             raise _timeout(self.timeout_seconds)
+        if self._slots is None:
+            return self._execute(sql, max_rows, started, budget)
+        # At most max_concurrent queries run; the others wait their turn, and the wait counts against the deadline.
+        if not self._slots.acquire(timeout=budget):
+            raise _timeout(self.timeout_seconds)
+        try:
+            return self._execute(sql, max_rows, started, budget)
+        finally:
+            self._slots.release()
+
+    def _execute(self, sql: str, max_rows: int, started: float, budget: float) -> QueryResult:
+        import duckdb  # the embedded engine only (see connect)
+
+        remaining = budget - (time.monotonic() - started)
+        if remaining <= 0:
+            raise _timeout(self.timeout_seconds)
         with self._lock:
             cursor = self.connect().cursor()  # its own connection: nothing a query creates outlives it
-        timer = threading.Timer(budget, cursor.interrupt)
+        timer = threading.Timer(remaining, cursor.interrupt)
         timer.start()
         try:
             relation = cursor.sql(sql)  # streamed: rows beyond max_rows are never produced

@@ -19,6 +19,7 @@ from lambdas.shared.query_engines import (
     QueryFailedError,
     QueryTimeoutError,
     answer_database_path,
+    cluster_columns,
     to_json_value,
     write_answer_database,
 )
@@ -61,6 +62,42 @@ def test_the_answer_database_holds_only_the_marts_as_tables(tiny_warehouse: Any)
         assert connection.execute(
             "select count(*) from duckdb_databases() where not internal"
         ).fetchone() == (1,)
+
+
+def test_the_answer_database_stores_each_marts_rows_in_day_order(tmp_path: Any) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("create schema post_call_analytics")
+        # rows written in an order unrelated to their day (as an incremental dbt build leaves them)
+        connection.execute(
+            "create table post_call_analytics.calls as select 'call-' || i as call_id, "
+            "date '2026-01-01' + ((i * 7919) % 365)::int as call_date, "
+            "timestamp '2026-01-01' + to_seconds((i * 104729) % 86400) as started_at "
+            "from range(5000) t(i)"
+        )
+        connection.execute(
+            "create table post_call_analytics.scorecards as select 'ev-' || i as evaluation_id, "
+            "date '2026-01-01' + ((i * 31) % 90)::int as evaluation_date from range(2000) t(i)"
+        )
+        connection.execute(
+            "create table post_call_analytics.agents as select 'agent-' || (99 - i) as agent_id from range(100) t(i)"
+        )
+        expected = {
+            table: sorted(connection.execute(f"select * from post_call_analytics.{table}").fetchall())
+            for table in ("calls", "scorecards", "agents")
+        }
+    assert cluster_columns(["call_id", "call_date", "started_at"]) == ["call_date", "started_at"]
+    assert cluster_columns(["agent_id"]) == []
+    counts = write_answer_database(warehouse, marts=("calls", "scorecards", "agents"))
+    assert counts == {"calls": 5000, "scorecards": 2000, "agents": 100}
+    with duckdb.connect(str(answer_database_path(warehouse)), read_only=True) as connection:
+        for table, key in (("calls", "call_date, started_at"), ("scorecards", "evaluation_date")):
+            stored = connection.execute(
+                f"select {key} from post_call_analytics.{table} order by rowid"
+            ).fetchall()
+            assert stored == sorted(stored), table
+        for table, rows in expected.items():  # the same rows, only their order changed
+            assert sorted(connection.execute(f"select * from post_call_analytics.{table}").fetchall()) == rows
 
 
 def test_duckdb_connection_is_read_only_and_locked(tiny_warehouse: Any) -> None:
@@ -345,3 +382,67 @@ def test_an_engine_with_other_limits_is_refused_the_shared_instance(tiny_warehou
     with pytest.raises(QueryFailedError, match="already open"):
         other.connect()
     first.close()
+
+
+def test_duckdb_runs_at_most_max_concurrent_queries_and_the_rest_wait_their_turn(tiny_warehouse: Any) -> None:
+    import concurrent.futures
+    import threading
+
+    class Counting(DuckDbEngine):
+        running = 0
+        most = 0
+        guard = threading.Lock()
+
+        def _execute(self, *args: Any, **kwargs: Any) -> Any:
+            with self.guard:
+                type(self).running += 1
+                type(self).most = max(type(self).most, type(self).running)
+            try:
+                time.sleep(0.02)  # hold the slot long enough for the other callers to queue
+                return super()._execute(*args, **kwargs)
+            finally:
+                with self.guard:
+                    type(self).running -= 1
+
+    engine = Counting(tiny_warehouse.warehouse, tiny_warehouse.lake, max_concurrent=2)
+    guarded = guard_sql("select count(*) as n from calls", POLICY)
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: engine.execute(guarded, max_rows=1), range(16)))
+    assert [r.rows for r in results] == [[[300]]] * 16
+    assert Counting.most == 2
+
+
+def test_duckdb_a_query_still_waiting_for_a_slot_at_its_deadline_times_out(tiny_warehouse: Any) -> None:
+    engine = DuckDbEngine(
+        tiny_warehouse.warehouse, tiny_warehouse.lake, max_concurrent=1, timeout_seconds=0.3
+    )
+    guarded = guard_sql("select count(*) as n from calls", POLICY)
+    assert engine._slots is not None
+    engine._slots.acquire()  # another query holds the only slot
+    try:
+        with pytest.raises(QueryTimeoutError):
+            engine.execute(guarded, max_rows=1)
+    finally:
+        engine._slots.release()
+    assert engine.execute(guarded, max_rows=1).rows == [[300]]
+
+
+def test_the_embedded_engines_thread_count_comes_from_pca_duckdb_threads(
+    tiny_warehouse: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lambdas.shared.answering.config import ConfigurationError
+    from lambdas.shared.answering.setup import duckdb_engine, duckdb_threads
+
+    assert duckdb_threads({}) == 2
+    assert duckdb_threads({"PCA_DUCKDB_THREADS": " 1 "}) == 1
+    for bad in ("0", "-1", "two", "1.5", "65"):
+        with pytest.raises(ConfigurationError, match="PCA_DUCKDB_THREADS"):
+            duckdb_threads({"PCA_DUCKDB_THREADS": bad})
+    monkeypatch.setenv("PCA_DUCKDB_THREADS", "1")
+    engine = duckdb_engine(tiny_warehouse)
+    try:
+        threads = engine.connect().execute("select current_setting('threads')").fetchone()
+        assert engine.threads == 1 and threads == (1,)
+        assert engine.execute(guard_sql("select count(*) from calls", POLICY), max_rows=1).rows == [[300]]
+    finally:
+        engine.close()

@@ -3,8 +3,10 @@ static site, the runbook's Test 4 with curl, and schemathesis fuzzing from the c
 
 from __future__ import annotations
 
+import http.client
 import json
 import shutil
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -98,6 +100,56 @@ def test_a_missing_or_wrong_token_is_401_before_the_router(server: LocalServer) 
     )
     assert status == 200 or status == 401  # a bare/other scheme is only accepted as the token itself
     assert request(f"{server.api_url}conversations")[0] == 200
+
+
+class _CountingSocket(socket.socket):
+    """An accepted connection that counts the writes the server makes on it."""
+
+    sends = 0
+
+    def send(self, data: Any, flags: int = 0) -> int:
+        type(self).sends += 1
+        return super().send(data, flags)
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        type(self).sends += 1
+        super().sendall(data, flags)
+
+
+def test_each_keep_alive_response_leaves_in_one_write_without_nagles_delay(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Status line and headers written apart from the body would make the body wait for the client's delayed
+    # ACK (~40 ms per request on Linux): the response must be one write, on a socket with TCP_NODELAY.
+    accepted: list[socket.socket] = []
+    original = server.httpd.get_request
+
+    def counted() -> tuple[socket.socket, Any]:
+        connection, address = original()
+        wrapped = _CountingSocket(connection.family, connection.type, connection.proto, connection.detach())
+        accepted.append(wrapped)
+        return wrapped, address
+
+    monkeypatch.setattr(server.httpd, "get_request", counted)
+    _CountingSocket.sends = 0
+    client = http.client.HTTPConnection(server.host, server.port, timeout=30)
+    try:
+        for question in (
+            "How many total calls are in the database?",
+            "How many calls do we have altogether?",
+        ):
+            before = _CountingSocket.sends
+            body = json.dumps({"question": question})
+            headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+            client.request("POST", "/api/chat", body=body, headers=headers)
+            response = client.getresponse()
+            reply = json.loads(response.read())
+            assert response.status == 200 and reply["provenance"]["verified_query"] == "total_calls"
+            assert _CountingSocket.sends - before == 1
+            assert len(accepted) == 1  # both requests on the one keep-alive connection
+            assert accepted[0].getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        client.close()
 
 
 def test_every_method_reaches_the_router(server: LocalServer) -> None:

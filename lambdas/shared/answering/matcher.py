@@ -432,9 +432,15 @@ class Matcher:
     def score_all(self, question: str, today: dt.date) -> list[Scored]:
         text = normalise(question)
         scored: list[Scored] = []
+        # Candidates asking for the same slot kinds read the question the same way: read it once per kind set.
+        readings: dict[frozenset[str], tuple[dict[str, SlotMatch], frozenset[str]]] = {}
         for candidate in self.candidates:
-            slots, rest = extract_slots(text, candidate.slot_kinds, today, self.entities)
-            asked = self._words(rest)
+            kinds = frozenset(candidate.slot_kinds)
+            reading = readings.get(kinds)
+            if reading is None:
+                found, rest = extract_slots(text, kinds, today, self.entities)
+                reading = readings[kinds] = (found, self._words(rest))
+            slots, asked = dict(reading[0]), reading[1]
             best = (0.0, candidate.question)
             for phrasing, known in zip(
                 candidate.phrasings, self._phrasing_words[candidate.name], strict=True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -40,13 +41,31 @@ class WarehousePaths(Protocol):
     def lake(self) -> Path: ...
 
 
+DUCKDB_THREADS_VARIABLE = "PCA_DUCKDB_THREADS"
+
+
+def duckdb_threads(env: Mapping[str, str] | None = None) -> int:
+    """DuckDB's thread count from ``PCA_DUCKDB_THREADS`` (default 2). One thread per query spends no CPU on
+    parallel plans: more answers per second when several questions run at once or the cores are shared."""
+    from lambdas.shared.query_engines import DEFAULT_THREADS
+
+    raw = (os.environ if env is None else env).get(DUCKDB_THREADS_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_THREADS
+    if not raw.isdigit() or not 1 <= int(raw) <= 64:
+        raise ConfigurationError(
+            f"{DUCKDB_THREADS_VARIABLE} must be a whole number from 1 to 64, not {raw!r}."
+        )
+    return int(raw)
+
+
 def duckdb_engine(paths: WarehousePaths) -> Any:
     """The embedded engine on the marts-only answer database (written after ``dbt build``; written here
-    from the warehouse if it is missing or older)."""
+    from the warehouse if it is missing or older), with ``PCA_DUCKDB_THREADS`` threads."""
     from lambdas.shared.query_engines import DuckDbEngine, answer_database_path, ensure_answer_database
 
     answers = getattr(paths, "answers", None) or answer_database_path(paths.warehouse)
-    return DuckDbEngine(ensure_answer_database(paths.warehouse, answers))
+    return DuckDbEngine(ensure_answer_database(paths.warehouse, answers), threads=duckdb_threads())
 
 
 def guarded_runner(engine: Any, *, max_rows: int = 1000) -> Runner:
