@@ -30,6 +30,9 @@ from rapidfuzz import fuzz, process
 
 from lambdas.shared.answering.slots import EntityIndex, SlotMatch, extract_slots, normalise
 
+# The least weighted share of one of its phrasings' words a question must use to match a query.
+MIN_RECALL = 0.5
+
 # Words that say nothing about which query is meant.
 STOPWORDS = frozenset(
     {
@@ -429,6 +432,11 @@ class Matcher:
         beta2 = 0.25
         return 0.0 if common == 0 else (1 + beta2) * precision * recall / (beta2 * precision + recall)
 
+    def _recall(self, asked: frozenset[str], known: frozenset[str]) -> float:
+        """The weighted share of a phrasing's words the question uses."""
+        total = sum(self.weight(w) for w in known)
+        return sum(self.weight(w) for w in asked & known) / total if total else 0.0
+
     def score_all(self, question: str, today: dt.date) -> list[Scored]:
         text = normalise(question)
         scored: list[Scored] = []
@@ -436,17 +444,23 @@ class Matcher:
             slots, rest = extract_slots(text, candidate.slot_kinds, today, self.entities)
             asked = self._words(rest)
             best = (0.0, candidate.question)
+            best_recall = 0.0
             for phrasing, known in zip(
                 candidate.phrasings, self._phrasing_words[candidate.name], strict=True
             ):
                 score = self._f1(asked, known)
                 if score > best[0]:
                     best = (score, phrasing)
+                best_recall = max(best_recall, self._recall(asked, known))
             leftover = tuple(sorted(asked - frozenset().union(*self._phrasing_words[candidate.name])))
             asked_shape = shape_of(asked) | shape_of(slots.keys() & {"direction"})
             if re.search(r"\bwho\b", text):  # "who took the most calls": agents
                 asked_shape |= {"agent"}
             missing = tuple(sorted(self._shapes[candidate.name] - asked_shape))
+            if best[0] > 0 and best_recall < MIN_RECALL:
+                # the question says too little of what every phrasing measures ("the 5 longest calls" is
+                # not "calls with long silences"): the query answers something that was not asked
+                missing += ("most of: " + best[1],)
             core = self._core[candidate.name]
             if core and sum(self.weight(w) for w in core & asked) < 0.5 * sum(self.weight(w) for w in core):
                 missing += tuple(sorted(core - asked))  # the question misses most of what the query measures

@@ -65,7 +65,7 @@ _GRAIN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         grain,
         re.compile(
             rf"\b(?:(?:per|by|each|every|a|for\s+each|for\s+every)\s+{grain}|{adverb}|{grain}\s+by\s+{grain}"
-            rf"|{grain}\s+over\s+{grain}|{grain}\s+on\s+{grain})\b"
+            rf"|{grain}\s+over\s+{grain}|{grain}\s+on\s+{grain})\b(?!\s+of\b)"
         ),
     )
     for grain, adverb in (
@@ -165,6 +165,17 @@ def _listed(text: _Text, one: tuple[int, int, str], other: tuple[int, int, str])
     return bool(set(between) & _CONJUNCTIONS) and set(between) <= _LIST_FILLERS
 
 
+_RATE_NOUN = r"share|percentage|percent|proportion|fraction|pct|ratio"
+_RATE_WORD_SET = frozenset({"share", "percentage", "percent", "proportion", "fraction", "pct", "ratio", "rate"})
+# How analysts name the rows a share or count is of.
+_NOUNS = {
+    "calls": r"(?:calls|conversations|contacts)",
+    "evaluations": r"(?:qa\s+)?(?:evaluations|scorecards|reviews)",
+}
+_CONNECTOR = (
+    r"(?:\s+(?:that|which))?(?:\s+(?:were|was|are|is|got|get|have\s+been|had\s+been|been|being|ended|end))?"
+)
+
 _RANK_WORDS = (
     _DESC_WORDS | _ASC_WORDS | frozenset({"rank", "ranked", "ranking", "order", "ordered", "sorted"})
 )
@@ -191,6 +202,10 @@ class Metric:
     aggregation: str  # count | count_distinct | sum | average | derived
     is_rate: bool
     is_time: bool
+    rate_of: str = ""  # a share of these rows ("calls") that meet ``condition``
+    count_of: str = ""  # a count of these rows that meet ``condition``
+    condition: tuple[str, ...] = ()
+    implied: tuple[str, ...] = ()  # words the definition already covers ("submitted")
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -207,6 +222,11 @@ class Dimension:
     entity: str  # the semantic model's primary entity ("call")
     description: str
     synonyms: tuple[str, ...]
+    expr: str = ""  # the SQL expression over the semantic model's table (the column when empty)
+    per_call: bool = False  # a value of one row ("calls longer than 20 minutes"), never a grouping
+    unit: str = ""  # what a number compared with it means (minutes)
+    signed: bool = False  # negative / positive read as below / above 0
+    longer: bool = False  # what "longer" / "shorter" / "longest" compare
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -225,6 +245,8 @@ class SemanticManifest:
     # semantic model -> {foreign entity name -> semantic model whose primary entity it is}
     joins: dict[str, dict[str, str]] = field(default_factory=dict)
     primary_entity: dict[str, str] = field(default_factory=dict)
+    model_meta: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tables: dict[str, str] = field(default_factory=dict)  # semantic model -> table (alias)
 
     @classmethod
     def load(cls, path: Path = MANIFEST_PATH) -> SemanticManifest:
@@ -244,6 +266,8 @@ class SemanticManifest:
                 if item["type"] == "primary":
                     entity = item["name"]
             manifest.primary_entity[model["name"]] = str(entity)
+            manifest.model_meta[model["name"]] = dict((model.get("config") or {}).get("meta") or {})
+            manifest.tables[model["name"]] = str(model["node_relation"]["alias"])
             for measure in model.get("measures", []):
                 measures[measure["name"]] = (model["name"], measure["agg"])
             for dim in model.get("dimensions", []):
@@ -258,6 +282,11 @@ class SemanticManifest:
                         entity=str(entity),
                         description=str(dim.get("description") or ""),
                         synonyms=tuple(str(s) for s in meta.get("synonyms", [])),
+                        expr=str(dim.get("expr") or dim["name"]),
+                        per_call=bool(meta.get("per_call")),
+                        unit=str(meta.get("unit") or ""),
+                        signed=bool(meta.get("signed")),
+                        longer=bool(meta.get("longer")),
                     )
                 )
         by_entity = {entity: model for model, entity in manifest.primary_entity.items()}
@@ -294,27 +323,51 @@ class SemanticManifest:
                 aggregation=aggregation,
                 is_rate="(%)" in label,
                 is_time="seconds" in label or "minutes" in label or "hours" in label,
+                rate_of=str(meta.get("rate_of") or ""),
+                count_of=str(meta.get("count_of") or ""),
+                condition=tuple(str(c) for c in meta.get("condition", [])),
+                implied=tuple(str(w) for w in meta.get("implied", [])),
             )
         return manifest
 
-    def dimension_for(self, metric: Metric, label: str) -> str | None:
-        """The qualified group-by name (``entity__dimension``) of concept ``label`` for ``metric``, if any."""
-        if len(metric.semantic_models) != 1:
-            return None
-        model = metric.semantic_models[0]
-        local = [d for d in self.dimensions if d.semantic_model == model and d.label == label]
-        if local:
-            return f"{local[0].entity}__{local[0].name}"
+    def _reachable(self, model: str, label: str) -> list[str]:
+        """The qualified names (``entity__dimension``) of concept ``label`` from ``model``: its own first,
+        then through each foreign entity (one join, as MetricFlow takes it)."""
+        names = [
+            f"{d.entity}__{d.name}"
+            for d in self.dimensions
+            if d.semantic_model == model and d.label == label and not d.per_call
+        ]
         for entity, joined in sorted(self.joins.get(model, {}).items()):
-            remote = [d for d in self.dimensions if d.semantic_model == joined and d.label == label]
-            if remote:
-                return f"{entity}__{remote[0].name}"
+            names += [
+                f"{entity}__{d.name}"
+                for d in self.dimensions
+                if d.semantic_model == joined and d.label == label and not d.per_call
+            ]
+        return names
+
+    def resolve(self, metrics: Sequence[Metric], label: str) -> str | None:
+        """One qualified dimension of concept ``label`` that every table behind ``metrics`` reaches (the
+        first metric's own dimension when the others reach it too), or None."""
+        models = [model for metric in metrics for model in metric.semantic_models]
+        if not models:
+            return None
+        candidates = [self._reachable(model, label) for model in dict.fromkeys(models)]
+        for name in candidates[0]:
+            if all(name in other for other in candidates[1:]):
+                return name
         return None
 
+    def dimension_for(self, metric: Metric, label: str) -> str | None:
+        """The qualified group-by name (``entity__dimension``) of concept ``label`` for ``metric``, if any."""
+        return self.resolve([metric], label)
+
     def labels(self) -> dict[str, tuple[str, ...]]:
-        """Every dimension concept and the phrases that name it."""
+        """Every dimension concept a metric can be split by, and the phrases that name it."""
         phrases: dict[str, set[str]] = {}
         for dim in self.dimensions:
+            if dim.per_call:
+                continue
             phrases.setdefault(dim.label, set()).update(dim.phrases)
         return {label: tuple(sorted(p, key=len, reverse=True)) for label, p in phrases.items()}
 
@@ -370,6 +423,41 @@ class MetricQuery:
         if self.limit is not None:
             arguments["limit"] = self.limit
         return arguments
+
+
+@dataclass(frozen=True)
+class ShareQuery:
+    """The share of one count that meets a filter, in percent: ``numerator`` (the filtered count) over
+    ``denominator`` (the same count, same period and grouping, without that filter), both compiled by
+    MetricFlow and joined on their group-by columns in order."""
+
+    numerator: MetricQuery
+    denominator: MetricQuery
+    condition: str  # the filter, as said in the answer ("category = billing-dispute")
+
+    @property
+    def column(self) -> str:
+        return "share_percent"
+
+
+def compose_share(query: ShareQuery, numerator_sql: str, denominator_sql: str) -> str:
+    """One SELECT over the two compiled counts: every group of the denominator, with 0 when no row of the
+    numerator's group meets the filter."""
+    groups_d = ([f"metric_time__{query.denominator.grain}"] if query.denominator.grain else []) + [
+        name for name in query.denominator.group_by
+    ]
+    groups_n = ([f"metric_time__{query.numerator.grain}"] if query.numerator.grain else []) + [
+        name for name in query.numerator.group_by
+    ]
+    select = [f"d.{name} AS {name}" for name in groups_d]
+    num, den = query.numerator.metrics[0], query.denominator.metrics[0]
+    select.append(f"100.0 * COALESCE(n.{num}, 0) / NULLIF(d.{den}, 0) AS {query.column}")
+    if groups_d:
+        on = " AND ".join(f"d.{a} = n.{b}" for a, b in zip(groups_d, groups_n, strict=True))
+        join = f"LEFT OUTER JOIN (\n{numerator_sql}\n) n ON {on}"
+    else:
+        join = f"CROSS JOIN (\n{numerator_sql}\n) n"
+    return f"SELECT {', '.join(select)}\nFROM (\n{denominator_sql}\n) d\n{join}"
 
 
 def sql_string(value: str) -> str:
@@ -442,7 +530,7 @@ class MetricCompiler:
 class Reading:
     """What a question was read into, or why it could not be."""
 
-    query: MetricQuery | None
+    query: MetricQuery | ShareQuery | None
     reason: str = ""
     unknown: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # defaults applied, said in the answer
@@ -501,7 +589,7 @@ class QuestionReader:
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
-        text = _Text(normalise(question))
+        text = _Text(normalise(question.replace("%", " percent ")))
         notes: list[str] = []
 
         period: DateRange | None = None
@@ -525,8 +613,10 @@ class QuestionReader:
             limit = top.value
             text.take(top.start, top.end)
 
-        mentions = self._read_metrics(text)
-        metrics = [name for _, _, name in mentions]
+        mentions = self._read_conditions(text)
+        share_of = None if mentions else self._read_share(text)
+        mentions += self._read_metrics(text)
+        metrics = [name for _, _, name in sorted(mentions)]
         groups, which, which_n = self._read_groups(text)
         if which_n is not None:
             limit = which_n
@@ -537,6 +627,8 @@ class QuestionReader:
             filters.append(("direction", str(direction.value), direction.start, direction.end))
             text.take(direction.start, direction.end)
 
+        if share_of is not None:
+            return self._share(text, share_of, metrics, groups, filters, grain, period, limit)
         # no metric named, but a value only one semantic model counts (an insight type, a category)
         if not metrics:
             metrics = self._implied_count(filters, groups)
@@ -561,27 +653,15 @@ class QuestionReader:
         if limit is not None and not groups:
             return Reading(None, "A ranking needs something to rank (agents, teams, queues …).")
 
-        group_by: list[str] = []
-        for label in groups:
-            names = {self.manifest.dimension_for(metric, label) for metric in chosen}
-            if None in names or len(names) != 1:
-                return Reading(None, f"The metric cannot be split by {label}.")
-            group_by.append(str(names.pop()))
-        where: list[tuple[str, str]] = []
-        for label, value, _, _ in filters:
-            names = {self.manifest.dimension_for(metric, label) for metric in chosen}
-            if None in names or len(names) != 1:
-                return Reading(None, f"The metric cannot be filtered by {label}.")
-            where.append((str(names.pop()), value))
-        if len({m.semantic_models for m in chosen}) > 1:
-            return Reading(None, "Those metrics come from different tables; ask for them one at a time.")
-        if any(m.aggregation == "derived" for m in chosen) and (group_by or where):
-            return Reading(None, f"{chosen[0].label} can only be given overall or over time.")
+        resolved = self._resolve(chosen, groups, filters)
+        if isinstance(resolved, Reading):
+            return resolved
+        group_by, where = resolved
 
         # Several metrics only when the question lists them ("calls and callback rate"); words between two
         # metrics that are not a conjunction make one qualify the other ("calls that required a callback"), a
         # filtered count no metric query here expresses.
-        for (_, end, _), (start, _, _) in itertools.pairwise(mentions):
+        for (_, end, _), (start, _, _) in itertools.pairwise(sorted(mentions)):
             between = _between(text, end, start)
             if between and not set(between) & _CONJUNCTIONS:
                 return Reading(
@@ -604,6 +684,119 @@ class QuestionReader:
         )
         return Reading(query, notes=tuple(notes))
 
+    def _resolve(
+        self,
+        chosen: Sequence[Metric],
+        groups: Sequence[str],
+        filters: Sequence[tuple[str, str, int, int]],
+    ) -> tuple[list[str], list[tuple[str, str]]] | Reading:
+        """Each grouping and filter as one dimension every metric's table reaches (MetricFlow joins the
+        tables of several metrics on it), or the refusal saying which one cannot be."""
+        group_by: list[str] = []
+        for label in groups:
+            name = self.manifest.resolve(chosen, label)
+            if name is None:
+                what = " and ".join(m.label for m in chosen)
+                return Reading(None, f"{what[:1].upper()}{what[1:]} cannot be split by {label}.")
+            group_by.append(name)
+        where: list[tuple[str, str]] = []
+        for label, value, _, _ in filters:
+            name = self.manifest.resolve(chosen, label)
+            if name is None:
+                what = " and ".join(m.label for m in chosen)
+                return Reading(None, f"{what[:1].upper()}{what[1:]} cannot be filtered by {label}.")
+            where.append((name, value))
+        return group_by, where
+
+    def _read_conditions(self, text: _Text) -> list[tuple[int, int, str]]:
+        """Shares and counts of rows meeting a condition a metric's ``meta`` names: "percentage of calls
+        (that were) resolved", "what share of calls in the Billing queue needed a callback", "how many calls
+        were resolved", "evaluations that failed automatically"."""
+        found: list[tuple[int, int, str]] = []
+        metrics = [m for m in self.manifest.metrics.values() if m.condition and (m.rate_of or m.count_of)]
+        metrics.sort(key=lambda m: (not m.rate_of, -max(len(c) for c in m.condition), m.name))
+        for metric in metrics:
+            condition = _phrase_pattern(sorted(metric.condition, key=len, reverse=True))
+            if metric.rate_of:
+                noun = _NOUNS.get(metric.rate_of, re.escape(metric.rate_of))
+                pattern = re.compile(
+                    rf"\b(?P<head>(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?{noun})\b"
+                    rf"(?P<mid>(?:\s+\S+){{0,6}}?)(?P<tail>{_CONNECTOR}\s+{condition})\b"
+                )
+            else:
+                noun = _NOUNS.get(metric.count_of, re.escape(metric.count_of))
+                pattern = re.compile(
+                    rf"\b(?P<head>{noun})(?P<mid>(?:\s+\S+){{0,6}}?)(?P<tail>{_CONNECTOR}\s+{condition})\b"
+                )
+            m = text.search(pattern)
+            if m is None or not text.free(m.start(), m.end()):
+                continue
+            mid = m.group("mid").split()
+            if mid and (not metric.rate_of and not re.search(r"\b(?:were|was|are|is|got)\s", m.group("tail") + " ")):
+                continue  # "calls by team resolved": only "calls in X were resolved" carries words between
+            if set(mid) & (_RATE_WORD_SET | {"and", "or", "not", "never", "no"}):
+                continue
+            text.take(m.start("head"), m.end("head"))
+            text.take(m.start("tail"), m.end("tail"))
+            found.append((m.start(), m.end(), metric.name))
+        return found
+
+    def _read_share(self, text: _Text) -> tuple[int, int, str] | None:
+        """ "share / percentage of calls" (or evaluations) with no condition a metric names: the share of that
+        count meeting the question's one filter ("percentage of calls in category billing-dispute")."""
+        for noun, pattern in _NOUNS.items():
+            m = text.search(
+                rf"\b(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?{pattern}\b"
+                rf"(?:\s+(?:that|which)\s+(?:were|was|are|is|came|went|fell))?(?:\s+(?:in|into|from|for|through|on|with|by))?"
+            )
+            if m is not None:
+                text.take(m.start(), m.end())
+                return (m.start(), m.end(), noun)
+        return None
+
+    def _share(
+        self,
+        text: _Text,
+        share_of: tuple[int, int, str],
+        metrics: Sequence[str],
+        groups: Sequence[str],
+        filters: Sequence[tuple[str, str, int, int]],
+        grain: str | None,
+        period: DateRange | None,
+        limit: int | None,
+    ) -> Reading:
+        noun = share_of[2]
+        if metrics:
+            return Reading(None, "A share is of one count (calls, evaluations), not of another metric.")
+        if len(filters) != 1:
+            return Reading(
+                None,
+                "A share needs exactly one condition on the rows (a category, queue, team, direction …); "
+                f"this question has {len(filters)}.",
+            )
+        if limit is not None:
+            return Reading(None, "A share cannot be ranked here; ask for it per group instead.")
+        count = self.manifest.metrics[noun]
+        numerator = self._specialise([noun], filters, ())
+        top = [self.manifest.metrics[numerator[0]]]
+        n = self._resolve(top, groups, filters)
+        if isinstance(n, Reading):
+            return n
+        d = self._resolve([count], groups, ())
+        if isinstance(d, Reading):
+            return d
+        unknown = self._unknown(text, [count], bool(groups))
+        unknown = tuple(w for w in unknown if w not in _RATE_WORD_SET)
+        if unknown:
+            return Reading(None, "Some words are not accounted for.", unknown)
+        label, value = filters[0][0], filters[0][1]
+        query = ShareQuery(
+            numerator=MetricQuery((numerator[0],), tuple(n[0]), grain, period, tuple(n[1])),
+            denominator=MetricQuery((noun,), tuple(d[0]), grain, period),
+            condition=f"{label} = {value}",
+        )
+        return Reading(query)
+
     def _read_metrics(self, text: _Text) -> list[tuple[int, int, str]]:
         """The metrics the question names, as (start, end, name) in question order."""
         found: list[tuple[int, int, str]] = []
@@ -621,8 +814,13 @@ class QuestionReader:
         if not found and bare:
             first = min(bare)
             found.append(first)
-            for start, end, name in bare:
-                if name != first[2]:  # "evaluations" and "calls" both bare: the second stays unread
+            for span in sorted(bare):
+                start, end, name = span
+                if name in {n for _, _, n in found}:
+                    continue
+                if _listed(text, span, found[-1]):  # "calls and evaluations": both asked for
+                    found.append(span)
+                else:  # "evaluations of calls": the second only says what the first is about
                     text.used[start:end] = [False] * (end - start)
         elif found:
             # a bare noun listed with a named metric ("calls and average handle time") is asked for too;
@@ -708,6 +906,8 @@ class QuestionReader:
 
     def _unknown(self, text: _Text, chosen: Sequence[Metric], grouped: bool) -> tuple[str, ...]:
         allowed = set(STOPWORDS) | _NEUTRAL
+        for metric in chosen:
+            allowed |= set(metric.implied)
         if any(m.aggregation in {"count", "count_distinct", "sum"} for m in chosen):
             allowed |= _COUNT_WORDS
         if any(m.aggregation == "average" for m in chosen):
@@ -723,6 +923,11 @@ class QuestionReader:
         allowed -= {"per", "by", "each", "every"} if not grouped else set()
         unknown: list[str] = []
         remaining = text.remaining()
+        # a grouping word before a word nothing read ("per customer", "by site") is a grouping nobody defined,
+        # whatever else the question asks
+        for m in re.finditer(r"\b(per|by|each|every|across)\s+(?:the\s+)?(\S+)", remaining):
+            if m.group(2) not in STOPWORDS:
+                unknown += [m.group(1), m.group(2)]
         for m in re.finditer(r"\S+", remaining):
             word = m.group(0)
             if word in allowed or word.rstrip("s") in allowed:
@@ -820,7 +1025,12 @@ class SemanticAnswerer:
                 session_id=session_id,
             )
         query = reading.query
-        sql = self.compiler.compile(query)
+        if isinstance(query, ShareQuery):
+            sql = compose_share(
+                query, self.compiler.compile(query.numerator), self.compiler.compile(query.denominator)
+            )
+        else:
+            sql = self.compiler.compile(query)
         try:
             executed = self.run(sql)
         except AnsweringError:
@@ -833,10 +1043,14 @@ class SemanticAnswerer:
             for row in executed.rows
         )
         total = len(rows)
-        capped = query.limit is None and len(rows) >= self.max_rows
+        limit = query.limit if isinstance(query, MetricQuery) else None
+        capped = limit is None and len(rows) >= self.max_rows
         if capped and self.count_rows is not None:
             total = self.count_rows(sql)
-        text = self._text(query, reading, rows, executed.columns, total, capped)
+        if isinstance(query, ShareQuery):
+            text = self._share_text(query, rows, executed.columns, total, capped)
+        else:
+            text = self._text(query, reading, rows, executed.columns, total, capped)
         return Answer(
             question=question,
             text=text,
@@ -846,8 +1060,40 @@ class SemanticAnswerer:
             rows=rows,
             confidence=1.0,
             session_id=session_id,
-            slots=self._slots(query),
+            slots=self._slots(query.denominator if isinstance(query, ShareQuery) else query),
         )
+
+    def _share_text(
+        self,
+        query: ShareQuery,
+        rows: Sequence[Sequence[Any]],
+        columns: Sequence[str],
+        total: int,
+        capped: bool,
+    ) -> str:
+        base = query.denominator
+        count = self.manifest.metrics[base.metrics[0]]
+        part = self.manifest.metrics[query.numerator.metrics[0]]
+        split = [f"per {base.grain}"] if base.grain else []
+        split += ["by " + name.split("__")[-1].replace("_", " ") for name in base.group_by]
+        scope = base.period.describe() if base.period else "all data (no period given)"
+        head = f"Share of {count.label} with {query.condition} (%){' ' + ' '.join(split) if split else ''}, {scope}"
+        if not rows:
+            first = f"{head}: no rows match."
+        elif len(rows) == 1 and not split:
+            first = f"{head}: {_format_number(rows[0][-1])}."
+        elif capped:
+            first = f"{head}: first {len(rows):,} of {total:,} rows (row cap {self.max_rows:,})."
+        else:
+            cells = ", ".join(f"{c} = {_format_number(v)}" for c, v in zip(columns, rows[0], strict=False))
+            first = f"{head}: {len(rows):,} {'row' if len(rows) == 1 else 'rows'}; first: {cells}."
+        definition = (
+            f"share_percent = 100 × {part.label} with {query.condition} / all {count.label} "
+            f"(0 where none match). {part.label[:1].upper()}{part.label[1:]}: {part.description}"
+        )
+        if part is not count:
+            definition += f" {count.label[:1].upper()}{count.label[1:]}: {count.description}"
+        return f"{first}\nAnswered from the semantic layer's metrics. Definitions — {definition}"
 
     def _slots(self, query: MetricQuery) -> dict[str, str]:
         slots = {"metrics": ", ".join(query.metrics)}
