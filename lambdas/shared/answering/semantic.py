@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lambdas.shared.answering.matcher import STOPWORDS, looks_like_an_attack
 from lambdas.shared.answering.model import Answer, AnsweringError, json_value, refusal
@@ -40,6 +40,9 @@ from lambdas.shared.answering.slots import (
     normalise,
 )
 from lambdas.shared.query_engines import sql_string as quoted
+
+if TYPE_CHECKING:
+    from lambdas.shared.answering.call_lists import ListReader
 
 MANIFEST_PATH = (
     Path(__file__).resolve().parents[2] / "athena_executor" / "artifacts" / "semantic_manifest.json"
@@ -166,7 +169,9 @@ def _listed(text: _Text, one: tuple[int, int, str], other: tuple[int, int, str])
 
 
 _RATE_NOUN = r"share|percentage|percent|proportion|fraction|pct|ratio"
-_RATE_WORD_SET = frozenset({"share", "percentage", "percent", "proportion", "fraction", "pct", "ratio", "rate"})
+_RATE_WORD_SET = frozenset(
+    {"share", "percentage", "percent", "proportion", "fraction", "pct", "ratio", "rate"}
+)
 # How analysts name the rows a share or count is of.
 _NOUNS = {
     "calls": r"(?:calls|conversations|contacts)",
@@ -247,6 +252,7 @@ class SemanticManifest:
     primary_entity: dict[str, str] = field(default_factory=dict)
     model_meta: dict[str, dict[str, Any]] = field(default_factory=dict)
     tables: dict[str, str] = field(default_factory=dict)  # semantic model -> table (alias)
+    entity_exprs: dict[str, dict[str, str]] = field(default_factory=dict)  # model -> {entity: column}
 
     @classmethod
     def load(cls, path: Path = MANIFEST_PATH) -> SemanticManifest:
@@ -268,6 +274,9 @@ class SemanticManifest:
             manifest.primary_entity[model["name"]] = str(entity)
             manifest.model_meta[model["name"]] = dict((model.get("config") or {}).get("meta") or {})
             manifest.tables[model["name"]] = str(model["node_relation"]["alias"])
+            manifest.entity_exprs[model["name"]] = {
+                item["name"]: str(item.get("expr") or item["name"]) for item in model.get("entities", [])
+            }
             for measure in model.get("measures", []):
                 measures[measure["name"]] = (model["name"], measure["agg"])
             for dim in model.get("dimensions", []):
@@ -586,6 +595,14 @@ class QuestionReader:
         self._label_words = {
             word for phrases in self._labels.values() for phrase in phrases for word in phrase.split()
         }
+        # the words a misspelling may be corrected to: the manifest's metric and dimension words only
+        self._vocabulary = frozenset(
+            word
+            for phrase in [p for p, _ in self._metric_phrases]
+            + [p for ps in self._labels.values() for p in ps]
+            for word in phrase.split()
+            if len(word) >= 4 and word.isalpha()
+        ) | frozenset(_AVERAGE_WORDS | _RATE_WORD_SET)
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
@@ -684,6 +701,25 @@ class QuestionReader:
         )
         return Reading(query, notes=tuple(notes))
 
+    def correct(self, question: str, unknown: Sequence[str]) -> str | None:
+        """The question with each misspelt word replaced by the one vocabulary word it is one edit from
+        (two for words of 8 letters or more), or None when any unknown word has no single such match."""
+        text = normalise(question.replace("%", " percent "))
+        replacements: dict[str, str] = {}
+        for word in unknown:
+            if word in self._vocabulary or len(word) < 5 or not word.isalpha():
+                continue  # a known word left unread, or too short to correct safely: read again as is
+            budget = 2 if len(word) >= 8 else 1
+            hits = {
+                v for v in self._vocabulary if abs(len(v) - len(word)) <= budget and _edits(word, v) <= budget
+            }
+            if len(hits) != 1:
+                return None
+            replacements[word] = hits.pop()
+        if not replacements:
+            return None
+        return " ".join(replacements.get(w, w) for w in text.split())
+
     def _resolve(
         self,
         chosen: Sequence[Metric],
@@ -732,7 +768,9 @@ class QuestionReader:
             if m is None or not text.free(m.start(), m.end()):
                 continue
             mid = m.group("mid").split()
-            if mid and (not metric.rate_of and not re.search(r"\b(?:were|was|are|is|got)\s", m.group("tail") + " ")):
+            if mid and (
+                not metric.rate_of and not re.search(r"\b(?:were|was|are|is|got)\s", m.group("tail") + " ")
+            ):
                 continue  # "calls by team resolved": only "calls in X were resolved" carries words between
             if set(mid) & (_RATE_WORD_SET | {"and", "or", "not", "never", "no"}):
                 continue
@@ -937,6 +975,20 @@ class QuestionReader:
         return tuple(dict.fromkeys(unknown))
 
 
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
 def which_plural(text: str) -> bool:
     """ "which agents …" (a list) rather than "which agent …" (one)."""
     m = re.search(r"\b(?:which|what)\s+(\w+)", text)
@@ -982,6 +1034,7 @@ class SemanticAnswerer:
 
     def __post_init__(self) -> None:
         self._reader: QuestionReader | None = None
+        self._lists: ListReader | None = None
 
     @property
     def reader(self) -> QuestionReader:
@@ -1011,7 +1064,15 @@ class SemanticAnswerer:
                 session_id=session_id,
             )
         today = self.today()
+        if looks_like_a_list(question):
+            return self._list(question, today, session_id)
         reading = self.reader.read(question, today)
+        if reading.query is None and reading.unknown:
+            corrected = self.reader.correct(question, reading.unknown)
+            if corrected is not None:
+                again = self.reader.read(corrected, today)
+                if again.query is not None:
+                    reading = Reading(again.query, notes=(*again.notes, f"read as “{corrected}”"))
         if reading.query is None:
             reason = reading.reason
             if reading.unknown:
@@ -1061,6 +1122,61 @@ class SemanticAnswerer:
             confidence=1.0,
             session_id=session_id,
             slots=self._slots(query.denominator if isinstance(query, ShareQuery) else query),
+        )
+
+    def _list(self, question: str, today: dt.date, session_id: str | None) -> Answer:
+        if self._lists is None:
+            self._lists = ListReader(self.reader)
+        reading = self._lists.read(question, today)
+        if reading.query is None:
+            reason = reading.reason
+            if reading.unknown:
+                reason += " I can't account for: " + ", ".join(f"“{w}”" for w in reading.unknown) + "."
+            return refusal(
+                question,
+                self.name,
+                f"I can't answer that as a list of calls. {reason}",
+                self.suggestions(),
+                session_id=session_id,
+            )
+        query = reading.query
+        sql = query.sql(CURATED_DATABASE, self.max_rows)
+        try:
+            executed = self.run(sql)
+        except AnsweringError:
+            raise
+        except Exception as error:  # the guard or the engine refused the SQL: say so, never guess
+            raise SemanticLayerError(f"the list query could not run: {error}") from error
+        rows = executed.rows
+        cut = query.limit if query.limit is not None else self.max_rows
+        total = len(rows)
+        if len(rows) >= cut:
+            counted = self.run(query.count_sql(CURATED_DATABASE))
+            total = int(counted.rows[0][0])
+        head = describe_list(query)
+        if not rows:
+            first = f"{head}: no calls match."
+        elif total > len(rows):
+            cap = "" if query.limit is not None else f" (row cap {self.max_rows:,})"
+            first = f"{head}: first {len(rows):,} of {total:,} calls{cap}."
+        else:
+            first = f"{head}: {len(rows):,} {'call' if len(rows) == 1 else 'calls'}."
+        shown = " ".join(f"{v.name}: {v.description}" for v in query.shown)
+        columns = ", ".join(query.columns)
+        text = (
+            f"{first}\nAnswered from the semantic layer's calls ({columns}"
+            f"{', ' + ', '.join(v.name for v in query.shown) if query.shown else ''}). {shown}".rstrip()
+        )
+        return Answer(
+            question=question,
+            text=text,
+            answerer=self.name,
+            sql=executed.sql,
+            columns=executed.columns,
+            rows=executed.rows,
+            confidence=1.0,
+            session_id=session_id,
+            slots={"list": "calls", "period": query.period.describe() if query.period else "all data"},
         )
 
     def _share_text(
@@ -1127,8 +1243,10 @@ class SemanticAnswerer:
         if query.limit is not None:
             ranked = "highest" if (query.order_by or "").startswith("-") else "lowest"
             head += f", the {query.limit} {ranked}"
-            if reading.notes:
-                head += f" ({reading.notes[0]}: the question names no number)"
+            defaults = [n for n in reading.notes if not n.startswith("read as")]
+            if defaults:
+                head += f" ({defaults[0]}: the question names no number)"
+        head += "".join(f" ({n})" for n in reading.notes if n.startswith("read as"))
         if not rows:
             first = f"{head}: no rows match."
         elif len(rows) == 1 and len(columns) == len(metrics) and not split:
@@ -1245,3 +1363,7 @@ def metric_query_from_request(
     if len({metric.semantic_models for metric in chosen}) > 1:
         raise MetricRequestError("These metrics come from different tables; query them one at a time.")
     return MetricQuery(tuple(names), tuple(group), grain, date_range, tuple(where), order, limit)
+
+
+from lambdas.shared.answering.call_lists import ListReader, looks_like_a_list  # noqa: E402
+from lambdas.shared.answering.call_lists import describe as describe_list  # noqa: E402
