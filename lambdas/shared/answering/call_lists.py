@@ -122,13 +122,13 @@ class ListQuery:
         if self.period is not None:
             parts.append(f"{self.date_column} >= DATE '{self.period.start.isoformat()}'")
             parts.append(f"{self.date_column} < DATE '{self.period.end.isoformat()}'")
-        for value, op, number in self.conditions:
-            parts.append(f"({value.expr}) {op} {number:g}")
-        for _, column, value in self.filters:
+        for per_call, op, number in self.conditions:
+            parts.append(f"({per_call.expr}) {op} {number!r}")
+        for _, column, found in self.filters:
             if column.startswith("in:"):
-                parts.append(column[3:].format(database=database, value=sql_string(value)))
+                parts.append(column[3:].format(database=database, value=sql_string(found)))
             else:
-                parts.append(f"{column} = {sql_string(value)}")
+                parts.append(f"{column} = {sql_string(found)}")
         return (" WHERE " + " AND ".join(parts)) if parts else ""
 
     def sql(self, database: str, max_rows: int) -> str:
@@ -302,11 +302,11 @@ class ListReader:
                 text.take(m.start(), m.end())
 
         filters: list[tuple[str, str, str]] = []
-        for label, value, _, _ in self.reader._read_values(text):
+        for label, found, _, _ in self.reader._read_values(text):
             if label in self.value_columns:
-                filters.append((label, self.value_columns[label], value))
+                filters.append((label, self.value_columns[label], found))
             elif label in self.subqueries:
-                filters.append((label, "in:" + self.subqueries[label], value))
+                filters.append((label, "in:" + self.subqueries[label], found))
             else:
                 return ListReading(None, f"A list of calls cannot be filtered by {label}.")
         direction = find_direction(text.remaining())
@@ -338,11 +338,11 @@ class ListReader:
 def describe(query: ListQuery) -> str:
     """The list's scope in words: its filters, period and order."""
     parts: list[str] = []
-    for value, op, number in query.conditions:
-        unit = f" {value.unit}" if value.unit else ""
-        parts.append(f"{value.label.split(' (')[0]} {op} {number:g}{unit}")
-    for label, _, value in query.filters:
-        parts.append(f"{label} = {value}")
+    for per_call, op, number in query.conditions:
+        unit = f" {per_call.unit}" if per_call.unit else ""
+        parts.append(f"{per_call.label.split(' (')[0]} {op} {number:g}{unit}")
+    for label, _, found in query.filters:
+        parts.append(f"{label} = {found}")
     scope = query.period.describe() if query.period else "all data (no period given)"
     name, descending = query.order
     if name:
