@@ -100,6 +100,13 @@ def build_marts(root: Path) -> tuple[Path, Path]:
                 "'MANUAL')",
                 list(s),
             )
+        # per-call values for lists: duration = handle time - 60 s; sentiment negative on the odd calls
+        db.execute(
+            "alter table post_call_analytics.calls add column duration_seconds double; "
+            "alter table post_call_analytics.calls add column sentiment_customer double; "
+            "update post_call_analytics.calls set duration_seconds = handle_time_seconds - 60, "
+            "sentiment_customer = case when call_id in ('c1', 'c3') then -1.5 else 2.0 end"
+        )
         db.execute(
             "create table post_call_analytics.agents as "
             "select distinct agent_id, agent_name from post_call_analytics.calls"
@@ -227,10 +234,77 @@ def test_two_measures_are_answered_only_when_the_question_lists_them(manifest: S
     assert both.query is not None and set(both.query.metrics) == {"calls", "average_handle_time"}
     about = reader.read("average handle time of calls by queue", TODAY)
     assert about.query is not None and about.query.metrics == ("average_handle_time",)
-    # a filtered count ("calls that required a callback") is not "calls" next to "callback rate"
+    # a filtered count ("calls that required a callback") is not "calls" next to "callback rate": it is the
+    # count the metric's meta names for that condition
     qualified = reader.read("number of calls that required a callback by team", TODAY)
-    assert qualified.query is None
-    assert "joins two measures" in qualified.reason
+    assert qualified.query is not None and qualified.query.metrics == ("callback_calls",)
+    # two measures with words between them that are no conjunction: one qualifies the other
+    joined = reader.read("calls with average handle time by team", TODAY)
+    assert joined.query is not None and set(joined.query.metrics) == {"calls", "average_handle_time"}
+
+
+def test_a_condition_named_in_meta_reads_as_a_share_or_a_count(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {"queue": ["Billing"]})
+    rate = reader.read("percentage of calls resolved in February", TODAY)
+    assert rate.query is not None and rate.query.metrics == ("resolution_rate",)
+    assert isinstance(rate.query, MetricQuery) and rate.query.period is not None
+    assert rate.query.period.start == dt.date(2026, 2, 1)
+    failed = reader.read("what % of evaluations were auto-failed?", TODAY)
+    assert failed.query is not None and failed.query.metrics == ("automatic_fail_rate",)
+    count = reader.read("how many evaluations failed automatically", TODAY)
+    assert count.query is not None and count.query.metrics == ("automatic_fails",)
+    billing = reader.read("What share of calls in the Billing queue needed a callback?", TODAY)
+    assert billing.query is not None and billing.query.metrics == ("callback_rate",)
+    assert isinstance(billing.query, MetricQuery) and billing.query.filters == (("call__queue", "Billing"),)
+    submitted = reader.read("evaluations submitted in March", TODAY)
+    assert submitted.query is not None and submitted.query.metrics == ("evaluations",)
+
+
+def test_metrics_of_two_tables_share_one_dimension(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {})
+    both = reader.read("calls and evaluations by team", TODAY)
+    assert isinstance(both.query, MetricQuery)
+    assert both.query.metrics == ("calls", "evaluations") and both.query.group_by == ("call__team",)
+    per_agent = reader.read("average handle time and average QA score per agent", TODAY)
+    assert isinstance(per_agent.query, MetricQuery) and len(per_agent.query.group_by) == 1
+    # a grouping neither reaches is refused, never dropped
+    assert reader.read("calls and evaluations per customer", TODAY).query is None
+    assert reader.read("calls and evaluations per site", TODAY).query is None
+
+
+def test_a_share_of_one_filter_is_the_filtered_count_over_the_count(answerer: Any) -> None:
+    answer = answerer.answer("percentage of calls in category escalation-request")
+    assert not answer.refused
+    assert answer.rows == ((40.0,),)  # c2 and c4 of five calls
+    assert answer.text.startswith("Share of calls with category = escalation-request (%), all data")
+    by_team = answerer.answer("share of calls that were escalation-request by team")
+    assert set(by_team.rows) == {("Billing East", 50.0), ("Tech Tier 1", 50.0), ("Outbound Sales", 0.0)}
+    # two conditions: which one is the share's is not said, so no answer
+    assert answerer.answer("share of calls in the Billing queue that were inbound").refused
+
+
+def test_lists_of_calls_filter_sort_and_say_first_n_of_m(answerer: Any) -> None:
+    recent = answerer.answer("the 1 most recent calls in category escalation-request")
+    assert not recent.refused
+    assert [row[0] for row in recent.rows] == ["c4"]
+    assert "first 1 of 2 calls" in recent.text.splitlines()[0]
+    longer = answerer.answer("calls longer than 10 minutes")
+    assert {row[0] for row in longer.rows} == {"c3", "c4"}  # 840 s and 1,140 s
+    assert longer.columns[-1] == "duration_minutes" and "newest first" in longer.text.splitlines()[0]
+    negative = answerer.answer("calls with negative customer sentiment in February")
+    assert [row[0] for row in negative.rows] == ["c3"]
+    longest = answerer.answer("show me the 2 longest calls")
+    assert [row[0] for row in longest.rows] == ["c4", "c3"]
+    below = answerer.answer("calls with customer sentiment below -1")
+    assert {row[0] for row in below.rows} == {"c1", "c3"}  # the minus sign is kept
+    assert answerer.answer("calls where the customer swore yesterday").refused
+    assert answerer.answer("the 10 most recent calls from customers over 60").refused
+
+
+def test_a_misspelt_word_is_read_as_the_one_word_it_is_one_edit_from(answerer: Any) -> None:
+    answer = answerer.answer("average hndle time per team")
+    assert not answer.refused and "read as" in answer.text.splitlines()[0]
+    assert answerer.answer("medain handle time").refused
 
 
 def test_filter_values_cannot_carry_template_syntax() -> None:
