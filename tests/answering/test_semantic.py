@@ -338,3 +338,16 @@ def test_agent_requests_are_checked_against_the_manifest(manifest: SemanticManif
 
 def test_comments_are_stripped_from_compiled_sql() -> None:
     assert strip_comments("-- Read\nSELECT 1\n  -- note\nFROM t\n\n") == "SELECT 1\nFROM t"
+
+
+def test_a_per_call_comparison_filters_a_metric_and_makes_a_share(answerer: Any) -> None:
+    # durations: c1 240 s, c2 540 s, c3 840 s, c4 1,140 s, c5 60 s
+    count = answerer.answer("how many calls longer than 10 minutes")
+    assert count.rows == ((2,),)
+    assert "call duration > 10 minutes (per call)" in count.text.splitlines()[0]
+    negative = answerer.answer("how many calls had negative customer sentiment")
+    assert negative.rows == ((2,),)  # c1 and c3
+    share = answerer.answer("percentage of calls longer than 10 minutes")
+    assert share.rows == ((40.0,),)
+    # a comparison on a metric (not a per-call value) stays a refusal
+    assert answerer.answer("Which agents had QA scores above 90?").refused

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from lambdas.shared.answering.matcher import STOPWORDS
 from lambdas.shared.answering.slots import DateRange, find_date_range, find_direction, find_top_n, normalise
@@ -155,9 +156,64 @@ class ListReading:
     unknown: tuple[str, ...] = ()
 
 
+def per_call_values(manifest: Any) -> list[PerCall]:
+    """The per-call values (``meta.per_call``) of the calls semantic model."""
+    return [
+        PerCall(d.name, d.label, d.description, d.expr, d.unit, d.signed, d.longer, d.phrases)
+        for d in manifest.dimensions
+        if d.semantic_model == CALLS_MODEL and d.per_call
+    ]
+
+
+def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str, float]] | str:
+    """Comparisons on per-call values, consumed from ``text`` (a ``semantic._Text``): "handle time over 30
+    minutes", "longer than 20 minutes" (the value marked ``longer``), "customer sentiment below -3" (after
+    ``minus`` replaced the sign), "negative customer sentiment". A string says why one cannot be read."""
+    conditions: list[tuple[PerCall, str, float]] = []
+    # a value named before its comparison first ("handle time over 30 minutes"), then a bare comparison
+    # of time ("longer than 20 minutes": the call's duration)
+    named = [
+        (
+            value,
+            rf"\b(?:an?\s+|the\s+)?{_alternatives(value.phrases)}\s+(?:was\s+|is\s+|of\s+|for\s+)?"
+            rf"{_OPS}\s+{_NUMBER}(?:\s+{_UNIT})?\b",
+        )
+        for value in values
+    ]
+    bare = [(value, rf"\b{_OPS}\s+{_NUMBER}\s+{_UNIT}\b") for value in values if value.longer]
+    for value, pattern in named + bare:
+        while (m := text.search(pattern)) is not None:
+            number = float(m.group("n")) * (-1 if m.group("neg") else 1)
+            unit = m.group("unit")
+            if value.unit:
+                if unit is None:
+                    return f"Say the unit of {value.label} (seconds, minutes, hours)."
+                number = number * _UNITS[unit] / _UNITS[value.unit]
+            elif unit is not None:
+                return f"{value.label} has no unit (“{unit}”)."
+            op_words = " ".join(m.group("op").split())
+            strict = op_words not in {"at least", "at most"}
+            greater = op_words in _GREATER
+            op = (">" if greater else "<") + ("" if strict else "=")
+            conditions.append((value, op, number))
+            text.take(m.start(), m.end())
+    for value in values:
+        field = _alternatives(value.phrases)
+        if value.signed:
+            for pattern in (
+                rf"\b(?P<sign>negative|positive)\s+{field}\b",
+                rf"\b{field}\s+(?:was\s+|is\s+)?(?P<sign>negative|positive)\b",
+            ):
+                while (m := text.search(pattern)) is not None:
+                    conditions.append((value, "<" if m.group("sign") == "negative" else ">", 0.0))
+                    text.take(m.start(), m.end())
+    return conditions
+
+
 def looks_like_a_list(question: str) -> bool:
     text = normalise(re.sub(r"(?<![\w.])-(?=\d)", " minus ", question))
-    return bool(_LIST_CUE.search(text)) and not _AGGREGATE.search(text)
+    plain = re.sub(r"\b(?:handled|taken|answered|made|received|placed)\s+by\b", " ", text)
+    return bool(_LIST_CUE.search(text)) and not _AGGREGATE.search(plain)
 
 
 def _alternatives(phrases: tuple[str, ...]) -> str:
@@ -178,11 +234,7 @@ class ListReader:
         self.recency = str(meta.get("recency") or "")
         self.table = manifest.tables.get(CALLS_MODEL, CALLS_MODEL)
         dims = [d for d in manifest.dimensions if d.semantic_model == CALLS_MODEL]
-        self.values = [
-            PerCall(d.name, d.label, d.description, d.expr, d.unit, d.signed, d.longer, d.phrases)
-            for d in dims
-            if d.per_call
-        ]
+        self.values = per_call_values(manifest)
         self.value_columns = {d.label: d.expr for d in dims if not d.per_call}
         # a value of another table about calls (category): a subquery on its call column
         self.subqueries: dict[str, str] = {}
@@ -211,45 +263,11 @@ class ListReader:
             period = date.value
             text.take(date.start, date.end)
 
-        conditions: list[tuple[PerCall, str, float]] = []
         shown: list[PerCall] = []
-        # a value named before its comparison first ("handle time over 30 minutes"), then a bare comparison
-        # of time ("longer than 20 minutes": the call's duration)
-        named = [
-            (
-                value,
-                rf"\b(?:an?\s+|the\s+)?{_alternatives(value.phrases)}\s+(?:was\s+|is\s+|of\s+|for\s+)?"
-                rf"{_OPS}\s+{_NUMBER}(?:\s+{_UNIT})?\b",
-            )
-            for value in self.values
-        ]
-        bare = [(value, rf"\b{_OPS}\s+{_NUMBER}\s+{_UNIT}\b") for value in self.values if value.longer]
-        for value, pattern in named + bare:
-            while (m := text.search(pattern)) is not None:
-                number = float(m.group("n")) * (-1 if m.group("neg") else 1)
-                unit = m.group("unit")
-                if value.unit:
-                    if unit is None:
-                        return ListReading(None, f"Say the unit of {value.label} (seconds, minutes, hours).")
-                    number = number * _UNITS[unit] / _UNITS[value.unit]
-                elif unit is not None:
-                    return ListReading(None, f"{value.label} has no unit.", (unit,))
-                op_words = " ".join(m.group("op").split())
-                strict = op_words not in {"at least", "at most"}
-                greater = op_words in _GREATER
-                op = (">" if greater else "<") + ("" if strict else "=")
-                conditions.append((value, op, number))
-                text.take(m.start(), m.end())
-        for value in self.values:
-            field = _alternatives(value.phrases)
-            if value.signed:
-                for pattern in (
-                    rf"\b(?P<sign>negative|positive)\s+{field}\b",
-                    rf"\b{field}\s+(?:was\s+|is\s+)?(?P<sign>negative|positive)\b",
-                ):
-                    while (m := text.search(pattern)) is not None:
-                        conditions.append((value, "<" if m.group("sign") == "negative" else ">", 0.0))
-                        text.take(m.start(), m.end())
+        read = read_conditions(text, self.values)
+        if isinstance(read, str):
+            return ListReading(None, read)
+        conditions = read
         for value, _, _ in conditions:
             if value not in shown:
                 shown.append(value)
@@ -258,12 +276,13 @@ class ListReader:
         sorts: list[tuple[str, bool]] = []
         for value in self.values:
             field = _alternatives(value.phrases)
-            m = text.search(rf"\b(?P<rank>highest|lowest|most|least|best|worst)\s+{field}\b")
+            ranks = "highest|lowest|most|least|best|worst" + ("|longest|shortest" if value.unit else "")
+            m = text.search(rf"\b(?P<rank>{ranks})\s+{field}\b")
             if m is not None:
                 rank = m.group("rank")
                 if rank in {"best", "worst"} and not value.signed:
                     return ListReading(None, f"“{rank} {value.label}” is not clear: say highest or lowest.")
-                sorts.append((value.name, rank in {"highest", "most", "best"}))
+                sorts.append((value.name, rank in {"highest", "most", "best", "longest"}))
                 text.take(m.start(), m.end())
                 if value not in shown:
                     shown.append(value)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import math
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -367,6 +368,25 @@ class SemanticManifest:
                 return name
         return None
 
+    def resolve_per_call(self, metrics: Sequence[Metric], name: str) -> str | None:
+        """The qualified per-call dimension ``name`` (a dimension of the calls semantic model) that every
+        table behind ``metrics`` reaches: the call's own, or through its foreign ``call`` entity."""
+        owner = next((d for d in self.dimensions if d.per_call and d.name == name), None)
+        if owner is None:
+            return None
+        found: set[str] = set()
+        for model in {m for metric in metrics for m in metric.semantic_models}:
+            if model == owner.semantic_model:
+                found.add(f"{owner.entity}__{name}")
+                continue
+            entities = [
+                e for e, joined in self.joins.get(model, {}).items() if joined == owner.semantic_model
+            ]
+            if not entities:
+                return None
+            found.add(f"{sorted(entities)[0]}__{name}")
+        return found.pop() if len(found) == 1 else None
+
     def dimension_for(self, metric: Metric, label: str) -> str | None:
         """The qualified group-by name (``entity__dimension``) of concept ``label`` for ``metric``, if any."""
         return self.resolve([metric], label)
@@ -417,10 +437,16 @@ class MetricQuery:
     filters: tuple[tuple[str, str], ...] = ()  # (qualified dimension, value found in the data)
     order_by: str | None = None  # metric name, "-" prefix for descending
     limit: int | None = None
+    # comparisons on per-call values: (qualified dimension, operator, number in the value's unit)
+    conditions: tuple[tuple[str, str, float], ...] = ()
 
     def to_arguments(self) -> dict[str, Any]:
         group_by = ([f"metric_time__{self.grain}"] if self.grain else []) + list(self.group_by)
         where = [f"{{{{ Dimension('{name}') }}}} = {sql_string(value)}" for name, value in self.filters]
+        for name, op, number in self.conditions:
+            if op not in {"<", ">", "<=", ">="} or not math.isfinite(number):
+                raise MetricRequestError(f"Not a comparison: {op} {number}")
+            where.append(f"{{{{ Dimension('{name}') }}}} {op} {float(number)!r}")
         arguments: dict[str, Any] = {"metric_names": list(self.metrics), "group_by_names": group_by}
         if where:
             arguments["where_constraints"] = where
@@ -592,6 +618,7 @@ class QuestionReader:
             key=lambda pair: (-len(pair[0]), pair[1].name),
         )
         self._labels = manifest.labels()
+        self._per_call = per_call_values(manifest)
         self._label_words = {
             word for phrases in self._labels.values() for phrase in phrases for word in phrase.split()
         }
@@ -624,6 +651,10 @@ class QuestionReader:
                 grain = name
                 text.take(m.start(), m.end())
 
+        per_call = read_conditions(text, self._per_call)
+        if isinstance(per_call, str):
+            return Reading(None, per_call)
+
         top = find_top_n(text.remaining())
         limit: int | None = None
         if top is not None and isinstance(top.value, int):
@@ -645,7 +676,7 @@ class QuestionReader:
             text.take(direction.start, direction.end)
 
         if share_of is not None:
-            return self._share(text, share_of, metrics, groups, filters, grain, period, limit)
+            return self._share(text, share_of, metrics, groups, filters, per_call, grain, period, limit)
         # no metric named, but a value only one semantic model counts (an insight type, a category)
         if not metrics:
             metrics = self._implied_count(filters, groups)
@@ -674,6 +705,9 @@ class QuestionReader:
         if isinstance(resolved, Reading):
             return resolved
         group_by, where = resolved
+        compared = self._compare(chosen, per_call)
+        if isinstance(compared, Reading):
+            return compared
 
         # Several metrics only when the question lists them ("calls and callback rate"); words between two
         # metrics that are not a conjunction make one qualify the other ("calls that required a callback"), a
@@ -698,8 +732,22 @@ class QuestionReader:
             filters=tuple(where),
             order_by=order_by,
             limit=limit,
+            conditions=compared,
         )
         return Reading(query, notes=tuple(notes))
+
+    def _compare(
+        self, chosen: Sequence[Metric], per_call: Sequence[tuple[PerCall, str, float]]
+    ) -> tuple[tuple[str, str, float], ...] | Reading:
+        """Each per-call comparison as a dimension every metric's table reaches, or the refusal."""
+        compared: list[tuple[str, str, float]] = []
+        for value, op, number in per_call:
+            name = self.manifest.resolve_per_call(chosen, value.name)
+            if name is None:
+                what = " and ".join(m.label for m in chosen)
+                return Reading(None, f"{what[:1].upper()}{what[1:]} cannot be filtered by {value.label}.")
+            compared.append((name, op, number))
+        return tuple(compared)
 
     def correct(self, question: str, unknown: Sequence[str]) -> str | None:
         """The question with each misspelt word replaced by the one vocabulary word it is one edit from
@@ -799,6 +847,7 @@ class QuestionReader:
         metrics: Sequence[str],
         groups: Sequence[str],
         filters: Sequence[tuple[str, str, int, int]],
+        per_call: Sequence[tuple[PerCall, str, float]],
         grain: str | None,
         period: DateRange | None,
         limit: int | None,
@@ -806,11 +855,11 @@ class QuestionReader:
         noun = share_of[2]
         if metrics:
             return Reading(None, "A share is of one count (calls, evaluations), not of another metric.")
-        if len(filters) != 1:
+        if len(filters) + len(per_call) != 1:
             return Reading(
                 None,
-                "A share needs exactly one condition on the rows (a category, queue, team, direction …); "
-                f"this question has {len(filters)}.",
+                "A share needs exactly one condition on the rows (a category, queue, team, direction, "
+                f"a per-call value …); this question has {len(filters) + len(per_call)}.",
             )
         if limit is not None:
             return Reading(None, "A share cannot be ranked here; ask for it per group instead.")
@@ -827,11 +876,22 @@ class QuestionReader:
         unknown = tuple(w for w in unknown if w not in _RATE_WORD_SET)
         if unknown:
             return Reading(None, "Some words are not accounted for.", unknown)
-        label, value = filters[0][0], filters[0][1]
+        compared = self._compare(top, per_call)
+        if isinstance(compared, Reading):
+            return compared
+        if filters:
+            condition = f"{filters[0][0]} = {filters[0][1]}"
+        else:
+            value, op, number = per_call[0]
+            condition = (
+                f"{value.label.split(' (')[0]} {op} {number:g}{' ' + value.unit if value.unit else ''}"
+            )
         query = ShareQuery(
-            numerator=MetricQuery((numerator[0],), tuple(n[0]), grain, period, tuple(n[1])),
+            numerator=MetricQuery(
+                (numerator[0],), tuple(n[0]), grain, period, tuple(n[1]), conditions=compared
+            ),
             denominator=MetricQuery((noun,), tuple(d[0]), grain, period),
-            condition=f"{label} = {value}",
+            condition=condition,
         )
         return Reading(query)
 
@@ -1239,6 +1299,10 @@ class SemanticAnswerer:
         filters = "".join(
             f", {name.split('__')[-1].replace('_', ' ')} = {value}" for name, value in query.filters
         )
+        for name, op, number in query.conditions:
+            value = next(v for v in self.reader._per_call if v.name == name.split("__")[-1])
+            unit = f" {value.unit}" if value.unit else ""
+            filters += f", {value.label.split(' (')[0]} {op} {number:g}{unit} (per call)"
         head = f"{what[:1].upper()}{what[1:]}{' ' + ' '.join(split) if split else ''}, {scope}{filters}"
         if query.limit is not None:
             ranked = "highest" if (query.order_by or "").startswith("-") else "lowest"
@@ -1365,5 +1429,11 @@ def metric_query_from_request(
     return MetricQuery(tuple(names), tuple(group), grain, date_range, tuple(where), order, limit)
 
 
-from lambdas.shared.answering.call_lists import ListReader, looks_like_a_list  # noqa: E402
+from lambdas.shared.answering.call_lists import (  # noqa: E402
+    ListReader,
+    PerCall,
+    looks_like_a_list,
+    per_call_values,
+    read_conditions,
+)
 from lambdas.shared.answering.call_lists import describe as describe_list  # noqa: E402
