@@ -334,6 +334,11 @@ def test_agent_requests_are_checked_against_the_manifest(manifest: SemanticManif
     assert query.period is not None and query.period.last_day == dt.date(2026, 3, 31)
     with pytest.raises(MetricRequestError, match="Unknown metric"):
         metric_query_from_request(manifest, "revenue")
+    # metrics of two tables, on a dimension both reach (MetricFlow joins them)
+    both = metric_query_from_request(manifest, "calls, evaluations", "team")
+    assert both.group_by == ("call__team",)
+    with pytest.raises(MetricRequestError, match="cannot be grouped"):
+        metric_query_from_request(manifest, "calls, evaluations", "evaluator")
 
 
 def test_comments_are_stripped_from_compiled_sql() -> None:

@@ -1385,23 +1385,23 @@ def metric_query_from_request(
         if item in GRAINS:
             grain = item
             continue
-        resolved = {manifest.dimension_for(metric, item) for metric in chosen}
-        if None in resolved or len(resolved) != 1:
+        name = manifest.resolve(chosen, item)
+        if name is None:
             raise MetricRequestError(
                 f"The metric(s) cannot be grouped by {item!r}. Group by one of: {', '.join(labels)}, "
                 f"or a time grain: {', '.join(GRAINS)}."
             )
-        group.append(str(resolved.pop()))
+        group.append(name)
     where: list[tuple[str, str]] = []
     for pair in (f.strip() for f in filters.split(";") if f.strip()):
         label, sep, value = pair.partition("=")
         label, value = label.strip().lower(), value.strip().strip("'\"")
-        resolved = {manifest.dimension_for(metric, label) for metric in chosen}
-        if not sep or not value or None in resolved or len(resolved) != 1 or len(value) > 200:
+        resolved = manifest.resolve(chosen, label)
+        if not sep or not value or resolved is None or len(value) > 200:
             raise MetricRequestError(
                 f"Cannot filter on {pair!r}: write label=value with a label from {', '.join(labels)}."
             )
-        where.append((str(resolved.pop()), value))
+        where.append((resolved, value))
     date_range: DateRange | None = None
     if period.strip():
         m = _PERIOD.match(period)
@@ -1424,8 +1424,6 @@ def metric_query_from_request(
             )
         order = m.group(1) + m.group(2)
         limit = int(m.group(3)) if m.group(3) else None
-    if len({metric.semantic_models for metric in chosen}) > 1:
-        raise MetricRequestError("These metrics come from different tables; query them one at a time.")
     return MetricQuery(tuple(names), tuple(group), grain, date_range, tuple(where), order, limit)
 
 
