@@ -21,11 +21,12 @@ from lambdas.shared.answering.slots import DateRange, find_date_range, find_dire
 CALLS_MODEL = "calls"
 _AGGREGATE = re.compile(
     r"\b(?:how\s+many|number|count|counts|average|avg|mean|median|total|totals|sum|share|percentage|percent"
-    r"|proportion|rate|ratio|per|by|each|every|trend|distribution|volume)\b"
+    r"|proportion|rate|ratio|per|by|each|every|trend|distribution|volume|top|bottom|agents|teams|queues"
+    r"|evaluators|categories)\b"
 )
 _LIST_CUE = re.compile(
     r"\b(?:list|show|display|give\s+me|find|pull)\b(?:\s+\S+){0,4}?\s+calls\b|\b(?:which|what)\s+calls\b"
-    r"|\b(?:most\s+recent|recent|latest|newest|oldest|earliest|longest|shortest|last)\b(?:\s+\S+){0,3}?\s+calls\b"
+    r"|\b(?:most\s+recent|recent|latest|newest|oldest|earliest|longest|shortest|last)\b(?:\s+\S+){0,3}?\s+calls?\b"
     r"|\bcalls\s+(?:with|where|whose|longer|shorter|lasting|that\s+lasted|that\s+had|over|under)\b"
     r"|\bcalls\b.*\b(?:over|above|more\s+than|greater\s+than|longer\s+than|exceeding|at\s+least|under|below"
     r"|less\s+than|shorter\s+than|at\s+most)\s+(?:minus\s+)?\d|\bcalls\b.*\b(?:negative|positive)\b"
@@ -172,15 +173,22 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
     conditions: list[tuple[PerCall, str, float]] = []
     # a value named before its comparison first ("handle time over 30 minutes"), then a bare comparison
     # of time ("longer than 20 minutes": the call's duration)
+    phrases = sorted(
+        ((value, phrase) for value in values for phrase in value.phrases), key=lambda pair: -len(pair[1])
+    )
     named = [
         (
             value,
-            rf"\b(?:an?\s+|the\s+)?{_alternatives(value.phrases)}\s+(?:was\s+|is\s+|of\s+|for\s+)?"
+            rf"\b(?:an?\s+|the\s+)?{_alternatives((phrase,))}\s+(?:was\s+|is\s+|of\s+|for\s+)?"
             rf"{_OPS}\s+{_NUMBER}(?:\s+{_UNIT})?\b",
         )
-        for value in values
+        for value, phrase in phrases
     ]
-    bare = [(value, rf"\b{_OPS}\s+{_NUMBER}\s+{_UNIT}\b") for value in values if value.longer]
+    bare = [
+        (value, rf"\b(?:(?:last|lasted|lasting|ran|run|took|take)\s+)?{_OPS}\s+{_NUMBER}\s+{_UNIT}\b")
+        for value in values
+        if value.longer
+    ]
     for value, pattern in named + bare:
         while (m := text.search(pattern)) is not None:
             number = float(m.group("n")) * (-1 if m.group("neg") else 1)
@@ -197,8 +205,8 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
             op = (">" if greater else "<") + ("" if strict else "=")
             conditions.append((value, op, number))
             text.take(m.start(), m.end())
-    for value in values:
-        field = _alternatives(value.phrases)
+    for value, phrase in phrases:
+        field = _alternatives((phrase,))
         if value.signed:
             for pattern in (
                 rf"\b(?P<sign>negative|positive)\s+{field}\b",
@@ -310,6 +318,7 @@ class ListReader:
             notes.append("newest first")
 
         limit: int | None = None
+        single = re.search(r"\bcall\b", text.text) is not None and re.search(r"\bcalls\b", text.text) is None
         top = find_top_n(text.remaining())
         if top is not None and isinstance(top.value, int):
             limit = top.value
@@ -320,6 +329,11 @@ class ListReader:
                 limit = int(m.group("n"))
                 text.take(m.start(), m.end())
 
+        if single and limit is None:
+            if not sorts:
+                return ListReading(None, "Which call? Say how to order them (most recent, longest …).")
+            limit = 1
+            notes.append("one call: the question says “call”")
         filters: list[tuple[str, str, str]] = []
         for label, found, _, _ in self.reader._read_values(text):
             if label in self.value_columns:

@@ -813,7 +813,17 @@ class QuestionReader:
                     rf"\b(?P<head>{noun})(?P<mid>(?:\s+\S+){{0,6}}?)(?P<tail>{_CONNECTOR}\s+{condition})\b"
                 )
             m = text.search(pattern)
-            if m is None or not text.free(m.start(), m.end()):
+            if (
+                m is None and metric.rate_of
+            ):  # "percentage of resolved calls", "share of auto failed evaluations"
+                m = text.search(
+                    rf"\b(?P<head>(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?)(?P<mid>)"
+                    rf"(?P<tail>{condition}\s+{noun})\b"
+                )
+            if m is None or not text.free(m.start("head"), m.end("head")):
+                continue
+            tail_start = m.start("tail") + len(m.group("tail")) - len(m.group("tail").lstrip())
+            if not text.free(tail_start, m.end("tail")):
                 continue
             mid = m.group("mid").split()
             if mid and (
@@ -823,7 +833,7 @@ class QuestionReader:
             if set(mid) & (_RATE_WORD_SET | {"and", "or", "not", "never", "no"}):
                 continue
             text.take(m.start("head"), m.end("head"))
-            text.take(m.start("tail"), m.end("tail"))
+            text.take(tail_start, m.end("tail"))
             found.append((m.start(), m.end(), metric.name))
         return found
 
