@@ -356,3 +356,28 @@ def test_a_per_call_comparison_filters_a_metric_and_makes_a_share(answerer: Any)
     assert share.rows == ((40.0,),)
     # a comparison on a metric (not a per-call value) stays a refusal
     assert answerer.answer("Which agents had QA scores above 90?").refused
+
+
+def test_seconds_in_another_unit_groupings_listed_and_shares_within_a_group(answerer: Any) -> None:
+    # handle time has its own minutes metric; hold time is converted
+    minutes = answerer.answer("average handle time in minutes by team")
+    assert set(minutes.rows) == {("Billing East", 7.5), ("Tech Tier 1", 17.5), ("Outbound Sales", 2.0)}
+    assert minutes.columns[-1] == "average_handle_time_minutes"
+    hours = answerer.answer("average handle time in hours")
+    assert hours.rows[0][0] == pytest.approx(3120 / 5 / 3600)
+    assert hours.columns == ("average_handle_time_hours",) and "seconds ÷ 3600" in hours.text
+    assert answerer.answer("resolution rate in minutes").refused  # a rate has no time unit
+    two = answerer.answer("calls by team and queue")
+    assert set(two.rows) == {
+        ("Billing East", "Billing", 2),
+        ("Tech Tier 1", "Technical Support", 2),
+        ("Outbound Sales", "Sales", 1),
+    }
+    within = answerer.answer("share of Technical Support queue calls that were outbound")
+    assert within.rows == ((50.0,),)  # c4 of c3 and c4
+    assert "among calls with queue = Technical Support" in within.text.splitlines()[0]
+
+
+def test_a_series_reads_in_time_order(answerer: Any) -> None:
+    monthly = answerer.answer("calls per month")
+    assert [row[0] for row in monthly.rows] == sorted(row[0] for row in monthly.rows)

@@ -19,6 +19,7 @@ reads), its comments stripped, and it runs through the shared SQL guard like eve
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -112,6 +113,9 @@ _NEUTRAL = frozenset(
         "given",
         "complete",
         "completed",
+        "done",
+        "performed",
+        "conducted",
         "value",
         "values",
         "figure",
@@ -439,6 +443,8 @@ class MetricQuery:
     limit: int | None = None
     # comparisons on per-call values: (qualified dimension, operator, number in the value's unit)
     conditions: tuple[tuple[str, str, float], ...] = ()
+    # metrics in seconds asked for in another unit ("in minutes"): (unit, seconds per unit)
+    scale: tuple[str, float] | None = None
 
     def to_arguments(self) -> dict[str, Any]:
         group_by = ([f"metric_time__{self.grain}"] if self.grain else []) + list(self.group_by)
@@ -455,6 +461,8 @@ class MetricQuery:
             arguments["time_constraint_end"] = dt.datetime.combine(self.period.last_day, dt.time())
         if self.order_by:
             arguments["order_by_names"] = [self.order_by]
+        elif self.grain:  # a series reads in time order
+            arguments["order_by_names"] = [f"metric_time__{self.grain}"]
         if self.limit is not None:
             arguments["limit"] = self.limit
         return arguments
@@ -469,6 +477,7 @@ class ShareQuery:
     numerator: MetricQuery
     denominator: MetricQuery
     condition: str  # the filter, as said in the answer ("category = billing-dispute")
+    within: str = ""  # filters both counts share ("queue = Billing"), as said in the answer
 
     @property
     def column(self) -> str:
@@ -547,6 +556,8 @@ class MetricCompiler:
                 self._engine = self._build()
 
     def compile(self, query: MetricQuery) -> str:
+        if query.scale is not None:
+            return self._scaled(query, query.scale)
         from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
 
         self.warm()
@@ -556,6 +567,21 @@ class MetricCompiler:
         except Exception as error:  # MetricFlow raises many types; all mean "this query cannot be compiled"
             raise SemanticLayerError(f"MetricFlow cannot compile {query}: {error}") from error
         return strip_comments(str(result.sql_statement.sql))
+
+    def _scaled(self, query: MetricQuery, scale: tuple[str, float]) -> str:
+        """The compiled query with its metrics (in seconds) divided into ``scale``'s unit, order kept."""
+        unit, seconds = scale
+        inner = self.compile(dataclasses.replace(query, scale=None))
+        groups = ([f"metric_time__{query.grain}"] if query.grain else []) + list(query.group_by)
+        select = [f"scaled.{name} AS {name}" for name in groups]
+        select += [f"scaled.{name} / {seconds!r} AS {name}_{unit}" for name in query.metrics]
+        order = ""
+        if query.order_by:
+            name = query.order_by.lstrip("-")
+            order = f"\nORDER BY {name}_{unit} {'DESC' if query.order_by.startswith('-') else 'ASC'}"
+        elif query.grain:
+            order = f"\nORDER BY metric_time__{query.grain}"
+        return f"SELECT {', '.join(select)}\nFROM (\n{inner}\n) scaled{order}"
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -651,6 +677,12 @@ class QuestionReader:
                 grain = name
                 text.take(m.start(), m.end())
 
+        if grain is not None:  # "the trend of … by week": the grain says how it moves over time
+            while (
+                m := text.search(r"\b(?:trend(?:s|ed|ing)?|over\s+time|evolution|evolved?)\b")
+            ) is not None:
+                text.take(m.start(), m.end())
+
         per_call = read_conditions(text, self._per_call)
         if isinstance(per_call, str):
             return Reading(None, per_call)
@@ -686,6 +718,11 @@ class QuestionReader:
         metrics = self._specialise(metrics, filters, groups)
 
         chosen = [self.manifest.metrics[name] for name in metrics]
+        scale: tuple[str, float] | None = None
+        unit = text.search(r"\b(?:in|as)\s+(?P<unit>minutes|mins|hours|hrs)\b")
+        if unit is not None and all("(seconds)" in m.label for m in chosen):
+            scale = ("hours", 3600.0) if unit.group("unit").startswith("h") else ("minutes", 60.0)
+            text.take(unit.start(), unit.end())
         rank_words = [w for w in text.text.split() if w in _DESC_WORDS or w in _ASC_WORDS]
         order_by = None
         if rank_words or limit is not None:
@@ -733,6 +770,7 @@ class QuestionReader:
             order_by=order_by,
             limit=limit,
             conditions=compared,
+            scale=scale,
         )
         return Reading(query, notes=tuple(notes))
 
@@ -804,8 +842,8 @@ class QuestionReader:
             if metric.rate_of:
                 noun = _NOUNS.get(metric.rate_of, re.escape(metric.rate_of))
                 pattern = re.compile(
-                    rf"\b(?P<head>(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?{noun})\b"
-                    rf"(?P<mid>(?:\s+\S+){{0,6}}?)(?P<tail>{_CONNECTOR}\s+{condition})\b"
+                    rf"\b(?P<head>(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?)(?P<pre>(?:\S+\s+){{0,3}}?)"
+                    rf"(?P<noun>{noun})\b(?P<mid>(?:\s+\S+){{0,6}}?)(?P<tail>{_CONNECTOR}\s+{condition})\b"
                 )
             else:
                 noun = _NOUNS.get(metric.count_of, re.escape(metric.count_of))
@@ -825,7 +863,7 @@ class QuestionReader:
             tail_start = m.start("tail") + len(m.group("tail")) - len(m.group("tail").lstrip())
             if not text.free(tail_start, m.end("tail")):
                 continue
-            mid = m.group("mid").split()
+            mid = m.group("mid").split() + (m.group("pre").split() if "pre" in m.groupdict() else [])
             if mid and (
                 not metric.rate_of and not re.search(r"\b(?:were|was|are|is|got)\s", m.group("tail") + " ")
             ):
@@ -833,21 +871,30 @@ class QuestionReader:
             if set(mid) & (_RATE_WORD_SET | {"and", "or", "not", "never", "no"}):
                 continue
             text.take(m.start("head"), m.end("head"))
+            if "noun" in m.groupdict() and m.group("noun"):
+                text.take(m.start("noun"), m.end("noun"))
             text.take(tail_start, m.end("tail"))
             found.append((m.start(), m.end(), metric.name))
         return found
 
     def _read_share(self, text: _Text) -> tuple[int, int, str] | None:
+        """(start, end) of the words between "of" and the noun (filters there narrow both counts), and the
+        noun."""
         """ "share / percentage of calls" (or evaluations) with no condition a metric names: the share of that
         count meeting the question's one filter ("percentage of calls in category billing-dispute")."""
         for noun, pattern in _NOUNS.items():
             m = text.search(
-                rf"\b(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?{pattern}\b"
-                rf"(?:\s+(?:that|which)\s+(?:were|was|are|is|came|went|fell))?(?:\s+(?:in|into|from|for|through|on|with|by))?"
+                rf"\b(?P<head>(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?)(?P<pre>(?:\S+\s+){{0,3}}?)"
+                rf"(?P<noun>{pattern})\b(?P<tail>(?:\s+(?:that|which))?(?:\s+(?:were|was|are|is|got))?"
+                r"(?:\s+(?:came|went|fell|done|handled|categorised|categorized|tagged|flagged|classified|marked"
+                r"|labelled|labeled)(?:\s+as)?)?(?:\s+(?:in|into|from|for|through|on|with|by|as))?)\b"
             )
             if m is not None:
-                text.take(m.start(), m.end())
-                return (m.start(), m.end(), noun)
+                if set(m.group("pre").split()) & (_RATE_WORD_SET | {"of"}):
+                    return None
+                text.take(m.start("head"), m.end("head"))
+                text.take(m.start("noun"), m.end("tail"))
+                return (m.start("pre"), m.end("pre"), noun)
         return None
 
     def _share(
@@ -862,9 +909,14 @@ class QuestionReader:
         period: DateRange | None,
         limit: int | None,
     ) -> Reading:
-        noun = share_of[2]
+        pre_start, pre_end, noun = share_of
         if metrics:
             return Reading(None, "A share is of one count (calls, evaluations), not of another metric.")
+        # "share of Billing queue calls that were inbound": the filter before the noun narrows both counts
+        base = [f for f in filters if pre_start <= f[2] < pre_end]
+        filters = [f for f in filters if f not in base]
+        if not filters and not per_call and len(base) == 1:
+            filters, base = base, []  # "percentage of outbound calls": the share of all calls
         if len(filters) + len(per_call) != 1:
             return Reading(
                 None,
@@ -873,13 +925,14 @@ class QuestionReader:
             )
         if limit is not None:
             return Reading(None, "A share cannot be ranked here; ask for it per group instead.")
-        count = self.manifest.metrics[noun]
-        numerator = self._specialise([noun], filters, ())
+        numerator = self._specialise([noun], [*filters, *base], ())
         top = [self.manifest.metrics[numerator[0]]]
-        n = self._resolve(top, groups, filters)
+        n = self._resolve(top, groups, [*filters, *base])
         if isinstance(n, Reading):
             return n
-        d = self._resolve([count], groups, ())
+        whole = self._specialise([noun], base, ())
+        count = self.manifest.metrics[whole[0]]
+        d = self._resolve([count], groups, base)
         if isinstance(d, Reading):
             return d
         unknown = self._unknown(text, [count], bool(groups))
@@ -900,8 +953,9 @@ class QuestionReader:
             numerator=MetricQuery(
                 (numerator[0],), tuple(n[0]), grain, period, tuple(n[1]), conditions=compared
             ),
-            denominator=MetricQuery((noun,), tuple(d[0]), grain, period),
+            denominator=MetricQuery((whole[0],), tuple(d[0]), grain, period, tuple(d[1])),
             condition=condition,
+            within=", ".join(f"{label} = {value}" for label, value, _, _ in base),
         )
         return Reading(query)
 
@@ -964,6 +1018,23 @@ class QuestionReader:
                     text.take(m.start(), m.end())
                 groups.append((m.start(), label))
                 break
+        # "by team and queue": a second grouping listed right after a first
+        found = True
+        while groups and found:
+            found = False
+            for label, phrases in sorted(self._labels.items(), key=lambda item: -len(item[1][0])):
+                if label in {g for _, g in groups}:
+                    continue
+                pattern = re.compile(
+                    rf"\b(?:and|&)\s+(?:by\s+|per\s+)?(?:the\s+)?(?P<concept>{_phrase_pattern(phrases)})"
+                    r"(?:s|es)?\b"
+                )
+                m = text.search(pattern)
+                if m is None or m.start() < 2 or not text.used[m.start() - 2]:
+                    continue
+                text.take(m.start(), m.end())
+                groups.append((m.start(), label))
+                found = True
         return [label for _, label in sorted(groups)], which, which_n
 
     def _read_values(self, text: _Text) -> list[tuple[str, str, int, int]]:
@@ -1263,7 +1334,11 @@ class SemanticAnswerer:
         split = [f"per {base.grain}"] if base.grain else []
         split += ["by " + name.split("__")[-1].replace("_", " ") for name in base.group_by]
         scope = base.period.describe() if base.period else "all data (no period given)"
-        head = f"Share of {count.label} with {query.condition} (%){' ' + ' '.join(split) if split else ''}, {scope}"
+        among = f" among {count.label} with {query.within}" if query.within else ""
+        head = (
+            f"Share of {count.label} with {query.condition}{among} (%)"
+            f"{' ' + ' '.join(split) if split else ''}, {scope}"
+        )
         if not rows:
             first = f"{head}: no rows match."
         elif len(rows) == 1 and not split:
@@ -1274,7 +1349,8 @@ class SemanticAnswerer:
             cells = ", ".join(f"{c} = {_format_number(v)}" for c, v in zip(columns, rows[0], strict=False))
             first = f"{head}: {len(rows):,} {'row' if len(rows) == 1 else 'rows'}; first: {cells}."
         definition = (
-            f"share_percent = 100 × {part.label} with {query.condition} / all {count.label} "
+            f"share_percent = 100 × {part.label} with {query.condition}{among} / "
+            f"{'all ' + count.label if not among else count.label + among} "
             f"(0 where none match). {part.label[:1].upper()}{part.label[1:]}: {part.description}"
         )
         if part is not count:
@@ -1302,7 +1378,9 @@ class SemanticAnswerer:
         capped: bool,
     ) -> str:
         metrics = [self.manifest.metrics[name] for name in query.metrics]
-        what = " and ".join(m.label for m in metrics)
+        what = " and ".join(
+            m.label.replace("(seconds)", f"({query.scale[0]})") if query.scale else m.label for m in metrics
+        )
         split = [f"per {query.grain}"] if query.grain else []
         split += ["by " + name.split("__")[-1].replace("_", " ") for name in query.group_by]
         scope = query.period.describe() if query.period else "all data (no period given)"
@@ -1333,6 +1411,8 @@ class SemanticAnswerer:
             cells = ", ".join(f"{c} = {_format_number(v)}" for c, v in zip(columns, rows[0], strict=False))
             first = f"{head}: {len(rows):,} {noun}; first: {cells}."
         definitions = " ".join(f"{m.label}: {m.description}" for m in metrics)
+        if query.scale:
+            definitions += f" Shown in {query.scale[0]}: seconds ÷ {query.scale[1]:g}."
         return f"{first}\nAnswered from the semantic layer's metrics. Definitions — {definitions}"
 
 
