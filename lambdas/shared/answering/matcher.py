@@ -185,6 +185,19 @@ def shape_of(words: Iterable[str]) -> frozenset[str]:
     return frozenset(shape for shape, names in SHAPE_WORDS.items() if names & present)
 
 
+_SPLIT = re.compile(r"\b(?:per|by|each|every|across|which)\s+(?:the\s+)?(\w+)")
+
+
+def explicit_splits(text: str) -> frozenset[str]:
+    """The splits normalised ``text`` asks for in so many words: "per team", "by queue", "which agents"."""
+    found: set[str] = set()
+    for m in _SPLIT.finditer(text):
+        word = m.group(1)
+        word = _SYNONYMS.get(word, _SYNONYMS.get(_stem(word), _stem(word)))
+        found |= {shape for shape, names in SHAPE_WORDS.items() if word in names}
+    return frozenset(found)
+
+
 # Single words folded into one canonical word.
 _SYNONYMS = {
     "avg": "average",
@@ -439,6 +452,7 @@ class Matcher:
 
     def score_all(self, question: str, today: dt.date) -> list[Scored]:
         text = normalise(question)
+        explicit = explicit_splits(text)
         scored: list[Scored] = []
         for candidate in self.candidates:
             slots, rest = extract_slots(text, candidate.slot_kinds, today, self.entities)
@@ -457,6 +471,8 @@ class Matcher:
             if re.search(r"\bwho\b", text):  # "who took the most calls": agents
                 asked_shape |= {"agent"}
             missing = tuple(sorted(self._shapes[candidate.name] - asked_shape))
+            # a split the question asks for in so many words ("per team") that the query does not make
+            missing += tuple(sorted(explicit - self._shapes[candidate.name]))
             if best[0] > 0 and best_recall < MIN_RECALL:
                 # the question says too little of what every phrasing measures ("the 5 longest calls" is
                 # not "calls with long silences"): the query answers something that was not asked

@@ -84,12 +84,10 @@ _GRAIN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _GROUP_PREFIX = r"(?:per|by|each|every|for\s+each|for\s+every|across|across\s+all|split\s+by|broken\s+down\s+by|break\s+down\s+by|breakdown\s+by|grouped\s+by)\s+(?:the\s+)?"
 _WHICH_PREFIX = r"(?:which|what)\s+(?:(?P<n>\d{1,3})\s+)?"
 _RANK_PREFIX = r"(?:top|bottom|best|worst|highest|lowest)\s+"
-_DESC_WORDS = frozenset(
-    {"top", "highest", "most", "best", "longest", "largest", "biggest", "greatest", "max", "maximum"}
-)
-_ASC_WORDS = frozenset(
-    {"bottom", "lowest", "least", "worst", "shortest", "fewest", "smallest", "min", "minimum"}
-)
+# "max" / "min" are not rank words: "maximum handle time per team" asks for another aggregate (MAX), not
+# the teams ranked by their average.
+_DESC_WORDS = frozenset({"top", "highest", "most", "best", "longest", "largest", "biggest", "greatest"})
+_ASC_WORDS = frozenset({"bottom", "lowest", "least", "worst", "shortest", "fewest", "smallest"})
 # Words that carry no content of their own in a metric question (verbs of having and handling, fillers).
 _NEUTRAL = frozenset(
     {
