@@ -140,7 +140,7 @@ class ListQuery:
         order = (
             f"{name} {direction}, {self.recency} DESC" if name else f"{self.recency} {direction}"
         ) + ", call_id"
-        limit = self.limit if self.limit is not None else max_rows
+        limit = min(self.limit, max_rows) if self.limit is not None else max_rows
         return (
             f"SELECT {', '.join(select)} FROM {database}.{self.table}{self.where(database)} "
             f"ORDER BY {order} LIMIT {limit}"

@@ -1287,7 +1287,8 @@ class SemanticAnswerer:
         except Exception as error:  # the guard or the engine refused the SQL: say so, never guess
             raise SemanticLayerError(f"the list query could not run: {error}") from error
         rows = executed.rows
-        cut = query.limit if query.limit is not None else self.max_rows
+        capped = query.limit is None or query.limit > self.max_rows
+        cut = self.max_rows if capped else int(query.limit or 0)
         total = len(rows)
         if len(rows) >= cut:
             counted = self.run(query.count_sql(CURATED_DATABASE))
@@ -1296,7 +1297,7 @@ class SemanticAnswerer:
         if not rows:
             first = f"{head}: no calls match."
         elif total > len(rows):
-            cap = "" if query.limit is not None else f" (row cap {self.max_rows:,})"
+            cap = f" (row cap {self.max_rows:,})" if capped else ""
             first = f"{head}: first {len(rows):,} of {total:,} calls{cap}."
         else:
             first = f"{head}: {len(rows):,} {'call' if len(rows) == 1 else 'calls'}."
