@@ -212,3 +212,10 @@ def test_a_query_that_measures_something_the_question_does_not_name_is_not_used(
     matcher = Matcher([silence, *SPLITS], threshold=0.5)  # "calls" is common, "silence" is not
     assert matcher.match("show me the longest calls", TODAY).best is None
     assert matcher.match("calls with long stretches of silence", TODAY).best is not None
+
+
+def test_one_direction_is_a_filter_two_are_a_split() -> None:
+    matcher = Matcher(SPLITS, threshold=0.5)
+    assert matcher.match("how many inbound calls", TODAY).best is None  # not the inbound-vs-outbound split
+    split = matcher.match("inbound versus outbound calls", TODAY).best
+    assert split is not None and split.candidate.name == "calls_by_direction"

@@ -381,3 +381,14 @@ def test_seconds_in_another_unit_groupings_listed_and_shares_within_a_group(answ
 def test_a_series_reads_in_time_order(answerer: Any) -> None:
     monthly = answerer.answer("calls per month")
     assert [row[0] for row in monthly.rows] == sorted(row[0] for row in monthly.rows)
+
+
+def test_a_weekday_or_hour_is_the_time_of_the_metric_s_own_rows(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {})
+    evaluations = reader.read("evaluations by day of week", TODAY)
+    assert isinstance(evaluations.query, MetricQuery)
+    assert evaluations.query.group_by == ("evaluation__day_of_week",)  # not the evaluated call's weekday
+    categories = reader.read("categorised calls by hour of day", TODAY)
+    assert isinstance(categories.query, MetricQuery)
+    assert categories.query.group_by == ("call__hour_of_day",)  # a call's categories are at its time
+    assert reader.read("calls and evaluations by weekday", TODAY).query is None

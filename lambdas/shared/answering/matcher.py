@@ -165,7 +165,7 @@ SHAPE_WORDS: dict[str, frozenset[str]] = {
     "agent": frozenset({"agent"}),
     "team": frozenset({"team"}),
     "queue": frozenset({"queue"}),
-    "direction": frozenset({"direction", "inbound", "outbound"}),
+    "direction": frozenset({"direction"}),
     "day": frozenset({"daily"}),
     "week": frozenset({"week"}),
     "month": frozenset({"month"}),
@@ -175,14 +175,23 @@ SHAPE_WORDS: dict[str, frozenset[str]] = {
     "section": frozenset({"section"}),
     "question": frozenset({"question"}),
     "hour": frozenset({"hour"}),
-    "source": frozenset({"source", "manual", "automated"}),
+    "source": frozenset({"source"}),
+}
+
+
+# Two values named side by side are a split ("inbound versus outbound"); one alone is a filter ("inbound calls").
+PAIRED_SHAPES: dict[str, tuple[str, str]] = {
+    "direction": ("inbound", "outbound"),
+    "source": ("manual", "automated"),
 }
 
 
 def shape_of(words: Iterable[str]) -> frozenset[str]:
     """The splits a set of content words names."""
     present = set(words)
-    return frozenset(shape for shape, names in SHAPE_WORDS.items() if names & present)
+    shapes = {shape for shape, names in SHAPE_WORDS.items() if names & present}
+    shapes |= {shape for shape, pair in PAIRED_SHAPES.items() if set(pair) <= present}
+    return frozenset(shapes)
 
 
 _SPLIT = re.compile(r"\b(?:per|by|each|every|across|which)\s+(?:the\s+)?(\w+)")
@@ -467,7 +476,7 @@ class Matcher:
                     best = (score, phrasing)
                 best_recall = max(best_recall, self._recall(asked, known))
             leftover = tuple(sorted(asked - frozenset().union(*self._phrasing_words[candidate.name])))
-            asked_shape = shape_of(asked) | shape_of(slots.keys() & {"direction"})
+            asked_shape = shape_of(asked)
             if re.search(r"\bwho\b", text):  # "who took the most calls": agents
                 asked_shape |= {"agent"}
             missing = tuple(sorted(self._shapes[candidate.name] - asked_shape))

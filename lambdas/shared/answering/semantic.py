@@ -235,6 +235,7 @@ class Dimension:
     unit: str = ""  # what a number compared with it means (minutes)
     signed: bool = False  # negative / positive read as below / above 0
     longer: bool = False  # what "longer" / "shorter" / "longest" compare
+    own_time: bool = False  # a time of this table's rows (weekday, hour): never reached through a join
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -256,6 +257,7 @@ class SemanticManifest:
     model_meta: dict[str, dict[str, Any]] = field(default_factory=dict)
     tables: dict[str, str] = field(default_factory=dict)  # semantic model -> table (alias)
     entity_exprs: dict[str, dict[str, str]] = field(default_factory=dict)  # model -> {entity: column}
+    time_of: dict[str, str] = field(default_factory=dict)  # model -> its rows' time dimension
 
     @classmethod
     def load(cls, path: Path = MANIFEST_PATH) -> SemanticManifest:
@@ -277,6 +279,9 @@ class SemanticManifest:
             manifest.primary_entity[model["name"]] = str(entity)
             manifest.model_meta[model["name"]] = dict((model.get("config") or {}).get("meta") or {})
             manifest.tables[model["name"]] = str(model["node_relation"]["alias"])
+            manifest.time_of[model["name"]] = str(
+                (model.get("defaults") or {}).get("agg_time_dimension") or ""
+            )
             manifest.entity_exprs[model["name"]] = {
                 item["name"]: str(item.get("expr") or item["name"]) for item in model.get("entities", [])
             }
@@ -299,6 +304,7 @@ class SemanticManifest:
                         unit=str(meta.get("unit") or ""),
                         signed=bool(meta.get("signed")),
                         longer=bool(meta.get("longer")),
+                        own_time=bool(meta.get("own_time")),
                     )
                 )
         by_entity = {entity: model for model, entity in manifest.primary_entity.items()}
@@ -354,7 +360,12 @@ class SemanticManifest:
             names += [
                 f"{entity}__{d.name}"
                 for d in self.dimensions
-                if d.semantic_model == joined and d.label == label and not d.per_call
+                if d.semantic_model == joined
+                and d.label == label
+                and not d.per_call
+                # a weekday or hour is another table's only when its rows have the same time (a call's
+                # categories are at the call's time; an evaluation is not)
+                and (not d.own_time or self.time_of.get(model) == self.time_of.get(joined))
             ]
         return names
 
