@@ -392,3 +392,11 @@ def test_a_weekday_or_hour_is_the_time_of_the_metric_s_own_rows(manifest: Semant
     assert isinstance(categories.query, MetricQuery)
     assert categories.query.group_by == ("call__hour_of_day",)  # a call's categories are at its time
     assert reader.read("calls and evaluations by weekday", TODAY).query is None
+
+
+def test_a_share_per_group_is_each_group_over_all_rows(answerer: Any) -> None:
+    per_queue = answerer.answer("percentage of calls by queue")
+    assert set(per_queue.rows) == {("Billing", 40.0), ("Technical Support", 40.0), ("Sales", 20.0)}
+    assert "share_percent" in per_queue.columns
+    # a condition before the rows with a grouping can be read two ways: refused
+    assert answerer.answer("share of Billing queue calls by team").refused

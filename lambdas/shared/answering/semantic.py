@@ -219,6 +219,10 @@ class Metric:
     def phrases(self) -> tuple[str, ...]:
         words = {normalise(self.name.replace("_", " ")), normalise(re.sub(r"\(.*?\)", "", self.label))}
         words.update(normalise(s) for s in self.synonyms)
+        if self.is_rate:  # "callback rate" is also said "callback percentage", "callback share", "callback %"
+            for word in list(words):
+                if word.endswith(" rate"):
+                    words.update(f"{word[:-5]} {other}" for other in ("percentage", "percent", "share"))
         return tuple(sorted((w for w in words if w), key=len, reverse=True))
 
 
@@ -502,8 +506,19 @@ def compose_share(query: ShareQuery, numerator_sql: str, denominator_sql: str) -
     groups_n = ([f"metric_time__{query.numerator.grain}"] if query.numerator.grain else []) + [
         name for name in query.numerator.group_by
     ]
-    select = [f"d.{name} AS {name}" for name in groups_d]
     num, den = query.numerator.metrics[0], query.denominator.metrics[0]
+    if len(groups_n) > len(groups_d):
+        # a distribution ("share of calls per queue"): each group of the numerator over the whole of its time
+        select = [f"n.{name} AS {name}" for name in groups_n]
+        select.append(f"100.0 * n.{num} / NULLIF(d.{den}, 0) AS {query.column}")
+        on = " AND ".join(f"n.{a} = d.{b}" for a, b in zip(groups_n, groups_d, strict=False))
+        join = (
+            f"LEFT OUTER JOIN (\n{denominator_sql}\n) d ON {on}"
+            if on
+            else f"CROSS JOIN (\n{denominator_sql}\n) d"
+        )
+        return f"SELECT {', '.join(select)}\nFROM (\n{numerator_sql}\n) n\n{join}"
+    select = [f"d.{name} AS {name}" for name in groups_d]
     select.append(f"100.0 * COALESCE(n.{num}, 0) / NULLIF(d.{den}, 0) AS {query.column}")
     if groups_d:
         on = " AND ".join(f"d.{a} = n.{b}" for a, b in zip(groups_d, groups_n, strict=True))
@@ -896,7 +911,7 @@ class QuestionReader:
                 rf"\b(?P<head>(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?)(?P<pre>(?:\S+\s+){{0,3}}?)"
                 rf"(?P<noun>{pattern})\b(?P<tail>(?:\s+(?:that|which))?(?:\s+(?:were|was|are|is|got))?"
                 r"(?:\s+(?:came|went|fell|done|handled|categorised|categorized|tagged|flagged|classified|marked"
-                r"|labelled|labeled)(?:\s+as)?)?(?:\s+(?:in|into|from|for|through|on|with|by|as))?)\b"
+                r"|labelled|labeled)(?:\s+as)?)?(?:\s+(?:in|into|from|for|through|on|with|as))?)\b"
             )
             if m is not None:
                 if set(m.group("pre").split()) & (_RATE_WORD_SET | {"of"}):
@@ -924,8 +939,17 @@ class QuestionReader:
         # "share of Billing queue calls that were inbound": the filter before the noun narrows both counts
         base = [f for f in filters if pre_start <= f[2] < pre_end]
         filters = [f for f in filters if f not in base]
+        if not filters and not per_call and base and groups:
+            return Reading(
+                None,
+                "It can mean the share of each group's rows that meet the condition, or how the rows that meet "
+                "it split across the groups; for the first, put the condition after the rows: “share of calls "
+                "that were in the Billing queue, by team”.",
+            )
         if not filters and not per_call and len(base) == 1:
             filters, base = base, []  # "percentage of outbound calls": the share of all calls
+        if not filters and not per_call and groups:
+            return self._distribution(text, noun, groups, base, grain, period, limit)
         if len(filters) + len(per_call) != 1:
             return Reading(
                 None,
@@ -964,6 +988,39 @@ class QuestionReader:
             ),
             denominator=MetricQuery((whole[0],), tuple(d[0]), grain, period, tuple(d[1])),
             condition=condition,
+            within=", ".join(f"{label} = {value}" for label, value, _, _ in base),
+        )
+        return Reading(query)
+
+    def _distribution(
+        self,
+        text: _Text,
+        noun: str,
+        groups: Sequence[str],
+        base: Sequence[tuple[str, str, int, int]],
+        grain: str | None,
+        period: DateRange | None,
+        limit: int | None,
+    ) -> Reading:
+        """ "share of calls per queue": each group's count over the count of all rows (per time bucket)."""
+        if limit is not None:
+            return Reading(None, "A share cannot be ranked here; ask for it per group instead.")
+        part = self._specialise([noun], base, groups)
+        n = self._resolve([self.manifest.metrics[part[0]]], groups, base)
+        if isinstance(n, Reading):
+            return n
+        whole = self._specialise([noun], base, ())
+        d = self._resolve([self.manifest.metrics[whole[0]]], (), base)
+        if isinstance(d, Reading):
+            return d
+        unknown = self._unknown(text, [self.manifest.metrics[noun]], True)
+        unknown = tuple(w for w in unknown if w not in _RATE_WORD_SET)
+        if unknown:
+            return Reading(None, "Some words are not accounted for.", unknown)
+        query = ShareQuery(
+            numerator=MetricQuery((part[0],), tuple(n[0]), grain, period, tuple(n[1])),
+            denominator=MetricQuery((whole[0],), (), grain, period, tuple(d[1])),
+            condition="each " + " and ".join(groups),
             within=", ".join(f"{label} = {value}" for label, value, _, _ in base),
         )
         return Reading(query)
