@@ -13,7 +13,10 @@ whose every word fits is not punished for a long verified wording. So:
   "highest", a date on a query without a period) rules the query out, so a question is never stretched onto
   a query that answers something else;
 - **the shape must fit**: a query that splits its answer by something (per agent, by queue, each day, inbound
-  versus outbound) matches only a question that asks for that split;
+  versus outbound) matches only a question that asks for that split, and a split the question asks for in so
+  many words ("per team") must be the query's; one direction alone ("inbound calls") is a filter, not a split;
+- **the question must name what the query measures**: it uses at least half (weighted) of one phrasing's words,
+  so "the longest calls" never matches "calls with long silences";
 - below the threshold, or when two different queries score nearly the same, there is no match.
 """
 
