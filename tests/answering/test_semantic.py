@@ -400,3 +400,14 @@ def test_a_share_per_group_is_each_group_over_all_rows(answerer: Any) -> None:
     assert "share_percent" in per_queue.columns
     # a condition before the rows with a grouping can be read two ways: refused
     assert answerer.answer("share of Billing queue calls by team").refused
+
+
+def test_rows_asked_for_are_not_answered_with_a_count(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {"evaluator": ["qa.al.wong"]})
+    for question in ("list evaluations by qa.al.wong", "which evaluations failed automatically"):
+        reading = reader.read(question, TODAY)
+        assert reading.query is None and "list of rows" in reading.reason
+    counted = reader.read("how many evaluations failed automatically", TODAY)
+    assert counted.query is not None and counted.query.metrics == ("automatic_fails",)
+    evaluated = reader.read("how many calls were evaluated", TODAY)
+    assert evaluated.query is not None and evaluated.query.metrics == ("evaluated_calls",)

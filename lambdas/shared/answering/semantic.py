@@ -184,6 +184,12 @@ _CONNECTOR = (
     r"(?:\s+(?:that|which))?(?:\s+(?:were|was|are|is|got|get|have\s+been|had\s+been|been|being|ended|end))?"
 )
 
+# Words asking for rows rather than a figure ("list evaluations …", "show me the evaluations …").
+_ROWS_ASKED = (
+    r"\b(?:list|listing|show\s+(?:me\s+)?(?:the\s+|all\s+)|display"
+    r"|(?:which|what)\s+(?:calls|evaluations|scorecards|reviews|evals))\b"
+)
+
 _RANK_WORDS = (
     _DESC_WORDS | _ASC_WORDS | frozenset({"rank", "ranked", "ranking", "order", "ordered", "sorted"})
 )
@@ -742,6 +748,15 @@ class QuestionReader:
         metrics = self._specialise(metrics, filters, groups)
 
         chosen = [self.manifest.metrics[name] for name in metrics]
+        # "list evaluations by qa.jamal.adams", "show the evaluations in March": rows asked for, not a count
+        bare = [
+            m
+            for m in mentions
+            if text.text[m[0] : m[1]].rstrip("s") + "s" in _BARE_NOUNS or self.manifest.metrics[m[2]].count_of
+        ]
+        counted = re.search(r"\b(?:how\s+many|number|count|counts|total|totals|volume|amount)\b", text.text)
+        if bare and not groups and not grain and not counted and re.search(_ROWS_ASKED, text.text):
+            return Reading(None, "It asks for a list of rows; only lists of calls can be shown here.")
         scale: tuple[str, float] | None = None
         unit = text.search(r"\b(?:in|as)\s+(?P<unit>minutes|mins|hours|hrs)\b")
         if unit is not None and all("(seconds)" in m.label for m in chosen):
