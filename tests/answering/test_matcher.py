@@ -187,3 +187,35 @@ def test_word_forms_and_multi_word_phrases_are_folded() -> None:
     )
     assert matcher.match("how long were customers kept waiting, by queue", TODAY).best is not None
     assert matcher.match("how long were customers waiting in each queue", TODAY).best is not None
+
+
+def test_a_split_asked_in_so_many_words_must_be_the_query_s_split() -> None:
+    # the per-agent query names the team as a column; "per team" still asks for another split
+    per_agent = Candidate(
+        "agent_talk_speed",
+        "Average agent talk speed per agent",
+        ("talk speed by agent, with their team", "which agents talk fastest"),
+        (),
+    )
+    matcher = Matcher([per_agent], threshold=0.5)
+    assert matcher.match("average agent talk speed per team", TODAY).best is None
+    assert matcher.match("average agent talk speed by agent", TODAY).best is not None
+
+
+def test_a_query_that_measures_something_the_question_does_not_name_is_not_used() -> None:
+    silence = Candidate(
+        "high_non_talk_time_calls",
+        "Show calls with more than 20% non-talk time last week.",
+        ("Calls with long stretches of silence", "Calls with dead air"),
+        (),
+    )
+    matcher = Matcher([silence, *SPLITS], threshold=0.5)  # "calls" is common, "silence" is not
+    assert matcher.match("show me the longest calls", TODAY).best is None
+    assert matcher.match("calls with long stretches of silence", TODAY).best is not None
+
+
+def test_one_direction_is_a_filter_two_are_a_split() -> None:
+    matcher = Matcher(SPLITS, threshold=0.5)
+    assert matcher.match("how many inbound calls", TODAY).best is None  # not the inbound-vs-outbound split
+    split = matcher.match("inbound versus outbound calls", TODAY).best
+    assert split is not None and split.candidate.name == "calls_by_direction"

@@ -100,6 +100,13 @@ def build_marts(root: Path) -> tuple[Path, Path]:
                 "'MANUAL')",
                 list(s),
             )
+        # per-call values for lists: duration = handle time - 60 s; sentiment negative on the odd calls
+        db.execute(
+            "alter table post_call_analytics.calls add column duration_seconds double; "
+            "alter table post_call_analytics.calls add column sentiment_customer double; "
+            "update post_call_analytics.calls set duration_seconds = handle_time_seconds - 60, "
+            "sentiment_customer = case when call_id in ('c1', 'c3') then -1.5 else 2.0 end"
+        )
         db.execute(
             "create table post_call_analytics.agents as "
             "select distinct agent_id, agent_name from post_call_analytics.calls"
@@ -227,10 +234,77 @@ def test_two_measures_are_answered_only_when_the_question_lists_them(manifest: S
     assert both.query is not None and set(both.query.metrics) == {"calls", "average_handle_time"}
     about = reader.read("average handle time of calls by queue", TODAY)
     assert about.query is not None and about.query.metrics == ("average_handle_time",)
-    # a filtered count ("calls that required a callback") is not "calls" next to "callback rate"
+    # a filtered count ("calls that required a callback") is not "calls" next to "callback rate": it is the
+    # count the metric's meta names for that condition
     qualified = reader.read("number of calls that required a callback by team", TODAY)
-    assert qualified.query is None
-    assert "joins two measures" in qualified.reason
+    assert qualified.query is not None and qualified.query.metrics == ("callback_calls",)
+    # two measures with words between them that are no conjunction: one qualifies the other
+    joined = reader.read("calls with average handle time by team", TODAY)
+    assert joined.query is not None and set(joined.query.metrics) == {"calls", "average_handle_time"}
+
+
+def test_a_condition_named_in_meta_reads_as_a_share_or_a_count(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {"queue": ["Billing"]})
+    rate = reader.read("percentage of calls resolved in February", TODAY)
+    assert rate.query is not None and rate.query.metrics == ("resolution_rate",)
+    assert isinstance(rate.query, MetricQuery) and rate.query.period is not None
+    assert rate.query.period.start == dt.date(2026, 2, 1)
+    failed = reader.read("what % of evaluations were auto-failed?", TODAY)
+    assert failed.query is not None and failed.query.metrics == ("automatic_fail_rate",)
+    count = reader.read("how many evaluations failed automatically", TODAY)
+    assert count.query is not None and count.query.metrics == ("automatic_fails",)
+    billing = reader.read("What share of calls in the Billing queue needed a callback?", TODAY)
+    assert billing.query is not None and billing.query.metrics == ("callback_rate",)
+    assert isinstance(billing.query, MetricQuery) and billing.query.filters == (("call__queue", "Billing"),)
+    submitted = reader.read("evaluations submitted in March", TODAY)
+    assert submitted.query is not None and submitted.query.metrics == ("evaluations",)
+
+
+def test_metrics_of_two_tables_share_one_dimension(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {})
+    both = reader.read("calls and evaluations by team", TODAY)
+    assert isinstance(both.query, MetricQuery)
+    assert both.query.metrics == ("calls", "evaluations") and both.query.group_by == ("call__team",)
+    per_agent = reader.read("average handle time and average QA score per agent", TODAY)
+    assert isinstance(per_agent.query, MetricQuery) and len(per_agent.query.group_by) == 1
+    # a grouping neither reaches is refused, never dropped
+    assert reader.read("calls and evaluations per customer", TODAY).query is None
+    assert reader.read("calls and evaluations per site", TODAY).query is None
+
+
+def test_a_share_of_one_filter_is_the_filtered_count_over_the_count(answerer: Any) -> None:
+    answer = answerer.answer("percentage of calls in category escalation-request")
+    assert not answer.refused
+    assert answer.rows == ((40.0,),)  # c2 and c4 of five calls
+    assert answer.text.startswith("Share of calls with category = escalation-request (%), all data")
+    by_team = answerer.answer("share of calls that were escalation-request by team")
+    assert set(by_team.rows) == {("Billing East", 50.0), ("Tech Tier 1", 50.0), ("Outbound Sales", 0.0)}
+    # two conditions: which one is the share's is not said, so no answer
+    assert answerer.answer("share of calls in the Billing queue that were inbound").refused
+
+
+def test_lists_of_calls_filter_sort_and_say_first_n_of_m(answerer: Any) -> None:
+    recent = answerer.answer("the 1 most recent calls in category escalation-request")
+    assert not recent.refused
+    assert [row[0] for row in recent.rows] == ["c4"]
+    assert "first 1 of 2 calls" in recent.text.splitlines()[0]
+    longer = answerer.answer("calls longer than 10 minutes")
+    assert {row[0] for row in longer.rows} == {"c3", "c4"}  # 840 s and 1,140 s
+    assert longer.columns[-1] == "duration_minutes" and "newest first" in longer.text.splitlines()[0]
+    negative = answerer.answer("calls with negative customer sentiment in February")
+    assert [row[0] for row in negative.rows] == ["c3"]
+    longest = answerer.answer("show me the 2 longest calls")
+    assert [row[0] for row in longest.rows] == ["c4", "c3"]
+    below = answerer.answer("calls with customer sentiment below -1")
+    assert {row[0] for row in below.rows} == {"c1", "c3"}  # the minus sign is kept
+    assert answerer.answer("calls where the customer swore yesterday").refused
+    assert answerer.answer("the 10 most recent calls from customers over 60").refused
+
+
+def test_a_misspelt_word_is_read_as_the_one_word_it_is_one_edit_from(answerer: Any) -> None:
+    answer = answerer.answer("average hndle time per team")
+    assert not answer.refused and "read as" in answer.text.splitlines()[0]
+    assert answerer.answer("medain handle time").refused
 
 
 def test_filter_values_cannot_carry_template_syntax() -> None:
@@ -260,7 +334,80 @@ def test_agent_requests_are_checked_against_the_manifest(manifest: SemanticManif
     assert query.period is not None and query.period.last_day == dt.date(2026, 3, 31)
     with pytest.raises(MetricRequestError, match="Unknown metric"):
         metric_query_from_request(manifest, "revenue")
+    # metrics of two tables, on a dimension both reach (MetricFlow joins them)
+    both = metric_query_from_request(manifest, "calls, evaluations", "team")
+    assert both.group_by == ("call__team",)
+    with pytest.raises(MetricRequestError, match="cannot be grouped"):
+        metric_query_from_request(manifest, "calls, evaluations", "evaluator")
 
 
 def test_comments_are_stripped_from_compiled_sql() -> None:
     assert strip_comments("-- Read\nSELECT 1\n  -- note\nFROM t\n\n") == "SELECT 1\nFROM t"
+
+
+def test_a_per_call_comparison_filters_a_metric_and_makes_a_share(answerer: Any) -> None:
+    # durations: c1 240 s, c2 540 s, c3 840 s, c4 1,140 s, c5 60 s
+    count = answerer.answer("how many calls longer than 10 minutes")
+    assert count.rows == ((2,),)
+    assert "call duration > 10 minutes (per call)" in count.text.splitlines()[0]
+    negative = answerer.answer("how many calls had negative customer sentiment")
+    assert negative.rows == ((2,),)  # c1 and c3
+    share = answerer.answer("percentage of calls longer than 10 minutes")
+    assert share.rows == ((40.0,),)
+    # a comparison on a metric (not a per-call value) stays a refusal
+    assert answerer.answer("Which agents had QA scores above 90?").refused
+
+
+def test_seconds_in_another_unit_groupings_listed_and_shares_within_a_group(answerer: Any) -> None:
+    # handle time has its own minutes metric; hold time is converted
+    minutes = answerer.answer("average handle time in minutes by team")
+    assert set(minutes.rows) == {("Billing East", 7.5), ("Tech Tier 1", 17.5), ("Outbound Sales", 2.0)}
+    assert minutes.columns[-1] == "average_handle_time_minutes"
+    hours = answerer.answer("average handle time in hours")
+    assert hours.rows[0][0] == pytest.approx(3120 / 5 / 3600)
+    assert hours.columns == ("average_handle_time_hours",) and "seconds ÷ 3600" in hours.text
+    assert answerer.answer("resolution rate in minutes").refused  # a rate has no time unit
+    two = answerer.answer("calls by team and queue")
+    assert set(two.rows) == {
+        ("Billing East", "Billing", 2),
+        ("Tech Tier 1", "Technical Support", 2),
+        ("Outbound Sales", "Sales", 1),
+    }
+    within = answerer.answer("share of Technical Support queue calls that were outbound")
+    assert within.rows == ((50.0,),)  # c4 of c3 and c4
+    assert "among calls with queue = Technical Support" in within.text.splitlines()[0]
+
+
+def test_a_series_reads_in_time_order(answerer: Any) -> None:
+    monthly = answerer.answer("calls per month")
+    assert [row[0] for row in monthly.rows] == sorted(row[0] for row in monthly.rows)
+
+
+def test_a_weekday_or_hour_is_the_time_of_the_metric_s_own_rows(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {})
+    evaluations = reader.read("evaluations by day of week", TODAY)
+    assert isinstance(evaluations.query, MetricQuery)
+    assert evaluations.query.group_by == ("evaluation__day_of_week",)  # not the evaluated call's weekday
+    categories = reader.read("categorised calls by hour of day", TODAY)
+    assert isinstance(categories.query, MetricQuery)
+    assert categories.query.group_by == ("call__hour_of_day",)  # a call's categories are at its time
+    assert reader.read("calls and evaluations by weekday", TODAY).query is None
+
+
+def test_a_share_per_group_is_each_group_over_all_rows(answerer: Any) -> None:
+    per_queue = answerer.answer("percentage of calls by queue")
+    assert set(per_queue.rows) == {("Billing", 40.0), ("Technical Support", 40.0), ("Sales", 20.0)}
+    assert "share_percent" in per_queue.columns
+    # a condition before the rows with a grouping can be read two ways: refused
+    assert answerer.answer("share of Billing queue calls by team").refused
+
+
+def test_rows_asked_for_are_not_answered_with_a_count(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {"evaluator": ["qa.al.wong"]})
+    for question in ("list evaluations by qa.al.wong", "which evaluations failed automatically"):
+        reading = reader.read(question, TODAY)
+        assert reading.query is None and "list of rows" in reading.reason
+    counted = reader.read("how many evaluations failed automatically", TODAY)
+    assert counted.query is not None and counted.query.metrics == ("automatic_fails",)
+    evaluated = reader.read("how many calls were evaluated", TODAY)
+    assert evaluated.query is not None and evaluated.query.metrics == ("evaluated_calls",)

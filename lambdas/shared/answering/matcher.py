@@ -13,7 +13,10 @@ whose every word fits is not punished for a long verified wording. So:
   "highest", a date on a query without a period) rules the query out, so a question is never stretched onto
   a query that answers something else;
 - **the shape must fit**: a query that splits its answer by something (per agent, by queue, each day, inbound
-  versus outbound) matches only a question that asks for that split;
+  versus outbound) matches only a question that asks for that split, and a split the question asks for in so
+  many words ("per team") must be the query's; one direction alone ("inbound calls") is a filter, not a split;
+- **the question must name what the query measures**: it uses at least half (weighted) of one phrasing's words,
+  so "the longest calls" never matches "calls with long silences";
 - below the threshold, or when two different queries score nearly the same, there is no match.
 """
 
@@ -29,6 +32,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from lambdas.shared.answering.slots import EntityIndex, SlotMatch, extract_slots, normalise
+
+# The least weighted share of one of its phrasings' words a question must use to match a query.
+MIN_RECALL = 0.5
 
 # Words that say nothing about which query is meant.
 STOPWORDS = frozenset(
@@ -162,7 +168,7 @@ SHAPE_WORDS: dict[str, frozenset[str]] = {
     "agent": frozenset({"agent"}),
     "team": frozenset({"team"}),
     "queue": frozenset({"queue"}),
-    "direction": frozenset({"direction", "inbound", "outbound"}),
+    "direction": frozenset({"direction"}),
     "day": frozenset({"daily"}),
     "week": frozenset({"week"}),
     "month": frozenset({"month"}),
@@ -172,14 +178,36 @@ SHAPE_WORDS: dict[str, frozenset[str]] = {
     "section": frozenset({"section"}),
     "question": frozenset({"question"}),
     "hour": frozenset({"hour"}),
-    "source": frozenset({"source", "manual", "automated"}),
+    "source": frozenset({"source"}),
+}
+
+
+# Two values named side by side are a split ("inbound versus outbound"); one alone is a filter ("inbound calls").
+PAIRED_SHAPES: dict[str, tuple[str, str]] = {
+    "direction": ("inbound", "outbound"),
+    "source": ("manual", "automated"),
 }
 
 
 def shape_of(words: Iterable[str]) -> frozenset[str]:
     """The splits a set of content words names."""
     present = set(words)
-    return frozenset(shape for shape, names in SHAPE_WORDS.items() if names & present)
+    shapes = {shape for shape, names in SHAPE_WORDS.items() if names & present}
+    shapes |= {shape for shape, pair in PAIRED_SHAPES.items() if set(pair) <= present}
+    return frozenset(shapes)
+
+
+_SPLIT = re.compile(r"\b(?:per|by|each|every|across|which)\s+(?:the\s+)?(\w+)")
+
+
+def explicit_splits(text: str) -> frozenset[str]:
+    """The splits normalised ``text`` asks for in so many words: "per team", "by queue", "which agents"."""
+    found: set[str] = set()
+    for m in _SPLIT.finditer(text):
+        word = m.group(1)
+        word = _SYNONYMS.get(word, _SYNONYMS.get(_stem(word), _stem(word)))
+        found |= {shape for shape, names in SHAPE_WORDS.items() if word in names}
+    return frozenset(found)
 
 
 # Single words folded into one canonical word.
@@ -429,8 +457,14 @@ class Matcher:
         beta2 = 0.25
         return 0.0 if common == 0 else (1 + beta2) * precision * recall / (beta2 * precision + recall)
 
+    def _recall(self, asked: frozenset[str], known: frozenset[str]) -> float:
+        """The weighted share of a phrasing's words the question uses."""
+        total = sum(self.weight(w) for w in known)
+        return sum(self.weight(w) for w in asked & known) / total if total else 0.0
+
     def score_all(self, question: str, today: dt.date) -> list[Scored]:
         text = normalise(question)
+        explicit = explicit_splits(text)
         scored: list[Scored] = []
         # Candidates asking for the same slot kinds read the question the same way: read it once per kind set.
         readings: dict[frozenset[str], tuple[dict[str, SlotMatch], frozenset[str]]] = {}
@@ -442,17 +476,25 @@ class Matcher:
                 reading = readings[kinds] = (found, self._words(rest))
             slots, asked = dict(reading[0]), reading[1]
             best = (0.0, candidate.question)
+            best_recall = 0.0
             for phrasing, known in zip(
                 candidate.phrasings, self._phrasing_words[candidate.name], strict=True
             ):
                 score = self._f1(asked, known)
                 if score > best[0]:
                     best = (score, phrasing)
+                best_recall = max(best_recall, self._recall(asked, known))
             leftover = tuple(sorted(asked - frozenset().union(*self._phrasing_words[candidate.name])))
-            asked_shape = shape_of(asked) | shape_of(slots.keys() & {"direction"})
+            asked_shape = shape_of(asked)
             if re.search(r"\bwho\b", text):  # "who took the most calls": agents
                 asked_shape |= {"agent"}
             missing = tuple(sorted(self._shapes[candidate.name] - asked_shape))
+            # a split the question asks for in so many words ("per team") that the query does not make
+            missing += tuple(sorted(explicit - self._shapes[candidate.name]))
+            if best[0] > 0 and best_recall < MIN_RECALL:
+                # the question says too little of what every phrasing measures ("the 5 longest calls" is
+                # not "calls with long silences"): the query answers something that was not asked
+                missing += ("most of: " + best[1],)
             core = self._core[candidate.name]
             if core and sum(self.weight(w) for w in core & asked) < 0.5 * sum(self.weight(w) for w in core):
                 missing += tuple(sorted(core - asked))  # the question misses most of what the query measures

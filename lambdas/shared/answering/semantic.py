@@ -19,15 +19,17 @@ reads), its comments stripped, and it runs through the shared SQL guard like eve
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
+import math
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lambdas.shared.answering.matcher import STOPWORDS, looks_like_an_attack
 from lambdas.shared.answering.model import Answer, AnsweringError, json_value, refusal
@@ -40,6 +42,9 @@ from lambdas.shared.answering.slots import (
     normalise,
 )
 from lambdas.shared.query_engines import sql_string as quoted
+
+if TYPE_CHECKING:
+    from lambdas.shared.answering.call_lists import ListReader
 
 MANIFEST_PATH = (
     Path(__file__).resolve().parents[2] / "athena_executor" / "artifacts" / "semantic_manifest.json"
@@ -65,7 +70,7 @@ _GRAIN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         grain,
         re.compile(
             rf"\b(?:(?:per|by|each|every|a|for\s+each|for\s+every)\s+{grain}|{adverb}|{grain}\s+by\s+{grain}"
-            rf"|{grain}\s+over\s+{grain}|{grain}\s+on\s+{grain})\b"
+            rf"|{grain}\s+over\s+{grain}|{grain}\s+on\s+{grain})\b(?!\s+of\b)"
         ),
     )
     for grain, adverb in (
@@ -79,12 +84,10 @@ _GRAIN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _GROUP_PREFIX = r"(?:per|by|each|every|for\s+each|for\s+every|across|across\s+all|split\s+by|broken\s+down\s+by|break\s+down\s+by|breakdown\s+by|grouped\s+by)\s+(?:the\s+)?"
 _WHICH_PREFIX = r"(?:which|what)\s+(?:(?P<n>\d{1,3})\s+)?"
 _RANK_PREFIX = r"(?:top|bottom|best|worst|highest|lowest)\s+"
-_DESC_WORDS = frozenset(
-    {"top", "highest", "most", "best", "longest", "largest", "biggest", "greatest", "max", "maximum"}
-)
-_ASC_WORDS = frozenset(
-    {"bottom", "lowest", "least", "worst", "shortest", "fewest", "smallest", "min", "minimum"}
-)
+# "max" / "min" are not rank words: "maximum handle time per team" asks for another aggregate (MAX), not
+# the teams ranked by their average.
+_DESC_WORDS = frozenset({"top", "highest", "most", "best", "longest", "largest", "biggest", "greatest"})
+_ASC_WORDS = frozenset({"bottom", "lowest", "least", "worst", "shortest", "fewest", "smallest"})
 # Words that carry no content of their own in a metric question (verbs of having and handling, fillers).
 _NEUTRAL = frozenset(
     {
@@ -108,6 +111,9 @@ _NEUTRAL = frozenset(
         "given",
         "complete",
         "completed",
+        "done",
+        "performed",
+        "conducted",
         "value",
         "values",
         "figure",
@@ -165,6 +171,25 @@ def _listed(text: _Text, one: tuple[int, int, str], other: tuple[int, int, str])
     return bool(set(between) & _CONJUNCTIONS) and set(between) <= _LIST_FILLERS
 
 
+_RATE_NOUN = r"share|percentage|percent|proportion|fraction|pct|ratio"
+_RATE_WORD_SET = frozenset(
+    {"share", "percentage", "percent", "proportion", "fraction", "pct", "ratio", "rate"}
+)
+# How analysts name the rows a share or count is of.
+_NOUNS = {
+    "calls": r"(?:calls|conversations|contacts)",
+    "evaluations": r"(?:qa\s+)?(?:evaluations|scorecards|reviews)",
+}
+_CONNECTOR = (
+    r"(?:\s+(?:that|which))?(?:\s+(?:were|was|are|is|got|get|have\s+been|had\s+been|been|being|ended|end))?"
+)
+
+# Words asking for rows rather than a figure ("list evaluations …", "show me the evaluations …").
+_ROWS_ASKED = (
+    r"\b(?:list|listing|show\s+(?:me\s+)?(?:the\s+|all\s+)|display"
+    r"|(?:which|what)\s+(?:calls|evaluations|scorecards|reviews|evals))\b"
+)
+
 _RANK_WORDS = (
     _DESC_WORDS | _ASC_WORDS | frozenset({"rank", "ranked", "ranking", "order", "ordered", "sorted"})
 )
@@ -191,11 +216,19 @@ class Metric:
     aggregation: str  # count | count_distinct | sum | average | derived
     is_rate: bool
     is_time: bool
+    rate_of: str = ""  # a share of these rows ("calls") that meet ``condition``
+    count_of: str = ""  # a count of these rows that meet ``condition``
+    condition: tuple[str, ...] = ()
+    implied: tuple[str, ...] = ()  # words the definition already covers ("submitted")
 
     @property
     def phrases(self) -> tuple[str, ...]:
         words = {normalise(self.name.replace("_", " ")), normalise(re.sub(r"\(.*?\)", "", self.label))}
         words.update(normalise(s) for s in self.synonyms)
+        if self.is_rate:  # "callback rate" is also said "callback percentage", "callback share", "callback %"
+            for word in list(words):
+                if word.endswith(" rate"):
+                    words.update(f"{word[:-5]} {other}" for other in ("percentage", "percent", "share"))
         return tuple(sorted((w for w in words if w), key=len, reverse=True))
 
 
@@ -207,6 +240,12 @@ class Dimension:
     entity: str  # the semantic model's primary entity ("call")
     description: str
     synonyms: tuple[str, ...]
+    expr: str = ""  # the SQL expression over the semantic model's table (the column when empty)
+    per_call: bool = False  # a value of one row ("calls longer than 20 minutes"), never a grouping
+    unit: str = ""  # what a number compared with it means (minutes)
+    signed: bool = False  # negative / positive read as below / above 0
+    longer: bool = False  # what "longer" / "shorter" / "longest" compare
+    own_time: bool = False  # a time of this table's rows (weekday, hour): never reached through a join
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -225,6 +264,10 @@ class SemanticManifest:
     # semantic model -> {foreign entity name -> semantic model whose primary entity it is}
     joins: dict[str, dict[str, str]] = field(default_factory=dict)
     primary_entity: dict[str, str] = field(default_factory=dict)
+    model_meta: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tables: dict[str, str] = field(default_factory=dict)  # semantic model -> table (alias)
+    entity_exprs: dict[str, dict[str, str]] = field(default_factory=dict)  # model -> {entity: column}
+    time_of: dict[str, str] = field(default_factory=dict)  # model -> its rows' time dimension
 
     @classmethod
     def load(cls, path: Path = MANIFEST_PATH) -> SemanticManifest:
@@ -244,6 +287,14 @@ class SemanticManifest:
                 if item["type"] == "primary":
                     entity = item["name"]
             manifest.primary_entity[model["name"]] = str(entity)
+            manifest.model_meta[model["name"]] = dict((model.get("config") or {}).get("meta") or {})
+            manifest.tables[model["name"]] = str(model["node_relation"]["alias"])
+            manifest.time_of[model["name"]] = str(
+                (model.get("defaults") or {}).get("agg_time_dimension") or ""
+            )
+            manifest.entity_exprs[model["name"]] = {
+                item["name"]: str(item.get("expr") or item["name"]) for item in model.get("entities", [])
+            }
             for measure in model.get("measures", []):
                 measures[measure["name"]] = (model["name"], measure["agg"])
             for dim in model.get("dimensions", []):
@@ -258,6 +309,12 @@ class SemanticManifest:
                         entity=str(entity),
                         description=str(dim.get("description") or ""),
                         synonyms=tuple(str(s) for s in meta.get("synonyms", [])),
+                        expr=str(dim.get("expr") or dim["name"]),
+                        per_call=bool(meta.get("per_call")),
+                        unit=str(meta.get("unit") or ""),
+                        signed=bool(meta.get("signed")),
+                        longer=bool(meta.get("longer")),
+                        own_time=bool(meta.get("own_time")),
                     )
                 )
         by_entity = {entity: model for model, entity in manifest.primary_entity.items()}
@@ -294,27 +351,75 @@ class SemanticManifest:
                 aggregation=aggregation,
                 is_rate="(%)" in label,
                 is_time="seconds" in label or "minutes" in label or "hours" in label,
+                rate_of=str(meta.get("rate_of") or ""),
+                count_of=str(meta.get("count_of") or ""),
+                condition=tuple(str(c) for c in meta.get("condition", [])),
+                implied=tuple(str(w) for w in meta.get("implied", [])),
             )
         return manifest
 
-    def dimension_for(self, metric: Metric, label: str) -> str | None:
-        """The qualified group-by name (``entity__dimension``) of concept ``label`` for ``metric``, if any."""
-        if len(metric.semantic_models) != 1:
-            return None
-        model = metric.semantic_models[0]
-        local = [d for d in self.dimensions if d.semantic_model == model and d.label == label]
-        if local:
-            return f"{local[0].entity}__{local[0].name}"
+    def _reachable(self, model: str, label: str) -> list[str]:
+        """The qualified names (``entity__dimension``) of concept ``label`` from ``model``: its own first,
+        then through each foreign entity (one join, as MetricFlow takes it)."""
+        names = [
+            f"{d.entity}__{d.name}"
+            for d in self.dimensions
+            if d.semantic_model == model and d.label == label and not d.per_call
+        ]
         for entity, joined in sorted(self.joins.get(model, {}).items()):
-            remote = [d for d in self.dimensions if d.semantic_model == joined and d.label == label]
-            if remote:
-                return f"{entity}__{remote[0].name}"
+            names += [
+                f"{entity}__{d.name}"
+                for d in self.dimensions
+                if d.semantic_model == joined
+                and d.label == label
+                and not d.per_call
+                # a weekday or hour is another table's only when its rows have the same time (a call's
+                # categories are at the call's time; an evaluation is not)
+                and (not d.own_time or self.time_of.get(model) == self.time_of.get(joined))
+            ]
+        return names
+
+    def resolve(self, metrics: Sequence[Metric], label: str) -> str | None:
+        """One qualified dimension of concept ``label`` that every table behind ``metrics`` reaches (the
+        first metric's own dimension when the others reach it too), or None."""
+        models = [model for metric in metrics for model in metric.semantic_models]
+        if not models:
+            return None
+        candidates = [self._reachable(model, label) for model in dict.fromkeys(models)]
+        for name in candidates[0]:
+            if all(name in other for other in candidates[1:]):
+                return name
         return None
 
+    def resolve_per_call(self, metrics: Sequence[Metric], name: str) -> str | None:
+        """The qualified per-call dimension ``name`` (a dimension of the calls semantic model) that every
+        table behind ``metrics`` reaches: the call's own, or through its foreign ``call`` entity."""
+        owner = next((d for d in self.dimensions if d.per_call and d.name == name), None)
+        if owner is None:
+            return None
+        found: set[str] = set()
+        for model in {m for metric in metrics for m in metric.semantic_models}:
+            if model == owner.semantic_model:
+                found.add(f"{owner.entity}__{name}")
+                continue
+            entities = [
+                e for e, joined in self.joins.get(model, {}).items() if joined == owner.semantic_model
+            ]
+            if not entities:
+                return None
+            found.add(f"{sorted(entities)[0]}__{name}")
+        return found.pop() if len(found) == 1 else None
+
+    def dimension_for(self, metric: Metric, label: str) -> str | None:
+        """The qualified group-by name (``entity__dimension``) of concept ``label`` for ``metric``, if any."""
+        return self.resolve([metric], label)
+
     def labels(self) -> dict[str, tuple[str, ...]]:
-        """Every dimension concept and the phrases that name it."""
+        """Every dimension concept a metric can be split by, and the phrases that name it."""
         phrases: dict[str, set[str]] = {}
         for dim in self.dimensions:
+            if dim.per_call:
+                continue
             phrases.setdefault(dim.label, set()).update(dim.phrases)
         return {label: tuple(sorted(p, key=len, reverse=True)) for label, p in phrases.items()}
 
@@ -355,10 +460,18 @@ class MetricQuery:
     filters: tuple[tuple[str, str], ...] = ()  # (qualified dimension, value found in the data)
     order_by: str | None = None  # metric name, "-" prefix for descending
     limit: int | None = None
+    # comparisons on per-call values: (qualified dimension, operator, number in the value's unit)
+    conditions: tuple[tuple[str, str, float], ...] = ()
+    # metrics in seconds asked for in another unit ("in minutes"): (unit, seconds per unit)
+    scale: tuple[str, float] | None = None
 
     def to_arguments(self) -> dict[str, Any]:
         group_by = ([f"metric_time__{self.grain}"] if self.grain else []) + list(self.group_by)
         where = [f"{{{{ Dimension('{name}') }}}} = {sql_string(value)}" for name, value in self.filters]
+        for name, op, number in self.conditions:
+            if op not in {"<", ">", "<=", ">="} or not math.isfinite(number):
+                raise MetricRequestError(f"Not a comparison: {op} {number}")
+            where.append(f"{{{{ Dimension('{name}') }}}} {op} {float(number)!r}")
         arguments: dict[str, Any] = {"metric_names": list(self.metrics), "group_by_names": group_by}
         if where:
             arguments["where_constraints"] = where
@@ -367,9 +480,58 @@ class MetricQuery:
             arguments["time_constraint_end"] = dt.datetime.combine(self.period.last_day, dt.time())
         if self.order_by:
             arguments["order_by_names"] = [self.order_by]
+        elif self.grain:  # a series reads in time order
+            arguments["order_by_names"] = [f"metric_time__{self.grain}"]
         if self.limit is not None:
             arguments["limit"] = self.limit
         return arguments
+
+
+@dataclass(frozen=True)
+class ShareQuery:
+    """The share of one count that meets a filter, in percent: ``numerator`` (the filtered count) over
+    ``denominator`` (the same count, same period and grouping, without that filter), both compiled by
+    MetricFlow and joined on their group-by columns in order."""
+
+    numerator: MetricQuery
+    denominator: MetricQuery
+    condition: str  # the filter, as said in the answer ("category = billing-dispute")
+    within: str = ""  # filters both counts share ("queue = Billing"), as said in the answer
+
+    @property
+    def column(self) -> str:
+        return "share_percent"
+
+
+def compose_share(query: ShareQuery, numerator_sql: str, denominator_sql: str) -> str:
+    """One SELECT over the two compiled counts: every group of the denominator, with 0 when no row of the
+    numerator's group meets the filter."""
+    groups_d = ([f"metric_time__{query.denominator.grain}"] if query.denominator.grain else []) + [
+        name for name in query.denominator.group_by
+    ]
+    groups_n = ([f"metric_time__{query.numerator.grain}"] if query.numerator.grain else []) + [
+        name for name in query.numerator.group_by
+    ]
+    num, den = query.numerator.metrics[0], query.denominator.metrics[0]
+    if len(groups_n) > len(groups_d):
+        # a distribution ("share of calls per queue"): each group of the numerator over the whole of its time
+        select = [f"n.{name} AS {name}" for name in groups_n]
+        select.append(f"100.0 * n.{num} / NULLIF(d.{den}, 0) AS {query.column}")
+        on = " AND ".join(f"n.{a} = d.{b}" for a, b in zip(groups_n, groups_d, strict=False))
+        join = (
+            f"LEFT OUTER JOIN (\n{denominator_sql}\n) d ON {on}"
+            if on
+            else f"CROSS JOIN (\n{denominator_sql}\n) d"
+        )
+        return f"SELECT {', '.join(select)}\nFROM (\n{numerator_sql}\n) n\n{join}"
+    select = [f"d.{name} AS {name}" for name in groups_d]
+    select.append(f"100.0 * COALESCE(n.{num}, 0) / NULLIF(d.{den}, 0) AS {query.column}")
+    if groups_d:
+        on = " AND ".join(f"d.{a} = n.{b}" for a, b in zip(groups_d, groups_n, strict=True))
+        join = f"LEFT OUTER JOIN (\n{numerator_sql}\n) n ON {on}"
+    else:
+        join = f"CROSS JOIN (\n{numerator_sql}\n) n"
+    return f"SELECT {', '.join(select)}\nFROM (\n{denominator_sql}\n) d\n{join}"
 
 
 def sql_string(value: str) -> str:
@@ -424,6 +586,8 @@ class MetricCompiler:
                 self._engine = self._build()
 
     def compile(self, query: MetricQuery) -> str:
+        if query.scale is not None:
+            return self._scaled(query, query.scale)
         from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
 
         self.warm()
@@ -434,6 +598,21 @@ class MetricCompiler:
             raise SemanticLayerError(f"MetricFlow cannot compile {query}: {error}") from error
         return strip_comments(str(result.sql_statement.sql))
 
+    def _scaled(self, query: MetricQuery, scale: tuple[str, float]) -> str:
+        """The compiled query with its metrics (in seconds) divided into ``scale``'s unit, order kept."""
+        unit, seconds = scale
+        inner = self.compile(dataclasses.replace(query, scale=None))
+        groups = ([f"metric_time__{query.grain}"] if query.grain else []) + list(query.group_by)
+        select = [f"scaled.{name} AS {name}" for name in groups]
+        select += [f"scaled.{name} / {seconds!r} AS {name}_{unit}" for name in query.metrics]
+        order = ""
+        if query.order_by:
+            name = query.order_by.lstrip("-")
+            order = f"\nORDER BY {name}_{unit} {'DESC' if query.order_by.startswith('-') else 'ASC'}"
+        elif query.grain:
+            order = f"\nORDER BY metric_time__{query.grain}"
+        return f"SELECT {', '.join(select)}\nFROM (\n{inner}\n) scaled{order}"
+
 
 # ---------------------------------------------------------------------------------------------- reading
 
@@ -442,7 +621,7 @@ class MetricCompiler:
 class Reading:
     """What a question was read into, or why it could not be."""
 
-    query: MetricQuery | None
+    query: MetricQuery | ShareQuery | None
     reason: str = ""
     unknown: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # defaults applied, said in the answer
@@ -495,13 +674,22 @@ class QuestionReader:
             key=lambda pair: (-len(pair[0]), pair[1].name),
         )
         self._labels = manifest.labels()
+        self._per_call = per_call_values(manifest)
         self._label_words = {
             word for phrases in self._labels.values() for phrase in phrases for word in phrase.split()
         }
+        # the words a misspelling may be corrected to: the manifest's metric and dimension words only
+        self._vocabulary = frozenset(
+            word
+            for phrase in [p for p, _ in self._metric_phrases]
+            + [p for ps in self._labels.values() for p in ps]
+            for word in phrase.split()
+            if len(word) >= 4 and word.isalpha()
+        ) | frozenset(_AVERAGE_WORDS | _RATE_WORD_SET)
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
-        text = _Text(normalise(question))
+        text = _Text(normalise(question.replace("%", " percent ")))
         notes: list[str] = []
 
         period: DateRange | None = None
@@ -519,14 +707,26 @@ class QuestionReader:
                 grain = name
                 text.take(m.start(), m.end())
 
+        if grain is not None:  # "the trend of … by week": the grain says how it moves over time
+            while (
+                m := text.search(r"\b(?:trend(?:s|ed|ing)?|over\s+time|evolution|evolved?)\b")
+            ) is not None:
+                text.take(m.start(), m.end())
+
+        per_call = read_conditions(text, self._per_call)
+        if isinstance(per_call, str):
+            return Reading(None, per_call)
+
         top = find_top_n(text.remaining())
         limit: int | None = None
         if top is not None and isinstance(top.value, int):
             limit = top.value
             text.take(top.start, top.end)
 
-        mentions = self._read_metrics(text)
-        metrics = [name for _, _, name in mentions]
+        mentions = self._read_conditions(text)
+        share_of = None if mentions else self._read_share(text)
+        mentions += self._read_metrics(text)
+        metrics = [name for _, _, name in sorted(mentions)]
         groups, which, which_n = self._read_groups(text)
         if which_n is not None:
             limit = which_n
@@ -537,6 +737,8 @@ class QuestionReader:
             filters.append(("direction", str(direction.value), direction.start, direction.end))
             text.take(direction.start, direction.end)
 
+        if share_of is not None:
+            return self._share(text, share_of, metrics, groups, filters, per_call, grain, period, limit)
         # no metric named, but a value only one semantic model counts (an insight type, a category)
         if not metrics:
             metrics = self._implied_count(filters, groups)
@@ -546,6 +748,20 @@ class QuestionReader:
         metrics = self._specialise(metrics, filters, groups)
 
         chosen = [self.manifest.metrics[name] for name in metrics]
+        # "list evaluations by qa.jamal.adams", "show the evaluations in March": rows asked for, not a count
+        bare = [
+            m
+            for m in mentions
+            if text.text[m[0] : m[1]].rstrip("s") + "s" in _BARE_NOUNS or self.manifest.metrics[m[2]].count_of
+        ]
+        counted = re.search(r"\b(?:how\s+many|number|count|counts|total|totals|volume|amount)\b", text.text)
+        if bare and not groups and not grain and not counted and re.search(_ROWS_ASKED, text.text):
+            return Reading(None, "It asks for a list of rows; only lists of calls can be shown here.")
+        scale: tuple[str, float] | None = None
+        unit = text.search(r"\b(?:in|as)\s+(?P<unit>minutes|mins|hours|hrs)\b")
+        if unit is not None and all("(seconds)" in m.label for m in chosen):
+            scale = ("hours", 3600.0) if unit.group("unit").startswith("h") else ("minutes", 60.0)
+            text.take(unit.start(), unit.end())
         rank_words = [w for w in text.text.split() if w in _DESC_WORDS or w in _ASC_WORDS]
         order_by = None
         if rank_words or limit is not None:
@@ -561,27 +777,18 @@ class QuestionReader:
         if limit is not None and not groups:
             return Reading(None, "A ranking needs something to rank (agents, teams, queues …).")
 
-        group_by: list[str] = []
-        for label in groups:
-            names = {self.manifest.dimension_for(metric, label) for metric in chosen}
-            if None in names or len(names) != 1:
-                return Reading(None, f"The metric cannot be split by {label}.")
-            group_by.append(str(names.pop()))
-        where: list[tuple[str, str]] = []
-        for label, value, _, _ in filters:
-            names = {self.manifest.dimension_for(metric, label) for metric in chosen}
-            if None in names or len(names) != 1:
-                return Reading(None, f"The metric cannot be filtered by {label}.")
-            where.append((str(names.pop()), value))
-        if len({m.semantic_models for m in chosen}) > 1:
-            return Reading(None, "Those metrics come from different tables; ask for them one at a time.")
-        if any(m.aggregation == "derived" for m in chosen) and (group_by or where):
-            return Reading(None, f"{chosen[0].label} can only be given overall or over time.")
+        resolved = self._resolve(chosen, groups, filters)
+        if isinstance(resolved, Reading):
+            return resolved
+        group_by, where = resolved
+        compared = self._compare(chosen, per_call)
+        if isinstance(compared, Reading):
+            return compared
 
         # Several metrics only when the question lists them ("calls and callback rate"); words between two
         # metrics that are not a conjunction make one qualify the other ("calls that required a callback"), a
         # filtered count no metric query here expresses.
-        for (_, end, _), (start, _, _) in itertools.pairwise(mentions):
+        for (_, end, _), (start, _, _) in itertools.pairwise(sorted(mentions)):
             between = _between(text, end, start)
             if between and not set(between) & _CONJUNCTIONS:
                 return Reading(
@@ -601,8 +808,237 @@ class QuestionReader:
             filters=tuple(where),
             order_by=order_by,
             limit=limit,
+            conditions=compared,
+            scale=scale,
         )
         return Reading(query, notes=tuple(notes))
+
+    def _compare(
+        self, chosen: Sequence[Metric], per_call: Sequence[tuple[PerCall, str, float]]
+    ) -> tuple[tuple[str, str, float], ...] | Reading:
+        """Each per-call comparison as a dimension every metric's table reaches, or the refusal."""
+        compared: list[tuple[str, str, float]] = []
+        for value, op, number in per_call:
+            name = self.manifest.resolve_per_call(chosen, value.name)
+            if name is None:
+                what = " and ".join(m.label for m in chosen)
+                return Reading(None, f"{what[:1].upper()}{what[1:]} cannot be filtered by {value.label}.")
+            compared.append((name, op, number))
+        return tuple(compared)
+
+    def correct(self, question: str, unknown: Sequence[str]) -> str | None:
+        """The question with each misspelt word replaced by the one vocabulary word it is one edit from
+        (two for words of 8 letters or more), or None when any unknown word has no single such match."""
+        text = normalise(question.replace("%", " percent "))
+        replacements: dict[str, str] = {}
+        for word in unknown:
+            if word in self._vocabulary or len(word) < 5 or not word.isalpha():
+                continue  # a known word left unread, or too short to correct safely: read again as is
+            budget = 2 if len(word) >= 8 else 1
+            hits = {
+                v for v in self._vocabulary if abs(len(v) - len(word)) <= budget and _edits(word, v) <= budget
+            }
+            if len(hits) != 1:
+                return None
+            replacements[word] = hits.pop()
+        if not replacements:
+            return None
+        return " ".join(replacements.get(w, w) for w in text.split())
+
+    def _resolve(
+        self,
+        chosen: Sequence[Metric],
+        groups: Sequence[str],
+        filters: Sequence[tuple[str, str, int, int]],
+    ) -> tuple[list[str], list[tuple[str, str]]] | Reading:
+        """Each grouping and filter as one dimension every metric's table reaches (MetricFlow joins the
+        tables of several metrics on it), or the refusal saying which one cannot be."""
+        group_by: list[str] = []
+        for label in groups:
+            name = self.manifest.resolve(chosen, label)
+            if name is None:
+                what = " and ".join(m.label for m in chosen)
+                return Reading(None, f"{what[:1].upper()}{what[1:]} cannot be split by {label}.")
+            group_by.append(name)
+        where: list[tuple[str, str]] = []
+        for label, value, _, _ in filters:
+            name = self.manifest.resolve(chosen, label)
+            if name is None:
+                what = " and ".join(m.label for m in chosen)
+                return Reading(None, f"{what[:1].upper()}{what[1:]} cannot be filtered by {label}.")
+            where.append((name, value))
+        return group_by, where
+
+    def _read_conditions(self, text: _Text) -> list[tuple[int, int, str]]:
+        """Shares and counts of rows meeting a condition a metric's ``meta`` names: "percentage of calls
+        (that were) resolved", "what share of calls in the Billing queue needed a callback", "how many calls
+        were resolved", "evaluations that failed automatically"."""
+        found: list[tuple[int, int, str]] = []
+        metrics = [m for m in self.manifest.metrics.values() if m.condition and (m.rate_of or m.count_of)]
+        metrics.sort(key=lambda m: (not m.rate_of, -max(len(c) for c in m.condition), m.name))
+        for metric in metrics:
+            condition = _phrase_pattern(sorted(metric.condition, key=len, reverse=True))
+            if metric.rate_of:
+                noun = _NOUNS.get(metric.rate_of, re.escape(metric.rate_of))
+                pattern = re.compile(
+                    rf"\b(?P<head>(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?)(?P<pre>(?:\S+\s+){{0,3}}?)"
+                    rf"(?P<noun>{noun})\b(?P<mid>(?:\s+\S+){{0,6}}?)(?P<tail>{_CONNECTOR}\s+{condition})\b"
+                )
+            else:
+                noun = _NOUNS.get(metric.count_of, re.escape(metric.count_of))
+                pattern = re.compile(
+                    rf"\b(?P<head>{noun})(?P<mid>(?:\s+\S+){{0,6}}?)(?P<tail>{_CONNECTOR}\s+{condition})\b"
+                )
+            m = text.search(pattern)
+            if (
+                m is None and metric.rate_of
+            ):  # "percentage of resolved calls", "share of auto failed evaluations"
+                m = text.search(
+                    rf"\b(?P<head>(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?)(?P<mid>)"
+                    rf"(?P<tail>{condition}\s+{noun})\b"
+                )
+            if m is None or not text.free(m.start("head"), m.end("head")):
+                continue
+            tail_start = m.start("tail") + len(m.group("tail")) - len(m.group("tail").lstrip())
+            if not text.free(tail_start, m.end("tail")):
+                continue
+            mid = m.group("mid").split() + (m.group("pre").split() if "pre" in m.groupdict() else [])
+            if mid and (
+                not metric.rate_of and not re.search(r"\b(?:were|was|are|is|got)\s", m.group("tail") + " ")
+            ):
+                continue  # "calls by team resolved": only "calls in X were resolved" carries words between
+            if set(mid) & (_RATE_WORD_SET | {"and", "or", "not", "never", "no"}):
+                continue
+            text.take(m.start("head"), m.end("head"))
+            if "noun" in m.groupdict() and m.group("noun"):
+                text.take(m.start("noun"), m.end("noun"))
+            text.take(tail_start, m.end("tail"))
+            found.append((m.start(), m.end(), metric.name))
+        return found
+
+    def _read_share(self, text: _Text) -> tuple[int, int, str] | None:
+        """(start, end) of the words between "of" and the noun (filters there narrow both counts), and the
+        noun."""
+        """ "share / percentage of calls" (or evaluations) with no condition a metric names: the share of that
+        count meeting the question's one filter ("percentage of calls in category billing-dispute")."""
+        for noun, pattern in _NOUNS.items():
+            m = text.search(
+                rf"\b(?P<head>(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?)(?P<pre>(?:\S+\s+){{0,3}}?)"
+                rf"(?P<noun>{pattern})\b(?P<tail>(?:\s+(?:that|which))?(?:\s+(?:were|was|are|is|got))?"
+                r"(?:\s+(?:came|went|fell|done|handled|categorised|categorized|tagged|flagged|classified|marked"
+                r"|labelled|labeled)(?:\s+as)?)?(?:\s+(?:in|into|from|for|through|on|with|as))?)\b"
+            )
+            if m is not None:
+                if set(m.group("pre").split()) & (_RATE_WORD_SET | {"of"}):
+                    return None
+                text.take(m.start("head"), m.end("head"))
+                text.take(m.start("noun"), m.end("tail"))
+                return (m.start("pre"), m.end("pre"), noun)
+        return None
+
+    def _share(
+        self,
+        text: _Text,
+        share_of: tuple[int, int, str],
+        metrics: Sequence[str],
+        groups: Sequence[str],
+        filters: Sequence[tuple[str, str, int, int]],
+        per_call: Sequence[tuple[PerCall, str, float]],
+        grain: str | None,
+        period: DateRange | None,
+        limit: int | None,
+    ) -> Reading:
+        pre_start, pre_end, noun = share_of
+        if metrics:
+            return Reading(None, "A share is of one count (calls, evaluations), not of another metric.")
+        # "share of Billing queue calls that were inbound": the filter before the noun narrows both counts
+        base = [f for f in filters if pre_start <= f[2] < pre_end]
+        filters = [f for f in filters if f not in base]
+        if not filters and not per_call and base and groups:
+            return Reading(
+                None,
+                "It can mean the share of each group's rows that meet the condition, or how the rows that meet "
+                "it split across the groups; for the first, put the condition after the rows: “share of calls "
+                "that were in the Billing queue, by team”.",
+            )
+        if not filters and not per_call and len(base) == 1:
+            filters, base = base, []  # "percentage of outbound calls": the share of all calls
+        if not filters and not per_call and groups:
+            return self._distribution(text, noun, groups, base, grain, period, limit)
+        if len(filters) + len(per_call) != 1:
+            return Reading(
+                None,
+                "A share needs exactly one condition on the rows (a category, queue, team, direction, "
+                f"a per-call value …); this question has {len(filters) + len(per_call)}.",
+            )
+        if limit is not None:
+            return Reading(None, "A share cannot be ranked here; ask for it per group instead.")
+        numerator = self._specialise([noun], [*filters, *base], ())
+        top = [self.manifest.metrics[numerator[0]]]
+        n = self._resolve(top, groups, [*filters, *base])
+        if isinstance(n, Reading):
+            return n
+        whole = self._specialise([noun], base, ())
+        count = self.manifest.metrics[whole[0]]
+        d = self._resolve([count], groups, base)
+        if isinstance(d, Reading):
+            return d
+        unknown = self._unknown(text, [count], bool(groups))
+        unknown = tuple(w for w in unknown if w not in _RATE_WORD_SET)
+        if unknown:
+            return Reading(None, "Some words are not accounted for.", unknown)
+        compared = self._compare(top, per_call)
+        if isinstance(compared, Reading):
+            return compared
+        if filters:
+            condition = f"{filters[0][0]} = {filters[0][1]}"
+        else:
+            value, op, number = per_call[0]
+            condition = (
+                f"{value.label.split(' (')[0]} {op} {number:g}{' ' + value.unit if value.unit else ''}"
+            )
+        query = ShareQuery(
+            numerator=MetricQuery(
+                (numerator[0],), tuple(n[0]), grain, period, tuple(n[1]), conditions=compared
+            ),
+            denominator=MetricQuery((whole[0],), tuple(d[0]), grain, period, tuple(d[1])),
+            condition=condition,
+            within=", ".join(f"{label} = {value}" for label, value, _, _ in base),
+        )
+        return Reading(query)
+
+    def _distribution(
+        self,
+        text: _Text,
+        noun: str,
+        groups: Sequence[str],
+        base: Sequence[tuple[str, str, int, int]],
+        grain: str | None,
+        period: DateRange | None,
+        limit: int | None,
+    ) -> Reading:
+        """ "share of calls per queue": each group's count over the count of all rows (per time bucket)."""
+        if limit is not None:
+            return Reading(None, "A share cannot be ranked here; ask for it per group instead.")
+        part = self._specialise([noun], base, groups)
+        n = self._resolve([self.manifest.metrics[part[0]]], groups, base)
+        if isinstance(n, Reading):
+            return n
+        whole = self._specialise([noun], base, ())
+        d = self._resolve([self.manifest.metrics[whole[0]]], (), base)
+        if isinstance(d, Reading):
+            return d
+        unknown = self._unknown(text, [self.manifest.metrics[noun]], True)
+        unknown = tuple(w for w in unknown if w not in _RATE_WORD_SET)
+        if unknown:
+            return Reading(None, "Some words are not accounted for.", unknown)
+        query = ShareQuery(
+            numerator=MetricQuery((part[0],), tuple(n[0]), grain, period, tuple(n[1])),
+            denominator=MetricQuery((whole[0],), (), grain, period, tuple(d[1])),
+            condition="each " + " and ".join(groups),
+            within=", ".join(f"{label} = {value}" for label, value, _, _ in base),
+        )
+        return Reading(query)
 
     def _read_metrics(self, text: _Text) -> list[tuple[int, int, str]]:
         """The metrics the question names, as (start, end, name) in question order."""
@@ -621,8 +1057,13 @@ class QuestionReader:
         if not found and bare:
             first = min(bare)
             found.append(first)
-            for start, end, name in bare:
-                if name != first[2]:  # "evaluations" and "calls" both bare: the second stays unread
+            for span in sorted(bare):
+                start, end, name = span
+                if name in {n for _, _, n in found}:
+                    continue
+                if _listed(text, span, found[-1]):  # "calls and evaluations": both asked for
+                    found.append(span)
+                else:  # "evaluations of calls": the second only says what the first is about
                     text.used[start:end] = [False] * (end - start)
         elif found:
             # a bare noun listed with a named metric ("calls and average handle time") is asked for too;
@@ -658,6 +1099,23 @@ class QuestionReader:
                     text.take(m.start(), m.end())
                 groups.append((m.start(), label))
                 break
+        # "by team and queue": a second grouping listed right after a first
+        found = True
+        while groups and found:
+            found = False
+            for label, phrases in sorted(self._labels.items(), key=lambda item: -len(item[1][0])):
+                if label in {g for _, g in groups}:
+                    continue
+                pattern = re.compile(
+                    rf"\b(?:and|&)\s+(?:by\s+|per\s+)?(?:the\s+)?(?P<concept>{_phrase_pattern(phrases)})"
+                    r"(?:s|es)?\b"
+                )
+                m = text.search(pattern)
+                if m is None or m.start() < 2 or not text.used[m.start() - 2]:
+                    continue
+                text.take(m.start(), m.end())
+                groups.append((m.start(), label))
+                found = True
         return [label for _, label in sorted(groups)], which, which_n
 
     def _read_values(self, text: _Text) -> list[tuple[str, str, int, int]]:
@@ -708,6 +1166,8 @@ class QuestionReader:
 
     def _unknown(self, text: _Text, chosen: Sequence[Metric], grouped: bool) -> tuple[str, ...]:
         allowed = set(STOPWORDS) | _NEUTRAL
+        for metric in chosen:
+            allowed |= set(metric.implied)
         if any(m.aggregation in {"count", "count_distinct", "sum"} for m in chosen):
             allowed |= _COUNT_WORDS
         if any(m.aggregation == "average" for m in chosen):
@@ -723,6 +1183,11 @@ class QuestionReader:
         allowed -= {"per", "by", "each", "every"} if not grouped else set()
         unknown: list[str] = []
         remaining = text.remaining()
+        # a grouping word before a word nothing read ("per customer", "by site") is a grouping nobody defined,
+        # whatever else the question asks
+        for m in re.finditer(r"\b(per|by|each|every|across)\s+(?:the\s+)?(\S+)", remaining):
+            if m.group(2) not in STOPWORDS:
+                unknown += [m.group(1), m.group(2)]
         for m in re.finditer(r"\S+", remaining):
             word = m.group(0)
             if word in allowed or word.rstrip("s") in allowed:
@@ -730,6 +1195,20 @@ class QuestionReader:
             # "per customer", "by weather": a grouping nobody defined
             unknown.append(word)
         return tuple(dict.fromkeys(unknown))
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def which_plural(text: str) -> bool:
@@ -777,6 +1256,7 @@ class SemanticAnswerer:
 
     def __post_init__(self) -> None:
         self._reader: QuestionReader | None = None
+        self._lists: ListReader | None = None
 
     @property
     def reader(self) -> QuestionReader:
@@ -806,7 +1286,15 @@ class SemanticAnswerer:
                 session_id=session_id,
             )
         today = self.today()
+        if looks_like_a_list(question):
+            return self._list(question, today, session_id)
         reading = self.reader.read(question, today)
+        if reading.query is None and reading.unknown:
+            corrected = self.reader.correct(question, reading.unknown)
+            if corrected is not None:
+                again = self.reader.read(corrected, today)
+                if again.query is not None:
+                    reading = Reading(again.query, notes=(*again.notes, f"read as “{corrected}”"))
         if reading.query is None:
             reason = reading.reason
             if reading.unknown:
@@ -820,7 +1308,12 @@ class SemanticAnswerer:
                 session_id=session_id,
             )
         query = reading.query
-        sql = self.compiler.compile(query)
+        if isinstance(query, ShareQuery):
+            sql = compose_share(
+                query, self.compiler.compile(query.numerator), self.compiler.compile(query.denominator)
+            )
+        else:
+            sql = self.compiler.compile(query)
         try:
             executed = self.run(sql)
         except AnsweringError:
@@ -833,10 +1326,14 @@ class SemanticAnswerer:
             for row in executed.rows
         )
         total = len(rows)
-        capped = query.limit is None and len(rows) >= self.max_rows
+        limit = query.limit if isinstance(query, MetricQuery) else None
+        capped = limit is None and len(rows) >= self.max_rows
         if capped and self.count_rows is not None:
             total = self.count_rows(sql)
-        text = self._text(query, reading, rows, executed.columns, total, capped)
+        if isinstance(query, ShareQuery):
+            text = self._share_text(query, rows, executed.columns, total, capped)
+        else:
+            text = self._text(query, reading, rows, executed.columns, total, capped)
         return Answer(
             question=question,
             text=text,
@@ -846,8 +1343,101 @@ class SemanticAnswerer:
             rows=rows,
             confidence=1.0,
             session_id=session_id,
-            slots=self._slots(query),
+            slots=self._slots(query.denominator if isinstance(query, ShareQuery) else query),
         )
+
+    def _list(self, question: str, today: dt.date, session_id: str | None) -> Answer:
+        if self._lists is None:
+            self._lists = ListReader(self.reader)
+        reading = self._lists.read(question, today)
+        if reading.query is None:
+            reason = reading.reason
+            if reading.unknown:
+                reason += " I can't account for: " + ", ".join(f"“{w}”" for w in reading.unknown) + "."
+            return refusal(
+                question,
+                self.name,
+                f"I can't answer that as a list of calls. {reason}",
+                self.suggestions(),
+                session_id=session_id,
+            )
+        query = reading.query
+        sql = query.sql(CURATED_DATABASE, self.max_rows)
+        try:
+            executed = self.run(sql)
+        except AnsweringError:
+            raise
+        except Exception as error:  # the guard or the engine refused the SQL: say so, never guess
+            raise SemanticLayerError(f"the list query could not run: {error}") from error
+        rows = executed.rows
+        capped = query.limit is None or query.limit > self.max_rows
+        cut = self.max_rows if capped else int(query.limit or 0)
+        total = len(rows)
+        if len(rows) >= cut:
+            counted = self.run(query.count_sql(CURATED_DATABASE))
+            total = int(counted.rows[0][0])
+        head = describe_list(query)
+        if not rows:
+            first = f"{head}: no calls match."
+        elif total > len(rows):
+            cap = f" (row cap {self.max_rows:,})" if capped else ""
+            first = f"{head}: first {len(rows):,} of {total:,} calls{cap}."
+        else:
+            first = f"{head}: {len(rows):,} {'call' if len(rows) == 1 else 'calls'}."
+        shown = " ".join(f"{v.name}: {v.description}" for v in query.shown)
+        columns = ", ".join(query.columns)
+        text = (
+            f"{first}\nAnswered from the semantic layer's calls ({columns}"
+            f"{', ' + ', '.join(v.name for v in query.shown) if query.shown else ''}). {shown}".rstrip()
+        )
+        return Answer(
+            question=question,
+            text=text,
+            answerer=self.name,
+            sql=executed.sql,
+            columns=executed.columns,
+            rows=executed.rows,
+            confidence=1.0,
+            session_id=session_id,
+            slots={"list": "calls", "period": query.period.describe() if query.period else "all data"},
+        )
+
+    def _share_text(
+        self,
+        query: ShareQuery,
+        rows: Sequence[Sequence[Any]],
+        columns: Sequence[str],
+        total: int,
+        capped: bool,
+    ) -> str:
+        base = query.denominator
+        count = self.manifest.metrics[base.metrics[0]]
+        part = self.manifest.metrics[query.numerator.metrics[0]]
+        split = [f"per {base.grain}"] if base.grain else []
+        split += ["by " + name.split("__")[-1].replace("_", " ") for name in base.group_by]
+        scope = base.period.describe() if base.period else "all data (no period given)"
+        among = f" among {count.label} with {query.within}" if query.within else ""
+        head = (
+            f"Share of {count.label} with {query.condition}{among} (%)"
+            f"{' ' + ' '.join(split) if split else ''}, {scope}"
+        )
+        if not rows:
+            first = f"{head}: no rows match."
+        elif len(rows) == 1 and not split:
+            first = f"{head}: {_format_number(rows[0][-1])}."
+        elif capped:
+            first = f"{head}: first {len(rows):,} of {total:,} rows (row cap {self.max_rows:,})."
+        else:
+            cells = ", ".join(f"{c} = {_format_number(v)}" for c, v in zip(columns, rows[0], strict=False))
+            first = f"{head}: {len(rows):,} {'row' if len(rows) == 1 else 'rows'}; first: {cells}."
+        definition = (
+            f"share_percent = 100 × {part.label} with {query.condition}{among} / "
+            f"{'all ' + count.label if not among else count.label + among} "
+            f"(0 where none match). {part.label[:1].upper()}{part.label[1:]}: {part.description}"
+        )
+        if part is not count:
+            definition += f" {count.label[:1].upper()}{count.label[1:]}: {count.description}"
+        return f"{first}\nAnswered from the semantic layer's metrics. Definitions — {definition}"
 
     def _slots(self, query: MetricQuery) -> dict[str, str]:
         slots = {"metrics": ", ".join(query.metrics)}
@@ -870,19 +1460,27 @@ class SemanticAnswerer:
         capped: bool,
     ) -> str:
         metrics = [self.manifest.metrics[name] for name in query.metrics]
-        what = " and ".join(m.label for m in metrics)
+        what = " and ".join(
+            m.label.replace("(seconds)", f"({query.scale[0]})") if query.scale else m.label for m in metrics
+        )
         split = [f"per {query.grain}"] if query.grain else []
         split += ["by " + name.split("__")[-1].replace("_", " ") for name in query.group_by]
         scope = query.period.describe() if query.period else "all data (no period given)"
         filters = "".join(
             f", {name.split('__')[-1].replace('_', ' ')} = {value}" for name, value in query.filters
         )
+        for name, op, number in query.conditions:
+            value = next(v for v in self.reader._per_call if v.name == name.split("__")[-1])
+            unit = f" {value.unit}" if value.unit else ""
+            filters += f", {value.label.split(' (')[0]} {op} {number:g}{unit} (per call)"
         head = f"{what[:1].upper()}{what[1:]}{' ' + ' '.join(split) if split else ''}, {scope}{filters}"
         if query.limit is not None:
             ranked = "highest" if (query.order_by or "").startswith("-") else "lowest"
             head += f", the {query.limit} {ranked}"
-            if reading.notes:
-                head += f" ({reading.notes[0]}: the question names no number)"
+            defaults = [n for n in reading.notes if not n.startswith("read as")]
+            if defaults:
+                head += f" ({defaults[0]}: the question names no number)"
+        head += "".join(f" ({n})" for n in reading.notes if n.startswith("read as"))
         if not rows:
             first = f"{head}: no rows match."
         elif len(rows) == 1 and len(columns) == len(metrics) and not split:
@@ -895,6 +1493,8 @@ class SemanticAnswerer:
             cells = ", ".join(f"{c} = {_format_number(v)}" for c, v in zip(columns, rows[0], strict=False))
             first = f"{head}: {len(rows):,} {noun}; first: {cells}."
         definitions = " ".join(f"{m.label}: {m.description}" for m in metrics)
+        if query.scale:
+            definitions += f" Shown in {query.scale[0]}: seconds ÷ {query.scale[1]:g}."
         return f"{first}\nAnswered from the semantic layer's metrics. Definitions — {definitions}"
 
 
@@ -957,23 +1557,23 @@ def metric_query_from_request(
         if item in GRAINS:
             grain = item
             continue
-        resolved = {manifest.dimension_for(metric, item) for metric in chosen}
-        if None in resolved or len(resolved) != 1:
+        name = manifest.resolve(chosen, item)
+        if name is None:
             raise MetricRequestError(
                 f"The metric(s) cannot be grouped by {item!r}. Group by one of: {', '.join(labels)}, "
                 f"or a time grain: {', '.join(GRAINS)}."
             )
-        group.append(str(resolved.pop()))
+        group.append(name)
     where: list[tuple[str, str]] = []
     for pair in (f.strip() for f in filters.split(";") if f.strip()):
         label, sep, value = pair.partition("=")
         label, value = label.strip().lower(), value.strip().strip("'\"")
-        resolved = {manifest.dimension_for(metric, label) for metric in chosen}
-        if not sep or not value or None in resolved or len(resolved) != 1 or len(value) > 200:
+        resolved = manifest.resolve(chosen, label)
+        if not sep or not value or resolved is None or len(value) > 200:
             raise MetricRequestError(
                 f"Cannot filter on {pair!r}: write label=value with a label from {', '.join(labels)}."
             )
-        where.append((str(resolved.pop()), value))
+        where.append((resolved, value))
     date_range: DateRange | None = None
     if period.strip():
         m = _PERIOD.match(period)
@@ -996,6 +1596,14 @@ def metric_query_from_request(
             )
         order = m.group(1) + m.group(2)
         limit = int(m.group(3)) if m.group(3) else None
-    if len({metric.semantic_models for metric in chosen}) > 1:
-        raise MetricRequestError("These metrics come from different tables; query them one at a time.")
     return MetricQuery(tuple(names), tuple(group), grain, date_range, tuple(where), order, limit)
+
+
+from lambdas.shared.answering.call_lists import (  # noqa: E402
+    ListReader,
+    PerCall,
+    looks_like_a_list,
+    per_call_values,
+    read_conditions,
+)
+from lambdas.shared.answering.call_lists import describe as describe_list  # noqa: E402

@@ -183,8 +183,59 @@ def _iso(text: str) -> dt.date | None:
         return None
 
 
+# A day named in words ("March 10", "10th of March", "Mar 1 2026") and a month with an optional year.
+_DAY_OF_MONTH = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_NAMED_DAY = (
+    rf"(?:{_MONTH}\s+{_DAY_OF_MONTH}(?:\s+20\d\d)?|{_DAY_OF_MONTH}\s+(?:of\s+)?{_MONTH}(?:\s+20\d\d)?)"
+)
+_POINT = rf"(?:{_ISO}|{_NAMED_DAY})"
+_MONTH_SPEC = rf"(?:{_MONTH}(?:\s+20\d\d)?)"
+_NAMED_DAY_RE = re.compile(
+    rf"^(?:(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    rf"(?P<m2>{_MONTH}))(?:\s+(?P<y>20\d\d))?$"
+)
+_MONTH_SPEC_RE = re.compile(rf"^(?P<m>{_MONTH})(?:\s+(?P<y>20\d\d))?$")
+
+
+def _point(text: str, today: dt.date) -> dt.date | None:
+    """An ISO date or a day named in words; without a year, the latest such day not after ``today``."""
+    iso = _iso(text)
+    if iso is not None:
+        return iso
+    m = _NAMED_DAY_RE.match(text)
+    if m is None:
+        return None
+    month = _MONTHS[m.group("m1") or m.group("m2")]
+    day = int(m.group("d1") or m.group("d2"))
+    year = int(m.group("y")) if m.group("y") else None
+    try:
+        if year is not None:
+            return dt.date(year, month, day)
+        found = dt.date(today.year, month, day)
+        return found if found <= today else dt.date(today.year - 1, month, day)
+    except ValueError:
+        return None
+
+
+def _month_span(text: str, today: dt.date) -> DateRange | None:
+    m = _MONTH_SPEC_RE.match(text)
+    if m is None:
+        return None
+    return _named_month(today, _MONTHS[m.group("m")], int(m.group("y")) if m.group("y") else None)
+
+
 def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
     raw = [
+        (rf"between\s+(?P<a>{_POINT})\s+and\s+(?P<b>{_POINT})", "between_points"),
+        (rf"from\s+(?P<a>{_POINT})\s+(?:to|until|till|through|thru)\s+(?P<b>{_POINT})", "between_points"),
+        (rf"between\s+(?P<a>{_MONTH_SPEC})\s+and\s+(?P<b>{_MONTH_SPEC})", "between_months"),
+        (
+            rf"from\s+(?P<a>{_MONTH_SPEC})\s+(?:to|until|till|through|thru)\s+(?P<b>{_MONTH_SPEC})",
+            "between_months",
+        ),
+        (rf"since\s+(?:the\s+)?(?:start\s+of\s+|beginning\s+of\s+)?(?P<a>{_POINT})", "since_point"),
+        (rf"since\s+(?:the\s+)?(?:start\s+of\s+|beginning\s+of\s+)?(?P<a>{_MONTH_SPEC})", "since_month"),
+        (rf"(?:(?:on|for|from)\s+)?(?P<a>{_NAMED_DAY})", "named_day"),
         (rf"between\s+(?P<a>{_ISO})\s+and\s+(?P<b>{_ISO})", "between"),
         (rf"from\s+(?P<a>{_ISO})\s+(?:to|until|through)\s+(?P<b>{_ISO})", "between"),
         (rf"since\s+(?P<a>{_ISO})", "since"),
@@ -220,6 +271,28 @@ _DATE_PATTERNS = _date_patterns()
 
 def _resolve_date(kind: str, m: re.Match[str], today: dt.date) -> DateRange | None:
     g = m.groupdict()
+    if kind in {"between_points", "since_point", "named_day"}:
+        a = _point(g["a"], today)
+        b = _point(g["b"], today) if g.get("b") else None
+        if a is None or (kind == "between_points" and (b is None or b < a)):
+            return None
+        if kind == "between_points" and b is not None:
+            return DateRange(a, b + dt.timedelta(days=1), f"{a.isoformat()} to {b.isoformat()}")
+        if kind == "since_point":
+            return None if a > today else DateRange(a, today + dt.timedelta(days=1), f"since {a.isoformat()}")
+        return DateRange(a, a + dt.timedelta(days=1), a.isoformat())
+    if kind in {"between_months", "since_month"}:
+        first = _month_span(g["a"], today)
+        if first is None:
+            return None
+        if kind == "since_month":
+            if first.start > today:
+                return None
+            return DateRange(first.start, today + dt.timedelta(days=1), f"since {first.label}")
+        last = _month_span(g["b"], today)
+        if last is None or last.end <= first.start:
+            return None
+        return DateRange(first.start, last.end, f"{first.label} to {last.label}")
     if kind == "between":
         a, b = _iso(g["a"]), _iso(g["b"])
         if a is None or b is None or b < a:

@@ -1,0 +1,387 @@
+"""Lists of calls ("the 10 most recent calls in category billing-dispute", "calls longer than 20 minutes last
+week", "calls with negative customer sentiment yesterday"), read with the semantic layer's vocabulary.
+
+What a list shows and what it can filter or sort on come from the ``calls`` semantic model: its
+``config.meta.list_columns`` and ``recency``, and its per-call dimensions (``meta.per_call``: their
+expression, ``unit`` and synonyms). Filters on values found in the data are the same as the metric reader's
+(agent, team, queue, direction on the call; category through the categories' table). As with metrics, every
+word must be accounted for, or the question is refused; the SQL runs through the shared guard.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lambdas.shared.answering.matcher import STOPWORDS
+from lambdas.shared.answering.slots import DateRange, find_date_range, find_direction, find_top_n, normalise
+
+CALLS_MODEL = "calls"
+_AGGREGATE = re.compile(
+    r"\b(?:how\s+many|number|count|counts|average|avg|mean|median|total|totals|sum|share|percentage|percent"
+    r"|proportion|rate|ratio|per|by|each|every|trend|distribution|volume|top|bottom|agents|teams|queues"
+    r"|evaluators|categories)\b"
+)
+_LIST_CUE = re.compile(
+    r"\b(?:list|show|display|give\s+me|find|pull)\b(?:\s+\S+){0,4}?\s+calls\b|\b(?:which|what)\s+calls\b"
+    r"|\b(?:most\s+recent|recent|latest|newest|oldest|earliest|longest|shortest|last)\b(?:\s+\S+){0,3}?\s+calls?\b"
+    r"|\bcalls\s+(?:with|where|whose|longer|shorter|lasting|that\s+lasted|that\s+had|over|under)\b"
+    r"|\bcalls\b.*\b(?:over|above|more\s+than|greater\s+than|longer\s+than|exceeding|at\s+least|under|below"
+    r"|less\s+than|shorter\s+than|at\s+most)\s+(?:minus\s+)?\d|\bcalls\b.*\b(?:negative|positive)\b"
+)
+_UNITS = {
+    "second": 1 / 60,
+    "seconds": 1 / 60,
+    "sec": 1 / 60,
+    "secs": 1 / 60,
+    "minute": 1.0,
+    "minutes": 1.0,
+    "min": 1.0,
+    "mins": 1.0,
+    "hour": 60.0,
+    "hours": 60.0,
+    "hr": 60.0,
+    "hrs": 60.0,
+}
+_UNIT = r"(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?)"
+_NUMBER = r"(?P<neg>minus\s+)?(?P<n>\d{1,5}(?:\.\d+)?)"
+_GREATER = {
+    "over",
+    "above",
+    "more than",
+    "greater than",
+    "longer than",
+    "exceeding",
+    "at least",
+    "lasting over",
+}
+_OPS = (
+    r"(?P<op>over|above|more\s+than|greater\s+than|longer\s+than|exceeding|at\s+least|under|below|less\s+than"
+    r"|fewer\s+than|shorter\s+than|at\s+most|lasting\s+over|lasting\s+under)"
+)
+_LIST_WORDS = frozenset(
+    {
+        "call",
+        "calls",
+        "list",
+        "show",
+        "display",
+        "give",
+        "find",
+        "pull",
+        "all",
+        "had",
+        "has",
+        "have",
+        "lasted",
+        "lasting",
+        "whose",
+        "handled",
+        "taken",
+        "took",
+        "made",
+        "came",
+        "received",
+        "up",
+    }
+)
+
+
+@dataclass(frozen=True)
+class PerCall:
+    name: str
+    label: str
+    description: str
+    expr: str
+    unit: str
+    signed: bool
+    longer: bool
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """A list of calls: the model's list columns, then the per-call values filtered or sorted on."""
+
+    table: str
+    columns: tuple[str, ...]
+    recency: str
+    date_column: str
+    shown: tuple[PerCall, ...] = ()
+    conditions: tuple[tuple[PerCall, str, float], ...] = ()  # (value, operator, number in its unit)
+    filters: tuple[tuple[str, str, str], ...] = ()  # (label, column or "in:<subquery>", value)
+    period: DateRange | None = None
+    order: tuple[str, bool] = ("", True)  # (per-call name or "" for recency, descending)
+    limit: int | None = None
+    notes: tuple[str, ...] = ()
+
+    def where(self, database: str) -> str:
+        from lambdas.shared.answering.semantic import sql_string
+
+        parts: list[str] = []
+        if self.period is not None:
+            parts.append(f"{self.date_column} >= DATE '{self.period.start.isoformat()}'")
+            parts.append(f"{self.date_column} < DATE '{self.period.end.isoformat()}'")
+        for per_call, op, number in self.conditions:
+            parts.append(f"({per_call.expr}) {op} {number!r}")
+        for _, column, found in self.filters:
+            if column.startswith("in:"):
+                parts.append(column[3:].format(database=database, value=sql_string(found)))
+            else:
+                parts.append(f"{column} = {sql_string(found)}")
+        return (" WHERE " + " AND ".join(parts)) if parts else ""
+
+    def sql(self, database: str, max_rows: int) -> str:
+        select = list(self.columns) + [f"{value.expr} AS {value.name}" for value in self.shown]
+        name, descending = self.order
+        direction = "DESC" if descending else "ASC"
+        order = (
+            f"{name} {direction}, {self.recency} DESC" if name else f"{self.recency} {direction}"
+        ) + ", call_id"
+        limit = min(self.limit, max_rows) if self.limit is not None else max_rows
+        return (
+            f"SELECT {', '.join(select)} FROM {database}.{self.table}{self.where(database)} "
+            f"ORDER BY {order} LIMIT {limit}"
+        )
+
+    def count_sql(self, database: str) -> str:
+        return f"SELECT COUNT(*) AS calls FROM {database}.{self.table}{self.where(database)}"
+
+
+@dataclass(frozen=True)
+class ListReading:
+    query: ListQuery | None
+    reason: str = ""
+    unknown: tuple[str, ...] = ()
+
+
+def per_call_values(manifest: Any) -> list[PerCall]:
+    """The per-call values (``meta.per_call``) of the calls semantic model."""
+    return [
+        PerCall(d.name, d.label, d.description, d.expr, d.unit, d.signed, d.longer, d.phrases)
+        for d in manifest.dimensions
+        if d.semantic_model == CALLS_MODEL and d.per_call
+    ]
+
+
+def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str, float]] | str:
+    """Comparisons on per-call values, consumed from ``text`` (a ``semantic._Text``): "handle time over 30
+    minutes", "longer than 20 minutes" (the value marked ``longer``), "customer sentiment below -3" (after
+    ``minus`` replaced the sign), "negative customer sentiment". A string says why one cannot be read."""
+    conditions: list[tuple[PerCall, str, float]] = []
+    # a value named before its comparison first ("handle time over 30 minutes"), then a bare comparison
+    # of time ("longer than 20 minutes": the call's duration)
+    phrases = sorted(
+        ((value, phrase) for value in values for phrase in value.phrases), key=lambda pair: -len(pair[1])
+    )
+    named = [
+        (
+            value,
+            rf"\b(?:an?\s+|the\s+)?{_alternatives((phrase,))}\s+(?:was\s+|is\s+|of\s+|for\s+)?"
+            rf"{_OPS}\s+{_NUMBER}(?:\s+{_UNIT})?\b",
+        )
+        for value, phrase in phrases
+    ]
+    bare = [
+        (value, rf"\b(?:(?:last|lasted|lasting|ran|run|took|take)\s+)?{_OPS}\s+{_NUMBER}\s+{_UNIT}\b")
+        for value in values
+        if value.longer
+    ]
+    for value, pattern in named + bare:
+        while (m := text.search(pattern)) is not None:
+            number = float(m.group("n")) * (-1 if m.group("neg") else 1)
+            unit = m.group("unit")
+            if value.unit:
+                if unit is None:
+                    return f"Say the unit of {value.label} (seconds, minutes, hours)."
+                number = number * _UNITS[unit] / _UNITS[value.unit]
+            elif unit is not None:
+                return f"{value.label} has no unit (“{unit}”)."
+            op_words = " ".join(m.group("op").split())
+            strict = op_words not in {"at least", "at most"}
+            greater = op_words in _GREATER
+            op = (">" if greater else "<") + ("" if strict else "=")
+            conditions.append((value, op, number))
+            text.take(m.start(), m.end())
+    for value, phrase in phrases:
+        field = _alternatives((phrase,))
+        if value.signed:
+            for pattern in (
+                rf"\b(?P<sign>negative|positive)\s+{field}\b",
+                rf"\b{field}\s+(?:was\s+|is\s+)?(?P<sign>negative|positive)\b",
+            ):
+                while (m := text.search(pattern)) is not None:
+                    conditions.append((value, "<" if m.group("sign") == "negative" else ">", 0.0))
+                    text.take(m.start(), m.end())
+    return conditions
+
+
+def looks_like_a_list(question: str) -> bool:
+    text = normalise(re.sub(r"(?<![\w.])-(?=\d)", " minus ", question))
+    plain = re.sub(r"\b(?:handled|taken|answered|made|received|placed)\s+by\b", " ", text)
+    return bool(_LIST_CUE.search(text)) and not _AGGREGATE.search(plain)
+
+
+def _alternatives(phrases: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + ")"
+
+
+class ListReader:
+    """Reads a list-of-calls question with the manifest's per-call values and the data's values."""
+
+    def __init__(self, reader: object) -> None:
+        from lambdas.shared.answering.semantic import QuestionReader
+
+        assert isinstance(reader, QuestionReader)
+        self.reader = reader
+        manifest = reader.manifest
+        meta = manifest.model_meta.get(CALLS_MODEL, {})
+        self.columns = tuple(str(c) for c in meta.get("list_columns", []))
+        self.recency = str(meta.get("recency") or "")
+        self.table = manifest.tables.get(CALLS_MODEL, CALLS_MODEL)
+        dims = [d for d in manifest.dimensions if d.semantic_model == CALLS_MODEL]
+        self.values = per_call_values(manifest)
+        self.value_columns = {d.label: d.expr for d in dims if not d.per_call}
+        # a value of another table about calls (category): a subquery on its call column
+        self.subqueries: dict[str, str] = {}
+        for d in manifest.dimensions:
+            entity = manifest.entity_exprs.get(d.semantic_model, {}).get("call")
+            if d.semantic_model == CALLS_MODEL or d.label in self.value_columns or entity is None:
+                continue
+            if manifest.primary_entity.get(d.semantic_model) == "call":
+                continue
+            self.subqueries[d.label] = (
+                f"call_id IN (SELECT {entity} FROM {{database}}.{manifest.tables[d.semantic_model]} "
+                f"WHERE {d.expr} = {{value}})"
+            )
+        self.date_column = "call_date"
+
+    def read(self, question: str, today: dt.date) -> ListReading:
+        from lambdas.shared.answering.semantic import _Text
+
+        if not self.columns or not self.recency:
+            return ListReading(None, "No list columns are defined for calls.")
+        raw = re.sub(r"(?<![\w.])-(?=\d)", " minus ", question)
+        text = _Text(normalise(raw))
+        period = None
+        date = find_date_range(text.text, today)
+        if date is not None and isinstance(date.value, DateRange):
+            period = date.value
+            text.take(date.start, date.end)
+
+        shown: list[PerCall] = []
+        read = read_conditions(text, self.values)
+        if isinstance(read, str):
+            return ListReading(None, read)
+        conditions = read
+        for value, _, _ in conditions:
+            if value not in shown:
+                shown.append(value)
+
+        order: tuple[str, bool] = ("", True)
+        sorts: list[tuple[str, bool]] = []
+        for value in self.values:
+            field = _alternatives(value.phrases)
+            ranks = "highest|lowest|most|least|best|worst" + ("|longest|shortest" if value.unit else "")
+            m = text.search(rf"\b(?P<rank>{ranks})\s+{field}\b")
+            if m is not None:
+                rank = m.group("rank")
+                if rank in {"best", "worst"} and not value.signed:
+                    return ListReading(None, f"“{rank} {value.label}” is not clear: say highest or lowest.")
+                sorts.append((value.name, rank in {"highest", "most", "best", "longest"}))
+                text.take(m.start(), m.end())
+                if value not in shown:
+                    shown.append(value)
+        longer = next((v for v in self.values if v.longer), None)
+        m = text.search(r"\b(?P<w>longest|shortest)\b")
+        if m is not None and longer is not None:
+            sorts.append((longer.name, m.group("w") == "longest"))
+            text.take(m.start(), m.end())
+            if longer not in shown:
+                shown.append(longer)
+        m = text.search(r"\b(?:most\s+recent|recent|latest|newest|last)\b")
+        if m is not None:
+            sorts.append(("", True))
+            text.take(m.start(), m.end())
+        m = text.search(r"\b(?:oldest|earliest)\b")
+        if m is not None:
+            sorts.append(("", False))
+            text.take(m.start(), m.end())
+        if len(sorts) > 1:
+            return ListReading(None, "It asks for two orders at once.")
+        notes: list[str] = []
+        if sorts:
+            order = sorts[0]
+        else:
+            notes.append("newest first")
+
+        limit: int | None = None
+        single = re.search(r"\bcall\b", text.text) is not None and re.search(r"\bcalls\b", text.text) is None
+        top = find_top_n(text.remaining())
+        if top is not None and isinstance(top.value, int):
+            limit = top.value
+            text.take(top.start, top.end)
+        else:
+            m = text.search(r"\b(?:the\s+)?(?P<n>\d{1,4})\b")
+            if m is not None and int(m.group("n")) > 0:
+                limit = int(m.group("n"))
+                text.take(m.start(), m.end())
+
+        if single and limit is None:
+            if not sorts:
+                return ListReading(None, "Which call? Say how to order them (most recent, longest …).")
+            limit = 1
+            notes.append("one call: the question says “call”")
+        filters: list[tuple[str, str, str]] = []
+        for label, found, _, _ in self.reader._read_values(text):
+            if label in self.value_columns:
+                filters.append((label, self.value_columns[label], found))
+            elif label in self.subqueries:
+                filters.append((label, "in:" + self.subqueries[label], found))
+            else:
+                return ListReading(None, f"A list of calls cannot be filtered by {label}.")
+        direction = find_direction(text.remaining())
+        if direction is not None and "direction" in self.value_columns:
+            filters.append(("direction", self.value_columns["direction"], str(direction.value)))
+            text.take(direction.start, direction.end)
+
+        unknown = tuple(
+            dict.fromkeys(w for w in text.remaining().split() if w not in STOPWORDS and w not in _LIST_WORDS)
+        )
+        if unknown:
+            return ListReading(None, "Some words are not accounted for.", unknown)
+        query = ListQuery(
+            table=self.table,
+            columns=self.columns,
+            recency=self.recency,
+            date_column=self.date_column,
+            shown=tuple(shown),
+            conditions=tuple(conditions),
+            filters=tuple(filters),
+            period=period,
+            order=order,
+            limit=limit,
+            notes=tuple(notes),
+        )
+        return ListReading(query)
+
+
+def describe(query: ListQuery) -> str:
+    """The list's scope in words: its filters, period and order."""
+    parts: list[str] = []
+    for per_call, op, number in query.conditions:
+        unit = f" {per_call.unit}" if per_call.unit else ""
+        parts.append(f"{per_call.label.split(' (')[0]} {op} {number:g}{unit}")
+    for label, _, found in query.filters:
+        parts.append(f"{label} = {found}")
+    scope = query.period.describe() if query.period else "all data (no period given)"
+    name, descending = query.order
+    if name:
+        label = next(v.label for v in query.shown if v.name == name)
+        order = f"by {label.split(' (')[0]}, {'highest' if descending else 'lowest'} first"
+    else:
+        order = "newest first" if descending else "oldest first"
+    where = f" with {', '.join(parts)}" if parts else ""
+    return f"Calls{where}, {scope}, {order}"
