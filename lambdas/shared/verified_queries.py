@@ -112,7 +112,7 @@ def resolve_date_range(
         return dt.date(1970, 1, 1), dt.date(9999, 12, 31)
     if value in ("last_7_days", "last_30_days", "last_90_days"):
         days = int(str(value).split("_")[1])
-        return today - dt.timedelta(days=days), today + dt.timedelta(days=1)
+        return today + dt.timedelta(days=1 - days), today + dt.timedelta(days=1)  # N days, today included
     if value in ("this_month", "last_month"):
         this_month = today.replace(day=1)
         next_month = _add_months(this_month, 1)

@@ -41,7 +41,7 @@ def test_defaults_fill_every_placeholder_with_typed_literals() -> None:
     sql = render(QUERY, today=TODAY)
     tree = sqlglot.parse_one(sql, read="athena")
     assert not list(tree.find_all(exp.Placeholder))
-    assert "CAST('2026-04-20' AS DATE)" in sql
+    assert "CAST('2026-04-21' AS DATE)" in sql  # the 30 days ending today
     assert "CAST('2026-05-21' AS DATE)" in sql
     assert "CAST(NULL AS VARCHAR) IS NULL" in sql
     assert sql.endswith("LIMIT 10")
@@ -75,9 +75,9 @@ def test_explicit_date_range_is_start_inclusive_end_exclusive() -> None:
     ("preset", "start", "end"),
     [
         ("all_time", dt.date(1970, 1, 1), dt.date(9999, 12, 31)),
-        ("last_7_days", dt.date(2026, 5, 13), dt.date(2026, 5, 21)),
-        ("last_30_days", dt.date(2026, 4, 20), dt.date(2026, 5, 21)),
-        ("last_90_days", dt.date(2026, 2, 19), dt.date(2026, 5, 21)),
+        ("last_7_days", dt.date(2026, 5, 14), dt.date(2026, 5, 21)),
+        ("last_30_days", dt.date(2026, 4, 21), dt.date(2026, 5, 21)),
+        ("last_90_days", dt.date(2026, 2, 20), dt.date(2026, 5, 21)),
         ("this_month", dt.date(2026, 5, 1), dt.date(2026, 6, 1)),
         ("last_month", dt.date(2026, 4, 1), dt.date(2026, 5, 1)),
         ("this_quarter", dt.date(2026, 4, 1), dt.date(2026, 7, 1)),

@@ -47,3 +47,19 @@ def test_context_columns_are_matched_in_the_golds_order() -> None:
     gold = [("Maya", 3), ("Dana", 1)]
     assert gold_columns_in_answer([(3, "Maya", 1), (1, "Dana", 9)], gold) == (1, 0)
     assert gold_columns_in_answer([(1, "Maya", 1), (3, "Dana", 9)], gold) is None  # values on the wrong rows
+
+
+def test_an_answer_rounded_coarser_than_the_gold_matches_to_its_precision() -> None:
+    gold = result_set([("Dana Hall", 68.339189)])
+    assert rows_match_within_rounding(result_set([("Dana Hall", 68.3)]), gold)
+    assert not rows_match_within_rounding(result_set([("Dana Hall", 68.5)]), gold)
+    assert not rows_match_within_rounding(
+        result_set([("Dana Hall", 68.33)]), result_set([("Dana Hall", 68.35)])
+    )
+
+
+def test_a_midnight_timestamp_is_the_same_bucket_as_its_date() -> None:
+    import datetime as dt
+
+    assert result_set([(dt.datetime(2026, 1, 1), 91.375)]) == result_set([(dt.date(2026, 1, 1), 91.375)])
+    assert result_set([(dt.datetime(2026, 1, 1, 0, 0, 1), 1)]) != result_set([(dt.date(2026, 1, 1), 1)])

@@ -33,9 +33,9 @@ def _range(question: str, today: dt.date = TODAY) -> tuple[dt.date, dt.date]:
         ("calls in October", "2025-10-01", "2025-11-01"),
         ("calls in March", "2026-03-01", "2026-04-01"),
         ("calls in October 2026", "2026-10-01", "2026-11-01"),
-        ("calls over the past 2 weeks", "2026-03-04", "2026-03-19"),
-        ("calls in the past two weeks", "2026-03-04", "2026-03-19"),
-        ("calls in the last 30 days", "2026-02-16", "2026-03-19"),
+        ("calls over the past 2 weeks", "2026-03-05", "2026-03-19"),
+        ("calls in the past two weeks", "2026-03-05", "2026-03-19"),
+        ("calls in the last 30 days", "2026-02-17", "2026-03-19"),
         ("calls this quarter", "2026-01-01", "2026-03-19"),
         ("calls last quarter", "2025-10-01", "2026-01-01"),
         ("calls last week", "2026-03-09", "2026-03-16"),
@@ -97,7 +97,7 @@ def test_top_n_ignores_numbers_that_are_not_rankings() -> None:
 def test_rolling_window_numbers_are_not_read_as_top_n() -> None:
     slots, rest = extract_slots(normalise("top agents in the last 30 days"), ["date_range", "top_n"], TODAY)
     assert "top_n" not in slots
-    assert slots["date_range"].value.start == dt.date(2026, 2, 16)  # type: ignore[attr-defined]
+    assert slots["date_range"].value.start == dt.date(2026, 2, 17)  # type: ignore[attr-defined]
     assert rest == "top agents"
 
 

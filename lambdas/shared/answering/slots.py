@@ -5,7 +5,7 @@ consumed, so the matcher can compare what is left of the question with the verif
 resolved against an injected ``today`` (never the wall clock), so answers and tests are reproducible.
 
 Ranges are half-open: ``start`` inclusive, ``end`` exclusive, both dates. Rolling windows ("past 2 weeks",
-"last 30 days") run from today minus the span up to today included, as the repository's presets do;
+"last 30 days") are that many days ending today, today included (14 and 30 days), as the repository's presets are;
 calendar words ("last month", "this quarter", "in October") cover whole calendar periods, with the current
 one cut at today.
 """
@@ -123,19 +123,20 @@ def _week_start(day: dt.date) -> dt.date:
 
 
 def _rolling(today: dt.date, count: int, unit: str) -> DateRange:
-    # Same convention as the repository's presets (``last_30_days`` = today − 30 days up to today included).
+    # Same convention as the repository's presets: ``last_30_days`` is the 30 days ending today, today included
+    # (a chart of the past 7 days has 7 bars); a month back from March 31 starts on March 1.
     end = today + dt.timedelta(days=1)
     unit = unit.rstrip("s")
     if unit == "day":
-        start = today - dt.timedelta(days=count)
+        start = end - dt.timedelta(days=count)
     elif unit == "week":
-        start = today - dt.timedelta(days=7 * count)
+        start = end - dt.timedelta(days=7 * count)
     elif unit == "month":
-        start = _add_months(today, -count)
+        start = _add_months(end, -count)
     elif unit == "quarter":
-        start = _add_months(today, -3 * count)
+        start = _add_months(end, -3 * count)
     else:
-        start = _add_months(today, -12 * count)
+        start = _add_months(end, -12 * count)
     label = f"the past {unit}" if count == 1 else f"the past {count} {unit}s"
     return DateRange(start, end, label)
 
