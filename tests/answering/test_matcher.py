@@ -219,3 +219,12 @@ def test_one_direction_is_a_filter_two_are_a_split() -> None:
     assert matcher.match("how many inbound calls", TODAY).best is None  # not the inbound-vs-outbound split
     split = matcher.match("inbound versus outbound calls", TODAY).best
     assert split is not None and split.candidate.name == "calls_by_direction"
+
+
+def test_best_and_worst_name_no_measure() -> None:
+    busiest = Candidate("busiest_agents", "Who are our busiest agents?", ("Agents with the most calls",), ())
+    matcher = Matcher([busiest, *CANDIDATES])
+    assert matcher.match("Who is our best agent?", TODAY).best is None  # best at what: not "busiest"
+    assert matcher.match("who is the worst agent", TODAY).best is None
+    found = matcher.match("who are our busiest agents", TODAY).best
+    assert found is not None and found.candidate.name == "busiest_agents"
