@@ -411,3 +411,40 @@ def test_rows_asked_for_are_not_answered_with_a_count(manifest: SemanticManifest
     assert counted.query is not None and counted.query.metrics == ("automatic_fails",)
     evaluated = reader.read("how many calls were evaluated", TODAY)
     assert evaluated.query is not None and evaluated.query.metrics == ("evaluated_calls",)
+
+
+def test_across_all_the_metric_s_own_rows_is_the_whole_population(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {"team": ["Billing East"], "queue": ["Billing"]})
+    overall = reader.read("What is the average QA score across all evaluations?", TODAY)
+    assert overall.query is not None and overall.query.group_by == ()
+    by_queue = reader.read("average handle time across all calls by queue", TODAY)
+    assert by_queue.query is not None and by_queue.query.group_by == ("call__queue",)
+    unknown = reader.read("average handle time across all sites", TODAY)
+    assert unknown.query is None and "sites" in unknown.unknown
+
+
+def test_fillers_and_a_bare_duration_are_read(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {"team": ["Billing East"], "queue": ["Billing"]})
+    monthly = reader.read("monthly call counts pls", TODAY)
+    assert monthly.query is not None and monthly.query.metrics == ("calls",)
+    duration = reader.read("avg duration of outbound calls", TODAY)
+    assert duration.query is not None and duration.query.metrics == ("average_call_duration",)
+
+
+def test_a_metric_named_twice_is_one_metric_and_its_population_words_are_its_own(
+    manifest: SemanticManifest,
+) -> None:
+    reader = QuestionReader(manifest, {"team": ["Billing East"], "queue": ["Billing"]})
+    rate = reader.read("resolution rate by queue (% of summarised calls resolved)", TODAY)
+    assert rate.query is not None and rate.query.metrics == ("resolution_rate",)
+    assert rate.query.group_by == ("call__queue",)
+    assert reader.read("average handle time of summarised calls", TODAY).query is None  # not its population
+
+
+def test_between_two_groups_is_a_comparison_and_verbs_of_keeping_are_neutral(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {"team": ["Billing East"], "queue": ["Billing"]})
+    split = reader.read("How does the QA score compare between inbound and outbound calls?", TODAY)
+    assert split.query is not None and split.query.group_by == ("call__direction",)
+    hold = reader.read("which queue keeps customers on hold the longest on average?", TODAY)
+    assert hold.query is not None and hold.query.metrics == ("average_hold_time",)
+    assert reader.read("average handle time between teams and sites", TODAY).query is None

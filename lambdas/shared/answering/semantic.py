@@ -137,6 +137,13 @@ _NEUTRAL = frozenset(
         "agents",
         "along",
         "up",
+        "keep",
+        "keeps",
+        "kept",
+        "spend",
+        "spends",
+        "spent",
+        "going",
         "ve",
         "re",
         "s",
@@ -151,7 +158,7 @@ _AVERAGE_WORDS = frozenset({"average", "avg", "mean", "typical", "typically", "u
 _RATE_WORDS = frozenset({"share", "percentage", "percent", "rate", "proportion", "fraction", "pct", "ratio"})
 _TIME_WORDS = frozenset({"how", "long", "time", "seconds"})
 _COMPARE_WORDS = frozenset(
-    {"compare", "compared", "comparison", "versus", "vs", "against", "with", "and", "side"}
+    {"compare", "compared", "comparison", "versus", "vs", "against", "with", "and", "side", "between"}
 )
 _BARE_NOUNS = frozenset({"calls", "evaluations", "customers", "scorecards"})
 # Words that list two measures side by side, and the words that may stand between them.
@@ -726,7 +733,8 @@ class QuestionReader:
         mentions = self._read_conditions(text)
         share_of = None if mentions else self._read_share(text)
         mentions += self._read_metrics(text)
-        metrics = [name for _, _, name in sorted(mentions)]
+        # the same metric named twice ("resolution rate (% of calls resolved)") is one metric
+        metrics = list(dict.fromkeys(name for _, _, name in sorted(mentions)))
         groups, which, which_n = self._read_groups(text)
         if which_n is not None:
             limit = which_n
@@ -1183,6 +1191,14 @@ class QuestionReader:
         allowed -= {"per", "by", "each", "every"} if not grouped else set()
         unknown: list[str] = []
         remaining = text.remaining()
+        # "across all evaluations" names the metric's own rows: the whole population, not a grouping
+        remaining = re.sub(
+            r"\bacross\s+(all\b(?:\s+(\S+))?)",
+            lambda m: m.group(1)
+            if not m.group(2) or m.group(2) in allowed or m.group(2).rstrip("s") in allowed
+            else m.group(0),
+            remaining,
+        )
         # a grouping word before a word nothing read ("per customer", "by site") is a grouping nobody defined,
         # whatever else the question asks
         for m in re.finditer(r"\b(per|by|each|every|across)\s+(?:the\s+)?(\S+)", remaining):
