@@ -441,7 +441,9 @@ def test_a_metric_named_twice_is_one_metric_and_its_population_words_are_its_own
     assert reader.read("average handle time of summarised calls", TODAY).query is None  # not its population
 
 
-def test_between_two_groups_is_a_comparison_and_verbs_of_keeping_are_neutral(manifest: SemanticManifest) -> None:
+def test_between_two_groups_is_a_comparison_and_verbs_of_keeping_are_neutral(
+    manifest: SemanticManifest,
+) -> None:
     reader = QuestionReader(manifest, {"team": ["Billing East"], "queue": ["Billing"]})
     split = reader.read("How does the QA score compare between inbound and outbound calls?", TODAY)
     assert split.query is not None and split.query.group_by == ("call__direction",)

@@ -1194,9 +1194,11 @@ class QuestionReader:
         # "across all evaluations" names the metric's own rows: the whole population, not a grouping
         remaining = re.sub(
             r"\bacross\s+(all\b(?:\s+(\S+))?)",
-            lambda m: m.group(1)
-            if not m.group(2) or m.group(2) in allowed or m.group(2).rstrip("s") in allowed
-            else m.group(0),
+            lambda m: (
+                m.group(1)
+                if not m.group(2) or m.group(2) in allowed or m.group(2).rstrip("s") in allowed
+                else m.group(0)
+            ),
             remaining,
         )
         # a grouping word before a word nothing read ("per customer", "by site") is a grouping nobody defined,
