@@ -450,3 +450,17 @@ def test_between_two_groups_is_a_comparison_and_verbs_of_keeping_are_neutral(
     hold = reader.read("which queue keeps customers on hold the longest on average?", TODAY)
     assert hold.query is not None and hold.query.metrics == ("average_hold_time",)
     assert reader.read("average handle time between teams and sites", TODAY).query is None
+
+
+def test_a_list_may_name_its_columns_and_a_named_value_is_shown(answerer: Any) -> None:
+    recent = answerer.answer(
+        "List the call ids and start times of the 1 most recent calls in category escalation-request"
+    )
+    assert not recent.refused and [row[0] for row in recent.rows] == ["c4"]
+    negative = answerer.answer(
+        "calls with negative customer sentiment in February: call id, agent and sentiment score"
+    )
+    assert [row[0] for row in negative.rows] == ["c3"]
+    shown = answerer.answer("show the 2 most recent calls with their call duration")
+    assert not shown.refused and any("duration" in column for column in shown.columns)
+    assert answerer.answer("the 2 most recent calls with their revenue").refused  # a column nobody defined

@@ -258,6 +258,26 @@ class ListReader:
             )
         self.date_column = "call_date"
 
+    def _column_words(self) -> frozenset[str]:
+        """Words that name the list's own columns: ``call_id`` → call, id, ids; ``started_at`` → start, time …"""
+        words: set[str] = {"column", "columns", "s", "score", "scores", "value", "values"}
+        for column in self.columns:
+            parts = column.split("_")
+            words |= set(parts) | {part + "s" for part in parts}
+            if parts[-1] == "at":  # a timestamp: when it started
+                words |= {
+                    "start",
+                    "starts",
+                    "time",
+                    "times",
+                    "timestamp",
+                    "timestamps",
+                    "date",
+                    "dates",
+                    "when",
+                }
+        return frozenset(words)
+
     def read(self, question: str, today: dt.date) -> ListReading:
         from lambdas.shared.answering.semantic import _Text
 
@@ -347,8 +367,21 @@ class ListReader:
             filters.append(("direction", self.value_columns["direction"], str(direction.value)))
             text.take(direction.start, direction.end)
 
+        # columns the question names: a per-call value is shown too ("… call id, agent and handle time"); the
+        # list's own columns (call id, start time, agent, queue) are always shown
+        for value in self.values:
+            m = text.search(rf"\b{_alternatives(value.phrases)}\b")
+            if m is not None:
+                text.take(m.start(), m.end())
+                if value not in shown:
+                    shown.append(value)
+        column_words = self._column_words()
         unknown = tuple(
-            dict.fromkeys(w for w in text.remaining().split() if w not in STOPWORDS and w not in _LIST_WORDS)
+            dict.fromkeys(
+                w
+                for w in text.remaining().split()
+                if w not in STOPWORDS and w not in _LIST_WORDS and w not in column_words
+            )
         )
         if unknown:
             return ListReading(None, "Some words are not accounted for.", unknown)
