@@ -464,3 +464,18 @@ def test_a_list_may_name_its_columns_and_a_named_value_is_shown(answerer: Any) -
     shown = answerer.answer("show the 2 most recent calls with their call duration")
     assert not shown.refused and any("duration" in column for column in shown.columns)
     assert answerer.answer("the 2 most recent calls with their revenue").refused  # a column nobody defined
+
+
+def test_rounding_asked_for_is_applied_and_said(manifest: SemanticManifest, answerer: Any) -> None:
+    reader = QuestionReader(manifest, {"team": ["Billing East"], "queue": ["Billing"]})
+    assert reader.read("average handle time by queue rounded to one decimal", TODAY).query.digits == 1  # type: ignore[union-attr]
+    assert reader.read("average QA score rounded to 2 decimal places", TODAY).query.digits == 2  # type: ignore[union-attr]
+    whole = reader.read("average handle time in minutes, rounded to the nearest whole number", TODAY).query
+    assert isinstance(whole, MetricQuery) and whole.digits == 0
+    assert whole.metrics == ("average_handle_time_minutes",)
+    assert reader.read("average QA score rounded", TODAY).query is None  # rounded to what: not guessed
+    assert reader.read("average QA score by team", TODAY).query.digits is None  # type: ignore[union-attr]
+    answer = answerer.answer("average handle time in minutes rounded to one decimal")
+    assert not answer.refused and "ROUND(" in (answer.sql or "")
+    assert all(round(float(value), 1) == float(value) for *_, value in answer.rows)
+    assert "Rounded to 1 decimal" in answer.text

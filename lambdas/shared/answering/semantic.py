@@ -471,6 +471,8 @@ class MetricQuery:
     conditions: tuple[tuple[str, str, float], ...] = ()
     # metrics in seconds asked for in another unit ("in minutes"): (unit, seconds per unit)
     scale: tuple[str, float] | None = None
+    # "rounded to one decimal": the metrics rounded to this many decimals
+    digits: int | None = None
 
     def to_arguments(self) -> dict[str, Any]:
         group_by = ([f"metric_time__{self.grain}"] if self.grain else []) + list(self.group_by)
@@ -593,8 +595,8 @@ class MetricCompiler:
                 self._engine = self._build()
 
     def compile(self, query: MetricQuery) -> str:
-        if query.scale is not None:
-            return self._scaled(query, query.scale)
+        if query.scale is not None or query.digits is not None:
+            return self._wrapped(query)
         from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
 
         self.warm()
@@ -605,17 +607,27 @@ class MetricCompiler:
             raise SemanticLayerError(f"MetricFlow cannot compile {query}: {error}") from error
         return strip_comments(str(result.sql_statement.sql))
 
-    def _scaled(self, query: MetricQuery, scale: tuple[str, float]) -> str:
-        """The compiled query with its metrics (in seconds) divided into ``scale``'s unit, order kept."""
-        unit, seconds = scale
-        inner = self.compile(dataclasses.replace(query, scale=None))
+    def _wrapped(self, query: MetricQuery) -> str:
+        """The compiled query with its metrics (in seconds) divided into ``scale``'s unit and/or rounded to
+        ``digits`` decimals, order kept."""
+        inner = self.compile(dataclasses.replace(query, scale=None, digits=None))
         groups = ([f"metric_time__{query.grain}"] if query.grain else []) + list(query.group_by)
         select = [f"scaled.{name} AS {name}" for name in groups]
-        select += [f"scaled.{name} / {seconds!r} AS {name}_{unit}" for name in query.metrics]
+        output: dict[str, str] = {}
+        for name in query.metrics:
+            expression, output[name] = f"scaled.{name}", name
+            if query.scale is not None:
+                unit, seconds = query.scale
+                expression, output[name] = f"{expression} / {seconds!r}", f"{name}_{unit}"
+            if query.digits is not None:
+                expression = f"ROUND({expression}, {int(query.digits)})"
+            select.append(f"{expression} AS {output[name]}")
         order = ""
         if query.order_by:
             name = query.order_by.lstrip("-")
-            order = f"\nORDER BY {name}_{unit} {'DESC' if query.order_by.startswith('-') else 'ASC'}"
+            order = (
+                f"\nORDER BY {output.get(name, name)} {'DESC' if query.order_by.startswith('-') else 'ASC'}"
+            )
         elif query.grain:
             order = f"\nORDER BY metric_time__{query.grain}"
         return f"SELECT {', '.join(select)}\nFROM (\n{inner}\n) scaled{order}"
@@ -770,6 +782,7 @@ class QuestionReader:
         if unit is not None and all("(seconds)" in m.label for m in chosen):
             scale = ("hours", 3600.0) if unit.group("unit").startswith("h") else ("minutes", 60.0)
             text.take(unit.start(), unit.end())
+        digits = _read_rounding(text)
         rank_words = [w for w in text.text.split() if w in _DESC_WORDS or w in _ASC_WORDS]
         order_by = None
         if rank_words or limit is not None:
@@ -818,6 +831,7 @@ class QuestionReader:
             limit=limit,
             conditions=compared,
             scale=scale,
+            digits=digits,
         )
         return Reading(query, notes=tuple(notes))
 
@@ -1513,7 +1527,30 @@ class SemanticAnswerer:
         definitions = " ".join(f"{m.label}: {m.description}" for m in metrics)
         if query.scale:
             definitions += f" Shown in {query.scale[0]}: seconds ÷ {query.scale[1]:g}."
+        if query.digits is not None:
+            definitions += f" Rounded to {query.digits} decimal{'' if query.digits == 1 else 's'}, as asked."
         return f"{first}\nAnswered from the semantic layer's metrics. Definitions — {definitions}"
+
+
+_NUMBER_WORDS = {"no": 0, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4}
+_ROUNDING = re.compile(
+    r"\b(?:rounded|round(?:ed)?\s+off|round)\s+(?:to\s+)?(?:the\s+)?(?:nearest\s+)?"
+    r"(?:(?P<n>no|zero|one|two|three|four|[0-4])\s+(?:decimal\s+places?|decimals?|dp|places?)"
+    r"|(?P<whole>whole\s+(?:numbers?|minutes?|seconds?|hours?|percent|points?)|integers?))\b"
+)
+
+
+def _read_rounding(text: _Text) -> int | None:
+    """Decimals a question asks its numbers rounded to ("rounded to one decimal", "to the nearest whole
+    number"); None when it asks nothing. A bare "rounded" stays an unknown word."""
+    m = text.search(_ROUNDING)
+    if m is None:
+        return None
+    text.take(m.start(), m.end())
+    if m.group("whole"):
+        return 0
+    n = m.group("n")
+    return int(n) if n.isdigit() else _NUMBER_WORDS[n]
 
 
 def _as_date(value: Any) -> Any:
