@@ -1328,9 +1328,7 @@ class SemanticAnswerer:
                 if again.query is not None:
                     reading = Reading(again.query, notes=(*again.notes, f"read as “{corrected}”"))
         if reading.query is None:
-            reason = reading.reason
-            if reading.unknown:
-                reason += " I can't account for: " + ", ".join(f"“{w}”" for w in reading.unknown) + "."
+            reason = _why(reading.reason, reading.unknown)
             known = ", ".join(m.label for m in self.manifest.metrics.values())
             return refusal(
                 question,
@@ -1383,13 +1381,10 @@ class SemanticAnswerer:
             self._lists = ListReader(self.reader)
         reading = self._lists.read(question, today)
         if reading.query is None:
-            reason = reading.reason
-            if reading.unknown:
-                reason += " I can't account for: " + ", ".join(f"“{w}”" for w in reading.unknown) + "."
             return refusal(
                 question,
                 self.name,
-                f"I can't answer that as a list of calls. {reason}",
+                f"I can't answer that as a list of calls. {_why(reading.reason, reading.unknown)}",
                 self.suggestions(),
                 session_id=session_id,
             )
@@ -1530,6 +1525,11 @@ class SemanticAnswerer:
         if query.digits is not None:
             definitions += f" Rounded to {query.digits} decimal{'' if query.digits == 1 else 's'}, as asked."
         return f"{first}\nAnswered from the semantic layer's metrics. Definitions — {definitions}"
+
+
+def _why(reason: str, unknown: Sequence[str]) -> str:
+    """A refusal's reason, naming the words nothing read."""
+    return reason + (" I can't account for: " + ", ".join(f"“{w}”" for w in unknown) + "." if unknown else "")
 
 
 _NUMBER_WORDS = {"no": 0, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4}
