@@ -14,6 +14,7 @@ from lambdas.shared.answering.semantic import (
     MetricRequestError,
     QuestionReader,
     SemanticManifest,
+    ShareQuery,
     metric_query_from_request,
     sql_string,
     strip_comments,
@@ -479,3 +480,20 @@ def test_rounding_asked_for_is_applied_and_said(manifest: SemanticManifest, answ
     assert not answer.refused and "ROUND(" in (answer.sql or "")
     assert all(round(float(value), 1) == float(value) for *_, value in answer.rows)
     assert "Rounded to 1 decimal" in answer.text
+
+
+def test_a_metric_word_inside_a_longer_value_is_part_of_the_value(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {"category": ["long-silence", "billing-dispute"], "queue": ["Billing"]})
+    share = reader.read("What % of calls were tagged long-silence?", TODAY)
+    assert isinstance(share.query, ShareQuery)
+    assert share.query.numerator.filters == (("call_category__category", "long-silence"),)
+    silence = reader.read("average silence by queue", TODAY)  # the metric, where no value is named
+    assert isinstance(silence.query, MetricQuery) and silence.query.metrics == (
+        "average_non_talk_time_percent",
+    )
+
+
+def test_what_share_of_keeps_its_question_word(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {"category": ["billing-dispute"], "queue": ["Billing"]})
+    share = reader.read("What share of calls were in category billing-dispute?", TODAY)
+    assert isinstance(share.query, ShareQuery) and share.query.numerator.group_by == ()

@@ -903,7 +903,9 @@ class QuestionReader:
             if metric.rate_of:
                 noun = _NOUNS.get(metric.rate_of, re.escape(metric.rate_of))
                 pattern = re.compile(
-                    rf"\b(?P<head>(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?)(?P<pre>(?:\S+\s+){{0,3}}?)"
+                    # "what share of calls …": the question word goes with the share, never with a later word
+                    rf"\b(?P<head>(?:(?:what|which)\s+)?(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?)"
+                    rf"(?P<pre>(?:\S+\s+){{0,3}}?)"
                     rf"(?P<noun>{noun})\b(?P<mid>(?:\s+\S+){{0,6}}?)(?P<tail>{_CONNECTOR}\s+{condition})\b"
                 )
             else:
@@ -945,7 +947,9 @@ class QuestionReader:
         count meeting the question's one filter ("percentage of calls in category billing-dispute")."""
         for noun, pattern in _NOUNS.items():
             m = text.search(
-                rf"\b(?P<head>(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?)(?P<pre>(?:\S+\s+){{0,3}}?)"
+                # "what share of calls …": the question word goes with the share, never with a later word
+                rf"\b(?P<head>(?:(?:what|which)\s+)?(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?)"
+                rf"(?P<pre>(?:\S+\s+){{0,3}}?)"
                 rf"(?P<noun>{pattern})\b(?P<tail>(?:\s+(?:that|which))?(?:\s+(?:were|was|are|is|got))?"
                 r"(?:\s+(?:came|went|fell|done|handled|categorised|categorized|tagged|flagged|classified|marked"
                 r"|labelled|labeled)(?:\s+as)?)?(?:\s+(?:in|into|from|for|through|on|with|as))?)\b"
@@ -1066,9 +1070,16 @@ class QuestionReader:
         """The metrics the question names, as (start, end, name) in question order."""
         found: list[tuple[int, int, str]] = []
         bare: list[tuple[int, int, str]] = []
+        values = self._value_spans(text)
         for phrase, metric in self._metric_phrases:
             pattern = re.compile(rf"\b{_phrase_pattern([phrase])}{_plural(phrase)}\b")
-            while (m := text.search(pattern)) is not None:
+            for m in list(pattern.finditer(text.remaining())):
+                if not text.free(m.start(), m.end()):
+                    continue
+                # a metric word inside a longer value found in the data ("silence" in the category
+                # long-silence) is part of the value
+                if any(a <= m.start() and m.end() <= b and m.end() - m.start() < b - a for a, b in values):
+                    continue
                 if phrase in _BARE_NOUNS:  # bare nouns: a metric only when nothing else is
                     bare.append((m.start(), m.end(), metric.name))
                     text.take(m.start(), m.end())
@@ -1139,6 +1150,16 @@ class QuestionReader:
                 groups.append((m.start(), label))
                 found = True
         return [label for _, label in sorted(groups)], which, which_n
+
+    def _value_spans(self, text: _Text) -> list[tuple[int, int]]:
+        """Where values found in the data stand in the question, read without taking them."""
+        spans: list[tuple[int, int]] = []
+        for label in _VALUE_ORDER:
+            index = self.indexes.get(label)
+            m = index.find(text.remaining()) if index is not None else None
+            if m is not None:
+                spans.append((m.start, m.end))
+        return spans
 
     def _read_values(self, text: _Text) -> list[tuple[str, str, int, int]]:
         filters: list[tuple[str, str, int, int]] = []
