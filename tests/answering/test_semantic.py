@@ -497,3 +497,10 @@ def test_what_share_of_keeps_its_question_word(manifest: SemanticManifest) -> No
     reader = QuestionReader(manifest, {"category": ["billing-dispute"], "queue": ["Billing"]})
     share = reader.read("What share of calls were in category billing-dispute?", TODAY)
     assert isinstance(share.query, ShareQuery) and share.query.numerator.group_by == ()
+
+
+def test_callers_are_customers_and_waiting_in_the_queue_is_the_queue_wait(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {"team": ["Billing East"], "queue": ["Billing"]})
+    wait = reader.read("how long were callers kept waiting in the queue on average, by queue", TODAY)
+    assert isinstance(wait.query, MetricQuery) and wait.query.metrics == ("average_queue_wait",)
+    assert wait.query.group_by == ("call__queue",)

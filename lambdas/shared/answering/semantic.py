@@ -133,6 +133,8 @@ _NEUTRAL = frozenset(
         "calling",
         "customer",
         "customers",
+        "caller",
+        "callers",
         "agent",
         "agents",
         "along",
