@@ -504,3 +504,11 @@ def test_callers_are_customers_and_waiting_in_the_queue_is_the_queue_wait(manife
     wait = reader.read("how long were callers kept waiting in the queue on average, by queue", TODAY)
     assert isinstance(wait.query, MetricQuery) and wait.query.metrics == ("average_queue_wait",)
     assert wait.query.group_by == ("call__queue",)
+
+
+def test_break_down_a_metric_by_a_dimension(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {"team": ["Billing East"], "queue": ["Billing"]})
+    sections = reader.read("Break down the average question score by scorecard section.", TODAY)
+    assert isinstance(sections.query, MetricQuery) and sections.query.metrics == ("average_answer_score",)
+    assert sections.query.group_by == ("scorecard_answer__section_title",)
+    assert reader.read("break down the calls", TODAY).query is None  # broken down by what: not guessed

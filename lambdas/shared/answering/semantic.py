@@ -1221,8 +1221,8 @@ class QuestionReader:
             allowed |= _RATE_WORDS
         if any(m.is_time for m in chosen):
             allowed |= _TIME_WORDS
-        if grouped:
-            allowed |= _COMPARE_WORDS | _RANK_WORDS
+        if grouped:  # "break down X by team", "split X by queue"
+            allowed |= _COMPARE_WORDS | _RANK_WORDS | {"break", "down", "breakdown", "broken", "split"}
         if len(chosen) == 1:
             allowed |= _RANK_WORDS
         allowed -= {"per", "by", "each", "every"} if not grouped else set()
