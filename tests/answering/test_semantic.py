@@ -512,3 +512,9 @@ def test_break_down_a_metric_by_a_dimension(manifest: SemanticManifest) -> None:
     assert isinstance(sections.query, MetricQuery) and sections.query.metrics == ("average_answer_score",)
     assert sections.query.group_by == ("scorecard_answer__section_title",)
     assert reader.read("break down the calls", TODAY).query is None  # broken down by what: not guessed
+
+
+def test_the_longest_calls_by_a_value_are_a_list_sorted_by_it_never_a_grouping(answerer: Any) -> None:
+    longest = answerer.answer("the 2 longest calls by call duration")
+    assert not longest.refused and [row[0] for row in longest.rows] == ["c4", "c3"]
+    assert answerer.answer("the 2 longest calls by agent").refused  # per agent: not a list

@@ -221,6 +221,8 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
 def looks_like_a_list(question: str) -> bool:
     text = normalise(re.sub(r"(?<![\w.])-(?=\d)", " minus ", question))
     plain = re.sub(r"\b(?:handled|taken|answered|made|received|placed)\s+by\b", " ", text)
+    # "the 5 longest calls by handle time": the order of a list, not a grouping
+    plain = re.sub(r"\b((?:longest|shortest)\s+calls?)\s+by\b", r"\1", plain)
     return bool(_LIST_CUE.search(text)) and not _AGGREGATE.search(plain)
 
 
@@ -306,6 +308,8 @@ class ListReader:
             field = _alternatives(value.phrases)
             ranks = "highest|lowest|most|least|best|worst" + ("|longest|shortest" if value.unit else "")
             m = text.search(rf"\b(?P<rank>{ranks})\s+{field}\b")
+            if m is None:  # "the 5 longest calls by handle time"
+                m = text.search(rf"\b(?P<rank>{ranks})\s+calls?\s+by\s+(?:their\s+|the\s+)?{field}\b")
             if m is not None:
                 rank = m.group("rank")
                 if rank in {"best", "worst"} and not value.signed:
@@ -375,6 +379,16 @@ class ListReader:
                 text.take(m.start(), m.end())
                 if value not in shown:
                     shown.append(value)
+        # "… handle time in minutes": the unit the shown values already have
+        units = {value.unit for value in shown}
+        m = text.search(r"\b(?:in|as)\s+(?P<unit>minutes|mins)\b")
+        if m is not None and units == {"minutes"}:
+            text.take(m.start(), m.end())
+        # "by" left over is a grouping ("the longest calls by agent"): a list has none
+        if re.search(r"\bby\b", text.remaining()):
+            return ListReading(
+                None, "A list of calls has no grouping; ask for a metric per group instead.", ("by",)
+            )
         column_words = self._column_words()
         unknown = tuple(
             dict.fromkeys(
