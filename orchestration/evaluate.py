@@ -184,28 +184,21 @@ def gold_columns_in_answer(
     was asked) has more rows and stays wrong, a missing column (agents without customers) stays wrong.
     Returns the answer's column indexes, or None.
     """
-    answer = [tuple(normalise_cell(v) for v in row) for row in answer_rows]
-    gold = [tuple(normalise_cell(v) for v in row) for row in gold_rows]
-    if not answer or not gold:
+    answer, expected = result_set(answer_rows), result_set(gold_rows)
+    if not answer or not expected:
         return None
-    width, gold_width = len(answer[0]), len(gold[0])
-    if gold_width >= width or len(set(answer)) != len(set(gold)):
+    width, gold_width = len(next(iter(answer))), len(next(iter(expected)))
+    if gold_width >= width or len(answer) != len(expected):
         return None
-    expected = frozenset(gold)
 
-    def same_values(a: list[Any], b: list[Any]) -> bool:
-        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
+    def column(rows: frozenset[tuple[Any, ...]], index: int) -> list[Any]:
+        return sorted((row[index] for row in rows), key=_sort_key)
 
-    distinct_answer = sorted(set(answer), key=repr)
-    distinct_gold = sorted(expected, key=repr)
     candidates = [
         [
             i
             for i in range(width)
-            if same_values(
-                sorted((row[i] for row in distinct_answer), key=_sort_key),
-                sorted((row[j] for row in distinct_gold), key=_sort_key),
-            )
+            if all(_close(a, b) for a, b in zip(column(answer, i), column(expected, j), strict=True))
         ]
         for j in range(gold_width)
     ]

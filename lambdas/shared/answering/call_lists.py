@@ -259,6 +259,7 @@ class ListReader:
                 f"WHERE {d.expr} = {{value}})"
             )
         self.date_column = "call_date"
+        self.column_words = self._column_words()
 
     def _column_words(self) -> frozenset[str]:
         """Words that name the list's own columns: ``call_id`` → call, id, ids; ``started_at`` → start, time …"""
@@ -389,12 +390,11 @@ class ListReader:
             return ListReading(
                 None, "A list of calls has no grouping; ask for a metric per group instead.", ("by",)
             )
-        column_words = self._column_words()
         unknown = tuple(
             dict.fromkeys(
                 w
                 for w in text.remaining().split()
-                if w not in STOPWORDS and w not in _LIST_WORDS and w not in column_words
+                if w not in STOPWORDS and w not in _LIST_WORDS and w not in self.column_words
             )
         )
         if unknown:
