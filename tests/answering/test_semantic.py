@@ -518,3 +518,54 @@ def test_the_longest_calls_by_a_value_are_a_list_sorted_by_it_never_a_grouping(a
     longest = answerer.answer("the 2 longest calls by call duration")
     assert not longest.refused and [row[0] for row in longest.rows] == ["c4", "c3"]
     assert answerer.answer("the 2 longest calls by agent").refused  # per agent: not a list
+
+
+def test_a_period_that_cuts_a_grain_bucket_counts_only_its_own_days(answerer: Any) -> None:
+    # c2 (Feb 10) is before the period; the February bucket holds c3 (Feb 11) alone, never the whole month
+    answer = answerer.answer("monthly number of calls since February 11")
+    assert answer.rows == ((dt.date(2026, 2, 1), 1), (dt.date(2026, 3, 1), 2))
+    whole = answerer.answer("monthly number of calls since February 1")
+    assert whole.rows == ((dt.date(2026, 2, 1), 2), (dt.date(2026, 3, 1), 2))
+
+
+def test_a_period_on_the_grain_boundaries_stays_metricflows_time_constraint() -> None:
+    from lambdas.shared.answering.slots import DateRange
+
+    march = DateRange(dt.date(2026, 3, 1), dt.date(2026, 4, 1), "March")
+    aligned = MetricQuery(metrics=("calls",), grain="month", period=march).to_arguments()
+    assert "time_constraint_start" in aligned and "where_constraints" not in aligned
+    cut = DateRange(dt.date(2026, 3, 4), dt.date(2026, 4, 1), "the past 4 weeks")
+    weekly = MetricQuery(metrics=("calls",), grain="week", period=cut).to_arguments()
+    assert "time_constraint_start" not in weekly
+    assert weekly["where_constraints"] == [
+        "{{ TimeDimension('metric_time', 'day') }} >= CAST('2026-03-04' AS DATE)",
+        "{{ TimeDimension('metric_time', 'day') }} <= CAST('2026-03-31' AS DATE)",
+    ]
+
+
+def test_which_day_or_month_ranks_the_buckets_and_shows_the_first(answerer: Any) -> None:
+    answer = answerer.answer("Which month had the most calls?")
+    assert answer.rows == ((dt.date(2026, 2, 1), 2),) or answer.rows == ((dt.date(2026, 3, 1), 2),)
+    assert len(answerer.answer("which day had the longest average handle time").rows) == 1
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many agents answered calls last month?",  # counts agents, not calls
+        "how many different teams took calls",
+        "number of customers with an evaluation",
+        "What was the longest hold time in February?",  # a maximum, not the average ranked
+        "highest CSAT score last month",
+        "the shortest handle time this quarter",
+    ],
+)
+def test_a_count_of_something_else_or_a_single_extreme_is_refused(answerer: Any, question: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.refused, answer.text
+    assert answer.rows == ()
+
+
+def test_counting_calls_that_agents_took_is_still_a_count_of_calls(answerer: Any) -> None:
+    assert answerer.answer("how many calls did agents take in March").rows == ((2,),)
+    assert answerer.answer("how many different customers called").rows == ((4,),)

@@ -6,6 +6,7 @@ import pytest
 
 from lambdas.shared.answering.slots import (
     EntityIndex,
+    asks_for_one,
     extract_slots,
     find_date_range,
     find_direction,
@@ -132,3 +133,26 @@ def test_only_the_requested_slot_kinds_are_extracted() -> None:
     slots, rest = extract_slots(normalise("inbound calls last month"), ["direction"], TODAY)
     assert set(slots) == {"direction"}
     assert rest == "calls last month"
+
+
+@pytest.mark.parametrize(
+    ("question", "one"),
+    [
+        ("What's the most common call category?", True),
+        ("Which evaluation question scores lowest on average?", True),
+        ("which agent handles the most calls", True),
+        ("Which team had the lowest CSAT last month?", True),
+        ("What is the busiest queue?", True),
+        ("which agents handle the most calls", False),
+        ("What are the most common categories?", False),
+        ("Which QA questions score lowest?", False),
+        ("top 5 queues by calls", False),
+        ("which 3 agents have the most calls", False),
+        ("most common categories", False),
+        ("How many calls did we take?", False),
+    ],
+)
+def test_a_question_for_the_single_first_of_a_ranking_is_told_from_one_for_the_ranking(
+    question: str, one: bool
+) -> None:
+    assert asks_for_one(normalise(question)) is one

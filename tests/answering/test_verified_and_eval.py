@@ -325,3 +325,34 @@ def test_a_default_top_n_the_question_did_not_ask_for_is_said_first(
     answer = verified_answerer(engine, today=lambda: TODAY, repository_path=path).answer("busiest agents")
     first = answer.text.splitlines()[0]
     assert "first 2 of 3 rows (top_n = 2: a default, the question named no number)" in first
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Which agent handled the most calls?", "Which agent has handled the most calls?"],
+)
+def test_a_question_for_the_single_first_gets_one_row_not_the_ranking(answerer: Any, question: str) -> None:
+    answer = answerer.answer(question)
+    assert not answer.refused
+    assert len(answer.rows) == 1
+    assert answer.rows == answerer.answer("Which agents handled the most calls?").rows[:1]
+    assert "first 1 of 3 rows" in answer.text.splitlines()[0]
+
+
+def test_the_ranking_stays_a_ranking_when_the_question_asks_for_many(answerer: Any) -> None:
+    assert len(answerer.answer("Which agents handled the most calls?").rows) == 3
+    assert len(answerer.answer("What are the busiest agents?").rows) == 3
+
+
+def test_the_single_first_of_a_query_without_a_top_n_is_refused(engine: DuckDbEngine, tmp_path: Path) -> None:
+    repository = json.loads(json.dumps(REPOSITORY))
+    busiest = next(q for q in repository["queries"] if q["name"] == "busiest_agents")
+    busiest["parameters"] = [p for p in busiest["parameters"] if p["type"] != "top_n"]
+    busiest["sql"] = busiest["sql"].replace(" limit :top_n", "")
+    path = tmp_path / "verified_queries.athena.json"
+    path.write_text(json.dumps(repository), encoding="utf-8")
+    answerer = verified_answerer(engine, today=lambda: TODAY, repository_path=path)
+    answer = answerer.answer("Which agent handled the most calls?")
+    assert answer.refused
+    assert "single first of a ranking" in answer.text
+    assert len(answerer.answer("Which agents handled the most calls?").rows) == 3

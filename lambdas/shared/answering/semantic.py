@@ -168,6 +168,17 @@ _CONJUNCTIONS = frozenset({"and", "with", "plus", "vs", "versus", "alongside", "
 _LIST_FILLERS = _CONJUNCTIONS | {"the", "their", "its", "a", "an"}
 
 
+# "how many (different) agents …", "the number of teams …": the noun a count question counts
+_COUNTED_NOUN = re.compile(
+    r"\b(?:how\s+many|number\s+of|count\s+of|total\s+number\s+of)\s+(?:the\s+|our\s+)?"
+    r"(?:(?:different|distinct|unique|individual|separate|active)\s+)?(?P<noun>[a-z]+)"
+)
+# Nouns that name who or what takes part in a call, other than calls and evaluations themselves
+_PARTICIPANT_NOUNS = frozenset(
+    {"agents", "customers", "callers", "people", "staff", "reps", "representatives", "employees", "users"}
+)
+
+
 def _between(text: _Text, end: int, start: int) -> list[str]:
     """The words not yet accounted for between two positions of the question."""
     return [word for at, word in text.words_left() if end <= at < start]
@@ -486,7 +497,17 @@ class MetricQuery:
         arguments: dict[str, Any] = {"metric_names": list(self.metrics), "group_by_names": group_by}
         if where:
             arguments["where_constraints"] = where
-        if self.period is not None:
+        if self.period is not None and not _aligned(self.period, self.grain):
+            # MetricFlow widens a time constraint to whole grain periods ("the past 4 weeks" by week would
+            # start on a Monday before the window): a period that does not fall on the grain's boundaries is
+            # a filter on the day instead, so every bucket counts only the period's days
+            day = "{{ TimeDimension('metric_time', 'day') }}"
+            where += [
+                f"{day} >= CAST('{self.period.start.isoformat()}' AS DATE)",
+                f"{day} <= CAST('{self.period.last_day.isoformat()}' AS DATE)",
+            ]
+            arguments["where_constraints"] = where
+        elif self.period is not None:
             arguments["time_constraint_start"] = dt.datetime.combine(self.period.start, dt.time())
             arguments["time_constraint_end"] = dt.datetime.combine(self.period.last_day, dt.time())
         if self.order_by:
@@ -496,6 +517,26 @@ class MetricQuery:
         if self.limit is not None:
             arguments["limit"] = self.limit
         return arguments
+
+
+def _grain_start(day: dt.date, grain: str) -> dt.date:
+    """The first day of the ``grain`` period holding ``day`` (weeks start on Monday)."""
+    if grain == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    if grain == "quarter":
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    if grain == "year":
+        return day.replace(month=1, day=1)
+    return day
+
+
+def _aligned(period: DateRange, grain: str | None) -> bool:
+    """Whether ``period`` starts and ends on ``grain`` boundaries (always, with no grain or by day)."""
+    if grain is None or grain == "day":
+        return True
+    return _grain_start(period.start, grain) == period.start and _grain_start(period.end, grain) == period.end
 
 
 @dataclass(frozen=True)
@@ -696,6 +737,13 @@ class QuestionReader:
         )
         self._labels = manifest.labels()
         self._per_call = per_call_values(manifest)
+        nouns = set(_PARTICIPANT_NOUNS) | {"days", "weeks", "months", "hours", "quarters", "years"}
+        for label, phrases in self._labels.items():
+            for phrase in (label, *phrases):
+                last = phrase.split()[-1] if phrase.split() else ""
+                if last.isalpha():
+                    nouns.add(last[:-1] + "ies" if last.endswith("y") else last + "s")
+        self._entity_nouns = frozenset(nouns - {"calls", "evaluations", "scorecards"})
         self._label_words = {
             word for phrases in self._labels.values() for phrase in phrases for word in phrase.split()
         }
@@ -728,6 +776,13 @@ class QuestionReader:
                 grain = name
                 text.take(m.start(), m.end())
 
+        which_grain = False
+        if grain is None:  # "which day had the most calls": the days ranked, the first one shown
+            m = text.search(r"\b(?:which|what)\s+(?P<grain>day|week|month|quarter|year)\b")
+            if m is not None:
+                grain, which_grain = m.group("grain"), True
+                text.take(m.start(), m.end())
+
         if grain is not None:  # "the trend of … by week": the grain says how it moves over time
             while (
                 m := text.search(r"\b(?:trend(?:s|ed|ing)?|over\s+time|evolution|evolved?)\b")
@@ -750,6 +805,7 @@ class QuestionReader:
         # the same metric named twice ("resolution rate (% of calls resolved)") is one metric
         metrics = list(dict.fromkeys(name for _, _, name in sorted(mentions)))
         groups, which, which_n = self._read_groups(text)
+        which = which or which_grain
         if which_n is not None:
             limit = which_n
         filters = self._read_values(text)
@@ -795,9 +851,18 @@ class QuestionReader:
             if rank_words and limit is None and which and not which_plural(text.text):
                 limit = 1
                 notes.append("the single highest" if descending else "the single lowest")
+        if rank_words and not groups and not grain:
+            # "the longest queue wait", "the highest score": one row has nothing to rank, so the word asks for
+            # a maximum or minimum of single values, which no metric here is
+            return Reading(
+                None,
+                f"“{rank_words[0]}” asks for the largest or smallest single value, not a metric's total or "
+                "average; ask for it by agent, team, day … to rank them.",
+                (rank_words[0],),
+            )
         if limit is not None and order_by is None:
             return Reading(None, "A top-N needs a metric to rank by.")
-        if limit is not None and not groups:
+        if limit is not None and not groups and not grain:
             return Reading(None, "A ranking needs something to rank (agents, teams, queues …).")
 
         resolved = self._resolve(chosen, groups, filters)
@@ -820,6 +885,11 @@ class QuestionReader:
                     "e.g. “calls and callback rate by team”.",
                     tuple(between),
                 )
+        counted_noun = self._counted_other(text.text, chosen)
+        if counted_noun is not None:
+            return Reading(
+                None, f"It counts {counted_noun}, and no metric here counts them.", (counted_noun,)
+            )
         unknown = self._unknown(text, chosen, bool(groups) or len(chosen) > 1)
         if unknown:
             return Reading(None, "Some words are not accounted for.", unknown)
@@ -1201,6 +1271,20 @@ class QuestionReader:
                 return counts
         return []
 
+    def _counted_other(self, text: str, chosen: Sequence[Metric]) -> str | None:
+        """What "how many <noun>" counts when it is something other than what the metrics count: "how many
+        agents took calls" asks for agents, not calls (agents and customers are otherwise words that carry no
+        content of their own)."""
+        m = _COUNTED_NOUN.search(text)
+        if m is None:
+            return None
+        noun = m.group("noun")
+        if noun not in self._entity_nouns:
+            return None
+        own = {w for metric in chosen for phrase in metric.phrases for w in phrase.split()}
+        own |= {metric.rate_of for metric in chosen} | {metric.count_of for metric in chosen}
+        return None if noun in own or noun.rstrip("s") in own else noun
+
     def _specialise(
         self, metrics: list[str], filters: Sequence[tuple[str, str, int, int]], groups: Sequence[str]
     ) -> list[str]:
@@ -1217,6 +1301,8 @@ class QuestionReader:
             allowed |= _COUNT_WORDS
         if any(m.aggregation == "average" for m in chosen):
             allowed |= _AVERAGE_WORDS
+        if any(m.aggregation == "count_distinct" for m in chosen):  # "how many different customers"
+            allowed |= {"different", "distinct", "unique", "individual", "separate"}
         if any(m.is_rate for m in chosen):
             allowed |= _RATE_WORDS
         if any(m.is_time for m in chosen):

@@ -391,6 +391,59 @@ def find_top_n(text: str, limit: int = 1000) -> SlotMatch | None:
     return None
 
 
+_SUPERLATIVES = frozenset(
+    {
+        "most",
+        "least",
+        "top",
+        "bottom",
+        "highest",
+        "lowest",
+        "longest",
+        "shortest",
+        "biggest",
+        "largest",
+        "smallest",
+        "fewest",
+        "greatest",
+        "best",
+        "worst",
+        "busiest",
+        "quietest",
+        "slowest",
+        "fastest",
+    }
+)
+_SINGULAR_VERBS = frozenset({"is", "was", "s", "has", "had", "did", "does", "got", "gets", "get"})
+_PLURAL_VERBS = frozenset({"are", "were", "have", "do", "re"})
+
+
+def asks_for_one(text: str) -> bool:
+    """Whether a normalised question asks for the single first of a ranking ("which team has the lowest
+    score", "what's the most common category", "which evaluation question scores lowest") rather than the
+    ranking ("which agents handle the most calls", "what are the most common categories", "top 5 queues")."""
+    words = text.split()
+    if not _SUPERLATIVES & set(words) or find_top_n(text) is not None:
+        return False
+    for i, word in enumerate(words):
+        if word not in {"which", "what"}:
+            continue
+        subject = words[i + 1 : i + 6]
+        for j, w in enumerate(subject):
+            following = subject[j + 1] if j + 1 < len(subject) else ""
+            if w in _PLURAL_VERBS:
+                return False
+            if w in _SINGULAR_VERBS or w in _SUPERLATIVES or w in {"the", "our", "a", "single"}:
+                if w in _SUPERLATIVES or w in _SINGULAR_VERBS:
+                    return True
+                continue
+            if w.endswith("s") and not w.endswith("ss"):
+                # "which question scores lowest": a verb before the ranking word; "which agents …": many
+                return following in _SUPERLATIVES or following in {"the", "on", "in"}
+        return True
+    return False
+
+
 # ---------------------------------------------------------------------------------------------- entities
 
 

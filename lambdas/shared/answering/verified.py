@@ -18,7 +18,7 @@ from typing import Any
 
 from lambdas.shared.answering.matcher import Candidate, Matcher, MatchResult
 from lambdas.shared.answering.model import Answer, VerifiedQueryRef, json_value, refusal
-from lambdas.shared.answering.slots import DateRange, EntityIndex, SlotMatch
+from lambdas.shared.answering.slots import DateRange, EntityIndex, SlotMatch, asks_for_one, normalise
 
 ENTITY_KINDS = ("agent", "team", "queue")
 SLOT_KINDS = ("date_range", "direction", "top_n", *ENTITY_KINDS)
@@ -211,7 +211,20 @@ class VerifiedAnswerer:
                 session_id=session_id,
             )
         spec = self._by_name[result.best.candidate.name]
-        slots = result.best.slots
+        slots = dict(result.best.slots)
+        if "top_n" not in slots and asks_for_one(normalise(question)):
+            # "which team has the lowest score": the first of the ranking, never the whole list
+            if not any(p.type == "top_n" for p in spec.parameters):
+                return refusal(
+                    question,
+                    self.name,
+                    f"I can't answer that yet. It asks for the single first of a ranking, and the verified "
+                    f"query “{spec.question}” lists every row. Try one of the questions below.",
+                    self.matcher.suggestions(question, today, self.suggestions_count, result.ranked),
+                    confidence=result.best.score,
+                    session_id=session_id,
+                )
+            slots["top_n"] = SlotMatch("top_n", 1, 0, 0, "the single first")
         sql = self.render(spec.name, parameter_values_for_question(spec, slots), today)
         executed = self.run(sql)
         described = describe_slots(spec, slots)
