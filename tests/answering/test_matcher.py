@@ -228,3 +228,16 @@ def test_best_and_worst_name_no_measure() -> None:
     assert matcher.match("who is the worst agent", TODAY).best is None
     found = matcher.match("who are our busiest agents", TODAY).best
     assert found is not None and found.candidate.name == "busiest_agents"
+
+
+def test_every_verified_query_answers_its_own_question_and_each_paraphrase() -> None:
+    from lambdas.shared.answering.setup import shared_repository
+
+    specs, _ = shared_repository()
+    matcher = Matcher([spec.candidate() for spec in specs])
+    today = dt.date(2026, 3, 31)
+    for spec in specs:
+        for phrasing in (spec.question, *spec.paraphrases):
+            result = matcher.match(phrasing, today)
+            assert result.best is not None, (spec.name, phrasing, result.reason)
+            assert result.best.candidate.name == spec.name, (spec.name, phrasing)

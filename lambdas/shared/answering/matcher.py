@@ -499,6 +499,10 @@ class Matcher:
             core = self._core[candidate.name]
             if core and sum(self.weight(w) for w in core & asked) < 0.5 * sum(self.weight(w) for w in core):
                 missing += tuple(sorted(core - asked))  # the question misses most of what the query measures
+            if any(asked == known for known in self._phrasing_words[candidate.name]):
+                # every content word of one of its own phrasings and nothing else: a person verified that
+                # this phrasing means this query, so no rule about what the question leaves unsaid applies
+                missing = ()
             scored.append(Scored(candidate, round(best[0], 4), best[1], slots, leftover, missing))
         scored.sort(key=lambda s: (-s.score, s.candidate.name))
         return scored
