@@ -391,6 +391,24 @@ def find_top_n(text: str, limit: int = 1000) -> SlotMatch | None:
     return None
 
 
+_SINGLE_WHICH = re.compile(
+    r"\b(?:which|what)\s+(?:[a-z]+\s+){0,2}?(?P<noun>[a-z]+)\s+(?:has|is|was|had|does|did|gets|got|scores|scored)\b"
+)
+_RANKED = re.compile(r"\b(?:top|highest|lowest|most|least|best|worst|fewest|longest|shortest)\b")
+
+
+def find_single_which(text: str) -> SlotMatch | None:
+    """ "which evaluation question has the lowest average score": one row asked for (a top-1), in
+    normalised ``text``; None for "which questions have …" or a question that ranks nothing."""
+    m = _SINGLE_WHICH.search(text)
+    if m is None or not _RANKED.search(text, m.end()):
+        return None
+    noun = m.group("noun")
+    if noun.endswith("s") and not noun.endswith("ss"):
+        return None
+    return SlotMatch("top_n", 1, m.start(), m.start(), "which")
+
+
 # ---------------------------------------------------------------------------------------------- entities
 
 

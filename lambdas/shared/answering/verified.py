@@ -18,7 +18,13 @@ from typing import Any
 
 from lambdas.shared.answering.matcher import Candidate, Matcher, MatchResult
 from lambdas.shared.answering.model import Answer, VerifiedQueryRef, json_value, refusal
-from lambdas.shared.answering.slots import DateRange, EntityIndex, SlotMatch
+from lambdas.shared.answering.slots import (
+    DateRange,
+    EntityIndex,
+    SlotMatch,
+    find_single_which,
+    normalise,
+)
 
 ENTITY_KINDS = ("agent", "team", "queue")
 SLOT_KINDS = ("date_range", "direction", "top_n", *ENTITY_KINDS)
@@ -212,6 +218,10 @@ class VerifiedAnswerer:
             )
         spec = self._by_name[result.best.candidate.name]
         slots = result.best.slots
+        if "top_n" not in slots and any(p.type == "top_n" for p in spec.parameters):
+            single = find_single_which(normalise(question))  # "which question has the lowest …": one row
+            if single is not None:
+                slots = {**slots, "top_n": single}
         sql = self.render(spec.name, parameter_values_for_question(spec, slots), today)
         executed = self.run(sql)
         described = describe_slots(spec, slots)
