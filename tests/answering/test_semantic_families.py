@@ -384,3 +384,51 @@ def test_families_combine_in_one_question(reader: QuestionReader) -> None:
     assert query.group_by == ("call__team",)
     assert query.filters == (("call__language", "es-US"),)
     assert query.period is not None and query.period.start == dt.date(2026, 2, 1)
+
+
+# ---------------------------------------------------------------------------------------------- engines
+
+
+def test_percentiles_are_exact_on_duckdb_only_when_the_policy_says_so() -> None:
+    from lambdas.shared.sql_guard import GuardPolicy, guard_sql
+
+    sql = "select approx_percentile(handle_time_seconds, 0.5) as p50 from post_call_analytics.calls"
+    assert "QUANTILE_CONT(" in guard_sql(sql, GuardPolicy(exact_percentiles=True)).to_dialect("duckdb")
+    assert "APPROX_QUANTILE(" in guard_sql(sql, GuardPolicy()).to_dialect("duckdb")
+    # Athena keeps its approximation either way; a weighted call is never rewritten
+    assert "APPROX_PERCENTILE(" in guard_sql(sql, GuardPolicy(exact_percentiles=True)).to_dialect("athena")
+    weighted = "select approx_percentile(handle_time_seconds, 2, 0.5) from post_call_analytics.calls"
+    assert "QUANTILE_CONT" not in guard_sql(weighted, GuardPolicy(exact_percentiles=True)).to_dialect(
+        "duckdb"
+    )
+
+
+def test_duckdb_divides_integers_as_athena_does(tmp_path: Any) -> None:
+    from lambdas.shared.sql_guard import GuardPolicy, guard_sql
+
+    warehouse, lake = build_marts(tmp_path)
+    engine = DuckDbEngine(warehouse, lake)
+    # five calls: (5 + 1) / 2 = 3 and 5 / 2 = 2 on Athena, whatever DuckDB's own default
+    query = guard_sql(
+        "select (count(*) + 1) / 2, count(*) / 2, count(*) / 2.0 from post_call_analytics.calls",
+        GuardPolicy(),
+    )
+    assert list(engine.execute(query, max_rows=10).rows[0]) == [3, 2, 2.5]
+
+
+@pytest.mark.parametrize(
+    ("question", "single"),
+    [
+        ("which evaluation question has the lowest average score", True),
+        ("what team had the most calls last month", True),
+        ("which agent scored worst in march", True),
+        ("which evaluation questions have the lowest average score", False),
+        ("which teams had the most calls", False),
+        ("which queue is billing", False),  # ranks nothing
+    ],
+)
+def test_a_singular_which_with_a_rank_asks_for_one_row(question: str, single: bool) -> None:
+    from lambdas.shared.answering.slots import find_single_which
+
+    found = find_single_which(question)
+    assert (found is not None and found.value == 1) is single
