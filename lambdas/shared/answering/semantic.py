@@ -713,6 +713,7 @@ class _Text:
 
     text: str
     used: list[bool] = field(default_factory=list)
+    _left: str | None = None  # remaining(), kept until a character is taken or given back
 
     def __post_init__(self) -> None:
         self.used = [False] * len(self.text)
@@ -723,9 +724,16 @@ class _Text:
     def take(self, start: int, end: int) -> None:
         for i in range(start, end):
             self.used[i] = True
+        self._left = None
+
+    def give_back(self, start: int, end: int) -> None:
+        self.used[start:end] = [False] * (end - start)
+        self._left = None
 
     def remaining(self) -> str:
-        return "".join(" " if u else c for c, u in zip(self.text, self.used, strict=True))
+        if self._left is None:
+            self._left = "".join(" " if u else c for c, u in zip(self.text, self.used, strict=True))
+        return self._left
 
     def search(self, pattern: re.Pattern[str] | str) -> re.Match[str] | None:
         compiled = re.compile(pattern) if isinstance(pattern, str) else pattern
@@ -766,6 +774,10 @@ class QuestionReader:
             ((phrase, metric) for metric in manifest.metrics.values() for phrase in metric.phrases),
             key=lambda pair: (-len(pair[0]), pair[1].name),
         )
+        self._metric_patterns = [
+            (re.compile(rf"\b{_phrase_pattern([phrase])}{_plural(phrase)}\b"), phrase, metric)
+            for phrase, metric in self._metric_phrases
+        ]
         self._labels = manifest.labels()
         self._per_call = per_call_values(manifest)
         self._label_words = {
@@ -1205,8 +1217,7 @@ class QuestionReader:
                 text.take(m.start(), m.end())
                 if name not in [n for _, _, n in found]:  # "wrapping up … after each call" names it twice
                     found.append((m.start(), m.end(), name))
-        for phrase, metric in self._metric_phrases:
-            pattern = re.compile(rf"\b{_phrase_pattern([phrase])}{_plural(phrase)}\b")
+        for pattern, phrase, metric in self._metric_patterns:
             for m in list(pattern.finditer(text.remaining())):
                 if not text.free(m.start(), m.end()):
                     continue
@@ -1234,7 +1245,7 @@ class QuestionReader:
                 if _listed(text, span, found[-1]):  # "calls and evaluations": both asked for
                     found.append(span)
                 else:  # "evaluations of calls": the second only says what the first is about
-                    text.used[start:end] = [False] * (end - start)
+                    text.give_back(start, end)
         elif found:
             # a bare noun listed with a named metric ("calls and average handle time") is asked for too;
             # otherwise it only says what the metric is about ("average handle time of calls")
