@@ -254,6 +254,8 @@ class DuckDbEngine:
             "autoload_known_extensions": False,
             "allow_community_extensions": False,
             "python_enable_replacements": False,  # a FROM name never reads a Python variable of the process
+            # `/` of two integers is integer division, as on Athena (Trino): the same SQL, the same numbers
+            "integer_division": True,
             "memory_limit": self.memory_limit,
             "threads": self.threads,
             "temp_directory": str(self.database.resolve()) + ".tmp",

@@ -163,6 +163,9 @@ class GuardPolicy:
     catalog: str = DEFAULT_CATALOG
     max_rows: int = DEFAULT_MAX_ROWS
     max_sql_chars: int = DEFAULT_MAX_SQL_CHARS
+    # DuckDB computes ``approx_percentile(x, q)`` exactly (``quantile_cont``): the semantic layer's medians and
+    # percentiles are exact where the engine can afford it, and approximate on Athena (their descriptions say so)
+    exact_percentiles: bool = False
 
     @classmethod
     def for_tables(cls, tables: Iterable[str], *, max_rows: int = DEFAULT_MAX_ROWS) -> GuardPolicy:
@@ -226,6 +229,8 @@ class GuardedQuery:
             tree = self._take_tree()
             if dialect == "duckdb":
                 tree = cast(exp.Query, tree.transform(_for_duckdb, copy=False))
+                if self._policy.exact_percentiles:
+                    tree = cast(exp.Query, tree.transform(_exact_percentile, copy=False))
             try:
                 printed = _dialect(dialect).generate(
                     tree, copy=False, comments=False, unsupported_level=ErrorLevel.RAISE
@@ -286,6 +291,18 @@ def _checked(argument: exp.Expression, too_large: exp.Expression, message: str) 
     optimiser cannot fold (build) a huge constant result before the check runs."""
     error = exp.Anonymous(this="error", expressions=[exp.Literal.string(message)])
     return exp.Case(ifs=[exp.If(this=too_large, true=error)], default=argument)
+
+
+def _exact_percentile(node: exp.Expression) -> exp.Expression:
+    """``approx_percentile(x, q)`` of one literal fraction, unweighted, as DuckDB's exact ``quantile_cont``."""
+    if (
+        isinstance(node, exp.ApproxQuantile)
+        and {key for key, value in node.args.items() if value is not None} <= {"this", "quantile"}
+        and isinstance(node.args.get("quantile"), exp.Literal)
+        and node.args["quantile"].is_number
+    ):
+        return exp.PercentileCont(this=node.this.copy(), expression=node.args["quantile"].copy())
+    return node
 
 
 def _for_duckdb(node: exp.Expression) -> exp.Expression:

@@ -61,9 +61,24 @@ VALUE_SOURCES: dict[str, tuple[str, str]] = {
     "evaluator": ("scorecards", "evaluator"),
     "insight type": ("call_insights", "insight_type"),
     "evaluation source": ("scorecards", "evaluation_source"),
+    "evaluation section": ("scorecard_answers", "section_title"),
+    "language": ("calls", "language_code"),
 }
+# Values that are ordinary words too ("Close", "Resolution", "Greeting"): a filter only next to their kind's
+# word ("the Greeting section", "section Close").
+_KIND_REQUIRED = frozenset({"evaluation section"})
 # Longer names first, so "Billing East" (team) is read before "Billing" (queue).
-_VALUE_ORDER = ("agent", "team", "category", "evaluator", "queue", "insight type", "evaluation source")
+_VALUE_ORDER = (
+    "agent",
+    "team",
+    "category",
+    "evaluator",
+    "queue",
+    "insight type",
+    "evaluation source",
+    "evaluation section",
+    "language",
+)
 
 _GRAIN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (
@@ -83,11 +98,34 @@ _GRAIN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 _GROUP_PREFIX = r"(?:per|by|each|every|for\s+each|for\s+every|across|across\s+all|split\s+by|broken\s+down\s+by|break\s+down\s+by|breakdown\s+by|grouped\s+by)\s+(?:the\s+)?"
 _WHICH_PREFIX = r"(?:which|what)\s+(?:(?P<n>\d{1,3})\s+)?"
-_RANK_PREFIX = r"(?:top|bottom|best|worst|highest|lowest)\s+"
+_RANK_PREFIX = r"(?:top|bottom|best|worst|highest|lowest|busiest|quietest|least\s+busy)\s+"
+# "agents with the highest handle time", "the team that had the most calls": a ranking of the named rows
+_WITH_THE = r"\s+(?:with|that\s+have|that\s+has|that\s+had|who\s+have|who\s+had|having)\s+the\s"
+# ... then a rank word (read on the whole question: "the queue with the happiest callers" is read already)
+_RANKED_NEXT = re.compile(
+    r"(?:most|fewest|least|highest|lowest|longest|shortest|biggest|smallest|largest|best|worst|happiest"
+    r"|unhappiest|busiest|quietest)\b"
+)
+# "the busiest day of the week", "which hour is quietest": ranked by the number of calls
+_BUSY = re.compile(r"\b(?:busiest|quietest|least\s+busy)\b")
 # "max" / "min" are not rank words: "maximum handle time per team" asks for another aggregate (MAX), not
 # the teams ranked by their average.
-_DESC_WORDS = frozenset({"top", "highest", "most", "best", "longest", "largest", "biggest", "greatest"})
-_ASC_WORDS = frozenset({"bottom", "lowest", "least", "worst", "shortest", "fewest", "smallest"})
+_DESC_WORDS = frozenset(
+    {"top", "highest", "most", "best", "longest", "largest", "biggest", "greatest", "busiest", "happiest"}
+)
+_ASC_WORDS = frozenset(
+    {"bottom", "lowest", "least", "worst", "shortest", "fewest", "smallest", "quietest", "unhappiest"}
+)
+# Statistics other than the average, as a metric's ``meta.statistic`` names them, and how analysts say them.
+_STATISTICS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("median", re.compile(r"\b(?:the\s+)?(?:median|p50|50th\s+percentile(?:\s+of)?)\b")),
+    (
+        "p90",
+        re.compile(
+            r"\b(?:the\s+)?(?:p90|90th\s+(?:percentile|pct)|90\s+percentile|ninetieth\s+percentile)(?:\s+of)?\b"
+        ),
+    ),
+)
 # Words that carry no content of their own in a metric question (verbs of having and handling, fillers).
 _NEUTRAL = frozenset(
     {
@@ -146,6 +184,8 @@ _NEUTRAL = frozenset(
         "spends",
         "spent",
         "going",
+        "among",
+        "amongst",
         "ve",
         "re",
         "s",
@@ -157,6 +197,8 @@ _COUNT_WORDS = frozenset(
     {"how", "many", "count", "number", "total", "volume", "amount", "much", "altogether", "overall", "all"}
 )
 _AVERAGE_WORDS = frozenset({"average", "avg", "mean", "typical", "typically", "usually"})
+# "how often are agents interrupted", "how often do calls get resolved": an average per call or a rate
+_OFTEN_WORDS = frozenset({"often", "frequently"})
 _RATE_WORDS = frozenset({"share", "percentage", "percent", "rate", "proportion", "fraction", "pct", "ratio"})
 _TIME_WORDS = frozenset({"how", "long", "time", "seconds"})
 _COMPARE_WORDS = frozenset(
@@ -202,6 +244,8 @@ _NOUNS = {
 }
 _CONNECTOR = (
     r"(?:\s+(?:that|which))?(?:\s+(?:were|was|are|is|got|get|have\s+been|had\s+been|been|being|ended|end))?"
+    # "calls marked as resolved": the summary's flag named as such
+    r"(?:\s+(?:marked|flagged|labelled|labeled|tagged|recorded)(?:\s+as)?)?"
 )
 
 # Words asking for rows rather than a figure ("list evaluations …", "show me the evaluations …").
@@ -240,6 +284,12 @@ class Metric:
     count_of: str = ""  # a count of these rows that meet ``condition``
     condition: tuple[str, ...] = ()
     implied: tuple[str, ...] = ()  # words the definition already covers ("submitted")
+    # regular expressions over the normalised question for wordings synonyms cannot list ("how fast do
+    # agents talk")
+    phrasings: tuple[str, ...] = ()
+    statistic: str = ""  # "median", "p90": another statistic of the value ``statistic_of`` averages
+    statistic_of: str = ""
+    counts_entity: bool = False  # counts other things than its rows (agents, customers)
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -266,6 +316,8 @@ class Dimension:
     signed: bool = False  # negative / positive read as below / above 0
     longer: bool = False  # what "longer" / "shorter" / "longest" compare
     own_time: bool = False  # a time of this table's rows (weekday, hour): never reached through a join
+    # how analysts name values: a value's part before "-" → its name ("es" → Spanish for "es-US")
+    value_names: tuple[tuple[str, str], ...] = ()
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -335,6 +387,9 @@ class SemanticManifest:
                         signed=bool(meta.get("signed")),
                         longer=bool(meta.get("longer")),
                         own_time=bool(meta.get("own_time")),
+                        value_names=tuple(
+                            (str(k), str(v)) for k, v in (meta.get("value_names") or {}).items()
+                        ),
                     )
                 )
         by_entity = {entity: model for model, entity in manifest.primary_entity.items()}
@@ -375,6 +430,10 @@ class SemanticManifest:
                 count_of=str(meta.get("count_of") or ""),
                 condition=tuple(str(c) for c in meta.get("condition", [])),
                 implied=tuple(str(w) for w in meta.get("implied", [])),
+                phrasings=tuple(str(p) for p in meta.get("phrasings", [])),
+                statistic=str(meta.get("statistic") or ""),
+                statistic_of=str(meta.get("statistic_of") or ""),
+                counts_entity=bool(meta.get("counts_entity")),
             )
         return manifest
 
@@ -695,6 +754,7 @@ class _Text:
 
     text: str
     used: list[bool] = field(default_factory=list)
+    _left: str | None = None  # remaining(), kept until a character is taken or given back
 
     def __post_init__(self) -> None:
         self.used = [False] * len(self.text)
@@ -705,9 +765,16 @@ class _Text:
     def take(self, start: int, end: int) -> None:
         for i in range(start, end):
             self.used[i] = True
+        self._left = None
+
+    def give_back(self, start: int, end: int) -> None:
+        self.used[start:end] = [False] * (end - start)
+        self._left = None
 
     def remaining(self) -> str:
-        return "".join(" " if u else c for c, u in zip(self.text, self.used, strict=True))
+        if self._left is None:
+            self._left = "".join(" " if u else c for c, u in zip(self.text, self.used, strict=True))
+        return self._left
 
     def search(self, pattern: re.Pattern[str] | str) -> re.Match[str] | None:
         compiled = re.compile(pattern) if isinstance(pattern, str) else pattern
@@ -730,11 +797,28 @@ class QuestionReader:
 
     def __init__(self, manifest: SemanticManifest, values: Mapping[str, Iterable[str]]) -> None:
         self.manifest = manifest
-        self.indexes = {label: EntityIndex(label, vals) for label, vals in values.items()}
+        # values named otherwise ("Spanish" for es-US): name -> value, per dimension label
+        self._aliases: dict[str, dict[str, str]] = {}
+        for dim in manifest.dimensions:
+            if dim.value_names and dim.label in values:
+                self._aliases[dim.label] = _value_aliases(values[dim.label], dict(dim.value_names))
+        self.indexes = {
+            label: EntityIndex(label, [*vals, *self._aliases.get(label, {})])
+            for label, vals in values.items()
+        }
+        self._phrasings = [
+            (re.compile(r"\b(?:" + p.replace(" ", r"\s+") + r")\b"), metric.name)
+            for metric in manifest.metrics.values()
+            for p in metric.phrasings
+        ]
         self._metric_phrases = sorted(
             ((phrase, metric) for metric in manifest.metrics.values() for phrase in metric.phrases),
             key=lambda pair: (-len(pair[0]), pair[1].name),
         )
+        self._metric_patterns = [
+            (re.compile(rf"\b{_phrase_pattern([phrase])}{_plural(phrase)}\b"), phrase, metric)
+            for phrase, metric in self._metric_phrases
+        ]
         self._labels = manifest.labels()
         self._per_call = per_call_values(manifest)
         nouns = set(_PARTICIPANT_NOUNS) | {"days", "weeks", "months", "hours", "quarters", "years"}
@@ -758,7 +842,10 @@ class QuestionReader:
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
-        text = _Text(normalise(question.replace("%", " percent ")))
+        # "team by team", "queue by queue": a grouping said twice
+        text = _Text(
+            re.sub(r"\b([a-z]+)\s+by\s+\1\b", r"per \1", normalise(question.replace("%", " percent ")))
+        )
         notes: list[str] = []
 
         period: DateRange | None = None
@@ -789,6 +876,14 @@ class QuestionReader:
             ) is not None:
                 text.take(m.start(), m.end())
 
+        statistic: tuple[str, str] | None = None  # (statistic, the words that asked for it)
+        for name, pattern in _STATISTICS:
+            while (m := text.search(pattern)) is not None:
+                if statistic is not None and statistic[0] != name:
+                    return Reading(None, "It asks for two statistics at once.")
+                statistic = (name, m.group(0).strip())
+                text.take(m.start(), m.end())
+
         per_call = read_conditions(text, self._per_call)
         if isinstance(per_call, str):
             return Reading(None, per_call)
@@ -804,11 +899,27 @@ class QuestionReader:
         mentions += self._read_metrics(text)
         # the same metric named twice ("resolution rate (% of calls resolved)") is one metric
         metrics = list(dict.fromkeys(name for _, _, name in sorted(mentions)))
-        groups, which, which_n = self._read_groups(text)
-        which = which or which_grain
+        groups, which, which_n, single = self._read_groups(text)
+        if which_grain:  # "which day …": one day
+            which, single = True, True
         if which_n is not None:
             limit = which_n
+        busy = text.search(_BUSY)
+        if busy is not None and metrics and metrics != ["calls"]:
+            return Reading(None, f"“{busy.group(0)}” ranks by calls, but the question names another measure.")
+        if busy is not None and not metrics and groups:  # "the busiest day of the week": by calls
+            metrics = ["calls"]
+            mentions.append((busy.start(), busy.end(), "calls"))
+            text.take(busy.start(), busy.end())
+            after = re.match(r"\s+(\w+)", text.text[busy.end() :])
+            if limit is None and not which and after is not None and not _is_plural(after.group(1)):
+                which, single = True, True
         filters = self._read_values(text)
+        score = text.search(r"\b(?:score|scores|scored|scoring)\b")
+        if score is not None and not metrics:  # "which question scores lowest": the QA score
+            metrics = ["average_qa_score"]
+            mentions.append((score.start(), score.end(), "average_qa_score"))
+            text.take(score.start(), score.end())
 
         direction = find_direction(text.remaining())
         if direction is not None:
@@ -824,6 +935,28 @@ class QuestionReader:
             return Reading(None, "It names no metric I know.", self._unknown(text, [], bool(groups)))
         # "calls" split or filtered by category are the categorised calls
         metrics = self._specialise(metrics, filters, groups)
+        in_minutes = False
+        if statistic is not None:  # "median handle time": the metric whose statistic of that value it is
+            swapped = [self._statistic(name, statistic[0]) for name in metrics]
+            if any(found is None for found in swapped):
+                what = " and ".join(self.manifest.metrics[name].label for name in metrics)
+                known = ", ".join(
+                    m.label for m in self.manifest.metrics.values() if m.statistic == statistic[0]
+                )
+                return Reading(
+                    None, f"No {statistic[1]} of {what} is defined (defined: {known}).", (statistic[1],)
+                )
+            metrics = [found[0] for found in swapped if found is not None]
+            in_minutes = any(found[1] for found in swapped if found is not None)
+            # "median and average handle time", "median of the average handle time per agent": not one median
+            said = text.remaining().split() + [w for a, b, _ in mentions for w in text.text[a:b].split()]
+            averaged = set(said) & _AVERAGE_WORDS
+            if averaged:
+                return Reading(
+                    None,
+                    f"It asks for the {statistic[1]} and the {sorted(averaged)[0]} together; ask for each.",
+                    tuple(sorted(averaged)),
+                )
 
         chosen = [self.manifest.metrics[name] for name in metrics]
         # "list evaluations by qa.jamal.adams", "show the evaluations in March": rows asked for, not a count
@@ -835,7 +968,7 @@ class QuestionReader:
         counted = re.search(r"\b(?:how\s+many|number|count|counts|total|totals|volume|amount)\b", text.text)
         if bare and not groups and not grain and not counted and re.search(_ROWS_ASKED, text.text):
             return Reading(None, "It asks for a list of rows; only lists of calls can be shown here.")
-        scale: tuple[str, float] | None = None
+        scale: tuple[str, float] | None = ("minutes", 60.0) if in_minutes else None
         unit = text.search(r"\b(?:in|as)\s+(?P<unit>minutes|mins|hours|hrs)\b")
         if unit is not None and all("(seconds)" in m.label for m in chosen):
             scale = ("hours", 3600.0) if unit.group("unit").startswith("h") else ("minutes", 60.0)
@@ -848,7 +981,7 @@ class QuestionReader:
                 return Reading(None, "A ranking needs exactly one metric to rank by.")
             descending = not rank_words or rank_words[0] in _DESC_WORDS
             order_by = ("-" if descending else "") + chosen[0].name
-            if rank_words and limit is None and which and not which_plural(text.text):
+            if rank_words and limit is None and which and single:
                 limit = 1
                 notes.append("the single highest" if descending else "the single lowest")
         if rank_words and not groups and not grain:
@@ -872,6 +1005,13 @@ class QuestionReader:
         compared = self._compare(chosen, per_call)
         if isinstance(compared, Reading):
             return compared
+        entities = [m.label for m in chosen if m.counts_entity]
+        if compared and entities:
+            return Reading(
+                None,
+                f"A condition on single calls with {entities[0]} can mean theirs or their calls'; ask for calls "
+                "with that condition per agent instead.",
+            )
 
         # Several metrics only when the question lists them ("calls and callback rate"); words between two
         # metrics that are not a conjunction make one qualify the other ("calls that required a callback"), a
@@ -930,7 +1070,12 @@ class QuestionReader:
                 continue  # a known word left unread, or too short to correct safely: read again as is
             budget = 2 if len(word) >= 8 else 1
             hits = {
-                v for v in self._vocabulary if abs(len(v) - len(word)) <= budget and _edits(word, v) <= budget
+                v
+                for v in self._vocabulary
+                if abs(len(v) - len(word)) <= budget
+                and _edits(word, v) <= budget
+                # a prefix added or dropped ("unresolved", "non-billing") is another word, often the opposite
+                and not (len(v) != len(word) and (word.endswith(v) or v.endswith(word)))
             }
             if len(hits) != 1:
                 return None
@@ -1143,14 +1288,21 @@ class QuestionReader:
         found: list[tuple[int, int, str]] = []
         bare: list[tuple[int, int, str]] = []
         values = self._value_spans(text)
-        for phrase, metric in self._metric_phrases:
-            pattern = re.compile(rf"\b{_phrase_pattern([phrase])}{_plural(phrase)}\b")
+        for pattern, name in self._phrasings:  # "how fast do agents talk", "wrapping up after a call"
+            while (m := text.search(pattern)) is not None:
+                text.take(m.start(), m.end())
+                if name not in [n for _, _, n in found]:  # "wrapping up … after each call" names it twice
+                    found.append((m.start(), m.end(), name))
+        for pattern, phrase, metric in self._metric_patterns:
             for m in list(pattern.finditer(text.remaining())):
                 if not text.free(m.start(), m.end()):
                     continue
                 # a metric word inside a longer value found in the data ("silence" in the category
                 # long-silence) is part of the value
                 if any(a <= m.start() and m.end() <= b and m.end() - m.start() < b - a for a, b in values):
+                    continue
+                # "which question scores lowest": "scores" is the verb of the rows asked for
+                if phrase.endswith("score") and m.group(0).endswith("scores") and self._asks_which(text, m):
                     continue
                 if phrase in _BARE_NOUNS:  # bare nouns: a metric only when nothing else is
                     bare.append((m.start(), m.end(), metric.name))
@@ -1169,7 +1321,7 @@ class QuestionReader:
                 if _listed(text, span, found[-1]):  # "calls and evaluations": both asked for
                     found.append(span)
                 else:  # "evaluations of calls": the second only says what the first is about
-                    text.used[start:end] = [False] * (end - start)
+                    text.give_back(start, end)
         elif found:
             # a bare noun listed with a named metric ("calls and average handle time") is asked for too;
             # otherwise it only says what the metric is about ("average handle time of calls")
@@ -1179,25 +1331,43 @@ class QuestionReader:
                     found.append(span)
         return sorted(found)
 
-    def _read_groups(self, text: _Text) -> tuple[list[str], bool, int | None]:
+    def _asks_which(self, text: _Text, m: re.Match[str]) -> bool:
+        """Whether ``m`` starts with the rows a "which …" asks for ("which qa question scores …")."""
+        before = re.search(r"\b(?:which|what)\s+(?P<lead>(?:\S+\s+)?)$", text.text[: m.start()])
+        if before is None:
+            return False
+        head = before.group("lead") + m.group(0).split()[0]
+        return any(head in phrases or head.rstrip("s") in phrases for phrases in self._labels.values())
+
+    def _read_groups(self, text: _Text) -> tuple[list[str], bool, int | None, bool]:
+        """The groupings, whether the question asks which of them ranks first ("which team …", "agents with
+        the most …"), the number it asks for, and whether it names one ("which team") or many."""
         groups: list[tuple[int, str]] = []
         which = False
+        single = False
         which_n: int | None = None
         for label, phrases in sorted(self._labels.items(), key=lambda item: -len(item[1][0])):
             alternatives = _phrase_pattern(phrases)
-            for prefix in (_GROUP_PREFIX, _WHICH_PREFIX, _RANK_PREFIX, ""):
+            for prefix in (_GROUP_PREFIX, _WHICH_PREFIX, _RANK_PREFIX, _WITH_THE, ""):
                 if prefix == "" and not any(
                     " " in p and p.split()[0] in {"inbound", "manual"} for p in phrases
                 ):
                     continue  # a bare label is a grouping only for "inbound versus outbound"-like phrases
-                pattern = re.compile(rf"\b{prefix}(?P<concept>{alternatives}){r'(?:s|es)?'}\b")
+                if prefix == _WITH_THE:  # the rank word after it stays to say the order
+                    pattern = re.compile(rf"\b(?P<concept>{alternatives})(?:s|es)?{_WITH_THE}")
+                else:
+                    pattern = re.compile(rf"\b{prefix}(?P<concept>{alternatives}){r'(?:s|es)?'}\b")
                 m = text.search(pattern)
-                if m is None:
+                if m is None or (prefix == _WITH_THE and not _RANKED_NEXT.match(text.text, m.end())):
                     continue
                 if prefix == _WHICH_PREFIX:
                     which = True
+                    single = not which_plural(text.text)
                     if m.group("n"):
                         which_n = int(m.group("n"))
+                if prefix == _WITH_THE:
+                    which = True
+                    single = not _is_plural(m.group(0).split()[0])
                 if prefix == _RANK_PREFIX:  # the rank word stays to say the order
                     text.take(m.start("concept"), m.end())
                 else:
@@ -1221,7 +1391,7 @@ class QuestionReader:
                 text.take(m.start(), m.end())
                 groups.append((m.start(), label))
                 found = True
-        return [label for _, label in sorted(groups)], which, which_n
+        return [label for _, label in sorted(groups)], which, which_n, single
 
     def _value_spans(self, text: _Text) -> list[tuple[int, int]]:
         """Where values found in the data stand in the question, read without taking them."""
@@ -1242,7 +1412,6 @@ class QuestionReader:
             m = index.find(text.remaining())
             if m is None or not text.free(m.start, m.end):
                 continue
-            text.take(m.start, m.end)
             # the word naming the kind next to the value ("the Billing queue", "team Billing East")
             kind_words = {w for phrase in self._labels.get(label, ()) for w in phrase.split()} | {label}
             after = re.match(r"\s+(\S+)", text.text[m.end :])
@@ -1252,7 +1421,19 @@ class QuestionReader:
             elif before and (before.group(1).rstrip("s") in kind_words or before.group(1) == "by"):
                 # "the team Billing East"; "evaluations by qa.al.wong" (a filter, not a split)
                 text.take(before.start(), m.start)
-            filters.append((label, str(m.value), m.start, m.end))
+            elif label in _KIND_REQUIRED:
+                continue
+            text.take(m.start, m.end)
+            # "calls flagged with cancellation intent", "calls tagged as billing-dispute"
+            flagged = re.search(
+                r"\b(?:flagged|tagged|marked|labelled|labeled|categorised|categorized|classified)"
+                r"(?:\s+(?:with|as|for|in|under))?\s+$",
+                text.text[: m.start],
+            )
+            if flagged is not None and text.free(flagged.start(), flagged.end()):
+                text.take(flagged.start(), m.start)
+            value = self._aliases.get(label, {}).get(str(m.value), str(m.value))
+            filters.append((label, value, m.start, m.end))
         return filters
 
     def _implied_count(
@@ -1262,13 +1443,12 @@ class QuestionReader:
             models = {d.semantic_model for d in self.manifest.dimensions if d.label == label}
             if len(models) != 1 or label in {"team", "queue", "agent", "direction"}:
                 continue
-            counts = [
-                m.name
-                for m in self.manifest.metrics.values()
-                if m.semantic_models == (next(iter(models)),) and m.aggregation in {"count", "count_distinct"}
-            ]
-            if len(counts) == 1:
-                return counts
+            own = [m for m in self.manifest.metrics.values() if m.semantic_models == (next(iter(models)),)]
+            # the table's rows first ("action items": insights), else its one distinct count
+            for aggregations in ({"count"}, {"count_distinct"}):
+                counts = [m.name for m in own if m.aggregation in aggregations]
+                if len(counts) == 1:
+                    return counts
         return []
 
     def _counted_other(self, text: str, chosen: Sequence[Metric]) -> str | None:
@@ -1291,7 +1471,28 @@ class QuestionReader:
         labels = set(groups) | {label for label, *_ in filters}
         if metrics == ["calls"] and "category" in labels:
             return ["categorised_calls"]
+        if metrics == ["calls"] and "insight type" in labels:  # "calls with an action item"
+            return ["calls_with_insight"]
+        # an evaluation's score or automatic fails by question or section: those of its answers
+        if labels & {"evaluation question", "evaluation section"}:
+            answers = {
+                "average_qa_score": "average_answer_score",
+                "automatic_fails": "question_automatic_fails",
+            }
+            return [answers.get(name, name) for name in metrics]
         return metrics
+
+    def _statistic(self, name: str, statistic: str) -> tuple[str, bool] | None:
+        """The metric that is ``statistic`` of the value metric ``name`` averages, and whether the question
+        asked it in minutes (a metric "in minutes" whose seconds metric has the statistic)."""
+        metric = self.manifest.metrics[name]
+        if metric.statistic == statistic:
+            return name, False
+        for base, minutes in ((name, False), (name.removesuffix("_minutes"), name.endswith("_minutes"))):
+            for other in self.manifest.metrics.values():
+                if other.statistic == statistic and other.statistic_of == base:
+                    return other.name, minutes
+        return None
 
     def _unknown(self, text: _Text, chosen: Sequence[Metric], grouped: bool) -> tuple[str, ...]:
         allowed = set(STOPWORDS) | _NEUTRAL
@@ -1300,7 +1501,9 @@ class QuestionReader:
         if any(m.aggregation in {"count", "count_distinct", "sum"} for m in chosen):
             allowed |= _COUNT_WORDS
         if any(m.aggregation == "average" for m in chosen):
-            allowed |= _AVERAGE_WORDS
+            allowed |= _AVERAGE_WORDS | _OFTEN_WORDS
+        if any(m.is_rate for m in chosen):
+            allowed |= _OFTEN_WORDS
         if any(m.aggregation == "count_distinct" for m in chosen):  # "how many different customers"
             allowed |= {"different", "distinct", "unique", "individual", "separate"}
         if any(m.is_rate for m in chosen):
@@ -1350,6 +1553,20 @@ def _edits(a: str, b: str) -> int:
                 current[j] = min(current[j], previous2[j - 2] + 1)
         previous2, previous = previous, current
     return previous[-1]
+
+
+def _is_plural(word: str) -> bool:
+    return word.endswith("s") and not word.endswith("ss")
+
+
+def _value_aliases(values: Iterable[str], names: Mapping[str, str]) -> dict[str, str]:
+    """Each value's name by its part before "-" ("es-US" → Spanish), when that name is one value's only."""
+    by_name: dict[str, list[str]] = {}
+    for value in values:
+        name = names.get(value.split("-")[0].lower())
+        if name:
+            by_name.setdefault(name, []).append(value)
+    return {name: found[0] for name, found in by_name.items() if len(found) == 1}
 
 
 def which_plural(text: str) -> bool:

@@ -68,11 +68,12 @@ def duckdb_engine(paths: WarehousePaths) -> Any:
     return DuckDbEngine(ensure_answer_database(paths.warehouse, answers), threads=duckdb_threads())
 
 
-def guarded_runner(engine: Any, *, max_rows: int = 1000) -> Runner:
-    """Guard ``sql`` with the shared guard, run it on ``engine``, return what ran and its rows."""
+def guarded_runner(engine: Any, *, max_rows: int = 1000, exact_percentiles: bool = False) -> Runner:
+    """Guard ``sql`` with the shared guard, run it on ``engine``, return what ran and its rows (percentiles
+    exact on DuckDB when ``exact_percentiles``)."""
     from lambdas.shared.sql_guard import GuardPolicy, guard_sql
 
-    policy = GuardPolicy(max_rows=max_rows)
+    policy = GuardPolicy(max_rows=max_rows, exact_percentiles=exact_percentiles)
 
     def run(sql: str) -> ExecutedQuery:
         guarded = guard_sql(sql, policy)
@@ -189,7 +190,7 @@ def semantic_answerer(
         read_values,
     )
 
-    run = guarded_runner(engine, max_rows=max_rows)
+    run = guarded_runner(engine, max_rows=max_rows, exact_percentiles=True)
     manifest = SemanticManifest.load(manifest_path or MANIFEST_PATH)
 
     def count_rows(sql: str) -> int:

@@ -1,0 +1,433 @@
+"""Analyst question families the semantic reader reads beyond one averaged metric: medians and percentiles,
+evaluation questions and sections, filters on language, insights and summary flags, everyday wordings of
+metrics, and counts of agents; each with the shapes that must still be refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from test_semantic import TODAY, build_marts
+
+from lambdas.shared.answering.semantic import MetricQuery, QuestionReader, Reading, SemanticManifest
+from lambdas.shared.answering.setup import semantic_answerer
+from lambdas.shared.query_engines import DuckDbEngine
+
+VALUES = {
+    "team": ["Billing East", "Tech Tier 1"],
+    "queue": ["Billing", "Technical Support"],
+    "agent": ["Dana Reyes"],
+    "category": ["cancellation-intent", "escalation-request"],
+    "insight type": ["ACTION_ITEM", "ISSUE", "OUTCOME"],
+    "evaluation section": ["Greeting", "Close", "Closing", "Resolution", "Soft Skills"],
+    "language": ["en-US", "es-US"],
+}
+
+
+@pytest.fixture(scope="module")
+def reader() -> QuestionReader:
+    return QuestionReader(SemanticManifest.load(), VALUES)
+
+
+@pytest.fixture(scope="module")
+def answerer(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    warehouse, lake = build_marts(tmp_path_factory.mktemp("family-marts"))
+    return semantic_answerer(DuckDbEngine(warehouse, lake), today=lambda: TODAY)
+
+
+def _query(reading: Reading) -> MetricQuery:
+    assert isinstance(reading.query, MetricQuery), reading
+    return reading.query
+
+
+def _read(reader: QuestionReader, question: str) -> MetricQuery:
+    return _query(reader.read(question, TODAY))
+
+
+def _refused(reader: QuestionReader, question: str) -> Reading:
+    reading = reader.read(question, TODAY)
+    assert reading.query is None, (question, reading)
+    return reading
+
+
+# ---------------------------------------------------------------------------------------------- medians
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by"),
+    [
+        ("median handle time by team", "median_handle_time", ("call__team",)),
+        ("What's the median AHT per queue last month?", "median_handle_time", ("call__queue",)),
+        ("handle time median for each agent", "median_handle_time", ("call__agent_name",)),
+        ("the median call length", "median_call_duration", ()),
+        ("median time customers waited in the queue, by queue", "median_queue_wait", ("call__queue",)),
+        ("median CSAT per team", "median_csat", ("call__team",)),
+        ("median QA score for each evaluator", "median_qa_score", ("evaluation__evaluator",)),
+        ("90th percentile of queue wait time by team", "p90_queue_wait", ("call__team",)),
+        ("p90 handle time", "p90_handle_time", ()),
+    ],
+)
+def test_a_median_or_percentile_reads_the_value_s_own_words(
+    reader: QuestionReader, question: str, metric: str, group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == (metric,)
+    assert query.group_by == group_by
+
+
+def test_a_median_in_minutes_is_the_seconds_median_divided(reader: QuestionReader) -> None:
+    query = _read(reader, "median handle time in minutes by team")
+    assert query.metrics == ("median_handle_time",)
+    assert query.scale == ("minutes", 60.0)
+    ranked = _read(reader, "which team has the highest median handle time?")
+    assert ranked.order_by == "-median_handle_time" and ranked.limit == 1
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "median talk speed per team",  # no median defined for that value
+        "75th percentile handle time",  # a percentile no metric defines
+        "median and average handle time by queue",  # two statistics of one value
+        "median of the average handle time per agent",  # a median over agents' averages
+        "maximum handle time per team",
+        "median handle time per customer",
+    ],
+)
+def test_a_statistic_no_metric_defines_is_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+def test_medians_are_exact_on_duckdb(answerer: Any) -> None:
+    # handle times: Billing East 300, 600; Tech Tier 1 900, 1200; Outbound Sales 120
+    answer = answerer.answer("median handle time by team")
+    assert not answer.refused, answer.text
+    assert set(answer.rows) == {("Billing East", 450.0), ("Tech Tier 1", 1050.0), ("Outbound Sales", 120.0)}
+    assert "QUANTILE_CONT" in answer.sql
+    overall = answerer.answer("p90 handle time")
+    assert overall.rows == ((1080.0,),)  # 900 + 0.6 × (1200 − 900)
+    assert "approximate on Athena" in overall.text or "approx" in overall.text
+
+
+# ---------------------------------------------------------------------------------------------- evaluations
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by", "limit", "order"),
+    [
+        (
+            "which QA question scores lowest",
+            "average_answer_score",
+            ("scorecard_answer__question_text",),
+            1,
+            "",
+        ),
+        ("Which scorecard question has the lowest average score?", "average_answer_score", None, 1, ""),
+        ("QA score by section", "average_answer_score", ("scorecard_answer__section_title",), None, None),
+        ("which section scores highest this quarter", "average_answer_score", None, 1, "-"),
+        ("questions with the most automatic fails", "question_automatic_fails", None, None, "-"),
+        ("automatic fails per evaluation question in February", "question_automatic_fails", None, None, None),
+        ("the form question with the most auto fails", "question_automatic_fails", None, 1, "-"),
+    ],
+)
+def test_evaluation_questions_and_sections_are_ranked_by_their_answers(
+    reader: QuestionReader,
+    question: str,
+    metric: str,
+    group_by: tuple[str, ...] | None,
+    limit: int | None,
+    order: str | None,
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == (metric,)
+    if group_by is not None:
+        assert query.group_by == group_by
+    assert query.limit == limit
+    if order is not None:
+        assert query.order_by == order + metric
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "average score in the Greeting section",
+        "What was the QA score for the Greeting section last month?",
+        "average question score in section Greeting by team",
+    ],
+)
+def test_a_section_named_is_a_filter_on_the_answers(reader: QuestionReader, question: str) -> None:
+    query = _read(reader, question)
+    assert query.metrics == ("average_answer_score",)
+    assert query.filters == (("scorecard_answer__section_title", "Greeting"),)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "average score in Greeting",  # a section's name that is an ordinary word needs "section"
+        "how close were the QA scores by team",  # "close" is no section without the word
+        "automatic fail rate by section",  # no rate over answers
+        "list the 10 lowest scoring evaluations last month",  # rows of evaluations
+        "which questions do agents fail",
+    ],
+)
+def test_evaluation_shapes_it_cannot_express_are_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+def test_answers_by_section_and_question_count_submitted_evaluations_only(answerer: Any) -> None:
+    # Greeting: e1 100, e2 50, e3 90 (e4 is a draft)
+    greeting = answerer.answer("average score in the Greeting section")
+    assert not greeting.refused, greeting.text
+    assert greeting.rows == ((80.0,),)
+    fails = answerer.answer("automatic fails per question")
+    assert set(fails.rows) == {
+        ("Did the agent greet the customer?", 0),
+        ("Did the agent verify the caller?", 1),
+    }
+    lowest = answerer.answer("which question scores lowest")
+    assert lowest.rows == (("Did the agent verify the caller?", 160.0 / 3),)
+
+
+# ---------------------------------------------------------------------------------------------- filters
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "filters"),
+    [
+        ("how many calls in Spanish", ("calls",), (("call__language", "es-US"),)),
+        ("number of Spanish calls per week", ("calls",), (("call__language", "es-US"),)),
+        (
+            "average handle time of English calls by team",
+            ("average_handle_time",),
+            (("call__language", "en-US"),),
+        ),
+        (
+            "calls flagged with cancellation intent",
+            ("categorised_calls",),
+            (("call_category__category", "cancellation-intent"),),
+        ),
+        ("how many calls were tagged as escalation request last week", ("categorised_calls",), None),
+        (
+            "how many calls had an action item",
+            ("calls_with_insight",),
+            (("call_insight__insight_type", "ACTION_ITEM"),),
+        ),
+        ("calls with an issue per team", ("calls_with_insight",), None),
+    ],
+)
+def test_values_of_language_categories_and_insights_are_filters(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], filters: Any
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == metrics
+    if filters is not None:
+        assert query.filters == filters
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        ("how many calls were marked as resolved", "resolved_calls"),
+        ("what percentage of calls were marked resolved by team", "resolution_rate"),
+        ("share of calls flagged as needing a callback", "callback_rate"),
+        ("resolution rate among calls that have a summary", "resolution_rate"),
+        ("average CSAT from the post-call survey by queue", "average_csat"),
+        ("post-call survey score per team last month", "average_csat"),
+    ],
+)
+def test_summary_flags_and_the_survey_are_read(reader: QuestionReader, question: str, metric: str) -> None:
+    assert _read(reader, question).metrics == (metric,)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "calls in Klingon",
+        "average handle time among calls that have a transcript",  # a population no metric defines
+        "how many calls were marked as urgent",
+    ],
+)
+def test_filters_it_cannot_read_are_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+def test_a_language_by_name_filters_its_code(answerer: Any) -> None:
+    answer = answerer.answer("how many calls in Spanish")
+    assert not answer.refused, answer.text
+    assert answer.rows == ((1,),)
+    assert "language = es-US" in answer.text.splitlines()[0]
+
+
+# ---------------------------------------------------------------------------------------------- wordings
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by"),
+    [
+        ("how fast do agents talk", "average_agent_talk_speed", ()),
+        ("How quickly do our reps speak, per team?", "average_agent_talk_speed", ("call__team",)),
+        ("how fast do customers talk by queue", "average_customer_talk_speed", ("call__queue",)),
+        ("average handle time team by team", "average_handle_time", ("call__team",)),
+        ("QA score queue by queue last month", "average_qa_score", ("evaluation__queue",)),
+        ("how positive are customers by queue", "average_customer_sentiment", ("call__queue",)),
+        ("how happy were our callers in March", "average_customer_sentiment", ()),
+        ("agents' own sentiment by team", "average_agent_sentiment", ("call__team",)),
+        ("how positive are the agents themselves, per queue", "average_agent_sentiment", ("call__queue",)),
+        ("how often are agents interrupted by customers", "average_customer_interruptions", ()),
+        (
+            "how often do customers interrupt agents, by team",
+            "average_customer_interruptions",
+            ("call__team",),
+        ),
+        ("how often do agents interrupt customers per team", "average_agent_interruptions", ("call__team",)),
+        ("how long do agents spend on wrap-up after a call", "average_after_call_work", ()),
+        ("time spent after each call by queue", "average_after_call_work", ("call__queue",)),
+        (
+            "how long does wrapping up take after each call, per team",
+            "average_after_call_work",
+            ("call__team",),
+        ),
+    ],
+)
+def test_everyday_wordings_of_metrics(
+    reader: QuestionReader, question: str, metric: str, group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == (metric,)
+    assert query.group_by == group_by
+
+
+@pytest.mark.parametrize(
+    ("question", "order", "limit"),
+    [
+        ("which team has the happiest customers", "-average_customer_sentiment", 1),
+        ("the queue with the unhappiest callers last month", "average_customer_sentiment", 1),
+        ("what are the busiest days of the week", "-calls", None),
+        ("the busiest day of the week", "-calls", 1),
+        ("which hour of the day is the quietest in March", "calls", 1),
+        ("least busy hours of the day", "calls", None),
+        ("agents with the highest handle time", "-average_handle_time", None),
+        ("the 3 agents with the lowest QA score", "average_qa_score", 3),
+        ("the team that had the most calls last month", "-calls", 1),
+    ],
+)
+def test_rankings_said_as_busiest_happiest_or_with_the_most(
+    reader: QuestionReader, question: str, order: str, limit: int | None
+) -> None:
+    query = _read(reader, question)
+    assert query.order_by == order
+    assert query.limit == limit
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which team has the most negative customers",  # "most negative" would rank the wrong way round
+        "busiest teams by handle time",  # busiest ranks by calls, not by another measure
+        "which agents are happiest",  # whose happiness: the agents' or their customers'?
+        "how fast do agents resolve calls",
+        "how often do customers call back",
+        "average handle time team by queue",  # not one grouping said twice
+    ],
+)
+def test_wordings_that_read_two_ways_or_name_nothing_are_refused(
+    reader: QuestionReader, question: str
+) -> None:
+    _refused(reader, question)
+
+
+# ---------------------------------------------------------------------------------------------- counts of agents
+
+
+@pytest.mark.parametrize(
+    ("question", "group_by"),
+    [
+        ("how many agents per team", ("call__team",)),
+        ("How many agents do we have?", ()),
+        ("number of agents by queue last month", ("call__queue",)),
+        ("how many agents does each team have", ("call__team",)),
+        ("distinct agents per month", ()),
+    ],
+)
+def test_agents_are_counted_once(reader: QuestionReader, question: str, group_by: tuple[str, ...]) -> None:
+    query = _read(reader, question)
+    assert query.metrics == ("distinct_agents",)
+    assert query.group_by == group_by
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many agents had a handle time over 15 minutes",  # their average, or any of their calls?
+        "how many unique customers had calls longer than 20 minutes",
+        "how many agents per customer",
+    ],
+)
+def test_a_count_of_agents_or_customers_with_a_per_call_condition_is_refused(
+    reader: QuestionReader, question: str
+) -> None:
+    _refused(reader, question)
+
+
+def test_agents_counted_in_the_data(answerer: Any) -> None:
+    answer = answerer.answer("how many agents per team")
+    assert not answer.refused, answer.text
+    assert set(answer.rows) == {("Billing East", 1), ("Tech Tier 1", 1), ("Outbound Sales", 1)}
+    assert answerer.answer("how many agents do we have").rows == ((3,),)
+
+
+def test_families_combine_in_one_question(reader: QuestionReader) -> None:
+    query = _read(reader, "median handle time by team for calls in Spanish last month")
+    assert query.metrics == ("median_handle_time",)
+    assert query.group_by == ("call__team",)
+    assert query.filters == (("call__language", "es-US"),)
+    assert query.period is not None and query.period.start == dt.date(2026, 2, 1)
+
+
+# ---------------------------------------------------------------------------------------------- engines
+
+
+def test_percentiles_are_exact_on_duckdb_only_when_the_policy_says_so() -> None:
+    from lambdas.shared.sql_guard import GuardPolicy, guard_sql
+
+    sql = "select approx_percentile(handle_time_seconds, 0.5) as p50 from post_call_analytics.calls"
+    assert "QUANTILE_CONT(" in guard_sql(sql, GuardPolicy(exact_percentiles=True)).to_dialect("duckdb")
+    assert "APPROX_QUANTILE(" in guard_sql(sql, GuardPolicy()).to_dialect("duckdb")
+    # Athena keeps its approximation either way; a weighted call is never rewritten
+    assert "APPROX_PERCENTILE(" in guard_sql(sql, GuardPolicy(exact_percentiles=True)).to_dialect("athena")
+    weighted = "select approx_percentile(handle_time_seconds, 2, 0.5) from post_call_analytics.calls"
+    assert "QUANTILE_CONT" not in guard_sql(weighted, GuardPolicy(exact_percentiles=True)).to_dialect(
+        "duckdb"
+    )
+
+
+def test_duckdb_divides_integers_as_athena_does(tmp_path: Any) -> None:
+    from lambdas.shared.sql_guard import GuardPolicy, guard_sql
+
+    warehouse, lake = build_marts(tmp_path)
+    engine = DuckDbEngine(warehouse, lake)
+    # five calls: (5 + 1) / 2 = 3 and 5 / 2 = 2 on Athena, whatever DuckDB's own default
+    query = guard_sql(
+        "select (count(*) + 1) / 2, count(*) / 2, count(*) / 2.0 from post_call_analytics.calls",
+        GuardPolicy(),
+    )
+    assert list(engine.execute(query, max_rows=10).rows[0]) == [3, 2, 2.5]
+
+
+@pytest.mark.parametrize(
+    ("question", "single"),
+    [
+        ("which evaluation question has the lowest average score", True),
+        ("what team had the most calls last month", True),
+        ("which agent scored worst in march", True),
+        ("which evaluation questions have the lowest average score", False),
+        ("which teams had the most calls", False),
+        ("which queue is billing", False),  # ranks nothing
+    ],
+)
+def test_a_singular_which_with_a_rank_asks_for_one_row(question: str, single: bool) -> None:
+    from lambdas.shared.answering.slots import asks_for_one
+
+    assert asks_for_one(question) is single
