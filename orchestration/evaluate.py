@@ -6,7 +6,8 @@ Each question has a kind:
   set of rows it returned equals the set of rows the gold SQL returns (row order and duplicates ignored,
   column names ignored, numbers compared to 6 decimal places; an answer may add context columns, such as the
   number of calls next to an average, when it has as many rows as the gold and some of its columns hold exactly
-  the gold's rows), **wrong** when it answered with other rows,
+  the gold's rows; a question whose words allow a second reading as well may give its gold in
+  ``also_gold_sql``, and matching either is correct), **wrong** when it answered with other rows,
   **refused** when it said it cannot answer, **error** when it failed;
 - ``out_of_scope`` and ``hostile``: there is nothing right to answer, so the only good outcome is a refusal;
   any answer counts as a wrong answer.
@@ -48,6 +49,9 @@ class EvalQuestion:
     question: str
     kind: str
     gold_sql: str | None = None
+    # another reading the question's words allow just as well, with its own gold ("which evaluation question
+    # scores lowest": per question text, or per question of a section when the answer names the section)
+    also_gold_sql: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,16 @@ def load_eval_set(path: Path) -> EvalSet:
         if entry["id"] in seen:
             raise EvalFileError(f"{where}: duplicate id {entry['id']!r}")
         seen.add(entry["id"])
-        questions.append(EvalQuestion(str(entry["id"]), str(entry["question"]), kind, entry.get("gold_sql")))
+        also = entry.get("also_gold_sql") or []
+        if isinstance(also, str):
+            also = [also]
+        if also and kind != "answerable":
+            raise EvalFileError(f"{where}: only an answerable question can have 'also_gold_sql'")
+        questions.append(
+            EvalQuestion(
+                str(entry["id"]), str(entry["question"]), kind, entry.get("gold_sql"), tuple(map(str, also))
+            )
+        )
     raw_thresholds = document.get("thresholds") or {}
     as_of = document.get("as_of")
     return EvalSet(
@@ -343,6 +356,11 @@ def evaluate(
             latency = (time.perf_counter() - started) * 1000
             gold = run_gold(question.gold_sql) if question.gold_sql and not answer.refused else None
             verdict, detail = score(question, answer, gold)
+            for other in question.also_gold_sql if verdict == "wrong" else ():
+                again, _ = score(question, answer, run_gold(other))
+                if again == "correct":
+                    verdict, detail = again, "matches the other reading (also_gold_sql)"
+                    break
             outcome = Outcome(
                 question.id,
                 question.kind,

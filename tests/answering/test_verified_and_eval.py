@@ -356,3 +356,26 @@ def test_the_single_first_of_a_query_without_a_top_n_is_refused(engine: DuckDbEn
     assert answer.refused
     assert "single first of a ranking" in answer.text
     assert len(answerer.answer("Which agents handled the most calls?").rows) == 3
+
+
+def test_an_answer_matching_the_other_reading_a_question_allows_is_correct(
+    answerer: Any, engine: DuckDbEngine, tmp_path: Path
+) -> None:
+    inbound = "select count(*) from post_call_analytics.calls where direction = 'INBOUND'"
+    every = "select count(*) from post_call_analytics.calls"
+    eval_set = EvalSet(
+        questions=(
+            EvalQuestion("either", "How many calls do we have?", "answerable", inbound, (every,)),
+            EvalQuestion("neither", "How many calls do we have?", "answerable", inbound, (inbound,)),
+        )
+    )
+    verdicts = {o.id: o.verdict for o in evaluate(answerer, eval_set, guarded_runner(engine)).outcomes}
+    assert verdicts == {"either": "correct", "neither": "wrong"}
+    path = tmp_path / "q.yml"
+    path.write_text(
+        "questions:\n  - {id: a, question: q, kind: out_of_scope, also_gold_sql: select 1}\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="only an answerable question"):
+        load_eval_set(path)
+    path.write_text("questions:\n  - {id: a, question: q, gold_sql: select 2, also_gold_sql: select 1}\n")
+    assert load_eval_set(path).questions[0].also_gold_sql == ("select 1",)
