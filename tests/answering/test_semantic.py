@@ -138,6 +138,13 @@ def build_marts(root: Path) -> tuple[Path, Path]:
             "update post_call_analytics.calls set language_code = case when call_id = 'c5' then 'es-US' "
             "else 'en-US' end"
         )
+        # when each evaluation was submitted (drafts too, for the test: a list must still leave them out)
+        db.execute(
+            "alter table post_call_analytics.scorecards add column submitted_at timestamp; "
+            "alter table post_call_analytics.scorecards add column form_title varchar; "
+            "update post_call_analytics.scorecards set submitted_at = cast(evaluation_date as timestamp) "
+            "+ interval 10 hour, form_title = 'Customer Service Quality'"
+        )
         # answers of the evaluations: (evaluation, section, question, score, automatic fail)
         db.execute(
             "create table post_call_analytics.scorecard_answers (evaluation_id varchar, section_title varchar, "

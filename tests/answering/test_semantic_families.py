@@ -431,3 +431,66 @@ def test_a_singular_which_with_a_rank_asks_for_one_row(question: str, single: bo
     from lambdas.shared.answering.slots import asks_for_one
 
     assert asks_for_one(question) is single
+
+
+# ---------------------------------------------------------------------------------------------- evaluation lists
+
+
+@pytest.mark.parametrize(
+    ("question", "listed"),
+    [
+        ("show the 10 lowest-scoring evaluations last month with evaluator and score", True),
+        ("list the evaluations by qa.al.wong", True),
+        ("which evaluations failed automatically last week?", True),
+        ("the 5 most recent evaluations of Dana Reyes", True),
+        ("evaluations with a score below 50 in March", True),
+        ("list evaluations for team Tech Tier 1 sorted by score", True),
+        ("how many evaluations failed automatically", False),
+        ("list the number of evaluations per team", False),
+        ("average QA score of the latest evaluations", False),
+        ("which evaluation question scores lowest", False),  # "evaluation" qualifies the rows asked for
+        ("which evaluation form has the lowest score", False),
+        ("what was the lowest evaluation score last month", False),
+        ("show me the latest evaluation", True),
+    ],
+)
+def test_a_list_of_evaluations_is_told_from_a_metric(question: str, listed: bool) -> None:
+    from lambdas.shared.answering.evaluation_lists import looks_like_an_evaluation_list
+
+    assert looks_like_an_evaluation_list(question) is listed
+
+
+def test_lists_of_evaluations_hold_submitted_evaluations_filtered_and_ordered(answerer: Any) -> None:
+    # submitted: e1 80 (qa.jo.smith, Jan 6), e2 40 automatic fail (qa.jo.smith, Feb 11), e3 90 (qa.al.wong,
+    # Feb 12); e4 is a draft
+    lowest = answerer.answer("show the 2 lowest-scoring evaluations with evaluator and score")
+    assert not lowest.refused, lowest.text
+    column = lowest.columns.index("evaluation_id")
+    assert [row[column] for row in lowest.rows] == ["e2", "e1"]
+    assert "first 2 of 3 evaluations" in lowest.text.splitlines()[0]
+    assert {"evaluator", "score_percent", "agent_name"} <= set(lowest.columns)
+    by = answerer.answer("list the evaluations by qa.jo.smith")
+    assert sorted(row[column] for row in by.rows) == ["e1", "e2"]
+    failed = answerer.answer("which evaluations failed automatically in February?")
+    assert [row[column] for row in failed.rows] == ["e2"]
+    below = answerer.answer("evaluations with a score below 85")
+    assert sorted(row[column] for row in below.rows) == ["e1", "e2"]
+    agent = answerer.answer("the most recent evaluation of Omar Haddad")
+    assert [row[column] for row in agent.rows] == ["e3"]  # e4 (his later one) is a draft
+    team = answerer.answer("list evaluations for team Tech Tier 1 sorted by score")
+    assert [row[column] for row in team.rows] == ["e3"]  # the "1" of the team's name is no row count
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "list the 10 worst evaluations with their comments",  # no such column
+        "show the evaluations of calls longer than 10 minutes",  # a call's value, not the evaluation's
+        "list the evaluations in category billing-dispute",  # a call's category
+        "show the lowest and most recent evaluations",  # two orders
+    ],
+)
+def test_a_list_of_evaluations_it_cannot_express_is_refused(answerer: Any, question: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.refused, answer.text
+    assert answer.rows == ()

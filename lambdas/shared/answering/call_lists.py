@@ -342,6 +342,15 @@ class ListReader:
         else:
             notes.append("newest first")
 
+        # values first: a number inside a name ("Tech Tier 1") is no row count
+        filters: list[tuple[str, str, str]] = []
+        for label, found, _, _ in self.reader._read_values(text):
+            if label in self.value_columns:
+                filters.append((label, self.value_columns[label], found))
+            elif label in self.subqueries:
+                filters.append((label, "in:" + self.subqueries[label], found))
+            else:
+                return ListReading(None, f"A list of calls cannot be filtered by {label}.")
         limit: int | None = None
         single = re.search(r"\bcall\b", text.text) is not None and re.search(r"\bcalls\b", text.text) is None
         top = find_top_n(text.remaining())
@@ -359,14 +368,6 @@ class ListReader:
                 return ListReading(None, "Which call? Say how to order them (most recent, longest …).")
             limit = 1
             notes.append("one call: the question says “call”")
-        filters: list[tuple[str, str, str]] = []
-        for label, found, _, _ in self.reader._read_values(text):
-            if label in self.value_columns:
-                filters.append((label, self.value_columns[label], found))
-            elif label in self.subqueries:
-                filters.append((label, "in:" + self.subqueries[label], found))
-            else:
-                return ListReading(None, f"A list of calls cannot be filtered by {label}.")
         direction = find_direction(text.remaining())
         if direction is not None and "direction" in self.value_columns:
             filters.append(("direction", self.value_columns["direction"], str(direction.value)))

@@ -45,6 +45,7 @@ from lambdas.shared.query_engines import sql_string as quoted
 
 if TYPE_CHECKING:
     from lambdas.shared.answering.call_lists import ListReader
+    from lambdas.shared.answering.evaluation_lists import EvaluationListReader
 
 MANIFEST_PATH = (
     Path(__file__).resolve().parents[2] / "athena_executor" / "artifacts" / "semantic_manifest.json"
@@ -1615,6 +1616,7 @@ class SemanticAnswerer:
     def __post_init__(self) -> None:
         self._reader: QuestionReader | None = None
         self._lists: ListReader | None = None
+        self._evaluation_lists: EvaluationListReader | None = None
 
     @property
     def reader(self) -> QuestionReader:
@@ -1644,6 +1646,8 @@ class SemanticAnswerer:
                 session_id=session_id,
             )
         today = self.today()
+        if looks_like_an_evaluation_list(question):
+            return self._evaluation_list(question, today, session_id)
         if looks_like_a_list(question):
             return self._list(question, today, session_id)
         reading = self.reader.read(question, today)
@@ -1700,6 +1704,56 @@ class SemanticAnswerer:
             confidence=1.0,
             session_id=session_id,
             slots=self._slots(query.denominator if isinstance(query, ShareQuery) else query),
+        )
+
+    def _evaluation_list(self, question: str, today: dt.date, session_id: str | None) -> Answer:
+        if self._evaluation_lists is None:
+            self._evaluation_lists = EvaluationListReader(self.reader)
+        reading = self._evaluation_lists.read(question, today)
+        if reading.query is None:
+            return refusal(
+                question,
+                self.name,
+                f"I can't answer that as a list of evaluations. {_why(reading.reason, reading.unknown)}",
+                self.suggestions(),
+                session_id=session_id,
+            )
+        query = reading.query
+        sql = query.sql(CURATED_DATABASE, self.max_rows)
+        try:
+            executed = self.run(sql)
+        except AnsweringError:
+            raise
+        except Exception as error:  # the guard or the engine refused the SQL: say so, never guess
+            raise SemanticLayerError(f"the list query could not run: {error}") from error
+        rows = executed.rows
+        capped = query.limit is None or query.limit > self.max_rows
+        cut = self.max_rows if capped else int(query.limit or 0)
+        total = len(rows)
+        if len(rows) >= cut:
+            total = int(self.run(query.count_sql(CURATED_DATABASE)).rows[0][0])
+        head = query.describe()
+        if not rows:
+            first = f"{head}: no evaluations match."
+        elif total > len(rows):
+            cap = f" (row cap {self.max_rows:,})" if capped else ""
+            first = f"{head}: first {len(rows):,} of {total:,} evaluations{cap}."
+        else:
+            first = f"{head}: {len(rows):,} {'evaluation' if len(rows) == 1 else 'evaluations'}."
+        text = (
+            f"{first}\nAnswered from the semantic layer's evaluations ({', '.join(query.columns)}); submitted "
+            "evaluations only, as in every evaluation metric (drafts may still change)."
+        )
+        return Answer(
+            question=question,
+            text=text,
+            answerer=self.name,
+            sql=executed.sql,
+            columns=executed.columns,
+            rows=executed.rows,
+            confidence=1.0,
+            session_id=session_id,
+            slots={"list": "evaluations", "period": query.period.describe() if query.period else "all data"},
         )
 
     def _list(self, question: str, today: dt.date, session_id: str | None) -> Answer:
@@ -1988,3 +2042,7 @@ from lambdas.shared.answering.call_lists import (  # noqa: E402
     read_conditions,
 )
 from lambdas.shared.answering.call_lists import describe as describe_list  # noqa: E402
+from lambdas.shared.answering.evaluation_lists import (  # noqa: E402
+    EvaluationListReader,
+    looks_like_an_evaluation_list,
+)

@@ -1,0 +1,317 @@
+"""Lists of evaluations ("the 10 lowest-scoring evaluations last month with evaluator and score", "list the
+evaluations by qa.jamal.adams", "which evaluations failed automatically last week?"), read with the semantic
+layer's vocabulary.
+
+What a list shows comes from the ``scorecards`` semantic model's ``config.meta``: ``list_columns`` (the
+evaluation's own columns), ``recency`` (what "most recent" orders by) and ``score`` (what "lowest-scoring"
+orders and "a score below 60" compares). Like every evaluation metric, a list holds submitted evaluations only
+(drafts may still change). Filters are the metric reader's values found in the data (evaluator, team, queue,
+evaluation source, agent through the agents' table); "failed automatically" is the automatic-fail flag. Every
+word must be accounted for, or the question is refused; the SQL runs through the shared guard.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lambdas.shared.answering.matcher import STOPWORDS
+from lambdas.shared.answering.slots import DateRange, find_date_range, find_top_n, normalise
+
+EVALUATIONS_MODEL = "scorecards"
+# "evaluation" naming the rows, not qualifying another word ("evaluation question", "scorecard section")
+_NOUN = (
+    r"(?:evaluations?|scorecards?|reviews?|evals?)(?!\s+(?:questions?|sections?|forms?|sources?|scores?|criteri"
+    r"|coverage|counts?|rates?|results?|volumes?|trends?))"
+)
+_LIST_CUE = re.compile(
+    rf"\b(?:list|show|display|give\s+me|find|pull)\b(?:\s+\S+){{0,5}}?\s+{_NOUN}\b"
+    rf"|\b(?:which|what)\s+(?:\d+\s+)?{_NOUN}\b"
+    rf"|\b(?:most\s+recent|recent|latest|newest|oldest|earliest|lowest|highest|worst|best|last)\b"
+    rf"(?:\s+\S+){{0,3}}?\s+{_NOUN}\b"
+    rf"|\b{_NOUN}\s+(?:with|where|whose|scoring|scored|that\s+scored|that\s+failed|which\s+failed|below|under"
+    r"|above|over)\b"
+)
+_AGGREGATE = re.compile(
+    r"\b(?:how\s+many|number|count|counts|average|avg|mean|median|total|totals|sum|share|percentage|percent"
+    r"|proportion|rate|ratio|per|by|each|every|trend|distribution|volume|agents|teams|queues|evaluators"
+    r"|sections|questions|calls)\b"
+)
+# "evaluations by qa.jamal.adams", "done by contact-lens-automation": who evaluated, not a grouping
+_BY_WHOM = re.compile(
+    r"\b(?:(?:done|submitted|scored|completed|made|performed|written)\s+)?by\s+(?=qa\s|contact\s+lens)"
+)
+_FAILED = re.compile(
+    r"\b(?:(?:that|which)\s+)?(?:(?:were|was|got)\s+)?(?:failed\s+automatically|auto\s+failed|automatically\s+failed"
+    r"|with\s+an?\s+(?:automatic|auto)\s+fail(?:ure)?)\b"
+)
+_SCORE_OPS = re.compile(
+    r"\b(?:with\s+)?(?:an?\s+|the\s+)?(?:qa\s+)?(?:score|scores|scored|scoring)\s+(?:of\s+)?(?P<op>below|under|less\s+than"
+    r"|lower\s+than|above|over|more\s+than|higher\s+than|at\s+least|at\s+most)\s+(?P<n>\d{1,3}(?:\.\d+)?)"
+    r"(?:\s+(?:percent|pct|points?))?\b"
+)
+_GREATER = {"above", "over", "more than", "higher than", "at least"}
+_WORDS = frozenset(
+    {
+        "list",
+        "show",
+        "display",
+        "give",
+        "find",
+        "pull",
+        "all",
+        "evaluation",
+        "evaluations",
+        "scorecard",
+        "scorecards",
+        "review",
+        "reviews",
+        "evals",
+        "eval",
+        "qa",
+        "submitted",
+        "done",
+        "completed",
+        "their",
+        "its",
+        "along",
+        "up",
+        "column",
+        "columns",
+        "ids",
+        "id",
+        "date",
+        "dates",
+        "when",
+    }
+)
+
+
+@dataclass(frozen=True)
+class EvaluationListQuery:
+    """A list of submitted evaluations: the model's list columns, filtered, ordered and cut."""
+
+    table: str
+    columns: tuple[str, ...]
+    recency: str
+    score: str
+    date_column: str
+    filters: tuple[tuple[str, str], ...] = ()  # (column, value found in the data)
+    agent: str | None = None  # an agent's name, through the agents' table
+    automatic_fail: bool = False
+    score_condition: tuple[str, float] | None = None  # (operator, percent)
+    period: DateRange | None = None
+    order: tuple[str, bool] = ("", True)  # (column or "" for recency, descending)
+    limit: int | None = None
+
+    def _from(self, database: str) -> str:
+        return f"{database}.{self.table} e LEFT OUTER JOIN {database}.agents a ON a.agent_id = e.agent_id"
+
+    def where(self) -> str:
+        from lambdas.shared.answering.semantic import sql_string
+
+        parts = ["e.evaluation_status = 'SUBMITTED'"]
+        if self.period is not None:
+            parts.append(f"e.{self.date_column} >= DATE '{self.period.start.isoformat()}'")
+            parts.append(f"e.{self.date_column} < DATE '{self.period.end.isoformat()}'")
+        for column, value in self.filters:
+            parts.append(f"e.{column} = {sql_string(value)}")
+        if self.agent is not None:
+            parts.append(f"a.agent_name = {sql_string(self.agent)}")
+        if self.automatic_fail:
+            parts.append("e.is_automatic_fail")
+        if self.score_condition is not None:
+            op, number = self.score_condition
+            parts.append(f"e.{self.score} {op} {number!r}")
+        return " WHERE " + " AND ".join(parts)
+
+    def sql(self, database: str, max_rows: int) -> str:
+        select = [f"e.{c}" if c != "agent_name" else "a.agent_name" for c in self.columns]
+        name, descending = self.order
+        direction = "DESC" if descending else "ASC"
+        key = name or self.recency
+        order = f"e.{key} {direction}" + (f", e.{self.recency} DESC" if name else "") + ", e.evaluation_id"
+        limit = min(self.limit, max_rows) if self.limit is not None else max_rows
+        return f"SELECT {', '.join(select)} FROM {self._from(database)}{self.where()} ORDER BY {order} LIMIT {limit}"
+
+    def count_sql(self, database: str) -> str:
+        return f"SELECT COUNT(*) AS evaluations FROM {self._from(database)}{self.where()}"
+
+    def describe(self) -> str:
+        parts = [f"{column} = {value}" for column, value in self.filters]
+        if self.agent is not None:
+            parts.append(f"agent = {self.agent}")
+        if self.automatic_fail:
+            parts.append("an automatic fail")
+        if self.score_condition is not None:
+            parts.append(f"score {self.score_condition[0]} {self.score_condition[1]:g}%")
+        scope = self.period.describe() if self.period else "all data (no period given)"
+        name, descending = self.order
+        if name:
+            order = f"by score, {'highest' if descending else 'lowest'} first"
+        else:
+            order = "newest first" if descending else "oldest first"
+        where = f" with {', '.join(parts)}" if parts else ""
+        return f"Submitted evaluations{where}, {scope}, {order}"
+
+
+@dataclass(frozen=True)
+class EvaluationListReading:
+    query: EvaluationListQuery | None
+    reason: str = ""
+    unknown: tuple[str, ...] = ()
+
+
+def looks_like_an_evaluation_list(question: str) -> bool:
+    text = normalise(question)
+    # who evaluated, an order asked for and a score compared are no grouping or aggregate
+    plain = _BY_WHOM.sub(" ", text)
+    plain = re.sub(r"\b(?:sorted|ordered|ranked)\s+by\b", " ", plain)
+    plain = _SCORE_OPS.sub(" ", plain)
+    return bool(_LIST_CUE.search(text)) and not _AGGREGATE.search(plain)
+
+
+class EvaluationListReader:
+    """Reads a list-of-evaluations question with the manifest's list columns and the data's values."""
+
+    def __init__(self, reader: object) -> None:
+        from lambdas.shared.answering.semantic import QuestionReader
+
+        assert isinstance(reader, QuestionReader)
+        self.reader = reader
+        manifest = reader.manifest
+        meta = manifest.model_meta.get(EVALUATIONS_MODEL, {})
+        self.columns = tuple(str(c) for c in meta.get("list_columns", []))
+        self.recency = str(meta.get("recency") or "")
+        self.score = str(meta.get("score") or "")
+        self.table = manifest.tables.get(EVALUATIONS_MODEL, EVALUATIONS_MODEL)
+        self.date_column = manifest.time_of.get(EVALUATIONS_MODEL, "evaluation_date")
+        # filterable values on the evaluation's own columns (label -> column)
+        self.value_columns = {
+            d.label: d.expr
+            for d in manifest.dimensions
+            if d.semantic_model == EVALUATIONS_MODEL and not d.per_call
+        }
+        words: set[str] = set()
+        for column in self.columns:
+            parts = column.split("_")
+            words |= set(parts) | {part + "s" for part in parts}
+        words |= {"score", "scores", "scoring", "scored", "time", "times", "name", "names", "agent", "agents"}
+        self.column_words = frozenset(words)
+
+    def read(self, question: str, today: dt.date) -> EvaluationListReading:
+        from lambdas.shared.answering.semantic import _Text
+
+        if not self.columns or not self.recency or not self.score:
+            return EvaluationListReading(None, "No list columns are defined for evaluations.")
+        text = _Text(normalise(question))
+        period = None
+        date = find_date_range(text.text, today)
+        if date is not None and isinstance(date.value, DateRange):
+            period = date.value
+            text.take(date.start, date.end)
+
+        automatic_fail = False
+        while (m := text.search(_FAILED)) is not None:
+            automatic_fail = True
+            text.take(m.start(), m.end())
+        score_condition: tuple[str, float] | None = None
+        m = text.search(_SCORE_OPS)
+        if m is not None:
+            op_words = " ".join(m.group("op").split())
+            op = (">" if op_words in _GREATER else "<") + ("=" if op_words in {"at least", "at most"} else "")
+            score_condition = (op, float(m.group("n")))
+            text.take(m.start(), m.end())
+
+        sorts: list[tuple[str, bool]] = []
+        m = text.search(
+            r"\b(?P<rank>lowest|highest|worst|best|top|bottom)(?:\s+(?:scoring|scored|score|rated))?\b"
+        )
+        if m is not None:
+            sorts.append((self.score, m.group("rank") in {"highest", "best", "top"}))
+            text.take(m.start(), m.end())
+        m = text.search(r"\b(?:most\s+recent|recent|latest|newest|last)\b")
+        if m is not None:
+            sorts.append(("", True))
+            text.take(m.start(), m.end())
+        m = text.search(r"\b(?:oldest|earliest|first)\b")
+        if m is not None:
+            sorts.append(("", False))
+            text.take(m.start(), m.end())
+        m = text.search(r"\b(?:sorted|ordered|ranked)\s+by\s+(?:the\s+|their\s+)?(?:qa\s+)?score\b")
+        if m is not None:
+            sorts.append((self.score, False))
+            text.take(m.start(), m.end())
+        if len(sorts) > 1:
+            return EvaluationListReading(None, "It asks for two orders at once.")
+        single = re.search(rf"\b{_NOUN}\b", text.text) is not None and not re.search(
+            r"\b(?:evaluations|scorecards|reviews|evals)\b", text.text
+        )
+        order = sorts[0] if sorts else ("", True)
+
+        # values first: a number inside a name ("Tech Tier 1") is no row count
+        filters: list[tuple[str, str]] = []
+        agent: str | None = None
+        for label, found, start, _ in self.reader._read_values(text):
+            before = re.search(
+                r"(?:\b(?:done|submitted|scored|completed|made|performed|written)\s+)?\bby\s+$",
+                text.text[:start],
+            )
+            if before is not None:
+                text.take(before.start(), start)
+            if label in self.value_columns:
+                filters.append((self.value_columns[label], found))
+            elif label == "agent":
+                agent = found
+            else:
+                return EvaluationListReading(None, f"A list of evaluations cannot be filtered by {label}.")
+
+        limit: int | None = None
+        top = find_top_n(text.remaining())
+        if top is not None and isinstance(top.value, int):
+            limit = top.value
+            text.take(top.start, top.end)
+        else:
+            m = text.search(r"\b(?:the\s+)?(?P<n>\d{1,4})\b")
+            if m is not None and int(m.group("n")) > 0:
+                limit = int(m.group("n"))
+                text.take(m.start(), m.end())
+
+        if single and limit is None:  # "the most recent evaluation of Omar Haddad": one
+            if not sorts:
+                return EvaluationListReading(
+                    None, "Which evaluation? Say how to order them (most recent, lowest …)."
+                )
+            limit = 1
+        unknown = tuple(
+            dict.fromkeys(
+                w
+                for w in text.remaining().split()
+                if w not in STOPWORDS and w not in _WORDS and w not in self.column_words
+            )
+        )
+        if unknown:
+            return EvaluationListReading(None, "Some words are not accounted for.", unknown)
+        return EvaluationListReading(
+            EvaluationListQuery(
+                table=self.table,
+                columns=self.columns,
+                recency=self.recency,
+                score=self.score,
+                date_column=self.date_column,
+                filters=tuple(filters),
+                agent=agent,
+                automatic_fail=automatic_fail,
+                score_condition=score_condition,
+                period=period,
+                order=order,
+                limit=limit,
+            )
+        )
+
+
+def describe(query: Any) -> str:
+    assert isinstance(query, EvaluationListQuery)
+    return query.describe()
