@@ -373,7 +373,8 @@ def test_an_answer_matching_the_other_reading_a_question_allows_is_correct(
     assert verdicts == {"either": "correct", "neither": "wrong"}
     path = tmp_path / "q.yml"
     path.write_text(
-        "questions:\n  - {id: a, question: q, kind: out_of_scope, also_gold_sql: select 1}\n", encoding="utf-8"
+        "questions:\n  - {id: a, question: q, kind: out_of_scope, also_gold_sql: select 1}\n",
+        encoding="utf-8",
     )
     with pytest.raises(ValueError, match="only an answerable question"):
         load_eval_set(path)
