@@ -138,6 +138,16 @@ def build_marts(root: Path) -> tuple[Path, Path]:
             "update post_call_analytics.calls set language_code = case when call_id = 'c5' then 'es-US' "
             "else 'en-US' end"
         )
+        # the summary's topic and product, and the job status: c4 is about a router, c1 and c2 about a bill
+        db.execute(
+            "alter table post_call_analytics.calls add column summary_topic varchar; "
+            "alter table post_call_analytics.calls add column summary_product varchar; "
+            "alter table post_call_analytics.calls add column call_status varchar; "
+            "update post_call_analytics.calls set call_status = 'COMPLETED', "
+            "summary_topic = case when call_id = 'c4' then 'router setup' when call_id in ('c1', 'c2') "
+            "then 'invoice question' end, "
+            "summary_product = case when call_id in ('c3', 'c4') then 'Home Broadband' else 'Mobile Plan' end"
+        )
         # when each evaluation was submitted (drafts too, for the test: a list must still leave them out)
         db.execute(
             "alter table post_call_analytics.scorecards add column submitted_at timestamp; "
@@ -199,8 +209,10 @@ def test_period_filter_and_grain_are_read_from_the_question(answerer: Any) -> No
 
 def test_a_measure_from_one_table_splits_by_a_dimension_of_another(answerer: Any) -> None:
     answer = answerer.answer("QA score by call direction")
-    # drafts are not scored: the outbound call has only a draft, so no score
-    assert set(answer.rows) == {("INBOUND", 70.0), ("OUTBOUND", None)}
+    # drafts are not scored: the outbound call has only a draft, so it has no score, and a group with no value
+    # for the measure is left out
+    assert set(answer.rows) == {("INBOUND", 70.0)}
+    assert "IS NOT NULL" in answer.sql
 
 
 def test_rank_questions_become_order_and_limit(answerer: Any) -> None:
@@ -624,3 +636,48 @@ def test_a_word_with_a_prefix_is_never_corrected_into_its_stem(answerer: Any, qu
     answer = answerer.answer(question)
     assert answer.refused or "unresolved" in answer.text.lower(), answer.text
     assert "read as" not in answer.text
+
+
+def test_two_values_of_one_kind_compared_give_one_row_each(answerer: Any) -> None:
+    answer = answerer.answer("average handle time, Billing East vs Tech Tier 1")
+    assert set(answer.rows) == {("Billing East", 450.0), ("Tech Tier 1", 1050.0)}
+    assert "team in (Billing East, Tech Tier 1)" in answer.text.splitlines()[0]
+    assert " IN (" in answer.sql
+    compared = answerer.answer("compare the number of calls of the Billing and Sales queues")
+    assert set(compared.rows) == {("Billing", 2), ("Sales", 1)}
+    # without a word that compares, "A and B" may ask for the total: never read as one row each
+    assert answerer.answer("calls in the Billing and Sales queues").rows != compared.rows
+
+
+def test_two_calendar_periods_compared_give_one_row_each(answerer: Any) -> None:
+    answer = answerer.answer("number of calls in January vs February")
+    assert answer.rows == ((dt.date(2026, 1, 1), 1), (dt.date(2026, 2, 1), 2))
+    assert "compared with February 2026" in answer.text.splitlines()[0]
+    assert answerer.answer("calls in January and February").refused  # the total, or one row each?
+    assert answerer.answer("calls in January vs the past 3 days").refused  # not two units of a kind
+
+
+@pytest.mark.parametrize(
+    ("question", "rows"),
+    [
+        ("hey, how many calls have we had so far? thanks!", ((5,),)),
+        ("how many calls were received in March", ((2,),)),
+        ("Average handle time on calls handled by the Billing East team", ((450.0,),)),
+        ("top 2 agents by number of calls", (("Dana Reyes", 2), ("Omar Haddad", 2))),
+        ("how many action items were found in calls in March", ((2,),)),
+        ("calls by product", (("Home Broadband", 2), ("Mobile Plan", 3))),
+        ("how many Mobile Plan calls about an invoice question", ((2,),)),
+    ],
+)
+def test_everyday_wordings_of_covered_questions(answerer: Any, question: str, rows: tuple[Any, ...]) -> None:
+    answer = answerer.answer(question)
+    assert not answer.refused, answer.text
+    assert set(answer.rows) == set(rows)
+
+
+def test_a_count_of_the_values_themselves_counts_those_rows_not_calls(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {"insight type": ["ACTION_ITEM", "ISSUE"]})
+    counted = reader.read("how many issues were detected in March calls", TODAY)
+    assert counted.query is not None and counted.query.metrics == ("insights",)
+    calls = reader.read("how many calls had an issue in March", TODAY)
+    assert calls.query is not None and calls.query.metrics == ("calls_with_insight",)

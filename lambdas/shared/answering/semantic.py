@@ -64,16 +64,23 @@ VALUE_SOURCES: dict[str, tuple[str, str]] = {
     "evaluation source": ("scorecards", "evaluation_source"),
     "evaluation section": ("scorecard_answers", "section_title"),
     "language": ("calls", "language_code"),
+    "topic": ("calls", "summary_topic"),
+    "product": ("calls", "summary_product"),
+    "form": ("scorecards", "form_title"),
+    "call status": ("calls", "call_status"),
 }
 # Values that are ordinary words too ("Close", "Resolution", "Greeting"): a filter only next to their kind's
 # word ("the Greeting section", "section Close").
-_KIND_REQUIRED = frozenset({"evaluation section"})
+_KIND_REQUIRED = frozenset({"evaluation section", "call status"})
 # Longer names first, so "Billing East" (team) is read before "Billing" (queue).
 _VALUE_ORDER = (
     "agent",
     "team",
     "category",
+    "topic",
+    "product",
     "evaluator",
+    "form",
     "queue",
     "insight type",
     "evaluation source",
@@ -185,6 +192,27 @@ _NEUTRAL = frozenset(
         "spends",
         "spent",
         "going",
+        "spoken",
+        "speak",
+        "spoke",
+        "started",
+        "starting",
+        "detected",
+        "identified",
+        "found",
+        "recorded",
+        "logged",
+        "registered",
+        "received",
+        "placed",
+        "came",
+        "come",
+        "coming",
+        "occurred",
+        "caused",
+        "cause",
+        "triggered",
+        "everything",
         "among",
         "amongst",
         "ve",
@@ -200,6 +228,18 @@ _COUNT_WORDS = frozenset(
 _AVERAGE_WORDS = frozenset({"average", "avg", "mean", "typical", "typically", "usually"})
 # "how often are agents interrupted", "how often do calls get resolved": an average per call or a rate
 _OFTEN_WORDS = frozenset({"often", "frequently"})
+# Words between two values of one kind that compare them
+_VERSUS = frozenset({"vs", "v", "versus", "or", "and", "against", "compared", "to", "with"})
+# Only a question that says it compares reads "A and B" as one row each ("calls in January and February" may
+# ask for the total)
+_COMPARED = re.compile(r"\b(?:vs|v|versus|against|compare|compared|comparing|comparison|between)\b")
+# Words by which rows say what a metric is about ("sentiment on calls", "score across evaluations")
+_ABOUT_WORDS = frozenset({"on", "of", "for", "in", "from", "among", "across", "over", "the", "all"})
+# Words saying the whole history is meant: the default anyway ("so far", "across everything")
+_ALL_DATA = re.compile(
+    r"\b(?:(?:so|thus)\s+far|to\s+date|(?:of\s+|over\s+|for\s+)?all[\s-]+time|ever|across\s+everything"
+    r"|in\s+total|(?:till|until|up\s+to)\s+now|since\s+(?:the\s+)?(?:start|beginning))\b"
+)
 _RATE_WORDS = frozenset({"share", "percentage", "percent", "rate", "proportion", "fraction", "pct", "ratio"})
 _TIME_WORDS = frozenset({"how", "long", "time", "seconds"})
 _COMPARE_WORDS = frozenset(
@@ -537,7 +577,8 @@ class MetricQuery:
     group_by: tuple[str, ...] = ()
     grain: str | None = None
     period: DateRange | None = None
-    filters: tuple[tuple[str, str], ...] = ()  # (qualified dimension, value found in the data)
+    # (qualified dimension, value found in the data); one dimension twice means either value (compared)
+    filters: tuple[tuple[str, str], ...] = ()
     order_by: str | None = None  # metric name, "-" prefix for descending
     limit: int | None = None
     # comparisons on per-call values: (qualified dimension, operator, number in the value's unit)
@@ -546,10 +587,18 @@ class MetricQuery:
     scale: tuple[str, float] | None = None
     # "rounded to one decimal": the metrics rounded to this many decimals
     digits: int | None = None
+    # a second period compared with ``period`` ("January vs February"): rows of either, one per grain bucket
+    versus: DateRange | None = None
 
     def to_arguments(self) -> dict[str, Any]:
         group_by = ([f"metric_time__{self.grain}"] if self.grain else []) + list(self.group_by)
-        where = [f"{{{{ Dimension('{name}') }}}} = {sql_string(value)}" for name, value in self.filters]
+        where: list[str] = []
+        for name in dict.fromkeys(name for name, _ in self.filters):
+            values = [value for other, value in self.filters if other == name]
+            if len(values) == 1:
+                where.append(f"{{{{ Dimension('{name}') }}}} = {sql_string(values[0])}")
+            else:  # two values compared ("Tech Tier 1 vs Tech Tier 2"): either
+                where.append(f"{{{{ Dimension('{name}') }}}} IN ({', '.join(map(sql_string, values))})")
         for name, op, number in self.conditions:
             if op not in {"<", ">", "<=", ">="} or not math.isfinite(number):
                 raise MetricRequestError(f"Not a comparison: {op} {number}")
@@ -557,7 +606,17 @@ class MetricQuery:
         arguments: dict[str, Any] = {"metric_names": list(self.metrics), "group_by_names": group_by}
         if where:
             arguments["where_constraints"] = where
-        if self.period is not None and not _aligned(self.period, self.grain):
+        if self.period is not None and self.versus is not None:
+            day = "{{ TimeDimension('metric_time', 'day') }}"
+            where.append(
+                " OR ".join(
+                    f"({day} >= CAST('{p.start.isoformat()}' AS DATE)"
+                    f" AND {day} <= CAST('{p.last_day.isoformat()}' AS DATE))"
+                    for p in (self.period, self.versus)
+                )
+            )
+            arguments["where_constraints"] = where
+        elif self.period is not None and not _aligned(self.period, self.grain):
             # MetricFlow widens a time constraint to whole grain periods ("the past 4 weeks" by week would
             # start on a Monday before the window): a period that does not fall on the grain's boundaries is
             # a filter on the day instead, so every bucket counts only the period's days
@@ -590,6 +649,22 @@ def _grain_start(day: dt.date, grain: str) -> dt.date:
     if grain == "year":
         return day.replace(month=1, day=1)
     return day
+
+
+def _calendar_unit(period: DateRange) -> str | None:
+    """The calendar unit ``period`` is exactly one of (a day, a Monday-to-Sunday week, a month, a quarter, a
+    year), or None."""
+    days = (period.end - period.start).days
+    if days == 1:
+        return "day"
+    longest = {"week": 7, "month": 31, "quarter": 92, "year": 366}
+    for unit in ("week", "month", "quarter", "year"):
+        aligned = (
+            _grain_start(period.start, unit) == period.start and _grain_start(period.end, unit) == period.end
+        )
+        if aligned and (days == 7 if unit == "week" else days <= longest[unit]):
+            return unit
+    return None
 
 
 def _aligned(period: DateRange, grain: str | None) -> bool:
@@ -698,8 +773,20 @@ class MetricCompiler:
                 self._engine = self._build()
 
     def compile(self, query: MetricQuery) -> str:
-        if query.scale is not None or query.digits is not None:
+        if query.scale is not None or query.digits is not None or self._may_be_empty(query):
             return self._wrapped(query)
+        return self._compile(query)
+
+    def _may_be_empty(self, query: MetricQuery) -> bool:
+        """Whether a grouped query may hold groups with no value for any of its metrics (a rate by product,
+        where calls without a product have no summary verdict either): only counts fill in 0."""
+        if not query.group_by:
+            return False
+        return all(
+            self.manifest.metrics[name].aggregation not in {"count", "count_distinct"} for name in query.metrics
+        )
+
+    def _compile(self, query: MetricQuery) -> str:
         from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
 
         self.warm()
@@ -713,7 +800,7 @@ class MetricCompiler:
     def _wrapped(self, query: MetricQuery) -> str:
         """The compiled query with its metrics (in seconds) divided into ``scale``'s unit and/or rounded to
         ``digits`` decimals, order kept."""
-        inner = self.compile(dataclasses.replace(query, scale=None, digits=None))
+        inner = self._compile(query)
         groups = ([f"metric_time__{query.grain}"] if query.grain else []) + list(query.group_by)
         select = [f"scaled.{name} AS {name}" for name in groups]
         output: dict[str, str] = {}
@@ -733,7 +820,10 @@ class MetricCompiler:
             )
         elif query.grain:
             order = f"\nORDER BY metric_time__{query.grain}"
-        return f"SELECT {', '.join(select)}\nFROM (\n{inner}\n) scaled{order}"
+        where = ""
+        if self._may_be_empty(query):  # a group with no value for any metric has nothing to show
+            where = "\nWHERE " + " OR ".join(f"scaled.{name} IS NOT NULL" for name in query.metrics)
+        return f"SELECT {', '.join(select)}\nFROM (\n{inner}\n) scaled{where}{order}"
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -854,8 +944,33 @@ class QuestionReader:
         if date is not None and isinstance(date.value, DateRange):
             period = date.value
             text.take(date.start, date.end)
+        elif (every := text.search(_ALL_DATA)) is not None:  # "so far", "of all time": no period, said aloud
+            text.take(every.start(), every.end())
+        versus: DateRange | None = None
+        if date is not None and period is not None:  # "CSAT in January vs February": two periods side by side
+            other = find_date_range(text.remaining(), today)
+            if other is not None and isinstance(other.value, DateRange):
+                first, second = sorted([(date.start, date.end), (other.start, other.end)])
+                gap = set(text.text[first[1] : second[0]].split())
+                calendar = _calendar_unit(period)
+                if not (
+                    gap
+                    and gap & _VERSUS
+                    and gap <= _VERSUS | {"the", "in", "of", "for", "during"}
+                    and _COMPARED.search(text.text)
+                ):
+                    pass  # another date phrase, not a comparison: read as before (an unknown word)
+                elif calendar is None or calendar != _calendar_unit(other.value):
+                    return Reading(
+                        None, "It compares two periods that are not the same kind of calendar unit."
+                    )
+                else:
+                    versus = other.value
+                    text.take(first[1], second[1])
+                    for word in list(re.finditer(_COMPARED, text.remaining())):
+                        text.take(word.start(), word.end())
 
-        grain = None
+        grain = _calendar_unit(period) if versus is not None and period is not None else None
         for name, pattern in _GRAIN_PATTERNS:
             m = text.search(pattern)
             if m is not None:
@@ -866,7 +981,7 @@ class QuestionReader:
 
         which_grain = False
         if grain is None:  # "which day had the most calls": the days ranked, the first one shown
-            m = text.search(r"\b(?:which|what)\s+(?P<grain>day|week|month|quarter|year)\b")
+            m = text.search(r"\b(?:which|what)\s+(?P<grain>day|week|month|quarter|year)\b(?!\s+of\b)")
             if m is not None:
                 grain, which_grain = m.group("grain"), True
                 text.take(m.start(), m.end())
@@ -916,6 +1031,10 @@ class QuestionReader:
             if limit is None and not which and after is not None and not _is_plural(after.group(1)):
                 which, single = True, True
         filters = self._read_values(text)
+        for label, _, start, _ in filters:  # "handled by the Billing East team", "evaluated by qa.al.wong"
+            handler = re.search(r"\bby\s+(?:the\s+)?$", text.text[:start])
+            if handler is not None and label in {"agent", "team", "evaluator", "queue"}:
+                text.take(handler.start(), start)
         score = text.search(r"\b(?:score|scores|scored|scoring)\b")
         if score is not None and not metrics:  # "which question scores lowest": the QA score
             metrics = ["average_qa_score"]
@@ -934,6 +1053,15 @@ class QuestionReader:
             metrics = self._implied_count(filters, groups)
         if not metrics:
             return Reading(None, "It names no metric I know.", self._unknown(text, [], bool(groups)))
+        # "how many action items … in March calls": the insights are counted, the calls only place them
+        counted_value = [
+            label
+            for label, _, start, _ in filters
+            if label == "insight type"
+            and re.search(r"\b(?:how\s+many|number\s+of|count\s+of)\s+$", text.text[:start])
+        ]
+        if counted_value and metrics == ["calls"]:
+            metrics = ["insights"]
         # "calls" split or filtered by category are the categorised calls
         metrics = self._specialise(metrics, filters, groups)
         in_minutes = False
@@ -999,6 +1127,9 @@ class QuestionReader:
         if limit is not None and not groups and not grain:
             return Reading(None, "A ranking needs something to rank (agents, teams, queues …).")
 
+        for label in [label for label, *_ in filters]:  # two values of one kind compared: one row each
+            if [f[0] for f in filters].count(label) > 1 and label not in groups:
+                groups.append(label)
         resolved = self._resolve(chosen, groups, filters)
         if isinstance(resolved, Reading):
             return resolved
@@ -1045,6 +1176,7 @@ class QuestionReader:
             conditions=compared,
             scale=scale,
             digits=digits,
+            versus=versus,
         )
         return Reading(query, notes=tuple(notes))
 
@@ -1330,6 +1462,13 @@ class QuestionReader:
                 named = {name for _, _, name in found}
                 if span[2] not in named and any(_listed(text, span, other) for other in found):
                     found.append(span)
+            # "average customer sentiment on calls handled by …": the calls say what the metric is about
+            found.sort()
+            for first, second in list(itertools.pairwise(found)):
+                between = _between(text, first[1], second[0])
+                if second[2] in {"calls", "evaluations"} and between and set(between) <= _ABOUT_WORDS:
+                    found.remove(second)
+                    text.give_back(second[0], second[1])
         return sorted(found)
 
     def _asks_which(self, text: _Text, m: re.Match[str]) -> bool:
@@ -1435,6 +1574,25 @@ class QuestionReader:
                 text.take(flagged.start(), m.start)
             value = self._aliases.get(label, {}).get(str(m.value), str(m.value))
             filters.append((label, value, m.start, m.end))
+            # "Tech Tier 1 vs Tech Tier 2", "the Billing or the Sales queue": two values compared
+            other = index.find(text.remaining())
+            if other is None or not text.free(other.start, other.end) or str(other.value) == str(m.value):
+                continue
+            first, second = sorted([(m.start, m.end), (other.start, other.end)])
+            gap = text.text[first[1] : second[0]].split()
+            if (
+                gap
+                and set(gap) & _VERSUS
+                and set(gap) <= _VERSUS | kind_words | {"the", "s"}
+                and _COMPARED.search(text.text)
+            ):
+                text.take(first[1], second[0])
+                text.take(other.start, other.end)
+                after = re.match(r"\s+(\S+)", text.text[second[1] :])
+                if after and after.group(1).rstrip("s") in kind_words:
+                    text.take(second[1], second[1] + after.end())
+                value = self._aliases.get(label, {}).get(str(other.value), str(other.value))
+                filters.append((label, value, other.start, other.end))
         return filters
 
     def _implied_count(
@@ -1530,7 +1688,9 @@ class QuestionReader:
         )
         # a grouping word before a word nothing read ("per customer", "by site") is a grouping nobody defined,
         # whatever else the question asks
-        for m in re.finditer(r"\b(per|by|each|every|across)\s+(?:the\s+)?(\S+)", remaining):
+        for m in re.finditer(r"\b(per|by|each|every|across)\s+(?:the\s+)?(\S+)(?P<of>\s+of\b)?", remaining):
+            if grouped and m.group(1) == "by" and m.group(2) in _COUNT_WORDS and m.group("of"):
+                continue  # "top 3 agents by number of evaluations": the count ranks them
             if m.group(2) not in STOPWORDS:
                 unknown += [m.group(1), m.group(2)]
         for m in re.finditer(r"\S+", remaining):
@@ -1852,7 +2012,7 @@ class SemanticAnswerer:
             slots["group_by"] = ", ".join(([f"{query.grain}"] if query.grain else []) + list(query.group_by))
         slots["period"] = query.period.describe() if query.period else "all data"
         for name, value in query.filters:
-            slots[name] = value
+            slots[name] = f"{slots[name]}, {value}" if name in slots else value
         if query.limit is not None:
             slots["top_n"] = str(query.limit)
         return slots
@@ -1873,8 +2033,15 @@ class SemanticAnswerer:
         split = [f"per {query.grain}"] if query.grain else []
         split += ["by " + name.split("__")[-1].replace("_", " ") for name in query.group_by]
         scope = query.period.describe() if query.period else "all data (no period given)"
+        if query.period is not None and query.versus is not None:
+            scope = f"{query.period.describe()} compared with {query.versus.describe()}"
+        chosen_values: dict[str, list[str]] = {}
+        for name, found in query.filters:
+            chosen_values.setdefault(name, []).append(found)
         filters = "".join(
-            f", {name.split('__')[-1].replace('_', ' ')} = {value}" for name, value in query.filters
+            f", {name.split('__')[-1].replace('_', ' ')} "
+            + (f"= {values[0]}" if len(values) == 1 else f"in ({', '.join(values)})")
+            for name, values in chosen_values.items()
         )
         for name, op, number in query.conditions:
             value = next(v for v in self.reader._per_call if v.name == name.split("__")[-1])
