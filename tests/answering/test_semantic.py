@@ -212,7 +212,7 @@ def test_a_measure_from_one_table_splits_by_a_dimension_of_another(answerer: Any
     # drafts are not scored: the outbound call has only a draft, so it has no score, and a group with no value
     # for the measure is left out
     assert set(answer.rows) == {("INBOUND", 70.0)}
-    assert "IS NOT NULL" in answer.sql
+    assert "NOT scaled.average_qa_score IS NULL" in answer.sql
 
 
 def test_rank_questions_become_order_and_limit(answerer: Any) -> None:
