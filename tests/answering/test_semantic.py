@@ -681,3 +681,44 @@ def test_a_count_of_the_values_themselves_counts_those_rows_not_calls(manifest: 
     assert counted.query is not None and counted.query.metrics == ("insights",)
     calls = reader.read("how many calls had an issue in March", TODAY)
     assert calls.query is not None and calls.query.metrics == ("calls_with_insight",)
+
+
+def test_one_call_named_by_its_id_is_looked_up(tmp_path: Path) -> None:
+    warehouse, lake = build_marts(tmp_path)
+    call_id = "6d75f121-7d7b-4a99-acc9-62bc7330868a"
+    with duckdb.connect(str(warehouse)) as db:
+        db.execute(f"update post_call_analytics.calls set call_id = '{call_id}' where call_id = 'c3'")
+    answerer = semantic_answerer(DuckDbEngine(warehouse, lake), today=lambda: TODAY)
+    answer = answerer.answer(f"What was the handle time of call {call_id.upper()}?")
+    assert answer.text.startswith(f"Call {call_id}.")
+    assert answer.columns[-1] == "handle_time_seconds"  # as stored: the question named no unit
+    assert answer.rows[0][0] == call_id and answer.rows[0][-1] == 900.0
+    assert answerer.answer(f"who handled call {call_id}").rows[0][2] == "Omar Haddad"
+    minutes = answerer.answer(f"handle time in minutes of call {call_id}")
+    assert minutes.columns[-1] == "handle_time_minutes" and minutes.rows[0][-1] == 15.0
+    topic = answerer.answer(f"what was the topic and product of call {call_id}")
+    assert topic.rows[0][-2:] == (None, "Home Broadband")
+    missing = answerer.answer("show call 00000000-0000-0000-0000-000000000000")
+    assert missing.rows == () and missing.text.startswith("No call has the id")
+    assert answerer.answer(f"calls {call_id} and 00000000-0000-0000-0000-000000000000").refused
+    assert answerer.answer(f"what is the weather on call {call_id}").refused
+
+
+def test_unresolved_calls_and_calls_per_agent_are_metrics(answerer: Any) -> None:
+    # c2 is the one call marked not resolved; c4 has no verdict
+    assert answerer.answer("how many calls were not resolved").rows == ((1,),)
+    assert set(answerer.answer("unresolved calls by team").rows) == {
+        ("Billing East", 1),
+        ("Tech Tier 1", 0),
+        ("Outbound Sales", 0),
+    }
+    assert answerer.answer("on average, how many calls did each agent handle?").rows == ((5 / 3,),)
+    per_agent = answerer.answer("how many calls did each agent handle?")  # one row per agent, not the average
+    assert set(per_agent.rows) == {("Dana Reyes", 2), ("Omar Haddad", 2), ("Lena Park", 1)}
+
+
+def test_a_misspelling_is_corrected_to_the_closest_word_only(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {})
+    # "evaulations" is one transposition from "evaluations" and two edits from "evaluation": the closest wins
+    corrected = reader.correct("how many evaulations were submitted", ("evaulations", "submitted"))
+    assert corrected == "how many evaluations were submitted"

@@ -10,6 +10,7 @@ word must be accounted for, or the question is refused; the SQL runs through the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -89,6 +90,10 @@ _LIST_WORDS = frozenset(
 )
 
 
+# Dimensions a list filters by value, never shows as a named column of one call
+_BY_VALUE = frozenset({"direction", "agent", "team", "queue"})
+
+
 @dataclass(frozen=True)
 class PerCall:
     name: str
@@ -116,6 +121,7 @@ class ListQuery:
     order: tuple[str, bool] = ("", True)  # (per-call name or "" for recency, descending)
     limit: int | None = None
     notes: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()  # further columns of the calls table, as "<expr> AS <name>"
 
     def where(self, database: str) -> str:
         from lambdas.shared.answering.semantic import sql_string
@@ -134,7 +140,9 @@ class ListQuery:
         return (" WHERE " + " AND ".join(parts)) if parts else ""
 
     def sql(self, database: str, max_rows: int) -> str:
-        select = list(self.columns) + [f"{value.expr} AS {value.name}" for value in self.shown]
+        select = (
+            list(self.columns) + list(self.extra) + [f"{value.expr} AS {value.name}" for value in self.shown]
+        )
         name, descending = self.order
         direction = "DESC" if descending else "ASC"
         order = (
@@ -218,7 +226,25 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
     return conditions
 
 
+# A call named by its id (Transcribe jobs and the calls table key calls by a UUID)
+CALL_ID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+
+
+def _in_seconds(value: PerCall) -> PerCall:
+    """A per-call value in minutes shown as the seconds it is stored in (a call looked up by its id)."""
+    m = re.fullmatch(r"\s*(\w+_seconds)\s*/\s*60(?:\.0)?\s*", value.expr)
+    if value.unit != "minutes" or m is None:
+        return value
+    label = value.label.replace("(minutes)", "(seconds)")
+    description = value.description.replace("in minutes", "in seconds")
+    return dataclasses.replace(
+        value, name=m.group(1), expr=m.group(1), unit="seconds", label=label, description=description
+    )
+
+
 def looks_like_a_list(question: str) -> bool:
+    if CALL_ID.search(question):  # "who handled call 50cc18a7-…": that call's row
+        return not _AGGREGATE.search(normalise(CALL_ID.sub(" ", question)))
     text = normalise(re.sub(r"(?<![\w.])-(?=\d)", " minus ", question))
     plain = re.sub(r"\b(?:handled|taken|answered|made|received|placed)\s+by\b", " ", text)
     # "the 5 longest calls by handle time": the order of a list, not a grouping
@@ -286,7 +312,10 @@ class ListReader:
 
         if not self.columns or not self.recency:
             return ListReading(None, "No list columns are defined for calls.")
-        raw = re.sub(r"(?<![\w.])-(?=\d)", " minus ", question)
+        ids = sorted({m.group(0).lower() for m in CALL_ID.finditer(question)})
+        if len(ids) > 1:
+            return ListReading(None, "It names several calls: ask about one call at a time.")
+        raw = re.sub(r"(?<![\w.])-(?=\d)", " minus ", CALL_ID.sub(" ", question))
         text = _Text(normalise(raw))
         period = None
         date = find_date_range(text.text, today)
@@ -344,6 +373,7 @@ class ListReader:
 
         # values first: a number inside a name ("Tech Tier 1") is no row count
         filters: list[tuple[str, str, str]] = []
+        extra: list[str] = []  # columns a lookup of one call names ("the topic of call …")
         for label, found, _, _ in self.reader._read_values(text):
             if label in self.value_columns:
                 filters.append((label, self.value_columns[label], found))
@@ -363,7 +393,19 @@ class ListReader:
                 limit = int(m.group("n"))
                 text.take(m.start(), m.end())
 
-        if single and limit is None:
+        if ids:  # one call by its id: its row, whatever else is listed
+            filters.append(("call", "call_id", ids[0]))
+            text_values = {
+                label: expr for label, expr in self.value_columns.items() if label not in _BY_VALUE
+            }
+            for label, expr in text_values.items():  # "the topic of call …": a column of the call shown
+                m = text.search(rf"\b{_alternatives((label, *self.reader._labels.get(label, ())))}\b")
+                if m is not None:
+                    text.take(m.start(), m.end())
+                    if expr not in self.columns:
+                        extra.append(f"{expr} AS {label.replace(' ', '_')}")
+            notes.append("the call named by its id")
+        elif single and limit is None:
             if not sorts:
                 return ListReading(None, "Which call? Say how to order them (most recent, longest …).")
             limit = 1
@@ -400,6 +442,8 @@ class ListReader:
         )
         if unknown:
             return ListReading(None, "Some words are not accounted for.", unknown)
+        if ids and not re.search(r"\bminutes?\b|\bmins?\b", text.text):  # one call: durations in seconds
+            shown = [_in_seconds(value) for value in shown]
         query = ListQuery(
             table=self.table,
             columns=self.columns,
@@ -412,12 +456,16 @@ class ListReader:
             order=order,
             limit=limit,
             notes=tuple(notes),
+            extra=tuple(extra),
         )
         return ListReading(query)
 
 
 def describe(query: ListQuery) -> str:
     """The list's scope in words: its filters, period and order."""
+    named = [found for label, _, found in query.filters if label == "call"]
+    if named:  # one call by its id
+        return f"Call {named[0]}"
     parts: list[str] = []
     for per_call, op, number in query.conditions:
         unit = f" {per_call.unit}" if per_call.unit else ""

@@ -19,7 +19,6 @@ reads), its comments stripped, and it runs through the shared SQL guard like eve
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -783,7 +782,8 @@ class MetricCompiler:
         if not query.group_by:
             return False
         return all(
-            self.manifest.metrics[name].aggregation not in {"count", "count_distinct"} for name in query.metrics
+            self.manifest.metrics[name].aggregation not in {"count", "count_distinct"}
+            for name in query.metrics
         )
 
     def _compile(self, query: MetricQuery) -> str:
@@ -922,6 +922,18 @@ class QuestionReader:
         self._label_words = {
             word for phrases in self._labels.values() for phrase in phrases for word in phrase.split()
         }
+        # words the reader knows besides the vocabulary: never taken for misspellings
+        self._known = frozenset(
+            set(STOPWORDS)
+            | _NEUTRAL
+            | _COUNT_WORDS
+            | _AVERAGE_WORDS
+            | _RATE_WORDS
+            | _TIME_WORDS
+            | _COMPARE_WORDS
+            | _RANK_WORDS
+            | {word for metric in manifest.metrics.values() for word in metric.implied}
+        )
         # the words a misspelling may be corrected to: the manifest's metric and dimension words only
         self._vocabulary = frozenset(
             word
@@ -1199,20 +1211,21 @@ class QuestionReader:
         text = normalise(question.replace("%", " percent "))
         replacements: dict[str, str] = {}
         for word in unknown:
-            if word in self._vocabulary or len(word) < 5 or not word.isalpha():
+            if word in self._vocabulary or word in self._known or len(word) < 5 or not word.isalpha():
                 continue  # a known word left unread, or too short to correct safely: read again as is
             budget = 2 if len(word) >= 8 else 1
-            hits = {
-                v
+            distances = {
+                v: _edits(word, v)
                 for v in self._vocabulary
                 if abs(len(v) - len(word)) <= budget
-                and _edits(word, v) <= budget
                 # a prefix added or dropped ("unresolved", "non-billing") is another word, often the opposite
                 and not (len(v) != len(word) and (word.endswith(v) or v.endswith(word)))
             }
-            if len(hits) != 1:
+            hits = {v: d for v, d in distances.items() if d <= budget}
+            closest = [v for v, d in hits.items() if d == min(hits.values(), default=0)]
+            if len(closest) != 1:  # none, or two words as close: no guess
                 return None
-            replacements[word] = hits.pop()
+            replacements[word] = closest[0]
         if not replacements:
             return None
         return " ".join(replacements.get(w, w) for w in text.split())
@@ -1576,7 +1589,12 @@ class QuestionReader:
             filters.append((label, value, m.start, m.end))
             # "Tech Tier 1 vs Tech Tier 2", "the Billing or the Sales queue": two values compared
             other = index.find(text.remaining())
-            if other is None or not text.free(other.start, other.end) or str(other.value) == str(m.value):
+            aliases = self._aliases.get(label, {})
+            if other is not None and aliases.get(str(other.value), str(other.value)) == value:
+                # "Spanish (es-US)": the same value said twice
+                text.take(other.start, other.end)
+                continue
+            if other is None or not text.free(other.start, other.end):
                 continue
             first, second = sorted([(m.start, m.end), (other.start, other.end)])
             gap = text.text[first[1] : second[0]].split()
@@ -1591,8 +1609,9 @@ class QuestionReader:
                 after = re.match(r"\s+(\S+)", text.text[second[1] :])
                 if after and after.group(1).rstrip("s") in kind_words:
                     text.take(second[1], second[1] + after.end())
-                value = self._aliases.get(label, {}).get(str(other.value), str(other.value))
-                filters.append((label, value, other.start, other.end))
+                filters.append(
+                    (label, aliases.get(str(other.value), str(other.value)), other.start, other.end)
+                )
         return filters
 
     def _implied_count(
@@ -1944,7 +1963,10 @@ class SemanticAnswerer:
             counted = self.run(query.count_sql(CURATED_DATABASE))
             total = int(counted.rows[0][0])
         head = describe_list(query)
-        if not rows:
+        named = [found for label, _, found in query.filters if label == "call"]
+        if named:  # one call by its id
+            first = f"{head}." if rows else f"No call has the id {named[0]}."
+        elif not rows:
             first = f"{head}: no calls match."
         elif total > len(rows):
             cap = f" (row cap {self.max_rows:,})" if capped else ""
