@@ -722,3 +722,15 @@ def test_a_misspelling_is_corrected_to_the_closest_word_only(manifest: SemanticM
     # "evaulations" is one transposition from "evaluations" and two edits from "evaluation": the closest wins
     corrected = reader.correct("how many evaulations were submitted", ("evaulations", "submitted"))
     assert corrected == "how many evaluations were submitted"
+
+
+def test_a_call_metric_filtered_by_a_category_reads_the_calls_the_category_lists(answerer: Any) -> None:
+    # c2 (600 s) and c4 (1200 s) are the escalation-request calls
+    answer = answerer.answer("average handle time of escalation-request calls")
+    assert answer.rows == ((900.0,),)
+    assert "IN (SELECT call_id FROM post_call_analytics.call_categories" in answer.sql
+    assert "category = escalation-request" in answer.text.splitlines()[0]
+    by_team = answerer.answer("average handle time of calls in category escalation-request by team")
+    assert set(by_team.rows) == {("Billing East", 600.0), ("Tech Tier 1", 1200.0)}
+    # evaluations are not calls: their metrics are not filtered through the calls a category lists
+    assert answerer.answer("QA score of calls in category escalation-request").refused

@@ -232,6 +232,8 @@ _VERSUS = frozenset({"vs", "v", "versus", "or", "and", "against", "compared", "t
 # Only a question that says it compares reads "A and B" as one row each ("calls in January and February" may
 # ask for the total)
 _COMPARED = re.compile(r"\b(?:vs|v|versus|against|compare|compared|comparing|comparison|between)\b")
+# Counts of rows that, after another metric, only say what it is about ("AHT of calls in category X")
+_ROW_COUNTS = frozenset({"calls", "evaluations", "categorised_calls", "calls_with_insight"})
 # Words by which rows say what a metric is about ("sentiment on calls", "score across evaluations")
 _ABOUT_WORDS = frozenset({"on", "of", "for", "in", "from", "among", "across", "over", "the", "all"})
 # Words saying the whole history is meant: the default anyway ("so far", "across everything")
@@ -588,13 +590,21 @@ class MetricQuery:
     digits: int | None = None
     # a second period compared with ``period`` ("January vs February"): rows of either, one per grain bucket
     versus: DateRange | None = None
+    # the subqueries behind ``calls_in:<label>`` filters: SELECT <call column> … WHERE <column> IN ({values})
+    subqueries: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def to_arguments(self) -> dict[str, Any]:
         group_by = ([f"metric_time__{self.grain}"] if self.grain else []) + list(self.group_by)
         where: list[str] = []
         for name in dict.fromkeys(name for name, _ in self.filters):
             values = [value for other, value in self.filters if other == name]
-            if len(values) == 1:
+            if name.startswith(_CALLS_IN):  # the calls another table lists with this value
+                subquery = self.subqueries.get(name.removeprefix(_CALLS_IN), "")
+                if not subquery:
+                    raise MetricRequestError(f"No table lists calls by {name.removeprefix(_CALLS_IN)}")
+                listed = subquery.format(values=", ".join(map(sql_string, values)))
+                where.append(f"{{{{ Entity('call') }}}} IN ({listed})")
+            elif len(values) == 1:
                 where.append(f"{{{{ Dimension('{name}') }}}} = {sql_string(values[0])}")
             else:  # two values compared ("Tech Tier 1 vs Tech Tier 2"): either
                 where.append(f"{{{{ Dimension('{name}') }}}} IN ({', '.join(map(sql_string, values))})")
@@ -635,6 +645,22 @@ class MetricQuery:
         if self.limit is not None:
             arguments["limit"] = self.limit
         return arguments
+
+
+# A filter on the calls another table lists with a value ("calls in category X"): ``calls_in:<label>``
+_CALLS_IN = "calls_in:"
+
+
+def call_subquery(manifest: SemanticManifest, label: str, database: str = CURATED_DATABASE) -> str:
+    """The calls a table about calls lists with the ``label`` dimension's values, as a subquery with a
+    ``{values}`` placeholder; empty when no such table has the dimension."""
+    for d in manifest.dimensions:
+        column = manifest.entity_exprs.get(d.semantic_model, {}).get("call")
+        if d.label != label or column is None or manifest.primary_entity.get(d.semantic_model) == "call":
+            continue
+        table = manifest.tables.get(d.semantic_model, d.semantic_model)
+        return f"SELECT {column} FROM {database}.{table} WHERE {d.expr or d.name} IN ({{values}})"
+    return ""
 
 
 def _grain_start(day: dt.date, grain: str) -> dt.date:
@@ -922,6 +948,11 @@ class QuestionReader:
         self._label_words = {
             word for phrases in self._labels.values() for phrase in phrases for word in phrase.split()
         }
+        # values of a table about calls (a category, an insight type) filter calls through that table
+        self._call_subqueries = {
+            label: call_subquery(manifest, label) for label in ("category", "insight type")
+        }
+        self._call_subqueries = {k: v for k, v in self._call_subqueries.items() if v}
         # words the reader knows besides the vocabulary: never taken for misspellings
         self._known = frozenset(
             set(STOPWORDS)
@@ -1189,6 +1220,7 @@ class QuestionReader:
             scale=scale,
             digits=digits,
             versus=versus,
+            subqueries=self._call_subqueries,
         )
         return Reading(query, notes=tuple(notes))
 
@@ -1248,11 +1280,21 @@ class QuestionReader:
         where: list[tuple[str, str]] = []
         for label, value, _, _ in filters:
             name = self.manifest.resolve(chosen, label)
+            if name is None and label in self._call_subqueries and self._reach_calls(chosen):
+                # "CSAT of calls in category X": the calls another table lists, as a semi-join on the call
+                where.append((f"{_CALLS_IN}{label}", value))
+                continue
             if name is None:
                 what = " and ".join(m.label for m in chosen)
                 return Reading(None, f"{what[:1].upper()}{what[1:]} cannot be filtered by {label}.")
             where.append((name, value))
         return group_by, where
+
+    def _reach_calls(self, chosen: Sequence[Metric]) -> bool:
+        """Whether every metric's table is keyed by the call (its rows are calls)."""
+        return all(
+            self.manifest.primary_entity.get(model) == "call" for m in chosen for model in m.semantic_models
+        )
 
     def _read_conditions(self, text: _Text) -> list[tuple[int, int, str]]:
         """Shares and counts of rows meeting a condition a metric's ``meta`` names: "percentage of calls
@@ -1388,9 +1430,17 @@ class QuestionReader:
             )
         query = ShareQuery(
             numerator=MetricQuery(
-                (numerator[0],), tuple(n[0]), grain, period, tuple(n[1]), conditions=compared
+                (numerator[0],),
+                tuple(n[0]),
+                grain,
+                period,
+                tuple(n[1]),
+                conditions=compared,
+                subqueries=self._call_subqueries,
             ),
-            denominator=MetricQuery((whole[0],), tuple(d[0]), grain, period, tuple(d[1])),
+            denominator=MetricQuery(
+                (whole[0],), tuple(d[0]), grain, period, tuple(d[1]), subqueries=self._call_subqueries
+            ),
             condition=condition,
             within=", ".join(f"{label} = {value}" for label, value, _, _ in base),
         )
@@ -1422,8 +1472,12 @@ class QuestionReader:
         if unknown:
             return Reading(None, "Some words are not accounted for.", unknown)
         query = ShareQuery(
-            numerator=MetricQuery((part[0],), tuple(n[0]), grain, period, tuple(n[1])),
-            denominator=MetricQuery((whole[0],), (), grain, period, tuple(d[1])),
+            numerator=MetricQuery(
+                (part[0],), tuple(n[0]), grain, period, tuple(n[1]), subqueries=self._call_subqueries
+            ),
+            denominator=MetricQuery(
+                (whole[0],), (), grain, period, tuple(d[1]), subqueries=self._call_subqueries
+            ),
             condition="each " + " and ".join(groups),
             within=", ".join(f"{label} = {value}" for label, value, _, _ in base),
         )
@@ -1479,7 +1533,7 @@ class QuestionReader:
             found.sort()
             for first, second in list(itertools.pairwise(found)):
                 between = _between(text, first[1], second[0])
-                if second[2] in {"calls", "evaluations"} and between and set(between) <= _ABOUT_WORDS:
+                if second[2] in _ROW_COUNTS and between and set(between) <= _ABOUT_WORDS:
                     found.remove(second)
                     text.give_back(second[0], second[1])
         return sorted(found)
@@ -2061,7 +2115,7 @@ class SemanticAnswerer:
         for name, found in query.filters:
             chosen_values.setdefault(name, []).append(found)
         filters = "".join(
-            f", {name.split('__')[-1].replace('_', ' ')} "
+            f", {name.removeprefix(_CALLS_IN).split('__')[-1].replace('_', ' ')} "
             + (f"= {values[0]}" if len(values) == 1 else f"in ({', '.join(values)})")
             for name, values in chosen_values.items()
         )
