@@ -734,3 +734,43 @@ def test_a_call_metric_filtered_by_a_category_reads_the_calls_the_category_lists
     assert set(by_team.rows) == {("Billing East", 600.0), ("Tech Tier 1", 1200.0)}
     # evaluations are not calls: their metrics are not filtered through the calls a category lists
     assert answerer.answer("QA score of calls in category escalation-request").refused
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        ("how many calls failed analytics last month", "failed_calls"),
+        ("what percentage of calls have a CSAT survey answer", "survey_response_rate"),
+        ("survey response rate by queue", "survey_response_rate"),
+        ("how much does customer sentiment change from the first to the last quarter of a call", None),
+        ("average agent share of talk time by direction", "average_agent_talk_share"),
+        ("how many categories does a call match on average", "average_categories_per_call"),
+        ("total hold time in hours this quarter", "total_hold_time_hours"),
+    ],
+)
+def test_metrics_for_everyday_contact_centre_figures(
+    manifest: SemanticManifest, question: str, metric: str | None
+) -> None:
+    reading = QuestionReader(manifest, {"queue": ["Billing"]}).read(question, TODAY)
+    assert isinstance(reading.query, MetricQuery), reading.reason
+    assert reading.query.metrics == (metric or "average_customer_sentiment_change",)
+    if metric is None:  # "the last quarter of a call" is part of the metric, not a period
+        assert reading.query.period is None
+
+
+@pytest.mark.parametrize(
+    ("question", "rest"),
+    [
+        (
+            "I'm putting together the January review - how many calls in January?",
+            "how many calls in January?",
+        ),
+        ("For my report: average handle time by team", "average handle time by team"),
+        ("Tech Tier 1 vs Tech Tier 2: average handle time", None),  # the part before the colon is content
+        ("average handle time - by team", None),
+    ],
+)
+def test_a_clause_about_the_asker_before_the_question_is_dropped(question: str, rest: str | None) -> None:
+    from lambdas.shared.answering.semantic import without_preamble
+
+    assert without_preamble(question) == (rest or question)

@@ -213,6 +213,7 @@ _NEUTRAL = frozenset(
         "triggered",
         "everything",
         "among",
+        "ones",
         "amongst",
         "ve",
         "re",
@@ -663,6 +664,20 @@ def call_subquery(manifest: SemanticManifest, label: str, database: str = CURATE
     return ""
 
 
+_PREAMBLE = re.compile(
+    r"^\s*(?:i\s*'?\s*m|i\s+am|i\s+need|i\s+want|i\s+have|we\s*'?\s*re|we\s+are|we\s+need|for\s+(?:my|our|the)"
+    r"|context|background|quick\s+question)\b[^?]*?(?:\s[-–—]\s|:\s|;\s)(?P<rest>.*\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def without_preamble(question: str) -> str:
+    """The question without a clause about the asker before it ("I'm putting together the January review -
+    how many …"): that clause says why, not what."""
+    m = _PREAMBLE.match(question)
+    return m.group("rest") if m else question
+
+
 def _grain_start(day: dt.date, grain: str) -> dt.date:
     """The first day of the ``grain`` period holding ``day`` (weeks start on Monday)."""
     if grain == "week":
@@ -976,6 +991,7 @@ class QuestionReader:
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
+        question = without_preamble(question)
         # "team by team", "queue by queue": a grouping said twice
         text = _Text(
             re.sub(r"\b([a-z]+)\s+by\s+\1\b", r"per \1", normalise(question.replace("%", " percent ")))
@@ -984,6 +1000,12 @@ class QuestionReader:
 
         period: DateRange | None = None
         date = find_date_range(text.text, today)
+        if date is not None and any(  # "from the first to the last quarter of a call" names a metric
+            m.start() < date.end and date.start < m.end()
+            for pattern, _ in self._phrasings
+            for m in pattern.finditer(text.text)
+        ):
+            date = None
         if date is not None and isinstance(date.value, DateRange):
             period = date.value
             text.take(date.start, date.end)
@@ -1483,16 +1505,22 @@ class QuestionReader:
         )
         return Reading(query)
 
-    def _read_metrics(self, text: _Text) -> list[tuple[int, int, str]]:
-        """The metrics the question names, as (start, end, name) in question order."""
+    def _read_phrasings(self, text: _Text) -> list[tuple[int, int, str]]:
+        """Metrics named by a whole wording ("how fast do agents talk", "from the first to the last quarter of
+        a call"); no part of one is read as a period."""
         found: list[tuple[int, int, str]] = []
-        bare: list[tuple[int, int, str]] = []
-        values = self._value_spans(text)
-        for pattern, name in self._phrasings:  # "how fast do agents talk", "wrapping up after a call"
+        for pattern, name in self._phrasings:
             while (m := text.search(pattern)) is not None:
                 text.take(m.start(), m.end())
                 if name not in [n for _, _, n in found]:  # "wrapping up … after each call" names it twice
                     found.append((m.start(), m.end(), name))
+        return found
+
+    def _read_metrics(self, text: _Text) -> list[tuple[int, int, str]]:
+        """The metrics the question names, as (start, end, name) in question order."""
+        found = self._read_phrasings(text)
+        bare: list[tuple[int, int, str]] = []
+        values = self._value_spans(text)
         for pattern, phrase, metric in self._metric_patterns:
             for m in list(pattern.finditer(text.remaining())):
                 if not text.free(m.start(), m.end()):
