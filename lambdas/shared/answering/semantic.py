@@ -784,6 +784,10 @@ class QuestionReader:
         self._label_words = {
             word for phrases in self._labels.values() for phrase in phrases for word in phrase.split()
         }
+        # one-word groupings and grains that may be said twice ("team by team", "day by day")
+        self._by_itself = frozenset(
+            {p for phrases in self._labels.values() for p in phrases if " " not in p} | set(GRAINS)
+        )
         # the words a misspelling may be corrected to: the manifest's metric and dimension words only
         self._vocabulary = frozenset(
             word
@@ -795,9 +799,13 @@ class QuestionReader:
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
-        # "team by team", "queue by queue": a grouping said twice
+        # "team by team", "month by month": a grouping said twice (never "side by side")
         text = _Text(
-            re.sub(r"\b([a-z]+)\s+by\s+\1\b", r"per \1", normalise(question.replace("%", " percent ")))
+            re.sub(
+                r"\b([a-z]+)\s+by\s+\1\b",
+                lambda m: f"per {m.group(1)}" if m.group(1) in self._by_itself else m.group(0),
+                normalise(question.replace("%", " percent ")),
+            )
         )
         notes: list[str] = []
 
@@ -930,7 +938,7 @@ class QuestionReader:
                 notes.append("the single highest" if descending else "the single lowest")
         if limit is not None and order_by is None:
             return Reading(None, "A top-N needs a metric to rank by.")
-        if limit is not None and not groups:
+        if (limit is not None or set(text.remaining().split()) & (_DESC_WORDS | _ASC_WORDS)) and not groups:
             return Reading(None, "A ranking needs something to rank (agents, teams, queues …).")
 
         resolved = self._resolve(chosen, groups, filters)
@@ -951,8 +959,15 @@ class QuestionReader:
         # Several metrics only when the question lists them ("calls and callback rate"); words between two
         # metrics that are not a conjunction make one qualify the other ("calls that required a callback"), a
         # filtered count no metric query here expresses.
-        for (_, end, _), (start, _, _) in itertools.pairwise(sorted(mentions)):
+        for (_, end, first), (start, _, _) in itertools.pairwise(sorted(mentions)):
             between = _between(text, end, start)
+            if self.manifest.metrics[first].counts_entity and "with" in between and "and" not in between:
+                # "how many agents with evaluations": agents that have them, which no metric counts
+                return Reading(
+                    None,
+                    f"It counts {self.manifest.metrics[first].label} with a condition no metric defines.",
+                    tuple(between),
+                )
             if between and not set(between) & _CONJUNCTIONS:
                 return Reading(
                     None,
@@ -1215,7 +1230,9 @@ class QuestionReader:
         values = self._value_spans(text)
         for pattern, name in self._phrasings:  # "how fast do agents talk", "wrapping up after a call"
             while (m := text.search(pattern)) is not None:
-                text.take(m.start(), m.end())
+                # "which agent gets interrupted by customers": the rows asked for stay a grouping
+                start = m.start() + len(m.group(0).split()[0]) if self._asks_which(text, m) else m.start()
+                text.take(start, m.end())
                 if name not in [n for _, _, n in found]:  # "wrapping up … after each call" names it twice
                     found.append((m.start(), m.end(), name))
         for pattern, phrase, metric in self._metric_patterns:
@@ -1285,9 +1302,9 @@ class QuestionReader:
                 m = text.search(pattern)
                 if m is None or (prefix == _WITH_THE and not _RANKED_NEXT.match(text.text, m.end())):
                     continue
-                if prefix == _WHICH_PREFIX:
+                if prefix == _WHICH_PREFIX:  # "which team" is one, "which qa questions" several
                     which = True
-                    single = not which_plural(text.text)
+                    single = not _is_plural(m.group(0).split()[-1])
                     if m.group("n"):
                         which_n = int(m.group("n"))
                 if prefix == _WITH_THE:
@@ -1412,8 +1429,9 @@ class QuestionReader:
         if any(m.aggregation in {"count", "count_distinct", "sum"} for m in chosen):
             allowed |= _COUNT_WORDS
         if any(m.aggregation == "average" for m in chosen):
-            allowed |= _AVERAGE_WORDS | _OFTEN_WORDS
-        if any(m.is_rate for m in chosen):
+            allowed |= _AVERAGE_WORDS
+        # "how often": a rate, or a count per call ("interruptions per call"); never a time ("how often … on hold")
+        if any(m.is_rate or "per call" in m.label for m in chosen):
             allowed |= _OFTEN_WORDS
         if any(m.is_rate for m in chosen):
             allowed |= _RATE_WORDS
@@ -1426,6 +1444,9 @@ class QuestionReader:
         allowed -= {"per", "by", "each", "every"} if not grouped else set()
         unknown: list[str] = []
         remaining = text.remaining()
+        if any(m.aggregation == "average" and m.semantic_models == ("calls",) for m in chosen):
+            # "handle time per call", "interruptions on each call": what a call's average already is
+            remaining = re.sub(r"\b(?:per|a|each|every|on\s+a|on\s+each)\s+call\b", " ", remaining)
         # "across all evaluations" names the metric's own rows: the whole population, not a grouping
         remaining = re.sub(
             r"\bacross\s+(all\b(?:\s+(\S+))?)",
@@ -1476,12 +1497,6 @@ def _value_aliases(values: Iterable[str], names: Mapping[str, str]) -> dict[str,
         if name:
             by_name.setdefault(name, []).append(value)
     return {name: found[0] for name, found in by_name.items() if len(found) == 1}
-
-
-def which_plural(text: str) -> bool:
-    """ "which agents …" (a list) rather than "which agent …" (one)."""
-    m = re.search(r"\b(?:which|what)\s+(\w+)", text)
-    return bool(m and m.group(1).endswith("s") and not m.group(1).endswith("ss"))
 
 
 # ---------------------------------------------------------------------------------------------- answering
