@@ -553,3 +553,45 @@ def test_the_rows_a_which_asks_for_stay_a_grouping_inside_a_phrasing(
 )
 def test_a_ranking_with_nothing_to_rank_is_refused(reader: QuestionReader, question: str) -> None:
     assert _refused(reader, question).reason.startswith("A ranking needs something to rank")
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("What is the typical (median) call duration per queue?", ("median_call_duration",)),
+        ("Which section of the scorecard has the lowest average score?", ("average_answer_score",)),
+        ("What are the lowest-scoring questions on the evaluation form?", ("average_answer_score",)),
+        ("Which questions cause the most automatic fails?", ("question_automatic_fails",)),
+        (
+            "How many automatic fails did each evaluation question trigger last month?",
+            ("question_automatic_fails",),
+        ),
+        ("How many calls had a cancellation-intent flag last month?", ("categorised_calls",)),
+        ("How many calls had an issue detected?", ("calls_with_insight",)),
+        ("How many calls got resolved according to the summary?", ("resolved_calls",)),
+        ("What's the talking speed of customers by team?", ("average_customer_talk_speed",)),
+        ("What's the agents' sentiment on their own calls by queue?", ("average_agent_sentiment",)),
+        ("How many times do customers interrupt per call on average?", ("average_customer_interruptions",)),
+        ("How much time do agents spend after each call on wrap-up, by team?", ("average_after_call_work",)),
+        ("How many active agents do we have per queue?", ("distinct_agents",)),
+        ("How many agents were evaluated last month?", ("evaluated_agents",)),
+        ("number of agents with an evaluation by team", ("evaluated_agents",)),
+    ],
+)
+def test_more_ways_of_saying_the_families(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...]
+) -> None:
+    assert _read(reader, question).metrics == metrics
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "median number of agent interruptions per call",  # no median of that value
+        "what share of agents were evaluated",  # no rate of agents
+        "best performing agents",  # performing by what?
+        "how many times were customers put on hold",  # a count of holds, not their length
+    ],
+)
+def test_more_shapes_that_stay_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)

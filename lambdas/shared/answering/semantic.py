@@ -68,6 +68,22 @@ VALUE_SOURCES: dict[str, tuple[str, str]] = {
 # Values that are ordinary words too ("Close", "Resolution", "Greeting"): a filter only next to their kind's
 # word ("the Greeting section", "section Close").
 _KIND_REQUIRED = frozenset({"evaluation section"})
+# words after a category or insight that say it was found on the call
+_FLAG_WORDS = frozenset(
+    {
+        "flag",
+        "flags",
+        "flagged",
+        "tag",
+        "tags",
+        "tagged",
+        "label",
+        "detected",
+        "identified",
+        "raised",
+        "found",
+    }
+)
 # Longer names first, so "Billing East" (team) is read before "Billing" (queue).
 _VALUE_ORDER = (
     "agent",
@@ -99,7 +115,10 @@ _GRAIN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 _GROUP_PREFIX = r"(?:per|by|each|every|for\s+each|for\s+every|across|across\s+all|split\s+by|broken\s+down\s+by|break\s+down\s+by|breakdown\s+by|grouped\s+by)\s+(?:the\s+)?"
 _WHICH_PREFIX = r"(?:which|what)\s+(?:(?P<n>\d{1,3})\s+)?"
-_RANK_PREFIX = r"(?:top|bottom|best|worst|highest|lowest|busiest|quietest|least\s+busy)\s+"
+_RANK_PREFIX = (
+    r"(?:top|bottom|best|worst|highest|lowest|busiest|quietest|least\s+busy)\s+"
+    r"(?:(?:scoring|scored|rated|performing)\s+)?"
+)
 # "agents with the highest handle time", "the team that had the most calls": a ranking of the named rows
 _WITH_THE = r"\s+(?:with|that\s+have|that\s+has|that\s+had|who\s+have|who\s+had|having)\s+the\s"
 # ... then a rank word (read on the whole question: "the queue with the happiest callers" is read already)
@@ -187,6 +206,7 @@ _NEUTRAL = frozenset(
         "going",
         "among",
         "amongst",
+        "own",
         "ve",
         "re",
         "s",
@@ -201,7 +221,7 @@ _AVERAGE_WORDS = frozenset({"average", "avg", "mean", "typical", "typically", "u
 # "how often are agents interrupted", "how often do calls get resolved": an average per call or a rate
 _OFTEN_WORDS = frozenset({"often", "frequently"})
 _RATE_WORDS = frozenset({"share", "percentage", "percent", "rate", "proportion", "fraction", "pct", "ratio"})
-_TIME_WORDS = frozenset({"how", "long", "time", "seconds"})
+_TIME_WORDS = frozenset({"how", "long", "much", "time", "seconds"})
 _COMPARE_WORDS = frozenset(
     {"compare", "compared", "comparison", "versus", "vs", "against", "with", "and", "side", "between"}
 )
@@ -902,7 +922,7 @@ class QuestionReader:
             in_minutes = any(found[1] for found in swapped if found is not None)
             # "median and average handle time", "median of the average handle time per agent": not one median
             said = text.remaining().split() + [w for a, b, _ in mentions for w in text.text[a:b].split()]
-            averaged = set(said) & _AVERAGE_WORDS
+            averaged = set(said) & {"average", "avg", "mean", "averages"}
             if averaged:
                 return Reading(
                     None,
@@ -1358,7 +1378,10 @@ class QuestionReader:
             kind_words = {w for phrase in self._labels.get(label, ()) for w in phrase.split()} | {label}
             after = re.match(r"\s+(\S+)", text.text[m.end :])
             before = re.search(r"(\S+)\s+$", text.text[: m.start])
-            if after and after.group(1).rstrip("s") in kind_words:
+            if after and (
+                after.group(1).rstrip("s") in kind_words
+                or (label in {"category", "insight type"} and after.group(1) in _FLAG_WORDS)
+            ):  # "the cancellation-intent flag", "an issue detected"
                 text.take(m.end, m.end + after.end())
             elif before and (before.group(1).rstrip("s") in kind_words or before.group(1) == "by"):
                 # "the team Billing East"; "evaluations by qa.al.wong" (a filter, not a split)
@@ -1430,6 +1453,8 @@ class QuestionReader:
             allowed |= _COUNT_WORDS
         if any(m.aggregation == "average" for m in chosen):
             allowed |= _AVERAGE_WORDS
+        if any(m.aggregation in {"median", "percentile"} for m in chosen):  # "the typical (median) wait"
+            allowed |= {"typical", "typically", "usually"}
         # "how often": a rate, or a count per call ("interruptions per call"); never a time ("how often … on hold")
         if any(m.is_rate or "per call" in m.label for m in chosen):
             allowed |= _OFTEN_WORDS
@@ -1444,6 +1469,8 @@ class QuestionReader:
         allowed -= {"per", "by", "each", "every"} if not grouped else set()
         unknown: list[str] = []
         remaining = text.remaining()
+        if any("per call" in m.label for m in chosen) and re.search(r"\bhow\s+many\s+times\b", text.text):
+            remaining = re.sub(r"\bhow\s+many\b", " ", remaining)  # "how many times do customers interrupt"
         if any(m.aggregation == "average" and m.semantic_models == ("calls",) for m in chosen):
             # "handle time per call", "interruptions on each call": what a call's average already is
             remaining = re.sub(r"\b(?:per|a|each|every|on\s+a|on\s+each)\s+call\b", " ", remaining)
