@@ -20,7 +20,7 @@ VALUES = {
     "agent": ["Dana Reyes"],
     "category": ["cancellation-intent", "escalation-request"],
     "insight type": ["ACTION_ITEM", "ISSUE", "OUTCOME"],
-    "evaluation section": ["Greeting", "Close", "Closing", "Resolution", "Soft Skills"],
+    "evaluation section": ["Greeting", "Close", "Closing", "Resolution", "Soft Skills", "Empathy"],
     "language": ["en-US", "es-US"],
 }
 
@@ -122,6 +122,15 @@ def test_medians_are_exact_on_duckdb(answerer: Any) -> None:
             ("scorecard_answer__question_text",),
             1,
             "",
+        ),
+        # several asked for: every question, ranked
+        ("Which QA questions do agents score lowest on?", "average_answer_score", None, None, ""),
+        (
+            "average score of the Empathy section by agent",
+            "average_answer_score",
+            ("agent__agent_name",),
+            None,
+            None,
         ),
         ("Which scorecard question has the lowest average score?", "average_answer_score", None, 1, ""),
         ("QA score by section", "average_answer_score", ("scorecard_answer__section_title",), None, None),
@@ -274,6 +283,15 @@ def test_a_language_by_name_filters_its_code(answerer: Any) -> None:
         ("how positive are customers by queue", "average_customer_sentiment", ("call__queue",)),
         ("how happy were our callers in March", "average_customer_sentiment", ()),
         ("agents' own sentiment by team", "average_agent_sentiment", ("call__team",)),
+        ("What is the agents' own average sentiment per team?", "average_agent_sentiment", ("call__team",)),
+        ("How positive is customer sentiment per queue?", "average_customer_sentiment", ("call__queue",)),
+        (
+            "how often do customers interrupt agents per call, by queue",
+            "average_customer_interruptions",
+            ("call__queue",),
+        ),
+        ("How long is wrap-up per call on average by queue?", "average_after_call_work", ("call__queue",)),
+        ("average handle time per call by team", "average_handle_time", ("call__team",)),
         ("how positive are the agents themselves, per queue", "average_agent_sentiment", ("call__queue",)),
         ("how often are agents interrupted by customers", "average_customer_interruptions", ()),
         (
@@ -303,6 +321,7 @@ def test_everyday_wordings_of_metrics(
     ("question", "order", "limit"),
     [
         ("which team has the happiest customers", "-average_customer_sentiment", 1),
+        ("Which team's customers are the happiest?", "-average_customer_sentiment", 1),
         ("the queue with the unhappiest callers last month", "average_customer_sentiment", 1),
         ("what are the busiest days of the week", "-calls", None),
         ("the busiest day of the week", "-calls", 1),
@@ -330,6 +349,8 @@ def test_rankings_said_as_busiest_happiest_or_with_the_most(
         "how fast do agents resolve calls",
         "how often do customers call back",
         "average handle time team by queue",  # not one grouping said twice
+        "number of calls per call",  # "per call" is what an average of calls' values is, not a count's
+        "QA score per call by team",  # an evaluation's score is not a call's average
     ],
 )
 def test_wordings_that_read_two_ways_or_name_nothing_are_refused(
@@ -363,6 +384,8 @@ def test_agents_are_counted_once(reader: QuestionReader, question: str, group_by
         "how many agents had a handle time over 15 minutes",  # their average, or any of their calls?
         "how many unique customers had calls longer than 20 minutes",
         "how many agents per customer",
+        "how many agents with evaluations",  # agents that have evaluations: no metric counts them
+        "unique customers with callbacks",
     ],
 )
 def test_a_count_of_agents_or_customers_with_a_per_call_condition_is_refused(
@@ -494,3 +517,80 @@ def test_a_list_of_evaluations_it_cannot_express_is_refused(answerer: Any, quest
     answer = answerer.answer(question)
     assert answer.refused, answer.text
     assert answer.rows == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by"),
+    [
+        (
+            "Which agent is interrupted by customers the most?",
+            "average_customer_interruptions",
+            ("call__agent_name",),
+        ),
+        (
+            "which team gets interrupted by callers most often",
+            "average_customer_interruptions",
+            ("call__team",),
+        ),
+        ("which agent interrupts customers the most", "average_agent_interruptions", ("call__agent_name",)),
+    ],
+)
+def test_the_rows_a_which_asks_for_stay_a_grouping_inside_a_phrasing(
+    reader: QuestionReader, question: str, metric: str, group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by, query.limit) == ((metric,), group_by, 1)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the highest average handle time",
+        "the lowest QA score last month",
+        "most customer interruptions",
+    ],
+)
+def test_a_ranking_with_nothing_to_rank_is_refused(reader: QuestionReader, question: str) -> None:
+    assert _refused(reader, question).reason.startswith("A ranking needs something to rank")
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("What is the typical (median) call duration per queue?", ("median_call_duration",)),
+        ("Which section of the scorecard has the lowest average score?", ("average_answer_score",)),
+        ("What are the lowest-scoring questions on the evaluation form?", ("average_answer_score",)),
+        ("Which questions cause the most automatic fails?", ("question_automatic_fails",)),
+        (
+            "How many automatic fails did each evaluation question trigger last month?",
+            ("question_automatic_fails",),
+        ),
+        ("How many calls had a cancellation-intent flag last month?", ("categorised_calls",)),
+        ("How many calls had an issue detected?", ("calls_with_insight",)),
+        ("How many calls got resolved according to the summary?", ("resolved_calls",)),
+        ("What's the talking speed of customers by team?", ("average_customer_talk_speed",)),
+        ("What's the agents' sentiment on their own calls by queue?", ("average_agent_sentiment",)),
+        ("How many times do customers interrupt per call on average?", ("average_customer_interruptions",)),
+        ("How much time do agents spend after each call on wrap-up, by team?", ("average_after_call_work",)),
+        ("How many active agents do we have per queue?", ("distinct_agents",)),
+        ("How many agents were evaluated last month?", ("evaluated_agents",)),
+        ("number of agents with an evaluation by team", ("evaluated_agents",)),
+    ],
+)
+def test_more_ways_of_saying_the_families(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...]
+) -> None:
+    assert _read(reader, question).metrics == metrics
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "median number of agent interruptions per call",  # no median of that value
+        "what share of agents were evaluated",  # no rate of agents
+        "best performing agents",  # performing by what?
+        "how many times were customers put on hold",  # a count of holds, not their length
+    ],
+)
+def test_more_shapes_that_stay_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)

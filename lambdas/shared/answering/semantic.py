@@ -71,6 +71,22 @@ VALUE_SOURCES: dict[str, tuple[str, str]] = {
 # Values that are ordinary words too ("Close", "Resolution", "Greeting"): a filter only next to their kind's
 # word ("the Greeting section", "section Close").
 _KIND_REQUIRED = frozenset({"evaluation section", "call status"})
+# words after a category or insight that say it was found on the call
+_FLAG_WORDS = frozenset(
+    {
+        "flag",
+        "flags",
+        "flagged",
+        "tag",
+        "tags",
+        "tagged",
+        "label",
+        "detected",
+        "identified",
+        "raised",
+        "found",
+    }
+)
 # Longer names first, so "Billing East" (team) is read before "Billing" (queue).
 _VALUE_ORDER = (
     "agent",
@@ -105,7 +121,10 @@ _GRAIN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 _GROUP_PREFIX = r"(?:per|by|each|every|for\s+each|for\s+every|across|across\s+all|split\s+by|broken\s+down\s+by|break\s+down\s+by|breakdown\s+by|grouped\s+by)\s+(?:the\s+)?"
 _WHICH_PREFIX = r"(?:which|what)\s+(?:(?P<n>\d{1,3})\s+)?"
-_RANK_PREFIX = r"(?:top|bottom|best|worst|highest|lowest|busiest|quietest|least\s+busy)\s+"
+_RANK_PREFIX = (
+    r"(?:top|bottom|best|worst|highest|lowest|busiest|quietest|least\s+busy)\s+"
+    r"(?:(?:scoring|scored|rated|performing)\s+)?"
+)
 # "agents with the highest handle time", "the team that had the most calls": a ranking of the named rows
 _WITH_THE = r"\s+(?:with|that\s+have|that\s+has|that\s+had|who\s+have|who\s+had|having)\s+the\s"
 # ... then a rank word (read on the whole question: "the queue with the happiest callers" is read already)
@@ -215,6 +234,7 @@ _NEUTRAL = frozenset(
         "among",
         "ones",
         "amongst",
+        "own",
         "ve",
         "re",
         "s",
@@ -243,7 +263,7 @@ _ALL_DATA = re.compile(
     r"|in\s+total|(?:till|until|up\s+to)\s+now|since\s+(?:the\s+)?(?:start|beginning))\b"
 )
 _RATE_WORDS = frozenset({"share", "percentage", "percent", "rate", "proportion", "fraction", "pct", "ratio"})
-_TIME_WORDS = frozenset({"how", "long", "time", "seconds"})
+_TIME_WORDS = frozenset({"how", "long", "much", "time", "seconds"})
 _COMPARE_WORDS = frozenset(
     {"compare", "compared", "comparison", "versus", "vs", "against", "with", "and", "side", "between"}
 )
@@ -980,6 +1000,10 @@ class QuestionReader:
             | _RANK_WORDS
             | {word for metric in manifest.metrics.values() for word in metric.implied}
         )
+        # one-word groupings and grains that may be said twice ("team by team", "day by day")
+        self._by_itself = frozenset(
+            {p for phrases in self._labels.values() for p in phrases if " " not in p} | set(GRAINS)
+        )
         # the words a misspelling may be corrected to: the manifest's metric and dimension words only
         self._vocabulary = frozenset(
             word
@@ -992,9 +1016,13 @@ class QuestionReader:
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
         question = without_preamble(question)
-        # "team by team", "queue by queue": a grouping said twice
+        # "team by team", "month by month": a grouping said twice (never "side by side")
         text = _Text(
-            re.sub(r"\b([a-z]+)\s+by\s+\1\b", r"per \1", normalise(question.replace("%", " percent ")))
+            re.sub(
+                r"\b([a-z]+)\s+by\s+\1\b",
+                lambda m: f"per {m.group(1)}" if m.group(1) in self._by_itself else m.group(0),
+                normalise(question.replace("%", " percent ")),
+            )
         )
         notes: list[str] = []
 
@@ -1144,7 +1172,7 @@ class QuestionReader:
             in_minutes = any(found[1] for found in swapped if found is not None)
             # "median and average handle time", "median of the average handle time per agent": not one median
             said = text.remaining().split() + [w for a, b, _ in mentions for w in text.text[a:b].split()]
-            averaged = set(said) & _AVERAGE_WORDS
+            averaged = set(said) & {"average", "avg", "mean", "averages"}
             if averaged:
                 return Reading(
                     None,
@@ -1178,18 +1206,11 @@ class QuestionReader:
             if rank_words and limit is None and which and single:
                 limit = 1
                 notes.append("the single highest" if descending else "the single lowest")
-        if rank_words and not groups and not grain:
-            # "the longest queue wait", "the highest score": one row has nothing to rank, so the word asks for
-            # a maximum or minimum of single values, which no metric here is
-            return Reading(
-                None,
-                f"“{rank_words[0]}” asks for the largest or smallest single value, not a metric's total or "
-                "average; ask for it by agent, team, day … to rank them.",
-                (rank_words[0],),
-            )
         if limit is not None and order_by is None:
             return Reading(None, "A top-N needs a metric to rank by.")
-        if limit is not None and not groups and not grain:
+        if (limit is not None or set(text.remaining().split()) & (_DESC_WORDS | _ASC_WORDS)) and not (
+            groups or grain
+        ):
             return Reading(None, "A ranking needs something to rank (agents, teams, queues …).")
 
         for label in [label for label, *_ in filters]:  # two values of one kind compared: one row each
@@ -1213,8 +1234,15 @@ class QuestionReader:
         # Several metrics only when the question lists them ("calls and callback rate"); words between two
         # metrics that are not a conjunction make one qualify the other ("calls that required a callback"), a
         # filtered count no metric query here expresses.
-        for (_, end, _), (start, _, _) in itertools.pairwise(sorted(mentions)):
+        for (_, end, leading), (start, _, _) in itertools.pairwise(sorted(mentions)):
             between = _between(text, end, start)
+            if self.manifest.metrics[leading].counts_entity and "with" in between and "and" not in between:
+                # "how many agents with evaluations": agents that have them, which no metric counts
+                return Reading(
+                    None,
+                    f"It counts {self.manifest.metrics[leading].label} with a condition no metric defines.",
+                    tuple(between),
+                )
             if between and not set(between) & _CONJUNCTIONS:
                 return Reading(
                     None,
@@ -1511,7 +1539,9 @@ class QuestionReader:
         found: list[tuple[int, int, str]] = []
         for pattern, name in self._phrasings:
             while (m := text.search(pattern)) is not None:
-                text.take(m.start(), m.end())
+                # "which agent gets interrupted by customers": the rows asked for stay a grouping
+                start = m.start() + len(m.group(0).split()[0]) if self._asks_which(text, m) else m.start()
+                text.take(start, m.end())
                 if name not in [n for _, _, n in found]:  # "wrapping up … after each call" names it twice
                     found.append((m.start(), m.end(), name))
         return found
@@ -1595,9 +1625,9 @@ class QuestionReader:
                 m = text.search(pattern)
                 if m is None or (prefix == _WITH_THE and not _RANKED_NEXT.match(text.text, m.end())):
                     continue
-                if prefix == _WHICH_PREFIX:
+                if prefix == _WHICH_PREFIX:  # "which team" is one, "which qa questions" several
                     which = True
-                    single = not which_plural(text.text)
+                    single = not _is_plural(m.group(0).split()[-1])
                     if m.group("n"):
                         which_n = int(m.group("n"))
                 if prefix == _WITH_THE:
@@ -1651,7 +1681,10 @@ class QuestionReader:
             kind_words = {w for phrase in self._labels.get(label, ()) for w in phrase.split()} | {label}
             after = re.match(r"\s+(\S+)", text.text[m.end :])
             before = re.search(r"(\S+)\s+$", text.text[: m.start])
-            if after and after.group(1).rstrip("s") in kind_words:
+            if after and (
+                after.group(1).rstrip("s") in kind_words
+                or (label in {"category", "insight type"} and after.group(1) in _FLAG_WORDS)
+            ):  # "the cancellation-intent flag", "an issue detected"
                 text.take(m.end, m.end + after.end())
             elif before and (before.group(1).rstrip("s") in kind_words or before.group(1) == "by"):
                 # "the team Billing East"; "evaluations by qa.al.wong" (a filter, not a split)
@@ -1761,8 +1794,11 @@ class QuestionReader:
         if any(m.aggregation in {"count", "count_distinct", "sum"} for m in chosen):
             allowed |= _COUNT_WORDS
         if any(m.aggregation == "average" for m in chosen):
-            allowed |= _AVERAGE_WORDS | _OFTEN_WORDS
-        if any(m.is_rate for m in chosen):
+            allowed |= _AVERAGE_WORDS
+        if any(m.aggregation in {"median", "percentile"} for m in chosen):  # "the typical (median) wait"
+            allowed |= {"typical", "typically", "usually"}
+        # "how often": a rate, or a count per call ("interruptions per call"); never a time ("how often … on hold")
+        if any(m.is_rate or "per call" in m.label for m in chosen):
             allowed |= _OFTEN_WORDS
         if any(m.aggregation == "count_distinct" for m in chosen):  # "how many different customers"
             allowed |= {"different", "distinct", "unique", "individual", "separate"}
@@ -1777,6 +1813,11 @@ class QuestionReader:
         allowed -= {"per", "by", "each", "every"} if not grouped else set()
         unknown: list[str] = []
         remaining = text.remaining()
+        if any("per call" in m.label for m in chosen) and re.search(r"\bhow\s+many\s+times\b", text.text):
+            remaining = re.sub(r"\bhow\s+many\b", " ", remaining)  # "how many times do customers interrupt"
+        if any(m.aggregation == "average" and m.semantic_models == ("calls",) for m in chosen):
+            # "handle time per call", "interruptions on each call": what a call's average already is
+            remaining = re.sub(r"\b(?:per|a|each|every|on\s+a|on\s+each)\s+call\b", " ", remaining)
         # "across all evaluations" names the metric's own rows: the whole population, not a grouping
         remaining = re.sub(
             r"\bacross\s+(all\b(?:\s+(\S+))?)",
@@ -1829,12 +1870,6 @@ def _value_aliases(values: Iterable[str], names: Mapping[str, str]) -> dict[str,
         if name:
             by_name.setdefault(name, []).append(value)
     return {name: found[0] for name, found in by_name.items() if len(found) == 1}
-
-
-def which_plural(text: str) -> bool:
-    """ "which agents …" (a list) rather than "which agent …" (one)."""
-    m = re.search(r"\b(?:which|what)\s+(\w+)", text)
-    return bool(m and m.group(1).endswith("s") and not m.group(1).endswith("ss"))
 
 
 # ---------------------------------------------------------------------------------------------- answering
