@@ -774,3 +774,20 @@ def test_a_clause_about_the_asker_before_the_question_is_dropped(question: str, 
     from lambdas.shared.answering.semantic import without_preamble
 
     assert without_preamble(question) == (rest or question)
+
+
+def test_the_most_common_values_rank_by_calls_and_leave_out_calls_without_one(answerer: Any) -> None:
+    # topics: c1 and c2 are invoice questions, c4 a router setup, c3 and c5 have none
+    answer = answerer.answer("what's the most common topic?")
+    assert answer.rows == (("invoice question", 2),)
+    assert "rows with no summary topic are not ranked" in answer.text.splitlines()[0]
+    assert "NOT call__summary_topic IS NULL" in answer.sql
+    ranked = answerer.answer("which topics are most common")
+    assert ranked.rows == (("invoice question", 2), ("router setup", 1))
+    # not ranked: every group, the calls without a topic too
+    assert set(answerer.answer("calls by topic").rows) == {
+        ("invoice question", 2),
+        ("router setup", 1),
+        (None, 2),
+    }
+    assert answerer.answer("what is the most common handle time").refused  # "most common" ranks by calls

@@ -133,7 +133,9 @@ _RANKED_NEXT = re.compile(
     r"|unhappiest|busiest|quietest)\b"
 )
 # "the busiest day of the week", "which hour is quietest": ranked by the number of calls
-_BUSY = re.compile(r"\b(?:busiest|quietest|least\s+busy)\b")
+_BUSY = re.compile(
+    r"\b(?:busiest|quietest|least\s+busy|(?:most|least)\s+(?:common|frequent|popular)|commonest)\b"
+)
 # "max" / "min" are not rank words: "maximum handle time per team" asks for another aggregate (MAX), not
 # the teams ranked by their average.
 _DESC_WORDS = frozenset(
@@ -379,6 +381,7 @@ class Dimension:
     signed: bool = False  # negative / positive read as below / above 0
     longer: bool = False  # what "longer" / "shorter" / "longest" compare
     own_time: bool = False  # a time of this table's rows (weekday, hour): never reached through a join
+    optional: bool = False  # rows may have no value (a call without a summary has no topic)
     # how analysts name values: a value's part before "-" → its name ("es" → Spanish for "es-US")
     value_names: tuple[tuple[str, str], ...] = ()
 
@@ -450,6 +453,7 @@ class SemanticManifest:
                         signed=bool(meta.get("signed")),
                         longer=bool(meta.get("longer")),
                         own_time=bool(meta.get("own_time")),
+                        optional=bool(meta.get("optional")),
                         value_names=tuple(
                             (str(k), str(v)) for k, v in (meta.get("value_names") or {}).items()
                         ),
@@ -611,6 +615,8 @@ class MetricQuery:
     digits: int | None = None
     # a second period compared with ``period`` ("January vs February"): rows of either, one per grain bucket
     versus: DateRange | None = None
+    # a ranking of groups leaves out the rows with no value for these dimensions (no topic is not a topic)
+    present: tuple[str, ...] = ()
     # the subqueries behind ``calls_in:<label>`` filters: SELECT <call column> … WHERE <column> IN ({values})
     subqueries: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
@@ -629,6 +635,7 @@ class MetricQuery:
                 where.append(f"{{{{ Dimension('{name}') }}}} = {sql_string(values[0])}")
             else:  # two values compared ("Tech Tier 1 vs Tech Tier 2"): either
                 where.append(f"{{{{ Dimension('{name}') }}}} IN ({', '.join(map(sql_string, values))})")
+        where += [f"{{{{ Dimension('{name}') }}}} IS NOT NULL" for name in self.present]
         for name, op, number in self.conditions:
             if op not in {"<", ">", "<=", ">="} or not math.isfinite(number):
                 raise MetricRequestError(f"Not a comparison: {op} {number}")
@@ -1114,6 +1121,15 @@ class QuestionReader:
         if which_n is not None:
             limit = which_n
         busy = text.search(_BUSY)
+        if busy is not None and not groups and not metrics:  # "the most common category", "busiest queue"
+            for label, phrases in self._labels.items():
+                concept = re.match(
+                    rf"\s+(?:call\s+)?{_phrase_pattern(phrases)}(?:s|es)?\b", text.remaining()[busy.end() :]
+                )
+                if concept is not None:
+                    groups.append(label)
+                    text.take(busy.end(), busy.end() + concept.end())
+                    break
         if busy is not None and metrics and metrics != ["calls"]:
             return Reading(None, f"“{busy.group(0)}” ranks by calls, but the question names another measure.")
         if busy is not None and not metrics and groups:  # "the busiest day of the week": by calls
@@ -1270,6 +1286,7 @@ class QuestionReader:
             scale=scale,
             digits=digits,
             versus=versus,
+            present=tuple(self._optional(group_by)) if order_by else (),
             subqueries=self._call_subqueries,
         )
         return Reading(query, notes=tuple(notes))
@@ -1339,6 +1356,11 @@ class QuestionReader:
                 return Reading(None, f"{what[:1].upper()}{what[1:]} cannot be filtered by {label}.")
             where.append((name, value))
         return group_by, where
+
+    def _optional(self, names: Sequence[str]) -> list[str]:
+        """The qualified dimensions among ``names`` whose rows may have no value (``meta.optional``)."""
+        optional = {d.name for d in self.manifest.dimensions if d.optional}
+        return [name for name in names if name.split("__")[-1] in optional]
 
     def _reach_calls(self, chosen: Sequence[Metric]) -> bool:
         """Whether every metric's table is keyed by the call (its rows are calls)."""
@@ -2194,6 +2216,9 @@ class SemanticAnswerer:
             if defaults:
                 head += f" ({defaults[0]}: the question names no number)"
         head += "".join(f" ({n})" for n in reading.notes if n.startswith("read as"))
+        if query.present:
+            named = " or ".join(name.split("__")[-1].replace("_", " ") for name in query.present)
+            head += f" (rows with no {named} are not ranked)"
         if not rows:
             first = f"{head}: no rows match."
         elif len(rows) == 1 and len(columns) == len(metrics) and not split:
