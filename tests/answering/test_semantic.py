@@ -791,3 +791,36 @@ def test_the_most_common_values_rank_by_calls_and_leave_out_calls_without_one(an
         (None, 2),
     }
     assert answerer.answer("what is the most common handle time").refused  # "most common" ranks by calls
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "order"),
+    [
+        ("avg handle time per agent, highest first", "average_handle_time", "-average_handle_time"),
+        ("average handle time by team in ascending order", "average_handle_time", "average_handle_time"),
+        ("average sentiment of agents by team", "average_agent_sentiment", None),
+        ("how long do callers wait before being answered", "average_queue_wait", None),
+        ("which product generates the most calls", "calls", "-calls"),
+        ("total talk time by agent in hours", "total_talk_time_hours", None),
+    ],
+)
+def test_orders_and_wordings_read_into_metric_queries(
+    manifest: SemanticManifest, question: str, metric: str, order: str | None
+) -> None:
+    reading = QuestionReader(manifest, {}).read(question, TODAY)
+    assert isinstance(reading.query, MetricQuery), reading.reason
+    assert reading.query.metrics == (metric,)
+    assert reading.query.order_by == order
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "avg handle time per agent, best first",  # the best handle time is the lowest: it depends
+        "total talk time in minutes",  # the metric is in hours; minutes are not offered
+    ],
+)
+def test_an_order_or_unit_that_depends_on_the_metric_is_refused(
+    manifest: SemanticManifest, question: str
+) -> None:
+    assert QuestionReader(manifest, {}).read(question, TODAY).query is None

@@ -234,6 +234,12 @@ _NEUTRAL = frozenset(
         "triggered",
         "everything",
         "among",
+        "generates",
+        "generated",
+        "generate",
+        "drives",
+        "drove",
+        "drive",
         "ones",
         "amongst",
         "own",
@@ -1211,8 +1217,27 @@ class QuestionReader:
         if unit is not None and all("(seconds)" in m.label for m in chosen):
             scale = ("hours", 3600.0) if unit.group("unit").startswith("h") else ("minutes", 60.0)
             text.take(unit.start(), unit.end())
+        elif unit is not None and all(
+            f"({'hours' if unit.group('unit').startswith('h') else 'minutes'})" in m.label for m in chosen
+        ):  # "total talk time in hours": the unit the metric is already in
+            text.take(unit.start(), unit.end())
         digits = _read_rounding(text)
+        # "highest first", "in descending order": the whole list in that order ("best first" depends on the
+        # metric, so it stays a word to account for)
+        if first := text.search(
+            r"\b(?:highest|lowest|largest|smallest|biggest|most|least|fewest)\s+(first)\b"
+        ):
+            text.take(ahead.start(1), ahead.end(1))
+        if (
+            order := text.search(r"\b(?:(?:in|by)\s+)?(?P<w>descending|ascending)(?:\s+order)?\b")
+        ) is not None:
+            text.take(order.start(), order.end())
         rank_words = [w for w in text.text.split() if w in _DESC_WORDS or w in _ASC_WORDS]
+        if order is not None:
+            rank_words = [
+                "highest" if order.group("w") == "descending" else "lowest",
+                *rank_words,
+            ]
         order_by = None
         if rank_words or limit is not None:
             if len(chosen) != 1:
