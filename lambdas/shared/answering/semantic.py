@@ -1224,7 +1224,7 @@ class QuestionReader:
         digits = _read_rounding(text)
         # "highest first", "in descending order": the whole list in that order ("best first" depends on the
         # metric, so it stays a word to account for)
-        if first := text.search(
+        if ahead := text.search(
             r"\b(?:highest|lowest|largest|smallest|biggest|most|least|fewest)\s+(first)\b"
         ):
             text.take(ahead.start(1), ahead.end(1))
