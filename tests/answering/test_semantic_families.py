@@ -594,3 +594,20 @@ def test_more_ways_of_saying_the_families(
 )
 def test_more_shapes_that_stay_refused(reader: QuestionReader, question: str) -> None:
     _refused(reader, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "list all automatic fail evaluations in February",
+        "show auto-failed evaluations from February",
+        "which evaluations auto-failed in February",
+        "Which evaluations in February were automatic failures? Show evaluation id, agent and score.",
+        "show the evaluations with an automatic fail in February and who evaluated them",
+    ],
+)
+def test_a_list_of_automatic_fails_said_many_ways(answerer: Any, question: str) -> None:
+    answer = answerer.answer(question)
+    assert not answer.refused, answer.text
+    column = answer.columns.index("evaluation_id")
+    assert [row[column] for row in answer.rows] == ["e2"]

@@ -44,8 +44,8 @@ _BY_WHOM = re.compile(
     r"\b(?:(?:done|submitted|scored|completed|made|performed|written)\s+)?by\s+(?=qa\s|contact\s+lens)"
 )
 _FAILED = re.compile(
-    r"\b(?:(?:that|which)\s+)?(?:(?:were|was|got)\s+)?(?:failed\s+automatically|auto\s+failed|automatically\s+failed"
-    r"|with\s+an?\s+(?:automatic|auto)\s+fail(?:ure)?)\b"
+    r"\b(?:(?:that|which)\s+)?(?:(?:were|was|got)\s+)?(?:with\s+)?(?:an?\s+)?(?:failed\s+automatically"
+    r"|automatically\s+failed|(?:automatic|auto)\s+(?:fail|fails|failed|failure|failures))\b"
 )
 _SCORE_OPS = re.compile(
     r"\b(?:with\s+)?(?:an?\s+|the\s+)?(?:qa\s+)?(?:score|scores|scored|scoring)\s+(?:of\s+)?(?P<op>below|under|less\s+than"
@@ -85,6 +85,10 @@ _WORDS = frozenset(
         "date",
         "dates",
         "when",
+        "who",
+        "evaluated",
+        "reviewed",
+        "graded",
     }
 )
 

@@ -1103,7 +1103,7 @@ class QuestionReader:
             while (m := text.search(pattern)) is not None:
                 if statistic is not None and statistic[0] != name:
                     return Reading(None, "It asks for two statistics at once.")
-                statistic = (name, m.group(0).strip())
+                statistic = (name, re.sub(r"^the\s+|\s+of$", "", m.group(0).strip()))
                 text.take(m.start(), m.end())
 
         per_call = read_conditions(text, self._per_call)
