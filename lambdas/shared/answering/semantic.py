@@ -2054,95 +2054,87 @@ class SemanticAnswerer:
             self._evaluation_lists = EvaluationListReader(self.reader)
         reading = self._evaluation_lists.read(question, today)
         if reading.query is None:
-            return refusal(
-                question,
-                self.name,
-                f"I can't answer that as a list of evaluations. {_why(reading.reason, reading.unknown)}",
-                self.suggestions(),
-                session_id=session_id,
+            return self._list_refusal(
+                question, "evaluations", _why(reading.reason, reading.unknown), session_id
             )
         query = reading.query
-        sql = query.sql(CURATED_DATABASE, self.max_rows)
-        try:
-            executed = self.run(sql)
-        except AnsweringError:
-            raise
-        except Exception as error:  # the guard or the engine refused the SQL: say so, never guess
-            raise SemanticLayerError(f"the list query could not run: {error}") from error
-        rows = executed.rows
-        capped = query.limit is None or query.limit > self.max_rows
-        cut = self.max_rows if capped else int(query.limit or 0)
-        total = len(rows)
-        if len(rows) >= cut:
-            total = int(self.run(query.count_sql(CURATED_DATABASE)).rows[0][0])
-        head = query.describe()
-        if not rows:
-            first = f"{head}: no evaluations match."
-        elif total > len(rows):
-            cap = f" (row cap {self.max_rows:,})" if capped else ""
-            first = f"{head}: first {len(rows):,} of {total:,} evaluations{cap}."
-        else:
-            first = f"{head}: {len(rows):,} {'evaluation' if len(rows) == 1 else 'evaluations'}."
+        executed, total, capped = self._run_list(query)
+        first = self._list_first(
+            query.describe(), executed.rows, total, capped, ("evaluation", "evaluations")
+        )
         text = (
             f"{first}\nAnswered from the semantic layer's evaluations ({', '.join(query.columns)}); submitted "
             "evaluations only, as in every evaluation metric (drafts may still change)."
         )
-        return Answer(
-            question=question,
-            text=text,
-            answerer=self.name,
-            sql=executed.sql,
-            columns=executed.columns,
-            rows=executed.rows,
-            confidence=1.0,
-            session_id=session_id,
-            slots={"list": "evaluations", "period": query.period.describe() if query.period else "all data"},
-        )
+        return self._list_answer(question, text, executed, "evaluations", query.period, session_id)
 
     def _list(self, question: str, today: dt.date, session_id: str | None) -> Answer:
         if self._lists is None:
             self._lists = ListReader(self.reader)
         reading = self._lists.read(question, today)
         if reading.query is None:
-            return refusal(
-                question,
-                self.name,
-                f"I can't answer that as a list of calls. {_why(reading.reason, reading.unknown)}",
-                self.suggestions(),
-                session_id=session_id,
-            )
+            return self._list_refusal(question, "calls", _why(reading.reason, reading.unknown), session_id)
         query = reading.query
-        sql = query.sql(CURATED_DATABASE, self.max_rows)
-        try:
-            executed = self.run(sql)
-        except AnsweringError:
-            raise
-        except Exception as error:  # the guard or the engine refused the SQL: say so, never guess
-            raise SemanticLayerError(f"the list query could not run: {error}") from error
-        rows = executed.rows
-        capped = query.limit is None or query.limit > self.max_rows
-        cut = self.max_rows if capped else int(query.limit or 0)
-        total = len(rows)
-        if len(rows) >= cut:
-            counted = self.run(query.count_sql(CURATED_DATABASE))
-            total = int(counted.rows[0][0])
+        executed, total, capped = self._run_list(query)
         head = describe_list(query)
         named = [found for label, _, found in query.filters if label == "call"]
         if named:  # one call by its id
-            first = f"{head}." if rows else f"No call has the id {named[0]}."
-        elif not rows:
-            first = f"{head}: no calls match."
-        elif total > len(rows):
-            cap = f" (row cap {self.max_rows:,})" if capped else ""
-            first = f"{head}: first {len(rows):,} of {total:,} calls{cap}."
+            first = f"{head}." if executed.rows else f"No call has the id {named[0]}."
         else:
-            first = f"{head}: {len(rows):,} {'call' if len(rows) == 1 else 'calls'}."
+            first = self._list_first(head, executed.rows, total, capped, ("call", "calls"))
         shown = " ".join(f"{v.name}: {v.description}" for v in query.shown)
         columns = ", ".join(query.columns)
         text = (
             f"{first}\nAnswered from the semantic layer's calls ({columns}"
             f"{', ' + ', '.join(v.name for v in query.shown) if query.shown else ''}). {shown}".rstrip()
         )
+        return self._list_answer(question, text, executed, "calls", query.period, session_id)
+
+    def _list_refusal(self, question: str, rows: str, why: str, session_id: str | None) -> Answer:
+        return refusal(
+            question,
+            self.name,
+            f"I can't answer that as a list of {rows}. {why}",
+            self.suggestions(),
+            session_id=session_id,
+        )
+
+    def _run_list(self, query: Any) -> tuple[ExecutedMetricQuery, int, bool]:
+        """Run a list's SQL (guarded by ``run``); its rows, how many rows the whole list has, and whether
+        the row cap (rather than the question's own number) cut it."""
+        try:
+            executed = self.run(query.sql(CURATED_DATABASE, self.max_rows))
+        except AnsweringError:
+            raise
+        except Exception as error:  # the guard or the engine refused the SQL: say so, never guess
+            raise SemanticLayerError(f"the list query could not run: {error}") from error
+        capped = query.limit is None or query.limit > self.max_rows
+        cut = self.max_rows if capped else int(query.limit or 0)
+        total = len(executed.rows)
+        if total >= cut:
+            total = int(self.run(query.count_sql(CURATED_DATABASE)).rows[0][0])
+        return executed, total, capped
+
+    def _list_first(
+        self, head: str, rows: Sequence[Any], total: int, capped: bool, noun: tuple[str, str]
+    ) -> str:
+        """The first sentence of a list: its scope and how many rows it shows of how many."""
+        if not rows:
+            return f"{head}: no {noun[1]} match."
+        if total > len(rows):
+            cap = f" (row cap {self.max_rows:,})" if capped else ""
+            return f"{head}: first {len(rows):,} of {total:,} {noun[1]}{cap}."
+        return f"{head}: {len(rows):,} {noun[0] if len(rows) == 1 else noun[1]}."
+
+    def _list_answer(
+        self,
+        question: str,
+        text: str,
+        executed: ExecutedMetricQuery,
+        rows: str,
+        period: DateRange | None,
+        session_id: str | None,
+    ) -> Answer:
         return Answer(
             question=question,
             text=text,
@@ -2152,7 +2144,7 @@ class SemanticAnswerer:
             rows=executed.rows,
             confidence=1.0,
             session_id=session_id,
-            slots={"list": "calls", "period": query.period.describe() if query.period else "all data"},
+            slots={"list": rows, "period": period.describe() if period else "all data"},
         )
 
     def _share_text(
