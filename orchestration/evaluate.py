@@ -197,7 +197,7 @@ def gold_columns_in_answer(
     was asked) has more rows and stays wrong, a missing column (agents without customers) stays wrong.
     Returns the answer's column indexes, or None.
     """
-    answer, expected = result_set(answer_rows), result_set(gold_rows)
+    answer, expected = result_set(_with_days(answer_rows)), result_set(gold_rows)
     if not answer or not expected:
         return None
     width, gold_width = len(next(iter(answer))), len(next(iter(expected)))
@@ -226,6 +226,23 @@ def gold_columns_in_answer(
         if projected == expected or rows_match_within_rounding(projected, expected):
             return assignment
     return None
+
+
+_TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}")
+
+
+def _with_days(rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """The rows with the day of each timestamp column added as one more column: a list showing when each
+    evaluation was submitted also shows its date ("with evaluation date" asked, the timestamp shown)."""
+    values = [[json_value(v) for v in row] for row in rows]
+    if not values:
+        return []
+    stamped = [
+        i
+        for i in range(len(values[0]))
+        if all(isinstance(row[i], str) and _TIMESTAMP.match(row[i]) for row in values)
+    ]
+    return [(*row, *(str(shown[i])[:10] for i in stamped)) for row, shown in zip(rows, values, strict=True)]
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

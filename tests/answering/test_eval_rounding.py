@@ -63,3 +63,13 @@ def test_a_midnight_timestamp_is_the_same_bucket_as_its_date() -> None:
 
     assert result_set([(dt.datetime(2026, 1, 1), 91.375)]) == result_set([(dt.date(2026, 1, 1), 91.375)])
     assert result_set([(dt.datetime(2026, 1, 1, 0, 0, 1), 1)]) != result_set([(dt.date(2026, 1, 1), 1)])
+
+
+def test_a_timestamp_shown_next_to_other_columns_carries_the_date_asked() -> None:
+    answer = [("e1", "Dana", "2026-03-13T17:46:43", 0.0), ("e2", "Omar", "2026-03-02T09:00:00", 40.0)]
+    gold = [("e1", "Dana", "2026-03-13"), ("e2", "Omar", "2026-03-02")]
+    assert gold_columns_in_answer(answer, gold) is not None
+    wrong_day = [("e1", "Dana", "2026-03-14T01:00:00", 0.0), ("e2", "Omar", "2026-03-02T09:00:00", 40.0)]
+    assert gold_columns_in_answer(wrong_day, gold) is None
+    # a timestamp asked for is never matched by its day alone
+    assert gold_columns_in_answer([("e1", "2026-03-13", 1)], [("e1", "2026-03-13T17:46:43")]) is None

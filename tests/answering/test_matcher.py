@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -241,3 +242,47 @@ def test_every_verified_query_answers_its_own_question_and_each_paraphrase() -> 
             result = matcher.match(phrasing, today)
             assert result.best is not None, (spec.name, phrasing, result.reason)
             assert result.best.candidate.name == spec.name, (spec.name, phrasing)
+
+
+def test_every_verified_phrasing_that_ranks_says_the_direction_its_sql_orders_in() -> None:
+    import sqlglot
+
+    from lambdas.shared import verified_queries
+    from lambdas.shared.answering.slots import HIGH_FIRST, LOW_FIRST, normalise, ranking_agrees
+
+    repository = verified_queries.load_repository("athena")
+    for query in repository.queries:
+        phrasings = [normalise(p) for p in (query["question"], *query.get("paraphrases", []))]
+        order = sqlglot.parse_one(query["sql"].replace(":", "x_"), read="athena").args.get("order")
+        if order is None:
+            continue
+        first = "highest" if order.expressions[0].args.get("desc") else "lowest"
+        for phrasing in phrasings:
+            # a phrasing's ranking word with a direction is the direction of the first ORDER BY key
+            directed = set(re.sub(r"\bat (?:least|most)\b", " ", phrasing).split()) & (HIGH_FIRST | LOW_FIRST)
+            # "most … negative sentiment" ranks the lowest sentiment first
+            expected = {"highest": "lowest", "lowest": "highest"}[first] if "negative" in phrasing else first
+            assert all(ranking_agrees(word, [expected]) for word in directed), (
+                query["name"],
+                phrasing,
+                first,
+            )
+
+
+@pytest.mark.parametrize(
+    ("question", "phrasings", "agrees"),
+    [
+        ("which agent has the highest handle time", ["agents with the longest handle time"], True),
+        ("which topic has the lowest resolution rate", ["resolution rate by topic"], False),
+        ("which topic has the lowest resolution rate", ["which topics are resolved most often"], False),
+        ("top 5 agents by calls", ["which agents handled the most calls"], True),
+        ("calls by queue", ["calls per queue"], True),
+        ("which agent is best", ["which agents handled the most calls"], False),
+    ],
+)
+def test_a_ranking_word_agrees_only_with_phrasings_of_its_direction(
+    question: str, phrasings: list[str], agrees: bool
+) -> None:
+    from lambdas.shared.answering.slots import ranking_agrees
+
+    assert ranking_agrees(question, phrasings) is agrees

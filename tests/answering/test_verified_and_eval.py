@@ -380,3 +380,15 @@ def test_an_answer_matching_the_other_reading_a_question_allows_is_correct(
         load_eval_set(path)
     path.write_text("questions:\n  - {id: a, question: q, gold_sql: select 2, also_gold_sql: select 1}\n")
     assert load_eval_set(path).questions[0].also_gold_sql == ("select 1",)
+
+
+def test_a_count_or_share_is_never_answered_with_a_list_of_rows(engine: DuckDbEngine) -> None:
+    # the committed repository: "Show calls with more than 20% non-talk time …" lists calls
+    answerer = verified_answerer(engine, today=lambda: TODAY)
+    listed = answerer.match("calls with long silences last week").best
+    assert listed is not None and listed.candidate.name == "high_non_talk_time_calls"
+    # the share question matches the same query word for word; the answerer refuses to list its rows
+    again = answerer.match("What percentage of calls had long silences last week?").best
+    assert again is not None and again.candidate.name == "high_non_talk_time_calls"
+    share = answerer.answer("What percentage of calls had long silences last week?")
+    assert share.refused and "asks for a count or share" in share.text and share.rows == ()

@@ -1138,9 +1138,12 @@ class QuestionReader:
                     break
         if busy is not None and metrics and metrics != ["calls"]:
             return Reading(None, f"“{busy.group(0)}” ranks by calls, but the question names another measure.")
-        if busy is not None and not metrics and groups:  # "the busiest day of the week": by calls
-            metrics = ["calls"]
-            mentions.append((busy.start(), busy.end(), "calls"))
+        if (
+            busy is not None and groups and metrics in ([], ["calls"])
+        ):  # "the busiest day of the week": by calls
+            if not metrics:
+                metrics = ["calls"]
+                mentions.append((busy.start(), busy.end(), "calls"))
             text.take(busy.start(), busy.end())
             after = re.match(r"\s+(\w+)", text.text[busy.end() :])
             if limit is None and not which and after is not None and not _is_plural(after.group(1)):

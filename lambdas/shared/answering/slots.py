@@ -414,6 +414,33 @@ _SUPERLATIVES = frozenset(
         "fastest",
     }
 )
+# The direction each ranking word orders in; words outside both ("best", "fastest") depend on the measure
+HIGH_FIRST = frozenset({"most", "top", "highest", "longest", "biggest", "largest", "greatest", "busiest"})
+LOW_FIRST = frozenset({"least", "bottom", "lowest", "shortest", "smallest", "fewest", "quietest"})
+
+
+_AT_LEAST = re.compile(r"\bat\s+(?:least|most)\b")  # a bound ("a score of at least 90"), not a ranking
+
+
+def ranking_agrees(question: str, phrasings: Iterable[str]) -> bool:
+    """Whether every ranking word of normalised ``question`` is one the phrasings (normalised) order by: the
+    same word, or another of the same direction ("highest" for "most"). "Which topic has the lowest
+    resolution rate" does not agree with a query phrased "resolution rate by topic" (it orders by calls)."""
+    asked = _SUPERLATIVES & set(_AT_LEAST.sub(" ", question).split())
+    if not asked:
+        return True
+    said = {w for phrasing in phrasings for w in _AT_LEAST.sub(" ", phrasing).split()} & _SUPERLATIVES
+    for word in asked:
+        if word in said:
+            continue
+        for direction in (HIGH_FIRST, LOW_FIRST):
+            if word in direction and said & direction:
+                break
+        else:
+            return False
+    return True
+
+
 _SINGULAR_VERBS = frozenset({"is", "was", "s", "has", "had", "did", "does", "got", "gets", "get"})
 _PLURAL_VERBS = frozenset({"are", "were", "have", "do", "re"})
 
@@ -422,7 +449,7 @@ def asks_for_one(text: str) -> bool:
     """Whether a normalised question asks for the single first of a ranking ("which team has the lowest
     score", "what's the most common category", "which evaluation question scores lowest") rather than the
     ranking ("which agents handle the most calls", "what are the most common categories", "top 5 queues")."""
-    words = text.split()
+    words = _AT_LEAST.sub(" ", text).split()
     if not _SUPERLATIVES & set(words) or find_top_n(text) is not None:
         return False
     for i, word in enumerate(words):

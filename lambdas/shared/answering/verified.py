@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +19,21 @@ from typing import Any
 
 from lambdas.shared.answering.matcher import Candidate, Matcher, MatchResult
 from lambdas.shared.answering.model import Answer, VerifiedQueryRef, json_value, refusal
-from lambdas.shared.answering.slots import DateRange, EntityIndex, SlotMatch, asks_for_one, normalise
+from lambdas.shared.answering.slots import (
+    DateRange,
+    EntityIndex,
+    SlotMatch,
+    asks_for_one,
+    normalise,
+    ranking_agrees,
+)
 
 ENTITY_KINDS = ("agent", "team", "queue")
+# A question that asks for a figure: a count, a share, an average or a total
+_AGGREGATE_ASKED = re.compile(
+    r"\b(?:how\s+many|number\s+of|count\s+of|(?:what|which)\s+(?:percent|percentage|share|proportion|fraction)"
+    r"|(?:percent|percentage|share|proportion|fraction)\s+of|average|total)\b"
+)
 SLOT_KINDS = ("date_range", "direction", "top_n", *ENTITY_KINDS)
 
 # Where each entity kind's known values are read from (mart, column) in the curated database.
@@ -73,6 +86,11 @@ class VerifiedQuerySpec:
     def candidate(self) -> Candidate:
         kinds = tuple(dict.fromkeys(p.type for p in self.parameters if p.type in SLOT_KINDS))
         return Candidate(self.name, self.question, self.paraphrases, kinds, self.onboarding)
+
+    @property
+    def lists_rows(self) -> bool:
+        """Whether the query lists single calls or evaluations (its rows carry their ids), not figures."""
+        return bool({"call_id", "evaluation_id"} & set(self.columns))
 
     def ref(self) -> VerifiedQueryRef:
         return VerifiedQueryRef(self.name, self.question, self.verified_by, self.verified_at)
@@ -212,6 +230,29 @@ class VerifiedAnswerer:
             )
         spec = self._by_name[result.best.candidate.name]
         slots = dict(result.best.slots)
+        if spec.lists_rows and _AGGREGATE_ASKED.search(normalise(question.replace("%", " percent "))):
+            # "what % of calls had long silence": a figure, never the list of those calls
+            return refusal(
+                question,
+                self.name,
+                f"I can't answer that yet. It asks for a count or share, and the verified query “{spec.question}” "
+                "lists rows. Try one of the questions below.",
+                self.matcher.suggestions(question, today, self.suggestions_count, result.ranked),
+                confidence=result.best.score,
+                session_id=session_id,
+            )
+        if not ranking_agrees(
+            normalise(question), [normalise(p) for p in (spec.question, *spec.paraphrases)]
+        ):
+            return refusal(
+                question,
+                self.name,
+                f"I can't answer that yet. It ranks by something the verified query “{spec.question}” does not "
+                "order by. Try one of the questions below.",
+                self.matcher.suggestions(question, today, self.suggestions_count, result.ranked),
+                confidence=result.best.score,
+                session_id=session_id,
+            )
         if "top_n" not in slots and asks_for_one(normalise(question)):
             # "which team has the lowest score": the first of the ranking, never the whole list
             if not any(p.type == "top_n" for p in spec.parameters):
