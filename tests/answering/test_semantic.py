@@ -824,3 +824,34 @@ def test_an_order_or_unit_that_depends_on_the_metric_is_refused(
     manifest: SemanticManifest, question: str
 ) -> None:
     assert QuestionReader(manifest, {}).read(question, TODAY).query is None
+
+
+def test_more_everyday_wordings_read_into_metric_queries(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {"queue": ["Billing"]})
+    waited = reader.read("how long did callers wait in the queue yesterday? minutes please", TODAY)
+    assert isinstance(waited.query, MetricQuery) and waited.query.scale == ("minutes", 60.0)
+    agents = reader.read("how many different agents took calls in the Billing queue", TODAY)
+    assert isinstance(agents.query, MetricQuery) and agents.query.metrics == ("distinct_agents",)
+    failed = reader.read("how many calls have no analytics because the transcribe job failed", TODAY)
+    assert isinstance(failed.query, MetricQuery) and failed.query.metrics == ("failed_calls",)
+    week = reader.read("calls in the week of 9 March", TODAY)
+    assert isinstance(week.query, MetricQuery) and week.query.period is not None
+    assert week.query.period.start == dt.date(2026, 3, 9)
+
+
+def test_one_call_shows_its_categories_or_summary_when_asked(tmp_path: Path) -> None:
+    warehouse, lake = build_marts(tmp_path)
+    call_id = "346d5ade-2320-48e3-a70b-dc509d80171f"
+    with duckdb.connect(str(warehouse)) as db:
+        db.execute(
+            "alter table post_call_analytics.calls add column categories varchar; "
+            "alter table post_call_analytics.calls add column summary_text varchar; "
+            f"update post_call_analytics.calls set call_id = '{call_id}', categories = 'long-silence', "
+            "summary_text = 'Router reset.' where call_id = 'c4'"
+        )
+    answerer = semantic_answerer(DuckDbEngine(warehouse, lake), today=lambda: TODAY)
+    categories = answerer.answer(f"What categories did call {call_id} match?")
+    assert categories.columns[-1] == "categories" and categories.rows[0][-1] == "long-silence"
+    summary = answerer.answer(f"whats the summary of call {call_id}")
+    assert summary.rows[0][-1] == "Router reset."
+    assert answerer.answer(f"how many calls did call {call_id} have").refused

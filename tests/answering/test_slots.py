@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from lambdas.shared.answering.slots import (
+    DateRange,
     EntityIndex,
     asks_for_one,
     extract_slots,
@@ -156,3 +157,18 @@ def test_a_question_for_the_single_first_of_a_ranking_is_told_from_one_for_the_r
     question: str, one: bool
 ) -> None:
     assert asks_for_one(normalise(question)) is one
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("calls in the week of 9 March", dt.date(2026, 3, 9), dt.date(2026, 3, 16)),
+        ("evaluations the week of march 11", dt.date(2026, 3, 9), dt.date(2026, 3, 16)),  # a Wednesday
+        ("sentiment between 2 and 8 March", dt.date(2026, 3, 2), dt.date(2026, 3, 9)),
+        ("calls from 3 to 9 February 2026", dt.date(2026, 2, 3), dt.date(2026, 2, 10)),
+    ],
+)
+def test_a_week_named_by_a_day_and_days_of_one_month(text: str, start: dt.date, end: dt.date) -> None:
+    found = find_date_range(normalise(text), TODAY)
+    assert found is not None and isinstance(found.value, DateRange)
+    assert (found.value.start, found.value.end) == (start, end)

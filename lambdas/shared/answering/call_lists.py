@@ -90,6 +90,11 @@ _LIST_WORDS = frozenset(
 )
 
 
+# Columns of one call looked up by its id that are no dimension: (how they are asked for, the column)
+_CALL_TEXT = (
+    (r"categories|category|categorised|categorized|match|matched", "categories"),
+    (r"summary|summarised|summarized|summarise|summarize", "summary_text"),
+)
 # Dimensions a list filters by value, never shows as a named column of one call
 _BY_VALUE = frozenset({"direction", "agent", "team", "queue"})
 
@@ -226,6 +231,11 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
     return conditions
 
 
+# Words asking for a figure rather than one call's row
+_FIGURE = re.compile(
+    r"\b(?:how\s+many|number|count|counts|average|avg|mean|median|total|totals|sum|share|percentage|percent"
+    r"|proportion|rate|ratio|trend|distribution)\b"
+)
 # A call named by its id (Transcribe jobs and the calls table key calls by a UUID)
 CALL_ID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
 
@@ -243,8 +253,8 @@ def _in_seconds(value: PerCall) -> PerCall:
 
 
 def looks_like_a_list(question: str) -> bool:
-    if CALL_ID.search(question):  # "who handled call 50cc18a7-…": that call's row
-        return not _AGGREGATE.search(normalise(CALL_ID.sub(" ", question)))
+    if CALL_ID.search(question):  # "who handled call 50cc18a7-…", "what categories did call … match": its row
+        return not _FIGURE.search(normalise(CALL_ID.sub(" ", question)))
     text = normalise(re.sub(r"(?<![\w.])-(?=\d)", " minus ", question))
     plain = re.sub(r"\b(?:handled|taken|answered|made|received|placed)\s+by\b", " ", text)
     # "the 5 longest calls by handle time": the order of a list, not a grouping
@@ -404,6 +414,13 @@ class ListReader:
                     text.take(m.start(), m.end())
                     if expr not in self.columns:
                         extra.append(f"{expr} AS {label.replace(' ', '_')}")
+            for words, column in _CALL_TEXT:  # "the categories of call …", "the summary of call …"
+                named = False
+                while (m := text.search(rf"\b(?:{words})\b")) is not None:
+                    text.take(m.start(), m.end())
+                    named = True
+                if named:
+                    extra.append(column)
             notes.append("the call named by its id")
         elif single and limit is None:
             if not sorts:

@@ -234,6 +234,8 @@ _NEUTRAL = frozenset(
         "triggered",
         "everything",
         "among",
+        "separately",
+        "respectively",
         "generates",
         "generated",
         "generate",
@@ -1216,7 +1218,9 @@ class QuestionReader:
         if bare and not groups and not grain and not counted and re.search(_ROWS_ASKED, text.text):
             return Reading(None, "It asks for a list of rows; only lists of calls can be shown here.")
         scale: tuple[str, float] | None = ("minutes", 60.0) if in_minutes else None
-        unit = text.search(r"\b(?:in|as)\s+(?P<unit>minutes|mins|hours|hrs)\b")
+        unit = text.search(r"\b(?:in|as)\s+(?P<unit>minutes|mins|hours|hrs)\b") or text.search(
+            r"\b(?P<unit>minutes|mins|hours|hrs)\s+(?:please|pls|plz)\b"  # "… yesterday? Minutes please."
+        )
         if unit is not None and all("(seconds)" in m.label for m in chosen):
             scale = ("hours", 3600.0) if unit.group("unit").startswith("h") else ("minutes", 60.0)
             text.take(unit.start(), unit.end())

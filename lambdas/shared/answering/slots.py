@@ -43,6 +43,8 @@ class DateRange:
         return self.end - dt.timedelta(days=1)
 
     def describe(self) -> str:
+        if self.label == f"{self.start.isoformat()} to {self.last_day.isoformat()}":  # the dates already
+            return self.label
         if self.end - self.start == dt.timedelta(days=1):
             return f"{self.label} ({self.start.isoformat()})"
         return f"{self.label} ({self.start.isoformat()} to {self.last_day.isoformat()})"
@@ -227,6 +229,15 @@ def _month_span(text: str, today: dt.date) -> DateRange | None:
 
 def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
     raw = [
+        (
+            rf"(?:(?:in|during|for)\s+)?(?:the\s+)?week\s+(?:of|starting|beginning|commencing)\s+(?P<a>{_POINT})",
+            "week_of",
+        ),
+        (
+            rf"(?:between|from)\s+(?P<d1>{_DAY_OF_MONTH})\s+(?:and|to|until|till|through|-)\s+"
+            rf"(?P<d2>{_DAY_OF_MONTH})\s+(?:of\s+)?(?P<month>{_MONTH})(?:\s+(?P<year>20\d\d))?",
+            "days_of_month",
+        ),
         (rf"between\s+(?P<a>{_POINT})\s+and\s+(?P<b>{_POINT})", "between_points"),
         (rf"from\s+(?P<a>{_POINT})\s+(?:to|until|till|through|thru)\s+(?P<b>{_POINT})", "between_points"),
         (rf"between\s+(?P<a>{_MONTH_SPEC})\s+and\s+(?P<b>{_MONTH_SPEC})", "between_months"),
@@ -282,6 +293,22 @@ def _resolve_date(kind: str, m: re.Match[str], today: dt.date) -> DateRange | No
         if kind == "since_point":
             return None if a > today else DateRange(a, today + dt.timedelta(days=1), f"since {a.isoformat()}")
         return DateRange(a, a + dt.timedelta(days=1), a.isoformat())
+    if kind == "week_of":  # the Monday-to-Sunday week holding that day
+        day = _point(g["a"], today)
+        if day is None:
+            return None
+        monday = day - dt.timedelta(days=day.weekday())
+        return DateRange(monday, monday + dt.timedelta(days=7), f"the week of {monday.isoformat()}")
+    if kind == "days_of_month":  # "between 16 and 22 March"
+        span = _named_month(today, _MONTHS[g["month"]], int(g["year"]) if g.get("year") else None)
+        day1, day2 = (int(re.sub(r"\D", "", g[k])) for k in ("d1", "d2"))
+        try:
+            a, b = span.start.replace(day=day1), span.start.replace(day=day2)
+        except ValueError:
+            return None
+        if b < a:
+            return None
+        return DateRange(a, b + dt.timedelta(days=1), f"{a.isoformat()} to {b.isoformat()}")
     if kind in {"between_months", "since_month"}:
         first = _month_span(g["a"], today)
         if first is None:
