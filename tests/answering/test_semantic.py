@@ -241,7 +241,6 @@ def test_values_found_in_the_data_become_filters(answerer: Any) -> None:
         "maximum handle time per team",  # a measure no metric defines
         "median talk speed per team",  # a statistic no metric defines for that value
         "average handle time per customer",  # a split no dimension defines
-        "average handle time on weekends",
         "Which agents had QA scores above 90?",  # a condition on a metric
         "total revenue per team",
         "How many calls; DROP TABLE post_call_analytics.calls",
@@ -855,3 +854,45 @@ def test_one_call_shows_its_categories_or_summary_when_asked(tmp_path: Path) -> 
     summary = answerer.answer(f"whats the summary of call {call_id}")
     assert summary.rows[0][-1] == "Router reset."
     assert answerer.answer(f"how many calls did call {call_id} have").refused
+
+
+def test_weekends_and_weekdays_filter_the_day_of_the_week(answerer: Any) -> None:
+    # weekend calls in the fixture: c5 (2026-03-20 is a Friday) — none; c1 (Mon), c2 (Tue), c3 (Wed), c4 (Mon)
+    weekdays = answerer.answer("how many calls on weekdays")
+    assert weekdays.rows == ((5,),) and "on weekdays" in weekdays.text.splitlines()[0]
+    assert answerer.answer("how many calls at weekends").rows == ((0,),)
+    assert answerer.answer("calls last weekend").refused  # one weekend: which days?
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        ("total handle time by team, in hours (not the average)", "total_handle_time_hours"),
+        ("average agent sentiment by team (the agents' own, not the customers')", "average_agent_sentiment"),
+        ("customer sentiment by queue, not the agents'", "average_customer_sentiment"),
+    ],
+)
+def test_a_clarification_ruling_out_what_the_metric_is_not_is_accounted_for(
+    manifest: SemanticManifest, question: str, metric: str
+) -> None:
+    reading = QuestionReader(manifest, {}).read(question, TODAY)
+    assert isinstance(reading.query, MetricQuery), reading.reason
+    assert reading.query.metrics == (metric,)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "average handle time by team, not the average",
+        "calls by team not the Billing queue",
+        "csat, not the total",
+    ],
+)
+def test_a_negation_that_changes_the_question_is_refused(manifest: SemanticManifest, question: str) -> None:
+    assert QuestionReader(manifest, {"queue": ["Billing"]}).read(question, TODAY).query is None
+
+
+def test_each_of_a_teams_agents_is_per_agent_in_that_team(answerer: Any) -> None:
+    answer = answerer.answer("average handle time for each of the Tech Tier 1 agents")
+    assert answer.rows == (("Omar Haddad", 1050.0),)
+    assert "team = Tech Tier 1" in answer.text.splitlines()[0]

@@ -234,6 +234,9 @@ _NEUTRAL = frozenset(
         "triggered",
         "everything",
         "among",
+        "fall",
+        "falls",
+        "fell",
         "separately",
         "respectively",
         "generates",
@@ -258,6 +261,14 @@ _COUNT_WORDS = frozenset(
 _AVERAGE_WORDS = frozenset({"average", "avg", "mean", "typical", "typically", "usually"})
 # "how often are agents interrupted", "how often do calls get resolved": an average per call or a rate
 _OFTEN_WORDS = frozenset({"often", "frequently"})
+# Weekends or weekdays in general (ISO day of week 6–7 or 1–5)
+_WEEKENDS = re.compile(
+    r"\b(?:(?:at|on|during|over|across|for)\s+)?(?P<w>weekends|weekdays)\b"
+    r"|\b(?:at|on)\s+(?:the\s+)?(?P<w2>weekend)\b(?!\s+of)|\b(?P<w3>weekend|weekday)\s+(?=calls\b)"
+)
+# "(not the average)", "(the agents' own sentiment, not the customers')": a clarification that rules out
+# what the chosen metric is not
+_NOT_THE = re.compile(r"\bnot\s+(?:the\s+|their\s+|our\s+)?(?P<w>\w+)\b")
 # Words between two values of one kind that compare them
 _VERSUS = frozenset({"vs", "v", "versus", "or", "and", "against", "compared", "to", "with"})
 # Only a question that says it compares reads "A and B" as one row each ("calls in January and February" may
@@ -1036,7 +1047,12 @@ class QuestionReader:
             re.sub(
                 r"\b([a-z]+)\s+by\s+\1\b",
                 lambda m: f"per {m.group(1)}" if m.group(1) in self._by_itself else m.group(0),
-                normalise(question.replace("%", " percent ")),
+                # "each of the Customer Care agents": per agent, of that team
+                re.sub(
+                    r"\beach\s+of\s+(?:the\s+|our\s+)?(\S.{0,40}?)\s+(agents|reps)\b",
+                    r"\1 per agent",
+                    normalise(question.replace("%", " percent ")),
+                ),
             )
         )
         notes: list[str] = []
@@ -1111,6 +1127,12 @@ class QuestionReader:
         per_call = read_conditions(text, self._per_call)
         if isinstance(per_call, str):
             return Reading(None, per_call)
+        # "at weekends", "weekday calls": days of the week, never one weekend ("last weekend" stays unread)
+        weekend: tuple[str, float] | None = None
+        if (days := text.search(_WEEKENDS)) is not None:
+            said = days.group("w") or days.group("w2") or days.group("w3")
+            weekend = (">=", 6.0) if said.startswith("weekend") else ("<=", 5.0)
+            text.take(days.start(), days.end())
 
         top = find_top_n(text.remaining())
         limit: int | None = None
@@ -1271,6 +1293,14 @@ class QuestionReader:
         compared = self._compare(chosen, per_call)
         if isinstance(compared, Reading):
             return compared
+        if weekend is not None:
+            day = self.manifest.resolve(chosen, "day of week")
+            if day is None:
+                what = " and ".join(m.label for m in chosen)
+                return Reading(
+                    None, f"{what[:1].upper()}{what[1:]} cannot be filtered by the day of the week."
+                )
+            compared = (*compared, (day, *weekend))
         entities = [m.label for m in chosen if m.counts_entity]
         if compared and entities:
             return Reading(
@@ -1867,6 +1897,18 @@ class QuestionReader:
         allowed -= {"per", "by", "each", "every"} if not grouped else set()
         unknown: list[str] = []
         remaining = text.remaining()
+        labels = [m.label for m in chosen]
+        for m in list(_NOT_THE.finditer(text.text)):  # "(not the average)" next to a total: a clarification
+            ruled_out = m.group("w").rstrip("s").removesuffix("'")
+            if (
+                (
+                    ruled_out in _AVERAGE_WORDS
+                    and not any(metric.aggregation == "average" for metric in chosen)
+                )
+                or (ruled_out in {"customer", "caller"} and all("agent" in label for label in labels))
+                or (ruled_out in {"agent", "rep"} and all("customer" in label for label in labels))
+            ):
+                remaining = remaining[: m.start()] + " " * (m.end() - m.start()) + remaining[m.end() :]
         if any("per call" in m.label for m in chosen) and re.search(r"\bhow\s+many\s+times\b", text.text):
             remaining = re.sub(r"\bhow\s+many\b", " ", remaining)  # "how many times do customers interrupt"
         if any(m.aggregation == "average" and m.semantic_models == ("calls",) for m in chosen):
@@ -2229,6 +2271,9 @@ class SemanticAnswerer:
             for name, values in chosen_values.items()
         )
         for name, op, number in query.conditions:
+            if name.endswith("__day_of_week"):
+                filters += ", on weekends" if op == ">=" else ", on weekdays"
+                continue
             value = next(v for v in self.reader._per_call if v.name == name.split("__")[-1])
             unit = f" {value.unit}" if value.unit else ""
             filters += f", {value.label.split(' (')[0]} {op} {number:g}{unit} (per call)"
