@@ -286,3 +286,14 @@ def test_a_ranking_word_agrees_only_with_phrasings_of_its_direction(
     from lambdas.shared.answering.slots import ranking_agrees
 
     assert ranking_agrees(question, phrasings) is agrees
+
+
+@pytest.mark.parametrize(("word", "kept"), [("median", True), ("maximum", True), ("unresolved", True)])
+def test_words_with_their_own_meaning_are_never_corrected_to_a_neighbour(word: str, kept: bool) -> None:
+    from lambdas.shared.answering.setup import shared_repository
+
+    specs, _ = shared_repository()
+    matcher = Matcher([spec.candidate() for spec in specs])
+    assert (matcher._correct(word) == word) is kept  # "median" is not "mean", "unresolved" not "resolved"
+    result = matcher.match(f"{word} queue wait per queue", dt.date(2026, 3, 31))
+    assert result.best is None

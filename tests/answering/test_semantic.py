@@ -896,3 +896,19 @@ def test_each_of_a_teams_agents_is_per_agent_in_that_team(answerer: Any) -> None
     answer = answerer.answer("average handle time for each of the Tech Tier 1 agents")
     assert answer.rows == (("Omar Haddad", 1050.0),)
     assert "team = Tech Tier 1" in answer.text.splitlines()[0]
+
+
+def test_the_lowest_named_after_the_rank_word_is_a_top_one(manifest: SemanticManifest) -> None:
+    reader = QuestionReader(manifest, {"queue": ["Billing"]})
+    one = reader.read("what's the lowest scoring team in the Billing queue?", TODAY)
+    assert isinstance(one.query, MetricQuery) and one.query.limit == 1
+    many = reader.read("what are the lowest scoring teams in the Billing queue?", TODAY)
+    assert isinstance(many.query, MetricQuery) and many.query.limit is None
+
+
+def test_a_list_shows_durations_in_seconds_unless_minutes_are_asked(answerer: Any) -> None:
+    seconds = answerer.answer("the 2 longest calls by handle time")
+    assert seconds.columns[-1] == "handle_time_seconds" and seconds.rows[0][-1] == 1200.0
+    minutes = answerer.answer("the 2 longest calls by handle time in minutes")
+    assert minutes.columns[-1] == "handle_time_minutes" and minutes.rows[0][-1] == 20.0
+    assert [r[0] for r in seconds.rows] == [r[0] for r in minutes.rows]  # the same calls, the same order

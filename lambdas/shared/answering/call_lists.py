@@ -459,8 +459,11 @@ class ListReader:
         )
         if unknown:
             return ListReading(None, "Some words are not accounted for.", unknown)
-        if ids and not re.search(r"\bminutes?\b|\bmins?\b", text.text):  # one call: durations in seconds
-            shown = [_in_seconds(value) for value in shown]
+        if not re.search(r"\bminutes?\b|\bmins?\b", raw.lower()):  # durations as stored, in seconds
+            stored = [_in_seconds(value) for value in shown]
+            renamed = {old.name: new.name for old, new in zip(shown, stored, strict=True)}
+            shown = stored
+            order = (renamed.get(order[0], order[0]), order[1])
         query = ListQuery(
             table=self.table,
             columns=self.columns,

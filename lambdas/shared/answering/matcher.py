@@ -219,6 +219,29 @@ def explicit_splits(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# Words with a meaning of their own that a typo correction must never turn into a near neighbour ("median"
+# is not "mean", "maximum" is not "minimum")
+_NEVER_CORRECTED = frozenset(
+    {
+        "median",
+        "medians",
+        "percentile",
+        "percentiles",
+        "maximum",
+        "minimum",
+        "max",
+        "min",
+        "mode",
+        "sum",
+        "variance",
+        "deviation",
+        "weekend",
+        "weekends",
+        "weekday",
+        "weekdays",
+    }
+)
+
 # Single words folded into one canonical word.
 _SYNONYMS = {
     "avg": "average",
@@ -446,10 +469,15 @@ class Matcher:
         for form in _base_forms(word):
             if form in self._phrasing_vocabulary:
                 return form
-        if word in self._raw_vocabulary:
+        if word in self._raw_vocabulary or word in _NEVER_CORRECTED:
             return word
         hit = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=self.typo_ratio)
-        return word if hit is None else str(hit[0])
+        if hit is None:
+            return word
+        known = str(hit[0])
+        if len(known) != len(word) and (word.endswith(known) or known.endswith(word)):
+            return word  # a prefix added or dropped ("unresolved", "resolved") is another word, not a typo
+        return known
 
     def _words(self, text: str) -> frozenset[str]:
         return frozenset(content_words(" ".join(self._correct(w) for w in text.split())))

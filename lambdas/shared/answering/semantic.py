@@ -35,6 +35,7 @@ from lambdas.shared.answering.model import Answer, AnsweringError, json_value, r
 from lambdas.shared.answering.slots import (
     DateRange,
     EntityIndex,
+    asks_for_one,
     find_date_range,
     find_direction,
     find_top_n,
@@ -1273,7 +1274,8 @@ class QuestionReader:
                 return Reading(None, "A ranking needs exactly one metric to rank by.")
             descending = not rank_words or rank_words[0] in _DESC_WORDS
             order_by = ("-" if descending else "") + chosen[0].name
-            if rank_words and limit is None and which and single:
+            # "which team has …", and "what's the lowest scoring question on …" (the rows named after the rank)
+            if rank_words and limit is None and ((which and single) or asks_for_one(text.text)):
                 limit = 1
                 notes.append("the single highest" if descending else "the single lowest")
         if limit is not None and order_by is None:

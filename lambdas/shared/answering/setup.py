@@ -136,7 +136,7 @@ def verified_answerer(
     max_rows: int = 1000,
     repository_path: Path | None = None,
 ) -> VerifiedAnswerer:
-    run = guarded_runner(engine, max_rows=max_rows)
+    run = guarded_runner(engine, max_rows=max_rows, exact_percentiles=True)  # exact on DuckDB, as semantic
     specs, render = shared_repository(repository_path)
     return VerifiedAnswerer(
         specs=specs,
