@@ -775,19 +775,18 @@ def test_a_clause_about_the_asker_before_the_question_is_dropped(question: str, 
     assert without_preamble(question) == (rest or question)
 
 
-def test_the_most_common_values_rank_by_calls_and_leave_out_calls_without_one(answerer: Any) -> None:
+def test_the_most_common_values_rank_by_calls_and_groups_leave_out_calls_without_one(answerer: Any) -> None:
     # topics: c1 and c2 are invoice questions, c4 a router setup, c3 and c5 have none
     answer = answerer.answer("what's the most common topic?")
     assert answer.rows == (("invoice question", 2),)
-    assert "rows with no summary topic are not ranked" in answer.text.splitlines()[0]
+    assert "rows with no summary topic left out" in answer.text.splitlines()[0]
     assert "NOT call__summary_topic IS NULL" in answer.sql
     ranked = answerer.answer("which topics are most common")
     assert ranked.rows == (("invoice question", 2), ("router setup", 1))
-    # not ranked: every group, the calls without a topic too
+    # not ranked either: a call without a summary has no topic, and is in no topic's row
     assert set(answerer.answer("calls by topic").rows) == {
         ("invoice question", 2),
         ("router setup", 1),
-        (None, 2),
     }
     assert answerer.answer("what is the most common handle time").refused  # "most common" ranks by calls
 
@@ -912,3 +911,48 @@ def test_a_list_shows_durations_in_seconds_unless_minutes_are_asked(answerer: An
     minutes = answerer.answer("the 2 longest calls by handle time in minutes")
     assert minutes.columns[-1] == "handle_time_minutes" and minutes.rows[0][-1] == 20.0
     assert [r[0] for r in seconds.rows] == [r[0] for r in minutes.rows]  # the same calls, the same order
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "period_start"),
+    [
+        ("hwo many calls in Febuary", "calls", dt.date(2026, 2, 1)),
+        ("avg agent WPM", "average_agent_talk_speed", None),
+        ("what % of evaluations were auto-fails", "automatic_fail_rate", None),
+        ("what percentage of calls got a survey response", "survey_response_rate", None),
+    ],
+)
+def test_slips_abbreviations_and_condition_wordings(
+    manifest: SemanticManifest, question: str, metric: str, period_start: dt.date | None
+) -> None:
+    reading = QuestionReader(manifest, {}).read(question, TODAY)
+    assert isinstance(reading.query, MetricQuery), reading.reason
+    assert reading.query.metrics == (metric,)
+    assert (reading.query.period.start if reading.query.period else None) == period_start
+
+
+def test_sentences_about_the_asker_are_dropped_and_the_request_kept() -> None:
+    from lambdas.shared.answering.semantic import without_preamble
+
+    question = (
+        "Hi! I look after the Billing East team and my manager says our calls run long. "
+        "Could you tell me the average handle time for Billing East in March? Thanks so much"
+    )
+    assert (
+        without_preamble(question) == "Could you tell me the average handle time for Billing East in March?"
+    )
+    # a sentence with content is never dropped
+    assert without_preamble("Calls by team. Last month only.") == "Calls by team. Last month only."
+
+
+def test_which_value_agent_and_which_over_counts(answerer: Any) -> None:
+    one = answerer.answer("which Tech Tier 1 agent has the highest average handle time?")
+    assert one.rows == (("Omar Haddad", 1050.0),)
+    # a plural which over a count, unranked: only the groups with any
+    some = answerer.answer("which agents took calls in March")
+    assert set(some.rows) == {("Omar Haddad", 1), ("Lena Park", 1)}
+    assert "(only those with any)" in some.text.splitlines()[0]
+    every = answerer.answer("automatic fails by team")  # a count of a condition: every team, 0 included
+    assert ("Tech Tier 1", 0) in every.rows
+    failed = answerer.answer("which teams had automatic fails")
+    assert failed.rows == (("Billing East", 1),)

@@ -94,6 +94,8 @@ _LIST_WORDS = frozenset(
 _CALL_TEXT = (
     (r"categories|category|categorised|categorized|match|matched", "categories"),
     (r"summary|summarised|summarized|summarise|summarize", "summary_text"),
+    (r"resolved|resolution", "summary_resolved"),
+    (r"about", "summary_topic"),
 )
 # Dimensions a list filters by value, never shows as a named column of one call
 _BY_VALUE = frozenset({"direction", "agent", "team", "queue"})

@@ -235,6 +235,10 @@ _NEUTRAL = frozenset(
         "triggered",
         "everything",
         "among",
+        "discussed",
+        "mentioned",
+        "submit",
+        "submits",
         "fall",
         "falls",
         "fell",
@@ -257,7 +261,20 @@ _NEUTRAL = frozenset(
     }
 )
 _COUNT_WORDS = frozenset(
-    {"how", "many", "count", "number", "total", "volume", "amount", "much", "altogether", "overall", "all"}
+    {
+        "times",
+        "how",
+        "many",
+        "count",
+        "number",
+        "total",
+        "volume",
+        "amount",
+        "much",
+        "altogether",
+        "overall",
+        "all",
+    }
 )
 _AVERAGE_WORDS = frozenset({"average", "avg", "mean", "typical", "typically", "usually"})
 # "how often are agents interrupted", "how often do calls get resolved": an average per call or a rate
@@ -635,7 +652,9 @@ class MetricQuery:
     digits: int | None = None
     # a second period compared with ``period`` ("January vs February"): rows of either, one per grain bucket
     versus: DateRange | None = None
-    # a ranking of groups leaves out the rows with no value for these dimensions (no topic is not a topic)
+    # "which questions caused automatic fails": only the groups whose counts are above 0
+    nonzero: bool = False
+    # groups leave out the rows with no value for these dimensions (no topic is not a topic)
     present: tuple[str, ...] = ()
     # the subqueries behind ``calls_in:<label>`` filters: SELECT <call column> … WHERE <column> IN ({values})
     subqueries: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
@@ -719,10 +738,33 @@ _PREAMBLE = re.compile(
 
 
 def without_preamble(question: str) -> str:
-    """The question without a clause about the asker before it ("I'm putting together the January review -
-    how many …"): that clause says why, not what."""
+    """The question without what it says about the asker: a clause before it ("I'm putting together the January
+    review - how many …") and sentences that ask nothing ("I look after the Tech Tier 2 team.", "Thanks so
+    much!"). Those say why, not what."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s]
+    if len(sentences) > 1:
+        kept = [s for s in sentences if not (_ABOUT_ME.match(s) and not _ASKS.search(s))]
+        question = " ".join(kept) if kept else question
     m = _PREAMBLE.match(question)
     return m.group("rest") if m else question
+
+
+# A sentence about the asker or a courtesy, and the words that make a sentence a request
+_ABOUT_ME = re.compile(
+    r"^\s*(?:hi|hello|hey|thanks|thank\s+you|cheers|many\s+thanks|i|i'm|im|i've|my|we|we're|our|as|for\s+(?:my|our))\b",
+    re.IGNORECASE,
+)
+_ASKS = re.compile(
+    r"\?|\b(?:what|which|who|how|when|where|show|list|give|tell|could\s+you|can\s+you|please|pls)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_count(metric: Metric) -> bool:
+    """Whether a metric counts rows (calls, evaluations, answers that failed …), so 0 means none."""
+    return metric.aggregation in {"count", "count_distinct"} or (
+        metric.aggregation == "sum" and "(" not in metric.label
+    )
 
 
 def _grain_start(day: dt.date, grain: str) -> dt.date:
@@ -860,7 +902,7 @@ class MetricCompiler:
                 self._engine = self._build()
 
     def compile(self, query: MetricQuery) -> str:
-        if query.scale is not None or query.digits is not None or self._may_be_empty(query):
+        if query.scale is not None or query.digits is not None or query.nonzero or self._may_be_empty(query):
             return self._wrapped(query)
         return self._compile(query)
 
@@ -909,7 +951,9 @@ class MetricCompiler:
         elif query.grain:
             order = f"\nORDER BY metric_time__{query.grain}"
         where = ""
-        if self._may_be_empty(query):  # a group with no value for any metric has nothing to show
+        if query.nonzero:  # "which questions caused automatic fails": those that did
+            where = "\nWHERE " + " AND ".join(f"scaled.{name} > 0" for name in query.metrics)
+        elif self._may_be_empty(query):  # a group with no value for any metric has nothing to show
             where = "\nWHERE " + " OR ".join(f"scaled.{name} IS NOT NULL" for name in query.metrics)
         return f"SELECT {', '.join(select)}\nFROM (\n{inner}\n) scaled{where}{order}"
 
@@ -1048,11 +1092,16 @@ class QuestionReader:
             re.sub(
                 r"\b([a-z]+)\s+by\s+\1\b",
                 lambda m: f"per {m.group(1)}" if m.group(1) in self._by_itself else m.group(0),
-                # "each of the Customer Care agents": per agent, of that team
+                # "each of the Customer Care agents": per agent, of that team; "which Tech Tier 1 agent": which
+                # agent, of that team (a word there that is no value stays unread)
                 re.sub(
-                    r"\beach\s+of\s+(?:the\s+|our\s+)?(\S.{0,40}?)\s+(agents|reps)\b",
-                    r"\1 per agent",
-                    normalise(question.replace("%", " percent ")),
+                    r"\b(which|what)\s+(?!agents?\b|reps?\b)(\S.{0,40}?)\s+(agent|agents|rep|reps)\b",
+                    self._which_of_value,
+                    re.sub(
+                        r"\beach\s+of\s+(?:the\s+|our\s+)?(\S.{0,40}?)\s+(agents|reps)\b",
+                        r"\1 per agent",
+                        normalise(question.replace("%", " percent ")),
+                    ),
                 ),
             )
         )
@@ -1350,7 +1399,16 @@ class QuestionReader:
             scale=scale,
             digits=digits,
             versus=versus,
-            present=tuple(self._optional(group_by)) if order_by else (),
+            present=tuple(self._optional(group_by)),
+            # "which questions caused automatic fails": a plural which over counts, unranked, asks for those
+            nonzero=bool(
+                which
+                and not single
+                and groups
+                and limit is None
+                and order_by is None
+                and all(_is_count(m) for m in chosen)
+            ),
             subqueries=self._call_subqueries,
         )
         return Reading(query, notes=tuple(notes))
@@ -1420,6 +1478,18 @@ class QuestionReader:
                 return Reading(None, f"{what[:1].upper()}{what[1:]} cannot be filtered by {label}.")
             where.append((name, value))
         return group_by, where
+
+    def _which_of_value(self, m: re.Match[str]) -> str:
+        """ "which Tech Tier 1 agent" → "which agent of Tech Tier 1", when the words between are a value."""
+        return f"{m.group(1)} {m.group(3)} of {m.group(2)}" if self._is_value(m.group(2)) else m.group(0)
+
+    def _is_value(self, words: str) -> bool:
+        """Whether ``words`` (normalised) are exactly one value found in the data (a team, a queue …)."""
+        for index in self.indexes.values():
+            m = index.find(words)
+            if m is not None and m.start == 0 and m.end == len(words):
+                return True
+        return False
 
     def _optional(self, names: Sequence[str]) -> list[str]:
         """The qualified dimensions among ``names`` whose rows may have no value (``meta.optional``)."""
@@ -2287,9 +2357,11 @@ class SemanticAnswerer:
             if defaults:
                 head += f" ({defaults[0]}: the question names no number)"
         head += "".join(f" ({n})" for n in reading.notes if n.startswith("read as"))
+        if query.nonzero:
+            head += " (only those with any)"
         if query.present:
             named = " or ".join(name.split("__")[-1].replace("_", " ") for name in query.present)
-            head += f" (rows with no {named} are not ranked)"
+            head += f" (rows with no {named} left out)"
         if not rows:
             first = f"{head}: no rows match."
         elif len(rows) == 1 and len(columns) == len(metrics) and not split:

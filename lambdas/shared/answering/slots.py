@@ -29,7 +29,19 @@ def normalise(text: str) -> str:
     text = re.sub(r"'s\b", "", text)
     text = re.sub(r"(?<=\d)-(?=\d)", "\x00", text)  # keep 2025-10-01 together
     text = re.sub(r"[^a-z0-9\x00]+", " ", text)
-    return " ".join(text.replace("\x00", "-").split())
+    return " ".join(_TYPOS.get(word, word) for word in text.replace("\x00", "-").split())
+
+
+# Slips of short words too short for a spelling correction to risk
+_TYPOS = {
+    "hwo": "how",
+    "waht": "what",
+    "whta": "what",
+    "wat": "what",
+    "teh": "the",
+    "nad": "and",
+    "avergae": "average",
+}
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,24 @@ def _number(token: str) -> int:
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
+# common misspellings of month names
+_MONTHS.update(
+    {
+        "janurary": 1,
+        "janaury": 1,
+        "febuary": 2,
+        "feburary": 2,
+        "februrary": 2,
+        "febrary": 2,
+        "apirl": 4,
+        "agust": 8,
+        "septmber": 9,
+        "septemeber": 9,
+        "ocotber": 10,
+        "novmber": 11,
+        "decmber": 12,
+    }
+)
 _MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
 # Month names that are also ordinary words: a month only with a year or a date preposition.
 _AMBIGUOUS_MONTHS = frozenset(
