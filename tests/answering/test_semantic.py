@@ -956,3 +956,36 @@ def test_which_value_agent_and_which_over_counts(answerer: Any) -> None:
     assert ("Tech Tier 1", 0) in every.rows
     failed = answerer.answer("which teams had automatic fails")
     assert failed.rows == (("Billing East", 1),)
+
+
+@pytest.mark.parametrize(
+    ("question", "group", "limit"),
+    [
+        (
+            "what hours of the day do calls come in? the number of calls for each hour",
+            "call__hour_of_day",
+            None,
+        ),
+        ("for each queue, how many calls in March? just the counts per queue is fine", "call__queue", None),
+        (
+            "which days of the week are busiest? give me the calls for each day of the week",
+            "call__day_of_week",
+            None,
+        ),
+        ("what is the busiest day of the week", "call__day_of_week", 1),
+    ],
+)
+def test_a_grouping_said_twice_is_one_grouping(
+    manifest: SemanticManifest, question: str, group: str, limit: int | None
+) -> None:
+    reading = QuestionReader(manifest, {"queue": ["Billing"]}).read(question, TODAY)
+    assert isinstance(reading.query, MetricQuery), reading.reason
+    assert reading.query.group_by == (group,) and reading.query.limit == limit
+
+
+def test_calls_that_waited_longer_than_a_time_are_a_per_call_condition(manifest: SemanticManifest) -> None:
+    reading = QuestionReader(manifest, {}).read(
+        "how many inbound calls waited in the queue more than 2 minutes", TODAY
+    )
+    assert isinstance(reading.query, MetricQuery), reading.reason
+    assert reading.query.conditions == (("call__queue_wait_minutes", ">", 2.0),)

@@ -235,6 +235,8 @@ _NEUTRAL = frozenset(
         "triggered",
         "everything",
         "among",
+        "just",
+        "fine",
         "discussed",
         "mentioned",
         "submit",
@@ -1220,7 +1222,14 @@ class QuestionReader:
                 mentions.append((busy.start(), busy.end(), "calls"))
             text.take(busy.start(), busy.end())
             after = re.match(r"\s+(\w+)", text.text[busy.end() :])
-            if limit is None and not which and after is not None and not _is_plural(after.group(1)):
+            # "the busiest day": one, named right after; "which days … are busiest? give me …": the ranking
+            if (
+                limit is None
+                and not which
+                and after is not None
+                and after.group(1) in self._label_words
+                and not _is_plural(after.group(1))
+            ):
                 which, single = True, True
         filters = self._read_values(text)
         for label, _, start, _ in filters:  # "handled by the Billing East team", "evaluated by qa.al.wong"
@@ -1812,6 +1821,14 @@ class QuestionReader:
                 text.take(m.start(), m.end())
                 groups.append((m.start(), label))
                 found = True
+        # the same grouping said again ("what hours of the day … for each hour", "for each queue … per queue")
+        for _, label in groups:
+            again = re.compile(
+                rf"\b(?:(?:per|by|each|every|for\s+each|for\s+every|what|which)\s+(?:the\s+)?)?"
+                rf"{_phrase_pattern(self._labels.get(label, (label,)))}(?:s|es)?\b"
+            )
+            while (m := text.search(again)) is not None:
+                text.take(m.start(), m.end())
         return [label for _, label in sorted(groups)], which, which_n, single
 
     def _value_spans(self, text: _Text) -> list[tuple[int, int]]:
