@@ -230,42 +230,16 @@ class VerifiedAnswerer:
             )
         spec = self._by_name[result.best.candidate.name]
         slots = dict(result.best.slots)
-        if spec.lists_rows and _AGGREGATE_ASKED.search(normalise(question.replace("%", " percent "))):
-            # "what % of calls had long silence": a figure, never the list of those calls
+        why = self._shape_mismatch(spec, question, slots)
+        if why is not None:
             return refusal(
                 question,
                 self.name,
-                f"I can't answer that yet. It asks for a count or share, and the verified query “{spec.question}” "
-                "lists rows. Try one of the questions below.",
+                f"I can't answer that yet. {why} Try one of the questions below.",
                 self.matcher.suggestions(question, today, self.suggestions_count, result.ranked),
                 confidence=result.best.score,
                 session_id=session_id,
             )
-        if not ranking_agrees(
-            normalise(question), [normalise(p) for p in (spec.question, *spec.paraphrases)]
-        ):
-            return refusal(
-                question,
-                self.name,
-                f"I can't answer that yet. It ranks by something the verified query “{spec.question}” does not "
-                "order by. Try one of the questions below.",
-                self.matcher.suggestions(question, today, self.suggestions_count, result.ranked),
-                confidence=result.best.score,
-                session_id=session_id,
-            )
-        if "top_n" not in slots and asks_for_one(normalise(question)):
-            # "which team has the lowest score": the first of the ranking, never the whole list
-            if not any(p.type == "top_n" for p in spec.parameters):
-                return refusal(
-                    question,
-                    self.name,
-                    f"I can't answer that yet. It asks for the single first of a ranking, and the verified "
-                    f"query “{spec.question}” lists every row. Try one of the questions below.",
-                    self.matcher.suggestions(question, today, self.suggestions_count, result.ranked),
-                    confidence=result.best.score,
-                    session_id=session_id,
-                )
-            slots["top_n"] = SlotMatch("top_n", 1, 0, 0, "the single first")
         sql = self.render(spec.name, parameter_values_for_question(spec, slots), today)
         executed = self.run(sql)
         described = describe_slots(spec, slots)
@@ -285,6 +259,27 @@ class VerifiedAnswerer:
             session_id=session_id,
             slots=described,
         )
+
+    def _shape_mismatch(
+        self, spec: VerifiedQuerySpec, question: str, slots: dict[str, SlotMatch]
+    ) -> str | None:
+        """Why the matched query's rows are not the answer's shape, or None; a single first of a ranking the
+        question asks for is set as its top-N in ``slots``."""
+        text = normalise(question)
+        if spec.lists_rows and _AGGREGATE_ASKED.search(normalise(question.replace("%", " percent "))):
+            # "what % of calls had long silence": a figure, never the list of those calls
+            return f"It asks for a count or share, and the verified query “{spec.question}” lists rows."
+        if not ranking_agrees(text, [normalise(p) for p in (spec.question, *spec.paraphrases)]):
+            return f"It ranks by something the verified query “{spec.question}” does not order by."
+        if "top_n" not in slots and asks_for_one(text):
+            # "which team has the lowest score": the first of the ranking, never the whole list
+            if not any(p.type == "top_n" for p in spec.parameters):
+                return (
+                    f"It asks for the single first of a ranking, and the verified query “{spec.question}” lists "
+                    "every row."
+                )
+            slots["top_n"] = SlotMatch("top_n", 1, 0, 0, "the single first")
+        return None
 
     def _scope(self, spec: VerifiedQuerySpec, slots: Mapping[str, SlotMatch], executed: ExecutedQuery) -> str:
         """What the answer covers that the question did not say: all data, a default top-N, a row cap."""
