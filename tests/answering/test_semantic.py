@@ -989,3 +989,24 @@ def test_calls_that_waited_longer_than_a_time_are_a_per_call_condition(manifest:
     )
     assert isinstance(reading.query, MetricQuery), reading.reason
     assert reading.query.conditions == (("call__queue_wait_minutes", ">", 2.0),)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Calls by team. I need March only.",  # the second sentence narrows the first
+        "I look after the Billing queue. What is the average handle time?",  # the queue is said nowhere else
+    ],
+)
+def test_a_sentence_about_the_asker_that_narrows_the_question_is_never_dropped(
+    answerer: Any, question: str
+) -> None:
+    assert answerer.answer(question).refused
+
+
+def test_a_sentence_about_the_asker_is_dropped_when_the_request_repeats_it(answerer: Any) -> None:
+    answer = answerer.answer(
+        "Hi! I look after the Tech Tier 1 team and our calls run long. "
+        "What was the average handle time for Tech Tier 1 in March? Thanks"
+    )
+    assert answer.rows == ((1200.0,),)

@@ -739,18 +739,34 @@ _PREAMBLE = re.compile(
 )
 
 
-def without_preamble(question: str) -> str:
+def without_preamble(question: str, repeats: Callable[[str, str], bool] = lambda _s, _rest: True) -> str:
     """The question without what it says about the asker: a clause before it ("I'm putting together the January
     review - how many …") and sentences that ask nothing ("I look after the Tech Tier 2 team.", "Thanks so
-    much!"). Those say why, not what."""
+    much!"). Those say why, not what — but only when ``repeats(sentence, rest)``: every period, value and
+    measure such a sentence names is also in the rest ("Calls by team. I need March only." keeps March)."""
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s]
     if len(sentences) > 1:
-        kept = [s for s in sentences if not (_ABOUT_ME.match(s) and not _ASKS.search(s))]
+        kept = [
+            s
+            for i, s in enumerate(sentences)
+            if not (
+                _ABOUT_ME.match(s)
+                and not _ASKS.search(s)
+                and repeats(s, " ".join(sentences[:i] + sentences[i + 1 :]))
+            )
+        ]
         question = " ".join(kept) if kept else question
     m = _PREAMBLE.match(question)
     return m.group("rest") if m else question
 
 
+# Words of a period, whether the date reader reads them or not
+_DATE_WORDS = re.compile(
+    r"\b(?:\d+|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar"
+    r"|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today"
+    r"|yesterday|tomorrow|day|days|week|weeks|weekend|weekends|month|months|quarter|quarters|year|years|only"
+    r"|since|until|last|this|next|previous|past)\b"
+)
 # A sentence about the asker or a courtesy, and the words that make a sentence a request
 _ABOUT_ME = re.compile(
     r"^\s*(?:hi|hello|hey|thanks|thank\s+you|cheers|many\s+thanks|i|i'm|im|i've|my|we|we're|our|as|for\s+(?:my|our))\b",
@@ -1088,7 +1104,7 @@ class QuestionReader:
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
-        question = without_preamble(question)
+        question = without_preamble(question, lambda sentence, rest: self._said_in(sentence, rest, today))
         # "team by team", "month by month": a grouping said twice (never "side by side")
         text = _Text(
             re.sub(
@@ -1487,6 +1503,33 @@ class QuestionReader:
                 return Reading(None, f"{what[:1].upper()}{what[1:]} cannot be filtered by {label}.")
             where.append((name, value))
         return group_by, where
+
+    def _said_in(self, sentence: str, rest: str, today: dt.date) -> bool:
+        """Whether every period, value and measure ``sentence`` names is named in ``rest`` too, and it names no
+        day, month or number the date reader might not read ("I need March only")."""
+        words = normalise(sentence)
+        plain = words
+        for index in self.indexes.values():  # a value's own words ("Tech Tier 2") are no period
+            m = index.find(plain)
+            if m is not None:
+                plain = plain[: m.start] + " " * (m.end - m.start) + plain[m.end :]
+        if _DATE_WORDS.search(plain):
+            return False
+        return self._content(words, today) <= self._content(normalise(rest), today)
+
+    def _content(self, text: str, today: dt.date) -> set[tuple[str, str]]:
+        found: set[tuple[str, str]] = set()
+        date = find_date_range(text, today)
+        if date is not None:
+            found.add(("period", str(date.value)))
+        for label, index in self.indexes.items():
+            m = index.find(text)
+            if m is not None:
+                found.add((label, str(m.value)))
+        for pattern, phrase, metric in self._metric_patterns:
+            if phrase not in _BARE_NOUNS and pattern.search(text):
+                found.add(("metric", metric.name))
+        return found
 
     def _which_of_value(self, m: re.Match[str]) -> str:
         """ "which Tech Tier 1 agent" → "which agent of Tech Tier 1", when the words between are a value."""
