@@ -97,6 +97,21 @@ _CALL_TEXT = (
     (r"resolved|resolution", "summary_resolved"),
     (r"about", "summary_topic"),
 )
+
+
+def calls_listed_by(manifest: Any, label: str, database: str) -> str:
+    """The calls a table about calls (categories, insights) lists with values of its ``label`` dimension, as
+    ``SELECT <call column> FROM <database>.<table> WHERE <column> IN ({values})``; empty when no such table has
+    that dimension."""
+    for d in manifest.dimensions:
+        column = manifest.entity_exprs.get(d.semantic_model, {}).get("call")
+        if d.label != label or column is None or manifest.primary_entity.get(d.semantic_model) == "call":
+            continue
+        table = manifest.tables.get(d.semantic_model, d.semantic_model)
+        return f"SELECT {column} FROM {database}.{table} WHERE {d.expr} IN ({{values}})"
+    return ""
+
+
 # Dimensions a list filters by value, never shows as a named column of one call
 _BY_VALUE = frozenset({"direction", "agent", "team", "queue"})
 
@@ -141,7 +156,7 @@ class ListQuery:
             parts.append(f"({per_call.expr}) {op} {number!r}")
         for _, column, found in self.filters:
             if column.startswith("in:"):
-                parts.append(column[3:].format(database=database, value=sql_string(found)))
+                parts.append(column[3:].format(database=database, values=sql_string(found)))
             else:
                 parts.append(f"{column} = {sql_string(found)}")
         return (" WHERE " + " AND ".join(parts)) if parts else ""
@@ -268,34 +283,38 @@ def _alternatives(phrases: tuple[str, ...]) -> str:
     return "(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + ")"
 
 
-class ListReader:
-    """Reads a list-of-calls question with the manifest's per-call values and the data's values."""
+class RowListReader:
+    """What a list of one semantic model's rows is read with: the question reader (vocabulary and values), the
+    model's ``meta.list_columns`` and ``recency``, its table, and its filterable columns (label -> column)."""
 
-    def __init__(self, reader: object) -> None:
+    def __init__(self, reader: object, model: str) -> None:
         from lambdas.shared.answering.semantic import QuestionReader
 
         assert isinstance(reader, QuestionReader)
         self.reader = reader
         manifest = reader.manifest
-        meta = manifest.model_meta.get(CALLS_MODEL, {})
-        self.columns = tuple(str(c) for c in meta.get("list_columns", []))
-        self.recency = str(meta.get("recency") or "")
-        self.table = manifest.tables.get(CALLS_MODEL, CALLS_MODEL)
-        dims = [d for d in manifest.dimensions if d.semantic_model == CALLS_MODEL]
+        self.meta = manifest.model_meta.get(model, {})
+        self.columns = tuple(str(c) for c in self.meta.get("list_columns", []))
+        self.recency = str(self.meta.get("recency") or "")
+        self.table = manifest.tables.get(model, model)
+        self.value_columns = {
+            d.label: d.expr for d in manifest.dimensions if d.semantic_model == model and not d.per_call
+        }
+
+
+class ListReader(RowListReader):
+    """Reads a list-of-calls question with the manifest's per-call values and the data's values."""
+
+    def __init__(self, reader: object) -> None:
+        super().__init__(reader, CALLS_MODEL)
+        manifest = self.reader.manifest
         self.values = per_call_values(manifest)
-        self.value_columns = {d.label: d.expr for d in dims if not d.per_call}
         # a value of another table about calls (category): a subquery on its call column
         self.subqueries: dict[str, str] = {}
-        for d in manifest.dimensions:
-            entity = manifest.entity_exprs.get(d.semantic_model, {}).get("call")
-            if d.semantic_model == CALLS_MODEL or d.label in self.value_columns or entity is None:
-                continue
-            if manifest.primary_entity.get(d.semantic_model) == "call":
-                continue
-            self.subqueries[d.label] = (
-                f"call_id IN (SELECT {entity} FROM {{database}}.{manifest.tables[d.semantic_model]} "
-                f"WHERE {d.expr} = {{value}})"
-            )
+        for label in {d.label for d in manifest.dimensions} - set(self.value_columns):
+            listed = calls_listed_by(manifest, label, "{database}")
+            if listed:
+                self.subqueries[label] = f"call_id IN ({listed})"
         self.date_column = "call_date"
         self.column_words = self._column_words()
 

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from lambdas.shared.answering.call_lists import RowListReader
 from lambdas.shared.answering.matcher import STOPWORDS
 from lambdas.shared.answering.slots import DateRange, find_date_range, find_top_n, normalise
 
@@ -177,27 +178,14 @@ def looks_like_an_evaluation_list(question: str) -> bool:
     return bool(_LIST_CUE.search(text)) and not _AGGREGATE.search(plain)
 
 
-class EvaluationListReader:
-    """Reads a list-of-evaluations question with the manifest's list columns and the data's values."""
+class EvaluationListReader(RowListReader):
+    """Reads a list-of-evaluations question with the manifest's list columns and the data's values (filters on
+    the evaluation's own columns)."""
 
     def __init__(self, reader: object) -> None:
-        from lambdas.shared.answering.semantic import QuestionReader
-
-        assert isinstance(reader, QuestionReader)
-        self.reader = reader
-        manifest = reader.manifest
-        meta = manifest.model_meta.get(EVALUATIONS_MODEL, {})
-        self.columns = tuple(str(c) for c in meta.get("list_columns", []))
-        self.recency = str(meta.get("recency") or "")
-        self.score = str(meta.get("score") or "")
-        self.table = manifest.tables.get(EVALUATIONS_MODEL, EVALUATIONS_MODEL)
-        self.date_column = manifest.time_of.get(EVALUATIONS_MODEL, "evaluation_date")
-        # filterable values on the evaluation's own columns (label -> column)
-        self.value_columns = {
-            d.label: d.expr
-            for d in manifest.dimensions
-            if d.semantic_model == EVALUATIONS_MODEL and not d.per_call
-        }
+        super().__init__(reader, EVALUATIONS_MODEL)
+        self.score = str(self.meta.get("score") or "")
+        self.date_column = self.reader.manifest.time_of.get(EVALUATIONS_MODEL, "evaluation_date")
         words: set[str] = set()
         for column in self.columns:
             parts = column.split("_")

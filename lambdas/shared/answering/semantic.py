@@ -720,18 +720,6 @@ class MetricQuery:
 _CALLS_IN = "calls_in:"
 
 
-def call_subquery(manifest: SemanticManifest, label: str, database: str = CURATED_DATABASE) -> str:
-    """The calls a table about calls lists with the ``label`` dimension's values, as a subquery with a
-    ``{values}`` placeholder; empty when no such table has the dimension."""
-    for d in manifest.dimensions:
-        column = manifest.entity_exprs.get(d.semantic_model, {}).get("call")
-        if d.label != label or column is None or manifest.primary_entity.get(d.semantic_model) == "call":
-            continue
-        table = manifest.tables.get(d.semantic_model, d.semantic_model)
-        return f"SELECT {column} FROM {database}.{table} WHERE {d.expr or d.name} IN ({{values}})"
-    return ""
-
-
 _PREAMBLE = re.compile(
     r"^\s*(?:i\s*'?\s*m|i\s+am|i\s+need|i\s+want|i\s+have|we\s*'?\s*re|we\s+are|we\s+need|for\s+(?:my|our|the)"
     r"|context|background|quick\s+question)\b[^?]*?(?:\s[-–—]\s|:\s|;\s)(?P<rest>.*\S.*)$",
@@ -1073,10 +1061,11 @@ class QuestionReader:
             word for phrases in self._labels.values() for phrase in phrases for word in phrase.split()
         }
         # values of a table about calls (a category, an insight type) filter calls through that table
-        self._call_subqueries = {
-            label: call_subquery(manifest, label) for label in ("category", "insight type")
+        listed = {
+            label: calls_listed_by(manifest, label, CURATED_DATABASE)
+            for label in ("category", "insight type")
         }
-        self._call_subqueries = {k: v for k, v in self._call_subqueries.items() if v}
+        self._call_subqueries = {label: sql for label, sql in listed.items() if sql}
         # words the reader knows besides the vocabulary: never taken for misspellings
         self._known = frozenset(
             set(STOPWORDS)
@@ -2571,6 +2560,7 @@ def metric_query_from_request(
 from lambdas.shared.answering.call_lists import (  # noqa: E402
     ListReader,
     PerCall,
+    calls_listed_by,
     looks_like_a_list,
     per_call_values,
     read_conditions,

@@ -207,6 +207,7 @@ class VerifiedAnswerer:
 
     def __post_init__(self) -> None:
         self._by_name = {spec.name: spec for spec in self.specs}
+        self._phrasings = {s.name: [normalise(p) for p in (s.question, *s.paraphrases)] for s in self.specs}
         entities = {kind: EntityIndex(kind, values) for kind, values in self.entity_values.items()}
         candidates = [s.candidate() for s in self.specs]
         self.matcher = Matcher(candidates, entities=entities, threshold=self.threshold)
@@ -269,7 +270,7 @@ class VerifiedAnswerer:
         if spec.lists_rows and _AGGREGATE_ASKED.search(normalise(question.replace("%", " percent "))):
             # "what % of calls had long silence": a figure, never the list of those calls
             return f"It asks for a count or share, and the verified query “{spec.question}” lists rows."
-        if not ranking_agrees(text, [normalise(p) for p in (spec.question, *spec.paraphrases)]):
+        if not ranking_agrees(text, self._phrasings[spec.name]):
             return f"It ranks by something the verified query “{spec.question}” does not order by."
         if "top_n" not in slots and asks_for_one(text):
             # "which team has the lowest score": the first of the ranking, never the whole list
