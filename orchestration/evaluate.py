@@ -189,7 +189,8 @@ MAX_COLUMN_ASSIGNMENTS = 10_000
 def gold_columns_in_answer(
     answer_rows: Sequence[Sequence[Any]], gold_rows: Sequence[Sequence[Any]]
 ) -> tuple[int, ...] | None:
-    """The answer's columns that carry the gold's, when the answer only adds context columns.
+    """The answer's columns that carry the gold's, when the answer only adds context columns or orders them
+    otherwise.
 
     An answer may show more than was asked (the number of calls next to an average, a team next to an agent's
     name). It is still correct when some distinct columns of it, taken in the gold's order, hold exactly the
@@ -201,8 +202,9 @@ def gold_columns_in_answer(
     if not answer or not expected:
         return None
     width, gold_width = len(next(iter(answer))), len(next(iter(expected)))
-    if gold_width >= width or len(answer) != len(expected):
+    if gold_width > width or len(answer) != len(expected):
         return None
+    kinds = [_kind(row[j] for row in expected) for j in range(gold_width)]
 
     def column(rows: frozenset[tuple[Any, ...]], index: int) -> list[Any]:
         return sorted((row[index] for row in rows), key=_sort_key)
@@ -219,6 +221,10 @@ def gold_columns_in_answer(
     for assignment in itertools.product(*candidates):
         if len(set(assignment)) != gold_width:
             continue
+        if gold_width == width and (
+            assignment == tuple(range(width)) or not _keeps_order_within_kinds(assignment, kinds)
+        ):  # as wide: only another order of the same columns (the same order is the plain comparison)
+            continue
         tried += 1
         if tried > MAX_COLUMN_ASSIGNMENTS:
             return None
@@ -226,6 +232,29 @@ def gold_columns_in_answer(
         if projected == expected or rows_match_within_rounding(projected, expected):
             return assignment
     return None
+
+
+def _kind(values: Iterable[Any]) -> str:
+    """A column's kind: "number", "day", "text" or "other", from its first non-null value."""
+    for value in values:
+        if value is None:
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return "number"
+        if isinstance(value, str):
+            return "day" if re.match(r"^\d{4}-\d{2}-\d{2}", value) else "text"
+        return "other"
+    return "other"
+
+
+def _keeps_order_within_kinds(assignment: Sequence[int], kinds: Sequence[str]) -> bool:
+    """An answer as wide as the gold may order its columns differently (evaluator and month, or month and
+    evaluator) only across kinds: two numbers or two names swapped would be labelled each as the other."""
+    return all(
+        assignment[j] < assignment[k]
+        for j, k in itertools.combinations(range(len(kinds)), 2)
+        if kinds[j] == kinds[k]
+    )
 
 
 _TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}")

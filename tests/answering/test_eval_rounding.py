@@ -73,3 +73,13 @@ def test_a_timestamp_shown_next_to_other_columns_carries_the_date_asked() -> Non
     assert gold_columns_in_answer(wrong_day, gold) is None
     # a timestamp asked for is never matched by its day alone
     assert gold_columns_in_answer([("e1", "2026-03-13", 1)], [("e1", "2026-03-13T17:46:43")]) is None
+
+
+def test_an_answer_as_wide_as_the_gold_may_order_columns_of_different_kinds_otherwise() -> None:
+    gold = [("qa.farah.khan", "2026-01-01", 35), ("qa.jamal.adams", "2026-01-01", 30)]
+    answer = [("2026-01-01T00:00:00", "qa.jamal.adams", 30), ("2026-01-01T00:00:00", "qa.farah.khan", 35)]
+    assert gold_columns_in_answer(answer, gold) == (1, 0, 2)
+    # two numbers swapped would each be labelled as the other: still wrong
+    assert gold_columns_in_answer([("Maya", 0.1, 0.4)], [("Maya", 0.4, 0.1)]) is None
+    # the names on the wrong rows stay wrong
+    assert gold_columns_in_answer([("2026-01-01", "qa.jamal.adams", 35), ("2026-01-01", "qa.farah.khan", 30)], gold) is None

@@ -85,6 +85,30 @@ def test_a_median_in_minutes_is_the_seconds_median_divided(reader: QuestionReade
 
 
 @pytest.mark.parametrize(
+    ("question", "metric", "scale"),
+    [
+        ("weekly handle time in hours for the Billing queue", "total_handle_time_hours", None),
+        ("hold time in hours by team", "total_hold_time_hours", None),
+        ("talk time in hours last month", "total_talk_time_hours", None),
+        ("average handle time in hours by team", "average_handle_time", ("hours", 3600.0)),
+        ("AHT in hours", "average_handle_time", ("hours", 3600.0)),
+        ("handle time in minutes by team", "average_handle_time_minutes", None),
+    ],
+)
+def test_time_asked_in_hours_is_a_total_unless_an_average_is_said(
+    reader: QuestionReader, question: str, metric: str, scale: tuple[str, float] | None
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == (metric,)
+    assert query.scale == scale
+
+
+def test_time_in_hours_with_no_total_defined_is_refused(reader: QuestionReader) -> None:
+    reading = _refused(reader, "queue wait in hours by team")
+    assert "average or the total" in reading.reason
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "median talk speed per team",  # no median defined for that value

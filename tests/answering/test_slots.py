@@ -151,6 +151,13 @@ def test_only_the_requested_slot_kinds_are_extracted() -> None:
         ("which 3 agents have the most calls", False),
         ("most common categories", False),
         ("How many calls did we take?", False),
+        ("most common customer issue?", True),  # no "which": the singular noun it ranks
+        ("busiest hour last week", True),
+        ("agent with the most calls", True),
+        ("most common customer issues", False),
+        ("agents with the most calls", False),
+        ("most common reasons customers call", False),
+        ("highest AHT by team", False),  # a measure after the ranking word: the ranking
     ],
 )
 def test_a_question_for_the_single_first_of_a_ranking_is_told_from_one_for_the_ranking(

@@ -46,7 +46,7 @@ SETS = [
     HeldOut("heldout2.yml", traps=0, ties_checked=False, scored=True),
     HeldOut("heldout3.yml", traps=12, ties_checked=True, scored=True),
     HeldOut("heldout4.yml", traps=12, ties_checked=True, scored=True),
-    HeldOut("heldout5.yml", traps=12, ties_checked=True, scored=False),
+    HeldOut("heldout5.yml", traps=12, ties_checked=True, scored=True),
 ]
 
 

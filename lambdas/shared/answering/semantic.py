@@ -1307,6 +1307,12 @@ class QuestionReader:
         unit = text.search(r"\b(?:in|as)\s+(?P<unit>minutes|mins|hours|hrs)\b") or text.search(
             r"\b(?P<unit>minutes|mins|hours|hrs)\s+(?:please|pls|plz)\b"  # "… yesterday? Minutes please."
         )
+        if unit is not None and unit.group("unit").startswith("h"):
+            # "weekly handle time in hours": time spent, a total; an average is read only when it is said
+            swapped = self._hours_total(text, metrics, mentions)
+            if isinstance(swapped, Reading):
+                return swapped
+            metrics, chosen = swapped, [self.manifest.metrics[name] for name in swapped]
         if unit is not None and all("(seconds)" in m.label for m in chosen):
             scale = ("hours", 3600.0) if unit.group("unit").startswith("h") else ("minutes", 60.0)
             text.take(unit.start(), unit.end())
@@ -1979,6 +1985,32 @@ class QuestionReader:
             }
             return [answers.get(name, name) for name in metrics]
         return metrics
+
+    def _hours_total(
+        self, text: _Text, metrics: list[str], mentions: list[tuple[int, int, str]]
+    ) -> list[str] | Reading:
+        """Metrics asked for in hours: time spent is a total, so an average named without an averaging word
+        ("handle time in hours") is the total in hours when one is defined, and refused when none is."""
+        said = set(text.remaining().split()) | {w for a, b, _ in mentions for w in text.text[a:b].split()}
+        if said & (_AVERAGE_WORDS | {"aht", "per"}):
+            return metrics
+        swapped = []
+        for name in metrics:
+            metric = self.manifest.metrics[name]
+            if metric.aggregation != "average" or not metric.is_time:
+                swapped.append(name)
+                continue
+            base = name.removeprefix("average_").removesuffix("_minutes")
+            total = f"total_{base}_hours"
+            if total not in self.manifest.metrics:
+                return Reading(
+                    None,
+                    f"It asks for {metric.label.split(' (')[0].removeprefix('average ')} in hours without "
+                    "saying average or total; ask for the average or the total.",
+                    ("hours",),
+                )
+            swapped.append(total)
+        return swapped
 
     def _statistic(self, name: str, statistic: str) -> tuple[str, bool] | None:
         """The metric that is ``statistic`` of the value metric ``name`` averages, and whether the question

@@ -525,7 +525,56 @@ def asks_for_one(text: str) -> bool:
                 # "which question scores lowest": a verb before the ranking word; "which agents …": many
                 return following in _SUPERLATIVES or following in {"the", "on", "in"}
         return True
-    return False
+    return _ranked_noun_is_singular(words)
+
+
+# What a ranking without "which"/"what" ranks, told by a noun of these ("the busiest hour", "agent with the
+# most calls"); a measure after the ranking word ("highest AHT by team") says nothing of how many are asked.
+_RANKED_NOUNS = frozenset(
+    {
+        "agent", "team", "queue", "category", "issue", "topic", "product", "evaluator", "question", "call",
+        "caller", "customer", "hour", "day", "weekday", "week", "month", "reason", "outcome", "form",
+        "section", "language", "insight", "complaint", "problem", "driver", "action", "evaluation",
+    }
+)  # fmt: skip
+_RANKED_ENDS = frozenset(
+    {"by", "for", "in", "on", "of", "per", "across", "among", "this", "last", "over", "during", "from",
+     "since", "and", "to", "between", "at", "with", "than", "yesterday", "today", "so", "ever"}
+)  # fmt: skip
+_SUBJECT_LINKS = frozenset({"with", "that", "who", "whose", "having", "has", "had"})
+
+
+def _noun_number(word: str) -> bool | None:
+    """True for a ranked noun in the singular, False in the plural, None for any other word."""
+    if word in _RANKED_NOUNS:
+        return True
+    if word.endswith("ies") and word[:-3] + "y" in _RANKED_NOUNS:
+        return False
+    if word.endswith("s") and word[:-1] in _RANKED_NOUNS:
+        return False
+    return None
+
+
+def _ranked_noun_is_singular(words: Sequence[str]) -> bool:
+    """A ranking asked without "which"/"what": one row when the noun it ranks is singular ("most common
+    customer issue", "agent with the most calls"), the ranking when plural or not named."""
+    first = next((i for i, w in enumerate(words) if w in _SUPERLATIVES), None)
+    if first is None:
+        return False
+    before = [w for w in words[:first] if w != "the"]
+    if len(before) >= 2 and before[-1] in _SUBJECT_LINKS:
+        number = _noun_number(before[-2])
+        if number is not None:
+            return number
+    named = False
+    for word in words[first + 1 :]:
+        number = _noun_number(word)
+        if word in _RANKED_ENDS or number is False:  # "most common reasons customers call": many
+            break
+        named = named or bool(number)
+    else:
+        return named
+    return named and number is not False
 
 
 # ---------------------------------------------------------------------------------------------- entities
