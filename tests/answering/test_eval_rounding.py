@@ -82,4 +82,9 @@ def test_an_answer_as_wide_as_the_gold_may_order_columns_of_different_kinds_othe
     # two numbers swapped would each be labelled as the other: still wrong
     assert gold_columns_in_answer([("Maya", 0.1, 0.4)], [("Maya", 0.4, 0.1)]) is None
     # the names on the wrong rows stay wrong
-    assert gold_columns_in_answer([("2026-01-01", "qa.jamal.adams", 35), ("2026-01-01", "qa.farah.khan", 30)], gold) is None
+    assert (
+        gold_columns_in_answer(
+            [("2026-01-01", "qa.jamal.adams", 35), ("2026-01-01", "qa.farah.khan", 30)], gold
+        )
+        is None
+    )
