@@ -117,8 +117,11 @@ def build_marts(root: Path) -> tuple[Path, Path]:
         db.execute(
             "alter table post_call_analytics.calls add column duration_seconds double; "
             "alter table post_call_analytics.calls add column sentiment_customer double; "
+            "alter table post_call_analytics.calls add column customer_satisfaction integer; "
             "update post_call_analytics.calls set duration_seconds = handle_time_seconds - 60, "
-            "sentiment_customer = case when call_id in ('c1', 'c3') then -1.5 else 2.0 end"
+            "sentiment_customer = case when call_id in ('c1', 'c3') then -1.5 else 2.0 end, "
+            # surveys answered on c1 (1), c2 (5) and c3 (4) only
+            "customer_satisfaction = case call_id when 'c1' then 1 when 'c2' then 5 when 'c3' then 4 end"
         )
         db.execute(
             "create table post_call_analytics.agents as "

@@ -635,3 +635,122 @@ def test_a_list_of_automatic_fails_said_many_ways(answerer: Any, question: str) 
     assert not answer.refused, answer.text
     column = answer.columns.index("evaluation_id")
     assert [row[column] for row in answer.rows] == ["e2"]
+
+
+# ---------------------------------------------------------------------------------------------- CSAT values
+
+
+@pytest.mark.parametrize(
+    ("question", "bounds"),
+    [
+        ("how many calls with a CSAT of 1 or 2 last month?", [(">=", 1.0), ("<=", 2.0)]),
+        ("How many calls in March got a CSAT of 1?", [(">=", 1.0), ("<=", 1.0)]),
+        ("calls with a CSAT score of 4 or more", [(">=", 4.0)]),
+        ("number of calls with CSAT 3 to 5", [(">=", 3.0), ("<=", 5.0)]),
+        ("average handle time for calls with CSAT below 3", [("<", 3.0)]),
+    ],
+)
+def test_a_csat_value_or_range_filters_calls(
+    reader: QuestionReader, question: str, bounds: list[tuple[str, float]]
+) -> None:
+    query = _read(reader, question)
+    assert [(name, op, n) for name, op, n in query.conditions] == [("call__csat", op, n) for op, n in bounds]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "calls with a CSAT of 1 or 5",  # two values that are no range
+        "what share of calls had a CSAT of 4 or more",  # of all calls, or of those with a survey answer?
+        "CSAT 2026",  # a bare number after the value compares nothing
+    ],
+)
+def test_csat_values_it_cannot_read_for_sure_are_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+def test_a_share_by_csat_says_its_base(reader: QuestionReader) -> None:
+    from lambdas.shared.answering.semantic import ShareQuery
+
+    surveyed = reader.read("what % of survey responses had a CSAT of 1 or 2 by team", TODAY).query
+    assert isinstance(surveyed, ShareQuery)
+    assert surveyed.denominator.present == ("call__csat",) == surveyed.numerator.present
+    assert surveyed.denominator.group_by == ("call__team",)
+    every = reader.read("share of all calls with a CSAT of 5", TODAY).query
+    assert isinstance(every, ShareQuery) and every.denominator.present == ()
+
+
+def test_csat_shares_and_counts_run_on_the_marts(answerer: Any) -> None:
+    # c1 CSAT 1, c2 5, c3 4, the others without an answer
+    surveyed = answerer.answer("what share of surveyed calls had a CSAT of 4 or 5")
+    assert not surveyed.refused, surveyed.text
+    assert surveyed.rows[0][-1] == pytest.approx(200 / 3)
+    assert "CSAT 4–5 among calls with a CSAT" in surveyed.text.splitlines()[0]
+    low = answerer.answer("how many calls had a CSAT of 1")
+    assert low.rows == ((1,),) and "CSAT = 1 (per call)" in low.text.splitlines()[0]
+
+
+# ---------------------------------------------------------------------------------------------- wordings
+
+
+@pytest.mark.parametrize(
+    ("question", "condition"),
+    [
+        ("share of inbound calls answered within 30 seconds", ("call__queue_wait_minutes", "<=", 0.5)),
+        (
+            "How many calls waited more than 2 minutes in the queue in March?",
+            ("call__queue_wait_minutes", ">", 2.0),
+        ),
+        ("calls that spent over 5 minutes on hold", ("call__hold_time_minutes", ">", 5.0)),
+    ],
+)
+def test_queue_and_hold_conditions_read_their_everyday_wordings(
+    reader: QuestionReader, question: str, condition: tuple[str, str, float]
+) -> None:
+    reading = reader.read(question, TODAY)
+    query = reading.query
+    assert query is not None, reading
+    numerator = getattr(query, "numerator", query)
+    assert numerator.conditions == (condition,)
+
+
+@pytest.mark.parametrize(
+    ("question", "group", "order"),
+    [
+        ("teams ranked by AHT", "call__team", "-average_handle_time"),
+        ("rank the queues by average wait", "call__queue", "-average_queue_wait"),
+        ("top 5 call topics this quarter", "call__summary_topic", "-calls"),
+        ("categories ranked by number of calls last month", "call_category__category", "-categorised_calls"),
+    ],
+)
+def test_rankings_said_as_ranked_by_or_top_n_of_a_frequent_value(
+    reader: QuestionReader, question: str, group: str, order: str
+) -> None:
+    query = _read(reader, question)
+    assert query.group_by == (group,)
+    assert query.order_by == order
+
+
+def test_top_n_of_people_without_a_measure_is_refused(reader: QuestionReader) -> None:
+    _refused(reader, "top 5 agents")  # by calls, by QA score, by CSAT?
+    _refused(reader, "top 3 teams")
+
+
+def test_two_months_compared_read_the_second_month_without_a_preposition(reader: QuestionReader) -> None:
+    query = _read(reader, "compare AHT in Jan vs Mar")
+    assert query.period is not None and query.versus is not None
+    assert (query.period.start, query.versus.start) == (dt.date(2026, 1, 1), dt.date(2026, 3, 1))
+    assert query.grain == "month"
+    _refused(reader, "calls in January, march")  # no comparing word: "march" stays a word
+
+
+def test_category_verbs_are_read(reader: QuestionReader) -> None:
+    query = _read(reader, "how many calls hit the cancellation-intent category in March?")
+    assert query.filters == (("call_category__category", "cancellation-intent"),)
+    query = _read(reader, "how many calls matched escalation-request")
+    assert query.metrics == ("categorised_calls",)
+
+
+def test_after_call_work_and_call_time_in_hours_are_totals(reader: QuestionReader) -> None:
+    assert _read(reader, "total ACW in hours for last month").metrics == ("total_after_call_work_hours",)
+    assert _read(reader, "total call time in March").metrics == ("total_call_duration_hours",)

@@ -60,7 +60,13 @@ _GREATER = {
 }
 _OPS = (
     r"(?P<op>over|above|more\s+than|greater\s+than|longer\s+than|exceeding|at\s+least|under|below|less\s+than"
-    r"|fewer\s+than|shorter\s+than|at\s+most|lasting\s+over|lasting\s+under)"
+    r"|fewer\s+than|shorter\s+than|at\s+most|lasting\s+over|lasting\s+under|within)"
+)
+# "a CSAT of 1 or 2", "CSAT 4 or 5", "a CSAT of 4 or more": values of a unitless per-call value, read as a range
+_EQUALS = (
+    r"(?:\s+(?:of|was|is|=|equal\s+to|rated|scored|at))?\s+(?:an?\s+)?(?P<n>\d{1,3})"
+    r"(?P<rest>(?:\s*,\s*\d{1,3})*(?:\s+(?:or|and|to)\s+\d{1,3}))?"
+    r"(?:\s+or\s+(?P<dir>more|higher|above|better|greater|less|lower|below|worse|fewer))?\b"
 )
 _LIST_WORDS = frozenset(
     {
@@ -126,6 +132,8 @@ class PerCall:
     signed: bool
     longer: bool
     phrases: tuple[str, ...]
+    # rows may have no value (a CSAT only where the survey was answered), and how analysts name those that do
+    answered: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -190,10 +198,20 @@ class ListReading:
 def per_call_values(manifest: Any) -> list[PerCall]:
     """The per-call values (``meta.per_call``) of the calls semantic model."""
     return [
-        PerCall(d.name, d.label, d.description, d.expr, d.unit, d.signed, d.longer, d.phrases)
+        PerCall(d.name, d.label, d.description, d.expr, d.unit, d.signed, d.longer, d.phrases, d.answered)
         for d in manifest.dimensions
         if d.semantic_model == CALLS_MODEL and d.per_call
     ]
+
+
+def _trailing(value: PerCall, required: bool = False) -> str:
+    """Words that may close a comparison on ``value``: "waited more than 2 minutes in the queue"."""
+    places = [
+        pattern
+        for pattern, word in ((r"in\s+(?:the\s+)?queue", "queue"), (r"on\s+hold", "hold"))
+        if any(word in phrase.split() for phrase in value.phrases)
+    ]
+    return rf"(?:\s+(?:{'|'.join(places)})){'' if required else '?'}" if places else ""
 
 
 def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str, float]] | str:
@@ -210,16 +228,51 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
         (
             value,
             rf"\b(?:an?\s+|the\s+)?{_alternatives((phrase,))}\s+(?:was\s+|is\s+|of\s+|for\s+)?"
-            rf"{_OPS}\s+{_NUMBER}(?:\s+{_UNIT})?\b",
+            rf"{_OPS}\s+{_NUMBER}(?:\s+{_UNIT})?{_trailing(value)}\b",
         )
         for value, phrase in phrases
+    ]
+    # "spent over 5 minutes on hold": the place after the time names the value
+    placed = [
+        (
+            value,
+            rf"\b(?:(?:spent|spend|waited|wait|were|was)\s+)?{_OPS}\s+{_NUMBER}\s+{_UNIT}{_trailing(value, True)}\b",
+        )
+        for value in values
+        if _trailing(value)
     ]
     bare = [
         (value, rf"\b(?:(?:last|lasted|lasting|ran|run|took|take)\s+)?{_OPS}\s+{_NUMBER}\s+{_UNIT}\b")
         for value in values
         if value.longer
     ]
-    for value, pattern in named + bare:
+    for value, phrase in phrases:
+        if value.unit:
+            continue
+        pattern = rf"\b(?:an?\s+|the\s+)?{_alternatives((phrase,))}{_EQUALS}(?!\s*(?:percent|%|\.\d))"
+        while (m := text.search(pattern)) is not None:
+            if not (
+                m.group("rest")
+                or m.group("dir")
+                or re.search(r"\s(?:of|was|is|=|to|rated|scored|at)\s", m.group(0))
+            ):
+                break  # "CSAT 2026": a bare number after the value is no comparison
+            numbers = sorted(
+                {int(m.group("n"))} | {int(n) for n in re.findall(r"\d+", m.group("rest") or "")}
+            )
+            if m.group("dir"):
+                if m.group("rest"):
+                    return f"Say one bound for {value.label} (“{m.group(0).strip()}”)."
+                greater = m.group("dir") in {"more", "higher", "above", "better", "greater"}
+                conditions.append((value, ">=" if greater else "<=", float(numbers[0])))
+            elif m.group("rest") and " to " in m.group("rest"):
+                conditions += [(value, ">=", float(numbers[0])), (value, "<=", float(numbers[-1]))]
+            elif numbers != list(range(numbers[0], numbers[-1] + 1)):
+                return f"{value.label} values that are not a range ({', '.join(map(str, numbers))}) cannot be read."
+            else:
+                conditions += [(value, ">=", float(numbers[0])), (value, "<=", float(numbers[-1]))]
+            text.take(m.start(), m.end())
+    for value, pattern in named + placed + bare:
         while (m := text.search(pattern)) is not None:
             number = float(m.group("n")) * (-1 if m.group("neg") else 1)
             unit = m.group("unit")
@@ -230,7 +283,7 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
             elif unit is not None:
                 return f"{value.label} has no unit (“{unit}”)."
             op_words = " ".join(m.group("op").split())
-            strict = op_words not in {"at least", "at most"}
+            strict = op_words not in {"at least", "at most", "within"}
             greater = op_words in _GREATER
             op = (">" if greater else "<") + ("" if strict else "=")
             conditions.append((value, op, number))

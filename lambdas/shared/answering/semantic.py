@@ -233,6 +233,8 @@ _NEUTRAL = frozenset(
         "caused",
         "cause",
         "triggered",
+        "matched",
+        "hit",
         "everything",
         "among",
         "just",
@@ -421,6 +423,8 @@ class Dimension:
     longer: bool = False  # what "longer" / "shorter" / "longest" compare
     own_time: bool = False  # a time of this table's rows (weekday, hour): never reached through a join
     optional: bool = False  # rows may have no value (a call without a summary has no topic)
+    frequent: bool = False  # "the top 5 topics": its values ranked by how many calls name them
+    answered: tuple[str, ...] = ()  # a per-call value only some rows have: how the rows with one are named
     # how analysts name values: a value's part before "-" → its name ("es" → Spanish for "es-US")
     value_names: tuple[tuple[str, str], ...] = ()
 
@@ -493,6 +497,8 @@ class SemanticManifest:
                         longer=bool(meta.get("longer")),
                         own_time=bool(meta.get("own_time")),
                         optional=bool(meta.get("optional")),
+                        frequent=bool(meta.get("frequent")),
+                        answered=tuple(normalise(str(a)) for a in meta.get("answered", [])),
                         value_names=tuple(
                             (str(k), str(v)) for k, v in (meta.get("value_names") or {}).items()
                         ),
@@ -1013,6 +1019,25 @@ class _Text:
         return [(m.start(), m.group(0)) for m in re.finditer(r"\S+", self.remaining())]
 
 
+def describe_conditions(conditions: Sequence[tuple[PerCall, str, float]]) -> str:
+    """Comparisons on per-call values as said in an answer; two bounds of one value as one range ("CSAT 4–5",
+    "CSAT = 1")."""
+    said: list[str] = []
+    for i, (value, op, number) in enumerate(conditions):
+        name, unit = value.label.split(" (")[0], f" {value.unit}" if value.unit else ""
+        following = conditions[i + 1] if i + 1 < len(conditions) else None
+        if op == "<=" and i and conditions[i - 1][0] == value and conditions[i - 1][1] == ">=":
+            continue  # the upper bound of the range said just before
+        if op == ">=" and following is not None and following[0] == value and following[1] == "<=":
+            upper = following[2]
+            said.append(
+                f"{name} = {number:g}{unit}" if upper == number else f"{name} {number:g}–{upper:g}{unit}"
+            )
+            continue
+        said.append(f"{name} {op} {number:g}{unit}")
+    return " and ".join(said)
+
+
 def _phrase_pattern(phrases: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + ")"
 
@@ -1107,7 +1132,7 @@ class QuestionReader:
                     re.sub(
                         r"\beach\s+of\s+(?:the\s+|our\s+)?(\S.{0,40}?)\s+(agents|reps)\b",
                         r"\1 per agent",
-                        normalise(question.replace("%", " percent ")),
+                        self._ranked_by(normalise(question.replace("%", " percent "))),
                     ),
                 ),
             )
@@ -1129,7 +1154,8 @@ class QuestionReader:
             text.take(every.start(), every.end())
         versus: DateRange | None = None
         if date is not None and period is not None:  # "CSAT in January vs February": two periods side by side
-            other = find_date_range(text.remaining(), today)
+            # the second of two periods compared is a month even without "in" ("January vs March")
+            other = find_date_range(text.remaining(), today, any_month=True)
             if other is not None and isinstance(other.value, DateRange):
                 first, second = sorted([(date.start, date.end), (other.start, other.end)])
                 gap = set(text.text[first[1] : second[0]].split())
@@ -1217,6 +1243,17 @@ class QuestionReader:
                     groups.append(label)
                     text.take(busy.end(), busy.end() + concept.end())
                     break
+        if (
+            busy is None
+            and not metrics
+            and groups
+            and (limit is not None or text.search(r"\btop\b"))
+            and all(self._frequent(label) for label in groups)
+        ):  # "top 5 call topics": the values most calls name
+            busy = text.search(r"\btop\b") or re.search(r"\Z", text.text)
+            metrics = ["calls"]
+            if busy is not None:
+                mentions.append((busy.start(), busy.end(), "calls"))
         if busy is not None and metrics and metrics != ["calls"]:
             return Reading(None, f"“{busy.group(0)}” ranks by calls, but the question names another measure.")
         if (
@@ -1309,10 +1346,10 @@ class QuestionReader:
         )
         if unit is not None and unit.group("unit").startswith("h"):
             # "weekly handle time in hours": time spent, a total; an average is read only when it is said
-            swapped = self._hours_total(text, metrics, mentions)
-            if isinstance(swapped, Reading):
-                return swapped
-            metrics, chosen = swapped, [self.manifest.metrics[name] for name in swapped]
+            totals = self._hours_total(text, metrics, mentions)
+            if isinstance(totals, Reading):
+                return totals
+            metrics, chosen = totals, [self.manifest.metrics[name] for name in totals]
         if unit is not None and all("(seconds)" in m.label for m in chosen):
             scale = ("hours", 3600.0) if unit.group("unit").startswith("h") else ("minutes", 60.0)
             text.take(unit.start(), unit.end())
@@ -1538,6 +1575,31 @@ class QuestionReader:
                 return True
         return False
 
+    def _ranked_by(self, text: str) -> str:
+        """ "teams ranked by AHT", "rank the agents by CSAT": the measure per each of them, highest first; and
+        the rows a per-call value is present on named one way ("survey responses" → "surveyed calls")."""
+
+        def grouped(m: re.Match[str]) -> str:
+            noun = m.group("noun")
+            if (
+                noun.rstrip("s") not in self._by_itself
+                and noun.removesuffix("ies") + "y" not in self._by_itself
+            ):
+                return m.group(0)
+            return f"highest first per {noun} "
+
+        text = re.sub(
+            r"\b(?:rank|sort|order)\s+(?:the\s+|our\s+|all\s+)?(?P<noun>[a-z]+s)\s+by\s+", grouped, text
+        )
+        for value in self._per_call:  # "survey responses", "respondents": the surveyed calls
+            if len(value.answered) > 1:
+                text = re.sub(rf"\b{_phrase_pattern(value.answered[1:])}\b", value.answered[0], text)
+        return re.sub(r"\b(?P<noun>[a-z]+s)\s+(?:ranked|sorted|ordered)\s+by\s+", grouped, text)
+
+    def _frequent(self, label: str) -> bool:
+        """Whether a grouping's values are ranked by calls when nothing else is named (``meta.frequent``)."""
+        return any(d.frequent for d in self.manifest.dimensions if d.label == label)
+
     def _optional(self, names: Sequence[str]) -> list[str]:
         """The qualified dimensions among ``names`` whose rows may have no value (``meta.optional``)."""
         optional = {d.name for d in self.manifest.dimensions if d.optional}
@@ -1649,12 +1711,17 @@ class QuestionReader:
             filters, base = base, []  # "percentage of outbound calls": the share of all calls
         if not filters and not per_call and groups:
             return self._distribution(text, noun, groups, base, grain, period, limit)
-        if len(filters) + len(per_call) != 1:
+        # "a CSAT of 1 or 2": two bounds of one value are one condition
+        conditions = len(filters) + len({value.name for value, _, _ in per_call})
+        if conditions != 1:
             return Reading(
                 None,
                 "A share needs exactly one condition on the rows (a category, queue, team, direction, "
-                f"a per-call value …); this question has {len(filters) + len(per_call)}.",
+                f"a per-call value …); this question has {conditions}.",
             )
+        answered = self._answered_base(text, per_call)
+        if isinstance(answered, Reading):
+            return answered
         if limit is not None:
             return Reading(None, "A share cannot be ranked here; ask for it per group instead.")
         numerator = self._specialise([noun], [*filters, *base], ())
@@ -1674,13 +1741,7 @@ class QuestionReader:
         compared = self._compare(top, per_call)
         if isinstance(compared, Reading):
             return compared
-        if filters:
-            condition = f"{filters[0][0]} = {filters[0][1]}"
-        else:
-            value, op, number = per_call[0]
-            condition = (
-                f"{value.label.split(' (')[0]} {op} {number:g}{' ' + value.unit if value.unit else ''}"
-            )
+        condition = f"{filters[0][0]} = {filters[0][1]}" if filters else describe_conditions(per_call)
         query = ShareQuery(
             numerator=MetricQuery(
                 (numerator[0],),
@@ -1690,14 +1751,47 @@ class QuestionReader:
                 tuple(n[1]),
                 conditions=compared,
                 subqueries=self._call_subqueries,
+                present=answered,
             ),
             denominator=MetricQuery(
-                (whole[0],), tuple(d[0]), grain, period, tuple(d[1]), subqueries=self._call_subqueries
+                (whole[0],),
+                tuple(d[0]),
+                grain,
+                period,
+                tuple(d[1]),
+                subqueries=self._call_subqueries,
+                present=answered,
             ),
             condition=condition,
-            within=", ".join(f"{label} = {value}" for label, value, _, _ in base),
+            within=", ".join(
+                [f"{label} = {value}" for label, value, _, _ in base]
+                + [f"a {v.label.split(' (')[0]}" for v, _, _ in per_call[:1] if answered]
+            ),
         )
         return Reading(query)
+
+    def _answered_base(
+        self, text: _Text, per_call: Sequence[tuple[PerCall, str, float]]
+    ) -> tuple[str, ...] | Reading:
+        """A share by a value only some calls have (CSAT): of the calls with one when the question says so
+        ("of surveyed calls"), of all calls when it says "all calls"; otherwise the base is asked for."""
+        optional = [value for value, _, _ in per_call if value.answered]
+        if not optional:
+            return ()
+        value = optional[0]
+        # named by the first of its phrases (`_ranked_by` rewrote the others), often as the share's own noun
+        said = re.search(rf"\b{_phrase_pattern(value.answered[:1])}\b", text.text)
+        if said is not None:
+            text.take(said.start(), said.end())
+            return (f"call__{value.name}",)
+        if re.search(r"\b(?:of|among)\s+all\s+(?:the\s+)?calls\b", text.text):
+            return ()
+        name = value.label.split(" (")[0]
+        return Reading(
+            None,
+            f"Only some calls have a {name}: say whether the share is of all calls or of the calls with a "
+            f"{name} (e.g. “share of {value.answered[0]} with …”).",
+        )
 
     def _distribution(
         self,
@@ -2423,13 +2517,15 @@ class SemanticAnswerer:
             + (f"= {values[0]}" if len(values) == 1 else f"in ({', '.join(values)})")
             for name, values in chosen_values.items()
         )
+        per_value: list[tuple[PerCall, str, float]] = []
         for name, op, number in query.conditions:
             if name.endswith("__day_of_week"):
                 filters += ", on weekends" if op == ">=" else ", on weekdays"
                 continue
             value = next(v for v in self.reader._per_call if v.name == name.split("__")[-1])
-            unit = f" {value.unit}" if value.unit else ""
-            filters += f", {value.label.split(' (')[0]} {op} {number:g}{unit} (per call)"
+            per_value.append((value, op, number))
+        if per_value:
+            filters += f", {describe_conditions(per_value)} (per call)"
         head = f"{what[:1].upper()}{what[1:]}{' ' + ' '.join(split) if split else ''}, {scope}{filters}"
         if query.limit is not None:
             ranked = "highest" if (query.order_by or "").startswith("-") else "lowest"

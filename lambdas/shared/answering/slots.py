@@ -311,7 +311,9 @@ def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
 _DATE_PATTERNS = _date_patterns()
 
 
-def _resolve_date(kind: str, m: re.Match[str], today: dt.date) -> DateRange | None:
+def _resolve_date(
+    kind: str, m: re.Match[str], today: dt.date, *, any_month: bool = False
+) -> DateRange | None:
     g = m.groupdict()
     if kind in {"between_points", "since_point", "named_day"}:
         a = _point(g["a"], today)
@@ -385,7 +387,7 @@ def _resolve_date(kind: str, m: re.Match[str], today: dt.date) -> DateRange | No
         return _quarter(today, quarter, year)
     if kind == "month":
         token = g["month"]
-        ambiguous = token in _AMBIGUOUS_MONTHS and not g.get("year")
+        ambiguous = token in _AMBIGUOUS_MONTHS and not g.get("year") and not any_month
         if ambiguous and not re.match(r"(?:in|during|for|of|from|on)\b", m.group(0)):
             return None
         return _named_month(today, _MONTHS[token], year)
@@ -394,12 +396,14 @@ def _resolve_date(kind: str, m: re.Match[str], today: dt.date) -> DateRange | No
     return None
 
 
-def find_date_range(text: str, today: dt.date) -> SlotMatch | None:
-    """The first (leftmost, then longest) date phrase in normalised ``text``, resolved against ``today``."""
+def find_date_range(text: str, today: dt.date, *, any_month: bool = False) -> SlotMatch | None:
+    """The first (leftmost, then longest) date phrase in normalised ``text``, resolved against ``today``.
+    ``any_month`` reads a month name that is also a word ("march", "may") without a date preposition: where a
+    month is expected, e.g. compared with another ("January vs March")."""
     best: SlotMatch | None = None
     for pattern, kind in _DATE_PATTERNS:
         for m in pattern.finditer(text):
-            value = _resolve_date(kind, m, today)
+            value = _resolve_date(kind, m, today, any_month=any_month)
             if value is None:
                 continue
             candidate = SlotMatch("date_range", value, m.start(), m.end(), m.group(0))
