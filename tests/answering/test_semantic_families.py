@@ -754,3 +754,49 @@ def test_category_verbs_are_read(reader: QuestionReader) -> None:
 def test_after_call_work_and_call_time_in_hours_are_totals(reader: QuestionReader) -> None:
     assert _read(reader, "total ACW in hours for last month").metrics == ("total_after_call_work_hours",)
     assert _read(reader, "total call time in March").metrics == ("total_call_duration_hours",)
+
+
+# ---------------------------------------------------------------------------------------------- evaluation scores
+
+
+@pytest.mark.parametrize(
+    ("question", "bounds"),
+    [
+        ("what share of evaluations score 80 or more?", [(">=", 80.0)]),
+        ("Percentage of evaluations scoring under 70 in March", [("<", 70.0)]),
+        ("How many evaluations scored a perfect 100% last month?", [(">=", 100.0), ("<=", 100.0)]),
+        ("how many evaluations scored below 50 percent by team", [("<", 50.0)]),
+    ],
+)
+def test_an_evaluation_s_score_filters_evaluations(
+    reader: QuestionReader, question: str, bounds: list[tuple[str, float]]
+) -> None:
+    reading = reader.read(question, TODAY)
+    assert reading.query is not None, reading
+    query = getattr(reading.query, "numerator", reading.query)
+    assert query.metrics == ("evaluations",)
+    assert list(query.conditions) == [("evaluation__evaluation_score", op, n) for op, n in bounds]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many calls scored under 70",  # a call has no score of its own
+        "which agents have a QA score below 70",  # their average, or any evaluation?
+        "agents with an average score below 70",  # a condition on a group's average
+    ],
+)
+def test_a_score_condition_that_is_not_one_evaluation_s_is_refused(
+    reader: QuestionReader, question: str
+) -> None:
+    _refused(reader, question)
+
+
+def test_evaluation_score_conditions_run_on_the_marts(answerer: Any) -> None:
+    from test_semantic import SCORECARDS
+
+    submitted = [s for s in SCORECARDS if s[6] == "SUBMITTED"]
+    answer = answerer.answer("how many evaluations scored under 85")
+    assert not answer.refused, answer.text
+    assert answer.rows == ((sum(1 for s in submitted if s[8] < 85),),)
+    assert "evaluation score < 85 (per evaluation)" in answer.text.splitlines()[0]

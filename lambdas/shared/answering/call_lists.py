@@ -64,10 +64,11 @@ _OPS = (
 )
 # "a CSAT of 1 or 2", "CSAT 4 or 5", "a CSAT of 4 or more": values of a unitless per-call value, read as a range
 _EQUALS = (
-    r"(?:\s+(?:of|was|is|=|equal\s+to|rated|scored|at))?\s+(?:an?\s+)?(?P<n>\d{1,3})"
+    r"(?:\s+(?:of|was|is|=|equal\s+to|rated|scored|at))?\s+(?:an?\s+)?(?:perfect\s+)?(?P<n>\d{1,3})"
     r"(?P<rest>(?:\s*,\s*\d{1,3})*(?:\s+(?:or|and|to)\s+\d{1,3}))?"
-    r"(?:\s+or\s+(?P<dir>more|higher|above|better|greater|less|lower|below|worse|fewer))?\b"
+    r"(?:\s+(?:percent\s+)?or\s+(?P<dir>more|higher|above|better|greater|less|lower|below|worse|fewer))?\b"
 )
+_PERCENT = r"(?:\s*(?:percent|pc|%))?"
 _LIST_WORDS = frozenset(
     {
         "call",
@@ -134,6 +135,7 @@ class PerCall:
     phrases: tuple[str, ...]
     # rows may have no value (a CSAT only where the survey was answered), and how analysts name those that do
     answered: tuple[str, ...] = ()
+    percent: bool = False  # a percentage: "70%" / "70 percent" is the number 70
 
 
 @dataclass(frozen=True)
@@ -195,12 +197,24 @@ class ListReading:
     unknown: tuple[str, ...] = ()
 
 
-def per_call_values(manifest: Any) -> list[PerCall]:
-    """The per-call values (``meta.per_call``) of the calls semantic model."""
+def per_call_values(manifest: Any, *, every_table: bool = False) -> list[PerCall]:
+    """The per-row values (``meta.per_call``) of the calls semantic model, or of every semantic model (an
+    evaluation's score: "evaluations scoring under 70")."""
     return [
-        PerCall(d.name, d.label, d.description, d.expr, d.unit, d.signed, d.longer, d.phrases, d.answered)
+        PerCall(
+            d.name,
+            d.label,
+            d.description,
+            d.expr,
+            d.unit,
+            d.signed,
+            d.longer,
+            d.phrases,
+            d.answered,
+            d.percent,
+        )
         for d in manifest.dimensions
-        if d.semantic_model == CALLS_MODEL and d.per_call
+        if (every_table or d.semantic_model == CALLS_MODEL) and d.per_call
     ]
 
 
@@ -228,7 +242,7 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
         (
             value,
             rf"\b(?:an?\s+|the\s+)?{_alternatives((phrase,))}\s+(?:was\s+|is\s+|of\s+|for\s+)?"
-            rf"{_OPS}\s+{_NUMBER}(?:\s+{_UNIT})?{_trailing(value)}\b",
+            rf"{_OPS}\s+{_NUMBER}(?:\s+{_UNIT})?{_PERCENT if value.percent else ''}{_trailing(value)}\b",
         )
         for value, phrase in phrases
     ]
@@ -249,12 +263,13 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
     for value, phrase in phrases:
         if value.unit:
             continue
-        pattern = rf"\b(?:an?\s+|the\s+)?{_alternatives((phrase,))}{_EQUALS}(?!\s*(?:percent|%|\.\d))"
+        after = _PERCENT + r"(?!\s*\.\d)" if value.percent else r"(?!\s*(?:percent|%|\.\d))"
+        pattern = rf"\b(?:an?\s+|the\s+)?{_alternatives((phrase,))}{_EQUALS}{after}"
         while (m := text.search(pattern)) is not None:
             if not (
                 m.group("rest")
                 or m.group("dir")
-                or re.search(r"\s(?:of|was|is|=|to|rated|scored|at)\s", m.group(0))
+                or re.search(r"(?:^|\s)(?:of|was|is|=|to|rated|scored|at|an?|perfect)\s", m.group(0))
             ):
                 break  # "CSAT 2026": a bare number after the value is no comparison
             numbers = sorted(

@@ -425,6 +425,7 @@ class Dimension:
     optional: bool = False  # rows may have no value (a call without a summary has no topic)
     frequent: bool = False  # "the top 5 topics": its values ranked by how many calls name them
     answered: tuple[str, ...] = ()  # a per-call value only some rows have: how the rows with one are named
+    percent: bool = False  # a per-row value in percent: "70%" is 70
     # how analysts name values: a value's part before "-" → its name ("es" → Spanish for "es-US")
     value_names: tuple[tuple[str, str], ...] = ()
 
@@ -499,6 +500,7 @@ class SemanticManifest:
                         optional=bool(meta.get("optional")),
                         frequent=bool(meta.get("frequent")),
                         answered=tuple(normalise(str(a)) for a in meta.get("answered", [])),
+                        percent=bool(meta.get("percent")),
                         value_names=tuple(
                             (str(k), str(v)) for k, v in (meta.get("value_names") or {}).items()
                         ),
@@ -1074,7 +1076,7 @@ class QuestionReader:
             for phrase, metric in self._metric_phrases
         ]
         self._labels = manifest.labels()
-        self._per_call = per_call_values(manifest)
+        self._per_call = per_call_values(manifest, every_table=True)
         nouns = set(_PARTICIPANT_NOUNS) | {"days", "weeks", "months", "hours", "quarters", "years"}
         for label, phrases in self._labels.items():
             for phrase in (label, *phrases):
@@ -2517,15 +2519,16 @@ class SemanticAnswerer:
             + (f"= {values[0]}" if len(values) == 1 else f"in ({', '.join(values)})")
             for name, values in chosen_values.items()
         )
-        per_value: list[tuple[PerCall, str, float]] = []
+        per_value: dict[str, list[tuple[PerCall, str, float]]] = {}
         for name, op, number in query.conditions:
             if name.endswith("__day_of_week"):
                 filters += ", on weekends" if op == ">=" else ", on weekdays"
                 continue
             value = next(v for v in self.reader._per_call if v.name == name.split("__")[-1])
-            per_value.append((value, op, number))
-        if per_value:
-            filters += f", {describe_conditions(per_value)} (per call)"
+            # the row the value belongs to: "(per call)", "(per evaluation)"
+            per_value.setdefault(name.split("__")[-2].replace("_", " "), []).append((value, op, number))
+        for row, said in per_value.items():
+            filters += f", {describe_conditions(said)} (per {row})"
         head = f"{what[:1].upper()}{what[1:]}{' ' + ' '.join(split) if split else ''}, {scope}{filters}"
         if query.limit is not None:
             ranked = "highest" if (query.order_by or "").startswith("-") else "lowest"
