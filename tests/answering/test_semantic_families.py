@@ -22,6 +22,7 @@ VALUES = {
     "insight type": ["ACTION_ITEM", "ISSUE", "OUTCOME"],
     "evaluation section": ["Greeting", "Close", "Closing", "Resolution", "Soft Skills", "Empathy"],
     "language": ["en-US", "es-US"],
+    "evaluation source": ["AUTOMATED", "MANUAL"],
 }
 
 
@@ -800,3 +801,45 @@ def test_evaluation_score_conditions_run_on_the_marts(answerer: Any) -> None:
     assert not answer.refused, answer.text
     assert answer.rows == ((sum(1 for s in submitted if s[8] < 85),),)
     assert "evaluation score < 85 (per evaluation)" in answer.text.splitlines()[0]
+
+
+# ---------------------------------------------------------------------------------------------- more wordings
+
+
+def test_a_call_s_sentiment_split_by_category_is_over_the_calls_in_each(reader: QuestionReader) -> None:
+    query = _read(reader, "Which category has the worst average customer sentiment?")
+    assert query.metrics == ("categorised_average_customer_sentiment",)
+    assert query.group_by == ("call_category__category",)
+    assert query.order_by == "categorised_average_customer_sentiment" and query.limit == 1
+    # filtered by one category, the calls' own metric through the category's calls
+    query = _read(reader, "average customer sentiment of calls in the escalation-request category")
+    assert query.metrics == ("average_customer_sentiment",)
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        ("share of evaluations done by automation", "AUTOMATED"),
+        ("Which human QA evaluator has done the most evaluations?", "MANUAL"),
+        ("human evaluations by evaluator", "MANUAL"),
+    ],
+)
+def test_evaluation_sources_named_in_everyday_words(
+    reader: QuestionReader, question: str, source: str
+) -> None:
+    reading = reader.read(question, TODAY)
+    assert reading.query is not None, reading
+    query = getattr(reading.query, "numerator", reading.query)
+    assert ("evaluation__evaluation_source", source) in query.filters
+
+
+def test_peak_is_the_busiest(reader: QuestionReader) -> None:
+    query = _read(reader, "peak hour for inbound calls in March")
+    assert query.group_by == ("call__hour_of_day",) and query.order_by == "-calls" and query.limit == 1
+    assert _read(reader, "what are the peak hours").limit is None
+    _refused(reader, "AHT at peak hour")  # peak by calls, but AHT asked
+
+
+def test_a_value_said_with_only_is_a_filter(reader: QuestionReader) -> None:
+    query = _read(reader, "AHT by direction, Billing queue only")
+    assert query.filters == (("call__queue", "Billing"),) and query.group_by == ("call__direction",)

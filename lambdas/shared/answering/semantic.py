@@ -123,7 +123,7 @@ _GRAIN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _GROUP_PREFIX = r"(?:per|by|each|every|for\s+each|for\s+every|across|across\s+all|split\s+by|broken\s+down\s+by|break\s+down\s+by|breakdown\s+by|grouped\s+by)\s+(?:the\s+)?"
 _WHICH_PREFIX = r"(?:which|what)\s+(?:(?P<n>\d{1,3})\s+)?"
 _RANK_PREFIX = (
-    r"(?:top|bottom|best|worst|highest|lowest|busiest|quietest|least\s+busy)\s+"
+    r"(?:top|bottom|best|worst|highest|lowest|busiest|quietest|least\s+busy|peak)\s+"
     r"(?:(?:scoring|scored|rated|performing)\s+)?"
 )
 # "agents with the highest handle time", "the team that had the most calls": a ranking of the named rows
@@ -135,12 +135,24 @@ _RANKED_NEXT = re.compile(
 )
 # "the busiest day of the week", "which hour is quietest": ranked by the number of calls
 _BUSY = re.compile(
-    r"\b(?:busiest|quietest|least\s+busy|(?:most|least)\s+(?:common|frequent|popular)|commonest)\b"
+    r"\b(?:busiest|quietest|least\s+busy|(?:most|least)\s+(?:common|frequent|popular)|commonest|peak)\b"
 )
 # "max" / "min" are not rank words: "maximum handle time per team" asks for another aggregate (MAX), not
 # the teams ranked by their average.
 _DESC_WORDS = frozenset(
-    {"top", "highest", "most", "best", "longest", "largest", "biggest", "greatest", "busiest", "happiest"}
+    {
+        "top",
+        "highest",
+        "most",
+        "best",
+        "longest",
+        "largest",
+        "biggest",
+        "greatest",
+        "busiest",
+        "happiest",
+        "peak",
+    }
 )
 _ASC_WORDS = frozenset(
     {"bottom", "lowest", "least", "worst", "shortest", "fewest", "smallest", "quietest", "unhappiest"}
@@ -233,6 +245,7 @@ _NEUTRAL = frozenset(
         "caused",
         "cause",
         "triggered",
+        "only",
         "matched",
         "hit",
         "everything",
@@ -1062,6 +1075,16 @@ class QuestionReader:
             label: EntityIndex(label, [*vals, *self._aliases.get(label, {})])
             for label, vals in values.items()
         }
+        # "which Tech Tier 1 agent", "which human QA evaluator": a value between "which" and what it names
+        nouns = sorted(
+            {p for phrases in manifest.labels().values() for p in phrases}
+            | {"agent", "agents", "rep", "reps"},
+            key=len,
+            reverse=True,
+        )
+        self._which_value_noun = re.compile(
+            rf"\b(which|what)\s+(?!(?:{_phrase_pattern(nouns)})\b)(\S.{{0,40}}?)\s+({_phrase_pattern(nouns)})\b"
+        )
         self._phrasings = [
             (re.compile(r"\b(?:" + p.replace(" ", r"\s+") + r")\b"), metric.name)
             for metric in manifest.metrics.values()
@@ -1129,7 +1152,7 @@ class QuestionReader:
                 # "each of the Customer Care agents": per agent, of that team; "which Tech Tier 1 agent": which
                 # agent, of that team (a word there that is no value stays unread)
                 re.sub(
-                    r"\b(which|what)\s+(?!agents?\b|reps?\b)(\S.{0,40}?)\s+(agent|agents|rep|reps)\b",
+                    self._which_value_noun,
                     self._which_of_value,
                     re.sub(
                         r"\beach\s+of\s+(?:the\s+|our\s+)?(\S.{0,40}?)\s+(agents|reps)\b",
@@ -2073,6 +2096,12 @@ class QuestionReader:
             return ["categorised_calls"]
         if metrics == ["calls"] and "insight type" in labels:  # "calls with an action item"
             return ["calls_with_insight"]
+        if "category" in groups:  # a call's sentiment split by category: over the calls in each
+            categorised = {
+                "average_customer_sentiment": "categorised_average_customer_sentiment",
+                "average_agent_sentiment": "categorised_average_agent_sentiment",
+            }
+            return [categorised.get(name, name) for name in metrics]
         # an evaluation's score or automatic fails by question or section: those of its answers
         if labels & {"evaluation question", "evaluation section"}:
             answers = {
@@ -2208,12 +2237,13 @@ def _is_plural(word: str) -> bool:
 
 
 def _value_aliases(values: Iterable[str], names: Mapping[str, str]) -> dict[str, str]:
-    """Each value's name by its part before "-" ("es-US" → Spanish), when that name is one value's only."""
+    """Each value's names by its part before "-" ("es-US" → Spanish; "MANUAL" → human, person, separated by
+    "|"), when a name is one value's only."""
     by_name: dict[str, list[str]] = {}
     for value in values:
-        name = names.get(value.split("-")[0].lower())
-        if name:
-            by_name.setdefault(name, []).append(value)
+        for name in names.get(value.split("-")[0].lower(), "").split("|"):
+            if name:
+                by_name.setdefault(name, []).append(value)
     return {name: found[0] for name, found in by_name.items() if len(found) == 1}
 
 
