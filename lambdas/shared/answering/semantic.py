@@ -1076,14 +1076,14 @@ class QuestionReader:
             for label, vals in values.items()
         }
         # "which Tech Tier 1 agent", "which human QA evaluator": a value between "which" and what it names
-        nouns = sorted(
+        named = sorted(
             {p for phrases in manifest.labels().values() for p in phrases}
             | {"agent", "agents", "rep", "reps"},
             key=len,
             reverse=True,
         )
         self._which_value_noun = re.compile(
-            rf"\b(which|what)\s+(?!(?:{_phrase_pattern(nouns)})\b)(\S.{{0,40}}?)\s+({_phrase_pattern(nouns)})\b"
+            rf"\b(which|what)\s+(?!(?:{_phrase_pattern(named)})\b)(\S.{{0,40}}?)\s+({_phrase_pattern(named)})\b"
         )
         self._phrasings = [
             (re.compile(r"\b(?:" + p.replace(" ", r"\s+") + r")\b"), metric.name)
