@@ -843,3 +843,59 @@ def test_peak_is_the_busiest(reader: QuestionReader) -> None:
 def test_a_value_said_with_only_is_a_filter(reader: QuestionReader) -> None:
     query = _read(reader, "AHT by direction, Billing queue only")
     assert query.filters == (("call__queue", "Billing"),) and query.group_by == ("call__direction",)
+
+
+@pytest.mark.parametrize(
+    ("question", "condition"),
+    [
+        (
+            "Percentage of calls where the agent did more than 60% of the talking",
+            ("call__agent_talk_share", ">", 60.0),
+        ),
+        ("calls with agent talk share above 70%", ("call__agent_talk_share", ">", 70.0)),
+        ("number of calls that matched no category at all", ("call__categories", "<=", 0.0)),
+        ("How many calls weren't categorised at all (matched no category)?", ("call__categories", "<=", 0.0)),
+        ("how many calls had more than 3 categories", ("call__categories", ">", 3.0)),
+        ("calls with at least 2 categories by team", ("call__categories", ">=", 2.0)),
+    ],
+)
+def test_talk_share_and_category_counts_filter_calls(
+    reader: QuestionReader, question: str, condition: tuple[str, str, float]
+) -> None:
+    reading = reader.read(question, TODAY)
+    assert reading.query is not None, reading
+    query = getattr(reading.query, "numerator", reading.query)
+    assert query.conditions == (condition,)
+    assert query.order_by is None  # "at least" bounds a value, it ranks nothing
+
+
+def test_drafts_are_counted_apart_from_submitted_evaluations(reader: QuestionReader) -> None:
+    assert _read(reader, "How many QA evaluations are still in draft?").metrics == ("draft_evaluations",)
+    assert _read(reader, "draft evaluations by evaluator").group_by == ("evaluation__evaluator",)
+    assert _read(reader, "how many evaluations").metrics == ("evaluations",)
+
+
+@pytest.mark.parametrize(
+    ("question", "group", "metric"),
+    [
+        ("average CSAT for resolved vs unresolved calls", "call__resolution_status", "average_csat"),
+        ("Show average CSAT for resolved and unresolved calls.", "call__resolution_status", "average_csat"),
+        ("how many inbound and outbound calls", "call__direction", "calls"),
+        ("evaluations manual vs automated", "evaluation__evaluation_source", "evaluations"),
+    ],
+)
+def test_two_values_side_by_side_group_by_them(
+    reader: QuestionReader, question: str, group: str, metric: str
+) -> None:
+    query = _read(reader, question)
+    assert query.group_by == (group,) and query.metrics == (metric,)
+
+
+def test_resolution_status_leaves_out_calls_without_a_summary(reader: QuestionReader) -> None:
+    assert _read(reader, "AHT by resolution status").present == ("call__resolution_status",)
+
+
+def test_waiting_is_the_queue_wait(reader: QuestionReader) -> None:
+    query = _read(reader, "Which queue keeps inbound callers waiting longest on average?")
+    assert query.metrics == ("average_queue_wait",) and query.limit == 1
+    assert query.filters == (("call__direction", "INBOUND"),)

@@ -136,6 +136,8 @@ class PerCall:
     # rows may have no value (a CSAT only where the survey was answered), and how analysts name those that do
     answered: tuple[str, ...] = ()
     percent: bool = False  # a percentage: "70%" / "70 percent" is the number 70
+    after: tuple[str, ...] = ()  # words that may close a comparison ("more than 2 minutes in the queue")
+    none: tuple[str, ...] = ()  # phrases for a value of 0 or less ("matched no category")
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,8 @@ def per_call_values(manifest: Any, *, every_table: bool = False) -> list[PerCall
             d.phrases,
             d.answered,
             d.percent,
+            d.after,
+            d.none,
         )
         for d in manifest.dimensions
         if (every_table or d.semantic_model == CALLS_MODEL) and d.per_call
@@ -219,13 +223,11 @@ def per_call_values(manifest: Any, *, every_table: bool = False) -> list[PerCall
 
 
 def _trailing(value: PerCall, required: bool = False) -> str:
-    """Words that may close a comparison on ``value``: "waited more than 2 minutes in the queue"."""
-    places = [
-        pattern
-        for pattern, word in ((r"in\s+(?:the\s+)?queue", "queue"), (r"on\s+hold", "hold"))
-        if any(word in phrase.split() for phrase in value.phrases)
-    ]
-    return rf"(?:\s+(?:{'|'.join(places)})){'' if required else '?'}" if places else ""
+    """Words that may close a comparison on ``value`` (``meta.after``): "waited more than 2 minutes in the
+    queue", "did more than 60% of the talking"."""
+    if not value.after:
+        return ""
+    return rf"(?:\s+{_alternatives(value.after)}){'' if required else '?'}"
 
 
 def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str, float]] | str:
@@ -303,6 +305,22 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
             op = (">" if greater else "<") + ("" if strict else "=")
             conditions.append((value, op, number))
             text.take(m.start(), m.end())
+    for value in values:  # "calls with more than 3 categories": a count of things, the number first
+        if value.none:
+            counted = rf"\b(?:(?:had|have|has|with|matched)\s+)?{_OPS}\s+{_NUMBER}\s+{_alternatives(value.phrases)}\b"
+            while (m := text.search(counted)) is not None:
+                op_words = " ".join(m.group("op").split())
+                op = (">" if op_words in _GREATER else "<") + (
+                    "=" if op_words in {"at least", "at most"} else ""
+                )
+                conditions.append((value, op, float(m.group("n"))))
+                text.take(m.start(), m.end())
+    for value in values:  # "calls that matched no category": a count of none
+        if value.none:
+            while (m := text.search(rf"\b{_alternatives(value.none)}(?:\s+at\s+all)?\b")) is not None:
+                if (value, "<=", 0.0) not in conditions:  # "weren't categorised (matched no category)"
+                    conditions.append((value, "<=", 0.0))
+                text.take(m.start(), m.end())
     for value, phrase in phrases:
         field = _alternatives((phrase,))
         if value.signed:

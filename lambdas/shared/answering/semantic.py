@@ -439,6 +439,8 @@ class Dimension:
     frequent: bool = False  # "the top 5 topics": its values ranked by how many calls name them
     answered: tuple[str, ...] = ()  # a per-call value only some rows have: how the rows with one are named
     percent: bool = False  # a per-row value in percent: "70%" is 70
+    after: tuple[str, ...] = ()  # words that may close a comparison on it ("… 2 minutes in the queue")
+    none: tuple[str, ...] = ()  # phrases for a value of 0 or less ("matched no category")
     # how analysts name values: a value's part before "-" → its name ("es" → Spanish for "es-US")
     value_names: tuple[tuple[str, str], ...] = ()
 
@@ -514,6 +516,8 @@ class SemanticManifest:
                         frequent=bool(meta.get("frequent")),
                         answered=tuple(normalise(str(a)) for a in meta.get("answered", [])),
                         percent=bool(meta.get("percent")),
+                        after=tuple(normalise(str(a)) for a in meta.get("after", [])),
+                        none=tuple(normalise(str(a)) for a in meta.get("none", [])),
                         value_names=tuple(
                             (str(k), str(v)) for k, v in (meta.get("value_names") or {}).items()
                         ),
@@ -1232,6 +1236,17 @@ class QuestionReader:
                 statistic = (name, re.sub(r"^the\s+|\s+of$", "", m.group(0).strip()))
                 text.take(m.start(), m.end())
 
+        # "resolved vs unresolved calls": both values side by side name a grouping before any measure reads
+        # one of them ("unresolved calls")
+        paired: list[str] = []
+        for label, phrases in self._labels.items():
+            for phrase in sorted(phrases, key=len, reverse=True):
+                if len(phrase.split()) > 2 and set(phrase.split()[1:-1]) & {"vs", "versus", "and", "or"}:
+                    m = text.search(rf"\b{_phrase_pattern([phrase])}\b")
+                    if m is not None:
+                        text.take(m.start(), m.end())
+                        paired.append(label)
+                        break
         per_call = read_conditions(text, self._per_call)
         if isinstance(per_call, str):
             return Reading(None, per_call)
@@ -1254,6 +1269,7 @@ class QuestionReader:
         # the same metric named twice ("resolution rate (% of calls resolved)") is one metric
         metrics = list(dict.fromkeys(name for _, _, name in sorted(mentions)))
         groups, which, which_n, single = self._read_groups(text)
+        groups = paired + [g for g in groups if g not in paired]
         if which_grain:  # "which day …": one day
             which, single = True, True
         if which_n is not None:
@@ -1393,7 +1409,11 @@ class QuestionReader:
             order := text.search(r"\b(?:(?:in|by)\s+)?(?P<w>descending|ascending)(?:\s+order)?\b")
         ) is not None:
             text.take(order.start(), order.end())
-        rank_words = [w for w in text.text.split() if w in _DESC_WORDS or w in _ASC_WORDS]
+        rank_words = [  # "at least 2 categories" bounds a value: no ranking
+            w
+            for w in re.sub(r"\bat\s+(?:least|most)\b", " ", text.text).split()
+            if w in _DESC_WORDS or w in _ASC_WORDS
+        ]
         if order is not None:
             rank_words = [
                 "highest" if order.group("w") == "descending" else "lowest",
@@ -1937,7 +1957,8 @@ class QuestionReader:
             alternatives = _phrase_pattern(phrases)
             for prefix in (_GROUP_PREFIX, _WHICH_PREFIX, _RANK_PREFIX, _WITH_THE, ""):
                 if prefix == "" and not any(
-                    " " in p and p.split()[0] in {"inbound", "manual"} for p in phrases
+                    len(p.split()) > 2 and set(p.split()[1:-1]) & {"vs", "versus", "and", "or"}
+                    for p in phrases
                 ):
                     continue  # a bare label is a grouping only for "inbound versus outbound"-like phrases
                 if prefix == _WITH_THE:  # the rank word after it stays to say the order
