@@ -572,6 +572,20 @@ def test_the_longest_calls_by_a_value_are_a_list_sorted_by_it_never_a_grouping(a
     longest = answerer.answer("the 2 longest calls by call duration")
     assert not longest.refused and [row[0] for row in longest.rows] == ["c4", "c3"]
     assert answerer.answer("the 2 longest calls by agent").refused  # per agent: not a list
+    # the order named after the period: still the list's order
+    february = answerer.answer("list the 2 longest calls in February by duration, with call id and agent")
+    assert not february.refused, february.text
+    assert [row[0] for row in february.rows] == ["c3", "c2"]
+
+
+def test_a_list_of_calls_by_their_csat(answerer: Any) -> None:
+    # CSAT: c1 1, c2 5, c3 4
+    ones = answerer.answer("Billing queue calls with a CSAT of 1: show call id, agent name and date")
+    assert not ones.refused, ones.text
+    assert [row[0] for row in ones.rows] == ["c1"]
+    assert "CSAT = 1" in ones.text.splitlines()[0]
+    gave = answerer.answer("list calls where the customer gave CSAT 4 or 5")
+    assert sorted(row[0] for row in gave.rows) == ["c2", "c3"]
 
 
 def test_a_period_that_cuts_a_grain_bucket_counts_only_its_own_days(answerer: Any) -> None:

@@ -31,6 +31,8 @@ _LIST_CUE = re.compile(
     r"|\bcalls\s+(?:with|where|whose|longer|shorter|lasting|that\s+lasted|that\s+had|over|under)\b"
     r"|\bcalls\b.*\b(?:over|above|more\s+than|greater\s+than|longer\s+than|exceeding|at\s+least|under|below"
     r"|less\s+than|shorter\s+than|at\s+most)\s+(?:minus\s+)?\d|\bcalls\b.*\b(?:negative|positive)\b"
+    # "Billing queue calls in March with a CSAT of 1: show call id, agent name and date"
+    r"|\bcalls\b.*\b(?:show|list|display)\s+(?:the\s+|their\s+)?call\s+ids?\b"
 )
 _UNITS = {
     "second": 1 / 60,
@@ -93,6 +95,10 @@ _LIST_WORDS = frozenset(
         "came",
         "received",
         "up",
+        "customer",
+        "customers",
+        "gave",
+        "got",
     }
 )
 
@@ -266,10 +272,14 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
         if value.unit:
             continue
         after = _PERCENT + r"(?!\s*\.\d)" if value.percent else r"(?!\s*(?:percent|%|\.\d))"
-        pattern = rf"\b(?:an?\s+|the\s+)?{_alternatives((phrase,))}{_EQUALS}{after}"
+        pattern = (
+            rf"\b(?P<verb>(?:gave|give|rated|with)\s+(?:an?\s+)?)?(?:an?\s+|the\s+)?{_alternatives((phrase,))}"
+            rf"{_EQUALS}{after}"
+        )
         while (m := text.search(pattern)) is not None:
             if not (
-                m.group("rest")
+                m.group("verb")
+                or m.group("rest")
                 or m.group("dir")
                 or re.search(r"(?:^|\s)(?:of|was|is|=|to|rated|scored|at|an?|perfect)\s", m.group(0))
             ):
@@ -360,8 +370,15 @@ def looks_like_a_list(question: str) -> bool:
         return not _FIGURE.search(normalise(CALL_ID.sub(" ", question)))
     text = normalise(re.sub(r"(?<![\w.])-(?=\d)", " minus ", question))
     plain = re.sub(r"\b(?:handled|taken|answered|made|received|placed)\s+by\b", " ", text)
-    # "the 5 longest calls by handle time": the order of a list, not a grouping
+    # "the 5 longest calls by handle time", "the longest calls in February by duration": the order of a list,
+    # not a grouping
     plain = re.sub(r"\b((?:longest|shortest)\s+calls?)\s+by\b", r"\1", plain)
+    if re.search(r"\b(?:longest|shortest)\b", plain):
+        plain = re.sub(
+            r"\bby\s+(?:call\s+)?(?:duration|length|handle\s+time|hold\s+time|talk\s+time|queue\s+wait)\b",
+            " ",
+            plain,
+        )
     return bool(_LIST_CUE.search(text)) and not _AGGREGATE.search(plain)
 
 
@@ -510,17 +527,15 @@ class ListReader(RowListReader):
                 limit = int(m.group("n"))
                 text.take(m.start(), m.end())
 
+        text_values = {label: expr for label, expr in self.value_columns.items() if label not in _BY_VALUE}
+        for label, expr in text_values.items():  # "the topic of call …", "… call id, agent, topic": shown
+            m = text.search(rf"\b{_alternatives((label, *self.reader._labels.get(label, ())))}\b")
+            if m is not None:
+                text.take(m.start(), m.end())
+                if expr not in self.columns and f"{expr} AS {label.replace(' ', '_')}" not in extra:
+                    extra.append(f"{expr} AS {label.replace(' ', '_')}")
         if ids:  # one call by its id: its row, whatever else is listed
             filters.append(("call", "call_id", ids[0]))
-            text_values = {
-                label: expr for label, expr in self.value_columns.items() if label not in _BY_VALUE
-            }
-            for label, expr in text_values.items():  # "the topic of call …": a column of the call shown
-                m = text.search(rf"\b{_alternatives((label, *self.reader._labels.get(label, ())))}\b")
-                if m is not None:
-                    text.take(m.start(), m.end())
-                    if expr not in self.columns:
-                        extra.append(f"{expr} AS {label.replace(' ', '_')}")
             for words, column in _CALL_TEXT:  # "the categories of call …", "the summary of call …"
                 named = False
                 while (m := text.search(rf"\b(?:{words})\b")) is not None:
@@ -593,10 +608,9 @@ def describe(query: ListQuery) -> str:
     named = [found for label, _, found in query.filters if label == "call"]
     if named:  # one call by its id
         return f"Call {named[0]}"
-    parts: list[str] = []
-    for per_call, op, number in query.conditions:
-        unit = f" {per_call.unit}" if per_call.unit else ""
-        parts.append(f"{per_call.label.split(' (')[0]} {op} {number:g}{unit}")
+    from lambdas.shared.answering.semantic import describe_conditions
+
+    parts: list[str] = [describe_conditions(query.conditions)] if query.conditions else []
     for label, _, found in query.filters:
         parts.append(f"{label} = {found}")
     scope = query.period.describe() if query.period else "all data (no period given)"
