@@ -500,6 +500,9 @@ def test_a_singular_which_with_a_rank_asks_for_one_row(question: str, single: bo
         ("which evaluation form has the lowest score", False),
         ("what was the lowest evaluation score last month", False),
         ("show me the latest evaluation", True),
+        ("list every evaluation that auto-failed in March", True),  # every: many rows, no grouping
+        ("Leo Wilson's evaluations in March — evaluation id, date and score", True),
+        ("how many evaluations did each evaluator do", False),
     ],
 )
 def test_a_list_of_evaluations_is_told_from_a_metric(question: str, listed: bool) -> None:
@@ -525,6 +528,8 @@ def test_lists_of_evaluations_hold_submitted_evaluations_filtered_and_ordered(an
     assert sorted(row[column] for row in below.rows) == ["e1", "e2"]
     agent = answerer.answer("the most recent evaluation of Omar Haddad")
     assert [row[column] for row in agent.rows] == ["e3"]  # e4 (his later one) is a draft
+    every = answerer.answer("list every evaluation that failed automatically")
+    assert [row[column] for row in every.rows] == ["e2"]
     team = answerer.answer("list evaluations for team Tech Tier 1 sorted by score")
     assert [row[column] for row in team.rows] == ["e3"]  # the "1" of the team's name is no row count
 

@@ -34,6 +34,8 @@ _LIST_CUE = re.compile(
     rf"(?:\s+\S+){{0,3}}?\s+{_NOUN}\b"
     rf"|\b{_NOUN}\s+(?:with|where|whose|scoring|scored|that\s+scored|that\s+failed|which\s+failed|below|under"
     r"|above|over)\b"
+    # "Leo Wilson's evaluations in March — evaluation id, date and score": the rows' ids asked for
+    r"|\bevaluation\s+ids?\b"
 )
 _AGGREGATE = re.compile(
     r"\b(?:how\s+many|number|count|counts|average|avg|mean|median|total|totals|sum|share|percentage|percent"
@@ -175,6 +177,9 @@ def looks_like_an_evaluation_list(question: str) -> bool:
     plain = _BY_WHOM.sub(" ", text)
     plain = re.sub(r"\b(?:sorted|ordered|ranked)\s+by\b", " ", plain)
     plain = _SCORE_OPS.sub(" ", plain)
+    plain = re.sub(
+        rf"\b(?:every|each|all)\s+(?:the\s+)?{_NOUN}", " evaluations ", plain
+    )  # many rows, no grouping
     return bool(_LIST_CUE.search(text)) and not _AGGREGATE.search(plain)
 
 
@@ -239,8 +244,14 @@ class EvaluationListReader(RowListReader):
         if len(sorts) > 1:
             return EvaluationListReading(None, "It asks for two orders at once.")
         single = re.search(rf"\b{_NOUN}\b", text.text) is not None and not re.search(
-            r"\b(?:evaluations|scorecards|reviews|evals)\b", text.text
+            r"\b(?:evaluations|scorecards|reviews|evals)\b|\b(?:every|each|all)\s+(?:the\s+)?(?:evaluation|scorecard"
+            r"|review|eval)\b",
+            text.text,
         )
+        for m in re.finditer(
+            r"\b(?:every|each|all)\b(?=\s+(?:the\s+)?(?:evaluation|scorecard|review|eval)s?\b)", text.text
+        ):
+            text.take(m.start(), m.end())
         order = sorts[0] if sorts else ("", True)
 
         # values first: a number inside a name ("Tech Tier 1") is no row count
