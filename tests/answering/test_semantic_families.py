@@ -904,3 +904,27 @@ def test_waiting_is_the_queue_wait(reader: QuestionReader) -> None:
     query = _read(reader, "Which queue keeps inbound callers waiting longest on average?")
     assert query.metrics == ("average_queue_wait",) and query.limit == 1
     assert query.filters == (("call__direction", "INBOUND"),)
+
+
+def test_a_form_question_quoted_whole_filters_its_answers(manifest_values_reader: QuestionReader) -> None:
+    query = _read(
+        manifest_values_reader, 'average score on the question "Did the agent thank the customer?" by team'
+    )
+    assert query.metrics == ("average_answer_score",)
+    assert query.filters == (("scorecard_answer__question_text", "Did the agent thank the customer?"),)
+    # a call has no answers: never the calls of all time
+    _refused(manifest_values_reader, "how many calls did the agent thank the customer")
+    # a few of its words are no question named
+    _refused(manifest_values_reader, "average score on thanking customers")
+
+
+def test_thank_you_is_politeness_but_thank_is_a_word(reader: QuestionReader) -> None:
+    assert _read(reader, "calls by team, thank you").group_by == ("call__team",)
+    _refused(reader, "how many calls did the agent thank")
+
+
+@pytest.fixture(scope="module")
+def manifest_values_reader() -> QuestionReader:
+    values = dict(VALUES)
+    values["evaluation question"] = ["Did the agent thank the customer?", "Did the agent greet the customer?"]
+    return QuestionReader(SemanticManifest.load(), values)

@@ -86,7 +86,6 @@ STOPWORDS = frozenset(
         "hello",
         "hey",
         "thanks",
-        "thank",
         "cheers",
         "pls",
         "plz",

@@ -68,6 +68,8 @@ VALUE_SOURCES: dict[str, tuple[str, str]] = {
     "product": ("calls", "summary_product"),
     "form": ("scorecards", "form_title"),
     "call status": ("calls", "call_status"),
+    # "the average score on the question 'Did the agent thank the customer?'": a question quoted whole
+    "evaluation question": ("scorecard_answers", "question_text"),
 }
 # Values that are ordinary words too ("Close", "Resolution", "Greeting"): a filter only next to their kind's
 # word ("the Greeting section", "section Close").
@@ -90,6 +92,7 @@ _FLAG_WORDS = frozenset(
 )
 # Longer names first, so "Billing East" (team) is read before "Billing" (queue).
 _VALUE_ORDER = (
+    "evaluation question",  # a question quoted whole, before the shorter values its words may hold
     "agent",
     "team",
     "category",
@@ -1076,7 +1079,12 @@ class QuestionReader:
             if dim.value_names and dim.label in values:
                 self._aliases[dim.label] = _value_aliases(values[dim.label], dict(dim.value_names))
         self.indexes = {
-            label: EntityIndex(label, [*vals, *self._aliases.get(label, {})])
+            # a question of a form is long and shares words with any question: only said (almost) whole
+            label: EntityIndex(
+                label,
+                [*vals, *self._aliases.get(label, {})],
+                threshold=97.0 if label == "evaluation question" else 88.0,
+            )
             for label, vals in values.items()
         }
         # "which Tech Tier 1 agent", "which human QA evaluator": a value between "which" and what it names

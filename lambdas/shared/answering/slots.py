@@ -29,6 +29,8 @@ def normalise(text: str) -> str:
     text = re.sub(r"'s\b", "", text)
     text = re.sub(r"(?<=\d)-(?=\d)", "\x00", text)  # keep 2025-10-01 together
     text = re.sub(r"[^a-z0-9\x00]+", " ", text)
+    # "thank you" is politeness ("thanks"); "did the agent thank the customer" is not
+    text = re.sub(r"\bthank\s+(?:you|u)\b", "thanks", text)
     return " ".join(_TYPOS.get(word, word) for word in text.replace("\x00", "-").split())
 
 
