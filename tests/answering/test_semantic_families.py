@@ -928,3 +928,48 @@ def manifest_values_reader() -> QuestionReader:
     values = dict(VALUES)
     values["evaluation question"] = ["Did the agent thank the customer?", "Did the agent greet the customer?"]
     return QuestionReader(SemanticManifest.load(), values)
+
+
+@pytest.mark.parametrize(
+    ("question", "condition"),
+    [
+        (
+            "# of calls where the agent interrupted the customer more than 5 times",
+            ("call__agent_interruptions", ">", 5.0),
+        ),
+        ("calls with more than 3 agent interruptions", ("call__agent_interruptions", ">", 3.0)),
+        (
+            "number of calls where the customer interrupted the agent at least 4 times",
+            ("call__customer_interruptions", ">=", 4.0),
+        ),
+    ],
+)
+def test_interruptions_of_one_call_are_counted_against_a_number(
+    reader: QuestionReader, question: str, condition: tuple[str, str, float]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == ("calls",) and query.conditions == (condition,)
+
+
+def test_hash_of_is_a_number_of_never_a_list() -> None:
+    from lambdas.shared.answering.call_lists import looks_like_a_list
+
+    assert not looks_like_a_list("# of calls where the agent interrupted the customer more than 5 times")
+    assert looks_like_a_list("calls where the agent interrupted the customer more than 5 times")
+
+
+def test_ranking_agents_by_a_behaviour_said_as_a_verb(reader: QuestionReader) -> None:
+    query = _read(reader, "top 3 agents who interrupt customers the most in the past 30 days")
+    assert query.metrics == ("average_agent_interruptions",)
+    assert query.group_by == ("call__agent_name",) and query.limit == 3
+
+
+def test_words_per_minute_is_the_unit_of_talk_speed(reader: QuestionReader) -> None:
+    query = _read(reader, "How fast do customers talk, in words per minute, in each queue?")
+    assert query.metrics == ("average_customer_talk_speed",) and query.group_by == ("call__queue",)
+    _refused(reader, "calls in words per minute")
+
+
+def test_a_condition_is_said_with_any_verb_of_having(reader: QuestionReader) -> None:
+    for question in ("What % of calls got a CSAT survey answer?", "what share of calls had a survey answer"):
+        assert _read(reader, question).metrics == ("survey_response_rate",)

@@ -316,7 +316,7 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
             conditions.append((value, op, number))
             text.take(m.start(), m.end())
     for value in values:  # "calls with more than 3 categories": a count of things, the number first
-        if value.none:
+        if value.none or value.after == ("times",):
             counted = rf"\b(?:(?:had|have|has|with|matched)\s+)?{_OPS}\s+{_NUMBER}\s+{_alternatives(value.phrases)}\b"
             while (m := text.search(counted)) is not None:
                 op_words = " ".join(m.group("op").split())

@@ -1271,6 +1271,10 @@ class QuestionReader:
             limit = top.value
             text.take(top.start, top.end)
 
+        # "how fast do customers talk, in words per minute": the unit of a talk speed, no measure of its own
+        wpm = text.search(r"\b(?:in|as)\s+(?:words\s+per\s+minute|wpm)\b")
+        if wpm is not None:
+            text.take(wpm.start(), wpm.end())
         mentions = self._read_conditions(text)
         share_of = None if mentions else self._read_share(text)
         mentions += self._read_metrics(text)
@@ -1380,6 +1384,10 @@ class QuestionReader:
                 )
 
         chosen = [self.manifest.metrics[name] for name in metrics]
+        if wpm is not None and not all("words per minute" in m.label for m in chosen):
+            return Reading(
+                None, "Words per minute is the unit of talk speed only.", ("words", "per", "minute")
+            )
         # "list evaluations by qa.jamal.adams", "show the evaluations in March": rows asked for, not a count
         bare = [
             m
@@ -1672,7 +1680,19 @@ class QuestionReader:
         metrics = [m for m in self.manifest.metrics.values() if m.condition and (m.rate_of or m.count_of)]
         metrics.sort(key=lambda m: (not m.rate_of, -max(len(c) for c in m.condition), m.name))
         for metric in metrics:
-            condition = _phrase_pattern(sorted(metric.condition, key=len, reverse=True))
+            # "have a survey answer" is said with any verb of having: "got", "had", "with" …
+            condition = (
+                "(?:"
+                + "|".join(
+                    re.sub(
+                        r"^(?:have|has|had|got|get|gets|with)\\s\+",
+                        r"(?:have|has|had|got|get|gets|with|received)\\s+",
+                        re.escape(c).replace(r"\ ", r"\s+"),
+                    )
+                    for c in sorted(metric.condition, key=len, reverse=True)
+                )
+                + ")"
+            )
             if metric.rate_of:
                 noun = _NOUNS.get(metric.rate_of, re.escape(metric.rate_of))
                 pattern = re.compile(

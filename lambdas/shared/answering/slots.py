@@ -27,6 +27,7 @@ def normalise(text: str) -> str:
     """Lowercase, punctuation to spaces (ISO dates kept), possessives dropped, single spaces."""
     text = text.translate(_APOSTROPHES).lower()
     text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"(?:^|(?<=\s))#\s*(?=of\b|calls\b|evaluations\b)", "number ", text)  # "# of calls"
     text = re.sub(r"(?<=\d)-(?=\d)", "\x00", text)  # keep 2025-10-01 together
     text = re.sub(r"[^a-z0-9\x00]+", " ", text)
     # "thank you" is politeness ("thanks"); "did the agent thank the customer" is not
