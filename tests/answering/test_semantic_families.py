@@ -848,6 +848,9 @@ def test_peak_is_the_busiest(reader: QuestionReader) -> None:
 def test_a_value_said_with_only_is_a_filter(reader: QuestionReader) -> None:
     query = _read(reader, "AHT by direction, Billing queue only")
     assert query.filters == (("call__queue", "Billing"),) and query.group_by == ("call__direction",)
+    assert _read(reader, "AHT by team, inbound only").filters == (("call__direction", "INBOUND"),)
+    # "only" that is no filter's ("agents who only handled inbound calls") changes the question: refused
+    _refused(reader, "which agents only handled inbound calls")
 
 
 @pytest.mark.parametrize(

@@ -248,7 +248,6 @@ _NEUTRAL = frozenset(
         "caused",
         "cause",
         "triggered",
-        "only",
         "matched",
         "hit",
         "everything",
@@ -1341,6 +1340,17 @@ class QuestionReader:
         if direction is not None:
             filters.append(("direction", str(direction.value), direction.start, direction.end))
             text.take(direction.start, direction.end)
+            # "inbound only", "only outbound calls"
+            spans = []
+            after = re.match(r"(?:\s+calls)?\s+(only)\b", text.text[direction.end :])
+            if after is not None:
+                spans.append((direction.end + after.start(1), direction.end + after.end(1)))
+            before = re.search(r"\b(only)\s+$", text.text[: direction.start])
+            if before is not None:
+                spans.append((before.start(1), before.end(1)))
+            for start, end in spans:
+                if text.free(start, end):
+                    text.take(start, end)
 
         if share_of is not None:
             return self._share(text, share_of, metrics, groups, filters, per_call, grain, period, limit)
@@ -2079,6 +2089,15 @@ class QuestionReader:
             )
             if flagged is not None and text.free(flagged.start(), flagged.end()):
                 text.take(flagged.start(), m.start)
+            # "the Sales queue only", "only Billing East": the filter said plainly
+            only = re.match(r"(?:\s+\S+)?\s+(only)\b", text.text[m.end :])
+            if only is not None and text.free(m.end + only.start(1), m.end + only.end(1)):
+                before_only = text.text[m.end : m.end + only.start(1)].split()
+                if not before_only or before_only[0].rstrip("s") in kind_words:
+                    text.take(m.end + only.start(1), m.end + only.end(1))
+            only = re.search(r"\b(only)\s+(?:the\s+)?$", text.text[: m.start])
+            if only is not None and text.free(only.start(1), only.end(1)):
+                text.take(only.start(1), only.end(1))
             value = self._aliases.get(label, {}).get(str(m.value), str(m.value))
             filters.append((label, value, m.start, m.end))
             # "Tech Tier 1 vs Tech Tier 2", "the Billing or the Sales queue": two values compared
