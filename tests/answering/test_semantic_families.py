@@ -976,3 +976,18 @@ def test_words_per_minute_is_the_unit_of_talk_speed(reader: QuestionReader) -> N
 def test_a_condition_is_said_with_any_verb_of_having(reader: QuestionReader) -> None:
     for question in ("What % of calls got a CSAT survey answer?", "what share of calls had a survey answer"):
         assert _read(reader, question).metrics == ("survey_response_rate",)
+
+
+def test_the_busiest_day_ranks_the_days_by_calls(reader: QuestionReader) -> None:
+    query = _read(reader, "busiest day last month")
+    assert (query.metrics, query.grain, query.order_by, query.limit) == (("calls",), "day", "-calls", 1)
+    _refused(reader, "the busiest month for AHT")  # busiest is by calls
+
+
+def test_the_fewest_of_a_count_per_week_or_month_is_refused_for_partial_buckets(
+    reader: QuestionReader,
+) -> None:
+    reading = _refused(reader, "quietest week this quarter")
+    assert "partial week" in reading.reason
+    _refused(reader, "which month had the fewest calls")
+    assert _read(reader, "which month had the lowest AHT").limit == 1  # an average is no sum of its days

@@ -1229,6 +1229,13 @@ class QuestionReader:
                 grain, which_grain = m.group("grain"), True
                 text.take(m.start(), m.end())
 
+        busy_grain = False
+        if grain is None:  # "the busiest day last month": the days ranked by calls, the first one shown
+            m = text.search(r"\b(?:busiest|quietest|peak)\s+(?P<grain>day|week|month)\b(?!\s+of\b)")
+            if m is not None:
+                grain, which_grain, busy_grain = m.group("grain"), True, True
+                text.take(m.start("grain"), m.end())
+
         if grain is not None:  # "the trend of … by week": the grain says how it moves over time
             while (
                 m := text.search(r"\b(?:trend(?:s|ed|ing)?|over\s+time|evolution|evolved?)\b")
@@ -1306,6 +1313,10 @@ class QuestionReader:
             metrics = ["calls"]
             if busy is not None:
                 mentions.append((busy.start(), busy.end(), "calls"))
+        if busy is not None and busy_grain and not metrics:
+            metrics = ["calls"]
+            mentions.append((busy.start(), busy.end(), "calls"))
+            text.take(busy.start(), busy.end())
         if busy is not None and metrics and metrics != ["calls"]:
             return Reading(None, f"“{busy.group(0)}” ranks by calls, but the question names another measure.")
         if (
@@ -1457,6 +1468,17 @@ class QuestionReader:
                 notes.append("the single highest" if descending else "the single lowest")
         if limit is not None and order_by is None:
             return Reading(None, "A top-N needs a metric to rank by.")
+        if (
+            order_by is not None
+            and not order_by.startswith("-")
+            and grain in {"week", "month", "quarter", "year"}
+            and chosen[0].aggregation in {"count", "count_distinct", "sum"}
+        ):  # the first and last weeks of a period or of the data hold only some of their days
+            return Reading(
+                None,
+                f"The {grain} with the fewest would be a partial {grain} at either end of the period; ask for "
+                f"the {chosen[0].label} per {grain} instead.",
+            )
         if (limit is not None or set(text.remaining().split()) & (_DESC_WORDS | _ASC_WORDS)) and not (
             groups or grain
         ):
