@@ -991,3 +991,11 @@ def test_the_fewest_of_a_count_per_week_or_month_is_refused_for_partial_buckets(
     assert "partial week" in reading.reason
     _refused(reader, "which month had the fewest calls")
     assert _read(reader, "which month had the lowest AHT").limit == 1  # an average is no sum of its days
+
+
+def test_a_percent_sign_asks_for_a_share_never_a_list() -> None:
+    from lambdas.shared.answering.call_lists import looks_like_a_list
+    from lambdas.shared.answering.evaluation_lists import looks_like_an_evaluation_list
+
+    assert not looks_like_a_list("what % of calls last month had negative customer sentiment?")
+    assert not looks_like_an_evaluation_list("what % of evaluations scored under 70")

@@ -47,7 +47,7 @@ SETS = [
     HeldOut("heldout3.yml", traps=12, ties_checked=True, scored=True),
     HeldOut("heldout4.yml", traps=12, ties_checked=True, scored=True),
     HeldOut("heldout5.yml", traps=12, ties_checked=True, scored=True),
-    HeldOut("heldout6.yml", traps=12, ties_checked=True, scored=False),
+    HeldOut("heldout6.yml", traps=12, ties_checked=True, scored=True),
 ]
 
 

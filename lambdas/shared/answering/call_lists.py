@@ -368,7 +368,8 @@ def _in_seconds(value: PerCall) -> PerCall:
 def looks_like_a_list(question: str) -> bool:
     if CALL_ID.search(question):  # "who handled call 50cc18a7-…", "what categories did call … match": its row
         return not _FIGURE.search(normalise(CALL_ID.sub(" ", question)))
-    text = normalise(re.sub(r"(?<![\w.])-(?=\d)", " minus ", question))
+    # "what % of calls …": a share, never a list
+    text = normalise(re.sub(r"(?<![\w.])-(?=\d)", " minus ", question.replace("%", " percent ")))
     plain = re.sub(r"\b(?:handled|taken|answered|made|received|placed)\s+by\b", " ", text)
     # "the 5 longest calls by handle time", "the longest calls in February by duration": the order of a list,
     # not a grouping

@@ -172,7 +172,7 @@ class EvaluationListReading:
 
 
 def looks_like_an_evaluation_list(question: str) -> bool:
-    text = normalise(question)
+    text = normalise(question.replace("%", " percent "))  # "what % of evaluations …": a share
     # who evaluated, an order asked for and a score compared are no grouping or aggregate
     plain = _BY_WHOM.sub(" ", text)
     plain = re.sub(r"\b(?:sorted|ordered|ranked)\s+by\b", " ", plain)
