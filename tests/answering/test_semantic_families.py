@@ -999,3 +999,62 @@ def test_a_percent_sign_asks_for_a_share_never_a_list() -> None:
 
     assert not looks_like_a_list("what % of calls last month had negative customer sentiment?")
     assert not looks_like_an_evaluation_list("what % of evaluations scored under 70")
+
+
+@pytest.mark.parametrize(
+    ("question", "group", "limit"),
+    [
+        ("top 10 customer issues by number of calls", "call_insight__issue", 10),
+        ("What were the 3 most common call outcomes last month?", "call_insight__outcome", 3),
+        (
+            "What were the top 5 issues customers raised last month, by number of calls?",
+            "call_insight__issue",
+            5,
+        ),
+        ("most common action items", "call_insight__action_item", None),
+    ],
+)
+def test_insight_texts_of_one_type_are_ranked_by_the_calls_that_raise_them(
+    reader: QuestionReader, question: str, group: str, limit: int | None
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == ("calls_with_insight",) and query.group_by == (group,)
+    assert query.order_by == "-calls_with_insight" and query.limit == limit
+    assert query.present == (group,)  # the texts of other types are no group
+
+
+def test_how_many_issues_still_counts_the_insights_of_that_type(reader: QuestionReader) -> None:
+    query = _read(reader, "how many issues were detected in March calls")
+    assert query.metrics == ("insights",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "avg handle time in minutes across the whole centre over the past 30 days",
+        "AHT company-wide over the past 30 days",
+    ],
+)
+def test_the_whole_centre_said_aloud_filters_nothing(reader: QuestionReader, question: str) -> None:
+    query = _read(reader, question)
+    assert query.filters == () and query.group_by == ()
+
+
+def test_more_everyday_wordings(reader: QuestionReader) -> None:
+    assert _read(reader, "evaluations per month, broken down by manual/automated").group_by == (
+        "evaluation__evaluation_source",
+    )
+    ahead = _read(reader, "Billing East versus Billing West on QA score - who's ahead?")
+    assert ahead.group_by == ("evaluation__team",) and ahead.order_by == "-average_qa_score"
+    assert len(ahead.filters) == 2
+    spanish = _read(reader, "how does customer sentiment on Spanish calls compare with English calls")
+    assert spanish.filters == (("call__language", "es-US"), ("call__language", "en-US"))
+    doing = _read(reader, "For each team, how many calls had the agent doing more than 60% of the talking?")
+    assert doing.conditions == (("call__agent_talk_share", ">", 60.0),)
+    assert _read(reader, "how many calls needed a call back in march").metrics == ("callback_calls",)
+
+
+def test_a_misspelt_rank_word_is_corrected(reader: QuestionReader) -> None:
+    assert reader.correct("which team has the higest callback rate", ["higest"]) == (
+        "which team has the highest callback rate"
+    )

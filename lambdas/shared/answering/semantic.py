@@ -156,6 +156,7 @@ _DESC_WORDS = frozenset(
         "happiest",
         "peak",
     }
+    | {"ahead", "leading", "winning"}  # "Billing East versus Billing West on QA score: who's ahead?"
 )
 _ASC_WORDS = frozenset(
     {"bottom", "lowest", "least", "worst", "shortest", "fewest", "smallest", "quietest", "unhappiest"}
@@ -248,6 +249,8 @@ _NEUTRAL = frozenset(
         "caused",
         "cause",
         "triggered",
+        "raised",
+        "raise",
         "matched",
         "hit",
         "everything",
@@ -307,7 +310,7 @@ _WEEKENDS = re.compile(
 # what the chosen metric is not
 _NOT_THE = re.compile(r"\bnot\s+(?:the\s+|their\s+|our\s+)?(?P<w>\w+)\b")
 # Words between two values of one kind that compare them
-_VERSUS = frozenset({"vs", "v", "versus", "or", "and", "against", "compared", "to", "with"})
+_VERSUS = frozenset({"vs", "v", "versus", "or", "and", "against", "compared", "compare", "to", "with"})
 # Only a question that says it compares reads "A and B" as one row each ("calls in January and February" may
 # ask for the total)
 _COMPARED = re.compile(r"\b(?:vs|v|versus|against|compare|compared|comparing|comparison|between)\b")
@@ -319,6 +322,10 @@ _ABOUT_WORDS = frozenset({"on", "of", "for", "in", "from", "among", "across", "o
 _ALL_DATA = re.compile(
     r"\b(?:(?:so|thus)\s+far|to\s+date|(?:of\s+|over\s+|for\s+)?all[\s-]+time|ever|across\s+everything"
     r"|in\s+total|(?:till|until|up\s+to)\s+now|since\s+(?:the\s+)?(?:start|beginning))\b"
+)
+_WHOLE_CENTRE = re.compile(
+    r"\b(?:(?:across|for|in|over)\s+)?(?:the\s+)?(?:whole|entire)\s+(?:contact\s+|call\s+)?(?:centre|center|company|business|operation)\b"
+    r"|\b(?:company|centre|center)\s+wide\b"
 )
 _RATE_WORDS = frozenset({"share", "percentage", "percent", "rate", "proportion", "fraction", "pct", "ratio"})
 _TIME_WORDS = frozenset({"how", "long", "much", "time", "seconds"})
@@ -1150,7 +1157,7 @@ class QuestionReader:
             + [p for ps in self._labels.values() for p in ps]
             for word in phrase.split()
             if len(word) >= 4 and word.isalpha()
-        ) | frozenset(_AVERAGE_WORDS | _RATE_WORD_SET)
+        ) | frozenset(_AVERAGE_WORDS | _RATE_WORD_SET | _DESC_WORDS | _ASC_WORDS)
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
@@ -1174,6 +1181,9 @@ class QuestionReader:
             )
         )
         notes: list[str] = []
+        # "across the whole centre", "company-wide": everyone, said aloud (no filter)
+        while (whole := text.search(_WHOLE_CENTRE)) is not None:
+            text.take(whole.start(), whole.end())
 
         period: DateRange | None = None
         date = find_date_range(text.text, today)
@@ -1479,8 +1489,11 @@ class QuestionReader:
                 f"The {grain} with the fewest would be a partial {grain} at either end of the period; ask for "
                 f"the {chosen[0].label} per {grain} instead.",
             )
+        two_values = [
+            f[0] for f in filters if [g[0] for g in filters].count(f[0]) > 1
+        ]  # "A vs B": one row each
         if (limit is not None or set(text.remaining().split()) & (_DESC_WORDS | _ASC_WORDS)) and not (
-            groups or grain
+            groups or grain or two_values
         ):
             return Reading(None, "A ranking needs something to rank (agents, teams, queues …).")
 
@@ -2136,7 +2149,7 @@ class QuestionReader:
             if (
                 gap
                 and set(gap) & _VERSUS
-                and set(gap) <= _VERSUS | kind_words | {"the", "s"}
+                and set(gap) <= _VERSUS | kind_words | {"the", "s", "compare", "calls", "evaluations"}
                 and _COMPARED.search(text.text)
             ):
                 text.take(first[1], second[0])
@@ -2172,8 +2185,8 @@ class QuestionReader:
         if m is None:
             return None
         noun = m.group("noun")
-        if noun not in self._entity_nouns:
-            return None
+        if noun not in self._entity_nouns or self._is_value(noun) or self._is_value(noun.rstrip("s")):
+            return None  # "how many issues": the insights of that type, a value counted
         own = {w for metric in chosen for phrase in metric.phrases for w in phrase.split()}
         own |= {metric.rate_of for metric in chosen} | {metric.count_of for metric in chosen}
         return None if noun in own or noun.rstrip("s") in own else noun
@@ -2184,8 +2197,13 @@ class QuestionReader:
         labels = set(groups) | {label for label, *_ in filters}
         if metrics == ["calls"] and "category" in labels:
             return ["categorised_calls"]
-        if metrics == ["calls"] and "insight type" in labels:  # "calls with an action item"
-            return ["calls_with_insight"]
+        if metrics == ["calls"] and labels & {
+            "insight type",
+            "customer issue",
+            "call outcome",
+            "action item",
+        }:
+            return ["calls_with_insight"]  # "calls with an action item", "the top 10 issues by calls"
         if "category" in groups:  # a call's sentiment split by category: over the calls in each
             categorised = {
                 "average_customer_sentiment": "categorised_average_customer_sentiment",

@@ -541,7 +541,7 @@ _RANKED_NOUNS = frozenset(
     {
         "agent", "team", "queue", "category", "issue", "topic", "product", "evaluator", "question", "call",
         "caller", "customer", "hour", "day", "weekday", "week", "month", "reason", "outcome", "form",
-        "section", "language", "insight", "complaint", "problem", "driver", "action", "evaluation",
+        "section", "language", "insight", "complaint", "problem", "driver", "item", "evaluation",
     }
 )  # fmt: skip
 _RANKED_ENDS = frozenset(
