@@ -1044,7 +1044,7 @@ def test_more_everyday_wordings(reader: QuestionReader) -> None:
     assert _read(reader, "evaluations per month, broken down by manual/automated").group_by == (
         "evaluation__evaluation_source",
     )
-    ahead = _read(reader, "Billing East versus Billing West on QA score - who's ahead?")
+    ahead = _read(reader, "Billing East versus Tech Tier 1 on QA score - who's ahead?")
     assert ahead.group_by == ("evaluation__team",) and ahead.order_by == "-average_qa_score"
     assert len(ahead.filters) == 2
     spanish = _read(reader, "how does customer sentiment on Spanish calls compare with English calls")

@@ -1336,15 +1336,23 @@ class QuestionReader:
                 metrics = ["calls"]
                 mentions.append((busy.start(), busy.end(), "calls"))
             text.take(busy.start(), busy.end())
-            after = re.match(r"\s+(\w+)", text.text[busy.end() :])
-            # "the busiest day": one, named right after; "which days … are busiest? give me …": the ranking
-            if (
-                limit is None
-                and not which
-                and after is not None
-                and after.group(1) in self._label_words
-                and not _is_plural(after.group(1))
-            ):
+            # "the busiest day": one, named right after; "which days … are busiest? give me …", "the most
+            # common action items": the ranking (the number of the whole phrase named, its last word)
+            following = text.text[busy.end() :].split()[:3]
+            label_phrases = {p for ps in self._labels.values() for p in ps}
+            named = next(
+                (
+                    following[n - 1]
+                    for n in (3, 2, 1)
+                    if len(following) >= n
+                    and (
+                        " ".join(following[:n]) in label_phrases
+                        or " ".join(following[:n]).rstrip("s") in label_phrases
+                    )
+                ),
+                None,
+            )
+            if limit is None and not which and named is not None and not _is_plural(named):
                 which, single = True, True
         filters = self._read_values(text)
         for label, _, start, _ in filters:  # "handled by the Billing East team", "evaluated by qa.al.wong"
