@@ -789,7 +789,6 @@ def test_an_evaluation_s_score_filters_evaluations(
     [
         "how many calls scored under 70",  # a call has no score of its own
         "which agents have a QA score below 70",  # their average, or any evaluation?
-        "agents with an average score below 70",  # a condition on a group's average
     ],
 )
 def test_a_score_condition_that_is_not_one_evaluation_s_is_refused(
@@ -1058,3 +1057,71 @@ def test_a_misspelt_rank_word_is_corrected(reader: QuestionReader) -> None:
     assert reader.correct("which team has the higest callback rate", ["higest"]) == (
         "which team has the highest callback rate"
     )
+
+
+# ---------------------------------------------------------------------------------------------- conditions per group
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group", "having"),
+    [
+        (
+            "Which agents have had fewer than 35 QA evaluations?",
+            "evaluations",
+            "agent__agent_name",
+            ("<", 35.0),
+        ),
+        ("agents with more than 100 calls last month", "calls", "call__agent_name", (">", 100.0)),
+        (
+            "teams with an average handle time over 10 minutes",
+            "average_handle_time",
+            "call__team",
+            (">", 600.0),  # in the metric's seconds
+        ),
+        (
+            "just the names of agents whose average QA score is under 70",
+            "average_qa_score",
+            "agent__agent_name",
+            ("<", 70.0),
+        ),
+        ("agents with an average CSAT of 4 or more", "average_csat", "call__agent_name", (">=", 4.0)),
+    ],
+)
+def test_a_condition_on_a_metric_per_group_keeps_the_groups_that_meet_it(
+    reader: QuestionReader, question: str, metric: str, group: str, having: tuple[str, float]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == (metric,) and query.group_by == (group,)
+    assert query.having == ((metric, *having),) and query.conditions == ()
+    assert not query.nonzero
+
+
+def test_how_many_days_meet_a_condition_counts_the_days(reader: QuestionReader) -> None:
+    query = _read(reader, "how many days in March had more than 40 calls")
+    assert (query.grain, query.count_groups, query.having) == ("day", "days", (("calls", ">", 40.0),))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "calls with an average handle time over 10 minutes",  # a metric compared, but over what groups?
+        "teams with an average handle time over 10",  # no unit for a time
+        "teams with handle time over 10 minutes",  # one call's value or the team's average?
+    ],
+)
+def test_conditions_on_a_metric_it_cannot_place_are_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+def test_conditions_per_group_run_on_the_marts(answerer: Any) -> None:
+    from test_semantic import CALLS
+
+    per_agent: dict[str, int] = {}
+    for call in CALLS:
+        per_agent[call[2]] = per_agent.get(call[2], 0) + 1
+    answer = answerer.answer("agents with at least 2 calls")
+    assert not answer.refused, answer.text
+    assert sorted(row[0] for row in answer.rows) == sorted(a for a, n in per_agent.items() if n > 1)
+    assert "only those with calls >= 2" in answer.text.splitlines()[0]
+    days = answerer.answer("how many days had more than 0 calls")
+    assert days.rows == ((len({call[6] for call in CALLS}),),)

@@ -179,3 +179,10 @@ def test_a_week_named_by_a_day_and_days_of_one_month(text: str, start: dt.date, 
     found = find_date_range(normalise(text), TODAY)
     assert found is not None and isinstance(found.value, DateRange)
     assert (found.value.start, found.value.end) == (start, end)
+
+
+def test_at_least_or_at_most_a_number_is_a_bound_never_a_top_n() -> None:
+    assert find_top_n(normalise("agents with at least 2 calls")) is None
+    assert find_top_n(normalise("calls of at most 5 minutes")) is None
+    top = find_top_n(normalise("the least 2 busy agents"))
+    assert top is not None and top.value == 2

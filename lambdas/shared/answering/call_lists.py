@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +61,27 @@ _GREATER = {
     "at least",
     "lasting over",
 }
+# "an average handle time over 10 minutes" compares a metric per group, never one call's value
+_AGGREGATES = ("average", "avg", "mean", "median", "typical", "total")
+_NOT_AGGREGATED = "".join(f"(?<!{word} )" for word in _AGGREGATES)
+
+
+def _one_rows(text: Any, pattern: str) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` on the words left, in order, each still free when reached, but none that an
+    aggregate word names within the three words before it ("the average QA score is under 70": a metric)."""
+    for m in list(re.finditer(pattern, text.remaining())):
+        if not text.free(m.start(), m.end()):
+            continue
+        if set(text.remaining()[: m.start()].split()[-3:]) & set(_AGGREGATES):
+            continue
+        yield m
+
+
+# A comparison's words, and those of them that mean "greater": shared with conditions on a metric per group
+COMPARISON = r"(?P<op>over|above|more\s+than|greater\s+than|higher\s+than|exceeding|at\s+least|under|below|less\s+than|fewer\s+than|lower\s+than|at\s+most)"
+GREATER_WORDS = frozenset(
+    {"over", "above", "more than", "greater than", "higher than", "exceeding", "at least"}
+)
 _OPS = (
     r"(?P<op>over|above|more\s+than|greater\s+than|longer\s+than|exceeding|at\s+least|under|below|less\s+than"
     r"|fewer\s+than|shorter\s+than|at\s+most|lasting\s+over|lasting\s+under|within)"
@@ -249,7 +271,7 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
     named = [
         (
             value,
-            rf"\b(?:an?\s+|the\s+)?{_alternatives((phrase,))}\s+(?:was\s+|is\s+|of\s+|for\s+)?"
+            rf"\b(?:an?\s+|the\s+)?{_NOT_AGGREGATED}{_alternatives((phrase,))}\s+(?:was\s+|is\s+|of\s+|for\s+)?"
             rf"{_OPS}\s+{_NUMBER}(?:\s+{_UNIT})?{_PERCENT if value.percent else ''}{_trailing(value)}\b",
         )
         for value, phrase in phrases
@@ -273,17 +295,18 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
             continue
         after = _PERCENT + r"(?!\s*\.\d)" if value.percent else r"(?!\s*(?:percent|%|\.\d))"
         pattern = (
-            rf"\b(?P<verb>(?:gave|give|rated|with)\s+(?:an?\s+)?)?(?:an?\s+|the\s+)?{_alternatives((phrase,))}"
+            rf"\b(?P<verb>(?:gave|give|rated|with)\s+(?:an?\s+)?)?(?:an?\s+|the\s+)?{_NOT_AGGREGATED}"
+            rf"{_alternatives((phrase,))}"
             rf"{_EQUALS}{after}"
         )
-        while (m := text.search(pattern)) is not None:
+        for m in _one_rows(text, pattern):
             if not (
                 m.group("verb")
                 or m.group("rest")
                 or m.group("dir")
                 or re.search(r"(?:^|\s)(?:of|was|is|=|to|rated|scored|at|an?|perfect)\s", m.group(0))
             ):
-                break  # "CSAT 2026": a bare number after the value is no comparison
+                continue  # "CSAT 2026": a bare number after the value is no comparison
             numbers = sorted(
                 {int(m.group("n"))} | {int(n) for n in re.findall(r"\d+", m.group("rest") or "")}
             )
@@ -300,7 +323,7 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
                 conditions += [(value, ">=", float(numbers[0])), (value, "<=", float(numbers[-1]))]
             text.take(m.start(), m.end())
     for value, pattern in named + placed + bare:
-        while (m := text.search(pattern)) is not None:
+        for m in _one_rows(text, pattern):
             number = float(m.group("n")) * (-1 if m.group("neg") else 1)
             unit = m.group("unit")
             if value.unit:

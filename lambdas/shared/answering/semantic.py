@@ -249,6 +249,7 @@ _NEUTRAL = frozenset(
         "caused",
         "cause",
         "triggered",
+        "names",
         "raised",
         "raise",
         "matched",
@@ -692,6 +693,10 @@ class MetricQuery:
     nonzero: bool = False
     # groups leave out the rows with no value for these dimensions (no topic is not a topic)
     present: tuple[str, ...] = ()
+    # conditions on a metric's value per group ("agents with fewer than 35 evaluations"): (metric, op, number in
+    # the metric's unit); and whether the groups that meet them are counted ("how many days had more than 40")
+    having: tuple[tuple[str, str, float], ...] = ()
+    count_groups: str | None = None  # the column the count of groups is named (days, agents …)
     # the subqueries behind ``calls_in:<label>`` filters: SELECT <call column> … WHERE <column> IN ({values})
     subqueries: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
@@ -745,7 +750,7 @@ class MetricQuery:
             arguments["order_by_names"] = [self.order_by]
         elif self.grain:  # a series reads in time order
             arguments["order_by_names"] = [f"metric_time__{self.grain}"]
-        if self.limit is not None:
+        if self.limit is not None and not self.having:  # a limit after the groups' condition, outside
             arguments["limit"] = self.limit
         return arguments
 
@@ -942,7 +947,13 @@ class MetricCompiler:
                 self._engine = self._build()
 
     def compile(self, query: MetricQuery) -> str:
-        if query.scale is not None or query.digits is not None or query.nonzero or self._may_be_empty(query):
+        if (
+            query.scale is not None
+            or query.digits is not None
+            or query.nonzero
+            or query.having
+            or self._may_be_empty(query)
+        ):
             return self._wrapped(query)
         return self._compile(query)
 
@@ -995,6 +1006,16 @@ class MetricCompiler:
             where = "\nWHERE " + " AND ".join(f"scaled.{name} > 0" for name in query.metrics)
         elif self._may_be_empty(query):  # a group with no value for any metric has nothing to show
             where = "\nWHERE " + " OR ".join(f"scaled.{name} IS NOT NULL" for name in query.metrics)
+        if query.having:  # "agents with fewer than 35 evaluations": the groups that meet it
+            for name, op, number in query.having:
+                if op not in {"<", ">", "<=", ">="} or not math.isfinite(number) or name not in query.metrics:
+                    raise MetricRequestError(f"Not a condition on a metric asked for: {name} {op} {number}")
+            said = " AND ".join(f"scaled.{name} {op} {float(number)!r}" for name, op, number in query.having)
+            where = f"{where}\n{'AND' if where else 'WHERE'} {said}"
+            if query.count_groups:
+                return f"SELECT COUNT(*) AS {query.count_groups}\nFROM (\n{inner}\n) scaled{where}"
+            if query.limit is not None:
+                order += f"\nLIMIT {int(query.limit)}"
         return f"SELECT {', '.join(select)}\nFROM (\n{inner}\n) scaled{where}{order}"
 
 
@@ -1453,6 +1474,10 @@ class QuestionReader:
             f"({'hours' if unit.group('unit').startswith('h') else 'minutes'})" in m.label for m in chosen
         ):  # "total talk time in hours": the unit the metric is already in
             text.take(unit.start(), unit.end())
+        having = self._read_having(text, chosen, mentions, groups, grain)
+        if isinstance(having, Reading):
+            return having
+        conditions_on_groups, count_groups, grain = having
         digits = _read_rounding(text)
         # "highest first", "in descending order": the whole list in that order ("best first" depends on the
         # metric, so it stays a word to account for)
@@ -1550,7 +1575,7 @@ class QuestionReader:
                     "e.g. “calls and callback rate by team”.",
                     tuple(between),
                 )
-        counted_noun = self._counted_other(text.text, chosen)
+        counted_noun = None if count_groups else self._counted_other(text.text, chosen)
         if counted_noun is not None:
             return Reading(
                 None, f"It counts {counted_noun}, and no metric here counts them.", (counted_noun,)
@@ -1571,9 +1596,12 @@ class QuestionReader:
             digits=digits,
             versus=versus,
             present=tuple(self._optional(group_by)),
+            having=conditions_on_groups,
+            count_groups=count_groups,
             # "which questions caused automatic fails": a plural which over counts, unranked, asks for those
             nonzero=bool(
-                which
+                not conditions_on_groups
+                and which
                 and not single
                 and groups
                 and limit is None
@@ -1583,6 +1611,108 @@ class QuestionReader:
             subqueries=self._call_subqueries,
         )
         return Reading(query, notes=tuple(notes))
+
+    def _read_having(
+        self,
+        text: _Text,
+        chosen: Sequence[Metric],
+        mentions: Sequence[tuple[int, int, str]],
+        groups: list[str],
+        grain: str | None,
+    ) -> tuple[tuple[tuple[str, str, float], ...], str | None, str | None] | Reading:
+        """A condition on a metric's value per group: "agents with fewer than 35 evaluations", "teams whose
+        average QA score is under 70", "how many days in March had more than 40 calls" (the groups counted).
+        Returns the conditions, the name the count of groups is given (or None) and the grain (a "how many
+        days" counts days)."""
+        found: list[tuple[str, str, float]] = []
+        chosen_names = {m.name for m in chosen}
+        unit_words = r"(?:\s+(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?))?"
+        for start, end, name in sorted(mentions):
+            if name not in chosen_names:
+                continue
+            metric = self.manifest.metrics[name]
+            after = re.match(
+                rf"\s+(?:(?:of|was|is|were|are|at|been|be)\s+)*{COMPARISON}\s+(?P<n>\d{{1,6}}(?:\.\d+)?)"
+                rf"(?:\s*(?:percent|pc))?{unit_words}\b",
+                text.text[end:],
+            )
+            before = re.search(rf"{COMPARISON}\s+(?P<n>\d{{1,6}}(?:\.\d+)?)\s+$", text.text[:start])
+            # "an average CSAT of 4 or more"
+            bound = re.match(
+                r"\s+(?:(?:of|was|is|at)\s+)+(?P<n>\d{1,6}(?:\.\d+)?)(?:\s*(?:percent|pc))?"
+                r"\s+or\s+(?P<dir>more|higher|above|greater|less|lower|below|fewer)\b",
+                text.text[end:],
+            )
+            if bound is not None and text.free(end, end + bound.end()):
+                greater = bound.group("dir") in {"more", "higher", "above", "greater"}
+                found.append((name, ">=" if greater else "<=", float(bound.group("n"))))
+                text.take(end, end + bound.end())
+                continue
+            if after is not None and text.free(end + after.start("op"), end + after.end()):
+                span, m = (end + after.start("op"), end + after.end()), after
+            elif before is not None and _is_count(metric) and text.free(before.start(), before.end()):
+                span, m = (before.start(), before.end()), before
+            else:
+                continue
+            op_words = " ".join(m.group("op").split())
+            op = (">" if op_words in GREATER_WORDS else "<") + (
+                "=" if op_words in {"at least", "at most"} else ""
+            )
+            number = float(m.group("n"))
+            unit = m.groupdict().get("unit")
+            stored = next((u for u in ("seconds", "minutes", "hours") if f"({u})" in metric.label), None)
+            if stored is not None:
+                if unit is None:
+                    return Reading(
+                        None, f"Say the unit of {metric.label.split(' (')[0]} (seconds, minutes, hours)."
+                    )
+                per = {"s": 1.0, "m": 60.0, "h": 3600.0}
+                number = number * per[unit[0]] / per[stored[0]]
+            elif unit is not None:
+                return Reading(None, f"{metric.label} is no time (“{unit}”).")
+            found.append((name, op, number))
+            text.take(*span)
+        if not found:
+            return (), None, grain
+        count_groups = None
+        counted = _COUNTED_NOUN.search(text.text)
+        if counted is not None and counted.start() < min(start for start, _, _ in mentions):
+            noun = counted.group("noun")
+            if (
+                noun.rstrip("s") in GRAINS and grain is None and not groups
+            ):  # "how many days had more than 40"
+                grain = noun.rstrip("s")
+            else:
+                label = next(
+                    (lab for lab, ps in self._labels.items() if noun in ps or noun.rstrip("s") in ps), None
+                )
+                if label is None:
+                    return Reading(
+                        None, f"It counts {noun} meeting a condition; no grouping names them.", (noun,)
+                    )
+                if label not in groups:
+                    groups.append(label)
+            count_groups = noun if noun.endswith("s") else noun + "s"
+            text.take(counted.start(), counted.end())
+        elif not groups and grain is None:
+            # "agents with more than 100 calls": the rows the condition is on, named before it
+            subject = re.search(
+                r"\b(?P<noun>[a-z]+)\s+(?:with|whose|having|that\s+(?:have|had|has)|who\s+(?:have|had))\b",
+                text.text,
+            )
+            label = None
+            if subject is not None and text.free(subject.start("noun"), subject.end("noun")):
+                noun = subject.group("noun")
+                label = next(
+                    (lab for lab, ps in self._labels.items() if noun in ps or noun.rstrip("s") in ps), None
+                )
+            if label is None or subject is None:
+                return Reading(
+                    None, "A condition on a metric needs the groups it is on (agents, teams, days …)."
+                )
+            groups.append(label)
+            text.take(subject.start("noun"), subject.end())
+        return tuple(found), count_groups, grain
 
     def _compare(
         self, chosen: Sequence[Metric], per_call: Sequence[tuple[PerCall, str, float]]
@@ -2675,6 +2805,14 @@ class SemanticAnswerer:
             per_value.setdefault(name.split("__")[-2].replace("_", " "), []).append((value, op, number))
         for row, said in per_value.items():
             filters += f", {describe_conditions(said)} (per {row})"
+        if query.having:  # "agents with fewer than 35 evaluations"
+            met = " and ".join(
+                f"{self.manifest.metrics[name].label} {op} {number:g}" for name, op, number in query.having
+            )
+            if query.count_groups:  # "how many days had more than 40 calls": the groups counted
+                what, split = f"number of {query.count_groups} with {met}", []
+            else:
+                filters += f", only those with {met}"
         head = f"{what[:1].upper()}{what[1:]}{' ' + ' '.join(split) if split else ''}, {scope}{filters}"
         if query.limit is not None:
             ranked = "highest" if (query.order_by or "").startswith("-") else "lowest"
@@ -2835,6 +2973,8 @@ def metric_query_from_request(
 
 
 from lambdas.shared.answering.call_lists import (  # noqa: E402
+    COMPARISON,
+    GREATER_WORDS,
     ListReader,
     PerCall,
     calls_listed_by,

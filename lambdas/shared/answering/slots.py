@@ -437,7 +437,8 @@ def find_direction(text: str) -> SlotMatch | None:
 
 _RANK_WORDS = r"(?:top|bottom|best|worst|highest|lowest|first|last|most|least)"
 _TOP_N_RE = re.compile(
-    rf"\b{_RANK_WORDS}\s+(?P<n>{_NUM})\b|\b(?P<m>{_NUM})\s+(?={_RANK_WORDS}\b)"
+    # "at least 2 calls", "at most 5 minutes": a bound, never a top N
+    rf"\b(?<!\bat\s){_RANK_WORDS}\s+(?P<n>{_NUM})\b|\b(?P<m>{_NUM})\s+(?={_RANK_WORDS}\b)"
     rf"|\b(?:which|what|the|show|list|give\s+me)\s+(?P<k>\d{{1,3}})\s+(?=[a-z])"
 )
 
