@@ -1694,7 +1694,7 @@ class QuestionReader:
                     groups.append(label)
             count_groups = noun if noun.endswith("s") else noun + "s"
             text.take(counted.start(), counted.end())
-        elif not groups and grain is None:
+        elif not groups:
             # "agents with more than 100 calls": the rows the condition is on, named before it
             subject = re.search(
                 r"\b(?P<noun>[a-z]+)\s+(?:with|whose|having|that\s+(?:have|had|has)|who\s+(?:have|had))\b",
@@ -1703,14 +1703,19 @@ class QuestionReader:
             label = None
             if subject is not None and text.free(subject.start("noun"), subject.end("noun")):
                 noun = subject.group("noun")
-                label = next(
-                    (lab for lab, ps in self._labels.items() if noun in ps or noun.rstrip("s") in ps), None
-                )
+                if noun.rstrip("s") in GRAINS and grain is None:  # "days with more than 45 calls"
+                    grain, label = noun.rstrip("s"), ""
+                else:
+                    label = next(
+                        (lab for lab, ps in self._labels.items() if noun in ps or noun.rstrip("s") in ps),
+                        None,
+                    )
             if label is None or subject is None:
                 return Reading(
                     None, "A condition on a metric needs the groups it is on (agents, teams, days …)."
                 )
-            groups.append(label)
+            if label:
+                groups.append(label)
             text.take(subject.start("noun"), subject.end())
         return tuple(found), count_groups, grain
 
