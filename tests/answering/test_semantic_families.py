@@ -1125,3 +1125,21 @@ def test_conditions_per_group_run_on_the_marts(answerer: Any) -> None:
     assert "only those with calls >= 2" in answer.text.splitlines()[0]
     days = answerer.answer("how many days had more than 0 calls")
     assert days.rows == ((len({call[6] for call in CALLS}),),)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "average number of calls per day in February",
+        "how many calls per day on average last month",
+        "on average how many calls do we get per day",
+    ],
+)
+def test_the_average_calls_per_day_is_no_daily_series(reader: QuestionReader, question: str) -> None:
+    query = _read(reader, question)
+    assert query.metrics == ("average_calls_per_day",) and query.grain is None
+
+
+def test_calls_per_day_without_average_stays_the_daily_series(reader: QuestionReader) -> None:
+    query = _read(reader, "calls per day in February")
+    assert query.metrics == ("calls",) and query.grain == "day"

@@ -1245,6 +1245,9 @@ class QuestionReader:
                         text.take(word.start(), word.end())
 
         grain = _calendar_unit(period) if versus is not None and period is not None else None
+        # whole wordings of a metric that name a time grain first: "the average number of calls per day" is no
+        # daily series
+        worded = self._read_phrasings(text, grains_only=True)
         for name, pattern in _GRAIN_PATTERNS:
             m = text.search(pattern)
             if m is not None:
@@ -1314,7 +1317,7 @@ class QuestionReader:
             text.take(wpm.start(), wpm.end())
         mentions = self._read_conditions(text)
         share_of = None if mentions else self._read_share(text)
-        mentions += self._read_metrics(text)
+        mentions += worded + self._read_metrics(text)
         # the same metric named twice ("resolution rate (% of calls resolved)") is one metric
         metrics = list(dict.fromkeys(name for _, _, name in sorted(mentions)))
         groups, which, which_n, single = self._read_groups(text)
@@ -2091,11 +2094,13 @@ class QuestionReader:
         )
         return Reading(query)
 
-    def _read_phrasings(self, text: _Text) -> list[tuple[int, int, str]]:
+    def _read_phrasings(self, text: _Text, grains_only: bool = False) -> list[tuple[int, int, str]]:
         """Metrics named by a whole wording ("how fast do agents talk", "from the first to the last quarter of
-        a call"); no part of one is read as a period."""
+        a call"); no part of one is read as a period. ``grains_only``: only the wordings that name a grain."""
         found: list[tuple[int, int, str]] = []
         for pattern, name in self._phrasings:
+            if grains_only and not re.search(r"\b(?:day|week|month|quarter|year)\b", pattern.pattern):
+                continue
             while (m := text.search(pattern)) is not None:
                 # "which agent gets interrupted by customers": the rows asked for stay a grouping
                 start = m.start() + len(m.group(0).split()[0]) if self._asks_which(text, m) else m.start()
