@@ -1143,3 +1143,42 @@ def test_the_average_calls_per_day_is_no_daily_series(reader: QuestionReader, qu
 def test_calls_per_day_without_average_stays_the_daily_series(reader: QuestionReader) -> None:
     query = _read(reader, "calls per day in February")
     assert query.metrics == ("calls",) and query.grain == "day"
+
+
+# ---------------------------------------------------------------------------------------------- changes
+
+
+def test_a_change_from_one_month_to_another_is_their_difference(reader: QuestionReader) -> None:
+    query = _read(reader, "By how many seconds did AHT change from January to March?")
+    assert query.difference and query.grain == "month"
+    assert query.period is not None and query.versus is not None
+    assert (query.period.start, query.versus.start) == (dt.date(2026, 1, 1), dt.date(2026, 3, 1))
+    ranked = _read(reader, "Which team's CSAT improved the most from January to February, and by how much?")
+    assert ranked.group_by == ("call__team",) and ranked.order_by == "-average_csat" and ranked.limit == 1
+    worse = _read(reader, "which team's AHT got worse the most from January to March")
+    assert worse.order_by == "-average_handle_time"  # a longer handle time is worse
+    # without a change word, "from January to March" stays one span of months
+    span = _read(reader, "AHT from January to March")
+    assert not span.difference and span.versus is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which team's AHT changed the most from January to March",  # up or down?
+        "which queue's wait time got worse the most from February to March",  # the queue is no grouping read
+        "which team's calls improved the most from January to March",  # more calls: better or worse?
+    ],
+)
+def test_a_change_it_cannot_rank_for_sure_is_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+def test_a_change_runs_on_the_marts(answerer: Any) -> None:
+    # handle time: January c1 300; March c4, c5 (see test_semantic.CALLS)
+    answer = answerer.answer("how did AHT change from January to February")
+    assert not answer.refused, answer.text
+    assert answer.columns[-1] == "average_handle_time_change"
+    january, february, change = answer.rows[0][-3:]
+    assert change == pytest.approx(february - january)
+    assert "the later minus the earlier" in answer.text.splitlines()[0]

@@ -19,6 +19,7 @@ reads), its comments stripped, and it runs through the shared SQL guard like eve
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -324,6 +325,14 @@ _ALL_DATA = re.compile(
     r"\b(?:(?:so|thus)\s+far|to\s+date|(?:of\s+|over\s+|for\s+)?all[\s-]+time|ever|across\s+everything"
     r"|in\s+total|(?:till|until|up\s+to)\s+now|since\s+(?:the\s+)?(?:start|beginning))\b"
 )
+# A change between two periods, and which way it goes: up, down, better, worse or either
+_CHANGE = re.compile(
+    r"\b(?:(?P<up>increase|increased|increases|grow|grew|grown|growth|rise|rose|risen|go\s+up|went\s+up|gone\s+up)"
+    r"|(?P<down>decrease|decreased|decreases|drop|dropped|drops|fall|fell|fallen|decline|declined|go\s+down"
+    r"|went\s+down|gone\s+down)|(?P<better>improve|improved|improves|improvement|better)"
+    r"|(?P<worse>worsen|worsened|deteriorate|deteriorated|worse)|(?P<either>change|changed|changes|difference|shift"
+    r"|shifted|move|moved))\b"
+)
 _WHOLE_CENTRE = re.compile(
     r"\b(?:(?:across|for|in|over)\s+)?(?:the\s+)?(?:whole|entire)\s+(?:contact\s+|call\s+)?(?:centre|center|company|business|operation)\b"
     r"|\b(?:company|centre|center)\s+wide\b"
@@ -416,6 +425,7 @@ class Metric:
     # regular expressions over the normalised question for wordings synonyms cannot list ("how fast do
     # agents talk")
     phrasings: tuple[str, ...] = ()
+    better: str = ""  # "higher" or "lower": which way it improves ("CSAT improved the most")
     statistic: str = ""  # "median", "p90": another statistic of the value ``statistic_of`` averages
     statistic_of: str = ""
     counts_entity: bool = False  # counts other things than its rows (agents, customers)
@@ -572,6 +582,7 @@ class SemanticManifest:
                 condition=tuple(str(c) for c in meta.get("condition", [])),
                 implied=tuple(str(w) for w in meta.get("implied", [])),
                 phrasings=tuple(str(p) for p in meta.get("phrasings", [])),
+                better=str(meta.get("better") or ""),
                 statistic=str(meta.get("statistic") or ""),
                 statistic_of=str(meta.get("statistic_of") or ""),
                 counts_entity=bool(meta.get("counts_entity")),
@@ -697,6 +708,8 @@ class MetricQuery:
     # the metric's unit); and whether the groups that meet them are counted ("how many days had more than 40")
     having: tuple[tuple[str, str, float], ...] = ()
     count_groups: str | None = None  # the column the count of groups is named (days, agents …)
+    # "how did AHT change from January to March": ``versus`` minus ``period`` per group, one row each
+    difference: bool = False
     # the subqueries behind ``calls_in:<label>`` filters: SELECT <call column> … WHERE <column> IN ({values})
     subqueries: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
@@ -746,11 +759,11 @@ class MetricQuery:
         elif self.period is not None:
             arguments["time_constraint_start"] = dt.datetime.combine(self.period.start, dt.time())
             arguments["time_constraint_end"] = dt.datetime.combine(self.period.last_day, dt.time())
-        if self.order_by:
+        if self.order_by and not self.difference:  # a change is ordered once computed, outside
             arguments["order_by_names"] = [self.order_by]
         elif self.grain:  # a series reads in time order
             arguments["order_by_names"] = [f"metric_time__{self.grain}"]
-        if self.limit is not None and not self.having:  # a limit after the groups' condition, outside
+        if self.limit is not None and not self.having and not self.difference:  # limited outside
             arguments["limit"] = self.limit
         return arguments
 
@@ -947,6 +960,8 @@ class MetricCompiler:
                 self._engine = self._build()
 
     def compile(self, query: MetricQuery) -> str:
+        if query.difference:
+            return self._difference(query)
         if (
             query.scale is not None
             or query.digits is not None
@@ -977,6 +992,40 @@ class MetricCompiler:
         except Exception as error:  # MetricFlow raises many types; all mean "this query cannot be compiled"
             raise SemanticLayerError(f"MetricFlow cannot compile {query}: {error}") from error
         return strip_comments(str(result.sql_statement.sql))
+
+    def _difference(self, query: MetricQuery) -> str:
+        """The metric in each of the two periods compared and its change (the later minus the earlier), one row
+        per group: ``period`` and ``versus`` are grain buckets of the compiled query."""
+        if query.period is None or query.versus is None or query.grain is None or len(query.metrics) != 1:
+            raise MetricRequestError("A change needs one metric and two periods of one grain")
+        inner = self._compile(dataclasses.replace(query, scale=None, digits=None))
+        name = query.metrics[0]
+        earlier, later = sorted([query.period, query.versus], key=lambda p: p.start)
+        bucket = f"CAST(scaled.metric_time__{query.grain} AS DATE)"
+        value = f"scaled.{name}"
+        if query.scale is not None:
+            value = f"{value} / {query.scale[1]!r}"
+        columns = []
+        for p in (earlier, later):
+            columns.append(f"MAX(CASE WHEN {bucket} = DATE '{p.start.isoformat()}' THEN {value} END)")
+        change = f"{columns[1]} - {columns[0]}"
+        if query.digits is not None:
+            columns = [f"ROUND({c}, {int(query.digits)})" for c in columns]
+            change = f"ROUND({change}, {int(query.digits)})"
+        unit = f"_{query.scale[0]}" if query.scale is not None else ""
+        select = [f"scaled.{g} AS {g}" for g in query.group_by] + [
+            f"{columns[0]} AS {name}{unit}_{earlier.start:%Y_%m_%d}",
+            f"{columns[1]} AS {name}{unit}_{later.start:%Y_%m_%d}",
+            f"{change} AS {name}{unit}_change",
+        ]
+        group = f"\nGROUP BY {', '.join(f'scaled.{g}' for g in query.group_by)}" if query.group_by else ""
+        order = ""
+        if query.order_by:
+            direction = "DESC" if query.order_by.startswith("-") else "ASC"
+            order = f"\nORDER BY {name}{unit}_change {direction}"
+            if query.limit is not None:
+                order += f"\nLIMIT {int(query.limit)}"
+        return f"SELECT {', '.join(select)}\nFROM (\n{inner}\n) scaled{group}{order}"
 
     def _wrapped(self, query: MetricQuery) -> str:
         """The compiled query with its metrics (in seconds) divided into ``scale``'s unit and/or rounded to
@@ -1244,6 +1293,23 @@ class QuestionReader:
                     for word in list(re.finditer(_COMPARED, text.remaining())):
                         text.take(word.start(), word.end())
 
+        # "how did AHT change from January to March": the two months and the change between them
+        change = text.search(_CHANGE)
+        if change is not None and versus is None and (pair := month_pair(text.text, today)) is not None:
+            if date is not None:  # "from January to March" read as one span of months: the two months
+                text.give_back(date.start, date.end)
+            text.take(pair[0], pair[1])
+            period, versus = pair[2], pair[3]
+        if change is not None and versus is not None:
+            text.take(change.start(), change.end())
+            if (
+                much := text.search(
+                    r"\b(?:by\s+)?how\s+(?:much|many\s+(?:seconds|points|percentage\s+points))\b"
+                )
+            ) is not None:
+                text.take(much.start(), much.end())
+        else:
+            change = None
         grain = _calendar_unit(period) if versus is not None and period is not None else None
         # whole wordings of a metric that name a time grain first: "the average number of calls per day" is no
         # daily series
@@ -1507,6 +1573,17 @@ class QuestionReader:
             if len(chosen) != 1:
                 return Reading(None, "A ranking needs exactly one metric to rank by.")
             descending = not rank_words or rank_words[0] in _DESC_WORDS
+            if change is not None:  # "improved the most": the largest change in the direction said
+                way = next(k for k, v in change.groupdict().items() if v)
+                if way in {"better", "worse"}:
+                    if chosen[0].better not in {"higher", "lower"}:
+                        return Reading(
+                            None, f"It is not defined whether {chosen[0].label} is better higher or lower."
+                        )
+                    way = "up" if (way == "better") == (chosen[0].better == "higher") else "down"
+                if way == "either":
+                    return Reading(None, "A change ranked needs its direction: say increased or decreased.")
+                descending = way == "up"
             order_by = ("-" if descending else "") + chosen[0].name
             # "which team has …", and "what's the lowest scoring question on …" (the rows named after the rank)
             if rank_words and limit is None and ((which and single) or asks_for_one(text.text)):
@@ -1528,9 +1605,11 @@ class QuestionReader:
         two_values = [
             f[0] for f in filters if [g[0] for g in filters].count(f[0]) > 1
         ]  # "A vs B": one row each
-        if (limit is not None or set(text.remaining().split()) & (_DESC_WORDS | _ASC_WORDS)) and not (
-            groups or grain or two_values
-        ):
+        if (
+            limit is not None or set(text.remaining().split()) & (_DESC_WORDS | _ASC_WORDS) or order_by
+        ) and not (
+            groups or (grain and change is None) or two_values
+        ):  # a change's two periods are no rows to rank
             return Reading(None, "A ranking needs something to rank (agents, teams, queues …).")
 
         for label in [label for label, *_ in filters]:  # two values of one kind compared: one row each
@@ -1601,6 +1680,7 @@ class QuestionReader:
             present=tuple(self._optional(group_by)),
             having=conditions_on_groups,
             count_groups=count_groups,
+            difference=change is not None,
             # "which questions caused automatic fails": a plural which over counts, unranked, asks for those
             nonzero=bool(
                 not conditions_on_groups
@@ -2815,6 +2895,11 @@ class SemanticAnswerer:
             per_value.setdefault(name.split("__")[-2].replace("_", " "), []).append((value, op, number))
         for row, said in per_value.items():
             filters += f", {describe_conditions(said)} (per {row})"
+        if query.difference and query.period is not None and query.versus is not None:
+            earlier, later = sorted([query.period, query.versus], key=lambda p: p.start)
+            what = f"change in {what} from {earlier.describe()} to {later.describe()} (the later minus the earlier)"
+            split = [s for s in split if not s.startswith("per ")]
+            scope = "both periods shown"
         if query.having:  # "agents with fewer than 35 evaluations"
             met = " and ".join(
                 f"{self.manifest.metrics[name].label} {op} {number:g}" for name, op, number in query.having
@@ -2997,3 +3082,4 @@ from lambdas.shared.answering.evaluation_lists import (  # noqa: E402
     EvaluationListReader,
     looks_like_an_evaluation_list,
 )
+from lambdas.shared.answering.slots import month_pair  # noqa: E402

@@ -233,6 +233,24 @@ _NAMED_DAY_RE = re.compile(
 _MONTH_SPEC_RE = re.compile(rf"^(?P<m>{_MONTH})(?:\s+(?P<y>20\d\d))?$")
 
 
+_MONTH_PAIR_RE = re.compile(
+    rf"\b(?:from|between)\s+(?:in\s+)?(?P<a>{_MONTH_SPEC})\s+(?:to|and|until|through|till)\s+(?:in\s+)?"
+    rf"(?P<b>{_MONTH_SPEC})\b"
+)
+
+
+def month_pair(text: str, today: dt.date) -> tuple[int, int, DateRange, DateRange] | None:
+    """ "from January to March", "between Jan and Feb": the two months themselves (a change from one to the
+    other), with the phrase's span in normalised ``text``; None when the phrase names no two months."""
+    m = _MONTH_PAIR_RE.search(text)
+    if m is None:
+        return None
+    first, second = _month_span(m.group("a"), today), _month_span(m.group("b"), today)
+    if first is None or second is None or second.start <= first.start:
+        return None
+    return m.start(), m.end(), first, second
+
+
 def _point(text: str, today: dt.date) -> dt.date | None:
     """An ISO date or a day named in words; without a year, the latest such day not after ``today``."""
     iso = _iso(text)
