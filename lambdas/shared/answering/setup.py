@@ -68,23 +68,71 @@ def duckdb_engine(paths: WarehousePaths) -> Any:
     return DuckDbEngine(ensure_answer_database(paths.warehouse, answers), threads=duckdb_threads())
 
 
-def guarded_runner(engine: Any, *, max_rows: int = 1000, exact_percentiles: bool = False) -> Runner:
+def guarded_runner(
+    engine: Any, *, max_rows: int = 1000, exact_percentiles: bool = False, count_rows: bool = False
+) -> Runner:
     """Guard ``sql`` with the shared guard, run it on ``engine``, return what ran and its rows (percentiles
-    exact on DuckDB when ``exact_percentiles``)."""
-    from lambdas.shared.sql_guard import GuardPolicy, guard_sql
+    exact on DuckDB when ``exact_percentiles``).
+
+    With ``count_rows``, the rows the query returns without its LIMIT are counted in the same execution
+    (:func:`with_total_rows`) and returned as ``total_rows``: a result cut by its LIMIT says "first N of M"
+    without running the query a second time. The SQL returned is the query as asked, guarded on its own."""
+    from lambdas.shared.sql_guard import GuardPolicy, SqlRejectedError, guard_sql
 
     policy = GuardPolicy(max_rows=max_rows, exact_percentiles=exact_percentiles)
 
     def run(sql: str) -> ExecutedQuery:
         guarded = guard_sql(sql, policy)
+        shown = guarded.to_dialect(engine.dialect)
+        counted = with_total_rows(sql) if count_rows else None
+        if counted is not None:
+            try:
+                counted_guard = guard_sql(counted, policy)
+            except SqlRejectedError:  # the query as asked passed: it runs as it is, counted apart
+                counted_guard = None
+        if counted is not None and counted_guard is not None:
+            result = engine.execute(counted_guard, max_rows=counted_guard.limit)
+            if result.columns and result.columns[-1] == TOTAL_ROWS_COLUMN:
+                total = int(result.rows[0][-1]) if result.rows else 0
+                return ExecutedQuery(
+                    sql=shown,
+                    columns=tuple(result.columns[:-1]),
+                    rows=tuple(tuple(row[:-1]) for row in result.rows),
+                    total_rows=total,
+                )
         result = engine.execute(guarded, max_rows=guarded.limit)
         return ExecutedQuery(
-            sql=guarded.to_dialect(engine.dialect),
-            columns=tuple(result.columns),
-            rows=tuple(tuple(row) for row in result.rows),
+            sql=shown, columns=tuple(result.columns), rows=tuple(tuple(row) for row in result.rows)
         )
 
     return run
+
+
+# The column a counted query adds: the rows of the whole result, before its LIMIT.
+TOTAL_ROWS_COLUMN = "pca_total_rows"
+
+
+def with_total_rows(sql: str) -> str | None:
+    """``sql`` (Athena SQL) with ``count(*) over ()`` added as its last column, or None when that would not
+    count its rows exactly.
+
+    A window function is evaluated after WHERE, GROUP BY and HAVING and before ORDER BY and LIMIT, so on the
+    outermost SELECT it counts every row the query returns without its LIMIT (its groups, for an aggregate).
+    Only a plain outermost SELECT qualifies: not a set operation, and not SELECT DISTINCT (whose rows are
+    made unique after windows are evaluated)."""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(sql, read=RENDER_TARGET)
+    except sqlglot.errors.SqlglotError:
+        return None
+    if not isinstance(tree, exp.Select) or tree.args.get("distinct") is not None:
+        return None
+    if any(name.lower() == TOTAL_ROWS_COLUMN for name in tree.named_selects):
+        return None
+    total = exp.alias_(exp.Window(this=exp.Count(this=exp.Star())), TOTAL_ROWS_COLUMN)
+    return tree.select(total, copy=False).sql(dialect=RENDER_TARGET)
 
 
 def read_entity_values(run: Runner, database: str = "post_call_analytics") -> dict[str, list[str]]:
@@ -136,7 +184,8 @@ def verified_answerer(
     max_rows: int = 1000,
     repository_path: Path | None = None,
 ) -> VerifiedAnswerer:
-    run = guarded_runner(engine, max_rows=max_rows, exact_percentiles=True)  # exact on DuckDB, as semantic
+    # percentiles exact on DuckDB, as semantic; a cut list's rows counted in the same execution
+    run = guarded_runner(engine, max_rows=max_rows, exact_percentiles=True, count_rows=True)
     specs, render = shared_repository(repository_path)
     return VerifiedAnswerer(
         specs=specs,
