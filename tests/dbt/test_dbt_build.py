@@ -107,6 +107,13 @@ def test_child_marts_agree_with_their_parents(built: Built) -> None:
     assert counts["call_categories"] == categories > 0
     assert counts["call_insights"] == insights > 0
     assert counts["scorecard_answers"] == answers > 0
+    ((sections, in_sections),) = query(
+        built.paths,
+        "select count(distinct evaluation_id || '/' || section_ref_id), sum(question_count)"
+        " from post_call_analytics.scorecard_sections",
+    )
+    assert counts["scorecard_sections"] == sections > 0  # one row per evaluation and section
+    assert in_sections == answers  # every answered question in exactly one section
     ((agent_calls,),) = query(
         built.paths, "select sum(call_count) from post_call_analytics.agent_daily_performance"
     )
