@@ -199,7 +199,7 @@ def test_section_scores_from_scorecard_sections_equal_the_average_over_every_ans
 def test_every_verified_query_counts_its_rows_in_the_same_execution_exactly(
     engine: DuckDbEngine, built_warehouse: Any
 ) -> None:
-    from lambdas.shared.answering.setup import guarded_runner, row_counter
+    from lambdas.shared.answering.setup import guarded_runner, row_counter, with_total_rows
 
     counted_run = guarded_runner(engine, exact_percentiles=True, count_rows=True)
     plain_run = guarded_runner(engine, exact_percentiles=True)
@@ -212,7 +212,9 @@ def test_every_verified_query_counts_its_rows_in_the_same_execution_exactly(
         sql = render(query, values, today=built_warehouse.last_day)
         counted, plain = counted_run(sql), plain_run(sql)
         assert (counted.sql, counted.columns, counted.rows) == (plain.sql, plain.columns, plain.rows), name
-        assert counted.total_rows is not None, name
+        if counted.total_rows is None:  # a filter over one table: the answerer counts it apart, cheaply
+            assert with_total_rows(sql) is None, name
+            continue
         assert counted.total_rows == (count_apart(plain.sql, len(plain.rows)) if plain.rows else 0), name
         cut += counted.total_rows > len(counted.rows)
     assert cut >= 10

@@ -98,18 +98,33 @@ def test_the_count_of_the_same_execution_equals_a_separate_count(engine: Countin
     assert counted.total_rows == separate == 3
 
 
-def test_counting_a_filtered_list_and_an_empty_result(engine: CountingEngine) -> None:
+def test_a_joined_list_and_an_empty_result_are_counted_in_the_same_execution(engine: CountingEngine) -> None:
     run = guarded_runner(engine, count_rows=True)
     listed = run(
-        "select c.call_id from post_call_analytics.calls as c where c.direction = 'INBOUND' "
-        "order by c.call_id limit 1"
+        "select c.call_id, d.queue from post_call_analytics.calls as c "
+        "inner join post_call_analytics.calls as d on d.call_id = c.call_id "
+        "where c.direction = 'INBOUND' order by c.call_id limit 1"
     )
     every = guarded_runner(engine)(
         "select count(*) from post_call_analytics.calls as c where c.direction = 'INBOUND'"
     )
+    assert listed.columns == ("call_id", "queue")
     assert listed.total_rows == every.rows[0][0] > 1
-    empty = run("select c.call_id from post_call_analytics.calls as c where c.team = 'Nobody' limit 5")
+    empty = run(
+        "select c.team, count(*) as n from post_call_analytics.calls as c where c.team = 'Nobody' group by 1"
+    )
     assert empty.rows == () and empty.total_rows == 0
+
+
+def test_a_filter_over_one_table_is_counted_apart(engine: CountingEngine, tmp_path: Path) -> None:
+    """Its count reads only the filtered columns, where a window would keep every listed row."""
+    sql = (
+        "select c.call_id, c.queue from post_call_analytics.calls as c where c.direction = 'INBOUND' limit 1"
+    )
+    assert with_total_rows(sql) is None
+    executed = guarded_runner(engine, count_rows=True)(sql)
+    assert executed.total_rows is None
+    assert row_counter(guarded_runner(engine), engine.dialect)(executed.sql, len(executed.rows)) == 4
 
 
 @pytest.mark.parametrize(

@@ -129,10 +129,30 @@ def with_total_rows(sql: str) -> str | None:
         return None
     if not isinstance(tree, exp.Select) or tree.args.get("distinct") is not None:
         return None
+    if _filters_one_table(tree):
+        return None
     if any(name.lower() == TOTAL_ROWS_COLUMN for name in tree.named_selects):
         return None
     total = exp.alias_(exp.Window(this=exp.Count(this=exp.Star())), TOTAL_ROWS_COLUMN)
     return tree.select(total, copy=False).sql(dialect=RENDER_TARGET)
+
+
+def _filters_one_table(tree: Any) -> bool:
+    """Whether ``tree`` lists rows of one stored table as they are (a filter: no join, subquery, CTE, grouping
+    or aggregate). Such a list is counted apart: the count reads only the filtered columns, where a window
+    would keep every listed column of every matching row to count them."""
+    from sqlglot import exp
+
+    source = tree.args.get("from_") or tree.args.get("from")
+    return (
+        isinstance(source, exp.From)
+        and isinstance(source.this, exp.Table)
+        and not tree.args.get("joins")
+        and not tree.args.get("with")
+        and not tree.args.get("group")
+        and not tree.args.get("having")
+        and tree.find(exp.AggFunc, exp.Subquery, exp.Window) is None
+    )
 
 
 def read_entity_values(run: Runner, database: str = "post_call_analytics") -> dict[str, list[str]]:
