@@ -218,3 +218,55 @@ def test_every_verified_query_counts_its_rows_in_the_same_execution_exactly(
         assert counted.total_rows == (count_apart(plain.sql, len(plain.rows)) if plain.rows else 0), name
         cut += counted.total_rows > len(counted.rows)
     assert cut >= 10
+
+
+# `repeat_callers` as first written, one group by over every inbound call: the two-step query must equal it.
+REPEAT_CALLERS_IN_ONE_GROUP_BY = """
+select c.customer_id, count(*) as call_count, min(c.started_at) as first_call_at, max(c.started_at) as last_call_at
+from post_call_analytics.calls as c
+where c.direction = 'INBOUND' and c.call_date >= date '{start}' and c.call_date < date '{end}'
+group by c.customer_id
+having count(*) > 1
+order by call_count desc, c.customer_id
+limit {top_n}
+"""
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_repeat_callers_found_in_two_steps_equal_one_group_by(tmp_path: Any, seed: int) -> None:
+    """The generated data has no repeat caller; here customers call up to five times, some calls have no
+    customer id (null: one group of its own, as GROUP BY makes it) and some are outbound."""
+    import random
+
+    import duckdb
+
+    from lambdas.shared.answering.setup import guarded_runner
+
+    rng = random.Random(seed)
+    database = tmp_path / "answers.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create schema post_call_analytics")
+        connection.execute(
+            "create table post_call_analytics.calls "
+            "(customer_id varchar, direction varchar, call_date date, started_at timestamp)"
+        )
+        rows = []
+        for _ in range(600):
+            customer = None if rng.random() < 0.03 else f"cust-{rng.randrange(250):04d}"
+            started = dt.datetime(2026, 1, 1) + dt.timedelta(minutes=rng.randrange(90 * 24 * 60))
+            direction = "OUTBOUND" if rng.random() < 0.2 else "INBOUND"
+            rows.append((customer, direction, started.date(), started))
+        connection.executemany("insert into post_call_analytics.calls values (?, ?, ?, ?)", rows)
+    run = guarded_runner(DuckDbEngine(database), exact_percentiles=True)
+    query = REPOSITORY.by_name("repeat_callers")
+    last = dt.date(2026, 3, 31)
+    periods = {"all_time": ("1970-01-01", "2100-01-01"), "last_30_days": ("2026-03-02", "2026-04-01")}
+    found = 0
+    for period, (start, end) in periods.items():
+        for top_n in (1, 5, 100):
+            verified = run(render(query, {"period": period, "top_n": top_n}, today=last))
+            reference = run(REPEAT_CALLERS_IN_ONE_GROUP_BY.format(start=start, end=end, top_n=top_n))
+            assert verified.columns == reference.columns
+            assert verified.rows == reference.rows, (period, top_n)
+            found += len(reference.rows)
+    assert found > 50
