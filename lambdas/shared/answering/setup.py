@@ -76,34 +76,48 @@ def guarded_runner(
 
     With ``count_rows``, the rows the query returns without its LIMIT are counted in the same execution
     (:func:`with_total_rows`) and returned as ``total_rows``: a result cut by its LIMIT says "first N of M"
-    without running the query a second time. The SQL returned is the query as asked, guarded on its own."""
-    from lambdas.shared.sql_guard import GuardPolicy, SqlRejectedError, guard_sql
+    without running the query a second time. The SQL returned is the query as asked."""
+    from lambdas.shared.sql_guard import GuardedQuery, GuardPolicy, SqlRejectedError, guard_sql
 
     policy = GuardPolicy(max_rows=max_rows, exact_percentiles=exact_percentiles)
 
     def run(sql: str) -> ExecutedQuery:
-        guarded = guard_sql(sql, policy)
-        shown = guarded.to_dialect(engine.dialect)
-        counted = with_total_rows(sql) if count_rows else None
+        counted = counted_query(sql) if count_rows else None
         if counted is not None:
-            try:
-                counted_guard = guard_sql(counted, policy)
-            except SqlRejectedError:  # the query as asked passed: it runs as it is, counted apart
-                counted_guard = None
-        if counted is not None and counted_guard is not None:
-            result = engine.execute(counted_guard, max_rows=counted_guard.limit)
+            guarded, shown = counted
+            result = engine.execute(guarded, max_rows=guarded.limit)
             if result.columns and result.columns[-1] == TOTAL_ROWS_COLUMN:
-                total = int(result.rows[0][-1]) if result.rows else 0
                 return ExecutedQuery(
                     sql=shown,
                     columns=tuple(result.columns[:-1]),
                     rows=tuple(tuple(row[:-1]) for row in result.rows),
-                    total_rows=total,
+                    total_rows=int(result.rows[0][-1]) if result.rows else 0,
                 )
+        guarded = guard_sql(sql, policy)
         result = engine.execute(guarded, max_rows=guarded.limit)
         return ExecutedQuery(
-            sql=shown, columns=tuple(result.columns), rows=tuple(tuple(row) for row in result.rows)
+            sql=guarded.to_dialect(engine.dialect),
+            columns=tuple(result.columns),
+            rows=tuple(tuple(row) for row in result.rows),
         )
+
+    def counted_query(sql: str) -> tuple[GuardedQuery, str] | None:
+        """``sql`` with its row count, guarded, and the SQL to show (the query as asked); None when the
+        count cannot be added (the query then runs as it is)."""
+        counted = with_total_rows(sql)
+        if counted is None:
+            return None
+        try:
+            guarded = guard_sql(counted, policy)
+            printed = guarded.to_dialect(engine.dialect)
+        except SqlRejectedError:  # e.g. longer than the guard allows: the query as asked runs, counted apart
+            return None
+        # The printed count column taken out again is the query as asked (one guard and one print instead of
+        # two); if the printer wrote it any other way, the query as asked is printed on its own.
+        window = f", COUNT(*) OVER () AS {TOTAL_ROWS_COLUMN}"
+        if printed.count(window) == 1:
+            return guarded, printed.replace(window, "")
+        return guarded, guard_sql(sql, policy).to_dialect(engine.dialect)
 
     return run
 
