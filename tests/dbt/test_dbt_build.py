@@ -41,8 +41,8 @@ def test_build_runs_models_unit_tests_contracts_and_data_tests_without_failures(
     kinds = {unique_id.split(".")[0] for unique_id in result.statuses}
     assert {"model", "test", "unit_test"} <= kinds
     assert (
-        result.count("success") == 18
-    )  # every model built (7 marts with enforced contracts, the time spine)
+        result.count("success") == 19
+    )  # every model built (8 marts with enforced contracts, the time spine)
     unit_tests = [u for u in result.statuses if u.startswith("unit_test.")]
     assert len(unit_tests) >= 8
     assert all(result.statuses[u] == "pass" for u in unit_tests)
@@ -257,7 +257,7 @@ def test_marts_answer_the_analyst_questions_with_plain_sql(built: Built, questio
 def test_every_model_and_column_is_described_and_typed_marts_match_the_warehouse(built: Built) -> None:
     manifest = json.loads((built.target / "manifest.json").read_text())
     models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
-    assert len(models) == 18
+    assert len(models) == 19
     for name, node in models.items():
         assert node["description"].strip(), f"{name} has no description"
         documented = node["columns"]

@@ -41,18 +41,40 @@ calls as (
 
 ),
 
-final as (
+sections_and_questions as (
 
+    -- every listed section, and any section the answered questions name that the evaluation does not list
+    -- (its title and weight unknown): each answered question falls in exactly one row, as in `scorecard_answers`
     select
-        sections.evaluation_id,
+        coalesce(sections.evaluation_id, questions.evaluation_id) as evaluation_id,
         sections.section_position,
-        sections.section_ref_id,
+        coalesce(sections.section_ref_id, questions.section_ref_id) as section_ref_id,
         sections.section_title,
         sections.section_weight,
         sections.section_score_percent,
         coalesce(questions.question_count, 0) as question_count,
         coalesce(questions.scored_question_count, 0) as scored_question_count,
-        questions.question_score_percent_sum,
+        questions.question_score_percent_sum
+    from sections
+    full outer join questions
+        on
+            sections.evaluation_id = questions.evaluation_id
+            and sections.section_ref_id = questions.section_ref_id
+
+),
+
+final as (
+
+    select
+        sections_and_questions.evaluation_id,
+        sections_and_questions.section_position,
+        sections_and_questions.section_ref_id,
+        sections_and_questions.section_title,
+        sections_and_questions.section_weight,
+        sections_and_questions.section_score_percent,
+        sections_and_questions.question_count,
+        sections_and_questions.scored_question_count,
+        sections_and_questions.question_score_percent_sum,
         scorecards.call_id,
         scorecards.agent_id,
         calls.team,
@@ -62,12 +84,8 @@ final as (
         scorecards.form_version,
         scorecards.evaluation_status,
         cast(coalesce(scorecards.submitted_at, scorecards.started_at) as date) as evaluation_date
-    from sections
-    inner join scorecards on sections.evaluation_id = scorecards.evaluation_id
-    left join questions
-        on
-            sections.evaluation_id = questions.evaluation_id
-            and sections.section_ref_id = questions.section_ref_id
+    from sections_and_questions
+    inner join scorecards on sections_and_questions.evaluation_id = scorecards.evaluation_id
     left join calls on scorecards.call_id = calls.call_id
 
 )
