@@ -149,3 +149,21 @@ def test_the_counted_query_is_guarded_and_a_rejected_query_still_fails(engine: C
     with pytest.raises(SqlRejectedError):
         guarded_runner(engine, count_rows=True)("select * from main.secrets limit 1")
     assert engine.ran == []
+
+
+def test_a_counted_query_that_fails_runs_as_asked_and_is_counted_apart(engine: CountingEngine) -> None:
+    """A window over a long list may need more memory than the query as asked: the answer never fails for it."""
+    from lambdas.shared.query_engines import QueryFailedError
+
+    class NoWindows(CountingEngine):
+        def execute(self, query: Any, **kwargs: Any) -> Any:
+            if TOTAL_ROWS_COLUMN in query.to_dialect(self.dialect):
+                self.ran.append("refused")
+                raise QueryFailedError("Out of Memory Error: the window")
+            return super().execute(query, **kwargs)
+
+    refusing = NoWindows(engine.engine)
+    executed = guarded_runner(refusing, count_rows=True)(BUSIEST)
+    assert refusing.ran[0] == "refused" and len(refusing.ran) == 2
+    assert executed.rows == guarded_runner(engine)(BUSIEST).rows
+    assert executed.total_rows is None  # the answerer counts it apart

@@ -77,6 +77,7 @@ def guarded_runner(
     With ``count_rows``, the rows the query returns without its LIMIT are counted in the same execution
     (:func:`with_total_rows`) and returned as ``total_rows``: a result cut by its LIMIT says "first N of M"
     without running the query a second time. The SQL returned is the query as asked."""
+    from lambdas.shared.query_engines import QueryFailedError, QueryTimeoutError
     from lambdas.shared.sql_guard import GuardedQuery, GuardPolicy, SqlRejectedError, guard_sql
 
     policy = GuardPolicy(max_rows=max_rows, exact_percentiles=exact_percentiles)
@@ -85,8 +86,13 @@ def guarded_runner(
         counted = counted_query(sql) if count_rows else None
         if counted is not None:
             guarded, shown = counted
-            result = engine.execute(guarded, max_rows=guarded.limit)
-            if result.columns and result.columns[-1] == TOTAL_ROWS_COLUMN:
+            try:
+                result = engine.execute(guarded, max_rows=guarded.limit)
+            except QueryTimeoutError:
+                raise
+            except QueryFailedError:  # e.g. the window over a long list needs more memory: run it as asked
+                result = None
+            if result is not None and result.columns and result.columns[-1] == TOTAL_ROWS_COLUMN:
                 return ExecutedQuery(
                     sql=shown,
                     columns=tuple(result.columns[:-1]),
@@ -133,7 +139,8 @@ def with_total_rows(sql: str) -> str | None:
     A window function is evaluated after WHERE, GROUP BY and HAVING and before ORDER BY and LIMIT, so on the
     outermost SELECT it counts every row the query returns without its LIMIT (its groups, for an aggregate).
     Only a plain outermost SELECT qualifies: not a set operation, and not SELECT DISTINCT (whose rows are
-    made unique after windows are evaluated)."""
+    made unique after windows are evaluated). A filter over one table is left to be counted apart, which
+    costs less (:func:`_filters_one_table`)."""
     import sqlglot
     from sqlglot import exp
 
