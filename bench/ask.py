@@ -95,6 +95,12 @@ def build(root: Path) -> Path:
     paths = data_paths(root)
     marker = root / ".built"
     if marker.exists():
+        missing = missing_marts(paths.warehouse)
+        if missing:  # built by an older project: its models run again over the same lake (a few minutes)
+            print(f"the dataset in {root} has no {', '.join(missing)}: running the dbt models again")
+            dbt_runner.invoke(
+                ["run"], data_dir=paths.root, dbt_vars={"materialize_current_state": True}, quiet=True
+            )
         return paths.warehouse
     started = time.perf_counter()
     options = GenerateOptions(
@@ -108,6 +114,18 @@ def build(root: Path) -> Path:
     dbt_runner.invoke(["run"], data_dir=paths.root, dbt_vars={"materialize_current_state": True}, quiet=True)
     marker.write_text(f"{CALLS} calls built in {time.perf_counter() - started:.0f} s\n")
     return paths.warehouse
+
+
+def missing_marts(warehouse: Path) -> list[str]:
+    """The marts of the project the warehouse has not built (a dataset cached before a mart was added)."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        built = {
+            str(row[0])
+            for row in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'post_call_analytics'"
+            ).fetchall()
+        }
+    return [mart for mart in dbt_runner.MARTS if mart not in built]
 
 
 def materialised_copy(warehouse: Path) -> Path:

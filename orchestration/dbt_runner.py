@@ -30,6 +30,7 @@ MARTS = (
     "call_insights",
     "scorecards",
     "scorecard_answers",
+    "scorecard_sections",
     "agents",
     "agent_daily_performance",
 )

@@ -1,13 +1,13 @@
 select
-    sa.team,
-    sa.section_title,
-    count(distinct sa.evaluation_id) as evaluation_count,
-    round(avg(sa.score_percent), 1) as avg_score_percent
-from {{ ref('scorecard_answers') }} as sa
-where sa.evaluation_status = 'SUBMITTED'
-    and sa.score_percent is not null
-    and sa.evaluation_date >= :period_start
-    and sa.evaluation_date < :period_end
-    and (:team is null or sa.team = :team)
-group by sa.team, sa.section_title
-order by sa.team, avg_score_percent
+    ss.team,
+    ss.section_title,
+    count(*) as evaluation_count,
+    round(sum(ss.question_score_percent_sum) / sum(ss.scored_question_count), 1) as avg_score_percent
+from {{ ref('scorecard_sections') }} as ss
+where ss.evaluation_status = 'SUBMITTED'
+    and ss.scored_question_count > 0
+    and ss.evaluation_date >= :period_start
+    and ss.evaluation_date < :period_end
+    and (:team is null or ss.team = :team)
+group by ss.team, ss.section_title
+order by ss.team, avg_score_percent

@@ -50,6 +50,7 @@ CURATED_MARTS = frozenset(
         "call_insights",
         "calls",
         "scorecard_answers",
+        "scorecard_sections",
         "scorecards",
     )
 )

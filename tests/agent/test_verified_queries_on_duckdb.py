@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -149,3 +150,81 @@ def test_dates_in_results_are_iso_strings(engine: DuckDbEngine, built_warehouse:
     query = REPOSITORY.by_name("daily_call_volume")
     result = engine.execute(guard_sql(render(query, today=built_warehouse.last_day), POLICY), max_rows=100)
     assert all(dt.date.fromisoformat(row[0]) <= built_warehouse.last_day for row in result.rows)
+
+
+# `section_scores_by_team` as first written, over every answer: the query over `scorecard_sections` must equal it.
+# The rows are ordered by team and average only, so rows tied on both come in any order from either query.
+SECTION_SCORES_OVER_ANSWERS = """
+select sa.team, sa.section_title, count(distinct sa.evaluation_id) as evaluation_count,
+    round(avg(sa.score_percent), 1) as avg_score_percent
+from post_call_analytics.scorecard_answers as sa
+where sa.evaluation_status = 'SUBMITTED' and sa.score_percent is not null
+    and sa.evaluation_date >= date '{start}' and sa.evaluation_date < date '{end}'
+    and ({team} is null or sa.team = {team})
+group by sa.team, sa.section_title
+order by sa.team, avg_score_percent
+"""
+
+
+def test_section_scores_from_scorecard_sections_equal_the_average_over_every_answer(
+    engine: DuckDbEngine, built_warehouse: Any
+) -> None:
+    from lambdas.shared.answering.setup import guarded_runner
+
+    run = guarded_runner(engine, exact_percentiles=True)
+    query = REPOSITORY.by_name("section_scores_by_team")
+    assert "scorecard_sections" in query["sql"] and "distinct" not in query["sql"].lower()
+    teams = [row[0] for row in run("select distinct team from post_call_analytics.calls").rows if row[0]]
+    last = built_warehouse.last_day
+    periods = {
+        "all_time": ("1970-01-01", "2100-01-01"),
+        "last_30_days": (
+            (last - dt.timedelta(days=29)).isoformat(),
+            (last + dt.timedelta(days=1)).isoformat(),
+        ),
+    }
+    compared = 0
+    for period, (start, end) in periods.items():
+        for team in [None, *teams]:
+            verified = run(render(query, {"period": period, "team": team}, today=last))
+            quoted = "null" if team is None else "'" + team.replace("'", "''") + "'"
+            reference = run(SECTION_SCORES_OVER_ANSWERS.format(start=start, end=end, team=quoted))
+            assert verified.columns == reference.columns
+            # the same rows, in the same order of (team, average); rows tied on both come in any order in either
+            assert sorted(verified.rows) == sorted(reference.rows), (period, team)
+            assert [(r[0], r[3]) for r in verified.rows] == [(r[0], r[3]) for r in reference.rows]
+            compared += len(reference.rows)
+    assert compared > 20
+
+
+def test_every_verified_query_counts_its_rows_in_the_same_execution_exactly(
+    engine: DuckDbEngine, built_warehouse: Any
+) -> None:
+    from lambdas.shared.answering.setup import guarded_runner, row_counter, with_total_rows
+
+    counted_run = guarded_runner(engine, exact_percentiles=True, count_rows=True)
+    plain_run = guarded_runner(engine, exact_percentiles=True)
+    count_apart = row_counter(plain_run, engine.dialect)
+    cut = 0
+    for query in REPOSITORY.queries:
+        name = query["name"]
+        values: dict[str, Any] = _all_time(query)
+        values.update({p["name"]: 2 for p in query["parameters"] if p["type"] == "top_n"})
+        sql = render(query, values, today=built_warehouse.last_day)
+        counted, plain = counted_run(sql), plain_run(sql)
+        assert (counted.sql, counted.columns, len(counted.rows)) == (
+            plain.sql,
+            plain.columns,
+            len(plain.rows),
+        ), name
+        # rows tied on the ORDER BY come in any order (and either may be cut), so the rows are checked against
+        # the query's longest ranking
+        longest = {**values, **{p["name"]: 100 for p in query["parameters"] if p["type"] == "top_n"}}
+        ranked = Counter(plain_run(render(query, longest, today=built_warehouse.last_day)).rows)
+        assert not Counter(counted.rows) - ranked, name
+        if counted.total_rows is None:  # a filter over one table: the answerer counts it apart, cheaply
+            assert with_total_rows(sql) is None, name
+            continue
+        assert counted.total_rows == (count_apart(plain.sql, len(plain.rows)) if plain.rows else 0), name
+        cut += counted.total_rows > len(counted.rows)
+    assert cut >= 10

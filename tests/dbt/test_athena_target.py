@@ -57,7 +57,7 @@ def test_every_model_compiles_for_athena_offline_and_parses_as_athena_sql(tmp_pa
     )
     assert result.success
     models = compiled_models(tmp_path)
-    assert len(models) == 18  # 17 models and the semantic layer's time spine
+    assert len(models) == 19  # 18 models and the semantic layer's time spine
     assert_athena_sql(models)
     assert "json_extract_scalar" in models["stg_dynamodb__calls"]
     assert "from_iso8601_timestamp" in models["stg_dynamodb__calls"]

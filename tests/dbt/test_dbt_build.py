@@ -41,8 +41,8 @@ def test_build_runs_models_unit_tests_contracts_and_data_tests_without_failures(
     kinds = {unique_id.split(".")[0] for unique_id in result.statuses}
     assert {"model", "test", "unit_test"} <= kinds
     assert (
-        result.count("success") == 18
-    )  # every model built (7 marts with enforced contracts, the time spine)
+        result.count("success") == 19
+    )  # every model built (8 marts with enforced contracts, the time spine)
     unit_tests = [u for u in result.statuses if u.startswith("unit_test.")]
     assert len(unit_tests) >= 8
     assert all(result.statuses[u] == "pass" for u in unit_tests)
@@ -107,6 +107,13 @@ def test_child_marts_agree_with_their_parents(built: Built) -> None:
     assert counts["call_categories"] == categories > 0
     assert counts["call_insights"] == insights > 0
     assert counts["scorecard_answers"] == answers > 0
+    ((sections, in_sections),) = query(
+        built.paths,
+        "select count(distinct evaluation_id || '/' || section_ref_id), sum(question_count)"
+        " from post_call_analytics.scorecard_sections",
+    )
+    assert counts["scorecard_sections"] == sections > 0  # one row per evaluation and section
+    assert in_sections == answers  # every answered question in exactly one section
     ((agent_calls,),) = query(
         built.paths, "select sum(call_count) from post_call_analytics.agent_daily_performance"
     )
@@ -250,7 +257,7 @@ def test_marts_answer_the_analyst_questions_with_plain_sql(built: Built, questio
 def test_every_model_and_column_is_described_and_typed_marts_match_the_warehouse(built: Built) -> None:
     manifest = json.loads((built.target / "manifest.json").read_text())
     models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
-    assert len(models) == 18
+    assert len(models) == 19
     for name, node in models.items():
         assert node["description"].strip(), f"{name} has no description"
         documented = node["columns"]

@@ -68,14 +68,37 @@ def duckdb_engine(paths: WarehousePaths) -> Any:
     return DuckDbEngine(ensure_answer_database(paths.warehouse, answers), threads=duckdb_threads())
 
 
-def guarded_runner(engine: Any, *, max_rows: int = 1000, exact_percentiles: bool = False) -> Runner:
+def guarded_runner(
+    engine: Any, *, max_rows: int = 1000, exact_percentiles: bool = False, count_rows: bool = False
+) -> Runner:
     """Guard ``sql`` with the shared guard, run it on ``engine``, return what ran and its rows (percentiles
-    exact on DuckDB when ``exact_percentiles``)."""
-    from lambdas.shared.sql_guard import GuardPolicy, guard_sql
+    exact on DuckDB when ``exact_percentiles``).
+
+    With ``count_rows``, the rows the query returns without its LIMIT are counted in the same execution
+    (:func:`with_total_rows`) and returned as ``total_rows``: a result cut by its LIMIT says "first N of M"
+    without running the query a second time. The SQL returned is the query as asked."""
+    from lambdas.shared.query_engines import QueryFailedError, QueryTimeoutError
+    from lambdas.shared.sql_guard import GuardedQuery, GuardPolicy, SqlRejectedError, guard_sql
 
     policy = GuardPolicy(max_rows=max_rows, exact_percentiles=exact_percentiles)
 
     def run(sql: str) -> ExecutedQuery:
+        counted = counted_query(sql) if count_rows else None
+        if counted is not None:
+            guarded, shown = counted
+            try:
+                result = engine.execute(guarded, max_rows=guarded.limit)
+            except QueryTimeoutError:
+                raise
+            except QueryFailedError:  # e.g. the window over a long list needs more memory: run it as asked
+                result = None
+            if result is not None and result.columns and result.columns[-1] == TOTAL_ROWS_COLUMN:
+                return ExecutedQuery(
+                    sql=shown,
+                    columns=tuple(result.columns[:-1]),
+                    rows=tuple(tuple(row[:-1]) for row in result.rows),
+                    total_rows=int(result.rows[0][-1]) if result.rows else 0,
+                )
         guarded = guard_sql(sql, policy)
         result = engine.execute(guarded, max_rows=guarded.limit)
         return ExecutedQuery(
@@ -84,7 +107,73 @@ def guarded_runner(engine: Any, *, max_rows: int = 1000, exact_percentiles: bool
             rows=tuple(tuple(row) for row in result.rows),
         )
 
+    def counted_query(sql: str) -> tuple[GuardedQuery, str] | None:
+        """``sql`` with its row count, guarded, and the SQL to show (the query as asked); None when the
+        count cannot be added (the query then runs as it is)."""
+        counted = with_total_rows(sql)
+        if counted is None:
+            return None
+        try:
+            guarded = guard_sql(counted, policy)
+            printed = guarded.to_dialect(engine.dialect)
+        except SqlRejectedError:  # e.g. longer than the guard allows: the query as asked runs, counted apart
+            return None
+        # The printed count column taken out again is the query as asked (one guard and one print instead of
+        # two); if the printer wrote it any other way, the query as asked is printed on its own.
+        window = f", COUNT(*) OVER () AS {TOTAL_ROWS_COLUMN}"
+        if printed.count(window) == 1:
+            return guarded, printed.replace(window, "")
+        return guarded, guard_sql(sql, policy).to_dialect(engine.dialect)
+
     return run
+
+
+# The column a counted query adds: the rows of the whole result, before its LIMIT.
+TOTAL_ROWS_COLUMN = "pca_total_rows"
+
+
+def with_total_rows(sql: str) -> str | None:
+    """``sql`` (Athena SQL) with ``count(*) over ()`` added as its last column, or None when that would not
+    count its rows exactly.
+
+    A window function is evaluated after WHERE, GROUP BY and HAVING and before ORDER BY and LIMIT, so on the
+    outermost SELECT it counts every row the query returns without its LIMIT (its groups, for an aggregate).
+    Only a plain outermost SELECT qualifies: not a set operation, and not SELECT DISTINCT (whose rows are
+    made unique after windows are evaluated). A filter over one table is left to be counted apart, which
+    costs less (:func:`_filters_one_table`)."""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(sql, read=RENDER_TARGET)
+    except sqlglot.errors.SqlglotError:
+        return None
+    if not isinstance(tree, exp.Select) or tree.args.get("distinct") is not None:
+        return None
+    if _filters_one_table(tree):
+        return None
+    if any(name.lower() == TOTAL_ROWS_COLUMN for name in tree.named_selects):
+        return None
+    total = exp.alias_(exp.Window(this=exp.Count(this=exp.Star())), TOTAL_ROWS_COLUMN)
+    return tree.select(total, copy=False).sql(dialect=RENDER_TARGET)
+
+
+def _filters_one_table(tree: Any) -> bool:
+    """Whether ``tree`` lists rows of one stored table as they are (a filter: no join, subquery, CTE, grouping
+    or aggregate). Such a list is counted apart: the count reads only the filtered columns, where a window
+    would keep every listed column of every matching row to count them."""
+    from sqlglot import exp
+
+    source = tree.args.get("from_") or tree.args.get("from")
+    return (
+        isinstance(source, exp.From)
+        and isinstance(source.this, exp.Table)
+        and not tree.args.get("joins")
+        and not tree.args.get("with")
+        and not tree.args.get("group")
+        and not tree.args.get("having")
+        and tree.find(exp.AggFunc, exp.Subquery, exp.Window) is None
+    )
 
 
 def read_entity_values(run: Runner, database: str = "post_call_analytics") -> dict[str, list[str]]:
@@ -136,7 +225,8 @@ def verified_answerer(
     max_rows: int = 1000,
     repository_path: Path | None = None,
 ) -> VerifiedAnswerer:
-    run = guarded_runner(engine, max_rows=max_rows, exact_percentiles=True)  # exact on DuckDB, as semantic
+    # percentiles exact on DuckDB, as semantic; a cut list's rows counted in the same execution
+    run = guarded_runner(engine, max_rows=max_rows, exact_percentiles=True, count_rows=True)
     specs, render = shared_repository(repository_path)
     return VerifiedAnswerer(
         specs=specs,

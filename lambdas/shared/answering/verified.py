@@ -111,6 +111,8 @@ class ExecutedQuery:
     sql: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+    # rows the query returns without its LIMIT, when the same execution counted them; None when not counted
+    total_rows: int | None = None
 
 
 # Guard and run SQL: raises on a rejected or failed query.
@@ -289,7 +291,9 @@ class VerifiedAnswerer:
             parts.append("All data (no period in the question)")
         defaults = unasked_defaults(spec, slots)
         shown = len(executed.rows)
-        total = self.count_rows(executed.sql, shown) if self.count_rows is not None and shown else None
+        total = executed.total_rows
+        if total is None and self.count_rows is not None and shown:
+            total = self.count_rows(executed.sql, shown)
         if total is not None and total > len(executed.rows):
             cap = f"first {len(executed.rows):,} of {total:,} rows"
             named = [f"{p.name} = {p.default}" for p in defaults if p.type == "top_n"]
