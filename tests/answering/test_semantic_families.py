@@ -1182,3 +1182,25 @@ def test_a_change_runs_on_the_marts(answerer: Any) -> None:
     january, february, change = answer.rows[0][-3:]
     assert change == pytest.approx(february - january)
     assert "the later minus the earlier" in answer.text.splitlines()[0]
+
+
+def test_small_wordings_from_the_development_sets(reader: QuestionReader) -> None:
+    # a month word opening the question
+    march = _read(reader, "March QA scores - manual vs automated evaluations, average of each")
+    assert march.period is not None and march.period.start == dt.date(2026, 3, 1)
+    # the other value named only to set this one apart
+    share = reader.read(
+        "what percentage of our evaluations are done by automation rather than a person?", TODAY
+    )
+    assert share.query is not None, share
+    # "not the average" clarifies a median
+    assert _read(reader, "median csat per team, not the average").metrics == ("median_csat",)
+    # evaluations "were automatic fails"
+    assert _read(reader, "How many evaluations for Billing East were automatic fails?").metrics == (
+        "automatic_fails",
+    )
+    # the harshest evaluator scores lowest
+    harsh = _read(reader, "which evaluator is the harshest? (lowest average score)")
+    assert harsh.order_by == "average_qa_score" and harsh.limit == 1
+    assert _read(reader, "What % of calls have been QA'd?").metrics == ("evaluated_call_rate",)
+    _refused(reader, "May I see calls by team")  # "may" opening a question is no month

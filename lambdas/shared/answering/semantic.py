@@ -161,6 +161,7 @@ _DESC_WORDS = frozenset(
 )
 _ASC_WORDS = frozenset(
     {"bottom", "lowest", "least", "worst", "shortest", "fewest", "smallest", "quietest", "unhappiest"}
+    | {"harshest", "strictest", "toughest"}  # an evaluator's scores: the lowest
 )
 # Statistics other than the average, as a metric's ``meta.statistic`` names them, and how analysts say them.
 _STATISTICS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -1503,6 +1504,12 @@ class QuestionReader:
             metrics = [found[0] for found in swapped if found is not None]
             in_minutes = any(found[1] for found in swapped if found is not None)
             # "median and average handle time", "median of the average handle time per agent": not one median
+            # "(not the average)": a clarification of the median, never a second statistic
+            for m in list(
+                re.finditer(r"\b(?:not|rather\s+than)\s+(?:the\s+)?(?:average|avg|mean)\b", text.text)
+            ):
+                if text.free(m.start(), m.end()):
+                    text.take(m.start(), m.end())
             said = text.remaining().split() + [w for a, b, _ in mentions for w in text.text[a:b].split()]
             averaged = set(said) & {"average", "avg", "mean", "averages"}
             if averaged:
@@ -2362,6 +2369,18 @@ class QuestionReader:
             if only is not None and text.free(only.start(1), only.end(1)):
                 text.take(only.start(1), only.end(1))
             value = self._aliases.get(label, {}).get(str(m.value), str(m.value))
+            # "done by automation rather than a person": the other value named only to set this one apart
+            rather = re.match(
+                r"\s+(?:rather\s+than|instead\s+of|not)\s+(?:an?\s+|the\s+|by\s+)?(\S+)", text.text[m.end :]
+            )
+            if rather is not None:
+                other_value = index.find(rather.group(1))
+                if (
+                    other_value is not None
+                    and self._aliases.get(label, {}).get(str(other_value.value), str(other_value.value))
+                    != value
+                ):
+                    text.take(m.end, m.end + rather.end())
             filters.append((label, value, m.start, m.end))
             # "Tech Tier 1 vs Tech Tier 2", "the Billing or the Sales queue": two values compared
             other = index.find(text.remaining())

@@ -409,7 +409,12 @@ def _resolve_date(
     if kind == "month":
         token = g["month"]
         ambiguous = token in _AMBIGUOUS_MONTHS and not g.get("year") and not any_month
-        if ambiguous and not re.match(r"(?:in|during|for|of|from|on)\b", m.group(0)):
+        # "March QA scores": a month word that opens the question is the month ("may" opens questions too)
+        if (
+            ambiguous
+            and not re.match(r"(?:in|during|for|of|from|on)\b", m.group(0))
+            and not (m.start() == 0 and token not in {"may"})
+        ):
             return None
         return _named_month(today, _MONTHS[token], year)
     if kind == "year" and year is not None:
