@@ -704,6 +704,7 @@ def test_one_call_named_by_its_id_is_looked_up(tmp_path: Path) -> None:
     call_id = "6d75f121-7d7b-4a99-acc9-62bc7330868a"
     with duckdb.connect(str(warehouse)) as db:
         db.execute(f"update post_call_analytics.calls set call_id = '{call_id}' where call_id = 'c3'")
+        db.execute(f"update post_call_analytics.scorecards set call_id = '{call_id}' where call_id = 'c3'")
     answerer = semantic_answerer(DuckDbEngine(warehouse, lake), today=lambda: TODAY)
     answer = answerer.answer(f"What was the handle time of call {call_id.upper()}?")
     assert answer.text.startswith(f"Call {call_id}.")
@@ -712,6 +713,10 @@ def test_one_call_named_by_its_id_is_looked_up(tmp_path: Path) -> None:
     assert answerer.answer(f"who handled call {call_id}").rows[0][2] == "Omar Haddad"
     minutes = answerer.answer(f"handle time in minutes of call {call_id}")
     assert minutes.columns[-1] == "handle_time_minutes" and minutes.rows[0][-1] == 15.0
+    scored = answerer.answer(f"qa score for call {call_id}")  # c3's evaluation e3 scored 90
+    assert scored.columns[-1] == "qa_score" and scored.rows[0][-1] == 90.0
+    day = answerer.answer(f"who handled call {call_id} and on which day?")
+    assert not day.refused and day.rows[0][2] == "Omar Haddad"
     topic = answerer.answer(f"what was the topic and product of call {call_id}")
     assert topic.rows[0][-2:] == (None, "Home Broadband")
     missing = answerer.answer("show call 00000000-0000-0000-0000-000000000000")

@@ -131,6 +131,12 @@ _CALL_TEXT = (
     (r"summary|summarised|summarized|summarise|summarize", "summary_text"),
     (r"resolved|resolution", "summary_resolved"),
     (r"about", "summary_topic"),
+    # its submitted evaluations' average score ("the QA score of call …"); empty when it was not evaluated
+    (
+        r"qa\s+scores?|evaluation\s+scores?|quality\s+scores?|scored|score|scores",
+        "(SELECT AVG(evaluated.score_percent) FROM {database}.scorecards AS evaluated WHERE evaluated.call_id = "
+        "calls.call_id AND evaluated.evaluation_status = 'SUBMITTED') AS qa_score",
+    ),
 )
 
 
@@ -203,7 +209,9 @@ class ListQuery:
 
     def sql(self, database: str, max_rows: int) -> str:
         select = (
-            list(self.columns) + list(self.extra) + [f"{value.expr} AS {value.name}" for value in self.shown]
+            list(self.columns)
+            + [column.replace("{database}", database) for column in self.extra]
+            + [f"{value.expr} AS {value.name}" for value in self.shown]
         )
         name, descending = self.order
         direction = "DESC" if descending else "ASC"
@@ -461,6 +469,7 @@ class ListReader(RowListReader):
                     "timestamps",
                     "date",
                     "dates",
+                    "day",
                     "when",
                 }
         return frozenset(words)
