@@ -118,6 +118,7 @@ def build_marts(root: Path) -> tuple[Path, Path]:
             "alter table post_call_analytics.calls add column duration_seconds double; "
             "alter table post_call_analytics.calls add column sentiment_customer double; "
             "alter table post_call_analytics.calls add column customer_satisfaction integer; "
+            "alter table post_call_analytics.scorecards add column form_version integer default 1; "
             "update post_call_analytics.calls set duration_seconds = handle_time_seconds - 60, "
             "sentiment_customer = case when call_id in ('c1', 'c3') then -1.5 else 2.0 end, "
             # surveys answered on c1 (1), c2 (5) and c3 (4) only

@@ -1204,3 +1204,18 @@ def test_small_wordings_from_the_development_sets(reader: QuestionReader) -> Non
     assert harsh.order_by == "average_qa_score" and harsh.limit == 1
     assert _read(reader, "What % of calls have been QA'd?").metrics == ("evaluated_call_rate",)
     _refused(reader, "May I see calls by team")  # "may" opening a question is no month
+
+
+def test_form_versions_group_and_filter_only_next_to_version(manifest_values_reader: QuestionReader) -> None:
+    values = dict(VALUES)
+    values["form"] = ["Technical Support Quality"]
+    values["form version"] = ["1", "2"]
+    reader = QuestionReader(SemanticManifest.load(), values)
+    query = _read(reader, "Average score on version 2 of the Technical Support Quality form")
+    assert ("evaluation__form_version", "2") in query.filters
+    assert "= 2" in " ".join(query.to_arguments()["where_constraints"])  # a number, as the column is
+    assert _read(reader, "evaluations by form version").group_by == ("evaluation__form_version",)
+    top = _read(reader, "top 2 agents by calls")
+    assert top.limit == 2 and top.filters == ()  # a number elsewhere is no version
+    both = _read(reader, "calls and AHT by team, both in one table")
+    assert both.metrics == ("calls", "average_handle_time")

@@ -69,12 +69,13 @@ VALUE_SOURCES: dict[str, tuple[str, str]] = {
     "product": ("calls", "summary_product"),
     "form": ("scorecards", "form_title"),
     "call status": ("calls", "call_status"),
+    "form version": ("scorecards", "form_version"),
     # "the average score on the question 'Did the agent thank the customer?'": a question quoted whole
     "evaluation question": ("scorecard_answers", "question_text"),
 }
 # Values that are ordinary words too ("Close", "Resolution", "Greeting"): a filter only next to their kind's
 # word ("the Greeting section", "section Close").
-_KIND_REQUIRED = frozenset({"evaluation section", "call status"})
+_KIND_REQUIRED = frozenset({"evaluation section", "call status", "form version"})
 # words after a category or insight that say it was found on the call
 _FLAG_WORDS = frozenset(
     {
@@ -106,6 +107,7 @@ _VALUE_ORDER = (
     "evaluation source",
     "evaluation section",
     "language",
+    "form version",  # a number: only next to "version" ("version 2 of the … form")
 )
 
 _GRAIN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -726,9 +728,9 @@ class MetricQuery:
                 listed = subquery.format(values=", ".join(map(sql_string, values)))
                 where.append(f"{{{{ Entity('call') }}}} IN ({listed})")
             elif len(values) == 1:
-                where.append(f"{{{{ Dimension('{name}') }}}} = {sql_string(values[0])}")
+                where.append(f"{{{{ Dimension('{name}') }}}} = {_literal(values[0])}")
             else:  # two values compared ("Tech Tier 1 vs Tech Tier 2"): either
-                where.append(f"{{{{ Dimension('{name}') }}}} IN ({', '.join(map(sql_string, values))})")
+                where.append(f"{{{{ Dimension('{name}') }}}} IN ({', '.join(map(_literal, values))})")
         where += [f"{{{{ Dimension('{name}') }}}} IS NOT NULL" for name in self.present]
         for name, op, number in self.conditions:
             if op not in {"<", ">", "<=", ">="} or not math.isfinite(number):
@@ -767,6 +769,12 @@ class MetricQuery:
         if self.limit is not None and not self.having and not self.difference:  # limited outside
             arguments["limit"] = self.limit
         return arguments
+
+
+def _literal(value: str) -> str:
+    """A value found in the data as a SQL literal: a whole number (a form's version) as a number, so it compares
+    with an integer column on Athena too; anything else as a string."""
+    return value if value.isdigit() and len(value) < 10 else sql_string(value)
 
 
 # A filter on the calls another table lists with a value ("calls in category X"): ``calls_in:<label>``
@@ -1252,6 +1260,13 @@ class QuestionReader:
             )
         )
         notes: list[str] = []
+        # "calls and AHT by team, both in one table": how two measures are shown, said aloud
+        while (
+            table := text.search(
+                r"\b(?:both\s+)?(?:in\s+|on\s+)?(?:one|a\s+single|the\s+same)\s+(?:table|list|view)\b|\bside\s+by\s+side\b"
+            )
+        ) is not None:
+            text.take(table.start(), table.end())
         # "across the whole centre", "company-wide": everyone, said aloud (no filter)
         while (whole := text.search(_WHOLE_CENTRE)) is not None:
             text.take(whole.start(), whole.end())
@@ -2337,7 +2352,9 @@ class QuestionReader:
             if m is None or not text.free(m.start, m.end):
                 continue
             # the word naming the kind next to the value ("the Billing queue", "team Billing East")
-            kind_words = {w for phrase in self._labels.get(label, ()) for w in phrase.split()} | {label}
+            kind_words = {
+                w for phrase in self._labels.get(label, ()) for w in phrase.split() if w not in STOPWORDS
+            } | {label}
             after = re.match(r"\s+(\S+)", text.text[m.end :])
             before = re.search(r"(\S+)\s+$", text.text[: m.start])
             if after and (
