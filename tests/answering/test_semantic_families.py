@@ -1219,3 +1219,20 @@ def test_form_versions_group_and_filter_only_next_to_version(manifest_values_rea
     assert top.limit == 2 and top.filters == ()  # a number elsewhere is no version
     both = _read(reader, "calls and AHT by team, both in one table")
     assert both.metrics == ("calls", "average_handle_time")
+
+
+@pytest.mark.parametrize(
+    ("question", "group"),
+    [
+        ("who had the most auto-fails?", "agent__agent_name"),
+        ("who handled the most calls last week?", "call__agent_name"),
+        ("who did the most evaluations in March", "evaluation__evaluator"),
+    ],
+)
+def test_who_ranks_the_people_the_measure_is_about(reader: QuestionReader, question: str, group: str) -> None:
+    query = _read(reader, question)
+    assert query.group_by == (group,) and query.limit == 1
+
+
+def test_who_that_could_be_agents_or_evaluators_is_refused(reader: QuestionReader) -> None:
+    _refused(reader, "who scored the most evaluations")

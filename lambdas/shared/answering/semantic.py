@@ -1404,6 +1404,37 @@ class QuestionReader:
         metrics = list(dict.fromkeys(name for _, _, name in sorted(mentions)))
         groups, which, which_n, single = self._read_groups(text)
         groups = paired + [g for g in groups if g not in paired]
+        who = text.search(r"\bwho(?:\s+(?P<verb>\w+))?\b")
+        if (
+            who is not None
+            and not groups
+            and metrics
+            and (set(text.text.split()) & (_DESC_WORDS | _ASC_WORDS))
+        ):  # "who had the most auto-fails?": people ranked, the agents (or the evaluators who did the work)
+            models = {model for name in metrics for model in self.manifest.metrics[name].semantic_models}
+            verb = who.group("verb") or ""
+            if models <= {"calls"} or (
+                models <= {"scorecards", "scorecard_answers"}
+                and verb in {"had", "has", "got", "gets", "received"}
+            ):
+                person = "agent"
+            elif models <= {"scorecards"} and verb in {
+                "did",
+                "does",
+                "submitted",
+                "gave",
+                "completed",
+                "made",
+                "wrote",
+                "performed",
+            }:
+                person = "evaluator"
+            else:
+                return Reading(
+                    None, "“Who” can mean the agents or the evaluators here: name which.", ("who",)
+                )
+            groups, which, single = [person], True, True
+            text.take(who.start(), who.start() + 3)
         if which_grain:  # "which day …": one day
             which, single = True, True
         if which_n is not None:
