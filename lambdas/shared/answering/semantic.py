@@ -328,6 +328,11 @@ _ALL_DATA = re.compile(
     r"\b(?:(?:so|thus)\s+far|to\s+date|(?:of\s+|over\s+|for\s+)?all[\s-]+time|ever|across\s+everything"
     r"|in\s+total|(?:till|until|up\s+to)\s+now|since\s+(?:the\s+)?(?:start|beginning))\b"
 )
+# Verbs after "who" that say the people a measure is about: the agents, or the evaluators who did the work
+_WHO_VERBS = frozenset(
+    {"had", "has", "got", "gets", "received", "handled", "took", "takes", "answered", "did", "does"}
+    | {"submitted", "gave", "completed", "made", "wrote", "performed", "scored"}
+)
 # A change between two periods, and which way it goes: up, down, better, worse or either
 _CHANGE = re.compile(
     r"\b(?:(?P<up>increase|increased|increases|grow|grew|grown|growth|rise|rose|risen|go\s+up|went\s+up|gone\s+up)"
@@ -1407,6 +1412,7 @@ class QuestionReader:
         who = text.search(r"\bwho(?:\s+(?P<verb>\w+))?\b")
         if (
             who is not None
+            and who.group("verb") in _WHO_VERBS  # "who's ahead" (normalised "who ahead"): a comparison's word
             and not groups
             and metrics
             and (set(text.text.split()) & (_DESC_WORDS | _ASC_WORDS))
