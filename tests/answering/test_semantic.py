@@ -344,7 +344,9 @@ def test_lists_of_calls_filter_sort_and_say_first_n_of_m(answerer: Any) -> None:
     assert "first 1 of 2 calls" in recent.text.splitlines()[0]
     longer = answerer.answer("calls longer than 10 minutes")
     assert {row[0] for row in longer.rows} == {"c3", "c4"}  # 840 s and 1,140 s
-    assert longer.columns[-1] == "duration_minutes" and "newest first" in longer.text.splitlines()[0]
+    # shown as stored, in seconds, and in the minutes the condition counts in
+    assert list(longer.columns[-2:]) == ["duration_seconds", "duration_minutes"]
+    assert "newest first" in longer.text.splitlines()[0]
     negative = answerer.answer("calls with negative customer sentiment in February")
     assert [row[0] for row in negative.rows] == ["c3"]
     longest = answerer.answer("show me the 2 longest calls")
@@ -934,6 +936,9 @@ def test_a_list_shows_durations_in_seconds_unless_minutes_are_asked(answerer: An
     minutes = answerer.answer("the 2 longest calls by handle time in minutes")
     assert minutes.columns[-1] == "handle_time_minutes" and minutes.rows[0][-1] == 20.0
     assert [r[0] for r in seconds.rows] == [r[0] for r in minutes.rows]  # the same calls, the same order
+    condition = answerer.answer("calls with handle time over 10 minutes, with their handle time")
+    # minutes named only for the condition: the stored seconds and the minutes it counts in
+    assert list(condition.columns[-2:]) == ["handle_time_seconds", "handle_time_minutes"]
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,7 @@ SETS = [
     HeldOut("heldout4.yml", traps=12, ties_checked=True, scored=True),
     HeldOut("heldout5.yml", traps=12, ties_checked=True, scored=True),
     HeldOut("heldout6.yml", traps=12, ties_checked=True, scored=True),
-    HeldOut("heldout7.yml", traps=12, ties_checked=True, scored=False),
+    HeldOut("heldout7.yml", traps=12, ties_checked=True, scored=True),
 ]
 
 

@@ -598,6 +598,7 @@ class ListReader(RowListReader):
         # "… handle time in minutes": the unit the shown values already have
         units = {value.unit for value in shown}
         m = text.search(r"\b(?:in|as)\s+(?P<unit>minutes|mins)\b")
+        in_minutes = m is not None
         if m is not None and units == {"minutes"}:
             text.take(m.start(), m.end())
         # "by" left over is a grouping ("the longest calls by agent"): a list has none
@@ -614,9 +615,17 @@ class ListReader(RowListReader):
         )
         if unknown:
             return ListReading(None, "Some words are not accounted for.", unknown)
-        if not re.search(r"\bminutes?\b|\bmins?\b", raw.lower()):  # durations as stored, in seconds
-            stored = [_in_seconds(value) for value in shown]
-            renamed = {old.name: new.name for old, new in zip(shown, stored, strict=True)}
+        # durations as stored, in seconds, unless shown "in minutes" is asked; a value compared in minutes
+        # ("longer than 15 minutes") is shown in both, the stored seconds and the minutes the question counts in
+        if not in_minutes:
+            compared_in_minutes = {value.name for value, _, _ in conditions if value.unit == "minutes"}
+            stored: list[PerCall] = []
+            for value in shown:
+                seconds = _in_seconds(value)
+                stored.append(seconds)
+                if value.name in compared_in_minutes and seconds is not value:
+                    stored.append(value)
+            renamed = {value.name: _in_seconds(value).name for value in shown}
             shown = stored
             order = (renamed.get(order[0], order[0]), order[1])
         query = ListQuery(
