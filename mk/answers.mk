@@ -1,4 +1,4 @@
-# Answers: `pca ask`, `pca eval`, the public evaluation set (evals/questions.yml) and the held-out sets (evals/heldout.yml, evals/heldout2.yml, evals/heldout3.yml, evals/heldout4.yml, evals/heldout5.yml, evals/heldout6.yml, evals/heldout7.yml).
+# Answers: `pca ask`, `pca eval`, the public evaluation set (evals/questions.yml) and the scored held-out sets (EVAL_SETS).
 
 # A fixed demo build the evaluation's gold SQL is written for (as_of 2026-03-31 in evals/questions.yml).
 EVAL_DATA := $(CURDIR)/build/eval-data
@@ -6,24 +6,16 @@ EVAL_BUILD := --calls 3000 --days 90 --seed 7 --end-date 2026-03-31 --data-dir $
 
 .PHONY: answers-eval ask-bench
 
-answers-eval: $(STAMP) ## Score the offline chain (verified, then semantic) on evals/questions.yml and the held-out evals/heldout.yml, evals/heldout2.yml, evals/heldout3.yml, evals/heldout4.yml, evals/heldout5.yml, evals/heldout6.yml and evals/heldout7.yml
+# The public set, then the held-out sets gated once scored blind (tests/evals/test_heldout_golds.py checks this list)
+EVAL_SETS := questions heldout heldout2 heldout3 heldout4 heldout5 heldout6 heldout7
+
+answers-eval: $(STAMP) ## Score the offline chain (verified, then semantic) on evals/questions.yml and every scored held-out set (EVAL_SETS)
 	$(BIN)/pca up --no-serve $(EVAL_BUILD)
-	$(BIN)/pca eval evals/questions.yml --answerer verified --answerer semantic --data-dir $(EVAL_DATA) \
-		--report build/eval-report.json
-	$(BIN)/pca eval evals/heldout.yml --answerer verified --answerer semantic --data-dir $(EVAL_DATA) \
-		--report build/heldout-report.json
-	$(BIN)/pca eval evals/heldout2.yml --answerer verified --answerer semantic --data-dir $(EVAL_DATA) \
-		--report build/heldout2-report.json
-	$(BIN)/pca eval evals/heldout3.yml --answerer verified --answerer semantic --data-dir $(EVAL_DATA) \
-		--report build/heldout3-report.json
-	$(BIN)/pca eval evals/heldout4.yml --answerer verified --answerer semantic --data-dir $(EVAL_DATA) \
-		--report build/heldout4-report.json
-	$(BIN)/pca eval evals/heldout5.yml --answerer verified --answerer semantic --data-dir $(EVAL_DATA) \
-		--report build/heldout5-report.json
-	$(BIN)/pca eval evals/heldout6.yml --answerer verified --answerer semantic --data-dir $(EVAL_DATA) \
-		--report build/heldout6-report.json
-	$(BIN)/pca eval evals/heldout7.yml --answerer verified --answerer semantic --data-dir $(EVAL_DATA) \
-		--report build/heldout7-report.json
+	@set -e; for set in $(EVAL_SETS); do \
+		echo "pca eval evals/$$set.yml"; \
+		$(BIN)/pca eval evals/$$set.yml --answerer verified --answerer semantic --data-dir $(EVAL_DATA) \
+			--report build/$$set-report.json; \
+	done
 
 ask-bench: $(STAMP) ## Latency of pca ask's verified and semantic paths (bench/ask.py; BENCH_CALLS=1000000 by default)
 	$(PY) bench/ask.py
