@@ -1236,3 +1236,46 @@ def test_who_ranks_the_people_the_measure_is_about(reader: QuestionReader, quest
 
 def test_who_that_could_be_agents_or_evaluators_is_refused(reader: QuestionReader) -> None:
     _refused(reader, "who scored the most evaluations")
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        (
+            "Finance here. How many hours of after-call work did agents clock in total in Q1?",
+            "total_after_call_work_hours",
+        ),
+        ("CX analyst here, what % of calls got a CSAT survey response in March?", "survey_response_rate"),
+        (
+            "For the cost model I need total handle time in hours for each queue last month.",
+            "total_handle_time_hours",
+        ),
+        ("Putting together the morning huddle notes - how many calls did we take yesterday?", "calls"),
+        ("roughly how many calls a day did we average in March?", "average_calls_per_day"),
+    ],
+)
+def test_who_asks_and_what_for_is_dropped_when_it_names_nothing(
+    reader: QuestionReader, question: str, metric: str
+) -> None:
+    assert _read(reader, question).metrics == (metric,)
+
+
+def test_a_preamble_naming_a_value_is_kept(reader: QuestionReader) -> None:
+    _refused(reader, "For the Billing East team review: calls by queue")  # the team may be a filter
+
+
+def test_said_per_the_summary_a_value_that_is_also_a_category_is_the_topic() -> None:
+    values = dict(VALUES)
+    values["topic"] = ["Billing dispute"]
+    values["category"] = ["billing-dispute"]
+    reader = QuestionReader(SemanticManifest.load(), values)
+    query = _read(reader, "how many calls were about a billing dispute (per the call summary)?")
+    assert query.filters == (("call__summary_topic", "Billing dispute"),)
+
+
+def test_a_number_opening_the_question_is_a_top_n() -> None:
+    from lambdas.shared.answering.slots import find_top_n, normalise
+
+    top = find_top_n(normalise("2 categories with the worst customer sentiment"))
+    assert top is not None and top.value == 2
+    assert find_top_n(normalise("30 days of calls by team")) is None

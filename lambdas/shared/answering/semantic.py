@@ -253,6 +253,11 @@ _NEUTRAL = frozenset(
         "caused",
         "cause",
         "triggered",
+        "clock",
+        "clocked",
+        "out",
+        "roughly",
+        "approximately",
         "names",
         "raised",
         "raise",
@@ -793,7 +798,27 @@ _PREAMBLE = re.compile(
 )
 
 
-def without_preamble(question: str, repeats: Callable[[str, str], bool] = lambda _s, _rest: True) -> str:
+# "Finance here.", "As product owner I'd like to see …", "For the cost model I need …", "Putting together the
+# morning huddle notes - …": who asks or what for, before the request (dropped only when it names nothing the
+# request does not)
+_ROLE_PREAMBLE = re.compile(
+    r"^\s*(?:(?:hi|hello|hey)(?:\s+(?:all|team|there|everyone))?[,!]?\s+)?"
+    r"(?P<head>(?:[a-z][\w']*\s+){1,4}(?:here|speaking)"
+    r"|as\s+(?:an?\s+|the\s+|our\s+)?(?:[\w']+\s+){0,3}?[\w']+(?=,?\s+i\b)"
+    r"|(?:putting\s+together|preparing|working\s+on|for)\s+(?:the|my|our|a|an)\s+(?:[\w'-]+\s+){0,5}?[\w'-]+)"
+    r"(?P<sep>\s*[,.:;!]\s+|\s+[-–—]\s+)?"
+    r"(?:,?\s*i\s*(?:'?d|would)\s+like\s+(?:to\s+(?:see|know|get|have)\s+)?|,?\s*i\s+need\s+(?:to\s+(?:see|know|get)\s+)?"
+    r"|,?\s*i\s+want\s+(?:to\s+(?:see|know)\s+)?)?"
+    r"(?P<rest>(?<=\s)\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def without_preamble(
+    question: str,
+    repeats: Callable[[str, str], bool] = lambda _s, _rest: True,
+    clause_repeats: Callable[[str, str], bool] | None = None,
+) -> str:
     """The question without what it says about the asker: a clause before it ("I'm putting together the January
     review - how many …") and sentences that ask nothing ("I look after the Tech Tier 2 team.", "Thanks so
     much!"). Those say why, not what — but only when ``repeats(sentence, rest)``: every period, value and
@@ -810,8 +835,14 @@ def without_preamble(question: str, repeats: Callable[[str, str], bool] = lambda
             )
         ]
         question = " ".join(kept) if kept else question
+    clause_repeats = clause_repeats or repeats
     m = _PREAMBLE.match(question)
-    return m.group("rest") if m else question
+    if m and clause_repeats(question[: m.start("rest")], m.group("rest")):
+        return m.group("rest")
+    role = _ROLE_PREAMBLE.match(question)
+    if role and role.group("rest") != question and clause_repeats(role.group("head"), role.group("rest")):
+        return role.group("rest")
+    return question
 
 
 # Words of a period, whether the date reader reads them or not
@@ -1245,7 +1276,14 @@ class QuestionReader:
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
-        question = without_preamble(question, lambda sentence, rest: self._said_in(sentence, rest, today))
+        question = without_preamble(
+            question,
+            lambda sentence, rest: self._said_in(sentence, rest, today),
+            # a clause before the request: every period, value and measure it names is named again after it
+            lambda clause, rest: (
+                self._content(normalise(clause), today) <= self._content(normalise(rest), today)
+            ),
+        )
         # "team by team", "month by month": a grouping said twice (never "side by side")
         text = _Text(
             re.sub(
@@ -1272,6 +1310,23 @@ class QuestionReader:
             )
         ) is not None:
             text.take(table.start(), table.end())
+        # "(per the call summary)": where topics and resolutions come from, said aloud; a value that is both a
+        # topic and a category ("billing dispute") is then the topic
+        summary_said = False
+        while (
+            source := text.search(
+                r"\b(?:per|according\s+to|going\s+by|based\s+on|from)\s+(?:the\s+)?(?:call\s+)?summar(?:y|ies)\b"
+            )
+        ) is not None:
+            text.take(source.start(), source.end())
+            summary_said = True
+        # "calls with at least one action item": any
+        while (
+            one := text.search(
+                r"\bat\s+least\s+(?:one|1|an?)\b(?=\s+(?:action|issue|outcome|insight|categor))"
+            )
+        ) is not None:
+            text.take(one.start(), one.end())
         # "across the whole centre", "company-wide": everyone, said aloud (no filter)
         while (whole := text.search(_WHOLE_CENTRE)) is not None:
             text.take(whole.start(), whole.end())
@@ -1497,7 +1552,7 @@ class QuestionReader:
             )
             if limit is None and not which and named is not None and not _is_plural(named):
                 which, single = True, True
-        filters = self._read_values(text)
+        filters = self._read_values(text, prefer=("topic", "product") if summary_said else ())
         for label, _, start, _ in filters:  # "handled by the Billing East team", "evaluated by qa.al.wong"
             handler = re.search(r"\bby\s+(?:the\s+)?$", text.text[:start])
             if handler is not None and label in {"agent", "team", "evaluator", "queue"}:
@@ -2379,9 +2434,9 @@ class QuestionReader:
                 spans.append((m.start, m.end))
         return spans
 
-    def _read_values(self, text: _Text) -> list[tuple[str, str, int, int]]:
+    def _read_values(self, text: _Text, prefer: Sequence[str] = ()) -> list[tuple[str, str, int, int]]:
         filters: list[tuple[str, str, int, int]] = []
-        for label in _VALUE_ORDER:
+        for label in [*prefer, *(label for label in _VALUE_ORDER if label not in prefer)]:
             index = self.indexes.get(label)
             if index is None:
                 continue

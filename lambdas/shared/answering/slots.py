@@ -44,6 +44,13 @@ _TYPOS = {
     "teh": "the",
     "nad": "and",
     "avergae": "average",
+    "evry": "every",
+    "recieved": "received",
+    "recieve": "receive",
+    "minuts": "minutes",
+    "mins": "minutes",
+    "secs": "seconds",
+    "avrage": "average",
 }
 
 
@@ -462,7 +469,9 @@ _RANK_WORDS = r"(?:top|bottom|best|worst|highest|lowest|first|last|most|least)"
 _TOP_N_RE = re.compile(
     # "at least 2 calls", "at most 5 minutes": a bound, never a top N
     rf"\b(?<!\bat\s){_RANK_WORDS}\s+(?P<n>{_NUM})\b|\b(?P<m>{_NUM})\s+(?={_RANK_WORDS}\b)"
-    rf"|\b(?:which|what|the|show|list|give\s+me)\s+(?P<k>\d{{1,3}})\s+(?=[a-z])"
+    rf"|(?:^|\b(?:which|what|the|show|list|give\s+me)\s+)(?P<k>\d{{1,3}})\s+"
+    # "2 categories with the worst …", never "30 days of …" or "5 minutes"
+    r"(?!(?:days?|weeks?|months?|quarters?|years?|hours?|minutes?|mins?|seconds?|secs?|times?|percent)\b)(?=[a-z])"
 )
 
 
