@@ -1,4 +1,4 @@
-"""The held-out sets (evals/heldout2.yml … heldout7.yml) are well formed, and their gold SQL is what the scorer
+"""The held-out sets (evals/heldout2.yml … heldout8.yml) are well formed, and their gold SQL is what the scorer
 can run.
 
 Structure is checked with the scorer's own loader and the SQL guard every gold passes before it runs. When the
@@ -49,6 +49,7 @@ SETS = [
     HeldOut("heldout5.yml", traps=12, ties_checked=True, scored=True),
     HeldOut("heldout6.yml", traps=12, ties_checked=True, scored=True),
     HeldOut("heldout7.yml", traps=12, ties_checked=True, scored=True),
+    HeldOut("heldout8.yml", traps=12, ties_checked=True, scored=False),
 ]
 
 
