@@ -1279,3 +1279,22 @@ def test_a_number_opening_the_question_is_a_top_n() -> None:
     top = find_top_n(normalise("2 categories with the worst customer sentiment"))
     assert top is not None and top.value == 2
     assert find_top_n(normalise("30 days of calls by team")) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        ("How many different topics did calls on the Billing queue cover?", "distinct_topics"),
+        ("How many different topics came up in February's call summaries?", "distinct_topics"),
+        ("how many distinct products by team", "distinct_products"),
+        ("number of different queues", "distinct_queues"),
+    ],
+)
+def test_how_many_different_values_of_a_grouping(reader: QuestionReader, question: str, metric: str) -> None:
+    assert _read(reader, question).metrics == (metric,)
+
+
+def test_a_count_of_topics_meeting_a_condition_stays_a_condition_per_topic(reader: QuestionReader) -> None:
+    query = _read(reader, "how many topics had more than 100 calls")
+    assert query.metrics == ("calls",) and query.count_groups == "topics"
+    _refused(reader, "how many calls with a summary")  # "with a summary" is a filter no metric reads

@@ -253,6 +253,8 @@ _NEUTRAL = frozenset(
         "caused",
         "cause",
         "triggered",
+        "cover",
+        "covered",
         "clock",
         "clocked",
         "out",
@@ -1315,7 +1317,8 @@ class QuestionReader:
         summary_said = False
         while (
             source := text.search(
-                r"\b(?:per|according\s+to|going\s+by|based\s+on|from)\s+(?:the\s+)?(?:call\s+)?summar(?:y|ies)\b"
+                r"\b(?:per|according\s+to|going\s+by|based\s+on|from|in)\s+(?:the\s+)?(?:call\s+)?summar(?:y|ies)\b"
+                r"|\bcall\s+summaries\b"
             )
         ) is not None:
             text.take(source.start(), source.end())
