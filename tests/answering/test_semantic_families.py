@@ -1298,3 +1298,14 @@ def test_a_count_of_topics_meeting_a_condition_stays_a_condition_per_topic(reade
     query = _read(reader, "how many topics had more than 100 calls")
     assert query.metrics == ("calls",) and query.count_groups == "topics"
     _refused(reader, "how many calls with a summary")  # "with a summary" is a filter no metric reads
+
+
+def test_two_groups_compared_may_say_better(reader: QuestionReader) -> None:
+    both = _read(
+        reader, "In March, was customer sentiment better on inbound or outbound calls? Show both averages."
+    )
+    assert both.group_by == ("call__direction",) and both.limit is None
+    assert _read(reader, "Is CSAT different by language? Give me the average per language.").group_by == (
+        "call__language",
+    )
+    _refused(reader, "which team has better CSAT")  # better than what? one team or the ranking?

@@ -356,6 +356,8 @@ _RATE_WORDS = frozenset({"share", "percentage", "percent", "rate", "proportion",
 _TIME_WORDS = frozenset({"how", "long", "much", "time", "seconds"})
 _COMPARE_WORDS = frozenset(
     {"compare", "compared", "comparison", "versus", "vs", "against", "with", "and", "side", "between"}
+    # "is CSAT different by language?", "better on inbound or outbound? show both": every group shown
+    | {"different", "differ", "differs", "vary", "varies", "both"}
 )
 _BARE_NOUNS = frozenset({"calls", "evaluations", "customers", "scorecards"})
 # Words that list two measures side by side, and the words that may stand between them.
@@ -1722,6 +1724,9 @@ class QuestionReader:
         two_values = [
             f[0] for f in filters if [g[0] for g in filters].count(f[0]) > 1
         ]  # "A vs B": one row each
+        if two_values or paired:  # "better on inbound or outbound? show both": both rows, to compare
+            for m in list(re.finditer(r"\b(?:better|worse|higher|lower)\b", text.remaining())):
+                text.take(m.start(), m.end())
         if (
             limit is not None or set(text.remaining().split()) & (_DESC_WORDS | _ASC_WORDS) or order_by
         ) and not (
