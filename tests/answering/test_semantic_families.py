@@ -1309,3 +1309,11 @@ def test_two_groups_compared_may_say_better(reader: QuestionReader) -> None:
         "call__language",
     )
     _refused(reader, "which team has better CSAT")  # better than what? one team or the ranking?
+
+
+def test_each_agent_of_a_team(reader: QuestionReader) -> None:
+    query = _read(reader, "How many evaluations has each Tech Tier 1 agent recieved?")
+    assert query.group_by == ("agent__agent_name",) and query.filters == (
+        ("evaluation__team", "Tech Tier 1"),
+    )
+    assert _read(reader, "calls for each agent").filters == ()

@@ -1301,7 +1301,12 @@ class QuestionReader:
                     re.sub(
                         r"\beach\s+of\s+(?:the\s+|our\s+)?(\S.{0,40}?)\s+(agents|reps)\b",
                         r"\1 per agent",
-                        self._ranked_by(normalise(question.replace("%", " percent "))),
+                        # "each Tech Tier 1 agent": per agent, of that team (only when the words are a value)
+                        re.sub(
+                            r"\beach\s+(?!agent\b|rep\b)(\S.{0,40}?)\s+(?:agent|rep)\b",
+                            self._each_of_value,
+                            self._ranked_by(normalise(question.replace("%", " percent "))),
+                        ),
                     ),
                 ),
             )
@@ -2016,6 +2021,10 @@ class QuestionReader:
             if phrase not in _BARE_NOUNS and pattern.search(text):
                 found.add(("metric", metric.name))
         return found
+
+    def _each_of_value(self, m: re.Match[str]) -> str:
+        """ "each Tech Tier 1 agent" → "Tech Tier 1 per agent", when the words between are a value."""
+        return f"{m.group(1)} per agent" if self._is_value(m.group(1)) else m.group(0)
 
     def _which_of_value(self, m: re.Match[str]) -> str:
         """ "which Tech Tier 1 agent" → "which agent of Tech Tier 1", when the words between are a value."""
