@@ -1317,3 +1317,10 @@ def test_each_agent_of_a_team(reader: QuestionReader) -> None:
         ("evaluation__team", "Tech Tier 1"),
     )
     assert _read(reader, "calls for each agent").filters == ()
+
+
+def test_one_day_of_the_week_in_general(reader: QuestionReader) -> None:
+    query = _read(reader, "call volume by hour of the day, Mondays only")
+    assert query.conditions == (("call__day_of_week", ">=", 1.0), ("call__day_of_week", "<=", 1.0))
+    assert _read(reader, "average handle time on Fridays").conditions[0] == ("call__day_of_week", ">=", 5.0)
+    _refused(reader, "calls last Monday")  # one Monday: a date, not read here

@@ -318,6 +318,12 @@ _WEEKENDS = re.compile(
     r"\b(?:(?:at|on|during|over|across|for)\s+)?(?P<w>weekends|weekdays)\b"
     r"|\b(?:at|on)\s+(?:the\s+)?(?P<w2>weekend)\b(?!\s+of)|\b(?P<w3>weekend|weekday)\s+(?=calls\b)"
 )
+# "on Mondays", "Fridays only": one day of the week in general (plural: "last Monday" is a date)
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NAMED_DAYS = re.compile(
+    r"\b(?:(?:on|for|during|across)\s+)?(?P<d>mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)\b"
+    r"(?:\s+only)?"
+)
 # "(not the average)", "(the agents' own sentiment, not the customers')": a clarification that rules out
 # what the chosen metric is not
 _NOT_THE = re.compile(r"\bnot\s+(?:the\s+|their\s+|our\s+)?(?P<w>\w+)\b")
@@ -1451,11 +1457,15 @@ class QuestionReader:
         if isinstance(per_call, str):
             return Reading(None, per_call)
         # "at weekends", "weekday calls": days of the week, never one weekend ("last weekend" stays unread)
-        weekend: tuple[str, float] | None = None
+        weekend: list[tuple[str, float]] = []
         if (days := text.search(_WEEKENDS)) is not None:
             said = days.group("w") or days.group("w2") or days.group("w3")
-            weekend = (">=", 6.0) if said.startswith("weekend") else ("<=", 5.0)
+            weekend = [(">=", 6.0) if said.startswith("weekend") else ("<=", 5.0)]
             text.take(days.start(), days.end())
+        elif (named_day := text.search(_NAMED_DAYS)) is not None:
+            iso = float(_DAY_NAMES.index(named_day.group("d").removesuffix("s")) + 1)
+            weekend = [(">=", iso), ("<=", iso)]
+            text.take(named_day.start(), named_day.end())
 
         top = find_top_n(text.remaining())
         limit: int | None = None
@@ -1749,14 +1759,14 @@ class QuestionReader:
         compared = self._compare(chosen, per_call)
         if isinstance(compared, Reading):
             return compared
-        if weekend is not None:
+        if weekend:
             day = self.manifest.resolve(chosen, "day of week")
             if day is None:
                 what = " and ".join(m.label for m in chosen)
                 return Reading(
                     None, f"{what[:1].upper()}{what[1:]} cannot be filtered by the day of the week."
                 )
-            compared = (*compared, (day, *weekend))
+            compared = (*compared, *((day, op, number) for op, number in weekend))
         entities = [m.label for m in chosen if m.counts_entity]
         if compared and entities:
             return Reading(
@@ -3031,9 +3041,13 @@ class SemanticAnswerer:
             for name, values in chosen_values.items()
         )
         per_value: dict[str, list[tuple[PerCall, str, float]]] = {}
+        days = [(op, number) for name, op, number in query.conditions if name.endswith("__day_of_week")]
+        if len(days) == 2 and days[0][1] == days[1][1]:  # one day of the week
+            filters += f", on {_DAY_NAMES[int(days[0][1]) - 1].capitalize()}s"
+        elif days:
+            filters += ", on weekends" if days[0][0] == ">=" else ", on weekdays"
         for name, op, number in query.conditions:
             if name.endswith("__day_of_week"):
-                filters += ", on weekends" if op == ">=" else ", on weekdays"
                 continue
             value = next(v for v in self.reader._per_call if v.name == name.split("__")[-1])
             # the row the value belongs to: "(per call)", "(per evaluation)"
