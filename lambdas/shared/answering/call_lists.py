@@ -35,7 +35,8 @@ _LIST_CUE = re.compile(
     # "Billing queue calls in March with a CSAT of 1: show call id, agent name and date"
     r"|\bcalls\b.*\b(?:show|list|display)\s+(?:the\s+|their\s+)?call\s+ids?\b"
 )
-_UNITS = {
+# Minutes in one of each time unit a question may name
+UNIT_MINUTES = {
     "second": 1 / 60,
     "seconds": 1 / 60,
     "sec": 1 / 60,
@@ -337,7 +338,7 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
             if value.unit:
                 if unit is None:
                     return f"Say the unit of {value.label} (seconds, minutes, hours)."
-                number = number * _UNITS[unit] / _UNITS[value.unit]
+                number = number * UNIT_MINUTES[unit] / UNIT_MINUTES[value.unit]
             elif unit is not None:
                 return f"{value.label} has no unit (“{unit}”)."
             op_words = " ".join(m.group("op").split())

@@ -1168,6 +1168,14 @@ class _Text:
         compiled = re.compile(pattern) if isinstance(pattern, str) else pattern
         return compiled.search(self.remaining())
 
+    def take_all(self, pattern: re.Pattern[str] | str) -> bool:
+        """Take every free match of ``pattern`` (words said aloud that add nothing); whether any was."""
+        taken = False
+        while (m := self.search(pattern)) is not None:
+            self.take(m.start(), m.end())
+            taken = True
+        return taken
+
     def words_left(self) -> list[tuple[int, str]]:
         return [(m.start(), m.group(0)) for m in re.finditer(r"\S+", self.remaining())]
 
@@ -1319,33 +1327,19 @@ class QuestionReader:
         )
         notes: list[str] = []
         # "calls and AHT by team, both in one table": how two measures are shown, said aloud
-        while (
-            table := text.search(
-                r"\b(?:both\s+)?(?:in\s+|on\s+)?(?:one|a\s+single|the\s+same)\s+(?:table|list|view)\b|\bside\s+by\s+side\b"
-            )
-        ) is not None:
-            text.take(table.start(), table.end())
+        text.take_all(
+            r"\b(?:both\s+)?(?:in\s+|on\s+)?(?:one|a\s+single|the\s+same)\s+(?:table|list|view)\b|\bside\s+by\s+side\b"
+        )
         # "(per the call summary)": where topics and resolutions come from, said aloud; a value that is both a
         # topic and a category ("billing dispute") is then the topic
-        summary_said = False
-        while (
-            source := text.search(
-                r"\b(?:per|according\s+to|going\s+by|based\s+on|from|in)\s+(?:the\s+)?(?:call\s+)?summar(?:y|ies)\b"
-                r"|\bcall\s+summaries\b"
-            )
-        ) is not None:
-            text.take(source.start(), source.end())
-            summary_said = True
+        summary_said = text.take_all(
+            r"\b(?:per|according\s+to|going\s+by|based\s+on|from|in)\s+(?:the\s+)?(?:call\s+)?summar(?:y|ies)\b"
+            r"|\bcall\s+summaries\b"
+        )
         # "calls with at least one action item": any
-        while (
-            one := text.search(
-                r"\bat\s+least\s+(?:one|1|an?)\b(?=\s+(?:action|issue|outcome|insight|categor))"
-            )
-        ) is not None:
-            text.take(one.start(), one.end())
+        text.take_all(r"\bat\s+least\s+(?:one|1|an?)\b(?=\s+(?:action|issue|outcome|insight|categor))")
         # "across the whole centre", "company-wide": everyone, said aloud (no filter)
-        while (whole := text.search(_WHOLE_CENTRE)) is not None:
-            text.take(whole.start(), whole.end())
+        text.take_all(_WHOLE_CENTRE)
 
         period: DateRange | None = None
         date = find_date_range(text.text, today)
@@ -1429,10 +1423,7 @@ class QuestionReader:
                 text.take(m.start("grain"), m.end())
 
         if grain is not None:  # "the trend of … by week": the grain says how it moves over time
-            while (
-                m := text.search(r"\b(?:trend(?:s|ed|ing)?|over\s+time|evolution|evolved?)\b")
-            ) is not None:
-                text.take(m.start(), m.end())
+            text.take_all(r"\b(?:trend(?:s|ed|ing)?|over\s+time|evolution|evolved?)\b")
 
         statistic: tuple[str, str] | None = None  # (statistic, the words that asked for it)
         for name, pattern in _STATISTICS:
@@ -1632,11 +1623,7 @@ class QuestionReader:
             in_minutes = any(found[1] for found in swapped if found is not None)
             # "median and average handle time", "median of the average handle time per agent": not one median
             # "(not the average)": a clarification of the median, never a second statistic
-            for m in list(
-                re.finditer(r"\b(?:not|rather\s+than)\s+(?:the\s+)?(?:average|avg|mean)\b", text.text)
-            ):
-                if text.free(m.start(), m.end()):
-                    text.take(m.start(), m.end())
+            text.take_all(r"\b(?:not|rather\s+than)\s+(?:the\s+)?(?:average|avg|mean)\b")
             said = text.remaining().split() + [w for a, b, _ in mentions for w in text.text[a:b].split()]
             averaged = set(said) & {"average", "avg", "mean", "averages"}
             if averaged:
@@ -1886,8 +1873,7 @@ class QuestionReader:
                     return Reading(
                         None, f"Say the unit of {metric.label.split(' (')[0]} (seconds, minutes, hours)."
                     )
-                per = {"s": 1.0, "m": 60.0, "h": 3600.0}
-                number = number * per[unit[0]] / per[stored[0]]
+                number = number * UNIT_MINUTES[unit] / UNIT_MINUTES[stored]
             elif unit is not None:
                 return Reading(None, f"{metric.label} is no time (“{unit}”).")
             found.append((name, op, number))
@@ -3229,6 +3215,7 @@ def metric_query_from_request(
 from lambdas.shared.answering.call_lists import (  # noqa: E402
     COMPARISON,
     GREATER_WORDS,
+    UNIT_MINUTES,
     ListReader,
     PerCall,
     calls_listed_by,
