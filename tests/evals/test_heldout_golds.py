@@ -1,4 +1,4 @@
-"""The held-out sets (evals/heldout2.yml … heldout8.yml) are well formed, and their gold SQL is what the scorer
+"""The held-out sets (evals/heldout2.yml … heldout9.yml) are well formed, and their gold SQL is what the scorer
 can run.
 
 Structure is checked with the scorer's own loader and the SQL guard every gold passes before it runs. When the
@@ -50,6 +50,7 @@ SETS = [
     HeldOut("heldout6.yml", traps=12, ties_checked=True, scored=True),
     HeldOut("heldout7.yml", traps=12, ties_checked=True, scored=True),
     HeldOut("heldout8.yml", traps=12, ties_checked=True, scored=False),
+    HeldOut("heldout9.yml", traps=15, ties_checked=True, scored=False),
 ]
 
 
