@@ -190,6 +190,28 @@ def test_word_forms_and_multi_word_phrases_are_folded() -> None:
     assert matcher.match("how long were customers waiting in each queue", TODAY).best is not None
 
 
+def test_a_measure_named_after_a_verb_or_a_split_is_not_that_verb_or_split() -> None:
+    handle_time = Candidate(
+        "avg_handle_time_by_agent",
+        "What is the average handle time by agent?",
+        ("AHT per agent", "Average call handling time for each agent"),
+        (),
+    )
+    wait = Candidate(
+        "queue_wait_by_queue",
+        "How long do customers wait in each queue?",
+        ("Average queue wait time by queue", "Which queue has the longest wait?"),
+        (),
+    )
+    matcher = Matcher([handle_time, wait, *SPLITS], threshold=0.5)
+    # "calls handled" counts calls; "handling time" is the measure
+    assert matcher.match("calls handled per agent in March", TODAY).best is None
+    assert matcher.match("handling time by agent", TODAY).best.candidate.name == "avg_handle_time_by_agent"  # type: ignore[union-attr]
+    # "queue wait" is the measure: one figure, not one per queue
+    assert matcher.match("avg queue wait over the past 14 days", TODAY).best is None
+    assert matcher.match("average queue wait by queue", TODAY).best.candidate.name == "queue_wait_by_queue"  # type: ignore[union-attr]
+
+
 def test_a_split_asked_in_so_many_words_must_be_the_query_s_split() -> None:
     # the per-agent query names the team as a column; "per team" still asks for another split
     per_agent = Candidate(

@@ -865,16 +865,30 @@ def test_more_everyday_wordings_read_into_metric_queries(manifest: SemanticManif
 def test_one_call_shows_its_categories_or_summary_when_asked(tmp_path: Path) -> None:
     warehouse, lake = build_marts(tmp_path)
     call_id = "346d5ade-2320-48e3-a70b-dc509d80171f"
+    uncategorised = "5b1f0c9e-1d0e-4c55-9a54-0d3f6d0a1e77"
     with duckdb.connect(str(warehouse)) as db:
         db.execute(
             "alter table post_call_analytics.calls add column categories varchar; "
             "alter table post_call_analytics.calls add column summary_text varchar; "
-            f"update post_call_analytics.calls set call_id = '{call_id}', categories = 'long-silence', "
-            "summary_text = 'Router reset.' where call_id = 'c4'"
+            f"update post_call_analytics.calls set call_id = '{call_id}', categories = 'escalation-request', "
+            "summary_text = 'Router reset.' where call_id = 'c4'; "
+            f"update post_call_analytics.call_categories set call_id = '{call_id}' where call_id = 'c4'; "
+            f"update post_call_analytics.calls set call_id = '{uncategorised}' where call_id = 'c1'"
         )
     answerer = semantic_answerer(DuckDbEngine(warehouse, lake), today=lambda: TODAY)
+    # the categories alone: a row each, from the categories' own table
     categories = answerer.answer(f"What categories did call {call_id} match?")
-    assert categories.columns[-1] == "categories" and categories.rows[0][-1] == "long-silence"
+    assert categories.columns == ("call_id", "category")
+    assert categories.rows == ((call_id, "escalation-request"),)
+    assert categories.text.startswith(f"Call {call_id}: the 1 category it matched.")
+    none = answerer.answer(f"which categories did call {uncategorised} match")
+    assert none.rows == () and none.text.startswith(f"Call {uncategorised} matched no category.")
+    unknown = answerer.answer("categories of call 00000000-0000-0000-0000-000000000000")
+    assert unknown.rows == () and unknown.text.startswith("No call has the id")
+    # with a column of the call named too, the call's own row with its categories listed
+    row = answerer.answer(f"What categories did call {call_id} match, and who handled it?")
+    assert row.columns[-1] == "categories" and row.rows[0][-1] == "escalation-request"
+    assert "agent_name" in row.columns
     summary = answerer.answer(f"whats the summary of call {call_id}")
     assert summary.rows[0][-1] == "Router reset."
     assert answerer.answer(f"how many calls did call {call_id} have").refused

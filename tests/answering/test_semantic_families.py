@@ -1324,3 +1324,25 @@ def test_one_day_of_the_week_in_general(reader: QuestionReader) -> None:
     assert query.conditions == (("call__day_of_week", ">=", 1.0), ("call__day_of_week", "<=", 1.0))
     assert _read(reader, "average handle time on Fridays").conditions[0] == ("call__day_of_week", ">=", 5.0)
     _refused(reader, "calls last Monday")  # one Monday: a date, not read here
+
+
+def test_a_count_per_member_said_without_average_is_a_split(reader: QuestionReader) -> None:
+    # "calls per agent" is one row per agent; the ratio is asked for as an average
+    query = _read(reader, "Tech Tier 1 - calls per agent")
+    assert query.metrics == ("calls",) and query.group_by == ("call__agent_name",)
+    assert _read(reader, "average calls per agent").metrics == ("calls_per_agent",)
+    assert _read(reader, "calls per agent on average").metrics == ("calls_per_agent",)
+
+
+@pytest.mark.parametrize(
+    ("question", "group_by"),
+    [
+        ("list the agents in Tech Tier 1 with their call counts", ("call__agent_name",)),
+        ("show our queues and their average handle time", ("call__queue",)),
+        ("list all teams with their QA score last month", ("evaluation__team",)),
+    ],
+)
+def test_members_listed_with_their_figures_are_a_split(
+    reader: QuestionReader, question: str, group_by: tuple[str, ...]
+) -> None:
+    assert _read(reader, question).group_by == group_by

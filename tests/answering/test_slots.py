@@ -158,6 +158,10 @@ def test_only_the_requested_slot_kinds_are_extracted() -> None:
         ("agents with the most calls", False),
         ("most common reasons customers call", False),
         ("highest AHT by team", False),  # a measure after the ranking word: the ranking
+        # the singular noun after "which" is what is ranked, whoever the verb's subject is
+        ("Which scorecard question do agents score worst on?", True),
+        ("which queue do customers wait longest in", True),
+        ("which questions do agents score worst on", False),
     ],
 )
 def test_a_question_for_the_single_first_of_a_ranking_is_told_from_one_for_the_ranking(

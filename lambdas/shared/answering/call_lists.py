@@ -126,6 +126,9 @@ _LIST_WORDS = frozenset(
 )
 
 
+# Words naming a column every list of calls shows (its agent, queue, start): a lookup that names one keeps the row
+_CALL_COLUMN_WORDS = re.compile(r"\b(?:who|agent|agents|rep|queue|queues|when|date|time|started|start)\b")
+
 # Columns of one call looked up by its id that are no dimension: (how they are asked for, the column)
 _CALL_TEXT = (
     (r"categories|category|categorised|categorized|match|matched", "categories"),
@@ -643,6 +646,24 @@ class ListReader(RowListReader):
             notes=tuple(notes),
             extra=tuple(extra),
         )
+        if (
+            ids
+            and query.extra == ("categories",)
+            and not shown
+            and not conditions
+            and self.table == "calls"
+            and not _CALL_COLUMN_WORDS.search(CALL_ID.sub(" ", normalise(question)))
+        ):
+            # "which categories did call … match": one row per category, from the categories' own table (the
+            # call's own columns only when the question names none of them: "… and who handled it" keeps its row)
+            query = dataclasses.replace(
+                query,
+                table="call_categories",
+                columns=("call_id", "category"),
+                recency="call_date",
+                extra=(),
+                order=("category", False),
+            )
         return ListReading(query)
 
 

@@ -156,6 +156,10 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bcount of\b", "count"),
     (r"\baverage handle time\b", "aht"),
     (r"\baverage handling time\b", "aht"),
+    # the measure, not the verb: "calls handled per agent" is a count, "handle time per agent" an average
+    (r"\bhandl(?:e|ing) times?\b", "aht"),
+    # the measure, not the split: "average queue wait" is one figure, "queue wait by queue" one per queue
+    (r"\bqueue wait(?:ing)?(?: times?)?\b", "wait"),
     (r"\bcustomer satisfaction\b", "csat"),
     (r"\bquality assurance\b", "qa"),
     (r"\bquality\b", "qa"),

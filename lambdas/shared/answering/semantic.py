@@ -382,6 +382,24 @@ _PARTICIPANT_NOUNS = frozenset(
 )
 
 
+# "list the agents with their call counts", "show our queues and their AHT", "agents in Tech Tier 1 with their
+# evaluations": one row per member, a split by it (a clause after the members, "the agents who …", is a
+# condition on them and read elsewhere)
+_MEMBERS = {"agents": "agent", "reps": "agent", "teams": "team", "queues": "queue", "evaluators": "evaluator"}
+_LISTED_MEMBERS = re.compile(
+    r"\b(?:list|show(?:\s+me)?|give\s+me)\s+(?:the\s+|all\s+(?:the\s+)?|our\s+|every\s+)?"
+    r"(?P<members>agents|reps|teams|queues|evaluators)\b(?!\s+(?:who|that|whose|with(?!\s+their)|having|where)\b)"
+)
+_MEMBERS_WITH_THEIR = re.compile(
+    r"\b(?P<members>agents|reps|teams|queues|evaluators)\b(?=(?:\s+\S+){0,6}?\s+(?:with|and)\s+(?:their|its)\b)"
+)
+
+
+def _members_listed(text: str) -> str:
+    text = _LISTED_MEMBERS.sub(lambda m: f"per {_MEMBERS[m.group('members')]}", text)
+    return _MEMBERS_WITH_THEIR.sub(lambda m: f"per {_MEMBERS[m.group('members')]}", text)
+
+
 def _between(text: _Text, end: int, start: int) -> list[str]:
     """The words not yet accounted for between two positions of the question."""
     return [word for at, word in text.words_left() if end <= at < start]
@@ -455,7 +473,11 @@ class Metric:
 
     @property
     def phrases(self) -> tuple[str, ...]:
-        words = {normalise(self.name.replace("_", " ")), normalise(re.sub(r"\(.*?\)", "", self.label))}
+        words = {normalise(re.sub(r"\(.*?\)", "", self.label))}
+        name = normalise(self.name.replace("_", " "))
+        # "calls per agent" said alone is a split by agent; the ratio is named "average …"
+        if " per " not in name or name.split()[0] in _AVERAGE_WORDS:
+            words.add(name)
         words.update(normalise(s) for s in self.synonyms)
         if self.is_rate:  # "callback rate" is also said "callback percentage", "callback share", "callback %"
             for word in list(words):
@@ -1319,7 +1341,7 @@ class QuestionReader:
                         re.sub(
                             r"\beach\s+(?!agent\b|rep\b)(\S.{0,40}?)\s+(?:agent|rep)\b",
                             self._each_of_value,
-                            self._ranked_by(normalise(question.replace("%", " percent "))),
+                            _members_listed(self._ranked_by(normalise(question.replace("%", " percent ")))),
                         ),
                     ),
                 ),
@@ -2883,7 +2905,16 @@ class SemanticAnswerer:
         executed, total, capped = self._run_list(query)
         head = describe_list(query)
         named = [found for label, _, found in query.filters if label == "call"]
-        if named:  # one call by its id
+        if named and query.table == "call_categories":  # the categories of one call, a row each
+            known = query.count_sql(CURATED_DATABASE).replace("call_categories", "calls", 1)
+            if executed.rows:
+                many = "y" if len(executed.rows) == 1 else "ies"
+                first = f"{head}: the {len(executed.rows)} categor{many} it matched."
+            elif self.run(known).rows[0][0]:
+                first = f"{head} matched no category."
+            else:
+                first = f"No call has the id {named[0]}."
+        elif named:  # one call by its id
             first = f"{head}." if executed.rows else f"No call has the id {named[0]}."
         else:
             first = self._list_first(head, executed.rows, total, capped, ("call", "calls"))

@@ -561,6 +561,9 @@ def asks_for_one(text: str) -> bool:
                 if w in _SUPERLATIVES or w in _SINGULAR_VERBS:
                     return True
                 continue
+            # "which scorecard question do agents score worst on": one question, whoever scores
+            if _noun_number(w) is True and _noun_number(following) is None:
+                return True
             if w.endswith("s") and not w.endswith("ss"):
                 # "which question scores lowest": a verb before the ranking word; "which agents …": many
                 return following in _SUPERLATIVES or following in {"the", "on", "in"}
