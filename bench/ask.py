@@ -96,10 +96,14 @@ def build(root: Path) -> Path:
     marker = root / ".built"
     if marker.exists():
         missing = missing_marts(paths.warehouse)
-        if missing:  # built by an older project: its models run again over the same lake (a few minutes)
+        if missing:  # built by an older project: its models run again over the same lake (a few minutes),
+            # from scratch (the incremental tables of an older project lack columns added since)
             print(f"the dataset in {root} has no {', '.join(missing)}: running the dbt models again")
             dbt_runner.invoke(
-                ["run"], data_dir=paths.root, dbt_vars={"materialize_current_state": True}, quiet=True
+                ["run", "--full-refresh"],
+                data_dir=paths.root,
+                dbt_vars={"materialize_current_state": True},
+                quiet=True,
             )
         return paths.warehouse
     started = time.perf_counter()

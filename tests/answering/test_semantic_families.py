@@ -151,15 +151,27 @@ def test_medians_are_exact_on_duckdb(answerer: Any) -> None:
         # several asked for: every question, ranked
         ("Which QA questions do agents score lowest on?", "average_answer_score", None, None, ""),
         (
-            "average score of the Empathy section by agent",
+            "average question score of the Empathy section by agent",
             "average_answer_score",
             ("agent__agent_name",),
             None,
             None,
         ),
         ("Which scorecard question has the lowest average score?", "average_answer_score", None, 1, ""),
-        ("QA score by section", "average_answer_score", ("scorecard_answer__section_title",), None, None),
-        ("which section scores highest this quarter", "average_answer_score", None, 1, "-"),
+        (
+            "question score by section",
+            "average_answer_score",
+            ("scorecard_answer__section_title",),
+            None,
+            None,
+        ),
+        (
+            "which section has the highest average question score this quarter",
+            "average_answer_score",
+            None,
+            1,
+            "-",
+        ),
         ("questions with the most automatic fails", "question_automatic_fails", None, None, "-"),
         ("automatic fails per evaluation question in February", "question_automatic_fails", None, None, None),
         ("the form question with the most auto fails", "question_automatic_fails", None, 1, "-"),
@@ -192,8 +204,12 @@ def test_evaluation_questions_and_sections_are_ranked_by_their_answers(
 )
 def test_a_section_named_is_a_filter_on_the_answers(reader: QuestionReader, question: str) -> None:
     query = _read(reader, question)
-    assert query.metrics == ("average_answer_score",)
-    assert query.filters == (("scorecard_answer__section_title", "Greeting"),)
+    if "question" in question:
+        assert query.metrics == ("average_answer_score",)
+        assert query.filters == (("scorecard_answer__section_title", "Greeting"),)
+    else:  # a section's plain "score": the form's score of the section and its questions' average
+        assert query.metrics == ("average_section_score", "sectioned_average_answer_score")
+        assert query.filters == (("scorecard_section__section_title", "Greeting"),)
 
 
 @pytest.mark.parametrize(
@@ -214,7 +230,8 @@ def test_answers_by_section_and_question_count_submitted_evaluations_only(answer
     # Greeting: e1 100, e2 50, e3 90 (e4 is a draft)
     greeting = answerer.answer("average score in the Greeting section")
     assert not greeting.refused, greeting.text
-    assert greeting.rows == ((80.0,),)
+    assert greeting.rows == ((75.0, 80.0),)  # the sections' own scores, then the questions' average
+    assert answerer.answer("average question score in the Greeting section").rows == ((80.0,),)
     fails = answerer.answer("automatic fails per question")
     assert set(fails.rows) == {
         ("Did the agent greet the customer?", 0),
@@ -588,7 +605,10 @@ def test_a_ranking_with_nothing_to_rank_is_refused(reader: QuestionReader, quest
     ("question", "metrics"),
     [
         ("What is the typical (median) call duration per queue?", ("median_call_duration",)),
-        ("Which section of the scorecard has the lowest average score?", ("average_answer_score",)),
+        (
+            "Which section of the scorecard has the lowest average score?",
+            ("average_section_score", "sectioned_average_answer_score"),
+        ),
         ("What are the lowest-scoring questions on the evaluation form?", ("average_answer_score",)),
         ("Which questions cause the most automatic fails?", ("question_automatic_fails",)),
         (
@@ -1346,3 +1366,98 @@ def test_members_listed_with_their_figures_are_a_split(
     reader: QuestionReader, question: str, group_by: tuple[str, ...]
 ) -> None:
     assert _read(reader, question).group_by == group_by
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the average score per scorecard section?",
+        "how does each section score on average?",
+        "QA score by team for the Empathy section",
+    ],
+)
+def test_a_section_s_score_said_plainly_shows_both_readings(reader: QuestionReader, question: str) -> None:
+    # the score the form gives the section, and the average of its questions' scores, side by side
+    assert _read(reader, question).metrics == ("average_section_score", "sectioned_average_answer_score")
+
+
+def test_a_section_s_score_said_precisely_is_that_one(reader: QuestionReader) -> None:
+    assert _read(reader, "average question score per section").metrics == ("average_answer_score",)
+    assert _read(reader, "average section score by team").metrics == ("average_section_score",)
+
+
+def test_sections_ranked_by_a_plain_score_are_ranked_by_the_section_score_and_say_so(
+    reader: QuestionReader,
+) -> None:
+    reading = reader.read("which section has the lowest average score", TODAY)
+    query = _query(reading)
+    assert query.order_by == "average_section_score" and query.limit == 1
+    assert any("ranked by the average section score" in note for note in reading.notes)
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("board pack - total calls in Q1 please", ("calls",)),
+        ("calibration prep: number of evaluations by each evaluator", ("evaluations",)),
+        ("Average handle time by queue for Q1, for the ops review", ("average_handle_time",)),
+        ("bottom 3 agents on avg QA score this quarter - coaching list", ("average_qa_score",)),
+        ("Finance want the total hold time in hours for the quarter.", ("total_hold_time_hours",)),
+    ],
+)
+def test_who_asks_or_what_for_said_as_a_heading_or_a_tail_is_dropped(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...]
+) -> None:
+    assert _read(reader, question).metrics == metrics
+
+
+def test_a_heading_that_names_a_value_or_unknown_words_is_kept(reader: QuestionReader) -> None:
+    # "Billing East" is a value: the heading filters the request
+    assert _read(reader, "Billing East - calls per agent").filters == (("call__team", "Billing East"),)
+    _refused(reader, "enterprise customers: how many calls")  # not a role or a purpose: unread, refused
+    _refused(reader, "how many calls, enterprise only")
+
+
+def test_the_quarter_and_the_whole_period_are_periods(reader: QuestionReader) -> None:
+    period = _read(reader, "Callback rate for the quarter").period
+    assert period is not None and (period.start, period.end) == (dt.date(2026, 1, 1), dt.date(2026, 4, 1))
+    assert _read(reader, "calls by hour of day, whole period").period is None
+
+
+def test_agents_counted_by_a_condition_on_their_figures(reader: QuestionReader) -> None:
+    query = _read(reader, "How many agents took more than 120 calls?")
+    assert query.count_groups == "agents" and query.having == (("calls", ">", 120.0),)
+    fewer = _read(reader, "How many agents have had fewer than 35 evaluations?")
+    assert fewer.count_groups == "agents" and fewer.having == (("evaluations", "<", 35.0),)
+    assert _read(reader, "how many agents took calls").metrics == ("distinct_agents",)
+
+
+def test_best_first_follows_which_way_the_metric_is_better(reader: QuestionReader) -> None:
+    query = _read(reader, "rank all teams by average customer sentiment, best first")
+    assert query.order_by == "-average_customer_sentiment"
+    # the analytics engineer declared a lower handle time better (`meta.better`)
+    assert _read(reader, "avg handle time per agent, best first").order_by == "average_handle_time"
+    _refused(reader, "calls per team, best first")  # no better way defined for a count: unread
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("how many automatic fails did QA record in february", ("automatic_fails",)),
+        ("how many calls have been QA evaluated so far?", ("evaluated_calls",)),
+        ("which team needs the most callbacks", ("callback_calls",)),
+        ("how many calls went over 15 minutes long?", ("calls",)),
+        ("which single day in March had the most calls", ("calls",)),
+    ],
+)
+def test_everyday_verbs_and_words_said_aloud(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...]
+) -> None:
+    assert _read(reader, question).metrics == metrics
+
+
+def test_people_alone_is_no_evaluation_source(reader: QuestionReader) -> None:
+    assert _read(reader, "average QA score of evaluations done by people").filters == (
+        ("evaluation__evaluation_source", "MANUAL"),
+    )
+    _refused(reader, "top 4 reasons people call")

@@ -300,6 +300,7 @@ def test_semantic_layer_is_in_the_manifest_every_metric_and_dimension_described(
         "agents",
         "scorecards",
         "scorecard_answers",
+        "scorecard_sections",
         "call_categories",
         "call_insights",
     }

@@ -242,6 +242,14 @@ _NEUTRAL = frozenset(
         "identified",
         "found",
         "recorded",
+        "record",
+        "records",
+        "need",
+        "needs",
+        "needed",
+        "ended",
+        "ends",
+        "promised",
         "logged",
         "registered",
         "received",
@@ -339,7 +347,8 @@ _ABOUT_WORDS = frozenset({"on", "of", "for", "in", "from", "among", "across", "o
 # Words saying the whole history is meant: the default anyway ("so far", "across everything")
 _ALL_DATA = re.compile(
     r"\b(?:(?:so|thus)\s+far|to\s+date|(?:of\s+|over\s+|for\s+)?all[\s-]+time|ever|across\s+everything"
-    r"|in\s+total|(?:till|until|up\s+to)\s+now|since\s+(?:the\s+)?(?:start|beginning))\b"
+    r"|in\s+total|(?:till|until|up\s+to)\s+now|since\s+(?:the\s+)?(?:start|beginning)"
+    r"|(?:(?:over|for|across|in|during)\s+)?(?:the\s+)?(?:whole|entire|full)\s+(?:period|history|dataset|time\s+range))\b"
 )
 # Verbs after "who" that say the people a measure is about: the agents, or the evaluators who did the work
 _WHO_VERBS = frozenset(
@@ -382,6 +391,9 @@ _PARTICIPANT_NOUNS = frozenset(
 )
 
 
+# A section's score asked without saying whose: the form's score of the section, and its questions' average
+_SECTION_SCORES = ("average_section_score", "sectioned_average_answer_score")
+
 # "list the agents with their call counts", "show our queues and their AHT", "agents in Tech Tier 1 with their
 # evaluations": one row per member, a split by it (a clause after the members, "the agents who …", is a
 # condition on them and read elsewhere)
@@ -395,7 +407,17 @@ _MEMBERS_WITH_THEIR = re.compile(
 )
 
 
+# "how many agents took more than 120 calls": agents counted by a condition on their calls (a count of groups),
+# not the number of agents who took calls
+_COUNTED_MEMBERS = re.compile(
+    r"\b(?P<how>how\s+many|number\s+of|count\s+of)\s+(?P<members>agents|reps|evaluators)\b"
+    r"(?=(?:\s+[a-z']+){0,3}?\s+(?:more|fewer|less|over|under|above|below|at\s+least|at\s+most)\s+(?:than\s+)?\d)"
+)
+
+
 def _members_listed(text: str) -> str:
+    text = re.sub(r"\b(which|what)\s+single\b", r"\1", text)  # "which single day": which day, one row
+    text = _COUNTED_MEMBERS.sub(lambda m: f"{m.group('how')} {_MEMBERS[m.group('members')]}", text)
     text = _LISTED_MEMBERS.sub(lambda m: f"per {_MEMBERS[m.group('members')]}", text)
     return _MEMBERS_WITH_THEIR.sub(lambda m: f"per {_MEMBERS[m.group('members')]}", text)
 
@@ -846,6 +868,56 @@ _ROLE_PREAMBLE = re.compile(
 )
 
 
+# Who asks or what for, said as a heading or a tail ("board pack - …", "calibration prep: …", "Finance want …",
+# "…, for the ops review", "… - coaching list"): dropped only when every word is one of these (or a stopword)
+# and the clause names nothing the request does not
+_ASKER_WORDS = frozenset(
+    {
+        "board", "pack", "deck", "slide", "slides", "report", "reporting", "review", "meeting", "prep",
+        "preparation", "calibration", "coaching", "coach", "sales", "finance", "it", "ops", "operations",
+        "scheduling", "planning", "planner", "wfm", "workforce", "manager", "director", "lead", "leader", "head",
+        "compliance", "audit", "auditor", "cx", "exec", "executive", "leadership", "hr", "training", "trainer",
+        "supervisor", "analyst", "owner", "product", "monthly", "weekly", "quarterly", "list", "huddle",
+        "standup", "presentation", "update", "email", "budget", "team", "quick", "ask", "request", "my", "our",
+        "the", "a", "an", "for", "of", "and", "qa", "quality",
+    }
+)  # fmt: skip
+_HEADING = re.compile(r"^\s*(?P<head>(?:[\w'&/]+\s+){0,2}[\w'&/]+)\s*(?::|\s[-–—])\s+(?P<rest>\S.*)$")
+_ASKER_WANTS = re.compile(
+    r"^\s*(?P<head>(?:[\w'&/]+\s+){0,1}[\w'&/]+)\s+(?:wants?|needs?|asked\s+for|asks\s+for|would\s+like)\s+"
+    r"(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+_TAIL = re.compile(
+    r"^(?P<rest>.*\S)\s*(?:,|;|\s[-–—])\s*(?P<tail>(?:for\s+)?(?:[\w'&/]+\s+){0,3}[\w'&/]+)\s*[.!?]?\s*$"
+)
+
+
+def _is_asker(clause: str) -> bool:
+    words = re.findall(r"[\w'&]+", clause.lower())
+    return (
+        bool(words)
+        and all(w in _ASKER_WORDS for w in words)
+        and not all(
+            w in {"the", "a", "an", "for", "of", "and", "my", "our", "team", "qa", "quality", "list"}
+            for w in words
+        )
+    )
+
+
+def _without_asker(question: str, clause_repeats: Callable[[str, str], bool]) -> str:
+    """The question without a heading or tail that says who asks or what for (see ``_ASKER_WORDS``)."""
+    for pattern in (_HEADING, _ASKER_WANTS):
+        m = pattern.match(question)
+        if m and _is_asker(m.group("head")) and clause_repeats(m.group("head"), m.group("rest")):
+            question = m.group("rest")
+            break
+    m = _TAIL.match(question)
+    if m and _is_asker(m.group("tail")) and clause_repeats(m.group("tail"), m.group("rest")):
+        question = m.group("rest")
+    return question
+
+
 def without_preamble(
     question: str,
     repeats: Callable[[str, str], bool] = lambda _s, _rest: True,
@@ -874,7 +946,7 @@ def without_preamble(
     role = _ROLE_PREAMBLE.match(question)
     if role and role.group("rest") != question and clause_repeats(role.group("head"), role.group("rest")):
         return role.group("rest")
-    return question
+    return _without_asker(question, clause_repeats)
 
 
 # Words of a period, whether the date reader reads them or not
@@ -1362,6 +1434,8 @@ class QuestionReader:
         text.take_all(r"\bat\s+least\s+(?:one|1|an?)\b(?=\s+(?:action|issue|outcome|insight|categor))")
         # "across the whole centre", "company-wide": everyone, said aloud (no filter)
         text.take_all(_WHOLE_CENTRE)
+        # "over 15 minutes long": the length of a duration, said aloud
+        text.take_all(r"(?:(?<=\d minutes)|(?<=\d seconds)|(?<=\d mins)|(?<=\d secs)|(?<=\d hours))\s+long\b")
 
         period: DateRange | None = None
         date = find_date_range(text.text, today)
@@ -1701,6 +1775,13 @@ class QuestionReader:
             order := text.search(r"\b(?:(?:in|by)\s+)?(?P<w>descending|ascending)(?:\s+order)?\b")
         ) is not None:
             text.take(order.start(), order.end())
+        # "best first", "worst first": the order the metric's own direction of better gives (none: unread)
+        elif len(chosen) == 1 and chosen[0].better in {"higher", "lower"}:
+            order = text.search(r"\b(?P<b>best|worst)\s+first\b")
+            if order is not None:
+                text.take(order.start(), order.end())
+                high = (order.group("b") == "best") == (chosen[0].better == "higher")
+                order = re.match(r"(?P<w>.*)", "descending" if high else "ascending")
         rank_words = [  # "at least 2 categories" bounds a value: no ranking
             w
             for w in re.sub(r"\bat\s+(?:least|most)\b", " ", text.text).split()
@@ -1713,7 +1794,9 @@ class QuestionReader:
             ]
         order_by = None
         if rank_words or limit is not None:
-            if len(chosen) != 1:
+            if tuple(metrics) == _SECTION_SCORES:  # ranked by the section's own score, both shown
+                notes.append(f"ranked by the {chosen[0].label.split(' (')[0]}")
+            elif len(chosen) != 1:
                 return Reading(None, "A ranking needs exactly one metric to rank by.")
             descending = not rank_words or rank_words[0] in _DESC_WORDS
             if change is not None:  # "improved the most": the largest change in the direction said
@@ -2601,6 +2684,13 @@ class QuestionReader:
                 "average_agent_sentiment": "categorised_average_agent_sentiment",
             }
             return [categorised.get(name, name) for name in metrics]
+        # a section's "score" is the score the form gives it or the average of its questions' scores: both shown
+        if (
+            metrics == ["average_qa_score"]
+            and "evaluation section" in labels
+            and "evaluation question" not in labels
+        ):
+            return list(_SECTION_SCORES)
         # an evaluation's score or automatic fails by question or section: those of its answers
         if labels & {"evaluation question", "evaluation section"}:
             answers = {

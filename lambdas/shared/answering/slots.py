@@ -314,6 +314,11 @@ def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
             r"(?:so\s+far\s+)?(?P<which>this|current)\s+(?P<unit>week|month|quarter|year)(?:\s+so\s+far|\s+to\s+date)?",
             "calendar",
         ),
+        # "for the quarter", "over the year": the current one (never "the quarter of …")
+        (
+            r"(?:for|in|during|over|across)\s+the\s+(?P<unit>quarter|year)(?!\s+(?:of|before|after|ending)\b)",
+            "calendar",
+        ),
         (r"(?P<unit>week|month|quarter|year)\s+to\s+date", "to_date"),
         (r"(?P<abbr>mtd|qtd|ytd|wtd)", "to_date"),
         (rf"{_PREFIX}(?:past|last|previous|prior|trailing)\s+(?P<n>{_NUM})\s+{_UNIT}", "rolling"),
