@@ -1461,3 +1461,28 @@ def test_people_alone_is_no_evaluation_source(reader: QuestionReader) -> None:
         ("evaluation__evaluation_source", "MANUAL"),
     )
     _refused(reader, "top 4 reasons people call")
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("Average CSAT for February please, putting together the monthly CX deck", ("average_csat",)),
+        ("total handle time in hours for march, its for the cost model", ("total_handle_time_hours",)),
+        ("call volume by hour of day, i'm redoing the intraday staffing curve", ("calls",)),
+    ],
+)
+def test_what_the_answer_is_for_said_after_the_request_is_dropped(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...]
+) -> None:
+    assert _read(reader, question).metrics == metrics
+
+
+def test_a_tail_that_names_a_value_or_is_no_purpose_is_kept(reader: QuestionReader) -> None:
+    _refused(reader, "calls by team, for enterprise customers")  # a filter nobody defined, not a purpose
+    # a value only the tail names is never dropped with it: the request stays unread rather than widened
+    _refused(reader, "calls by team, its for the Billing East review")
+
+
+def test_avg_is_average(reader: QuestionReader) -> None:
+    query = _read(reader, "top 5 agents by avg handle time")
+    assert query.order_by == "-average_handle_time" and query.limit == 5

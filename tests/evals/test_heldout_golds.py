@@ -50,7 +50,7 @@ SETS = [
     HeldOut("heldout6.yml", traps=12, ties_checked=True, scored=True),
     HeldOut("heldout7.yml", traps=12, ties_checked=True, scored=True),
     HeldOut("heldout8.yml", traps=12, ties_checked=True, scored=True),
-    HeldOut("heldout9.yml", traps=15, ties_checked=True, scored=False),
+    HeldOut("heldout9.yml", traps=15, ties_checked=True, scored=True),
 ]
 
 

@@ -417,6 +417,7 @@ _COUNTED_MEMBERS = re.compile(
 
 def _members_listed(text: str) -> str:
     text = re.sub(r"\b(which|what)\s+single\b", r"\1", text)  # "which single day": which day, one row
+    text = re.sub(r"\bavg\b", "average", text)  # "by avg handle time": the metric's own word
     text = _COUNTED_MEMBERS.sub(lambda m: f"{m.group('how')} {_MEMBERS[m.group('members')]}", text)
     text = _LISTED_MEMBERS.sub(lambda m: f"per {_MEMBERS[m.group('members')]}", text)
     return _MEMBERS_WITH_THEIR.sub(lambda m: f"per {_MEMBERS[m.group('members')]}", text)
@@ -888,6 +889,16 @@ _ASKER_WANTS = re.compile(
     r"(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
+# What the answer is for, said after the request ("…, putting together the monthly CX deck", "…, its for the cost
+# model", "… - prepping her 1:1", "…, need them for the calibration session"): a purpose, never a filter, so it
+# is dropped when it names nothing the request does not
+_PURPOSE_TAIL = re.compile(
+    r"^(?P<rest>.*\S)\s*(?:,|;|\s[-–—])\s*(?P<tail>(?:(?:it'?s|this\s+is|that'?s)\s+for|(?:i\s+)?need(?:ed)?\s+"
+    r"(?:it|them|this|these)\s+for|putting\s+together|preparing|prepping|prep\s+for|(?:i'?m|i\s+am|we'?re|we\s+are)\s+"
+    r"(?:redoing|doing|building|preparing|prepping|updating|working\s+on|putting\s+together))\b[^,;?]{0,60}?)"
+    r"\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
 _TAIL = re.compile(
     r"^(?P<rest>.*\S)\s*(?:,|;|\s[-–—])\s*(?P<tail>(?:for\s+)?(?:[\w'&/]+\s+){0,3}[\w'&/]+)\s*[.!?]?\s*$"
 )
@@ -914,6 +925,9 @@ def _without_asker(question: str, clause_repeats: Callable[[str, str], bool]) ->
             break
     m = _TAIL.match(question)
     if m and _is_asker(m.group("tail")) and clause_repeats(m.group("tail"), m.group("rest")):
+        question = m.group("rest")
+    m = _PURPOSE_TAIL.match(question)
+    if m and clause_repeats(m.group("tail"), m.group("rest")):
         question = m.group("rest")
     return question
 
