@@ -1486,3 +1486,17 @@ def test_a_tail_that_names_a_value_or_is_no_purpose_is_kept(reader: QuestionRead
 def test_avg_is_average(reader: QuestionReader) -> None:
     query = _read(reader, "top 5 agents by avg handle time")
     assert query.order_by == "-average_handle_time" and query.limit == 5
+
+
+def test_a_misspelt_grain_is_corrected(reader: QuestionReader) -> None:
+    corrected = reader.correct("montly avg QA score", ["montly"])
+    assert corrected is not None and "monthly" in corrected
+    assert _read(reader, corrected).grain == "month"
+
+
+def test_a_share_of_a_period_s_calls(reader: QuestionReader) -> None:
+    reading = reader.read("what share of Q1 calls were outbound", TODAY)
+    numerator = getattr(reading.query, "numerator", None)
+    assert numerator is not None and numerator.filters == (("call__direction", "OUTBOUND"),)
+    assert numerator.period is not None and numerator.period.start == dt.date(2026, 1, 1)
+    _refused(reader, "what share gave outbound calls")  # no "of" and nothing taken between: unread

@@ -391,6 +391,9 @@ _PARTICIPANT_NOUNS = frozenset(
 )
 
 
+# Words of a grain a misspelling may be corrected to ("montly avg QA score")
+_GRAIN_WORDS = frozenset({"hourly", "daily", "weekly", "monthly", "quarterly", "yearly", "annual"})
+
 # A section's score asked without saying whose: the form's score of the section, and its questions' average
 _SECTION_SCORES = ("average_section_score", "sectioned_average_answer_score")
 
@@ -1398,7 +1401,7 @@ class QuestionReader:
             + [p for ps in self._labels.values() for p in ps]
             for word in phrase.split()
             if len(word) >= 4 and word.isalpha()
-        ) | frozenset(_AVERAGE_WORDS | _RATE_WORD_SET | _DESC_WORDS | _ASC_WORDS)
+        ) | frozenset(_AVERAGE_WORDS | _RATE_WORD_SET | _DESC_WORDS | _ASC_WORDS | _GRAIN_WORDS)
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
@@ -2214,7 +2217,7 @@ class QuestionReader:
                 noun = _NOUNS.get(metric.rate_of, re.escape(metric.rate_of))
                 pattern = re.compile(
                     # "what share of calls …": the question word goes with the share, never with a later word
-                    rf"\b(?P<head>(?:(?:what|which)\s+)?(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?)"
+                    rf"\b(?P<head>(?:(?:what|which)\s+)?(?:{_RATE_NOUN})(?:\s+of\s+|\s{{2,}})(?:the\s+|all\s+|our\s+)?)"
                     rf"(?P<pre>(?:\S+\s+){{0,3}}?)"
                     rf"(?P<noun>{noun})\b(?P<mid>(?:\s+\S+){{0,6}}?)(?P<tail>{_CONNECTOR}\s+{condition})\b"
                 )
@@ -2257,8 +2260,9 @@ class QuestionReader:
         count meeting the question's one filter ("percentage of calls in category billing-dispute")."""
         for noun, pattern in _NOUNS.items():
             m = text.search(
-                # "what share of calls …": the question word goes with the share, never with a later word
-                rf"\b(?P<head>(?:(?:what|which)\s+)?(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?)"
+                # "what share of calls …": the question word goes with the share, never with a later word ("of"
+                # may be gone: "what share of Q1 calls" lost it to the period read before)
+                rf"\b(?P<head>(?:(?:what|which)\s+)?(?:{_RATE_NOUN})(?:\s+of\s+|\s{{2,}})(?:the\s+|all\s+|our\s+)?)"
                 rf"(?P<pre>(?:\S+\s+){{0,3}}?)"
                 rf"(?P<noun>{pattern})\b(?P<tail>(?:\s+(?:that|which))?(?:\s+(?:were|was|are|is|got))?"
                 r"(?:\s+(?:came|went|fell|done|handled|categorised|categorized|tagged|flagged|classified|marked"
