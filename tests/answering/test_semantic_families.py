@@ -1500,3 +1500,33 @@ def test_a_share_of_a_period_s_calls(reader: QuestionReader) -> None:
     assert numerator is not None and numerator.filters == (("call__direction", "OUTBOUND"),)
     assert numerator.period is not None and numerator.period.start == dt.date(2026, 1, 1)
     _refused(reader, "what share gave outbound calls")  # no "of" and nothing taken between: unread
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Of the calls where the customer answered the survey, what percentage gave a 4 or 5?",
+        "what % of survey answers were a 4 or 5?",
+        "of surveyed calls, what share picked 4 or 5",
+    ],
+)
+def test_a_survey_score_given_on_surveyed_calls_is_a_csat_condition(
+    reader: QuestionReader, question: str
+) -> None:
+    reading = reader.read(question, TODAY)
+    numerator = getattr(reading.query, "numerator", None)
+    assert numerator is not None, reading
+    assert numerator.conditions == (("call__csat", ">=", 4.0), ("call__csat", "<=", 5.0))
+
+
+def test_customers_are_counted_by_a_condition_and_never_listed(reader: QuestionReader) -> None:
+    query = _read(reader, "How many customers called more than once?")
+    assert query.count_groups == "customers" and query.having == (("calls", ">", 1.0),)
+    assert _read(reader, "how many customers had more than one call in March").count_groups == "customers"
+    assert _read(reader, "how many customers called us").metrics == ("customers",)
+    refused = _refused(reader, "average handle time per customer")
+    assert "customer" in refused.unknown
+
+
+def test_different_call_topics_are_topics(reader: QuestionReader) -> None:
+    assert _read(reader, "how many different call topics are there?").metrics == ("distinct_topics",)

@@ -400,7 +400,15 @@ _SECTION_SCORES = ("average_section_score", "sectioned_average_answer_score")
 # "list the agents with their call counts", "show our queues and their AHT", "agents in Tech Tier 1 with their
 # evaluations": one row per member, a split by it (a clause after the members, "the agents who …", is a
 # condition on them and read elsewhere)
-_MEMBERS = {"agents": "agent", "reps": "agent", "teams": "team", "queues": "queue", "evaluators": "evaluator"}
+_MEMBERS = {
+    "agents": "agent",
+    "reps": "agent",
+    "teams": "team",
+    "queues": "queue",
+    "evaluators": "evaluator",
+    "customers": "customer",
+    "callers": "customer",
+}
 _LISTED_MEMBERS = re.compile(
     r"\b(?:list|show(?:\s+me)?|give\s+me)\s+(?:the\s+|all\s+(?:the\s+)?|our\s+|every\s+)?"
     r"(?P<members>agents|reps|teams|queues|evaluators)\b(?!\s+(?:who|that|whose|with(?!\s+their)|having|where)\b)"
@@ -413,14 +421,41 @@ _MEMBERS_WITH_THEIR = re.compile(
 # "how many agents took more than 120 calls": agents counted by a condition on their calls (a count of groups),
 # not the number of agents who took calls
 _COUNTED_MEMBERS = re.compile(
-    r"\b(?P<how>how\s+many|number\s+of|count\s+of)\s+(?P<members>agents|reps|evaluators)\b"
+    r"\b(?P<how>how\s+many|number\s+of|count\s+of)\s+(?P<members>agents|reps|evaluators|customers|callers)\b"
     r"(?=(?:\s+[a-z']+){0,3}?\s+(?:more|fewer|less|over|under|above|below|at\s+least|at\s+most)\s+(?:than\s+)?\d)"
 )
 
 
-def _members_listed(text: str) -> str:
+# "of the surveyed calls, what percentage …": the share's base said first
+_BASE_FIRST = re.compile(
+    r"^of\s+(?:the\s+|all\s+|our\s+)?(?P<base>surveyed\s+calls|calls|evaluations)\s*,?\s+"
+    r"(?P<share>(?:what|which)\s+(?:percentage|percent|share|proportion|fraction))\s+"
+)
+# "(surveyed calls that) gave a 4 or 5": on surveyed calls a bare score is the survey's answer
+_SURVEY_SCORE = re.compile(
+    r"\b(?:gave|give|were|was|picked|chose|selected|said|answered(?:\s+with)?)\s+(?:a\s+|an\s+)?"
+    r"(?=[1-5]\b(?:\s+or\s+(?:[1-5]|more|higher|above|less|lower|below)\b)?(?!\s*(?:percent|minutes|seconds|calls)))"
+)
+
+
+def _plain_wording(text: str) -> str:
+    """Wordings said the way the readers read them: the share's base first, a survey score given, members
+    listed, "which single", "avg"."""
+    text = re.sub(
+        r"\b(different|distinct|unique)\s+call\s+(?=\w+s\b)", r"\1 ", text
+    )  # "different call topics"
+    text = _BASE_FIRST.sub(lambda m: f"{m.group('share')} of the {m.group('base')} ", text)
+    if re.search(r"\bsurveyed\s+calls\b", text):
+        text = _SURVEY_SCORE.sub("rated ", text)
     text = re.sub(r"\b(which|what)\s+single\b", r"\1", text)  # "which single day": which day, one row
     text = re.sub(r"\bavg\b", "average", text)  # "by avg handle time": the metric's own word
+    # "called more than once", "more than one call": a count of calls compared with 1
+    text = re.sub(
+        r"\b(?:called|rang|phoned|contacted)(?:\s+(?:us|in|back))?\s+more\s+than\s+once\b",
+        "had more than 1 calls",
+        text,
+    )
+    text = re.sub(r"\bmore\s+than\s+one\s+(call|evaluation)s?\b", r"more than 1 \1s", text)
     text = _COUNTED_MEMBERS.sub(lambda m: f"{m.group('how')} {_MEMBERS[m.group('members')]}", text)
     text = _LISTED_MEMBERS.sub(lambda m: f"per {_MEMBERS[m.group('members')]}", text)
     return _MEMBERS_WITH_THEIR.sub(lambda m: f"per {_MEMBERS[m.group('members')]}", text)
@@ -528,6 +563,9 @@ class Dimension:
     own_time: bool = False  # a time of this table's rows (weekday, hour): never reached through a join
     optional: bool = False  # rows may have no value (a call without a summary has no topic)
     frequent: bool = False  # "the top 5 topics": its values ranked by how many calls name them
+    counted_only: bool = (
+        False  # an id counted by a condition ("how many customers called twice"), never shown
+    )
     answered: tuple[str, ...] = ()  # a per-call value only some rows have: how the rows with one are named
     percent: bool = False  # a per-row value in percent: "70%" is 70
     after: tuple[str, ...] = ()  # words that may close a comparison on it ("… 2 minutes in the queue")
@@ -605,6 +643,7 @@ class SemanticManifest:
                         own_time=bool(meta.get("own_time")),
                         optional=bool(meta.get("optional")),
                         frequent=bool(meta.get("frequent")),
+                        counted_only=bool(meta.get("counted_only")),
                         answered=tuple(normalise(str(a)) for a in meta.get("answered", [])),
                         percent=bool(meta.get("percent")),
                         after=tuple(normalise(str(a)) for a in meta.get("after", [])),
@@ -1430,7 +1469,7 @@ class QuestionReader:
                         re.sub(
                             r"\beach\s+(?!agent\b|rep\b)(\S.{0,40}?)\s+(?:agent|rep)\b",
                             self._each_of_value,
-                            _members_listed(self._ranked_by(normalise(question.replace("%", " percent ")))),
+                            _plain_wording(self._ranked_by(normalise(question.replace("%", " percent ")))),
                         ),
                     ),
                 ),
@@ -1911,6 +1950,15 @@ class QuestionReader:
         unknown = self._unknown(text, chosen, bool(groups) or len(chosen) > 1)
         if unknown:
             return Reading(None, "Some words are not accounted for.", unknown)
+        for label in groups:  # "AHT per customer": ids no one reads row by row; only counted by a condition
+            if count_groups is None and any(
+                d.counted_only for d in self.manifest.dimensions if d.label == label
+            ):
+                return Reading(
+                    None,
+                    f"Figures per {label} are not shown (one row per id); ask how many {label}s meet a condition.",
+                    (label,),
+                )
         query = MetricQuery(
             metrics=tuple(metrics),
             group_by=tuple(group_by),
