@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -269,6 +269,37 @@ _INSTRUCTION_HEAD = (
 )
 
 
+# Prefixes many metric names share: written once ("average_{csat,handle_time}") to fit Bedrock's limit
+_NAME_PREFIXES = ("average_", "median_", "p90_", "max_", "total_", "distinct_")
+
+
+def _compact_names(names: Sequence[str]) -> list[str]:
+    """Metric names with a shared prefix written once, in brace notation; the rest as they are."""
+    out: list[str] = []
+    grouped: dict[str, list[str]] = {}
+    for name in names:
+        prefix = next((p for p in _NAME_PREFIXES if name.startswith(p)), None)
+        if prefix is None:
+            out.append(name)
+        else:
+            grouped.setdefault(prefix, []).append(name.removeprefix(prefix))
+    for prefix, rests in grouped.items():
+        out.append(f"{prefix}{{{','.join(rests)}}}" if len(rests) > 1 else prefix + rests[0])
+    return sorted(out)
+
+
+def expand_names(text: str) -> set[str]:
+    """Every name the instruction's metric line writes, braces expanded."""
+    found: set[str] = set()
+    for token in re.findall(r"[a-z0-9_]+\{[a-z0-9_,]+\}|[a-z0-9_]+", text):
+        if "{" in token:
+            prefix, rest = token.rstrip("}").split("{")
+            found.update(prefix + part for part in rest.split(","))
+        else:
+            found.add(token)
+    return found
+
+
 def build_instruction(catalog: Mapping[str, Any], metric_names: Iterable[str] = ()) -> str:
     """The instruction: fixed role and rules, the semantic layer's metrics, then one line per mart;
     mart summaries are shortened to fit Bedrock's limit."""
@@ -276,8 +307,8 @@ def build_instruction(catalog: Mapping[str, Any], metric_names: Iterable[str] = 
     lines = list(_INSTRUCTION_HEAD)
     if names:
         lines[-1:-1] = [
-            "Metrics for query_metrics (prefer them: their definitions are the team's)",
-            ", ".join(names),
+            "Metrics for query_metrics (prefer them: their definitions are the team's; a{b,c} means ab, ac)",
+            ", ".join(_compact_names(names)),
             "",
         ]
     head = "\n".join(lines)

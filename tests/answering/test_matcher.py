@@ -210,6 +210,7 @@ def test_a_measure_named_after_a_verb_or_a_split_is_not_that_verb_or_split() -> 
     # "queue wait" is the measure: one figure, not one per queue
     assert matcher.match("avg queue wait over the past 14 days", TODAY).best is None
     assert matcher.match("average queue wait by queue", TODAY).best.candidate.name == "queue_wait_by_queue"  # type: ignore[union-attr]
+    assert matcher.match("how long did customers wait in the queue on average", TODAY).best is None
 
 
 def test_a_split_asked_in_so_many_words_must_be_the_query_s_split() -> None:

@@ -250,7 +250,7 @@ def test_values_found_in_the_data_become_filters(answerer: Any) -> None:
 @pytest.mark.parametrize(
     "question",
     [
-        "maximum handle time per team",  # a measure no metric defines
+        "standard deviation of handle time per team",  # a measure no metric defines
         "median talk speed per team",  # a statistic no metric defines for that value
         "average handle time per customer",  # a split no dimension defines
         "Which agents had QA scores above 90?",  # a condition on a metric
@@ -634,7 +634,7 @@ def test_which_day_or_month_ranks_the_buckets_and_shows_the_first(answerer: Any)
         "How many agents answered calls last month?",  # counts agents, not calls
         "how many different teams took calls",
         "number of customers with an evaluation",
-        "What was the longest hold time in February?",  # a maximum, not the average ranked
+        "What was the shortest hold time in February?",  # a minimum: no metric defines it
         "highest CSAT score last month",
         "the shortest handle time this quarter",
     ],

@@ -116,7 +116,7 @@ def test_time_in_hours_with_no_total_defined_is_refused(reader: QuestionReader) 
         "75th percentile handle time",  # a percentile no metric defines
         "median and average handle time by queue",  # two statistics of one value
         "median of the average handle time per agent",  # a median over agents' averages
-        "maximum handle time per team",
+        "minimum handle time per team",
         "median handle time per customer",
     ],
 )
@@ -1530,3 +1530,16 @@ def test_customers_are_counted_by_a_condition_and_never_listed(reader: QuestionR
 
 def test_different_call_topics_are_topics(reader: QuestionReader) -> None:
     assert _read(reader, "how many different call topics are there?").metrics == ("distinct_topics",)
+
+
+def test_the_longest_time_with_nothing_to_rank_is_the_maximum_of_one_call(reader: QuestionReader) -> None:
+    query = _read(reader, "What was the longest queue wait last month, in minutes?")
+    assert query.metrics == ("max_queue_wait",) and query.order_by is None and query.limit is None
+    assert query.scale is not None and query.scale[0] == "minutes"
+    assert _read(reader, "longest anyone waited in queue in March").metrics == ("max_queue_wait",)
+    assert _read(reader, "maximum handle time per team").metrics == ("max_handle_time",)
+    # a group to rank: the ranking of the averages, as before
+    ranked = _read(reader, "which team has the longest handle time")
+    assert ranked.metrics == ("average_handle_time",) and ranked.limit == 1
+    _refused(reader, "what is the highest average handle time")  # the highest of averages of nothing named
+    _refused(reader, "top 3 longest queue waits")

@@ -160,6 +160,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bhandl(?:e|ing) times?\b", "aht"),
     # the measure, not the split: "average queue wait" is one figure, "queue wait by queue" one per queue
     (r"\bqueue wait(?:ing)?(?: times?)?\b", "wait"),
+    (r"\bwait(?:ed|ing|s)? in (?:the |a )?queue\b", "wait"),  # "waited in the queue": not "in each queue"
     (r"\bcustomer satisfaction\b", "csat"),
     (r"\bquality assurance\b", "qa"),
     (r"\bquality\b", "qa"),

@@ -168,6 +168,7 @@ _ASC_WORDS = frozenset(
 # Statistics other than the average, as a metric's ``meta.statistic`` names them, and how analysts say them.
 _STATISTICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("median", re.compile(r"\b(?:the\s+)?(?:median|p50|50th\s+percentile(?:\s+of)?)\b")),
+    ("max", re.compile(r"\b(?:the\s+)?(?:maximum|max)(?:\s+of)?\b")),
     (
         "p90",
         re.compile(
@@ -250,6 +251,8 @@ _NEUTRAL = frozenset(
         "ended",
         "ends",
         "promised",
+        "anyone",
+        "anybody",
         "logged",
         "registered",
         "received",
@@ -448,6 +451,7 @@ def _plain_wording(text: str) -> str:
     if re.search(r"\bsurveyed\s+calls\b", text):
         text = _SURVEY_SCORE.sub("rated ", text)
     text = re.sub(r"\b(which|what)\s+single\b", r"\1", text)  # "which single day": which day, one row
+    text = re.sub(r"\bwait(?:ed|ing)?\s+in\s+(?:the\s+)?queue\b", "queue wait", text)  # "waited in queue"
     text = re.sub(r"\bavg\b", "average", text)  # "by avg handle time": the metric's own word
     # "called more than once", "more than one call": a count of calls compared with 1
     text = re.sub(
@@ -1895,7 +1899,13 @@ class QuestionReader:
         ) and not (
             groups or (grain and change is None) or two_values
         ):  # a change's two periods are no rows to rank
-            return Reading(None, "A ranking needs something to rank (agents, teams, queues …).")
+            longest = self._longest_one(text, chosen, rank_words, limit, which_grain)
+            if longest is None:
+                return Reading(None, "A ranking needs something to rank (agents, teams, queues …).")
+            # "the longest queue wait last month": nothing to rank, so the longest single call's value
+            metrics, chosen, order_by, limit = [longest.name], [longest], None, None
+            notes[:] = [n for n in notes if not n.startswith("the single")]
+            notes.append(f"the {longest.label.split(' (')[0]} of any one call")
 
         for label in [label for label, *_ in filters]:  # two values of one kind compared: one row each
             if [f[0] for f in filters].count(label) > 1 and label not in groups:
@@ -1988,6 +1998,35 @@ class QuestionReader:
             subqueries=self._call_subqueries,
         )
         return Reading(query, notes=tuple(notes))
+
+    def _longest_one(
+        self,
+        text: _Text,
+        chosen: Sequence[Metric],
+        rank_words: Sequence[str],
+        limit: int | None,
+        which_grain: bool,
+    ) -> Metric | None:
+        """The maximum of the one time value the question ranks with nothing to rank ("the longest queue wait",
+        "longest anyone waited on hold"), or None: a maximum only for a time, a single longest and no top-N."""
+        if (
+            len(chosen) != 1
+            or not chosen[0].is_time
+            or which_grain
+            or (limit is not None and limit != 1)
+            or not rank_words
+            or not set(rank_words) <= {"longest", "highest", "biggest", "largest", "maximum"}
+            or find_top_n(text.remaining()) is not None
+            # "the highest average handle time": the highest of averages, of nothing named
+            or set(text.text.split()) & _AVERAGE_WORDS
+        ):
+            return None
+        found = self._statistic(chosen[0].name, "max")
+        if found is None or found[1]:
+            return None
+        for m in list(re.finditer(r"\b(?:longest|highest|biggest|largest|maximum)\b", text.remaining())):
+            text.take(m.start(), m.end())
+        return self.manifest.metrics[found[0]]
 
     def _read_having(
         self,
