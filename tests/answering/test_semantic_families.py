@@ -1543,3 +1543,24 @@ def test_the_longest_time_with_nothing_to_rank_is_the_maximum_of_one_call(reader
     assert ranked.metrics == ("average_handle_time",) and ranked.limit == 1
     _refused(reader, "what is the highest average handle time")  # the highest of averages of nothing named
     _refused(reader, "top 3 longest queue waits")
+
+
+def test_two_periods_compared_without_asking_how_much_are_a_row_each(reader: QuestionReader) -> None:
+    side_by_side = _read(
+        reader, "Has queue wait got any better? Compare average queue wait in January with March."
+    )
+    assert not side_by_side.difference and side_by_side.versus is not None and side_by_side.grain == "month"
+    assert _read(reader, "By how many seconds did AHT change from January to March?").difference
+
+
+def test_all_of_a_kind_said_aloud_is_no_grouping(reader: QuestionReader) -> None:
+    query = _read(reader, "how many calls came in yesterday? (all directions)")
+    assert query.group_by == () and query.filters == ()
+    assert _read(reader, "calls by team, all directions combined").group_by == ("call__team",)
+
+
+def test_groupings_keep_the_order_the_question_names_them(reader: QuestionReader, answerer: Any) -> None:
+    assert _read(reader, "calls by team and direction").group_by == ("call__team", "call__direction")
+    assert _read(reader, "calls by direction and team").group_by == ("call__direction", "call__team")
+    answer = answerer.answer("calls by team and direction")
+    assert answer.columns[:2] == ("call__team", "call__direction")

@@ -394,6 +394,13 @@ _PARTICIPANT_NOUNS = frozenset(
 )
 
 
+_KINDS = r"(?:directions|teams|queues|agents|languages|categories|products|topics|forms|evaluators|sources)"
+_ALL_OF_A_KIND = re.compile(
+    rf"\(\s*(?:all|any|every|both)\s+{_KINDS}(?:\s+(?:included|combined|together))?\s*\)"
+    rf"|\b(?:all|both)\s+{_KINDS}\s+(?:combined|together|included)\b",
+    re.IGNORECASE,
+)
+
 # Words of a grain a misspelling may be corrected to ("montly avg QA score")
 _GRAIN_WORDS = frozenset({"hourly", "daily", "weekly", "monthly", "quarterly", "yearly", "annual"})
 
@@ -1177,6 +1184,8 @@ class MetricCompiler:
             or query.nonzero
             or query.having
             or self._may_be_empty(query)
+            # MetricFlow sorts its group-by columns by name: the question's order is restored outside
+            or list(query.group_by) != sorted(query.group_by)
         ):
             return self._wrapped(query)
         return self._compile(query)
@@ -1448,6 +1457,8 @@ class QuestionReader:
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
+        # "(all directions)", "all teams combined": the whole scope said aloud, no grouping and no filter
+        question = _ALL_OF_A_KIND.sub(" ", question)
         question = without_preamble(
             question,
             lambda sentence, rest: self._said_in(sentence, rest, today),
@@ -1537,6 +1548,8 @@ class QuestionReader:
 
         # "how did AHT change from January to March": the two months and the change between them
         change = text.search(_CHANGE)
+        # two periods named side by side ("January with March", "Jan vs Feb")
+        side_by_side = versus is not None
         if change is not None and versus is None and (pair := month_pair(text.text, today)) is not None:
             if date is not None:  # "from January to March" read as one span of months: the two months
                 text.give_back(date.start, date.end)
@@ -1550,6 +1563,10 @@ class QuestionReader:
                 )
             ) is not None:
                 text.take(much.start(), much.end())
+            elif side_by_side and not set(text.remaining().split()) & (_DESC_WORDS | _ASC_WORDS):
+                # "has queue wait got any better? Compare January with March": the two periods side by side,
+                # one row each (the change is the reader's to see); "by how much" asks for the change itself
+                change = None
         else:
             change = None
         grain = _calendar_unit(period) if versus is not None and period is not None else None
@@ -1910,6 +1927,8 @@ class QuestionReader:
         for label in [label for label, *_ in filters]:  # two values of one kind compared: one row each
             if [f[0] for f in filters].count(label) > 1 and label not in groups:
                 groups.append(label)
+        # the columns in the order the question names their groupings ("by team and direction": team first)
+        groups.sort(key=lambda label: self._first_said(text.text, label))
         resolved = self._resolve(chosen, groups, filters)
         if isinstance(resolved, Reading):
             return resolved
@@ -1998,6 +2017,12 @@ class QuestionReader:
             subqueries=self._call_subqueries,
         )
         return Reading(query, notes=tuple(notes))
+
+    def _first_said(self, text: str, label: str) -> int:
+        """Where the question first names a grouping (its label or a synonym); the end when it does not."""
+        phrases = (label, *self._labels.get(label, ()))
+        m = re.search(rf"\b{_phrase_pattern(phrases)}", text)
+        return m.start() if m is not None else len(text)
 
     def _longest_one(
         self,
