@@ -1564,3 +1564,43 @@ def test_groupings_keep_the_order_the_question_names_them(reader: QuestionReader
     assert _read(reader, "calls by direction and team").group_by == ("call__direction", "call__team")
     answer = answerer.answer("calls by team and direction")
     assert answer.columns[:2] == ("call__team", "call__direction")
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("quick one — how many calls did we take in march?", ("calls",)),
+        ("AHT per team last month pls, I have the ops review at 10", ("average_handle_time",)),
+        ("which hour of the day gets the most inbound calls? thinking about shift start times", ("calls",)),
+        ("sorry if this is basic, first week here — how many agents do we have?", ("distinct_agents",)),
+    ],
+)
+def test_courtesies_and_what_the_answer_is_for_around_the_request(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...]
+) -> None:
+    assert _read(reader, question).metrics == metrics
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by"),
+    [
+        ("what queues are there?", ("calls",), ("call__queue",)),
+        ("which evaluation forms do we use?", ("evaluations",), ("evaluation__form_title",)),
+        ("what teams do we have", ("calls",), ("call__team",)),
+    ],
+)
+def test_the_values_of_a_grouping_are_listed_with_their_counts(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == metrics and query.group_by == group_by
+
+
+def test_my_agents_are_the_team_the_asker_leads(reader: QuestionReader) -> None:
+    query = _read(reader, "I look after Tech Tier 1. how many calls did each of my agents take in March?")
+    assert query.group_by == ("call__agent_name",) and query.filters == (("call__team", "Tech Tier 1"),)
+    team = _read(reader, "I manage the Billing East team: AHT for my team last month")
+    assert team.filters == (("call__team", "Billing East"),) and team.group_by == ()
+    assert _read(reader, "who on Tech Tier 1 has the lowest average QA score").group_by == (
+        "agent__agent_name",
+    )

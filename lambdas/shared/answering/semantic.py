@@ -448,9 +448,25 @@ _SURVEY_SCORE = re.compile(
 )
 
 
+# "what queues are there?", "which evaluation forms do we use?": the values of a grouping, each with the count of
+# the rows it groups (calls, or evaluations for an evaluation's own groupings)
+_VALUES_OF = re.compile(
+    r"^(?:so\s+)?(?:what|which)\s+(?:are\s+the\s+|are\s+our\s+)?(?:(?:different|distinct)\s+)?"
+    r"(?P<kind>queues|teams|topics|products|categories|languages|(?:evaluation\s+|qa\s+|scorecard\s+)?forms"
+    r"|evaluators|directions)\s+(?:are\s+there|do\s+we\s+(?:have|use|get)|exist|are\s+in\s+use|(?:are\s+)?used)"
+    r"(?=\s*$|\s+and\b)"
+)
+_VALUE_COUNTS = {"forms": "evaluations per form", "evaluators": "evaluations per evaluator"}
+
+
 def _plain_wording(text: str) -> str:
     """Wordings said the way the readers read them: the share's base first, a survey score given, members
-    listed, "which single", "avg"."""
+    listed, "which single", "avg", the values of a grouping, "section scores"."""
+    text = _VALUES_OF.sub(
+        lambda m: _VALUE_COUNTS.get(m.group("kind").split()[-1], f"calls per {m.group('kind').split()[-1]}"),
+        text,
+    )
+    text = re.sub(r"\b(?<!average\s)(?<!avg\s)(?<!mean\s)section\s+scores\b", "scores per section", text)
     text = re.sub(
         r"\b(different|distinct|unique)\s+call\s+(?=\w+s\b)", r"\1 ", text
     )  # "different call topics"
@@ -458,6 +474,9 @@ def _plain_wording(text: str) -> str:
     if re.search(r"\bsurveyed\s+calls\b", text):
         text = _SURVEY_SCORE.sub("rated ", text)
     text = re.sub(r"\b(which|what)\s+single\b", r"\1", text)  # "which single day": which day, one row
+    text = re.sub(
+        r"^who\s+(?=(?:on|in|from)\s)", "which agent ", text
+    )  # "who on Tech Tier 1 has …": its agents
     text = re.sub(r"\bwait(?:ed|ing)?\s+in\s+(?:the\s+)?queue\b", "queue wait", text)  # "waited in queue"
     text = re.sub(r"\bavg\b", "average", text)  # "by avg handle time": the metric's own word
     # "called more than once", "more than one call": a count of calls compared with 1
@@ -934,9 +953,18 @@ _ASKER_WORDS = frozenset(
         "supervisor", "analyst", "owner", "product", "monthly", "weekly", "quarterly", "list", "huddle",
         "standup", "presentation", "update", "email", "budget", "team", "quick", "ask", "request", "my", "our",
         "the", "a", "an", "for", "of", "and", "qa", "quality",
+        # courtesies and who is new: "quick one —", "sorry if this is basic, first week here —"
+        "one", "question", "sorry", "if", "this", "is", "basic", "silly", "first", "week", "here",
+        "new", "just", "so", "i", "im", "i'm", "am", "hi", "hello", "hey", "all", "please", "pls",
     }
 )  # fmt: skip
-_HEADING = re.compile(r"^\s*(?P<head>(?:[\w'&/]+\s+){0,2}[\w'&/]+)\s*(?::|\s[-–—])\s+(?P<rest>\S.*)$")
+# Words of those that say nothing of who asks or why on their own ("the", "quick"): a heading of only these is
+# no heading
+_ASKER_FILLERS = frozenset(
+    {"the", "a", "an", "for", "of", "and", "my", "our", "team", "qa", "quality", "list", "if", "this", "is", "so",
+     "just", "all", "one", "first", "week", "here", "i", "am", "please", "pls"}
+)  # fmt: skip
+_HEADING = re.compile(r"^\s*(?P<head>(?:[\w'&/,]+\s+){0,7}[\w'&/]+)\s*(?::|\s[-–—])\s+(?P<rest>\S.*)$")
 _ASKER_WANTS = re.compile(
     r"^\s*(?P<head>(?:[\w'&/]+\s+){0,1}[\w'&/]+)\s+(?:wants?|needs?|asked\s+for|asks\s+for|would\s+like)\s+"
     r"(?P<rest>\S.*)$",
@@ -946,9 +974,11 @@ _ASKER_WANTS = re.compile(
 # model", "… - prepping her 1:1", "…, need them for the calibration session"): a purpose, never a filter, so it
 # is dropped when it names nothing the request does not
 _PURPOSE_TAIL = re.compile(
-    r"^(?P<rest>.*\S)\s*(?:,|;|\s[-–—])\s*(?P<tail>(?:(?:it'?s|this\s+is|that'?s)\s+for|(?:i\s+)?need(?:ed)?\s+"
+    r"^(?P<rest>.*\S)\s*(?:,|;|\?|\.|\s[-–—])\s*(?P<tail>(?:(?:it'?s|this\s+is|that'?s)\s+for|(?:i\s+)?need(?:ed)?\s+"
     r"(?:it|them|this|these)\s+for|putting\s+together|preparing|prepping|prep\s+for|(?:i'?m|i\s+am|we'?re|we\s+are)\s+"
-    r"(?:redoing|doing|building|preparing|prepping|updating|working\s+on|putting\s+together))\b[^,;?]{0,60}?)"
+    r"(?:redoing|doing|building|preparing|prepping|updating|working\s+on|putting\s+together)"
+    r"|thinking\s+(?:about|of)|(?:i\s+)?want(?:ed)?\s+to\s+see|(?:i\s+)?need\s+to\s+(?:plan|prepare|prep|decide|brief)"
+    r"|i\s+have\s+(?:the|a|an|my)|someone\s+mentioned|trying\s+to)\b[^,;?]{0,60}?)"
     r"\s*[.!]?\s*$",
     re.IGNORECASE,
 )
@@ -960,13 +990,37 @@ _TAIL = re.compile(
 def _is_asker(clause: str) -> bool:
     words = re.findall(r"[\w'&]+", clause.lower())
     return (
-        bool(words)
-        and all(w in _ASKER_WORDS for w in words)
-        and not all(
-            w in {"the", "a", "an", "for", "of", "and", "my", "our", "team", "qa", "quality", "list"}
-            for w in words
-        )
+        bool(words) and all(w in _ASKER_WORDS for w in words) and not all(w in _ASKER_FILLERS for w in words)
     )
+
+
+# "I look after Tech Tier 1. How many calls did each of my agents take?": "my agents" are that team's
+_I_LEAD = re.compile(
+    r"^\s*(?:i\s+(?:look\s+after|lead|manage|run|supervise|head(?:\s+up)?|coach)|i'?m\s+(?:the\s+)?(?:team\s+)?"
+    r"(?:lead|leader|manager|supervisor|coach)\s+(?:of|for|on))\s+(?:the\s+)?(?P<team>[^.,;:!?—–]{2,40}?)"
+    r"(?:\s+team)?\s*(?:[.,;:!—–]|\s-\s)\s*(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+_MY_MEMBERS = re.compile(r"\b(?:my|our)\s+(?P<who>agents|reps|people|team(?:'s)?|agents')\b", re.IGNORECASE)
+
+
+def _my_team(question: str) -> str:
+    """The request with "my agents" / "my team" as the team the asker said they lead; the question as it is
+    when the request says neither (the team then stays named, read or refused as any other clause)."""
+    m = _I_LEAD.match(question)
+    if m is None or not _MY_MEMBERS.search(m.group("rest")):
+        return question
+    team = m.group("team").strip()
+
+    def named(found: re.Match[str]) -> str:
+        who = found.group("who").lower()
+        return (
+            f"{team} agents" + ("'" if who.endswith("'") else "")
+            if who.startswith(("agent", "rep", "people"))
+            else team
+        )
+
+    return _MY_MEMBERS.sub(named, m.group("rest"))
 
 
 def _without_asker(question: str, clause_repeats: Callable[[str, str], bool]) -> str:
@@ -1459,6 +1513,7 @@ class QuestionReader:
     def read(self, question: str, today: dt.date) -> Reading:
         # "(all directions)", "all teams combined": the whole scope said aloud, no grouping and no filter
         question = _ALL_OF_A_KIND.sub(" ", question)
+        question = _my_team(question)
         question = without_preamble(
             question,
             lambda sentence, rest: self._said_in(sentence, rest, today),
