@@ -1604,3 +1604,36 @@ def test_my_agents_are_the_team_the_asker_leads(reader: QuestionReader) -> None:
     assert _read(reader, "who on Tech Tier 1 has the lowest average QA score").group_by == (
         "agent__agent_name",
     )
+
+
+def test_two_short_months_side_by_side_are_months(reader: QuestionReader) -> None:
+    query = _read(reader, "call volume Jan vs Feb")
+    assert query.grain == "month" and query.period is not None and query.versus is not None
+    assert (query.period.start, query.versus.start) == (dt.date(2026, 1, 1), dt.date(2026, 2, 1))
+
+
+def test_split_inbound_outbound_is_by_direction(reader: QuestionReader) -> None:
+    query = _read(reader, "Average handle time per month, split inbound/outbound")
+    assert query.group_by == ("call__direction",) and query.grain == "month"
+
+
+def test_members_of_a_value_ranked_by_a_metric(reader: QuestionReader) -> None:
+    query = _read(reader, "rank all the Billing East agents by avg CSAT")
+    assert query.group_by == ("call__agent_name",) and query.filters == (("call__team", "Billing East"),)
+    assert query.order_by == "-average_csat"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Top five agents for QA in March",
+        "3 lowest scoring agents on QA this quarter",
+        "who's scoring better on QA",
+    ],
+)
+def test_qa_alone_is_the_qa_score(reader: QuestionReader, question: str) -> None:
+    assert _read(reader, question).metrics == ("average_qa_score",)
+
+
+def test_qa_as_a_department_is_no_score(reader: QuestionReader) -> None:
+    _refused(reader, "how many evaluations for QA this month")  # the QA team, not a second measure

@@ -459,9 +459,36 @@ _VALUES_OF = re.compile(
 _VALUE_COUNTS = {"forms": "evaluations per form", "evaluators": "evaluations per evaluator"}
 
 
+_MONTH_NAMES = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
+    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november",
+    "dec": "december",
+}  # fmt: skip
+_MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*"
+# "Jan vs Feb": two months side by side are months, however short
+_MONTHS_COMPARED = re.compile(
+    rf"\b(?P<a>{_MONTH_WORD})\s+(?P<op>vs|versus|compared\s+(?:with|to)|against)\s+(?P<b>{_MONTH_WORD})\b"
+)
+
+
+def _full_month(word: str) -> str:
+    full = _MONTH_NAMES.get(word, word)
+    return full if full in _MONTH_NAMES.values() or full == "may" else word
+
+
 def _plain_wording(text: str) -> str:
     """Wordings said the way the readers read them: the share's base first, a survey score given, members
-    listed, "which single", "avg", the values of a grouping, "section scores"."""
+    listed, "which single", "avg", the values of a grouping, "section scores", two months compared, inbound
+    and outbound split, ranked members named with a value."""
+    text = _MONTHS_COMPARED.sub(
+        lambda m: f"{_full_month(m.group('a'))} {m.group('op')} {_full_month(m.group('b'))}", text
+    )
+    # "split inbound/outbound": by direction
+    text = re.sub(
+        r"\b(?:split|broken\s+down|break\s+down)\s+(?:by\s+)?inbound\s+(?:and\s+|or\s+|vs\s+)?outbound\b",
+        "by direction",
+        text,
+    )
     text = _VALUES_OF.sub(
         lambda m: _VALUE_COUNTS.get(m.group("kind").split()[-1], f"calls per {m.group('kind').split()[-1]}"),
         text,
@@ -2337,7 +2364,16 @@ class QuestionReader:
             return f"highest first per {noun} "
 
         text = re.sub(
-            r"\b(?:rank|sort|order)\s+(?:the\s+|our\s+|all\s+)?(?P<noun>[a-z]+s)\s+by\s+", grouped, text
+            r"\b(?:rank|sort|order)\s+(?:the\s+|our\s+|all\s+)?(?:the\s+)?(?P<noun>[a-z]+s)\s+by\s+",
+            grouped,
+            text,
+        )
+        # "rank all the Customer Care agents by CSAT": the value stays, a filter on the members ranked
+        text = re.sub(
+            r"\b(?:rank|sort|order)\s+(?:the\s+|our\s+|all\s+)?(?:the\s+)?(?P<value>(?:[a-z0-9]+\s+){1,4}?)"
+            r"(?P<noun>agents|teams|queues|evaluators|reps)\s+by\s+",
+            lambda m: m.group("value") + grouped(m),
+            text,
         )
         for value in self._per_call:  # "survey responses", "respondents": the surveyed calls
             if len(value.answered) > 1:
