@@ -730,6 +730,12 @@ def test_one_call_named_by_its_id_is_looked_up(tmp_path: Path) -> None:
     assert not day.refused and day.rows[0][2] == "Omar Haddad"
     topic = answerer.answer(f"what was the topic and product of call {call_id}")
     assert topic.rows[0][-2:] == (None, "Home Broadband")
+    # "how long was it" is its duration; with the wrap-up said to count, its handle time
+    assert answerer.answer(f"How long was call {call_id}?").columns[-1] == "duration_seconds"
+    wrap = answerer.answer(f"How long did call {call_id} take in minutes, wrap-up included?")
+    assert wrap.columns[-1] == "handle_time_minutes" and wrap.rows[0][-1] == 15.0
+    queue = answerer.answer(f"who handled call {call_id} and which queue did it come through?")
+    assert not queue.refused and queue.rows[0][2] == "Omar Haddad"
     missing = answerer.answer("show call 00000000-0000-0000-0000-000000000000")
     assert missing.rows == () and missing.text.startswith("No call has the id")
     assert answerer.answer(f"calls {call_id} and 00000000-0000-0000-0000-000000000000").refused

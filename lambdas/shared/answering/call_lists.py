@@ -400,6 +400,37 @@ def _in_seconds(value: PerCall) -> PerCall:
     )
 
 
+# How a question about one call names its columns: "how long was it" is its duration (its handle time when the
+# wrap-up is said to count), "which queue did it come through" its queue, "pull up call …" asks for its row
+_HOW_LONG = re.compile(
+    r"\bhow\s+long\s+(?:(?:was|is)(?:\s+(?:it|that|this|the))?(?:\s+call)?|did(?:\s+(?:it|that|this|the))?(?:\s+call)?\s+"
+    r"(?:last|take|go\s+on|run)|it\s+(?:lasted|took|ran))\b",
+    re.IGNORECASE,
+)
+_WRAP_UP = re.compile(
+    r"[,;]?\s*\b(?:(?:with|including|incl\.?)\s+(?:the\s+)?(?:wrap[\s-]?up|after[\s-]call\s+work|acw)"
+    r"|(?:wrap[\s-]?up|after[\s-]call\s+work|acw)\s+included)\b",
+    re.IGNORECASE,
+)
+
+
+def _one_call_wording(question: str) -> str:
+    if _HOW_LONG.search(question):
+        wrap = _WRAP_UP.search(question) is not None
+        question = _WRAP_UP.sub(" ", question)
+        question = _HOW_LONG.sub(" handle time " if wrap else " call duration ", question)
+    question = re.sub(
+        r"\b(?:did\s+it|does\s+it|it)\s+come\s+(?:through|in\s+on|via)\b", " ", question, flags=re.I
+    )
+    question = re.sub(
+        r"\b(?:can|could)\s+you\s+(?:pull\s+up|bring\s+up|look\s+up|find)\b|\bi\s+need\b",
+        " ",
+        question,
+        flags=re.I,
+    )
+    return question
+
+
 def looks_like_a_list(question: str) -> bool:
     if CALL_ID.search(question):  # "who handled call 50cc18a7-…", "what categories did call … match": its row
         return not _FIGURE.search(normalise(CALL_ID.sub(" ", question)))
@@ -487,6 +518,8 @@ class ListReader(RowListReader):
         if len(ids) > 1:
             return ListReading(None, "It names several calls: ask about one call at a time.")
         raw = re.sub(r"(?<![\w.])-(?=\d)", " minus ", CALL_ID.sub(" ", question))
+        if ids:
+            raw = _one_call_wording(raw)
         text = _Text(normalise(raw))
         period = None
         date = find_date_range(text.text, today)
