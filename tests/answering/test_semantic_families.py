@@ -1637,3 +1637,28 @@ def test_qa_alone_is_the_qa_score(reader: QuestionReader, question: str) -> None
 
 def test_qa_as_a_department_is_no_score(reader: QuestionReader) -> None:
     _refused(reader, "how many evaluations for QA this month")  # the QA team, not a second measure
+
+
+@pytest.mark.parametrize(
+    ("question", "having", "count_groups"),
+    [
+        (
+            "How many teams had an AHT over 10 minutes in March?",
+            (("average_handle_time", ">", 600.0),),
+            "teams",
+        ),
+        ("which teams average over 10 minutes handle time?", (("average_handle_time", ">", 600.0),), None),
+        ("which teams averaged above 80% QA in Q1", (("average_qa_score", ">", 80.0),), None),
+    ],
+)
+def test_an_average_per_group_compared_is_a_condition_on_the_groups(
+    reader: QuestionReader, question: str, having: Any, count_groups: str | None
+) -> None:
+    query = _read(reader, question)
+    assert query.group_by == ("call__team",) or query.group_by == ("evaluation__team",)
+    assert query.having == having and query.count_groups == count_groups and query.conditions == ()
+
+
+def test_one_call_s_value_compared_stays_a_condition_on_calls(reader: QuestionReader) -> None:
+    query = _read(reader, "how many calls had a handle time over 10 minutes")
+    assert query.conditions == (("call__handle_time_minutes", ">", 10.0),) and query.having == ()

@@ -404,6 +404,12 @@ _ALL_OF_A_KIND = re.compile(
 # Words of a grain a misspelling may be corrected to ("montly avg QA score")
 _GRAIN_WORDS = frozenset({"hourly", "daily", "weekly", "monthly", "quarterly", "yearly", "annual"})
 
+# The groups a question is about, named as its subject ("how many teams …", "which agents …")
+_GROUP_SUBJECT = re.compile(
+    r"\b(?:how\s+many|which|what|number\s+of)\s+(?:of\s+(?:the|our)\s+)?"
+    r"(?:teams|agents|reps|queues|topics|products|evaluators|days|weeks|months|languages|categories)\b"
+)
+
 # A section's score asked without saying whose: the form's score of the section, and its questions' average
 _SECTION_SCORES = ("average_section_score", "sectioned_average_answer_score")
 
@@ -480,6 +486,17 @@ def _plain_wording(text: str) -> str:
     """Wordings said the way the readers read them: the share's base first, a survey score given, members
     listed, "which single", "avg", the values of a grouping, "section scores", two months compared, inbound
     and outbound split, ranked members named with a value."""
+    # "which teams average over 10 minutes handle time", "averaged above 80 percent qa": the measure first
+    text = re.sub(
+        r"\b(?:average|averaged|averages|avg)\s+(?P<cmp>over|above|under|below|more\s+than|less\s+than)\s+"
+        r"(?P<n>\d+(?:\.\d+)?)(?:\s+(?P<unit>percent|minutes|mins|seconds|secs|hours))?\s+(?:of\s+)?"
+        r"(?P<metric>(?!calls\b|evaluations\b)[a-z]+(?:\s+[a-z]+){0,2}?)(?=\s+(?:in|this|last|for|during|since|on|per|by)\b|\s*$)",
+        lambda m: (
+            f"have an average {m.group('metric')}{' score' if m.group('metric') == 'qa' else ''} "
+            f"{m.group('cmp')} {m.group('n')}" + (f" {m.group('unit')}" if m.group("unit") else "")
+        ),
+        text,
+    )
     text = _MONTHS_COMPARED.sub(
         lambda m: f"{_full_month(m.group('a'))} {m.group('op')} {_full_month(m.group('b'))}", text
     )
@@ -1699,7 +1716,14 @@ class QuestionReader:
                         text.take(m.start(), m.end())
                         paired.append(label)
                         break
-        per_call = read_conditions(text, self._per_call)
+        # "how many teams had an AHT over 10 minutes", "which teams average over 80% QA": an average per group
+        # compared (read below as a condition per group), never one call's value
+        per_call = (
+            []
+            if _GROUP_SUBJECT.search(text.text)
+            and re.search(r"\b(?:aht|average|averages|averaged|avg|mean)\b", text.text)
+            else read_conditions(text, self._per_call)
+        )
         if isinstance(per_call, str):
             return Reading(None, per_call)
         # "at weekends", "weekday calls": days of the week, never one weekend ("last weekend" stays unread)
