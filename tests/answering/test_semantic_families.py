@@ -1662,3 +1662,24 @@ def test_an_average_per_group_compared_is_a_condition_on_the_groups(
 def test_one_call_s_value_compared_stays_a_condition_on_calls(reader: QuestionReader) -> None:
     query = _read(reader, "how many calls had a handle time over 10 minutes")
     assert query.conditions == (("call__handle_time_minutes", ">", 10.0),) and query.having == ()
+
+
+def test_a_share_per_product_leaves_out_calls_without_one(reader: QuestionReader) -> None:
+    reading = reader.read("For each product, what share of its calls showed cancellation intent?", TODAY)
+    numerator, denominator = (
+        getattr(reading.query, "numerator", None),
+        getattr(reading.query, "denominator", None),
+    )
+    assert numerator is not None and denominator is not None, reading
+    assert "call__summary_product" in numerator.present and "call__summary_product" in denominator.present
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        ("how many hours did customers spend on hold in february altogether", "total_hold_time_hours"),
+        ("total hours of talk time by team", "total_talk_time_hours"),
+    ],
+)
+def test_hours_counted_are_time_spent(reader: QuestionReader, question: str, metric: str) -> None:
+    assert _read(reader, question).metrics == (metric,)

@@ -253,6 +253,10 @@ _NEUTRAL = frozenset(
         "promised",
         "anyone",
         "anybody",
+        "actually",
+        "still",
+        "altogether",
+        "showed",
         "logged",
         "registered",
         "received",
@@ -497,6 +501,12 @@ def _plain_wording(text: str) -> str:
         ),
         text,
     )
+    # "how many hours did customers spend on hold", "total hours of talk time": time spent, in hours
+    if (
+        hours := re.search(r"\b(?:how\s+many|total(?:\s+number\s+of)?)\s+hours\b(?:\s+of\b)?", text)
+    ) is not None:
+        text = text[: hours.start()] + "total time" + text[hours.end() :]
+        text += "" if re.search(r"\bin\s+hours\b", text) else " in hours"
     text = _MONTHS_COMPARED.sub(
         lambda m: f"{_full_month(m.group('a'))} {m.group('op')} {_full_month(m.group('b'))}", text
     )
@@ -2572,7 +2582,8 @@ class QuestionReader:
                 tuple(n[1]),
                 conditions=compared,
                 subqueries=self._call_subqueries,
-                present=answered,
+                # groups with no value (calls without a summary, per product) left out of both counts
+                present=(*answered, *self._optional(n[0])),
             ),
             denominator=MetricQuery(
                 (whole[0],),
@@ -2581,7 +2592,7 @@ class QuestionReader:
                 period,
                 tuple(d[1]),
                 subqueries=self._call_subqueries,
-                present=answered,
+                present=(*answered, *self._optional(d[0])),
             ),
             condition=condition,
             within=", ".join(
