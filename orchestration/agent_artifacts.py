@@ -270,7 +270,7 @@ _INSTRUCTION_HEAD = (
 
 
 # Prefixes many metric names share: written once ("average_{csat,handle_time}") to fit Bedrock's limit
-_NAME_PREFIXES = ("average_", "median_", "p90_", "max_", "total_", "distinct_")
+_NAME_PREFIXES = ("average_", "median_", "p75_", "p90_", "max_", "total_", "distinct_")
 
 
 def _compact_names(names: Sequence[str]) -> list[str]:

@@ -113,7 +113,7 @@ def test_time_in_hours_with_no_total_defined_is_refused(reader: QuestionReader) 
     "question",
     [
         "median talk speed per team",  # no median defined for that value
-        "75th percentile handle time",  # a percentile no metric defines
+        "95th percentile handle time",  # a percentile no metric defines
         "median and average handle time by queue",  # two statistics of one value
         "median of the average handle time per agent",  # a median over agents' averages
         "minimum handle time per team",
@@ -1683,3 +1683,26 @@ def test_a_share_per_product_leaves_out_calls_without_one(reader: QuestionReader
 )
 def test_hours_counted_are_time_spent(reader: QuestionReader, question: str, metric: str) -> None:
     assert _read(reader, question).metrics == (metric,)
+
+
+@pytest.mark.parametrize(
+    ("question", "check"),
+    [
+        ("what's the 75th percentile call duration", lambda q: q.metrics == ("p75_call_duration",)),
+        ("customer talk speed (wpm) by queue", lambda q: q.metrics == ("average_customer_talk_speed",)),
+        (
+            "how many calls matched more than one category?",
+            lambda q: q.conditions == (("call__categories", ">", 1.0),),
+        ),
+        (
+            "how many calls matched 3 or more categories?",
+            lambda q: q.conditions == (("call__categories", ">=", 3.0),),
+        ),
+        ("how many distinct calls did we evaluate in january", lambda q: q.metrics == ("evaluated_calls",)),
+        ("Which QA form question do agents score best on?", lambda q: q.metrics == ("average_answer_score",)),
+    ],
+)
+def test_percentiles_units_and_counts_said_in_words(
+    reader: QuestionReader, question: str, check: Any
+) -> None:
+    assert check(_read(reader, question)), _read(reader, question)

@@ -170,6 +170,12 @@ _STATISTICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("median", re.compile(r"\b(?:the\s+)?(?:median|p50|50th\s+percentile(?:\s+of)?)\b")),
     ("max", re.compile(r"\b(?:the\s+)?(?:maximum|max)(?:\s+of)?\b")),
     (
+        "p75",
+        re.compile(
+            r"\b(?:the\s+)?(?:p75|75th\s+(?:percentile|pct)|75\s+percentile|seventy[\s-]fifth\s+percentile)(?:\s+of)?\b"
+        ),
+    ),
+    (
         "p90",
         re.compile(
             r"\b(?:the\s+)?(?:p90|90th\s+(?:percentile|pct)|90\s+percentile|ninetieth\s+percentile)(?:\s+of)?\b"
@@ -253,6 +259,8 @@ _NEUTRAL = frozenset(
         "promised",
         "anyone",
         "anybody",
+        "her",
+        "his",
         "actually",
         "still",
         "altogether",
@@ -486,6 +494,11 @@ def _full_month(word: str) -> str:
     return full if full in _MONTH_NAMES.values() or full == "may" else word
 
 
+def _more_than_one(m: re.Match[str]) -> str:
+    noun = m.group(1)
+    return "more than 1 " + ("categories" if noun == "categor" else noun + "s")
+
+
 def _plain_wording(text: str) -> str:
     """Wordings said the way the readers read them: the share's base first, a survey score given, members
     listed, "which single", "avg", the values of a grouping, "section scores", two months compared, inbound
@@ -539,7 +552,12 @@ def _plain_wording(text: str) -> str:
         "had more than 1 calls",
         text,
     )
-    text = re.sub(r"\bmore\s+than\s+one\s+(call|evaluation)s?\b", r"more than 1 \1s", text)
+    text = re.sub(r"\bmore\s+than\s+one\s+(call|evaluation|categor)(?:y|ies|s)?\b", _more_than_one, text)
+    text = re.sub(r"\b(\d+)\s+or\s+more\s+(categories|calls|evaluations)\b", r"at least \1 \2", text)
+    text = re.sub(
+        r"\b(?:did|do|have)\s+we\s+(?:qa\s+)?evaluate\b", "were evaluated", text
+    )  # "calls did we evaluate"
+    text = re.sub(r"\bv(\d{1,2})\b", r"version \1", text)  # "v1 vs v2": the form's versions
     text = _COUNTED_MEMBERS.sub(lambda m: f"{m.group('how')} {_MEMBERS[m.group('members')]}", text)
     text = _LISTED_MEMBERS.sub(lambda m: f"per {_MEMBERS[m.group('members')]}", text)
     return _MEMBERS_WITH_THEIR.sub(lambda m: f"per {_MEMBERS[m.group('members')]}", text)
