@@ -468,7 +468,10 @@ class RowListReader:
         self.recency = str(self.meta.get("recency") or "")
         self.table = manifest.tables.get(model, model)
         self.value_columns = {
-            d.label: d.expr for d in manifest.dimensions if d.semantic_model == model and not d.per_call
+            d.label: d.expr
+            for d in manifest.dimensions
+            # an id counted by a condition (the customer) is no column a list shows
+            if d.semantic_model == model and not d.per_call and not getattr(d, "counted_only", False)
         }
 
 
@@ -604,6 +607,14 @@ class ListReader(RowListReader):
                 text.take(m.start(), m.end())
                 if expr not in self.columns and f"{expr} AS {label.replace(' ', '_')}" not in extra:
                     extra.append(f"{expr} AS {label.replace(' ', '_')}")
+        # "… call id, agent name, team and duration": a grouping named as a column after its values were read
+        for label in ("team", "direction"):
+            column = self.value_columns.get(label)
+            m = text.search(rf"\b{label}s?\b(?=\s*(?:,|and\b|$))") if column else None
+            if m is not None and column is not None:
+                text.take(m.start(), m.end())
+                if column not in self.columns and f"{column} AS {label}" not in extra:
+                    extra.append(f"{column} AS {label}")
         if ids:  # one call by its id: its row, whatever else is listed
             filters.append(("call", "call_id", ids[0]))
             for words, column in _CALL_TEXT:  # "the categories of call …", "the summary of call …"
