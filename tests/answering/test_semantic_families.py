@@ -519,6 +519,7 @@ def test_a_singular_which_with_a_rank_asks_for_one_row(question: str, single: bo
         ("show me the latest evaluation", True),
         ("list every evaluation that auto-failed in March", True),  # every: many rows, no grouping
         ("Leo Wilson's evaluations in March — evaluation id, date and score", True),
+        ("Dana Reyes's evaluations from march with their scores (eval id, date, score)", True),
         ("how many evaluations did each evaluator do", False),
     ],
 )
@@ -1706,3 +1707,12 @@ def test_percentiles_units_and_counts_said_in_words(
     reader: QuestionReader, question: str, check: Any
 ) -> None:
     assert check(_read(reader, question)), _read(reader, question)
+
+
+def test_an_id_named_as_a_column_is_no_single_row(reader: QuestionReader) -> None:
+    from lambdas.shared.answering.evaluation_lists import EvaluationListReader
+
+    reading = EvaluationListReader(reader).read(
+        "list the automatic fails since March 25 - show evaluation id, agent, evaluator and date", TODAY
+    )
+    assert reading.query is not None and reading.query.limit is None, reading

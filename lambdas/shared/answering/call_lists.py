@@ -589,7 +589,10 @@ class ListReader(RowListReader):
             else:
                 return ListReading(None, f"A list of calls cannot be filtered by {label}.")
         limit: int | None = None
-        single = re.search(r"\bcall\b", text.text) is not None and re.search(r"\bcalls\b", text.text) is None
+        single = (
+            re.search(r"\bcall\b(?!\s+ids?\b)", text.text) is not None
+            and re.search(r"\bcalls\b", text.text) is None
+        )
         top = find_top_n(text.remaining())
         if top is not None and isinstance(top.value, int):
             limit = top.value

@@ -35,7 +35,7 @@ _LIST_CUE = re.compile(
     rf"|\b{_NOUN}\s+(?:with|where|whose|scoring|scored|that\s+scored|that\s+failed|which\s+failed|below|under"
     r"|above|over)\b"
     # "Leo Wilson's evaluations in March — evaluation id, date and score": the rows' ids asked for
-    r"|\bevaluation\s+ids?\b"
+    r"|\b(?:evaluation|eval)\s+ids?\b"
 )
 _AGGREGATE = re.compile(
     r"\b(?:how\s+many|number|count|counts|average|avg|mean|median|total|totals|sum|share|percentage|percent"
@@ -243,7 +243,8 @@ class EvaluationListReader(RowListReader):
             text.take(m.start(), m.end())
         if len(sorts) > 1:
             return EvaluationListReading(None, "It asks for two orders at once.")
-        single = re.search(rf"\b{_NOUN}\b", text.text) is not None and not re.search(
+        # "… show evaluation id, agent, evaluator": a column's name, not one evaluation asked for
+        single = re.search(rf"\b{_NOUN}\b(?!\s+ids?\b)", text.text) is not None and not re.search(
             r"\b(?:evaluations|scorecards|reviews|evals)\b|\b(?:every|each|all)\s+(?:the\s+)?(?:evaluation|scorecard"
             r"|review|eval)\b",
             text.text,
