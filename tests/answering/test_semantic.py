@@ -736,6 +736,7 @@ def test_one_call_named_by_its_id_is_looked_up(tmp_path: Path) -> None:
     assert wrap.columns[-1] == "handle_time_minutes" and wrap.rows[0][-1] == 15.0
     queue = answerer.answer(f"who handled call {call_id} and which queue did it come through?")
     assert not queue.refused and queue.rows[0][2] == "Omar Haddad"
+    assert "customer_id" not in answerer.answer(f"who handled call {call_id}").columns
     listed = answerer.answer("Show me the 5 longest calls: call id, agent name, team and duration")
     assert "team" in listed.columns and "duration_seconds" in listed.columns
     missing = answerer.answer("show call 00000000-0000-0000-0000-000000000000")

@@ -1716,3 +1716,17 @@ def test_an_id_named_as_a_column_is_no_single_row(reader: QuestionReader) -> Non
         "list the automatic fails since March 25 - show evaluation id, agent, evaluator and date", TODAY
     )
     assert reading.query is not None and reading.query.limit is None, reading
+
+
+def test_which_section_scores_lowest_is_one_section(reader: QuestionReader) -> None:
+    query = _read(reader, "which section scores lowest on average")
+    assert query.limit == 1 and query.order_by == "average_section_score"
+
+
+def test_a_customer_id_asked_of_one_call_is_shown(reader: QuestionReader) -> None:
+    from lambdas.shared.answering.call_lists import ListReader
+
+    reading = ListReader(reader).read(
+        "Which customer id is on call fcab8625-bb1a-4309-a846-f206d117a035?", TODAY
+    )
+    assert reading.query is not None and "customer_id AS customer_id" in reading.query.extra

@@ -52,7 +52,7 @@ SETS = [
     HeldOut("heldout8.yml", traps=12, ties_checked=True, scored=True),
     HeldOut("heldout9.yml", traps=15, ties_checked=True, scored=True),
     HeldOut("heldout10.yml", traps=16, ties_checked=True, scored=True),
-    HeldOut("heldout11.yml", traps=17, ties_checked=True, scored=False),
+    HeldOut("heldout11.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout12.yml", traps=17, ties_checked=True, scored=False),
 ]
 

@@ -467,6 +467,7 @@ class RowListReader:
         self.columns = tuple(str(c) for c in self.meta.get("list_columns", []))
         self.recency = str(self.meta.get("recency") or "")
         self.table = manifest.tables.get(model, model)
+        self.model = model
         self.value_columns = {
             d.label: d.expr
             for d in manifest.dimensions
@@ -620,6 +621,14 @@ class ListReader(RowListReader):
                     extra.append(f"{column} AS {label}")
         if ids:  # one call by its id: its row, whatever else is listed
             filters.append(("call", "call_id", ids[0]))
+            # "which customer id is on call …": an id counted elsewhere, shown for this one call
+            for dim in self.reader.manifest.dimensions:
+                if getattr(dim, "counted_only", False) and dim.semantic_model == self.model:
+                    names = _alternatives((dim.label, *dim.synonyms))
+                    m = text.search(rf"\b(?:{names})(?:\s+s)?\s+(?:ids?|numbers?)\b")
+                    if m is not None:
+                        text.take(m.start(), m.end())
+                        extra.append(f"{dim.expr or dim.name} AS {dim.name}")
             for words, column in _CALL_TEXT:  # "the categories of call …", "the summary of call …"
                 named = False
                 while (m := text.search(rf"\b(?:{words})\b")) is not None:

@@ -533,7 +533,12 @@ def _plain_wording(text: str) -> str:
         lambda m: _VALUE_COUNTS.get(m.group("kind").split()[-1], f"calls per {m.group('kind').split()[-1]}"),
         text,
     )
-    text = re.sub(r"\b(?<!average\s)(?<!avg\s)(?<!mean\s)section\s+scores\b", "scores per section", text)
+    # "section scores on the X form": the score per section ("which section scores lowest" ranks sections)
+    text = re.sub(
+        r"\b(?<!average\s)(?<!avg\s)(?<!mean\s)(?<!which\s)(?<!what\s)(?<!each\s)section\s+scores\b",
+        "scores per section",
+        text,
+    )
     text = re.sub(
         r"\b(different|distinct|unique)\s+call\s+(?=\w+s\b)", r"\1 ", text
     )  # "different call topics"
