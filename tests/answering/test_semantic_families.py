@@ -1730,3 +1730,30 @@ def test_a_customer_id_asked_of_one_call_is_shown(reader: QuestionReader) -> Non
         "Which customer id is on call fcab8625-bb1a-4309-a846-f206d117a035?", TODAY
     )
     assert reading.query is not None and "customer_id AS customer_id" in reading.query.extra
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("board pack due friday. how many calls did we handle in Q1 in total?", ("calls",)),
+        ("Total handle time in hours per team for March. Doing the FTE model.", ("total_handle_time_hours",)),
+        (
+            "resolution rate by team please - the board asked which teams actually fix things",
+            ("resolution_rate",),
+        ),
+    ],
+)
+def test_an_aside_that_names_nothing_is_commentary(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...]
+) -> None:
+    assert _read(reader, question).metrics == metrics
+
+
+def test_an_aside_that_names_something_or_narrows_is_read(reader: QuestionReader) -> None:
+    # "inbound" in the second sentence is a filter: the sentence is read, not dropped
+    query = _read(
+        reader, "What hours of the day do calls come in? Give me the number of inbound calls for each hour."
+    )
+    assert query.filters == (("call__direction", "INBOUND"),)
+    _refused(reader, "calls by team. enterprise segment.")  # a bare fragment may be a filter
+    _refused(reader, "calls by team - we want enterprise only")  # narrows: never dropped

@@ -1120,6 +1120,7 @@ def without_preamble(
     question: str,
     repeats: Callable[[str, str], bool] = lambda _s, _rest: True,
     clause_repeats: Callable[[str, str], bool] | None = None,
+    names_nothing: Callable[[str], bool] = lambda _words: False,
 ) -> str:
     """The question without what it says about the asker: a clause before it ("I'm putting together the January
     review - how many …") and sentences that ask nothing ("I look after the Tech Tier 2 team.", "Thanks so
@@ -1144,7 +1145,46 @@ def without_preamble(
     role = _ROLE_PREAMBLE.match(question)
     if role and role.group("rest") != question and clause_repeats(role.group("head"), role.group("rest")):
         return role.group("rest")
-    return _without_asker(question, clause_repeats)
+    return _without_commentary(_without_asker(question, clause_repeats), names_nothing)
+
+
+# Words that narrow what is asked: a sentence with one of them is never commentary ("— enterprise only")
+_NARROWING = frozenset(
+    {"only", "just", "except", "excluding", "exclude", "excluded", "without", "not", "no", "but", "unless",
+     "if", "where", "when", "minus", "apart", "instead", "rather", "exclusively", "solely", "nor", "none"}
+)  # fmt: skip
+
+
+# Words that make an aside about the asker or the purpose ("Doing the FTE model.", "the board asked …"); a bare
+# fragment without one ("enterprise segment.") may be a filter, so it stays and is read (or refused)
+_COMMENTARY = frozenset(
+    {"i", "we", "my", "our", "me", "us", "want", "wants", "wanted", "need", "needs", "needed", "asked", "asking",
+     "doing", "due", "thinking", "trying", "show", "showing", "using", "prepping", "preparing", "planning",
+     "deck", "slide", "slides", "report", "review", "model", "meeting", "presentation", "coaching", "board",
+     "boss", "manager", "because", "so", "it", "this", "them", "they", "thanks", "cheers"}
+)  # fmt: skip
+
+
+def _without_commentary(question: str, names_nothing: Callable[[str], bool]) -> str:
+    """The question without sentences or dash-separated asides around the request that name nothing it does
+    not ("board pack due friday.", "… Doing the FTE model.", "… - need it for the staffing curve"): no value,
+    period or measure of their own, and no word that narrows the request."""
+    parts = [p for p in re.split(r"(?<=[.?!])\s+|\s+[-–—]\s+", question.strip()) if p.strip()]
+    if len(parts) < 2:
+        return question
+    kept = list(parts)
+    for part in parts:
+        rest = " ".join(p for p in kept if p is not part)
+        words = set(re.findall(r"[a-z']+", part.lower()))
+        if (
+            rest
+            and words & _COMMENTARY
+            and not words & _NARROWING
+            and not re.search(r"\d", part)
+            and names_nothing(part)
+        ):
+            kept = [p for p in kept if p is not part]
+    return " ".join(kept) if kept else question
 
 
 # Words of a period, whether the date reader reads them or not
@@ -1585,6 +1625,43 @@ class QuestionReader:
             for word in phrase.split()
             if len(word) >= 4 and word.isalpha()
         ) | frozenset(_AVERAGE_WORDS | _RATE_WORD_SET | _DESC_WORDS | _ASC_WORDS | _GRAIN_WORDS)
+        # every word that can mean something to a reading: an aside holding one is never dropped as commentary
+        self._meaningful = (
+            (
+                frozenset(
+                    word
+                    for phrase in [p for p, _ in self._metric_phrases]
+                    + [p for ps in self._labels.values() for p in ps]
+                    + [p for value in self._per_call for p in value.phrases]
+                    for word in phrase.split()
+                    if word not in STOPWORDS
+                )
+                | frozenset(
+                    w for index in self.indexes.values() for v in index.values for w in v.normalised.split()
+                )
+                | frozenset(w for aliases in self._aliases.values() for name in aliases for w in name.split())
+                | self._vocabulary
+                | {
+                    "inbound",
+                    "outbound",
+                    "incoming",
+                    "outgoing",
+                    "per",
+                    "by",
+                    "each",
+                    "every",
+                    "top",
+                    "bottom",
+                }
+            )
+            - _COMMENTARY
+            - (STOPWORDS - {"per", "by", "each", "every"})
+            - {"one", "the", "to", "a", "an", "of", "on"}
+        )
+
+    def _names_nothing(self, words: str) -> bool:
+        """Whether ``words`` hold no word any reading uses (a value, measure, grouping, direction, rank …)."""
+        return not set(normalise(words).split()) & self._meaningful
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
@@ -1598,6 +1675,7 @@ class QuestionReader:
             lambda clause, rest: (
                 self._content(normalise(clause), today) <= self._content(normalise(rest), today)
             ),
+            self._names_nothing,
         )
         # "team by team", "month by month": a grouping said twice (never "side by side")
         text = _Text(
