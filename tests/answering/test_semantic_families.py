@@ -1738,7 +1738,7 @@ def test_a_customer_id_asked_of_one_call_is_shown(reader: QuestionReader) -> Non
         ("board pack due friday. how many calls did we handle in Q1 in total?", ("calls",)),
         ("Total handle time in hours per team for March. Doing the FTE model.", ("total_handle_time_hours",)),
         (
-            "resolution rate by team please - the board asked which teams actually fix things",
+            "resolution rate by team please - the board asked for it",
             ("resolution_rate",),
         ),
     ],

@@ -1184,7 +1184,7 @@ def _without_commentary(question: str, names_nothing: Callable[[str], bool]) -> 
             and names_nothing(part)
         ):
             kept = [p for p in kept if p is not part]
-    return " ".join(kept) if kept else question
+    return " ".join(kept) if kept and len(kept) < len(parts) else question
 
 
 # Words of a period, whether the date reader reads them or not
