@@ -1757,3 +1757,17 @@ def test_an_aside_that_names_something_or_narrows_is_read(reader: QuestionReader
     assert query.filters == (("call__direction", "INBOUND"),)
     _refused(reader, "calls by team. enterprise segment.")  # a bare fragment may be a filter
     _refused(reader, "calls by team - we want enterprise only")  # narrows: never dropped
+
+
+def test_a_negative_or_decimal_number_keeps_its_sign_and_fraction(reader: QuestionReader) -> None:
+    # normalising drops punctuation: "-2" must not be read as 2, nor "3.5" as 3 and 5
+    assert _read(reader, "calls with customer sentiment below -2").conditions == (
+        ("call__customer_sentiment", "<", -2.0),
+    )
+    assert _read(reader, "calls with customer sentiment below -0.5").conditions == (
+        ("call__customer_sentiment", "<", -0.5),
+    )
+    having = _read(reader, "which agents have an average CSAT under 3.5?").having
+    assert having == (("average_csat", "<", 3.5),)
+    # a negative bound on a metric per group is not read (yet): refused, never read as positive
+    _refused(reader, "which teams have an average customer sentiment below -1")

@@ -494,6 +494,12 @@ def _full_month(word: str) -> str:
     return full if full in _MONTH_NAMES.values() or full == "may" else word
 
 
+def _signed(question: str) -> str:
+    """The question with "%" said as percent and a minus sign before a number said as "minus" (normalising drops
+    punctuation: "sentiment below -2" must not become "below 2")."""
+    return re.sub(r"(?<![\w.])-(?=\d)", " minus ", question.replace("%", " percent "))
+
+
 def _more_than_one(m: re.Match[str]) -> str:
     noun = m.group(1)
     return "more than 1 " + ("categories" if noun == "categor" else noun + "s")
@@ -1694,7 +1700,7 @@ class QuestionReader:
                         re.sub(
                             r"\beach\s+(?!agent\b|rep\b)(\S.{0,40}?)\s+(?:agent|rep)\b",
                             self._each_of_value,
-                            _plain_wording(self._ranked_by(normalise(question.replace("%", " percent ")))),
+                            _plain_wording(self._ranked_by(normalise(_signed(question)))),
                         ),
                     ),
                 ),

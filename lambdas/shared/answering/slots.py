@@ -29,10 +29,11 @@ def normalise(text: str) -> str:
     text = re.sub(r"'s\b", "", text)
     text = re.sub(r"(?:^|(?<=\s))#\s*(?=of\b|calls\b|evaluations\b)", "number ", text)  # "# of calls"
     text = re.sub(r"(?<=\d)-(?=\d)", "\x00", text)  # keep 2025-10-01 together
-    text = re.sub(r"[^a-z0-9\x00]+", " ", text)
+    text = re.sub(r"(?<=\d)\.(?=\d)", "\x01", text)  # keep a decimal together: "CSAT under 3.5"
+    text = re.sub(r"[^a-z0-9\x00\x01]+", " ", text)
     # "thank you" is politeness ("thanks"); "did the agent thank the customer" is not
     text = re.sub(r"\bthank\s+(?:you|u)\b", "thanks", text)
-    return " ".join(_TYPOS.get(word, word) for word in text.replace("\x00", "-").split())
+    return " ".join(_TYPOS.get(word, word) for word in text.replace("\x00", "-").replace("\x01", ".").split())
 
 
 # Slips of short words too short for a spelling correction to risk
