@@ -1771,3 +1771,26 @@ def test_a_negative_or_decimal_number_keeps_its_sign_and_fraction(reader: Questi
     assert having == (("average_csat", "<", 3.5),)
     # a negative bound on a metric per group is not read (yet): refused, never read as positive
     _refused(reader, "which teams have an average customer sentiment below -1")
+
+
+@pytest.mark.parametrize(
+    ("question", "check"),
+    [
+        (
+            "whats our average CSAT score, all data",
+            lambda q: q.metrics == ("average_csat",) and q.period is None,
+        ),
+        ("calls by hour of day (UTC), whole dataset", lambda q: q.group_by == ("call__hour_of_day",)),
+        (
+            "how many agents in each team took at least one call in february",
+            lambda q: q.metrics == ("distinct_agents",) and q.group_by == ("call__team",),
+        ),
+        (
+            "Which Billing East agent resolved the most calls in Q1?",
+            lambda q: q.metrics == ("resolved_calls",) and q.limit == 1,
+        ),
+        ("AHT billing east vs tech tier 1, whole quarter", lambda q: q.period is not None),
+    ],
+)
+def test_still_more_everyday_wordings(reader: QuestionReader, question: str, check: Any) -> None:
+    assert check(_read(reader, question)), _read(reader, question)

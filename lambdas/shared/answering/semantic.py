@@ -261,6 +261,9 @@ _NEUTRAL = frozenset(
         "anybody",
         "her",
         "his",
+        "flagged",
+        "tagged",
+        "utc",
         "actually",
         "still",
         "altogether",
@@ -363,7 +366,8 @@ _ABOUT_WORDS = frozenset({"on", "of", "for", "in", "from", "among", "across", "o
 _ALL_DATA = re.compile(
     r"\b(?:(?:so|thus)\s+far|to\s+date|(?:of\s+|over\s+|for\s+)?all[\s-]+time|ever|across\s+everything"
     r"|in\s+total|(?:till|until|up\s+to)\s+now|since\s+(?:the\s+)?(?:start|beginning)"
-    r"|(?:(?:over|for|across|in|during)\s+)?(?:the\s+)?(?:whole|entire|full)\s+(?:period|history|dataset|time\s+range))\b"
+    r"|(?:(?:over|for|across|in|during)\s+)?(?:the\s+)?(?:whole|entire|full)\s+(?:period|history|dataset|time\s+range)"
+    r"|(?:(?:over|for|across|in|on)\s+)?all\s+(?:the\s+)?data)\b"
 )
 # Verbs after "who" that say the people a measure is about: the agents, or the evaluators who did the work
 _WHO_VERBS = frozenset(
@@ -565,6 +569,13 @@ def _plain_wording(text: str) -> str:
     )
     text = re.sub(r"\bmore\s+than\s+one\s+(call|evaluation|categor)(?:y|ies|s)?\b", _more_than_one, text)
     text = re.sub(r"\b(\d+)\s+or\s+more\s+(categories|calls|evaluations)\b", r"at least \1 \2", text)
+    text = re.sub(
+        r"\b(took|handled|had|got|made|received)\s+at\s+least\s+(?:one|1|a|an)\s+(call|evaluation)\b",
+        r"\1 \2s",
+        text,
+    )
+    # "which agent resolved the most calls": the most resolved calls
+    text = re.sub(r"\b(resolved|unresolved)\s+the\s+(most|fewest|least)\s+calls\b", r"\2 \1 calls", text)
     text = re.sub(
         r"\b(?:did|do|have)\s+we\s+(?:qa\s+)?evaluate\b", "were evaluated", text
     )  # "calls did we evaluate"

@@ -315,6 +315,11 @@ def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
             r"(?:so\s+far\s+)?(?P<which>this|current)\s+(?P<unit>week|month|quarter|year)(?:\s+so\s+far|\s+to\s+date)?",
             "calendar",
         ),
+        # "whole quarter", "the entire year": the current one
+        (
+            r"(?:(?:for|in|during|over|across)\s+)?(?:the\s+)?(?:whole|entire|full)\s+(?P<unit>quarter|year)(?!\s+(?:of|before|after|ending)\b)",
+            "calendar",
+        ),
         # "for the quarter", "over the year": the current one (never "the quarter of …")
         (
             r"(?:for|in|during|over|across)\s+the\s+(?P<unit>quarter|year)(?!\s+(?:of|before|after|ending)\b)",
