@@ -1,4 +1,4 @@
-"""The held-out sets (evals/heldout2.yml … heldout12.yml) are well formed, and their gold SQL is what the scorer
+"""The held-out sets (evals/heldout2.yml … heldout13.yml) are well formed, and their gold SQL is what the scorer
 can run.
 
 Structure is checked with the scorer's own loader and the SQL guard every gold passes before it runs. When the
@@ -54,6 +54,7 @@ SETS = [
     HeldOut("heldout10.yml", traps=16, ties_checked=True, scored=True),
     HeldOut("heldout11.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout12.yml", traps=17, ties_checked=True, scored=False),
+    HeldOut("heldout13.yml", traps=17, ties_checked=True, scored=False),
 ]
 
 
