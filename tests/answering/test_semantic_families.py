@@ -1794,3 +1794,21 @@ def test_a_negative_or_decimal_number_keeps_its_sign_and_fraction(reader: Questi
 )
 def test_still_more_everyday_wordings(reader: QuestionReader, question: str, check: Any) -> None:
     assert check(_read(reader, question)), _read(reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("average handle time by team, not the count", ("average_handle_time",)),
+        ("how many calls by team, not the rate", ("calls",)),
+        ("what is the callback rate, not the count", ("callback_rate",)),
+    ],
+)
+def test_what_the_reading_is_not_said_to_make_it_plain(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...]
+) -> None:
+    assert _read(reader, question).metrics == metrics
+
+
+def test_what_the_reading_is_said_not_to_be_but_is_is_refused(reader: QuestionReader) -> None:
+    _refused(reader, "how many calls by team, not the count")

@@ -352,7 +352,7 @@ _NAMED_DAYS = re.compile(
 )
 # "(not the average)", "(the agents' own sentiment, not the customers')": a clarification that rules out
 # what the chosen metric is not
-_NOT_THE = re.compile(r"\bnot\s+(?:the\s+|their\s+|our\s+)?(?P<w>\w+)\b")
+_NOT_THE = re.compile(r"\bnot\s+(?:the\s+|their\s+|our\s+|an?\s+)?(?P<w>\w+)\b")
 # Words between two values of one kind that compare them
 _VERSUS = frozenset({"vs", "v", "versus", "or", "and", "against", "compared", "compare", "to", "with"})
 # Only a question that says it compares reads "A and B" as one row each ("calls in January and February" may
@@ -3148,6 +3148,15 @@ class QuestionReader:
                 )
                 or (ruled_out in {"customer", "caller"} and all("agent" in label for label in labels))
                 or (ruled_out in {"agent", "rep"} and all("customer" in label for label in labels))
+                # "calls, not evaluations", "the number, not a rate", "the count, not the score": what the
+                # reading is not, said to make the question plain
+                or (ruled_out == "evaluation" and all(m.count_of == "calls" for m in chosen))
+                or (
+                    ruled_out in {"rate", "percentage", "share", "percent"}
+                    and not any(m.is_rate for m in chosen)
+                )
+                or (ruled_out in {"score", "average"} and all(_is_count(m) for m in chosen))
+                or (ruled_out in {"count", "number"} and not any(_is_count(m) for m in chosen))
             ):
                 remaining = remaining[: m.start()] + " " * (m.end() - m.start()) + remaining[m.end() :]
         if any("per call" in m.label for m in chosen) and re.search(r"\bhow\s+many\s+times\b", text.text):
