@@ -1812,3 +1812,14 @@ def test_what_the_reading_is_not_said_to_make_it_plain(
 
 def test_what_the_reading_is_said_not_to_be_but_is_is_refused(reader: QuestionReader) -> None:
     _refused(reader, "how many calls by team, not the count")
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        ("what share of our calls got a post-call survey answer", "survey_response_rate"),
+        ("What percentage of all calls got at least one QA evaluation?", "evaluated_call_rate"),
+    ],
+)
+def test_a_rate_said_with_its_condition_in_full(reader: QuestionReader, question: str, metric: str) -> None:
+    assert _read(reader, question).metrics == (metric,)

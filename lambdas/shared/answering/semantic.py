@@ -574,6 +574,10 @@ def _plain_wording(text: str) -> str:
         r"\1 \2s",
         text,
     )
+    text = re.sub(
+        r"\bat\s+least\s+(?:one|1)\s+((?:qa\s+)?evaluation)\b", r"a \1", text
+    )  # "got at least one QA evaluation"
+    text = re.sub(r"\bpost\s+call\s+(survey|csat)\b", r"\1", text)  # "a post-call survey answer"
     # "which agent resolved the most calls": the most resolved calls
     text = re.sub(r"\b(resolved|unresolved)\s+the\s+(most|fewest|least)\s+calls\b", r"\2 \1 calls", text)
     text = re.sub(
