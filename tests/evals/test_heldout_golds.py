@@ -53,7 +53,7 @@ SETS = [
     HeldOut("heldout9.yml", traps=15, ties_checked=True, scored=True),
     HeldOut("heldout10.yml", traps=16, ties_checked=True, scored=True),
     HeldOut("heldout11.yml", traps=17, ties_checked=True, scored=True),
-    HeldOut("heldout12.yml", traps=17, ties_checked=True, scored=False),
+    HeldOut("heldout12.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout13.yml", traps=17, ties_checked=True, scored=False),
 ]
 
