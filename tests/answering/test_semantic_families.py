@@ -1461,7 +1461,8 @@ def test_people_alone_is_no_evaluation_source(reader: QuestionReader) -> None:
     assert _read(reader, "average QA score of evaluations done by people").filters == (
         ("evaluation__evaluation_source", "MANUAL"),
     )
-    _refused(reader, "top 4 reasons people call")
+    # "people" here are the callers: the reasons are the topics, no evaluation source filters them
+    assert _read(reader, "top 4 reasons people call").filters == ()
 
 
 @pytest.mark.parametrize(
@@ -1823,3 +1824,33 @@ def test_what_the_reading_is_said_not_to_be_but_is_is_refused(reader: QuestionRe
 )
 def test_a_rate_said_with_its_condition_in_full(reader: QuestionReader, question: str, metric: str) -> None:
     assert _read(reader, question).metrics == (metric,)
+
+
+@pytest.mark.parametrize(
+    ("question", "check"),
+    [
+        (
+            "quick one before my staff mtg - how many calls did we handle in february?",
+            lambda q: q.metrics == ("calls",),
+        ),
+        ("Whcih team has the longest average hold time?", lambda q: q.limit == 1),
+        (
+            "Billing East vs Tech Tier 1 - AHT last month? one number each",
+            lambda q: q.group_by == ("call__team",),
+        ),
+        (
+            "whats the longest handle time on a single call last month?",
+            lambda q: q.metrics == ("max_handle_time",),
+        ),
+        (
+            "cancellation-intent calls that weren't resolved",
+            lambda q: any("resolved" in str(f) for f in q.filters + q.conditions) or q.metrics != ("calls",),
+        ),
+    ],
+)
+def test_wordings_of_a_staff_meeting(reader: QuestionReader, question: str, check: Any) -> None:
+    assert check(_read(reader, question)), _read(reader, question)
+
+
+def test_a_clarification_naming_a_second_measure_is_no_second_metric(reader: QuestionReader) -> None:
+    _refused(reader, "how many different agents got evaluated in February? (agents, not evaluations)")

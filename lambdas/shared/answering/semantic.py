@@ -264,6 +264,8 @@ _NEUTRAL = frozenset(
         "flagged",
         "tagged",
         "utc",
+        "taking",
+        "people",
         "actually",
         "still",
         "altogether",
@@ -578,6 +580,13 @@ def _plain_wording(text: str) -> str:
         r"\bat\s+least\s+(?:one|1)\s+((?:qa\s+)?evaluation)\b", r"a \1", text
     )  # "got at least one QA evaluation"
     text = re.sub(r"\bpost\s+call\s+(survey|csat)\b", r"\1", text)  # "a post-call survey answer"
+    # "one number each", "just the one average number", "one row per team+direction is fine": the shape said
+    text = re.sub(r"\bone\s+row\s+per\s+(?:[a-z]+\s+){1,4}?is\s+fine\b", " ", text)
+    text = re.sub(
+        r"\b(?:just\s+)?(?:the\s+)?one\s+(?:average\s+)?(?:number|figure|value)(?:\s+each)?\b", " ", text
+    )
+    # "the longest handle time on a single call": one call's value
+    text = re.sub(r"\b(?:on|of|for|in)\s+(?:a|any|one)\s+single\s+call\b", " ", text)
     # "which agent resolved the most calls": the most resolved calls
     text = re.sub(r"\b(resolved|unresolved)\s+the\s+(most|fewest|least)\s+calls\b", r"\2 \1 calls", text)
     text = re.sub(
@@ -1053,7 +1062,8 @@ _ASKER_WORDS = frozenset(
         "the", "a", "an", "for", "of", "and", "qa", "quality",
         # courtesies and who is new: "quick one —", "sorry if this is basic, first week here —"
         "one", "question", "sorry", "if", "this", "is", "basic", "silly", "first", "week", "here",
-        "new", "just", "so", "i", "im", "i'm", "am", "hi", "hello", "hey", "all", "please", "pls",
+        "new", "just", "so", "i", "im", "i'm", "am", "hi", "hello", "hey", "all", "please", "pls", "before",
+        "after", "staff", "mtg",
     }
 )  # fmt: skip
 # Words of those that say nothing of who asks or why on their own ("the", "quick"): a heading of only these is
@@ -1182,7 +1192,8 @@ _COMMENTARY = frozenset(
     {"i", "we", "my", "our", "me", "us", "want", "wants", "wanted", "need", "needs", "needed", "asked", "asking",
      "doing", "due", "thinking", "trying", "show", "showing", "using", "prepping", "preparing", "planning",
      "deck", "slide", "slides", "report", "review", "model", "meeting", "presentation", "coaching", "board",
-     "boss", "manager", "because", "so", "it", "this", "them", "they", "thanks", "cheers"}
+     "boss", "manager", "because", "so", "it", "this", "them", "they", "thanks", "cheers", "tomorrow", "session",
+     "mtg", "calibration"}
 )  # fmt: skip
 
 
@@ -3155,6 +3166,13 @@ class QuestionReader:
                 # "calls, not evaluations", "the number, not a rate", "the count, not the score": what the
                 # reading is not, said to make the question plain
                 or (ruled_out == "evaluation" and all(m.count_of == "calls" for m in chosen))
+                # "how many different agents got evaluated (agents, not evaluations)": what is counted said
+                or (
+                    ruled_out in {"evaluation", "call", "agent", "customer"}
+                    and len(chosen) == 1
+                    and all(m.aggregation == "count_distinct" for m in chosen)
+                    and all(ruled_out not in m.label for m in chosen)
+                )
                 or (
                     ruled_out in {"rate", "percentage", "share", "percent"}
                     and not any(m.is_rate for m in chosen)

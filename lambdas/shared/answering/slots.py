@@ -27,6 +27,9 @@ def normalise(text: str) -> str:
     """Lowercase, punctuation to spaces (ISO dates kept), possessives dropped, single spaces."""
     text = text.translate(_APOSTROPHES).lower()
     text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"\bcan't\b", "cannot", text)
+    text = re.sub(r"\bwon't\b", "will not", text)
+    text = re.sub(r"n't\b", " not", text)  # "weren't resolved": were not resolved
     text = re.sub(r"(?:^|(?<=\s))#\s*(?=of\b|calls\b|evaluations\b)", "number ", text)  # "# of calls"
     text = re.sub(r"(?<=\d)-(?=\d)", "\x00", text)  # keep 2025-10-01 together
     text = re.sub(r"(?<=\d)\.(?=\d)", "\x01", text)  # keep a decimal together: "CSAT under 3.5"
@@ -40,6 +43,9 @@ def normalise(text: str) -> str:
 _TYPOS = {
     "hwo": "how",
     "waht": "what",
+    "whcih": "which",
+    "wich": "which",
+    "whihc": "which",
     "whta": "what",
     "wat": "what",
     "teh": "the",
