@@ -1854,3 +1854,14 @@ def test_wordings_of_a_staff_meeting(reader: QuestionReader, question: str, chec
 
 def test_a_clarification_naming_a_second_measure_is_no_second_metric(reader: QuestionReader) -> None:
     _refused(reader, "how many different agents got evaluated in February? (agents, not evaluations)")
+
+
+def test_a_team_named_before_a_share_scopes_both_counts(reader: QuestionReader) -> None:
+    reading = reader.read("For the Billing East team, what share of survey answers were a 4 or 5?", TODAY)
+    numerator, denominator = (
+        getattr(reading.query, "numerator", None),
+        getattr(reading.query, "denominator", None),
+    )
+    assert numerator is not None and denominator is not None, reading
+    assert numerator.filters == denominator.filters == (("call__team", "Billing East"),)
+    assert numerator.conditions == (("call__csat", ">=", 4.0), ("call__csat", "<=", 5.0))

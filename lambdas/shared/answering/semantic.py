@@ -554,6 +554,13 @@ def _plain_wording(text: str) -> str:
     text = re.sub(
         r"\b(different|distinct|unique)\s+call\s+(?=\w+s\b)", r"\1 ", text
     )  # "different call topics"
+    # "for the Customer Care team, what share of survey answers …": the team scopes both counts
+    text = re.sub(
+        r"^(?:for|in|on|within)\s+(?:the\s+)?(?P<v>[a-z0-9 ]{2,40}?)\s+(?P<kind>team|queue)\s+"
+        r"(?P<share>(?:what|which)\s+(?:share|percentage|percent|proportion|fraction)\s+of\s+(?:the\s+|our\s+|all\s+)?)",
+        lambda m: f"{m.group('share')}{m.group('v')} {m.group('kind')} ",
+        text,
+    )
     text = _BASE_FIRST.sub(lambda m: f"{m.group('share')} of the {m.group('base')} ", text)
     if re.search(r"\bsurveyed\s+calls\b", text):
         text = _SURVEY_SCORE.sub("rated ", text)
@@ -2588,7 +2595,7 @@ class QuestionReader:
                 pattern = re.compile(
                     # "what share of calls …": the question word goes with the share, never with a later word
                     rf"\b(?P<head>(?:(?:what|which)\s+)?(?:{_RATE_NOUN})(?:\s+of\s+|\s{{2,}})(?:the\s+|all\s+|our\s+)?)"
-                    rf"(?P<pre>(?:\S+\s+){{0,3}}?)"
+                    rf"(?P<pre>(?:\S+\s+){{0,4}}?)"
                     rf"(?P<noun>{noun})\b(?P<mid>(?:\s+\S+){{0,6}}?)(?P<tail>{_CONNECTOR}\s+{condition})\b"
                 )
             else:
@@ -2633,7 +2640,7 @@ class QuestionReader:
                 # "what share of calls …": the question word goes with the share, never with a later word ("of"
                 # may be gone: "what share of Q1 calls" lost it to the period read before)
                 rf"\b(?P<head>(?:(?:what|which)\s+)?(?:{_RATE_NOUN})(?:\s+of\s+|\s{{2,}})(?:the\s+|all\s+|our\s+)?)"
-                rf"(?P<pre>(?:\S+\s+){{0,3}}?)"
+                rf"(?P<pre>(?:\S+\s+){{0,4}}?)"
                 rf"(?P<noun>{pattern})\b(?P<tail>(?:\s+(?:that|which))?(?:\s+(?:were|was|are|is|got))?"
                 r"(?:\s+(?:came|went|fell|done|handled|categorised|categorized|tagged|flagged|classified|marked"
                 r"|labelled|labeled)(?:\s+as)?)?(?:\s+(?:in|into|from|for|through|on|with|as))?)\b"
