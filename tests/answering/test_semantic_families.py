@@ -1865,3 +1865,11 @@ def test_a_team_named_before_a_share_scopes_both_counts(reader: QuestionReader) 
     assert numerator is not None and denominator is not None, reading
     assert numerator.filters == denominator.filters == (("call__team", "Billing East"),)
     assert numerator.conditions == (("call__csat", ">=", 4.0), ("call__csat", "<=", 5.0))
+
+
+def test_an_aside_with_a_word_of_a_long_value_or_a_part_of_a_phrase_is_still_commentary(
+    reader: QuestionReader,
+) -> None:
+    # "line" is a word of "line of business" and of a form question, neither said whole
+    query = _read(reader, "Billing queue - calls by hour of day. Want to line up shifts with demand")
+    assert query.group_by == ("call__hour_of_day",) and query.filters == (("call__queue", "Billing"),)

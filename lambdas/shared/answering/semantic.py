@@ -1664,22 +1664,30 @@ class QuestionReader:
             for word in phrase.split()
             if len(word) >= 4 and word.isalpha()
         ) | frozenset(_AVERAGE_WORDS | _RATE_WORD_SET | _DESC_WORDS | _ASC_WORDS | _GRAIN_WORDS)
-        # every word that can mean something to a reading: an aside holding one is never dropped as commentary
+        # every word that can mean something to a reading: an aside holding one is never dropped as commentary;
+        # a phrase of several words counts only whole ("line of business", not "line")
+        said: list[str] = (
+            [p for p, _ in self._metric_phrases]
+            + [p for ps in self._labels.values() for p in ps]
+            + [p for value in self._per_call for p in value.phrases]
+        )
         self._meaningful = (
             (
-                frozenset(
-                    word
-                    for phrase in [p for p, _ in self._metric_phrases]
-                    + [p for ps in self._labels.values() for p in ps]
-                    + [p for value in self._per_call for p in value.phrases]
-                    for word in phrase.split()
-                    if word not in STOPWORDS
-                )
+                frozenset(p for p in said if " " not in p)
+                # the words of short values (teams, queues, agents); a long one (a form question) counts whole
                 | frozenset(
-                    w for index in self.indexes.values() for v in index.values for w in v.normalised.split()
+                    w
+                    for index in self.indexes.values()
+                    for v in index.values
+                    if len(v.normalised.split()) <= 3
+                    for w in v.normalised.split()
                 )
                 | frozenset(w for aliases in self._aliases.values() for name in aliases for w in name.split())
-                | self._vocabulary
+                | _AVERAGE_WORDS
+                | _RATE_WORD_SET
+                | _DESC_WORDS
+                | _ASC_WORDS
+                | _GRAIN_WORDS
                 | {
                     "inbound",
                     "outbound",
@@ -1697,10 +1705,15 @@ class QuestionReader:
             - (STOPWORDS - {"per", "by", "each", "every"})
             - {"one", "the", "to", "a", "an", "of", "on"}
         )
+        several = sorted({p for p in said if " " in p}, key=len, reverse=True)
+        self._meaningful_phrases = re.compile(rf"\b{_phrase_pattern(several)}\b") if several else None
 
     def _names_nothing(self, words: str) -> bool:
-        """Whether ``words`` hold no word any reading uses (a value, measure, grouping, direction, rank …)."""
-        return not set(normalise(words).split()) & self._meaningful
+        """Whether ``words`` hold no word or phrase any reading uses (a value, measure, grouping, direction …)."""
+        text = normalise(words)
+        if set(text.split()) & self._meaningful:
+            return False
+        return self._meaningful_phrases is None or self._meaningful_phrases.search(text) is None
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
