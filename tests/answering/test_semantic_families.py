@@ -1468,7 +1468,7 @@ def test_people_alone_is_no_evaluation_source(reader: QuestionReader) -> None:
 @pytest.mark.parametrize(
     ("question", "metrics"),
     [
-        ("Average CSAT for February please, putting together the monthly CX deck", ("average_csat",)),
+        ("Average CSAT for February please, putting together the CX deck", ("average_csat",)),
         ("total handle time in hours for march, its for the cost model", ("total_handle_time_hours",)),
         ("call volume by hour of day, i'm redoing the intraday staffing curve", ("calls",)),
     ],
@@ -1873,3 +1873,17 @@ def test_an_aside_with_a_word_of_a_long_value_or_a_part_of_a_phrase_is_still_com
     # "line" is a word of "line of business" and of a form question, neither said whole
     query = _read(reader, "Billing queue - calls by hour of day. Want to line up shifts with demand")
     assert query.group_by == ("call__hour_of_day",) and query.filters == (("call__queue", "Billing"),)
+
+
+@pytest.mark.parametrize(
+    ("question", "check"),
+    [
+        ("calls by team. it's for inbound", lambda q: q.filters == (("call__direction", "INBOUND"),)),
+        ("average handle time. my manager wants it by team", lambda q: q is None),
+    ],
+)
+def test_an_aside_naming_what_a_reading_uses_is_never_dropped(
+    reader: QuestionReader, question: str, check: Any
+) -> None:
+    reading = reader.read(question, TODAY)
+    assert check(reading.query), reading

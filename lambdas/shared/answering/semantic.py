@@ -1708,6 +1708,22 @@ class QuestionReader:
         several = sorted({p for p in said if " " in p}, key=len, reverse=True)
         self._meaningful_phrases = re.compile(rf"\b{_phrase_pattern(several)}\b") if several else None
 
+    def _said_words(self, words: str) -> set[str]:
+        """The words and whole phrases of ``words`` that a reading uses."""
+        text = normalise(words)
+        found = set(text.split()) & self._meaningful
+        if self._meaningful_phrases is not None:
+            found |= {m.group(0) for m in self._meaningful_phrases.finditer(text)}
+        return found
+
+    def _said_again(self, clause: str, rest: str) -> bool:
+        """Whether every word or phrase of ``clause`` a reading uses is said in ``rest`` too."""
+        # nouns said of the asker ("our calls run long", "the Tech Tier 1 team") name no reading on their own; a
+        # grouping still shows by its "by"/"per"
+        generic = {"call", "calls", "team", "teams", "queue", "queues", "agent", "agents", "customer", "customers",
+                   "long", "evaluation", "evaluations"}  # fmt: skip
+        return self._said_words(clause) - generic <= self._said_words(rest)
+
     def _names_nothing(self, words: str) -> bool:
         """Whether ``words`` hold no word or phrase any reading uses (a value, measure, grouping, direction …)."""
         text = normalise(words)
@@ -1722,10 +1738,13 @@ class QuestionReader:
         question = _my_team(question)
         question = without_preamble(
             question,
-            lambda sentence, rest: self._said_in(sentence, rest, today),
-            # a clause before the request: every period, value and measure it names is named again after it
+            # a sentence about the asker, and a clause around the request: every period, value and measure it
+            # names is named again in the rest, and so is every word or phrase a reading uses ("… my manager
+            # wants it by team" keeps "by team"; "…, it's for inbound" keeps "inbound")
+            lambda sentence, rest: self._said_in(sentence, rest, today) and self._said_again(sentence, rest),
             lambda clause, rest: (
                 self._content(normalise(clause), today) <= self._content(normalise(rest), today)
+                and self._said_again(clause, rest)
             ),
             self._names_nothing,
         )
