@@ -428,6 +428,13 @@ _GROUP_SUBJECT = re.compile(
     r"(?:teams|agents|reps|queues|topics|products|evaluators|days|weeks|months|languages|categories)\b"
 )
 
+# Nouns said of the asker ("our calls run long", "the Tech Tier 1 team") that name no reading on their own; a
+# grouping still shows by its "by"/"per"
+_GENERIC_NOUNS = frozenset(
+    {"call", "calls", "team", "teams", "queue", "queues", "agent", "agents", "customer", "customers", "long",
+     "evaluation", "evaluations"}
+)  # fmt: skip
+
 # A section's score asked without saying whose: the form's score of the section, and its questions' average
 _SECTION_SCORES = ("average_section_score", "sectioned_average_answer_score")
 
@@ -1718,18 +1725,11 @@ class QuestionReader:
 
     def _said_again(self, clause: str, rest: str) -> bool:
         """Whether every word or phrase of ``clause`` a reading uses is said in ``rest`` too."""
-        # nouns said of the asker ("our calls run long", "the Tech Tier 1 team") name no reading on their own; a
-        # grouping still shows by its "by"/"per"
-        generic = {"call", "calls", "team", "teams", "queue", "queues", "agent", "agents", "customer", "customers",
-                   "long", "evaluation", "evaluations"}  # fmt: skip
-        return self._said_words(clause) - generic <= self._said_words(rest)
+        return self._said_words(clause) - _GENERIC_NOUNS <= self._said_words(rest)
 
     def _names_nothing(self, words: str) -> bool:
         """Whether ``words`` hold no word or phrase any reading uses (a value, measure, grouping, direction …)."""
-        text = normalise(words)
-        if set(text.split()) & self._meaningful:
-            return False
-        return self._meaningful_phrases is None or self._meaningful_phrases.search(text) is None
+        return not self._said_words(words)
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
