@@ -54,7 +54,7 @@ SETS = [
     HeldOut("heldout10.yml", traps=16, ties_checked=True, scored=True),
     HeldOut("heldout11.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout12.yml", traps=17, ties_checked=True, scored=True),
-    HeldOut("heldout13.yml", traps=17, ties_checked=True, scored=False),
+    HeldOut("heldout13.yml", traps=17, ties_checked=True, scored=True),
 ]
 
 
