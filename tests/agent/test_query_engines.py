@@ -414,7 +414,7 @@ def test_duckdb_runs_at_most_max_concurrent_queries_and_the_rest_wait_their_turn
 
 def test_duckdb_a_query_still_waiting_for_a_slot_at_its_deadline_times_out(tiny_warehouse: Any) -> None:
     engine = DuckDbEngine(
-        tiny_warehouse.warehouse, tiny_warehouse.lake, max_concurrent=1, timeout_seconds=0.3
+        tiny_warehouse.warehouse, tiny_warehouse.lake, max_concurrent=1, timeout_seconds=2.0
     )
     guarded = guard_sql("select count(*) as n from calls", POLICY)
     assert engine._slots is not None

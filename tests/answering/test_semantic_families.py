@@ -1887,3 +1887,32 @@ def test_an_aside_naming_what_a_reading_uses_is_never_dropped(
 ) -> None:
     reading = reader.read(question, TODAY)
     assert check(reading.query), reading
+
+
+def test_members_counted_by_an_average_of_theirs(reader: QuestionReader) -> None:
+    query = _read(reader, "how many agents had an AHT over 8 minutes in March?")
+    assert query.count_groups == "agents" and query.group_by == ("call__agent_name",)
+    assert query.having == (("average_handle_time", ">", 480.0),)
+    below = _read(reader, "how many agents have an average QA score below 75")
+    assert below.count_groups == "agents" and below.having == (("average_qa_score", "<", 75.0),)
+    # a time after the number is one call's: their calls or theirs, never the calls counted instead
+    _refused(reader, "how many agents had calls over 10 minutes")
+    _refused(reader, "how many customers had calls over 10 minutes")
+
+
+@pytest.mark.parametrize(
+    ("question", "order_by"),
+    [
+        ("rank the queues by CSAT, lowest first", "average_csat"),
+        ("rank all queues by CSAT from lowest to highest", "average_csat"),
+        ("sort the agents by QA score ascending", "average_qa_score"),
+        ("rank the teams by AHT, best first", "average_handle_time"),
+        ("rank all the teams by AHT, highest first", "-average_handle_time"),
+        ("rank the teams by AHT", "-average_handle_time"),
+    ],
+)
+def test_a_ranking_keeps_the_order_said_after_it(
+    reader: QuestionReader, question: str, order_by: str
+) -> None:
+    query = _read(reader, question)
+    assert query.order_by == order_by and query.limit is None

@@ -426,6 +426,8 @@ _GRAIN_WORDS = frozenset({"hourly", "daily", "weekly", "monthly", "quarterly", "
 _GROUP_SUBJECT = re.compile(
     r"\b(?:how\s+many|which|what|number\s+of)\s+(?:of\s+(?:the|our)\s+)?"
     r"(?:teams|agents|reps|queues|topics|products|evaluators|days|weeks|months|languages|categories)\b"
+    # "how many agents had an AHT over 8 minutes" reads "how many agent …" (`_COUNTED_MEMBERS`)
+    r"|\b(?:how\s+many|number\s+of|count\s+of)\s+(?:agent|team|queue|evaluator)\b"
 )
 
 # Nouns said of the asker ("our calls run long", "the Tech Tier 1 team") that name no reading on their own; a
@@ -459,11 +461,24 @@ _MEMBERS_WITH_THEIR = re.compile(
 )
 
 
+# An order said after "rank the teams by …" ("lowest first", "from lowest to highest", "ascending", "best first")
+_ORDER_SAID = re.compile(
+    r"\b(?:(?:highest|lowest|largest|smallest|biggest|most|least|fewest|best|worst|top|bottom)\s+first"
+    r"|ascending|descending|(?:from\s+)?(?:the\s+)?(?:lowest|highest|low|high|best|worst|smallest|largest)\s+to\s+"
+    r"(?:the\s+)?(?:highest|lowest|high|low|worst|best|largest|smallest))\b"
+)
+
+
 # "how many agents took more than 120 calls": agents counted by a condition on their calls (a count of groups),
 # not the number of agents who took calls
 _COUNTED_MEMBERS = re.compile(
     r"\b(?P<how>how\s+many|number\s+of|count\s+of)\s+(?P<members>agents|reps|evaluators|customers|callers)\b"
-    r"(?=(?:\s+[a-z']+){0,3}?\s+(?:more|fewer|less|over|under|above|below|at\s+least|at\s+most)\s+(?:than\s+)?\d)"
+    # (a time after the number is one call's: "how many agents had calls over 10 minutes" is not read here)
+    r"(?=(?:\s+[a-z']+){0,3}?\s+(?:more|fewer|less|over|under|above|below|at\s+least|at\s+most)\s+(?:than\s+)?\d"
+    r"(?![\d.]*\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)\b)"
+    # "how many agents had an average handle time over 8 minutes": longer, when a figure per member is said
+    r"|(?:\s+[a-z']+){0,2}?\s+(?:an?\s+|their\s+)?(?:average|avg|mean|median|aht)\b(?:\s+[a-z']+){0,4}?"
+    r"\s+(?:more|fewer|less|over|under|above|below|at\s+least|at\s+most)\s+(?:than\s+)?\d)"
 )
 
 
@@ -2132,7 +2147,7 @@ class QuestionReader:
         digits = _read_rounding(text)
         # "highest first", "in descending order": the whole list in that order ("best first" depends on the
         # metric, so it stays a word to account for)
-        if ahead := text.search(
+        while ahead := text.search(
             r"\b(?:highest|lowest|largest|smallest|biggest|most|least|fewest)\s+(first)\b"
         ):
             text.take(ahead.start(1), ahead.end(1))
@@ -2567,6 +2582,8 @@ class QuestionReader:
                 and noun.removesuffix("ies") + "y" not in self._by_itself
             ):
                 return m.group(0)
+            if _ORDER_SAID.search(m.string, m.end()):  # "rank the queues by CSAT, lowest first": as said
+                return f"per {noun} "
             return f"highest first per {noun} "
 
         text = re.sub(
