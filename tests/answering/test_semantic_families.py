@@ -1853,7 +1853,8 @@ def test_wordings_of_a_staff_meeting(reader: QuestionReader, question: str, chec
 
 
 def test_a_clarification_naming_a_second_measure_is_no_second_metric(reader: QuestionReader) -> None:
-    _refused(reader, "how many different agents got evaluated in February? (agents, not evaluations)")
+    query = _read(reader, "how many different agents got evaluated in February? (agents, not evaluations)")
+    assert query.metrics == ("evaluated_agents",) and query.period is not None
 
 
 def test_a_team_named_before_a_share_scopes_both_counts(reader: QuestionReader) -> None:
@@ -1916,3 +1917,71 @@ def test_a_ranking_keeps_the_order_said_after_it(
 ) -> None:
     query = _read(reader, question)
     assert query.order_by == order_by and query.limit is None
+
+
+@pytest.mark.parametrize(
+    ("question", "bounds"),
+    [
+        ("whats the AHT for calls starting at 8pm or later? seconds is fine", ((">=", 20.0),)),
+        ("calls after 8 p.m. last month", ((">=", 20.0),)),
+        ("how many calls came in before 6am", (("<", 6.0),)),
+        ("calls between 9am and 5pm by team", ((">=", 9.0), ("<", 17.0))),
+        ("calls by hour of day for hours 20 to 23, whole quarter", ((">=", 20.0), ("<=", 23.0))),
+        (
+            "between midnight and 6am (hours 0-5) which hour gets the most calls?",
+            ((">=", 0.0), ("<", 6.0), ("<=", 5.0)),
+        ),
+        ("calls from noon to 14:00", ((">=", 12.0), ("<", 14.0))),
+    ],
+)
+def test_calls_by_the_hour_of_day_they_started(
+    reader: QuestionReader, question: str, bounds: tuple[tuple[str, float], ...]
+) -> None:
+    query = _read(reader, question)
+    assert tuple((op, n) for name, op, n in query.conditions if name == "call__hour_of_day") == bounds
+
+
+def test_hours_that_cannot_be_read_are_refused(reader: QuestionReader) -> None:
+    _refused(reader, "calls after 9:30pm")  # the hour of day is whole hours
+    _refused(reader, "calls between 10pm and 6am")  # across midnight: no one range
+    _refused(reader, "calls in hours 22 to 3")
+
+
+def test_an_hour_of_day_bound_is_said_in_the_answer(reader: QuestionReader) -> None:
+    from lambdas.shared.answering.semantic import _hours_described
+
+    assert _hours_described([(">=", 20.0)]) == "hour of day 20:00–23:59 (UTC)"
+    assert _hours_described([(">=", 0.0), ("<", 6.0), ("<=", 5.0)]) == "hour of day 00:00–05:59 (UTC)"
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("how many distinct calls got evaluated in february? calls, not evaluations", ("evaluated_calls",)),
+        ("how many calls were evaluated in feb (calls, not evaluations)", ("evaluated_calls",)),
+        ("avg wrap up per team in minutes (not handle time)", ("average_after_call_work",)),
+        ("how many survey responses did each team get? the count, not the score", ("surveyed_calls",)),
+    ],
+)
+def test_a_clarification_of_what_the_answer_is_not_is_read(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...]
+) -> None:
+    assert _read(reader, question).metrics == metrics
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "calls by team, not Billing East",  # a value: an exclusion, not a clarification
+        "aht by team, not by agent",  # a grouping
+        "calls, not evaluated ones",  # no measure ruled out: a filter, unread
+        "how many evaluations in feb, not evaluations",  # rules out the measure it reads
+    ],
+)
+def test_a_not_that_filters_or_contradicts_is_never_dropped(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+def test_surveyed_calls_are_counted(reader: QuestionReader) -> None:
+    assert _read(reader, "how many survey responses did we get").metrics == ("surveyed_calls",)
+    assert _read(reader, "number of calls with a survey answer by team").group_by == ("call__team",)

@@ -352,6 +352,106 @@ _NAMED_DAYS = re.compile(
     r"\b(?:(?:on|for|during|across)\s+)?(?P<d>mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)\b"
     r"(?:\s+only)?"
 )
+# A time of day, as normalising leaves it: "8pm", "8 pm", "6 a m", "9 30am", "20 00", "midnight", "noon"
+_CLOCK = (
+    r"(?:midnight|noon|midday"
+    r"|\d{1,2}(?:\s+\d{2})?\s*(?:am|pm|a\s+m|p\s+m)\b|(?:[01]?\d|2[0-3])\s+[0-5]\d\b(?!\s*(?:am|pm|a\s+m|p\s+m)))"
+)
+_STARTED = r"(?:(?:that\s+|which\s+)?(?:start(?:ing|ed|s)?|c[ao]me?(?:ing)?\s+in|placed|received|taken)\s+)?"
+# Calls by the hour they started: "starting at 8pm or later", "after 8pm", "before 6am", "between midnight and
+# 6am", "from 9am to 5pm", "hours 20 to 23", "(hours 0-5)"
+_HOURS_SAID = (
+    (
+        "from",
+        re.compile(rf"\b{_STARTED}(?:at\s+|from\s+)?(?P<a>{_CLOCK})\s+(?:or\s+later|and\s+later|onwards?)"),
+    ),
+    (
+        "from",
+        re.compile(
+            rf"\b{_STARTED}(?:after|since|from)\s+(?P<a>{_CLOCK})(?!\s+(?:and|to|till|until|through)\b)"
+        ),
+    ),
+    ("before", re.compile(rf"\b{_STARTED}before\s+(?P<b>{_CLOCK})")),
+    (
+        "between",
+        re.compile(
+            rf"\b{_STARTED}(?:between|from)\s+(?P<a>{_CLOCK})\s+(?:and|to|till|until|-)\s+(?P<b>{_CLOCK})"
+        ),
+    ),
+    (
+        "hours",
+        re.compile(
+            r"\b(?:for\s+|in\s+|during\s+)?(?:the\s+)?hours\s+(?:of\s+(?:the\s+)?day\s+)?(?:from\s+)?"
+            r"(?P<a>[01]?\d|2[0-3])\s*(?:-|to|through|thru|and)\s*(?P<b>[01]?\d|2[0-3])\b"
+        ),
+    ),
+)
+
+
+def _clock_hour(said: str) -> int | None:
+    """The hour 0–23 a time of day names, or None when it is not on the hour ("9 30am")."""
+    said = " ".join(said.split())
+    if said == "midnight":
+        return 0
+    if said in {"noon", "midday"}:
+        return 12
+    m = re.fullmatch(r"(\d{1,2})(?:\s+(\d{2}))?\s*(am|pm|a\s+m|p\s+m)?", said)
+    if m is None or (m.group(2) or "00") != "00":
+        return None
+    hour, half = int(m.group(1)), (m.group(3) or "").replace(" ", "")
+    if half and not 1 <= hour <= 12:
+        return None
+    if half:
+        return hour % 12 + (12 if half == "pm" else 0)
+    return hour if hour <= 23 else None
+
+
+def _hours_described(bounds: Sequence[tuple[str, float]]) -> str:
+    """ "hour of day 20:00–23:59 (UTC)": the hours of day in bounds."""
+    low = max((int(n) for op, n in bounds if op == ">="), default=0)
+    high = min(
+        [int(n) - 1 for op, n in bounds if op == "<"] + [int(n) for op, n in bounds if op == "<="] + [23]
+    )
+    return f"hour of day {low:02d}:00–{high:02d}:59 (UTC)"
+
+
+def _read_hours(text: _Text) -> list[tuple[str, float]] | Reading:
+    """Bounds on the hour of day a call started, consumed from ``text``: the ``(op, hour)`` pairs."""
+    bounds: list[tuple[str, float]] = []
+    for kind, pattern in _HOURS_SAID:
+        while (m := text.search(pattern)) is not None:
+            if kind == "hours":  # hours of the day, both included
+                first, last = int(m.group("a")), int(m.group("b"))
+                if last < first:
+                    return Reading(None, "Hours that run past midnight cannot be read; ask for each part.")
+                bounds += [(">=", float(first)), ("<=", float(last))]
+            else:
+                start = _clock_hour(m.group("a")) if m.groupdict().get("a") else None
+                end = _clock_hour(m.group("b")) if m.groupdict().get("b") else None
+                if (m.groupdict().get("a") and start is None) or (m.groupdict().get("b") and end is None):
+                    return Reading(None, "The hour of day is whole hours (0–23): say a time on the hour.")
+                if start is not None and end is not None and end <= start:
+                    return Reading(None, "Hours that run past midnight cannot be read; ask for each part.")
+                if start is not None:
+                    bounds.append((">=", float(start)))
+                if end is not None:
+                    bounds.append(("<", float(end)))
+            text.take(m.start(), m.end())
+    return list(dict.fromkeys(bounds))
+
+
+# "… ? calls, not evaluations", "(the count, not the score)", "(not handle time)": what the answer is and is not,
+# said after the request or in brackets
+_CLARIFIED = (
+    re.compile(r"\((?:\s*(?P<x>[a-z][a-z' ]{0,30}?)\s*,?)?\s*\bnot\s+(?P<y>[a-z][a-z' -]{0,30}?)\s*\)"),
+    re.compile(
+        r"(?:^|[,;:.?!-]\s*)(?:(?P<x>[a-z][a-z' ]{0,30}?)\s*,?\s+)?\bnot\s+(?P<y>[a-z][a-z' -]{0,30}?)\s*[.?!]*\s*$"
+    ),
+)
+# Words that say which figure is meant, not what it is of ("the count, not …", "just the number, not …")
+_FIGURE_WORDS = frozenset(
+    {"count", "number", "total", "figure", "one", "just", "only", "i", "mean", "want", "need"}
+)
 # "(not the average)", "(the agents' own sentiment, not the customers')": a clarification that rules out
 # what the chosen metric is not
 _NOT_THE = re.compile(r"\bnot\s+(?:the\s+|their\s+|our\s+|an?\s+)?(?P<w>\w+)\b")
@@ -1748,6 +1848,48 @@ class QuestionReader:
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
+        clarified = self._without_clarification(question, today)
+        if clarified is not None:
+            return clarified
+        return self._read(question, today)
+
+    def _without_clarification(self, question: str, today: dt.date) -> Reading | None:
+        """The reading of a question without a clarification of what it is not ("how many distinct calls got
+        evaluated? calls, not evaluations"), when the clarification holds: what it rules out (``y``) reads,
+        alone, as measures none of which the reading uses, and what it says the answer is (``x``) is said
+        again in the request or only says which figure is meant. Otherwise None: the question is read whole."""
+        lowered = question.lower()
+        for pattern in _CLARIFIED:
+            m = pattern.search(lowered)
+            if m is None:
+                continue
+            rest = question[: m.start()] + " " + question[m.end() :]
+            if not rest.strip() or m.group("y").strip() in {"", "only"}:
+                continue
+            ruled_out = self._read(m.group("y"), today).query
+            if ruled_out is None or isinstance(ruled_out, ShareQuery):
+                continue
+            if ruled_out.group_by or ruled_out.filters or ruled_out.conditions or ruled_out.grain:
+                continue  # "not Billing East", "not by agent": a filter or grouping, never dropped
+            said = (m.group("x") or "").split()
+            if not set(said) <= _FIGURE_WORDS | set(normalise(rest).split()) | {
+                w.rstrip("s") for w in normalise(rest).split()
+            } | {w + "s" for w in normalise(rest).split()}:
+                continue
+            reading = self.read(rest, today)
+            if reading.query is None:
+                continue
+            used = (
+                reading.query.numerator.metrics
+                if isinstance(reading.query, ShareQuery)
+                else reading.query.metrics
+            )
+            if set(ruled_out.metrics) & set(used):
+                continue
+            return reading
+        return None
+
+    def _read(self, question: str, today: dt.date) -> Reading:
         # "(all directions)", "all teams combined": the whole scope said aloud, no grouping and no filter
         question = _ALL_OF_A_KIND.sub(" ", question)
         question = _my_team(question)
@@ -1803,6 +1945,10 @@ class QuestionReader:
         text.take_all(_WHOLE_CENTRE)
         # "over 15 minutes long": the length of a duration, said aloud
         text.take_all(r"(?:(?<=\d minutes)|(?<=\d seconds)|(?<=\d mins)|(?<=\d secs)|(?<=\d hours))\s+long\b")
+
+        hours = _read_hours(text)
+        if isinstance(hours, Reading):
+            return hours
 
         period: DateRange | None = None
         date = find_date_range(text.text, today)
@@ -2247,6 +2393,12 @@ class QuestionReader:
                     None, f"{what[:1].upper()}{what[1:]} cannot be filtered by the day of the week."
                 )
             compared = (*compared, *((day, op, number) for op, number in weekend))
+        if hours:
+            hour = self.manifest.resolve(chosen, "hour of day")
+            if hour is None:
+                what = " and ".join(m.label for m in chosen)
+                return Reading(None, f"{what[:1].upper()}{what[1:]} cannot be filtered by the hour of day.")
+            compared = (*compared, *((hour, op, number) for op, number in hours))
         entities = [m.label for m in chosen if m.counts_entity]
         if compared and entities:
             return Reading(
@@ -3614,8 +3766,11 @@ class SemanticAnswerer:
             filters += f", on {_DAY_NAMES[int(days[0][1]) - 1].capitalize()}s"
         elif days:
             filters += ", on weekends" if days[0][0] == ">=" else ", on weekdays"
+        hours = [(op, number) for name, op, number in query.conditions if name.endswith("__hour_of_day")]
+        if hours:
+            filters += f", {_hours_described(hours)}"
         for name, op, number in query.conditions:
-            if name.endswith("__day_of_week"):
+            if name.endswith(("__day_of_week", "__hour_of_day")):
                 continue
             value = next(v for v in self.reader._per_call if v.name == name.split("__")[-1])
             # the row the value belongs to: "(per call)", "(per evaluation)"
