@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 from test_semantic import TODAY, build_marts
 
-from lambdas.shared.answering.semantic import MetricQuery, QuestionReader, Reading, SemanticManifest
+from lambdas.shared.answering.semantic import (
+    MetricQuery,
+    QuestionReader,
+    Reading,
+    SemanticManifest,
+    ShareQuery,
+)
 from lambdas.shared.answering.setup import semantic_answerer
 from lambdas.shared.query_engines import DuckDbEngine
 
@@ -1985,3 +1991,106 @@ def test_a_not_that_filters_or_contradicts_is_never_dropped(reader: QuestionRead
 def test_surveyed_calls_are_counted(reader: QuestionReader) -> None:
     assert _read(reader, "how many survey responses did we get").metrics == ("surveyed_calls",)
     assert _read(reader, "number of calls with a survey answer by team").group_by == ("call__team",)
+
+
+# ---------------------------------------------------------------------------------------------- everyday wordings
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by"),
+    [
+        ("How many unique customers reached us last month?", ("customers",), ()),
+        ("how many customers got in touch with us in march", ("customers",), ()),
+        ("which agent got evaluated the most in Feb?", ("evaluations",), ("agent__agent_name",)),
+        ("which team was evaluated the least", ("evaluations",), ("evaluation__team",)),
+        (
+            "per queue: number of calls AND avg CSAT, both columns",
+            ("calls", "average_csat"),
+            ("call__queue",),
+        ),
+    ],
+)
+def test_everyday_wordings_are_read(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by) == (metrics, group_by)
+
+
+def test_the_least_evaluated_is_ranked_lowest_first(reader: QuestionReader) -> None:
+    query = _read(reader, "which team was evaluated the least")
+    assert (query.order_by, query.limit) == ("evaluations", 1)
+    assert _read(reader, "which agent got evaluated the most in Feb?").order_by == "-evaluations"
+
+
+def test_a_share_of_call_volume_is_a_share_of_all_calls(reader: QuestionReader) -> None:
+    reading = reader.read("each queue's share of total call volume (%)", TODAY)
+    assert isinstance(reading.query, ShareQuery), reading
+    assert reading.query.numerator.group_by == ("call__queue",)
+
+
+def test_call_topics_are_counted_as_topics(reader: QuestionReader) -> None:
+    query = _read(reader, "how many call topics have a resolution rate under 60%? just the number")
+    assert query.count_groups is not None
+    assert query.having == (("resolution_rate", "<", 60.0),)
+
+
+# ---------------------------------------------------------------------------------------------- asides
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by", "filters"),
+    [
+        # the asker's own words, said again in the request in another name of the value
+        ("Spanish queue lead here. whats the average CSAT on our es-US calls?", ("average_csat",), (), 1),
+        # an aside naming only what the request names ("evaluators" … "per evaluator")
+        (
+            "auditing my evaluators. number of submitted evaluations per evaluator for the quarter",
+            ("evaluations",),
+            ("evaluation__evaluator",),
+            0,
+        ),
+        # a meeting said with digits is no number
+        (
+            "Which team has the lowest resolution rate? Need a name for my 1:1s",
+            ("resolution_rate",),
+            ("call__team",),
+            0,
+        ),
+        ("AHT by agent for my one-on-ones", ("average_handle_time",), ("call__agent_name",), 0),
+        # a purpose said after the request without a comma
+        (
+            "avg queue wait by queue (seconds) for the email table",
+            ("average_queue_wait",),
+            ("call__queue",),
+            0,
+        ),
+    ],
+)
+def test_asides_naming_nothing_new_are_dropped(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], group_by: tuple[str, ...], filters: int
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by, len(query.filters)) == (metrics, group_by, filters)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the aside names another value than the request: never dropped
+        "Spanish queue lead here. whats the average CSAT on our en-US calls?",
+        # "weekly" of a report is no grain, and the report is not dropped while it names one
+        "AHT by team for my weekly report",
+        "AHT by team - for the weekly ops review",
+    ],
+)
+def test_asides_naming_something_of_their_own_are_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+def test_an_aside_with_a_value_of_its_own_stays_a_filter(reader: QuestionReader) -> None:
+    query = _read(reader, "my Billing agents. AHT by agent last month")
+    assert query.filters == (("call__queue", "Billing"),)
+    assert _read(reader, "calls per team for the Billing East team").filters == (
+        ("call__team", "Billing East"),
+    )

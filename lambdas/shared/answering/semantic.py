@@ -116,6 +116,9 @@ _GRAIN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         re.compile(
             rf"\b(?:(?:per|by|each|every|a|for\s+each|for\s+every)\s+{grain}|{adverb}|{grain}\s+by\s+{grain}"
             rf"|{grain}\s+over\s+{grain}|{grain}\s+on\s+{grain})\b(?!\s+of\b)"
+            # "for my weekly report": what the answer is for, not a grain
+            r"(?!\s+(?:report|reports|reporting|review|meeting|email|deck|update|huddle|standup|pack|slides?|sync"
+            r"|mtg|presentation|business\s+review|ops\s+review)\b)"
         ),
     )
     for grain, adverb in (
@@ -676,6 +679,11 @@ def _plain_wording(text: str) -> str:
     text = re.sub(
         r"\b(different|distinct|unique)\s+call\s+(?=\w+s\b)", r"\1 ", text
     )  # "different call topics"
+    text = re.sub(
+        r"\b(how\s+many|number\s+of|count\s+of)\s+call\s+(topics|categories|queues|products|languages)\b",
+        r"\1 \2",
+        text,
+    )  # "how many call topics"
     # "for the Customer Care team, what share of survey answers …": the team scopes both counts
     text = re.sub(
         r"^(?:for|in|on|within)\s+(?:the\s+)?(?P<v>[a-z0-9 ]{2,40}?)\s+(?P<kind>team|queue)\s+"
@@ -697,6 +705,22 @@ def _plain_wording(text: str) -> str:
         r"\b(?:called|rang|phoned|contacted)(?:\s+(?:us|in|back))?\s+more\s+than\s+once\b",
         "had more than 1 calls",
         text,
+    )
+    # "customers who reached us", "got in touch": called
+    text = re.sub(
+        r"\b(?:reached|contacted|rang|phoned)\s+(?:us|in)\b|\bgot\s+in\s+touch(?:\s+with\s+us)?\b",
+        "called",
+        text,
+    )
+    # "which agent got evaluated the most": had the most evaluations
+    text = re.sub(
+        r"\b(?:got|was|were|has\s+been|have\s+been)\s+(?:qa\s+)?evaluated\s+the\s+(most|least|fewest)\b",
+        lambda m: f"had the {'fewest' if m.group(1) == 'least' else m.group(1)} evaluations",
+        text,
+    )
+    # "each queue's share of total call volume": of all calls
+    text = re.sub(
+        r"\bshare\s+of\s+(?:the\s+)?(total\s+|overall\s+|all\s+)?call\s+volume\b", r"share of \1calls", text
     )
     text = re.sub(r"\bmore\s+than\s+one\s+(call|evaluation|categor)(?:y|ies|s)?\b", _more_than_one, text)
     text = re.sub(r"\b(\d+)\s+or\s+more\s+(categories|calls|evaluations)\b", r"at least \1 \2", text)
@@ -1192,14 +1216,14 @@ _ASKER_WORDS = frozenset(
         # courtesies and who is new: "quick one —", "sorry if this is basic, first week here —"
         "one", "question", "sorry", "if", "this", "is", "basic", "silly", "first", "week", "here",
         "new", "just", "so", "i", "im", "i'm", "am", "hi", "hello", "hey", "all", "please", "pls", "before",
-        "after", "staff", "mtg",
+        "after", "staff", "mtg", "table", "sheet", "spreadsheet", "dashboard", "kpi", "kpis", "next", "on", "ones",
     }
 )  # fmt: skip
 # Words of those that say nothing of who asks or why on their own ("the", "quick"): a heading of only these is
 # no heading
 _ASKER_FILLERS = frozenset(
     {"the", "a", "an", "for", "of", "and", "my", "our", "team", "qa", "quality", "list", "if", "this", "is", "so",
-     "just", "all", "one", "first", "week", "here", "i", "am", "please", "pls"}
+     "just", "all", "one", "first", "week", "here", "i", "am", "please", "pls", "on", "next"}
 )  # fmt: skip
 _HEADING = re.compile(r"^\s*(?P<head>(?:[\w'&/,]+\s+){0,7}[\w'&/]+)\s*(?::|\s[-–—])\s+(?P<rest>\S.*)$")
 _ASKER_WANTS = re.compile(
@@ -1219,6 +1243,12 @@ _PURPOSE_TAIL = re.compile(
     r"\s*[.!]?\s*$",
     re.IGNORECASE,
 )
+# "… for the email table", "… for my monthly report": the same, said without a comma
+_FOR_TAIL = re.compile(
+    r"^(?P<rest>.*\S)\s+(?P<tail>for\s+(?:the|my|our|a|an|this|next)\s+(?:[\w'&/]+\s+){0,3}[\w'&/]+)\s*[.!?]?\s*$",
+    re.IGNORECASE,
+)
+
 _TAIL = re.compile(
     r"^(?P<rest>.*\S)\s*(?:,|;|\s[-–—])\s*(?P<tail>(?:for\s+)?(?:[\w'&/]+\s+){0,3}[\w'&/]+)\s*[.!?]?\s*$"
 )
@@ -1267,9 +1297,11 @@ def _without_asker(question: str, clause_repeats: Callable[[str, str], bool]) ->
         if m and _is_asker(m.group("head")) and clause_repeats(m.group("head"), m.group("rest")):
             question = m.group("rest")
             break
-    m = _TAIL.match(question)
-    if m and _is_asker(m.group("tail")) and clause_repeats(m.group("tail"), m.group("rest")):
-        question = m.group("rest")
+    for pattern in (_TAIL, _FOR_TAIL):
+        m = pattern.match(question)
+        if m and _is_asker(m.group("tail")) and clause_repeats(m.group("tail"), m.group("rest")):
+            question = m.group("rest")
+            break
     m = _PURPOSE_TAIL.match(question)
     if m and clause_repeats(m.group("tail"), m.group("rest")):
         question = m.group("rest")
@@ -1286,6 +1318,10 @@ def without_preamble(
     review - how many …") and sentences that ask nothing ("I look after the Tech Tier 2 team.", "Thanks so
     much!"). Those say why, not what — but only when ``repeats(sentence, rest)``: every period, value and
     measure such a sentence names is also in the rest ("Calls by team. I need March only." keeps March)."""
+    # "for my 1:1s", "one-on-ones": a meeting, no number
+    question = re.sub(
+        r"\b1\s*[:-]\s*1s?\b|\b(?:1|one)[- ]on[- ](?:1|one)s?\b", "one on ones", question, flags=re.I
+    )
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s]
     if len(sentences) > 1:
         kept = [
@@ -1305,7 +1341,7 @@ def without_preamble(
     role = _ROLE_PREAMBLE.match(question)
     if role and role.group("rest") != question and clause_repeats(role.group("head"), role.group("rest")):
         return role.group("rest")
-    return _without_commentary(_without_asker(question, clause_repeats), names_nothing)
+    return _without_commentary(_without_asker(question, clause_repeats), names_nothing, clause_repeats)
 
 
 # Words that narrow what is asked: a sentence with one of them is never commentary ("— enterprise only")
@@ -1326,10 +1362,15 @@ _COMMENTARY = frozenset(
 )  # fmt: skip
 
 
-def _without_commentary(question: str, names_nothing: Callable[[str], bool]) -> str:
+def _without_commentary(
+    question: str,
+    names_nothing: Callable[[str], bool],
+    clause_repeats: Callable[[str, str], bool] = lambda _clause, _rest: False,
+) -> str:
     """The question without sentences or dash-separated asides around the request that name nothing it does
-    not ("board pack due friday.", "… Doing the FTE model.", "… - need it for the staffing curve"): no value,
-    period or measure of their own, and no word that narrows the request."""
+    not ("board pack due friday.", "… Doing the FTE model.", "… - need it for the staffing curve", "auditing my
+    evaluators. evaluations per evaluator …"): no value, period or measure the rest does not name, and no word
+    that narrows the request."""
     parts = [p for p in re.split(r"(?<=[.?!])\s+|\s+[-–—]\s+", question.strip()) if p.strip()]
     if len(parts) < 2:
         return question
@@ -1342,7 +1383,7 @@ def _without_commentary(question: str, names_nothing: Callable[[str], bool]) -> 
             and words & _COMMENTARY
             and not words & _NARROWING
             and not re.search(r"\d", part)
-            and names_nothing(part)
+            and (names_nothing(part) or clause_repeats(part, rest))
         ):
             kept = [p for p in kept if p is not part]
     return " ".join(kept) if kept and len(kept) < len(parts) else question
@@ -1839,8 +1880,30 @@ class QuestionReader:
         return found
 
     def _said_again(self, clause: str, rest: str) -> bool:
-        """Whether every word or phrase of ``clause`` a reading uses is said in ``rest`` too."""
-        return self._said_words(clause) - _GENERIC_NOUNS <= self._said_words(rest)
+        """Whether every word or phrase of ``clause`` a reading uses is said in ``rest`` too; a value counts as
+        said again when ``rest`` names it in any of its names ("Spanish queue lead here. … es-US calls")."""
+        words = normalise(clause)
+        named = self._values_named(normalise(rest))
+        for label, index in self.indexes.items():
+            m = index.find(words)
+            if m is not None and (label, self._canonical(label, m.value)) in named:
+                words = words[: m.start] + " " * (m.end - m.start) + words[m.end :]
+        again = self._said_words(rest)
+        again |= {w + "s" for w in again if " " not in w}  # "my evaluators" … "per evaluator"
+        return self._said_words(words) - _GENERIC_NOUNS <= again
+
+    def _canonical(self, label: str, value: object) -> str:
+        """A value found under one of its other names ("spanish") as the value itself ("es-US")."""
+        return self._aliases.get(label, {}).get(str(value), str(value))
+
+    def _values_named(self, text: str) -> set[tuple[str, str]]:
+        """The values ``text`` (normalised) names, as (dimension label, value)."""
+        found: set[tuple[str, str]] = set()
+        for label, index in self.indexes.items():
+            m = index.find(text)
+            if m is not None:
+                found.add((label, self._canonical(label, m.value)))
+        return found
 
     def _names_nothing(self, words: str) -> bool:
         """Whether ``words`` hold no word or phrase any reading uses (a value, measure, grouping, direction …)."""
@@ -1932,6 +1995,8 @@ class QuestionReader:
         # "calls and AHT by team, both in one table": how two measures are shown, said aloud
         text.take_all(
             r"\b(?:both\s+)?(?:in\s+|on\s+)?(?:one|a\s+single|the\s+same)\s+(?:table|list|view)\b|\bside\s+by\s+side\b"
+            # "number of calls and avg CSAT, both columns"
+            r"|\b(?:both|two|2)\s+(?:as\s+)?columns\b"
         )
         # "(per the call summary)": where topics and resolutions come from, said aloud; a value that is both a
         # topic and a category ("billing dispute") is then the topic
@@ -2701,7 +2766,7 @@ class QuestionReader:
         for label, index in self.indexes.items():
             m = index.find(text)
             if m is not None:
-                found.add((label, str(m.value)))
+                found.add((label, self._canonical(label, m.value)))
         for pattern, phrase, metric in self._metric_patterns:
             if phrase not in _BARE_NOUNS and pattern.search(text):
                 found.add(("metric", metric.name))
