@@ -2094,3 +2094,69 @@ def test_an_aside_with_a_value_of_its_own_stays_a_filter(reader: QuestionReader)
     assert _read(reader, "calls per team for the Billing East team").filters == (
         ("call__team", "Billing East"),
     )
+
+
+# ---------------------------------------------------------------------------------------------- two periods, two values
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "was CSAT better in january or february? give me both numbers",
+        "was AHT higher in january or february",
+        "were there more calls in january or february?",
+        "Did volume drop from Jan to Feb? give me total calls for each of the two months",
+    ],
+)
+def test_which_of_two_months_shows_both(reader: QuestionReader, question: str) -> None:
+    query = _read(reader, question)
+    assert query.period is not None and query.versus is not None
+    assert (query.grain, query.difference) == ("month", False)
+
+
+def test_a_change_asked_alone_stays_a_change(reader: QuestionReader) -> None:
+    assert _read(reader, "Did volume drop from Jan to Feb?").difference
+    assert _read(reader, "by how much did calls drop from jan to feb? give me both numbers").difference
+
+
+def test_the_other_of_two_values_said_after_rather_than_is_dropped(reader: QuestionReader) -> None:
+    reading = reader.read(
+        "What share of evaluations were done by automation (contact lens) rather than a person?", TODAY
+    )
+    assert isinstance(reading.query, ShareQuery), reading
+    assert reading.query.numerator.filters == (("evaluation__evaluation_source", "AUTOMATED"),)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # of more than two values, "rather than" leaves the base unsaid
+        "share of calls with an issue rather than an outcome",
+        # a parenthesis naming another value than the one said before it
+        "avg CSAT on Spanish (en-US) calls",
+    ],
+)
+def test_a_second_value_that_changes_the_question_is_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        ("evaluated calls per team", "evaluated_calls"),
+        ("evaluated calls per team (calls with a submitted evaluation)", "evaluated_calls"),
+        ("How many calls did QA evaluate in March?", "evaluated_calls"),
+        ("share of calls evaluated per team", "evaluated_call_rate"),
+        ("how many calls had at least one action item? (calls, not items)", "calls_with_insight"),
+        (
+            "how many calls in March had at least one action item? calls, not action items",
+            "calls_with_insight",
+        ),
+    ],
+)
+def test_evaluated_and_insight_calls_are_counted(reader: QuestionReader, question: str, metric: str) -> None:
+    assert _read(reader, question).metrics == (metric,)
+
+
+def test_a_count_clarified_by_a_value_not_named_is_refused(reader: QuestionReader) -> None:
+    _refused(reader, "how many calls in Billing? calls, not Billing East")

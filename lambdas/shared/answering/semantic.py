@@ -451,6 +451,11 @@ _CLARIFIED = (
         r"(?:^|[,;:.?!-]\s*)(?:(?P<x>[a-z][a-z' ]{0,30}?)\s*,?\s+)?\bnot\s+(?P<y>[a-z][a-z' -]{0,30}?)\s*[.?!]*\s*$"
     ),
 )
+# "… done by automation rather than a person": the other of two values, named after the one asked
+_RATHER_THAN = re.compile(
+    r"\s*,?\s*\b(?:rather\s+than|instead\s+of|as\s+opposed\s+to)\s+(?:(?:done\s+)?by\s+|from\s+)?(?:an?\s+|the\s+)?"
+    r"(?P<y>[a-z][a-z' -]{0,30}?)\s*(?=[.?!,;)]|$)"
+)
 # Words that say which figure is meant, not what it is of ("the count, not …", "just the number, not …")
 _FIGURE_WORDS = frozenset(
     {"count", "number", "total", "figure", "one", "just", "only", "i", "mean", "want", "need"}
@@ -486,6 +491,10 @@ _CHANGE = re.compile(
     r"|went\s+down|gone\s+down)|(?P<better>improve|improved|improves|improvement|better)"
     r"|(?P<worse>worsen|worsened|deteriorate|deteriorated|worse)|(?P<either>change|changed|changes|difference|shift"
     r"|shifted|move|moved))\b"
+)
+# "was AHT higher in January or February": which of two periods, both shown
+_COMPARATIVE = re.compile(
+    r"\b(?:higher|lower|longer|shorter|busier|quieter|bigger|smaller|more|fewer|less|greater)\b"
 )
 _WHOLE_CENTRE = re.compile(
     r"\b(?:(?:across|for|in|over)\s+)?(?:the\s+)?(?:whole|entire)\s+(?:contact\s+|call\s+)?(?:centre|center|company|business|operation)\b"
@@ -743,7 +752,7 @@ def _plain_wording(text: str) -> str:
     # "which agent resolved the most calls": the most resolved calls
     text = re.sub(r"\b(resolved|unresolved)\s+the\s+(most|fewest|least)\s+calls\b", r"\2 \1 calls", text)
     text = re.sub(
-        r"\b(?:did|do|have)\s+we\s+(?:qa\s+)?evaluate\b", "were evaluated", text
+        r"\b(?:did|do|have)\s+(?:we|qa|the\s+qa\s+team)\s+(?:qa\s+)?evaluate\b", "were evaluated", text
     )  # "calls did we evaluate"
     text = re.sub(r"\bv(\d{1,2})\b", r"version \1", text)  # "v1 vs v2": the form's versions
     text = _COUNTED_MEMBERS.sub(lambda m: f"{m.group('how')} {_MEMBERS[m.group('members')]}", text)
@@ -1911,10 +1920,78 @@ class QuestionReader:
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
+        question = self._without_restated_values(question)
         clarified = self._without_clarification(question, today)
         if clarified is not None:
             return clarified
+        other = self._without_the_other_value(question, today)
+        if other is not None:
+            return other
         return self._read(question, today)
+
+    def _without_restated_values(self, question: str) -> str:
+        """The question without a parenthesis that names again, in another name, a value said just before it
+        ("done by automation (contact lens)", "Spanish (es-US) calls")."""
+
+        def restated(m: re.Match[str]) -> str:
+            said = normalise(m.group("said"))
+            before = self._values_named(normalise(question[: m.start()]))
+            for label, index in self.indexes.items():
+                found = index.find(said)
+                if (
+                    found is not None
+                    and found.start == 0
+                    and found.end == len(said)
+                    and (label, self._canonical(label, found.value)) in before
+                ):
+                    return " "
+            return m.group(0)
+
+        return re.sub(r"\s*\((?P<said>[^()]{1,40})\)", restated, question)
+
+    def _counted_not_their_parts(self, x: str, y: str, rest: str, today: dt.date) -> Reading | None:
+        """ "how many calls had at least one action item? (calls, not items)": the rows said (``x``, calls or
+        evaluations) are what the reading counts, and what is ruled out (``y``) are things the request names on
+        them ("items" of "action item") — the clarification only says the count is of rows. Otherwise None."""
+        noun = x.strip().split()[-1] if x.strip() else ""
+        if noun not in {"calls", "evaluations"}:
+            return None
+        said = set(normalise(rest).split())
+        if not {w.removesuffix("s") for w in normalise(y).split()} - {"the", "a", "an"} <= {
+            w.removesuffix("s") for w in said
+        }:
+            return None
+        reading = self.read(rest, today)
+        query = reading.query
+        if not isinstance(query, MetricQuery) or len(query.metrics) != 1:
+            return None
+        metric = self.manifest.metrics[query.metrics[0]]
+        if not _is_count(metric) or metric.counts_entity or noun not in metric.label.split():
+            return None
+        return reading
+
+    def _without_the_other_value(self, question: str, today: dt.date) -> Reading | None:
+        """The reading of a question without "rather than <value>" ("what share of evaluations were done by
+        automation rather than a person?"), when that value is the other of a dimension's only two values and the
+        reading filters on the first: the clause then only says what the rest is. Otherwise None."""
+        m = _RATHER_THAN.search(question.lower())
+        if m is None:
+            return None
+        said = normalise(m.group("y"))
+        for label, index in self.indexes.items():
+            found = index.find(said)
+            if found is None or found.start != 0 or found.end != len(said):
+                continue
+            values = {self._canonical(label, v.value) for v in index.values}
+            other = self._canonical(label, found.value)
+            if len(values) != 2:
+                return None  # "Billing East rather than Billing West": of which base is unsaid
+            reading = self.read(question[: m.start()] + question[m.end() :], today)
+            query = reading.query.numerator if isinstance(reading.query, ShareQuery) else reading.query
+            if query is not None and any(v in values - {other} for _, v in query.filters):
+                return reading
+            return None
+        return None
 
     def _without_clarification(self, question: str, today: dt.date) -> Reading | None:
         """The reading of a question without a clarification of what it is not ("how many distinct calls got
@@ -1929,6 +2006,9 @@ class QuestionReader:
             rest = question[: m.start()] + " " + question[m.end() :]
             if not rest.strip() or m.group("y").strip() in {"", "only"}:
                 continue
+            counted = self._counted_not_their_parts(m.group("x") or "", m.group("y"), rest, today)
+            if counted is not None:
+                return counted
             ruled_out = self._read(m.group("y"), today).query
             if ruled_out is None or isinstance(ruled_out, ShareQuery):
                 continue
@@ -2040,7 +2120,11 @@ class QuestionReader:
                     gap
                     and gap & _VERSUS
                     and gap <= _VERSUS | {"the", "in", "of", "for", "during"}
-                    and _COMPARED.search(text.text)
+                    # "was CSAT better in January or February": a change asked between two periods
+                    and (
+                        _COMPARED.search(text.text)
+                        or ("or" in gap and (_CHANGE.search(text.text) or _COMPARATIVE.search(text.text)))
+                    )
                 ):
                     pass  # another date phrase, not a comparison: read as before (an unknown word)
                 elif calendar is None or calendar != _calendar_unit(other.value):
@@ -2052,11 +2136,21 @@ class QuestionReader:
                     text.take(first[1], second[1])
                     for word in list(re.finditer(_COMPARED, text.remaining())):
                         text.take(word.start(), word.end())
+                    if not _COMPARED.search(text.text):  # "higher in January or February": both shown
+                        for word in list(re.finditer(_COMPARATIVE, text.remaining())):
+                            text.take(word.start(), word.end())
+        both_said = False
+        if versus is not None or month_pair(text.text, today) is not None:
+            # "give me both numbers", "for each of the two months": the two periods' figures, said aloud
+            both_said = text.take_all(
+                r"\b(?:give\s+me\s+|show\s+me\s+|with\s+)?(?:both|the\s+two)\s+(?:numbers|figures|values|months)\b"
+                r"|\b(?:for\s+)?each\s+of\s+the\s+two\s+(?:months|quarters|weeks|periods)\b"
+            )
 
         # "how did AHT change from January to March": the two months and the change between them
         change = text.search(_CHANGE)
         # two periods named side by side ("January with March", "Jan vs Feb")
-        side_by_side = versus is not None
+        side_by_side = versus is not None or both_said
         if change is not None and versus is None and (pair := month_pair(text.text, today)) is not None:
             if date is not None:  # "from January to March" read as one span of months: the two months
                 text.give_back(date.start, date.end)
