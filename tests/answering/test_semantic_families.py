@@ -2160,3 +2160,47 @@ def test_evaluated_and_insight_calls_are_counted(reader: QuestionReader, questio
 
 def test_a_count_clarified_by_a_value_not_named_is_refused(reader: QuestionReader) -> None:
     _refused(reader, "how many calls in Billing? calls, not Billing East")
+
+
+# ---------------------------------------------------------------------------------------------- one participant's talk time
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        (
+            "how many hours did customers themselves spend talking in February? total",
+            "total_customer_talk_time_hours",
+        ),
+        (
+            "total customer talk time in hours for Q1 — just the customer side, not the agents",
+            "total_customer_talk_time_hours",
+        ),
+        (
+            "how many hours did agents spend actually talking in march? (agent talk time only, not customers)",
+            "total_agent_talk_time_hours",
+        ),
+        ("average customer talk time", "average_customer_talk_time"),
+        ("agent talk time by team", "average_agent_talk_time"),
+        ("average talk time", "average_talk_time"),
+        ("avg AGENT sentiment by team - not the customers", "average_agent_sentiment"),
+    ],
+)
+def test_one_participants_talk_time_is_its_own_metric(
+    reader: QuestionReader, question: str, metric: str
+) -> None:
+    assert _read(reader, question).metrics == (metric,)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the clarification contradicts the measure read, or the measure is no one participant's
+        "how many hours did agents spend talking in march? (customer talk time, not agents)",
+        "total talk time in hours for Q1, not the agents",
+    ],
+)
+def test_a_participant_ruled_out_that_the_measure_does_not_name_is_refused(
+    reader: QuestionReader, question: str
+) -> None:
+    _refused(reader, question)

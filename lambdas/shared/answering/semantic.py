@@ -448,7 +448,7 @@ def _read_hours(text: _Text) -> list[tuple[str, float]] | Reading:
 _CLARIFIED = (
     re.compile(r"\((?:\s*(?P<x>[a-z][a-z' ]{0,30}?)\s*,?)?\s*\bnot\s+(?P<y>[a-z][a-z' -]{0,30}?)\s*\)"),
     re.compile(
-        r"(?:^|[,;:.?!-]\s*)(?:(?P<x>[a-z][a-z' ]{0,30}?)\s*,?\s+)?\bnot\s+(?P<y>[a-z][a-z' -]{0,30}?)\s*[.?!]*\s*$"
+        r"(?:^|[,;:.?!\-–—]\s*)(?:(?P<x>[a-z][a-z' ]{0,30}?)\s*,?\s+)?\bnot\s+(?P<y>[a-z][a-z' -]{0,30}?)\s*[.?!]*\s*$"
     ),
 )
 # "… done by automation rather than a person": the other of two values, named after the one asked
@@ -456,9 +456,22 @@ _RATHER_THAN = re.compile(
     r"\s*,?\s*\b(?:rather\s+than|instead\s+of|as\s+opposed\s+to)\s+(?:(?:done\s+)?by\s+|from\s+)?(?:an?\s+|the\s+)?"
     r"(?P<y>[a-z][a-z' -]{0,30}?)\s*(?=[.?!,;)]|$)"
 )
+# Who speaks on a call, as a clarification names them ("not the agents", "not customers")
+_PARTICIPANTS = {
+    "agent": frozenset({"agent", "agents", "rep", "reps", "agent's", "agents'"}),
+    "customer": frozenset({"customer", "customers", "caller", "callers", "customer's", "customers'"}),
+}
+
+
+def _participant(words: str) -> str | None:
+    """The participant ``words`` name and nothing else ("the agents" → agent), or None."""
+    said = set(words.lower().split()) - {"the", "a", "an", "our", "their", "its"}
+    return next((who for who, names in _PARTICIPANTS.items() if said and said <= names), None)
+
+
 # Words that say which figure is meant, not what it is of ("the count, not …", "just the number, not …")
 _FIGURE_WORDS = frozenset(
-    {"count", "number", "total", "figure", "one", "just", "only", "i", "mean", "want", "need"}
+    {"count", "number", "total", "figure", "one", "just", "only", "i", "mean", "want", "need", "side", "the"}
 )
 # "(not the average)", "(the agents' own sentiment, not the customers')": a clarification that rules out
 # what the chosen metric is not
@@ -1996,8 +2009,10 @@ class QuestionReader:
     def _without_clarification(self, question: str, today: dt.date) -> Reading | None:
         """The reading of a question without a clarification of what it is not ("how many distinct calls got
         evaluated? calls, not evaluations"), when the clarification holds: what it rules out (``y``) reads,
-        alone, as measures none of which the reading uses, and what it says the answer is (``x``) is said
-        again in the request or only says which figure is meant. Otherwise None: the question is read whole."""
+        alone, as measures none of which the reading uses — or names the participant ("not the agents") the
+        reading's measure is not of — and what it says the answer is (``x``) is said again in the request, names
+        only words of the measure read, or only says which figure is meant. Otherwise None: the question is read
+        whole."""
         lowered = question.lower()
         for pattern in _CLARIFIED:
             m = pattern.search(lowered)
@@ -2010,15 +2025,13 @@ class QuestionReader:
             if counted is not None:
                 return counted
             ruled_out = self._read(m.group("y"), today).query
-            if ruled_out is None or isinstance(ruled_out, ShareQuery):
+            participant = _participant(m.group("y"))
+            if participant is None and (ruled_out is None or isinstance(ruled_out, ShareQuery)):
                 continue
-            if ruled_out.group_by or ruled_out.filters or ruled_out.conditions or ruled_out.grain:
+            if isinstance(ruled_out, MetricQuery) and (
+                ruled_out.group_by or ruled_out.filters or ruled_out.conditions or ruled_out.grain
+            ):
                 continue  # "not Billing East", "not by agent": a filter or grouping, never dropped
-            said = (m.group("x") or "").split()
-            if not set(said) <= _FIGURE_WORDS | set(normalise(rest).split()) | {
-                w.rstrip("s") for w in normalise(rest).split()
-            } | {w + "s" for w in normalise(rest).split()}:
-                continue
             reading = self.read(rest, today)
             if reading.query is None:
                 continue
@@ -2027,7 +2040,24 @@ class QuestionReader:
                 if isinstance(reading.query, ShareQuery)
                 else reading.query.metrics
             )
-            if set(ruled_out.metrics) & set(used):
+            if participant is not None:
+                # "…, not the agents": only when the measure read is another participant's by its name
+                named = {_participant(w) for name in used for w in self.manifest.metrics[name].label.split()}
+                if participant in named or not named - {None}:
+                    continue
+            elif isinstance(ruled_out, MetricQuery) and set(ruled_out.metrics) & set(used):
+                continue
+            said = set((m.group("x") or "").split())
+            rest_words = set(normalise(rest).split())
+            rest_words |= {w.rstrip("s") for w in rest_words} | {w + "s" for w in rest_words}
+            # "(agent talk time only, not customers)": what it says the answer is names the measure read
+            vocabulary = {
+                w
+                for name in used
+                for phrase in (*self.manifest.metrics[name].phrases, self.manifest.metrics[name].label)
+                for w in normalise(phrase).split()
+            }
+            if not said <= _FIGURE_WORDS | rest_words | vocabulary:
                 continue
             return reading
         return None
