@@ -2204,3 +2204,40 @@ def test_a_participant_ruled_out_that_the_measure_does_not_name_is_refused(
     reader: QuestionReader, question: str
 ) -> None:
     _refused(reader, question)
+
+
+# ---------------------------------------------------------------------------------------------- the rows said whole
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        ("overall avg QA score across every evaluation we have", "average_qa_score"),
+        ("overall auto-fail rate across all submitted evals?", "automatic_fail_rate"),
+        ("average CSAT across all calls", "average_csat"),
+    ],
+)
+def test_all_the_rows_a_measure_is_about_are_no_filter(
+    reader: QuestionReader, question: str, metric: str
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.filters, query.group_by) == ((metric,), (), ())
+
+
+def test_each_evaluation_form_stays_a_grouping(reader: QuestionReader) -> None:
+    assert _read(reader, "Automatic fail rate (%) for each evaluation form").group_by == (
+        "evaluation__form_title",
+    )
+
+
+@pytest.mark.parametrize(
+    "question", ["average handle time across all evaluations", "average handle time of evaluations"]
+)
+def test_a_calls_measure_said_of_evaluations_is_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+def test_a_grain_ruled_out_after_the_request_is_read(reader: QuestionReader) -> None:
+    assert _read(reader, "AHT by week for March, not by day").grain == "week"
+    _refused(reader, "AHT for March, not by day")  # no grain read: the clarification is unread
+    _refused(reader, "AHT by day for March, not by day")  # contradicts the request

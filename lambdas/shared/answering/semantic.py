@@ -450,6 +450,8 @@ _CLARIFIED = (
     re.compile(
         r"(?:^|[,;:.?!\-–—]\s*)(?:(?P<x>[a-z][a-z' ]{0,30}?)\s*,?\s+)?\bnot\s+(?P<y>[a-z][a-z' -]{0,30}?)\s*[.?!]*\s*$"
     ),
+    # "AHT by week for March, not by day": a short request the pattern above takes whole as ``x``
+    re.compile(r"[,;:.?!\-–—]\s*(?P<x>)\bnot\s+(?P<y>[a-z][a-z' -]{0,30}?)\s*[.?!]*\s*$"),
 )
 # "… done by automation rather than a person": the other of two values, named after the one asked
 _RATHER_THAN = re.compile(
@@ -726,6 +728,14 @@ def _plain_wording(text: str) -> str:
     text = re.sub(
         r"\b(?:called|rang|phoned|contacted)(?:\s+(?:us|in|back))?\s+more\s+than\s+once\b",
         "had more than 1 calls",
+        text,
+    )
+    # "across every evaluation we have", "over all submitted evals": the rows a measure is about, all of them
+    text = re.sub(
+        r"\b(across|over|among)\s+(?:all|every)\s+(?:of\s+)?(?:the\s+|our\s+)?(submitted\s+)?"
+        r"(evaluation|eval|scorecard|call)s?(?:\s+(?:we\s+(?:have|had|did|got|have\s+done)|there\s+are|on\s+record))?\b"
+        r"(?!\s+(?:form|forms|question|questions|section|sections|source|sources|type|types|topic|topics))",
+        lambda m: f"of {'evaluation' if m.group(3) == 'eval' else m.group(3)}s",
         text,
     )
     # "customers who reached us", "got in touch": called
@@ -1893,6 +1903,13 @@ class QuestionReader:
         several = sorted({p for p in said if " " in p}, key=len, reverse=True)
         self._meaningful_phrases = re.compile(rf"\b{_phrase_pattern(several)}\b") if several else None
 
+    def _of_other_rows(self, noun_metric: str, metrics: Iterable[str]) -> bool:
+        """Whether evaluations, said of measures (``metrics``) that are all of calls alone, are rows those
+        measures are not of."""
+        return self.manifest.metrics[noun_metric].semantic_models[:1] == ("scorecards",) and all(
+            self.manifest.metrics[name].semantic_models == ("calls",) for name in metrics
+        )
+
     def _said_words(self, words: str) -> set[str]:
         """The words and whole phrases of ``words`` that a reading uses."""
         text = normalise(words)
@@ -2024,6 +2041,18 @@ class QuestionReader:
             counted = self._counted_not_their_parts(m.group("x") or "", m.group("y"), rest, today)
             if counted is not None:
                 return counted
+            # "AHT by week for March, not by day": a grain ruled out, when the request reads another
+            said_grain = next(
+                (g for g, p in _GRAIN_PATTERNS if p.fullmatch(normalise(m.group("y")).strip())), None
+            )
+            if said_grain is not None:
+                if not set((m.group("x") or "").split()) <= _FIGURE_WORDS:
+                    continue
+                reading = self.read(rest, today)
+                grain = reading.query.grain if isinstance(reading.query, MetricQuery) else None
+                if grain is not None and grain != said_grain:
+                    return reading
+                continue
             ruled_out = self._read(m.group("y"), today).query
             participant = _participant(m.group("y"))
             if participant is None and (ruled_out is None or isinstance(ruled_out, ShareQuery)):
@@ -3248,6 +3277,9 @@ class QuestionReader:
                 named = {name for _, _, name in found}
                 if span[2] not in named and any(_listed(text, span, other) for other in found):
                     found.append(span)
+                elif span[2] not in named and self._of_other_rows(span[2], named):
+                    # "average handle time of evaluations": a call's measure is no evaluation's
+                    text.give_back(span[0], span[1])
             # "average customer sentiment on calls handled by …": the calls say what the metric is about
             found.sort()
             for first, second in list(itertools.pairwise(found)):
