@@ -2241,3 +2241,15 @@ def test_a_grain_ruled_out_after_the_request_is_read(reader: QuestionReader) -> 
     assert _read(reader, "AHT by week for March, not by day").grain == "week"
     _refused(reader, "AHT for March, not by day")  # no grain read: the clarification is unread
     _refused(reader, "AHT by day for March, not by day")  # contradicts the request
+
+
+def test_both_months_asked_after_a_change_shows_both(reader: QuestionReader) -> None:
+    # the request "give me both months" is an aside of its own, yet it says what is shown
+    query = _read(reader, "did AHT go up from feb to march? give me both months")
+    assert query.versus is not None and not query.difference
+    assert not _read(reader, "did AHT go up from jan to feb? give me both numbers").difference
+
+
+def test_both_months_asked_of_one_month_is_refused(reader: QuestionReader) -> None:
+    reading = _refused(reader, "AHT in March? give me both months")
+    assert "two periods" in reading.reason

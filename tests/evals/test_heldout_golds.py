@@ -55,7 +55,7 @@ SETS = [
     HeldOut("heldout11.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout12.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout13.yml", traps=17, ties_checked=True, scored=True),
-    HeldOut("heldout14.yml", traps=17, ties_checked=True, scored=False),
+    HeldOut("heldout14.yml", traps=17, ties_checked=True, scored=True),
 ]
 
 

@@ -507,6 +507,11 @@ _CHANGE = re.compile(
     r"|(?P<worse>worsen|worsened|deteriorate|deteriorated|worse)|(?P<either>change|changed|changes|difference|shift"
     r"|shifted|move|moved))\b"
 )
+# "give me both numbers", "for each of the two months": two periods' figures, each shown
+_BOTH_SHOWN = re.compile(
+    r"\b(?:give\s+me\s+|show\s+me\s+|with\s+)?(?:both|the\s+two)\s+(?:numbers|figures|values|months)\b"
+    r"|\b(?:for\s+)?each\s+of\s+the\s+two\s+(?:months|quarters|weeks|periods)\b"
+)
 # "was AHT higher in January or February": which of two periods, both shown
 _COMPARATIVE = re.compile(
     r"\b(?:higher|lower|longer|shorter|busier|quieter|bigger|smaller|more|fewer|less|greater)\b"
@@ -2092,6 +2097,12 @@ class QuestionReader:
         return None
 
     def _read(self, question: str, today: dt.date) -> Reading:
+        shown = _BOTH_SHOWN.search(normalise(question))
+        both_asked = shown is not None
+        # "give me both months": two periods asked, whatever else reads
+        two_periods_asked = shown is not None and re.search(
+            r"(?:months|quarters|weeks|periods)$", shown.group(0)
+        )
         # "(all directions)", "all teams combined": the whole scope said aloud, no grouping and no filter
         question = _ALL_OF_A_KIND.sub(" ", question)
         question = _my_team(question)
@@ -2201,10 +2212,8 @@ class QuestionReader:
         both_said = False
         if versus is not None or month_pair(text.text, today) is not None:
             # "give me both numbers", "for each of the two months": the two periods' figures, said aloud
-            both_said = text.take_all(
-                r"\b(?:give\s+me\s+|show\s+me\s+|with\s+)?(?:both|the\s+two)\s+(?:numbers|figures|values|months)\b"
-                r"|\b(?:for\s+)?each\s+of\s+the\s+two\s+(?:months|quarters|weeks|periods)\b"
-            )
+            text.take_all(_BOTH_SHOWN)
+            both_said = both_asked  # said, though an aside ("give me both numbers.") may be dropped already
 
         # "how did AHT change from January to March": the two months and the change between them
         change = text.search(_CHANGE)
@@ -2229,6 +2238,8 @@ class QuestionReader:
                 change = None
         else:
             change = None
+        if versus is None and two_periods_asked:
+            return Reading(None, "It asks for two periods' figures, but I read one period.")
         grain = _calendar_unit(period) if versus is not None and period is not None else None
         # whole wordings of a metric that name a time grain first: "the average number of calls per day" is no
         # daily series
