@@ -2253,3 +2253,110 @@ def test_both_months_asked_after_a_change_shows_both(reader: QuestionReader) -> 
 def test_both_months_asked_of_one_month_is_refused(reader: QuestionReader) -> None:
     reading = _refused(reader, "AHT in March? give me both months")
     assert "two periods" in reading.reason
+
+
+# ---------------------------------------------------------------------------------------------- more everyday wordings
+
+
+def test_which_two_is_a_count_not_a_form_version() -> None:
+    reader = QuestionReader(SemanticManifest.load(), {**VALUES, "form version": ["1", "2"]})
+    query = _read(reader, "which 2 teams had the most calls")
+    assert (query.group_by, query.limit) == (("call__team",), 2)
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "filters"),
+    [
+        ("what % of march calls got a QA evaluation?", ("evaluated_call_rate",), ()),
+        ("how many calls per queue didnt get resolved", ("unresolved_calls",), ()),
+        (
+            "how many distinct calls have at least one evaluation on them this quarter?",
+            ("evaluated_calls",),
+            (),
+        ),
+        (
+            "how many different topics came through the Billing queue?",
+            ("distinct_topics",),
+            (("call__queue", "Billing"),),
+        ),
+        ("number of calls tagged escalation-request per team this qtr", ("categorised_calls",), 1),
+        ("avg daily call volume over the last 4 weeks", ("average_calls_per_day",), ()),
+    ],
+)
+def test_more_everyday_wordings_are_read(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], filters: Any
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == metrics
+    assert (len(query.filters) if isinstance(filters, int) else query.filters) == filters
+
+
+def test_a_month_before_calls_is_their_period(reader: QuestionReader) -> None:
+    query = _read(reader, "what % of march calls got a QA evaluation?")
+    assert query.period is not None and query.period.start == dt.date(2026, 3, 1)
+    assert _read(reader, "calls this qtr").period == _read(reader, "calls this quarter").period
+
+
+def test_one_line_per_month_is_the_grain_said_again(reader: QuestionReader) -> None:
+    assert _read(reader, "monthly call volume for the quarter, one line per month").grain == "month"
+    assert _read(reader, "call volume for the quarter, one line per month").grain == "month"
+
+
+def test_the_most_common_category_of_some_calls_ranks_categories(reader: QuestionReader) -> None:
+    query = _read(reader, "most common category on outbound calls?")
+    assert (query.group_by, query.limit) == (("call_category__category",), 1)
+    assert query.filters == (("call_category__direction", "OUTBOUND"),)
+
+
+def test_a_restated_value_may_say_ones(reader: QuestionReader) -> None:
+    query = _read(reader, "auto-fail rate for the evaluations done by humans (manual ones)")
+    assert query.filters == (("evaluation__evaluation_source", "MANUAL"),)
+
+
+# ---------------------------------------------------------------------------------------------- purposes
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "wfm here - need AHT in minutes for march pls, it goes into the staffing model",
+        "top 5 agents by average QA score in Q1 (for the recognition slide)",
+        "total handle time in hours for each month, for the capacity plan",
+        "the 3 QA questions with the lowest avg score, need them for the coaching plan",
+        "escalation desk. number of calls tagged escalation-request per team this qtr",
+        "renewals push: which 3 reps got the most calls flagged cancellation-intent?",
+        "need the intraday curve for scheduling: inbound calls by hour of day",
+    ],
+)
+def test_what_the_answer_is_for_is_dropped(reader: QuestionReader, question: str) -> None:
+    _read(reader, question)
+
+
+def test_a_word_of_a_longer_value_in_a_purpose_is_no_value() -> None:
+    reader = QuestionReader(SemanticManifest.load(), {**VALUES, "product": ["Mobile Plan", "Broadband"]})
+    assert _read(reader, "AHT by team, for the coaching plan").filters == ()
+    # the whole value said stays a filter
+    assert _read(reader, "calls by team for the mobile plan").filters == (
+        ("call__summary_product", "Mobile Plan"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- values said to be included
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many evaluations has each evaluator done? include the automation one",
+        "how many evaluations did each evaluator submit in march? incl. the automation",
+    ],
+)
+def test_a_value_said_to_be_included_in_an_unfiltered_answer_is_dropped(
+    reader: QuestionReader, question: str
+) -> None:
+    query = _read(reader, question)
+    assert (query.group_by, query.filters) == (("evaluation__evaluator",), ())
+
+
+def test_a_value_included_next_to_a_filter_is_refused(reader: QuestionReader) -> None:
+    _refused(reader, "calls by team for Billing East, including Tech Tier 1")

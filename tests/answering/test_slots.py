@@ -190,3 +190,8 @@ def test_at_least_or_at_most_a_number_is_a_bound_never_a_top_n() -> None:
     assert find_top_n(normalise("calls of at most 5 minutes")) is None
     top = find_top_n(normalise("the least 2 busy agents"))
     assert top is not None and top.value == 2
+
+
+@pytest.mark.parametrize("said", ["Jan to Mar", "january through march", "January thru March 2026"])
+def test_a_span_of_months_needs_no_from(said: str) -> None:
+    assert _range(f"average CSAT per month, {said}") == (dt.date(2026, 1, 1), dt.date(2026, 4, 1))

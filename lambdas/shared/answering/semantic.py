@@ -471,6 +471,15 @@ def _participant(words: str) -> str | None:
     return next((who for who, names in _PARTICIPANTS.items() if said and said <= names), None)
 
 
+# "… include the automation one", "incl. the automation", "count the automation as an evaluator too": a value
+# said to be in the answer
+_INCLUDED = re.compile(
+    r"(?:^|[,.;:?!(\-–—]\s*|\s)(?:and\s+)?(?:please\s+|pls\s+)?"
+    r"(?:(?:include|including|incl\.?|inc\.?)\s+(?:the\s+)?(?P<v>[a-z][\w' -]{1,40}?)"
+    r"(?:\s+(?:one|ones|too|as\s+well|also))*(?:\s+as\s+(?:an?\s+)?[a-z]+(?:\s+too|\s+as\s+well)?)?"
+    r"|count(?:ing)?\s+(?:the\s+)?(?P<w>[a-z][\w' -]{1,40}?)\s+as\s+(?:an?\s+)?[a-z]+\s+(?:too|as\s+well|also))"
+    r"\s*\)?\s*[.!?]*\s*$"
+)
 # Words that say which figure is meant, not what it is of ("the count, not …", "just the number, not …")
 _FIGURE_WORDS = frozenset(
     {"count", "number", "total", "figure", "one", "just", "only", "i", "mean", "want", "need", "side", "the"}
@@ -551,6 +560,14 @@ _ALL_OF_A_KIND = re.compile(
     re.IGNORECASE,
 )
 
+# The adverb of each grain ("monthly")
+_GRAIN_ADVERBS = {
+    "day": "daily",
+    "week": "weekly",
+    "month": "monthly",
+    "quarter": "quarterly",
+    "year": "yearly|annual",
+}
 # Words of a grain a misspelling may be corrected to ("montly avg QA score")
 _GRAIN_WORDS = frozenset({"hourly", "daily", "weekly", "monthly", "quarterly", "yearly", "annual"})
 
@@ -743,6 +760,37 @@ def _plain_wording(text: str) -> str:
         lambda m: f"of {'evaluation' if m.group(3) == 'eval' else m.group(3)}s",
         text,
     )
+    text = re.sub(r"\bqtr\b", "quarter", text)  # "this qtr"
+    # "monthly call volume, one line per month": the grain said again as the answer's shape
+    text = re.sub(
+        r"\bone\s+(?:line|row|figure|number)\s+(?:per|for\s+each|each|a)\s+(day|week|month|quarter|year)\b",
+        lambda m: (
+            " "
+            if re.search(
+                rf"\b(?:{_GRAIN_ADVERBS[m.group(1)]}|(?:per|by|each|every)\s+{m.group(1)})\b",
+                text[: m.start()],
+            )
+            else f"per {m.group(1)}"
+        ),
+        text,
+    )
+    # "% of march calls": the calls of that month
+    text = re.sub(rf"\b(?<!in\s)(?<!for\s)({_MONTH_WORD})\s+(calls|evaluations)\b", r"\2 in \1", text)
+    # "didnt get resolved", "were not resolved": unresolved
+    text = re.sub(
+        r"\b(?:didnt|didn't|did\s+not|weren'?t|were\s+not|wasn'?t|was\s+not|havent|haven't|have\s+not)\s+"
+        r"(?:get\s+|got\s+|been\s+)?resolved\b",
+        "were unresolved",
+        text,
+    )
+    # "have at least one evaluation on them": evaluated
+    text = re.sub(r"\b(evaluations?|reviews?)\s+on\s+(?:them|it)\b", r"\1", text)
+    # "came through the Billing queue": on it
+    text = re.sub(r"\b(?:came|come|comes|coming|went|go|goes)\s+(?:in\s+)?through\b", "on", text)
+    # "across all the QA forms": every form, no grouping and no filter
+    text = re.sub(
+        r"\bacross\s+(?:all|every)\s+(?:of\s+)?(?:the\s+|our\s+)?(?:qa\s+|evaluation\s+)?forms?\b", " ", text
+    )
     # "customers who reached us", "got in touch": called
     text = re.sub(
         r"\b(?:reached|contacted|rang|phoned)\s+(?:us|in)\b|\bgot\s+in\s+touch(?:\s+with\s+us)?\b",
@@ -767,7 +815,9 @@ def _plain_wording(text: str) -> str:
         text,
     )
     text = re.sub(
-        r"\bat\s+least\s+(?:one|1)\s+((?:qa\s+)?evaluation)\b", r"a \1", text
+        r"\bat\s+least\s+(?:one|1)\s+((?:qa\s+)?evaluation)\b",
+        lambda m: f"{'an' if m.group(1)[0] == 'e' else 'a'} {m.group(1)}",
+        text,
     )  # "got at least one QA evaluation"
     text = re.sub(r"\bpost\s+call\s+(survey|csat)\b", r"\1", text)  # "a post-call survey answer"
     # "one number each", "just the one average number", "one row per team+direction is fine": the shape said
@@ -1253,7 +1303,8 @@ _ASKER_WORDS = frozenset(
         # courtesies and who is new: "quick one —", "sorry if this is basic, first week here —"
         "one", "question", "sorry", "if", "this", "is", "basic", "silly", "first", "week", "here",
         "new", "just", "so", "i", "im", "i'm", "am", "hi", "hello", "hey", "all", "please", "pls", "before",
-        "after", "staff", "mtg", "table", "sheet", "spreadsheet", "dashboard", "kpi", "kpis", "next", "on", "ones",
+        "after", "staff", "mtg", "table", "sheet", "spreadsheet", "dashboard", "kpi", "kpis", "next", "on", "ones", "plan", "capacity", "staffing", "baseline", "coverage", "check", "headcount", "intraday", "curve", "need", "renewals", "renewal", "push", "campaign", "desk",
+        "model", "forecast", "forecasting", "sizing", "recognition", "goes", "into",
     }
 )  # fmt: skip
 # Words of those that say nothing of who asks or why on their own ("the", "quick"): a heading of only these is
@@ -1276,13 +1327,15 @@ _PURPOSE_TAIL = re.compile(
     r"(?:it|them|this|these)\s+for|putting\s+together|preparing|prepping|prep\s+for|(?:i'?m|i\s+am|we'?re|we\s+are)\s+"
     r"(?:redoing|doing|building|preparing|prepping|updating|working\s+on|putting\s+together)"
     r"|thinking\s+(?:about|of)|(?:i\s+)?want(?:ed)?\s+to\s+see|(?:i\s+)?need\s+to\s+(?:plan|prepare|prep|decide|brief)"
-    r"|i\s+have\s+(?:the|a|an|my)|someone\s+mentioned|trying\s+to)\b[^,;?]{0,60}?)"
+    r"|i\s+have\s+(?:the|a|an|my)|someone\s+mentioned|trying\s+to"
+    r"|(?:it|this|that|they|these)\s+(?:goes|go|feeds?|will\s+go)\s+(?:into|in)\b)\b[^,;?]{0,60}?)"
     r"\s*[.!]?\s*$",
     re.IGNORECASE,
 )
 # "… for the email table", "… for my monthly report": the same, said without a comma
 _FOR_TAIL = re.compile(
-    r"^(?P<rest>.*\S)\s+(?P<tail>for\s+(?:the|my|our|a|an|this|next)\s+(?:[\w'&/]+\s+){0,3}[\w'&/]+)\s*[.!?]?\s*$",
+    r"^(?P<rest>.*\S)\s+\(?\s*(?P<tail>for\s+(?:the|my|our|a|an|this|next)\s+(?:[\w'&/]+\s+){0,3}[\w'&/]+)\s*\)?"
+    r"\s*[.!?]?\s*$",
     re.IGNORECASE,
 )
 
@@ -1374,10 +1427,12 @@ def without_preamble(
     clause_repeats = clause_repeats or repeats
     m = _PREAMBLE.match(question)
     if m and clause_repeats(question[: m.start("rest")], m.group("rest")):
-        return m.group("rest")
-    role = _ROLE_PREAMBLE.match(question)
-    if role and role.group("rest") != question and clause_repeats(role.group("head"), role.group("rest")):
-        return role.group("rest")
+        question = m.group("rest")
+    elif (role := _ROLE_PREAMBLE.match(question)) and (
+        role.group("rest") != question and clause_repeats(role.group("head"), role.group("rest"))
+    ):
+        question = role.group("rest")
+    # what is left may still end with what the answer is for ("wfm here - … pls, it goes into the model")
     return _without_commentary(_without_asker(question, clause_repeats), names_nothing, clause_repeats)
 
 
@@ -1395,7 +1450,7 @@ _COMMENTARY = frozenset(
      "doing", "due", "thinking", "trying", "show", "showing", "using", "prepping", "preparing", "planning",
      "deck", "slide", "slides", "report", "review", "model", "meeting", "presentation", "coaching", "board",
      "boss", "manager", "because", "so", "it", "this", "them", "they", "thanks", "cheers", "tomorrow", "session",
-     "mtg", "calibration"}
+     "mtg", "calibration", "desk"}
 )  # fmt: skip
 
 
@@ -1871,6 +1926,17 @@ class QuestionReader:
             + [p for ps in self._labels.values() for p in ps]
             + [p for value in self._per_call for p in value.phrases]
         )
+        single_values = {
+            v.normalised for index in self.indexes.values() for v in index.values if " " not in v.normalised
+        }
+        self._value_fragments = frozenset(
+            w
+            for index in self.indexes.values()
+            for v in index.values
+            if 1 < len(v.normalised.split()) <= 3
+            for w in v.normalised.split()
+            if w not in single_values and w not in said
+        )
         self._meaningful = (
             (
                 frozenset(p for p in said if " " not in p)
@@ -1934,7 +2000,9 @@ class QuestionReader:
                 words = words[: m.start] + " " * (m.end - m.start) + words[m.end :]
         again = self._said_words(rest)
         again |= {w + "s" for w in again if " " not in w}  # "my evaluators" … "per evaluator"
-        return self._said_words(words) - _GENERIC_NOUNS <= again
+        # a word of a longer value that is also a word of purposes ("plan" of "Mobile Plan" in "for the coaching
+        # plan") names no value on its own
+        return self._said_words(words) - _GENERIC_NOUNS - (self._value_fragments & _ASKER_WORDS) <= again
 
     def _canonical(self, label: str, value: object) -> str:
         """A value found under one of its other names ("spanish") as the value itself ("es-US")."""
@@ -1962,7 +2030,29 @@ class QuestionReader:
         other = self._without_the_other_value(question, today)
         if other is not None:
             return other
+        included = self._without_inclusion(question, today)
+        if included is not None:
+            return included
         return self._read(question, today)
+
+    def _without_inclusion(self, question: str, today: dt.date) -> Reading | None:
+        """The reading of a question without "include the automation one", "incl. the automation", "count the
+        automation as an evaluator too" — a value said to be included — when the rest reads with no filter at
+        all: every value is then in the answer, that one too. Otherwise None."""
+        m = _INCLUDED.search(question.lower())
+        if m is None:
+            return None
+        said = normalise(m.group("v") or m.group("w") or "")
+        if not said or not any(
+            (found := index.find(said)) is not None and found.start == 0 and found.end == len(said)
+            for index in self.indexes.values()
+        ):
+            return None
+        reading = self.read(question[: m.start()] + question[m.end() :], today)
+        query = reading.query.numerator if isinstance(reading.query, ShareQuery) else reading.query
+        if query is None or query.filters or query.conditions:
+            return None
+        return reading
 
     def _without_restated_values(self, question: str) -> str:
         """The question without a parenthesis that names again, in another name, a value said just before it
@@ -1982,7 +2072,7 @@ class QuestionReader:
                     return " "
             return m.group(0)
 
-        return re.sub(r"\s*\((?P<said>[^()]{1,40})\)", restated, question)
+        return re.sub(r"\s*\((?P<said>[^()]{1,40}?)(?:\s+(?:ones?|only))?\s*\)", restated, question)
 
     def _counted_not_their_parts(self, x: str, y: str, rest: str, today: dt.date) -> Reading | None:
         """ "how many calls had at least one action item? (calls, not items)": the rows said (``x``, calls or
@@ -2363,7 +2453,8 @@ class QuestionReader:
         if which_n is not None:
             limit = which_n
         busy = text.search(_BUSY)
-        if busy is not None and not groups and not metrics:  # "the most common category", "busiest queue"
+        # "the most common category", "busiest queue", "most common category on outbound calls"
+        if busy is not None and not groups and metrics in ([], ["calls"]):
             for label, phrases in self._labels.items():
                 concept = re.match(
                     rf"\s+(?:call\s+)?{_phrase_pattern(phrases)}(?:s|es)?\b", text.remaining()[busy.end() :]
@@ -2942,6 +3033,8 @@ class QuestionReader:
 
     def _which_of_value(self, m: re.Match[str]) -> str:
         """ "which Tech Tier 1 agent" → "which agent of Tech Tier 1", when the words between are a value."""
+        if m.group(2).strip().isdigit():  # "which 2 teams": how many, never a value ("version 2")
+            return m.group(0)
         return f"{m.group(1)} {m.group(3)} of {m.group(2)}" if self._is_value(m.group(2)) else m.group(0)
 
     def _is_value(self, words: str) -> bool:
@@ -3237,7 +3330,9 @@ class QuestionReader:
         a call"); no part of one is read as a period. ``grains_only``: only the wordings that name a grain."""
         found: list[tuple[int, int, str]] = []
         for pattern, name in self._phrasings:
-            if grains_only and not re.search(r"\b(?:day|week|month|quarter|year)\b", pattern.pattern):
+            if grains_only and not re.search(
+                r"\b(?:day|week|month|quarter|year|daily|weekly|monthly|quarterly|yearly)\b", pattern.pattern
+            ):
                 continue
             while (m := text.search(pattern)) is not None:
                 # "which agent gets interrupted by customers": the rows asked for stay a grouping

@@ -310,6 +310,11 @@ def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
             rf"from\s+(?P<a>{_MONTH_SPEC})\s+(?:to|until|till|through|thru)\s+(?P<b>{_MONTH_SPEC})",
             "between_months",
         ),
+        # "average CSAT per month, Jan to Mar", "January through March": the span without "from"
+        (
+            rf"(?P<a>{_MONTH_SPEC})\s+(?:to|until|till|through|thru)\s+(?P<b>{_MONTH_SPEC})",
+            "between_months",
+        ),
         (rf"since\s+(?:the\s+)?(?:start\s+of\s+|beginning\s+of\s+)?(?P<a>{_POINT})", "since_point"),
         (rf"since\s+(?:the\s+)?(?:start\s+of\s+|beginning\s+of\s+)?(?P<a>{_MONTH_SPEC})", "since_month"),
         (rf"(?:(?:on|for|from)\s+)?(?P<a>{_NAMED_DAY})", "named_day"),
