@@ -2267,7 +2267,7 @@ def test_which_two_is_a_count_not_a_form_version() -> None:
 @pytest.mark.parametrize(
     ("question", "metrics", "filters"),
     [
-        ("what % of march calls got a QA evaluation?", ("evaluated_call_rate",), ()),
+        ("how many march calls got a QA evaluation?", ("evaluated_calls",), ()),
         ("how many calls per queue didnt get resolved", ("unresolved_calls",), ()),
         (
             "how many distinct calls have at least one evaluation on them this quarter?",
@@ -2292,7 +2292,7 @@ def test_more_everyday_wordings_are_read(
 
 
 def test_a_month_before_calls_is_their_period(reader: QuestionReader) -> None:
-    query = _read(reader, "what % of march calls got a QA evaluation?")
+    query = _read(reader, "how many march calls were resolved?")
     assert query.period is not None and query.period.start == dt.date(2026, 3, 1)
     assert _read(reader, "calls this qtr").period == _read(reader, "calls this quarter").period
 
@@ -2360,3 +2360,19 @@ def test_a_value_said_to_be_included_in_an_unfiltered_answer_is_dropped(
 
 def test_a_value_included_next_to_a_filter_is_refused(reader: QuestionReader) -> None:
     _refused(reader, "calls by team for Billing East, including Tech Tier 1")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "for each team, what share of their feb calls got a QA evaluation?",
+        "what % of march calls got a QA evaluation?",
+    ],
+)
+def test_the_evaluated_call_rate_of_a_period_is_refused(reader: QuestionReader, question: str) -> None:
+    # its numerator counts evaluations by their own day: not the share of the period's calls that were evaluated
+    assert "evaluated-call rate" in _refused(reader, question).reason
+
+
+def test_the_evaluated_call_rate_over_all_data_is_read(reader: QuestionReader) -> None:
+    assert _read(reader, "what % of calls got a QA evaluation by team").metrics == ("evaluated_call_rate",)

@@ -56,7 +56,7 @@ SETS = [
     HeldOut("heldout12.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout13.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout14.yml", traps=17, ties_checked=True, scored=True),
-    HeldOut("heldout15.yml", traps=17, ties_checked=True, scored=False),
+    HeldOut("heldout15.yml", traps=17, ties_checked=True, scored=True),
 ]
 
 

@@ -2763,6 +2763,15 @@ class QuestionReader:
                     f"Figures per {label} are not shown (one row per id); ask how many {label}s meet a condition.",
                     (label,),
                 )
+        if "evaluated_call_rate" in metrics and (period is not None or grain is not None):
+            # over a period its evaluated calls are those evaluated in it (of any day) and its calls those made
+            # in it: the share of a period's calls that got evaluated is another figure, so no answer is given
+            return Reading(
+                None,
+                "The evaluated-call rate over a period counts calls evaluated in that period against calls made in "
+                "it, which is not the share of that period's calls that were evaluated; ask for it over all data, "
+                "or for the evaluated calls and the calls of the period.",
+            )
         query = MetricQuery(
             metrics=tuple(metrics),
             group_by=tuple(group_by),
