@@ -2043,10 +2043,7 @@ class QuestionReader:
         if m is None:
             return None
         said = normalise(m.group("v") or m.group("w") or "")
-        if not said or not any(
-            (found := index.find(said)) is not None and found.start == 0 and found.end == len(said)
-            for index in self.indexes.values()
-        ):
+        if not said or not self._whole_values(said):
             return None
         reading = self.read(question[: m.start()] + question[m.end() :], today)
         query = reading.query.numerator if isinstance(reading.query, ShareQuery) else reading.query
@@ -2061,16 +2058,7 @@ class QuestionReader:
         def restated(m: re.Match[str]) -> str:
             said = normalise(m.group("said"))
             before = self._values_named(normalise(question[: m.start()]))
-            for label, index in self.indexes.items():
-                found = index.find(said)
-                if (
-                    found is not None
-                    and found.start == 0
-                    and found.end == len(said)
-                    and (label, self._canonical(label, found.value)) in before
-                ):
-                    return " "
-            return m.group(0)
+            return " " if set(self._whole_values(said)) & before else m.group(0)
 
         return re.sub(r"\s*\((?P<said>[^()]{1,40}?)(?:\s+(?:ones?|only))?\s*\)", restated, question)
 
@@ -2102,13 +2090,8 @@ class QuestionReader:
         m = _RATHER_THAN.search(question.lower())
         if m is None:
             return None
-        said = normalise(m.group("y"))
-        for label, index in self.indexes.items():
-            found = index.find(said)
-            if found is None or found.start != 0 or found.end != len(said):
-                continue
-            values = {self._canonical(label, v.value) for v in index.values}
-            other = self._canonical(label, found.value)
+        for label, other in self._whole_values(normalise(m.group("y")))[:1]:
+            values = {self._canonical(label, v.value) for v in self.indexes[label].values}
             if len(values) != 2:
                 return None  # "Billing East rather than Billing West": of which base is unsaid
             reading = self.read(question[: m.start()] + question[m.end() :], today)
@@ -3027,10 +3010,7 @@ class QuestionReader:
         date = find_date_range(text, today)
         if date is not None:
             found.add(("period", str(date.value)))
-        for label, index in self.indexes.items():
-            m = index.find(text)
-            if m is not None:
-                found.add((label, self._canonical(label, m.value)))
+        found |= self._values_named(text)
         for pattern, phrase, metric in self._metric_patterns:
             if phrase not in _BARE_NOUNS and pattern.search(text):
                 found.add(("metric", metric.name))
@@ -3048,11 +3028,16 @@ class QuestionReader:
 
     def _is_value(self, words: str) -> bool:
         """Whether ``words`` (normalised) are exactly one value found in the data (a team, a queue …)."""
-        for index in self.indexes.values():
+        return bool(self._whole_values(words))
+
+    def _whole_values(self, words: str) -> list[tuple[str, str]]:
+        """The values ``words`` (normalised) are, whole, as (dimension label, value), in the indexes' order."""
+        found = []
+        for label, index in self.indexes.items():
             m = index.find(words)
             if m is not None and m.start == 0 and m.end == len(words):
-                return True
-        return False
+                found.append((label, self._canonical(label, m.value)))
+        return found
 
     def _ranked_by(self, text: str) -> str:
         """ "teams ranked by AHT", "rank the agents by CSAT": the measure per each of them, highest first; and
