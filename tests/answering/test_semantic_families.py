@@ -348,6 +348,9 @@ def test_a_language_by_name_filters_its_code(answerer: Any) -> None:
             ("call__team",),
         ),
         ("how often do agents interrupt customers per team", "average_agent_interruptions", ("call__team",)),
+        # "interruptions" alone are both participants'; the side a question names elsewhere is that side's
+        ("avg interruptions per call last month? both sides counted", "average_interruptions", ()),
+        ("interruptions per call by team", "average_interruptions", ("call__team",)),
         ("how long do agents spend on wrap-up after a call", "average_after_call_work", ()),
         ("time spent after each call by queue", "average_after_call_work", ("call__queue",)),
         (
@@ -378,6 +381,17 @@ def test_everyday_wordings_of_metrics(
         ("agents with the highest handle time", "-average_handle_time", None),
         ("the 3 agents with the lowest QA score", "average_qa_score", 3),
         ("the team that had the most calls last month", "-calls", 1),
+        # "best" and "worst" follow which way the metric improves
+        ("which agent has the worst AHT", "-average_handle_time", 1),
+        ("best 3 agents by handle time", "average_handle_time", 3),
+        ("which team has the worst customer sentiment", "average_customer_sentiment", 1),
+        ("worst 3 agents for interrupting customers", "-average_agent_interruptions", 3),
+        (
+            "Top 3 reps for interrupting customers in Feb (average interruptions per call)",
+            "-average_agent_interruptions",
+            3,
+        ),
+        ("best 3 agents by QA score", "-average_qa_score", 3),
     ],
 )
 def test_rankings_said_as_busiest_happiest_or_with_the_most(
@@ -399,6 +413,7 @@ def test_rankings_said_as_busiest_happiest_or_with_the_most(
         "average handle time team by queue",  # not one grouping said twice
         "number of calls per call",  # "per call" is what an average of calls' values is, not a count's
         "QA score per call by team",  # an evaluation's score is not a call's average
+        "worst 3 agents by calls",  # more calls is neither better nor worse
     ],
 )
 def test_wordings_that_read_two_ways_or_name_nothing_are_refused(

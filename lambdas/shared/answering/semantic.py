@@ -761,6 +761,28 @@ def _plain_wording(text: str) -> str:
         text,
     )
     text = re.sub(r"\bqtr\b", "quarter", text)  # "this qtr"
+    # "reps for interrupting customers (average interruptions per call)": the interruptions of the side named
+    sides = {
+        side
+        for side, said in (
+            ("agent", r"\binterrupt(?:s|ed|ing)?\s+(?:the\s+|our\s+|their\s+)?(?:customers?|callers?)\b"),
+            ("customer", r"\binterrupt(?:s|ed|ing)?\s+(?:the\s+|our\s+|their\s+)?(?:agents?|reps?)\b"),
+        )
+        if re.search(said, text)
+    }
+    if len(sides) == 1:
+        text = re.sub(r"(?<!agent\s)(?<!customer\s)\binterruptions\b", f"{sides.pop()} interruptions", text)
+    # "interruptions per call, both sides counted": the count of both participants, which is what
+    # "interruptions" alone names
+    if re.search(r"\binterruptions\b", text) and not re.search(
+        r"\b(?:agents?|reps?|customers?|callers?)\b", text
+    ):
+        text = re.sub(
+            r"\b(?:both\s+(?:sides|parties|participants)|either\s+(?:side|party|participant))"
+            r"(?:\s+(?:counted|combined|together|included))?\b",
+            " ",
+            text,
+        )
     # "monthly call volume, one line per month": the grain said again as the answer's shape
     text = re.sub(
         r"\bone\s+(?:line|row|figure|number)\s+(?:per|for\s+each|each|a)\s+(day|week|month|quarter|year)\b",
@@ -2628,6 +2650,16 @@ class QuestionReader:
             elif len(chosen) != 1:
                 return Reading(None, "A ranking needs exactly one metric to rank by.")
             descending = not rank_words or rank_words[0] in _DESC_WORDS
+            judged = next((w for w in rank_words if w in {"best", "worst"}), None)
+            if judged is not None and change is None and order is None:
+                # "the worst AHT" is the highest, "the worst sentiment" the lowest: the metric's own direction
+                if chosen[0].better not in {"higher", "lower"}:
+                    return Reading(
+                        None,
+                        f"It is not defined whether {chosen[0].label} is better higher or lower: ask for the "
+                        "highest or the lowest.",
+                    )
+                descending = (judged == "best") == (chosen[0].better == "higher")
             if change is not None:  # "improved the most": the largest change in the direction said
                 way = next(k for k, v in change.groupdict().items() if v)
                 if way in {"better", "worse"}:
@@ -2947,6 +2979,15 @@ class QuestionReader:
         for word in unknown:
             if word in self._vocabulary or word in self._known or len(word) < 5 or not word.isalpha():
                 continue  # a known word left unread, or too short to correct safely: read again as is
+            stem = re.sub(r"(?:ing|ed|es|s)$", "", word)
+            if len(stem) >= 6 and stem != word and any(v.startswith(stem) for v in self._vocabulary):
+                # "averaged": a form of a known word is read as that word; "interrupting" is never another
+                # word that shares its stem ("interruptions")
+                base = next((b for b in (stem, stem + "e") if b in self._vocabulary), None)
+                if base is None:
+                    return None
+                replacements[word] = base
+                continue
             budget = 2 if len(word) >= 8 else 1
             distances = {
                 v: _edits(word, v)
