@@ -348,6 +348,8 @@ def test_a_language_by_name_filters_its_code(answerer: Any) -> None:
             ("call__team",),
         ),
         ("how often do agents interrupt customers per team", "average_agent_interruptions", ("call__team",)),
+        # "the longest … of any single call": the maximum of one call's value, per group when one is asked
+        ("longest handle time of any single call, per team (Q1)", "max_handle_time", ("call__team",)),
         # "interruptions" alone are both participants'; the side a question names elsewhere is that side's
         ("avg interruptions per call last month? both sides counted", "average_interruptions", ()),
         ("interruptions per call by team", "average_interruptions", ("call__team",)),

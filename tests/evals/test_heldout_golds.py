@@ -57,7 +57,7 @@ SETS = [
     HeldOut("heldout13.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout14.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout15.yml", traps=17, ties_checked=True, scored=True),
-    HeldOut("heldout16.yml", traps=17, ties_checked=True, scored=False),
+    HeldOut("heldout16.yml", traps=17, ties_checked=True, scored=True),
 ]
 
 

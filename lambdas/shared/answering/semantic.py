@@ -847,8 +847,16 @@ def _plain_wording(text: str) -> str:
     text = re.sub(
         r"\b(?:just\s+)?(?:the\s+)?one\s+(?:average\s+)?(?:number|figure|value)(?:\s+each)?\b", " ", text
     )
-    # "the longest handle time on a single call": one call's value
-    text = re.sub(r"\b(?:on|of|for|in)\s+(?:a|any|one)\s+single\s+call\b", " ", text)
+    # "longest handle time of any single call, per team": one call's value, the maximum (per team)
+    text = re.sub(
+        r"\b(?:the\s+)?(?:longest|highest|biggest|largest|max|maximum)\s+(?P<m>(?:[a-z]+\s+){0,3}?[a-z]+)\s+"
+        r"(?:on|of|for|in)\s+(?:a|any|one)\s+(?:single\s+)?call\b",
+        r"maximum \g<m>",
+        text,
+    )
+    # "the fewest categories on a single call": no such statistic, so the words stay to be refused
+    if not re.search(r"\b(?:shortest|lowest|smallest|least|fewest|min|minimum)\b", text):
+        text = re.sub(r"\b(?:on|of|for|in)\s+(?:a|any|one)\s+single\s+call\b", " ", text)
     # "which agent resolved the most calls": the most resolved calls
     text = re.sub(r"\b(resolved|unresolved)\s+the\s+(most|fewest|least)\s+calls\b", r"\2 \1 calls", text)
     text = re.sub(
