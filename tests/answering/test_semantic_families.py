@@ -1427,6 +1427,19 @@ def test_sections_ranked_by_a_plain_score_are_ranked_by_the_section_score_and_sa
         ("Average handle time by queue for Q1, for the ops review", ("average_handle_time",)),
         ("bottom 3 agents on avg QA score this quarter - coaching list", ("average_qa_score",)),
         ("Finance want the total hold time in hours for the quarter.", ("total_hold_time_hours",)),
+        # a purpose word with words no reading uses; how often a meeting comes is no grain
+        ("Weekly ops review: call count by team for the last 7 days pls", ("calls",)),
+        ("capacity model input: how many distinct agents took calls in mar?", ("distinct_agents",)),
+        ("Script adherence review: average score on each QA form this quarter?", ("average_qa_score",)),
+        ("cx deep-dive. what was avg customer sentiment in march", ("average_customer_sentiment",)),
+        (
+            "avg wrap-up per call over the past 30 days, in seconds (site review)",
+            ("average_after_call_work",),
+        ),
+        (
+            "3 lowest scoring agents on QA this quarter, need them for the calibration session",
+            ("average_qa_score",),
+        ),
     ],
 )
 def test_who_asks_or_what_for_said_as_a_heading_or_a_tail_is_dropped(
@@ -1440,6 +1453,11 @@ def test_a_heading_that_names_a_value_or_unknown_words_is_kept(reader: QuestionR
     assert _read(reader, "Billing East - calls per agent").filters == (("call__team", "Billing East"),)
     _refused(reader, "enterprise customers: how many calls")  # not a role or a purpose: unread, refused
     _refused(reader, "how many calls, enterprise only")
+    _refused(reader, "Enterprise segment: calls by team")  # no purpose word: maybe a filter
+    _refused(reader, "avg wrap-up per call over the past 30 days (enterprise only)")
+    _refused(reader, "Monthly review for next month: calls by team")  # a period in the heading stays
+    # a cadence before a meeting is dropped, a grain said anywhere else is kept
+    assert _read(reader, "Weekly ops review - daily call volume for the last 7 days").grain == "day"
 
 
 def test_the_quarter_and_the_whole_period_are_periods(reader: QuestionReader) -> None:

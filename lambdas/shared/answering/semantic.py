@@ -1369,15 +1369,42 @@ _FOR_TAIL = re.compile(
     re.IGNORECASE,
 )
 
+# "… in seconds (site review)": an aside in brackets at the end
+_ASIDE_TAIL = re.compile(r"^(?P<rest>.*\S)\s*\(\s*(?P<tail>[^()]{1,60}?)\s*\)\s*[.!?]?\s*$")
 _TAIL = re.compile(
     r"^(?P<rest>.*\S)\s*(?:,|;|\s[-–—])\s*(?P<tail>(?:for\s+)?(?:[\w'&/]+\s+){0,3}[\w'&/]+)\s*[.!?]?\s*$"
 )
 
 
-def _is_asker(clause: str) -> bool:
+# "Weekly ops review:", "monthly report -": how often a meeting or report comes, never the grain of the answer
+_MEETING_CADENCE = re.compile(
+    r"\b(?:daily|weekly|monthly|quarterly|annual|yearly)\s+(?=(?:[\w'-]+\s+){0,2}?(?:review|report|reporting|huddle|"
+    r"meeting|mtg|deck|pack|update|standup|sync|check|summary|digest|email|readout|mbr|qbr|wbr)\b)",
+    re.IGNORECASE,
+)
+
+
+def _without_cadence(clause: str, rest: str) -> str:
+    """``clause`` without how often its meeting or report comes, when the request names its own period ("Weekly
+    ops review: calls by team, last 7 days"); as it is otherwise ("AHT by team for my weekly report" may ask for
+    the week)."""
+    return _MEETING_CADENCE.sub("", clause) if _DATE_WORDS.search(normalise(rest)) else clause
+
+
+def _is_asker(clause: str, names_nothing: Callable[[str], bool] = lambda _words: False) -> bool:
+    """Whether ``clause`` only says who asks or what for: every word one of ``_ASKER_WORDS``; or one of them
+    that is no filler ("review", "deck", "model") with words no reading uses ("Script adherence review",
+    "capacity model input", "cx deep-dive"), no number, period or narrowing word among them."""
     words = re.findall(r"[\w'&]+", clause.lower())
+    if not words or all(w in _ASKER_FILLERS for w in words):
+        return False
+    if all(w in _ASKER_WORDS for w in words):
+        return True
     return (
-        bool(words) and all(w in _ASKER_WORDS for w in words) and not all(w in _ASKER_FILLERS for w in words)
+        bool(set(words) & (_ASKER_WORDS - _ASKER_FILLERS))
+        and not set(words) & _NARROWING
+        and not _DATE_WORDS.search(" ".join(words))
+        and names_nothing(" ".join(w for w in words if w not in _ASKER_WORDS))
     )
 
 
@@ -1410,16 +1437,25 @@ def _my_team(question: str) -> str:
     return _MY_MEMBERS.sub(named, m.group("rest"))
 
 
-def _without_asker(question: str, clause_repeats: Callable[[str, str], bool]) -> str:
-    """The question without a heading or tail that says who asks or what for (see ``_ASKER_WORDS``)."""
+def _without_asker(
+    question: str,
+    clause_repeats: Callable[[str, str], bool],
+    names_nothing: Callable[[str], bool] = lambda _words: False,
+) -> str:
+    """The question without a heading or tail that says who asks or what for (see ``_is_asker``)."""
     for pattern in (_HEADING, _ASKER_WANTS):
         m = pattern.match(question)
-        if m and _is_asker(m.group("head")) and clause_repeats(m.group("head"), m.group("rest")):
+        head = _without_cadence(m.group("head"), m.group("rest")) if m else ""
+        if m and _is_asker(head, names_nothing) and clause_repeats(head, m.group("rest")):
             question = m.group("rest")
             break
-    for pattern in (_TAIL, _FOR_TAIL):
+    m = _PURPOSE_TAIL.match(question)  # the longest tail first: "…, need them for the calibration session"
+    if m and clause_repeats(m.group("tail"), m.group("rest")):
+        question = m.group("rest")
+    for pattern in (_TAIL, _FOR_TAIL, _ASIDE_TAIL):
         m = pattern.match(question)
-        if m and _is_asker(m.group("tail")) and clause_repeats(m.group("tail"), m.group("rest")):
+        tail = _without_cadence(m.group("tail"), m.group("rest")) if m else ""
+        if m and _is_asker(tail, names_nothing) and clause_repeats(tail, m.group("rest")):
             question = m.group("rest")
             break
     m = _PURPOSE_TAIL.match(question)
@@ -1463,7 +1499,9 @@ def without_preamble(
     ):
         question = role.group("rest")
     # what is left may still end with what the answer is for ("wfm here - … pls, it goes into the model")
-    return _without_commentary(_without_asker(question, clause_repeats), names_nothing, clause_repeats)
+    return _without_commentary(
+        _without_asker(question, clause_repeats, names_nothing), names_nothing, clause_repeats
+    )
 
 
 # Words that narrow what is asked: a sentence with one of them is never commentary ("— enterprise only")
@@ -1502,10 +1540,14 @@ def _without_commentary(
         words = set(re.findall(r"[a-z']+", part.lower()))
         if (
             rest
-            and words & _COMMENTARY
             and not words & _NARROWING
             and not re.search(r"\d", part)
-            and (names_nothing(part) or clause_repeats(part, rest))
+            and (
+                words & _COMMENTARY
+                and (names_nothing(part) or clause_repeats(part, rest))
+                or _is_asker(_without_cadence(part, rest), names_nothing)
+                and clause_repeats(_without_cadence(part, rest), rest)
+            )
         ):
             kept = [p for p in kept if p is not part]
     return " ".join(kept) if kept and len(kept) < len(parts) else question
