@@ -1543,10 +1543,11 @@ def _without_commentary(
             and not words & _NARROWING
             and not re.search(r"\d", part)
             and (
-                words & _COMMENTARY
-                and (names_nothing(part) or clause_repeats(part, rest))
-                or _is_asker(_without_cadence(part, rest), names_nothing)
-                and clause_repeats(_without_cadence(part, rest), rest)
+                (words & _COMMENTARY and (names_nothing(part) or clause_repeats(part, rest)))
+                or (
+                    _is_asker(_without_cadence(part, rest), names_nothing)
+                    and clause_repeats(_without_cadence(part, rest), rest)
+                )
             )
         ):
             kept = [p for p in kept if p is not part]
