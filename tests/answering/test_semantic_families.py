@@ -2411,3 +2411,79 @@ def test_the_evaluated_call_rate_of_a_period_is_refused(reader: QuestionReader, 
 
 def test_the_evaluated_call_rate_over_all_data_is_read(reader: QuestionReader) -> None:
     assert _read(reader, "what % of calls got a QA evaluation by team").metrics == ("evaluated_call_rate",)
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by", "period"),
+    [
+        # "<period> only": the period; a span of months with a dash; evals and submitted evaluations
+        (
+            "Which agent interrupts customers the most per call? march only",
+            ("average_agent_interruptions",),
+            ("call__agent_name",),
+            (dt.date(2026, 3, 1), dt.date(2026, 4, 1)),
+        ),
+        (
+            "avg qa score by team, feb evals only",
+            ("average_qa_score",),
+            ("evaluation__team",),
+            (dt.date(2026, 2, 1), dt.date(2026, 3, 1)),
+        ),
+        (
+            "calls by team, in march only",
+            ("calls",),
+            ("call__team",),
+            (dt.date(2026, 3, 1), dt.date(2026, 4, 1)),
+        ),
+        (
+            "For the board deck: average QA score by month, Jan–Mar.",
+            ("average_qa_score",),
+            (),
+            (dt.date(2026, 1, 1), dt.date(2026, 4, 1)),
+        ),
+        (
+            "whats the avg QA score across evals submitted in march?",
+            ("average_qa_score",),
+            (),
+            (dt.date(2026, 3, 1), dt.date(2026, 4, 1)),
+        ),
+        (
+            "weekly call totals for March pls",
+            ("calls",),
+            (),
+            (dt.date(2026, 3, 1), dt.date(2026, 4, 1)),
+        ),
+        (
+            "Customer sentiment: inbound compared with outbound calls in March?",
+            ("average_customer_sentiment",),
+            ("call__direction",),
+            (dt.date(2026, 3, 1), dt.date(2026, 4, 1)),
+        ),
+        (
+            "number of calls in each call analytics category in February?",
+            ("categorised_calls",),
+            ("call_category__category",),
+            (dt.date(2026, 2, 1), dt.date(2026, 3, 1)),
+        ),
+    ],
+)
+def test_periods_said_as_the_only_one_or_as_a_span_and_plain_synonyms(
+    reader: QuestionReader,
+    question: str,
+    metrics: tuple[str, ...],
+    group_by: tuple[str, ...],
+    period: tuple[dt.date, dt.date],
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by) == (metrics, group_by)
+    assert query.period is not None and (query.period.start, query.period.end) == period
+
+
+def test_a_span_of_months_and_call_totals_keep_their_grain(reader: QuestionReader) -> None:
+    assert _read(reader, "average QA score by month, January-March").grain == "month"
+    assert _read(reader, "weekly call totals for March pls").grain == "week"
+
+
+def test_only_after_a_value_that_is_no_period_stays_to_be_read(reader: QuestionReader) -> None:
+    _refused(reader, "how many calls, enterprise only")
+    _refused(reader, "calls by team, march only, premium only")

@@ -672,8 +672,12 @@ def _full_month(word: str) -> str:
 
 
 def _signed(question: str) -> str:
-    """The question with "%" said as percent and a minus sign before a number said as "minus" (normalising drops
-    punctuation: "sentiment below -2" must not become "below 2")."""
+    """The question with "%" said as percent, a minus sign before a number said as "minus" (normalising drops
+    punctuation: "sentiment below -2" must not become "below 2") and a span of months with a dash said with "to"
+    ("Jan–Mar")."""
+    question = re.sub(
+        rf"\b({_MONTH_WORD})\s*[-–—]\s*({_MONTH_WORD})\b", r"\1 to \2", question, flags=re.IGNORECASE
+    )
     return re.sub(r"(?<![\w.])-(?=\d)", " minus ", question.replace("%", " percent "))
 
 
@@ -754,13 +758,33 @@ def _plain_wording(text: str) -> str:
     )
     # "across every evaluation we have", "over all submitted evals": the rows a measure is about, all of them
     text = re.sub(
-        r"\b(across|over|among)\s+(?:all|every)\s+(?:of\s+)?(?:the\s+|our\s+)?(submitted\s+)?"
+        r"\b(across|over|among)\s+(?:(?:all|every)\s+(?:of\s+)?)?(?:the\s+|our\s+)?(submitted\s+)?"
         r"(evaluation|eval|scorecard|call)s?(?:\s+(?:we\s+(?:have|had|did|got|have\s+done)|there\s+are|on\s+record))?\b"
         r"(?!\s+(?:form|forms|question|questions|section|sections|source|sources|type|types|topic|topics))",
         lambda m: f"of {'evaluation' if m.group(3) == 'eval' else m.group(3)}s",
         text,
     )
     text = re.sub(r"\bqtr\b", "quarter", text)  # "this qtr"
+    text = re.sub(r"\bevals\b", "evaluations", re.sub(r"\beval\b", "evaluation", text))  # "feb evals"
+    # "evaluations submitted in march": evaluations are counted once submitted, drafts never
+    text = re.sub(r"\b(evaluations|scorecards)\s+(?:that\s+were\s+|which\s+were\s+)?submitted\b", r"\1", text)
+    text = re.sub(r"\bcall\s+totals?\b", "calls", text)  # "weekly call totals"
+    # "march only", "feb evals only", "only last month": the period, said as the only one
+    period = (
+        rf"(?:{_MONTH_WORD}|(?:last|this|previous|past)\s+(?:month|quarter|week|year)|yesterday|today|q[1-4])"
+    )
+    text = re.sub(
+        rf"\b(?:(in|for|during)\s+)?({period}(?:\s+(?:calls|evaluations|evals))?)\s+only\b",
+        lambda m: f"{m.group(1) or 'in'} {m.group(2)}",
+        text,
+    )
+    text = re.sub(rf"\bonly\s+((?:in|for|during)\s+)?(?={period}\b)", r"\1", text)
+    # "inbound compared with outbound": the two directions, one row each
+    text = re.sub(
+        r"\b(inbound|outbound)(\s+calls)?\s+compared\s+(?:with|to)\s+(outbound|inbound)\b",
+        r"\1 vs \3\2",
+        text,
+    )
     # "reps for interrupting customers (average interruptions per call)": the interruptions of the side named
     sides = {
         side
