@@ -678,6 +678,8 @@ def test_more_shapes_that_stay_refused(reader: QuestionReader, question: str) ->
         "which evaluations auto-failed in February",
         "Which evaluations in February were automatic failures? Show evaluation id, agent and score.",
         "show the evaluations with an automatic fail in February and who evaluated them",
+        # a heading naming nothing a list shows is dropped, even one sharing a word with a form's title
+        "Compliance log: list the auto-failed evaluations from February — evaluation id, agent name and score",
     ],
 )
 def test_a_list_of_automatic_fails_said_many_ways(answerer: Any, question: str) -> None:
@@ -2487,3 +2489,12 @@ def test_a_span_of_months_and_call_totals_keep_their_grain(reader: QuestionReade
 def test_only_after_a_value_that_is_no_period_stays_to_be_read(reader: QuestionReader) -> None:
     _refused(reader, "how many calls, enterprise only")
     _refused(reader, "calls by team, march only, premium only")
+
+
+def test_a_list_keeps_an_aside_that_asks_for_something_it_shows(answerer: Any) -> None:
+    from lambdas.shared.answering.call_lists import ListReader, names_columns
+
+    lists = ListReader(answerer.reader)
+    # "what was it about and did it get resolved" asks for the call's topic and resolution: never an aside
+    assert names_columns(lists, "call 1 - what was it about and did it get resolved?", "call 1")
+    assert not names_columns(lists, "Audit log: list the calls from March", "list the calls from March")

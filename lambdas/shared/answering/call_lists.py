@@ -449,6 +449,21 @@ def looks_like_a_list(question: str) -> bool:
     return bool(_LIST_CUE.search(text)) and not _AGGREGATE.search(plain)
 
 
+# Words that ask for something of a call or an evaluation ("what was it about", "who handled it")
+_ASKING_WORDS = frozenset(
+    {"who", "what", "which", "when", "where", "why", "how", "long", "about", "resolved", "unresolved", "handled",
+     "score", "scored", "evaluated", "evaluator", "topic", "category", "categories", "sentiment", "happened",
+     "transcript", "said", "issue", "outcome", "product", "duration", "wait", "hold", "survey", "csat"}
+)  # fmt: skip
+
+
+def names_columns(reader: RowListReader, question: str, request: str) -> bool:
+    """Whether the words ``request`` leaves out of ``question`` ask for something a list shows (a column, a
+    value of the call, "who", "how long")."""
+    dropped = set(normalise(question).split()) - set(normalise(request).split())
+    return bool(dropped & (reader.column_words | _ASKING_WORDS | reader.reader.meaningful_words))
+
+
 def _alternatives(phrases: tuple[str, ...]) -> str:
     return "(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + ")"
 
@@ -456,6 +471,8 @@ def _alternatives(phrases: tuple[str, ...]) -> str:
 class RowListReader:
     """What a list of one semantic model's rows is read with: the question reader (vocabulary and values), the
     model's ``meta.list_columns`` and ``recency``, its table, and its filterable columns (label -> column)."""
+
+    column_words: frozenset[str]  # words that name the list's own columns
 
     def __init__(self, reader: object, model: str) -> None:
         from lambdas.shared.answering.semantic import QuestionReader
@@ -514,6 +531,18 @@ class ListReader(RowListReader):
         return frozenset(words)
 
     def read(self, question: str, today: dt.date) -> ListReading:
+        reading = self._read(question, today)
+        if (
+            reading.query is None
+        ):  # "… a customer complained it took forever": an aside, when it names nothing
+            request = self.reader.request(question, today)
+            if request != question and not names_columns(self, question, request):
+                again = self._read(request, today)
+                if again.query is not None:
+                    return again
+        return reading
+
+    def _read(self, question: str, today: dt.date) -> ListReading:
         from lambdas.shared.answering.semantic import _Text
 
         if not self.columns or not self.recency:

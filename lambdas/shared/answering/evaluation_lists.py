@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from lambdas.shared.answering.call_lists import RowListReader
+from lambdas.shared.answering.call_lists import RowListReader, names_columns
 from lambdas.shared.answering.matcher import STOPWORDS
 from lambdas.shared.answering.slots import DateRange, find_date_range, find_top_n, normalise
 
@@ -199,6 +199,16 @@ class EvaluationListReader(RowListReader):
         self.column_words = frozenset(words)
 
     def read(self, question: str, today: dt.date) -> EvaluationListReading:
+        reading = self._read(question, today)
+        if reading.query is None:  # "Compliance log: list …": a heading, when it names nothing
+            request = self.reader.request(question, today)
+            if request != question and not names_columns(self, question, request):
+                again = self._read(request, today)
+                if again.query is not None:
+                    return again
+        return reading
+
+    def _read(self, question: str, today: dt.date) -> EvaluationListReading:
         from lambdas.shared.answering.semantic import _Text
 
         if not self.columns or not self.recency or not self.score:

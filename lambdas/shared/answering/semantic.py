@@ -769,6 +769,20 @@ def _plain_wording(text: str) -> str:
     # "evaluations submitted in march": evaluations are counted once submitted, drafts never
     text = re.sub(r"\b(evaluations|scorecards)\s+(?:that\s+were\s+|which\s+were\s+)?submitted\b", r"\1", text)
     text = re.sub(r"\bcall\s+totals?\b", "calls", text)  # "weekly call totals"
+    # "on how many days in February did Tech Tier 2 take any calls at all": days with calls, of that team
+    text = re.sub(
+        r"\b(?:on\s+|in\s+)?how\s+many\s+days\b(?P<mid>(?:\s+\w+){0,4}?)\s+(?:did|do|does|were|was|has|have|had)\b"
+        r"(?P<who>(?:\s+\w+){0,5}?)\s+(?:take|took|handle|handled|get|got|receive|received|have|had|make|made)\s+"
+        r"(?:any\s+)?calls(?:\s+at\s+all)?\b",
+        lambda m: f"days with calls{m.group('mid')}{m.group('who')}",
+        text,
+    )
+    # "the agents' average sentiment": the agents' sentiment, averaged
+    text = re.sub(
+        r"\b(agent|customer|caller|rep)s?\s+(?:average|mean)\s+(?=(?:sentiment|talk|interruptions|speed)\b)",
+        r"average \1 ",
+        text,
+    )
     # "march only", "feb evals only", "only last month": the period, said as the only one
     period = (
         rf"(?:{_MONTH_WORD}|(?:last|this|previous|past)\s+(?:month|quarter|week|year)|yesterday|today|q[1-4])"
@@ -2114,6 +2128,27 @@ class QuestionReader:
                 found.add((label, self._canonical(label, m.value)))
         return found
 
+    @property
+    def meaningful_words(self) -> frozenset[str]:
+        """The single words some reading uses (a value's word, a measure's, a grouping's …), but for a word of a
+        longer value that is also a word of purposes ("compliance" of "Sales Compliance" in "Compliance log:")."""
+        return frozenset(self._meaningful - (self._value_fragments & _ASKER_WORDS))
+
+    def request(self, question: str, today: dt.date) -> str:
+        """The question without what it says about the asker or the purpose (see ``without_preamble``)."""
+        return without_preamble(
+            question,
+            # a sentence about the asker, and a clause around the request: every period, value and measure it
+            # names is named again in the rest, and so is every word or phrase a reading uses ("… my manager
+            # wants it by team" keeps "by team"; "…, it's for inbound" keeps "inbound")
+            lambda sentence, rest: self._said_in(sentence, rest, today) and self._said_again(sentence, rest),
+            lambda clause, rest: (
+                self._content(normalise(clause), today) <= self._content(normalise(rest), today)
+                and self._said_again(clause, rest)
+            ),
+            self._names_nothing,
+        )
+
     def _names_nothing(self, words: str) -> bool:
         """Whether ``words`` hold no word or phrase any reading uses (a value, measure, grouping, direction …)."""
         return not self._said_words(words)
@@ -2276,18 +2311,7 @@ class QuestionReader:
         # "(all directions)", "all teams combined": the whole scope said aloud, no grouping and no filter
         question = _ALL_OF_A_KIND.sub(" ", question)
         question = _my_team(question)
-        question = without_preamble(
-            question,
-            # a sentence about the asker, and a clause around the request: every period, value and measure it
-            # names is named again in the rest, and so is every word or phrase a reading uses ("… my manager
-            # wants it by team" keeps "by team"; "…, it's for inbound" keeps "inbound")
-            lambda sentence, rest: self._said_in(sentence, rest, today) and self._said_again(sentence, rest),
-            lambda clause, rest: (
-                self._content(normalise(clause), today) <= self._content(normalise(rest), today)
-                and self._said_again(clause, rest)
-            ),
-            self._names_nothing,
-        )
+        question = self.request(question, today)
         # "team by team", "month by month": a grouping said twice (never "side by side")
         text = _Text(
             re.sub(
