@@ -2498,3 +2498,48 @@ def test_a_list_keeps_an_aside_that_asks_for_something_it_shows(answerer: Any) -
     # "what was it about and did it get resolved" asks for the call's topic and resolution: never an aside
     assert names_columns(lists, "call 1 - what was it about and did it get resolved?", "call 1")
     assert not names_columns(lists, "Audit log: list the calls from March", "list the calls from March")
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "period"),
+    [
+        # a heading that names the period gives it to the request
+        ("Ops review for Q1: calls by team", ("calls",), (dt.date(2026, 1, 1), dt.date(2026, 4, 1))),
+        # a slide's number and a period no data is about yet are the purpose's
+        (
+            "Board deck slide 4: average CSAT per month, Jan to Mar.",
+            ("average_csat",),
+            (dt.date(2026, 1, 1), dt.date(2026, 4, 1)),
+        ),
+        ("AHT by team please, seconds is fine. sizing next quarter", ("average_handle_time",), None),
+        (
+            "how many outbound calls did we place in feb",
+            ("calls",),
+            (dt.date(2026, 2, 1), dt.date(2026, 3, 1)),
+        ),
+    ],
+)
+def test_headings_and_purposes_with_a_period_or_a_number(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], period: tuple[dt.date, dt.date] | None
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == metrics
+    assert (query.period.start, query.period.end) == period if query.period else period is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ops review for Q1: calls by team in March",  # two periods: which one?
+        "AHT by team - next quarter",  # no purpose said: a period with no data yet
+        "Billing review for March: calls by team",  # "review" is no misspelt "reviews" (evaluations)
+    ],
+)
+def test_headings_with_a_period_that_stay_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+def test_calls_answered_within_a_time_are_inbound_calls(reader: QuestionReader) -> None:
+    reading = reader.read("service level check: % of calls answered within 30 seconds in March", TODAY)
+    assert isinstance(reading.query, ShareQuery), reading.reason
+    assert ("call__direction", "INBOUND") in [(f[0], f[1]) for f in reading.query.denominator.filters]

@@ -190,6 +190,8 @@ _NEUTRAL = frozenset(
     {
         "make",
         "made",
+        "place",
+        "placed",
         "take",
         "took",
         "taken",
@@ -276,7 +278,6 @@ _NEUTRAL = frozenset(
         "logged",
         "registered",
         "received",
-        "placed",
         "came",
         "come",
         "coming",
@@ -769,6 +770,12 @@ def _plain_wording(text: str) -> str:
     # "evaluations submitted in march": evaluations are counted once submitted, drafts never
     text = re.sub(r"\b(evaluations|scorecards)\s+(?:that\s+were\s+|which\s+were\s+)?submitted\b", r"\1", text)
     text = re.sub(r"\bcall\s+totals?\b", "calls", text)  # "weekly call totals"
+    # "% of calls answered within 30 seconds": a service level, over the calls that queue to be answered (an
+    # outbound call waits 0 s)
+    if re.search(
+        r"\banswered\s+(?:within|in\s+under|in\s+less\s+than|under|inside)\s+\d", text
+    ) and not re.search(r"\b(?:inbound|outbound|direction|directions)\b", text):
+        text = re.sub(r"\bcalls\b", "inbound calls", text, count=1)
     # "on how many days in February did Tech Tier 2 take any calls at all": days with calls, of that team
     text = re.sub(
         r"\b(?:on\s+|in\s+)?how\s+many\s+days\b(?P<mid>(?:\s+\w+){0,4}?)\s+(?:did|do|does|were|was|has|have|had)\b"
@@ -1372,7 +1379,8 @@ _ASKER_WORDS = frozenset(
         "one", "question", "sorry", "if", "this", "is", "basic", "silly", "first", "week", "here",
         "new", "just", "so", "i", "im", "i'm", "am", "hi", "hello", "hey", "all", "please", "pls", "before",
         "after", "staff", "mtg", "table", "sheet", "spreadsheet", "dashboard", "kpi", "kpis", "next", "on", "ones", "plan", "capacity", "staffing", "baseline", "coverage", "check", "headcount", "intraday", "curve", "need", "renewals", "renewal", "push", "campaign", "desk",
-        "model", "forecast", "forecasting", "sizing", "recognition", "goes", "into",
+        "model", "forecast", "forecasting", "sizing", "recognition", "goes", "into", "service", "level", "sla",
+        "log", "input", "deep", "dive", "trend", "notes", "brief", "briefing", "summary", "readout",
     }
 )  # fmt: skip
 # Words of those that say nothing of who asks or why on their own ("the", "quick"): a heading of only these is
@@ -1422,10 +1430,18 @@ _MEETING_CADENCE = re.compile(
 )
 
 
+# "sizing next quarter", "Board deck slide 4": a period no data is about yet, a slide's or page's number — the
+# purpose's, never the answer's
+_PURPOSE_ONLY = re.compile(
+    r"\bnext\s+(?:week|month|quarter|year)\b|\b(?:slide|page|tab|item)\s+\d{1,2}\b", re.I
+)
+
+
 def _without_cadence(clause: str, rest: str) -> str:
     """``clause`` without how often its meeting or report comes, when the request names its own period ("Weekly
     ops review: calls by team, last 7 days"); as it is otherwise ("AHT by team for my weekly report" may ask for
-    the week)."""
+    the week). Nor does it keep what only a purpose has (``_PURPOSE_ONLY``)."""
+    clause = _PURPOSE_ONLY.sub(" ", clause)
     return _MEETING_CADENCE.sub("", clause) if _DATE_WORDS.search(normalise(rest)) else clause
 
 
@@ -1579,7 +1595,7 @@ def _without_commentary(
         if (
             rest
             and not words & _NARROWING
-            and not re.search(r"\d", part)
+            and not re.search(r"\d", _PURPOSE_ONLY.sub(" ", part))
             and (
                 (words & _COMMENTARY and (names_nothing(part) or clause_repeats(part, rest)))
                 or (
@@ -2135,7 +2151,24 @@ class QuestionReader:
         return frozenset(self._meaningful - (self._value_fragments & _ASKER_WORDS))
 
     def request(self, question: str, today: dt.date) -> str:
-        """The question without what it says about the asker or the purpose (see ``without_preamble``)."""
+        """The question without what it says about the asker or the purpose (see ``without_preamble``); a
+        heading that also names the period ("Service level check for March: % of inbound calls …") gives the
+        request that period."""
+        heading = _HEADING.match(question)
+        carried = heading and re.match(
+            r"^(?P<h>.+?)\s+(?P<p>(?:for|in|during|over|of)\s+.+)$", heading.group("head"), re.IGNORECASE
+        )
+        if heading and carried and _is_asker(carried.group("h"), self._names_nothing):
+            said = normalise(carried.group("p"))
+            date = find_date_range(said, today)
+            rest = heading.group("rest")
+            if (
+                date is not None
+                and not set((said[: date.start] + " " + said[date.end :]).split())
+                - {"for", "in", "during", "over", "of", "the"}
+                and find_date_range(normalise(rest), today) is None
+            ):
+                question = f"{rest.rstrip(' ?.!')} {carried.group('p')}?"
         return without_preamble(
             question,
             # a sentence about the asker, and a clause around the request: every period, value and measure it
@@ -3095,7 +3128,8 @@ class QuestionReader:
                 # a prefix added or dropped ("unresolved", "non-billing") is another word, often the opposite
                 and not (len(v) != len(word) and (word.endswith(v) or v.endswith(word)))
             }
-            hits = {v: d for v, d in distances.items() if d <= budget}
+            # "review" is not "reviews": a word differing only by a plural "s" is another word where it is unknown
+            hits = {v: d for v, d in distances.items() if d <= budget and v not in {word + "s", word + "es"}}
             closest = [v for v, d in hits.items() if d == min(hits.values(), default=0)]
             if len(closest) != 1:  # none, or two words as close: no guess
                 return None
