@@ -2543,3 +2543,45 @@ def test_calls_answered_within_a_time_are_inbound_calls(reader: QuestionReader) 
     reading = reader.read("service level check: % of calls answered within 30 seconds in March", TODAY)
     assert isinstance(reading.query, ShareQuery), reading.reason
     assert ("call__direction", "INBOUND") in [(f[0], f[1]) for f in reading.query.denominator.filters]
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by"),
+    [
+        # a sentence musing on why, naming only values the answer is split by
+        (
+            "how many calls per language? thinking about a spanish line business case",
+            ("calls",),
+            ("call__language",),
+        ),
+        (
+            "callback rate, Billing East vs Tech Tier 1. my gut says tech needs way more callbacks",
+            ("callback_rate",),
+            ("call__team",),
+        ),
+        (
+            "Avg CSAT per product. trying to see if the app-heavy products score worse",
+            ("average_csat",),
+            ("call__summary_product",),
+        ),
+    ],
+)
+def test_a_sentence_musing_on_why_is_dropped(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by) == (metrics, group_by)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "avg qa score by team. wondering about march",  # a period: maybe the one asked
+        "AHT by team. I think only billing matters",  # narrows
+        "AHT by agent. trying to see where billing stands",  # a value the answer is not split by
+        "calls by agent. thinking about the Billing East team",
+        "AHT by team. thinking about the last 2 weeks",
+    ],
+)
+def test_a_musing_sentence_that_may_narrow_is_kept(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)

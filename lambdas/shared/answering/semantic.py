@@ -1422,6 +1422,14 @@ _TAIL = re.compile(
 )
 
 
+# A sentence musing on why, after the request: "thinking about …", "trying to see if …", "my gut says …"
+_MUSING = re.compile(
+    r"^(?:(?:i\s*m|i\s+am|we\s*re|we\s+are|just)\s+)?(?:thinking|trying|looking|wondering|curious|seeing|hoping"
+    r"|checking|wanting|guessing)\b"
+    r"|^(?:my|our)\s+(?:gut|hunch|feeling|guess|sense|theory)\b"
+    r"|^i\s+(?:think|suspect|feel|guess|reckon|bet|wonder|want\s+to\s+(?:see|know|understand))\b"
+    r"|^(?:to\s+see|want\s+to\s+see)\b"
+)
 # "Weekly ops review:", "monthly report -": how often a meeting or report comes, never the grain of the answer
 _MEETING_CADENCE = re.compile(
     r"\b(?:daily|weekly|monthly|quarterly|annual|yearly)\s+(?=(?:[\w'-]+\s+){0,2}?(?:review|report|reporting|huddle|"
@@ -2144,6 +2152,37 @@ class QuestionReader:
                 found.add((label, self._canonical(label, m.value)))
         return found
 
+    def _without_musing(self, question: str, today: dt.date) -> str:
+        """The question without a sentence after the request that muses on why ("… thinking about a spanish line
+        business case", "my gut says T2 needs way more callbacks"): dropped when it narrows nothing — no narrowing
+        word, number or period — and every value it names is one of the groups the request is split or compared
+        by, so the answer shows it anyway."""
+        sentences = [x for x in re.split(r"(?<=[.?!])\s+", question.strip()) if x]
+        kept = list(sentences)
+        for sentence in sentences[1:]:
+            said = normalise(sentence)
+            if (
+                not _MUSING.match(said)
+                or set(said.split())
+                & (_NARROWING - {"if", "where", "when"})  # "trying to see if …" narrows nothing
+                or re.search(r"\b\d+\b", said)
+                or _DATE_WORDS.search(self._without_values(said))
+            ):
+                continue
+            rest = " ".join(x for x in kept if x is not sentence)
+            reading = self._read(rest, today)
+            query = reading.query.numerator if isinstance(reading.query, ShareQuery) else reading.query
+            if query is None:
+                continue
+            compared = [name for name, _ in query.filters]
+            split = set(query.group_by) | {name for name in compared if compared.count(name) > 1}
+            labels = {
+                d.label for d in self.manifest.dimensions if any(n.split("__")[-1] == d.name for n in split)
+            }
+            if all(label in labels for label, _ in self._values_named(said)):
+                kept = [x for x in kept if x is not sentence]
+        return " ".join(kept) if kept else question
+
     @property
     def meaningful_words(self) -> frozenset[str]:
         """The single words some reading uses (a value's word, a measure's, a grouping's …), but for a word of a
@@ -2169,6 +2208,9 @@ class QuestionReader:
                 and find_date_range(normalise(rest), today) is None
             ):
                 question = f"{rest.rstrip(' ?.!')} {carried.group('p')}?"
+        return self._without_musing(self._asked(question, today), today)
+
+    def _asked(self, question: str, today: dt.date) -> str:
         return without_preamble(
             question,
             # a sentence about the asker, and a clause around the request: every period, value and measure it
@@ -3166,16 +3208,20 @@ class QuestionReader:
             where.append((name, value))
         return group_by, where
 
+    def _without_values(self, words: str) -> str:
+        """Normalised ``words`` with the values they name blanked out (a value's own words, "Tech Tier 2", are no
+        period)."""
+        for index in self.indexes.values():
+            m = index.find(words)
+            if m is not None:
+                words = words[: m.start] + " " * (m.end - m.start) + words[m.end :]
+        return words
+
     def _said_in(self, sentence: str, rest: str, today: dt.date) -> bool:
         """Whether every period, value and measure ``sentence`` names is named in ``rest`` too, and it names no
         day, month or number the date reader might not read ("I need March only")."""
         words = normalise(sentence)
-        plain = words
-        for index in self.indexes.values():  # a value's own words ("Tech Tier 2") are no period
-            m = index.find(plain)
-            if m is not None:
-                plain = plain[: m.start] + " " * (m.end - m.start) + plain[m.end :]
-        if _DATE_WORDS.search(plain):
+        if _DATE_WORDS.search(self._without_values(words)):
             return False
         return self._content(words, today) <= self._content(normalise(rest), today)
 
