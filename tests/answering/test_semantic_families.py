@@ -2585,3 +2585,33 @@ def test_a_sentence_musing_on_why_is_dropped(
 )
 def test_a_musing_sentence_that_may_narrow_is_kept(reader: QuestionReader, question: str) -> None:
     _refused(reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "conditions", "limit"),
+    [
+        ("AHT for the whole quarter, in minutes. one line is fine", ("average_handle_time",), (), None),
+        (
+            "how many calls in march had more than 2 minutes of hold?",
+            ("calls",),
+            (("call__hold_time_minutes", ">", 2.0),),
+            None,
+        ),
+        ("longest single hold time this quarter (seconds)?", ("max_hold_time",), (), None),
+        ("busiest 3 hours of the day in march by call volume?", ("calls",), (), 3),
+    ],
+)
+def test_shapes_said_aloud_and_numbers_said_first(
+    reader: QuestionReader,
+    question: str,
+    metrics: tuple[str, ...],
+    conditions: tuple[tuple[str, str, float], ...],
+    limit: int | None,
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.conditions, query.limit) == (metrics, conditions, limit)
+
+
+def test_the_directions_said_after_the_grouping_are_the_grouping(reader: QuestionReader) -> None:
+    query = _read(reader, "avg customer sentiment split by call direction (inbound/outbound)")
+    assert (query.group_by, query.filters) == (("call__direction",), ())

@@ -694,7 +694,7 @@ def _plain_wording(text: str) -> str:
     # "which teams average over 10 minutes handle time", "averaged above 80 percent qa": the measure first
     text = re.sub(
         r"\b(?:average|averaged|averages|avg)\s+(?P<cmp>over|above|under|below|more\s+than|less\s+than)\s+"
-        r"(?P<n>\d+(?:\.\d+)?)(?:\s+(?P<unit>percent|minutes|mins|seconds|secs|hours))?\s+(?:of\s+)?"
+        r"(?P<n>\d+(?:\.\d+)?)(?:\s+(?P<unit>percent|minutes|mins|min|seconds|secs|sec|hours))?\s+(?:of\s+)?"
         r"(?P<metric>(?!calls\b|evaluations\b)[a-z]+(?:\s+[a-z]+){0,2}?)(?=\s+(?:in|this|last|for|during|since|on|per|by)\b|\s*$)",
         lambda m: (
             f"have an average {m.group('metric')}{' score' if m.group('metric') == 'qa' else ''} "
@@ -770,6 +770,32 @@ def _plain_wording(text: str) -> str:
     # "evaluations submitted in march": evaluations are counted once submitted, drafts never
     text = re.sub(r"\b(evaluations|scorecards)\s+(?:that\s+were\s+|which\s+were\s+)?submitted\b", r"\1", text)
     text = re.sub(r"\bcall\s+totals?\b", "calls", text)  # "weekly call totals"
+    # "AHT for the quarter. one line is fine": the shape said, one figure
+    text = re.sub(
+        r"\b(?:just\s+)?(?:one|a\s+single)\s+(?:line|row|number|figure|answer)\s+(?:is\s+(?:fine|enough|ok|okay)|will\s+do)\b",
+        " ",
+        text,
+    )
+    # "split by call direction (inbound/outbound)": the grouping's two values said as what it is
+    text = re.sub(
+        r"\b(direction|directions)\s+(?:inbound\s+(?:and\s+|or\s+|vs\s+)?outbound|outbound\s+(?:and\s+|or\s+|vs\s+)?inbound)\b",
+        r"\1",
+        text,
+    )
+    # "more than 2 minutes of hold": hold time over 2 minutes
+    text = re.sub(
+        r"\b(more|less|fewer)\s+than\s+(\d+(?:\.\d+)?)\s+(seconds?|secs?|minutes?|mins?|hours?)\s+(?:of\s+|on\s+)"
+        r"(hold|queue\s+wait|silence|talk\s+time|wrap\s+up|after\s+call\s+work)\b",
+        lambda m: (
+            f"{m.group(4)}{'' if m.group(4) in {'silence', 'talk time', 'queue wait'} else ' time'} "
+            f"{m.group(1)} than {m.group(2)} {m.group(3)}"
+        ),
+        text,
+    )
+    text = re.sub(
+        r"\b(?:longest|highest|biggest|largest|max)\s+single\s+", "maximum ", text
+    )  # "longest single hold"
+    text = re.sub(r"\b(busiest|quietest)\s+(\d{1,3})\s+", r"\2 \1 ", text)  # "busiest 3 hours": the 3 busiest
     # "% of calls answered within 30 seconds": a service level, over the calls that queue to be answered (an
     # outbound call waits 0 s)
     if re.search(
