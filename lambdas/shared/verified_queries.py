@@ -215,10 +215,11 @@ def substitute(sql: str, dialect: str, literals: Mapping[str, exp.Expression]) -
             return literals[name].copy()
         return node
 
-    rendered = tree.transform(replace)
+    # the tree was parsed here for this call alone: replaced and printed in place, without copies
+    rendered = tree.transform(replace, copy=False)
     if missing:
         raise ParameterError(f"No value for placeholder(s) {', '.join(sorted(missing))}")
-    return rendered.sql(dialect=dialect)
+    return rendered.sql(dialect=dialect, copy=False)
 
 
 def render(

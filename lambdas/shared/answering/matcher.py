@@ -450,6 +450,14 @@ class Matcher:
         total = max(len(self.candidates), 1)
         self._weights = {w: math.log(1 + total / df) for w, df in document_frequency.items()}
         self._unknown_weight = math.log(1 + total) * 1.5
+        # Sums of weights that do not depend on the question, added up once here instead of per question.
+        self._phrasing_totals = {
+            name: [self._total(known) for known in sets] for name, sets in self._phrasing_words.items()
+        }
+        self._candidate_words = {
+            name: frozenset().union(*sets) for name, sets in self._phrasing_words.items()
+        }
+        self._core_totals = {name: self._total(core) for name, core in self._core.items()}
         self._phrasing_vocabulary = frozenset(
             word for c in self.candidates for phrasing in c.phrasings for word in normalise(phrasing).split()
         )
@@ -486,44 +494,50 @@ class Matcher:
     def _words(self, text: str) -> frozenset[str]:
         return frozenset(content_words(" ".join(self._correct(w) for w in text.split())))
 
-    def _f1(self, asked: frozenset[str], known: frozenset[str]) -> float:
-        """Weighted F0.5 of the question's words against a phrasing's: precision counts twice as much as recall."""
-        if not asked or not known:
-            return 0.0
-        common = sum(self.weight(w) for w in asked & known)
-        precision = common / sum(self.weight(w) for w in asked)
-        recall = common / sum(self.weight(w) for w in known)
-        beta2 = 0.25
-        return 0.0 if common == 0 else (1 + beta2) * precision * recall / (beta2 * precision + recall)
+    def _total(self, words: frozenset[str]) -> float:
+        """The summed weight of ``words``."""
+        return sum(self.weight(w) for w in words)
 
-    def _recall(self, asked: frozenset[str], known: frozenset[str]) -> float:
-        """The weighted share of a phrasing's words the question uses."""
-        total = sum(self.weight(w) for w in known)
-        return sum(self.weight(w) for w in asked & known) / total if total else 0.0
+    @staticmethod
+    def _f_half(common: float, asked_total: float, known_total: float) -> float:
+        """Weighted F0.5 of the question's words against a phrasing's (``common``: the weight of the words they
+        share; the totals: of each one's words): precision counts twice as much as recall."""
+        if not asked_total or not known_total or common == 0:
+            return 0.0
+        precision = common / asked_total
+        recall = common / known_total
+        beta2 = 0.25
+        return (1 + beta2) * precision * recall / (beta2 * precision + recall)
 
     def score_all(self, question: str, today: dt.date) -> list[Scored]:
         text = normalise(question)
         explicit = explicit_splits(text)
         scored: list[Scored] = []
         # Candidates asking for the same slot kinds read the question the same way: read it once per kind set.
-        readings: dict[frozenset[str], tuple[dict[str, SlotMatch], frozenset[str]]] = {}
+        readings: dict[frozenset[str], tuple[dict[str, SlotMatch], frozenset[str], float]] = {}
         for candidate in self.candidates:
             kinds = frozenset(candidate.slot_kinds)
             reading = readings.get(kinds)
             if reading is None:
                 found, rest = extract_slots(text, kinds, today, self.entities)
-                reading = readings[kinds] = (found, self._words(rest))
-            slots, asked = dict(reading[0]), reading[1]
+                words = self._words(rest)
+                reading = readings[kinds] = (found, words, self._total(words))
+            slots, asked, asked_total = dict(reading[0]), reading[1], reading[2]
             best = (0.0, candidate.question)
             best_recall = 0.0
-            for phrasing, known in zip(
-                candidate.phrasings, self._phrasing_words[candidate.name], strict=True
+            for phrasing, known, known_total in zip(
+                candidate.phrasings,
+                self._phrasing_words[candidate.name],
+                self._phrasing_totals[candidate.name],
+                strict=True,
             ):
-                score = self._f1(asked, known)
+                common = self._total(asked & known)
+                score = self._f_half(common, asked_total, known_total)
                 if score > best[0]:
                     best = (score, phrasing)
-                best_recall = max(best_recall, self._recall(asked, known))
-            leftover = tuple(sorted(asked - frozenset().union(*self._phrasing_words[candidate.name])))
+                # the weighted share of the phrasing's words the question uses
+                best_recall = max(best_recall, common / known_total if known_total else 0.0)
+            leftover = tuple(sorted(asked - self._candidate_words[candidate.name]))
             asked_shape = shape_of(asked)
             if re.search(r"\bwho\b", text):  # "who took the most calls": agents
                 asked_shape |= {"agent"}
@@ -535,7 +549,7 @@ class Matcher:
                 # not "calls with long silences"): the query answers something that was not asked
                 missing += ("most of: " + best[1],)
             core = self._core[candidate.name]
-            if core and sum(self.weight(w) for w in core & asked) < 0.5 * sum(self.weight(w) for w in core):
+            if core and self._total(core & asked) < 0.5 * self._core_totals[candidate.name]:
                 missing += tuple(sorted(core - asked))  # the question misses most of what the query measures
             if any(asked == known for known in self._phrasing_words[candidate.name]):
                 # every content word of one of its own phrasings and nothing else: a person verified that

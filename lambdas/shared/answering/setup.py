@@ -155,7 +155,7 @@ def with_total_rows(sql: str) -> str | None:
     if any(name.lower() == TOTAL_ROWS_COLUMN for name in tree.named_selects):
         return None
     total = exp.alias_(exp.Window(this=exp.Count(this=exp.Star())), TOTAL_ROWS_COLUMN)
-    return tree.select(total, copy=False).sql(dialect=RENDER_TARGET)
+    return tree.select(total, copy=False).sql(dialect=RENDER_TARGET, copy=False)
 
 
 def _filters_one_table(tree: Any) -> bool:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 
@@ -664,6 +664,7 @@ class EntityIndex:
                 by_norm.setdefault(norm, EntityValue(value, norm))
         self.values = list(by_norm.values())
         self._by_norm = by_norm
+        self._normalised = [v.normalised for v in self.values]
         self._max_tokens = max((len(v.normalised.split()) for v in self.values), default=0)
 
     def __len__(self) -> int:
@@ -686,9 +687,14 @@ class EntityIndex:
                 else:
                     if len(phrase) < 4:
                         continue
-                    scored = [(fuzz.ratio(phrase, v.normalised), v) for v in self.values]
-                    score, hit = max(scored, key=lambda pair: pair[0])
-                    if score < self.threshold or abs(len(phrase) - len(hit.normalised)) > 3:
+                    # the first value of the highest ratio (rapidfuzz keeps the first of equal scores), in C
+                    found = process.extractOne(
+                        phrase, self._normalised, scorer=fuzz.ratio, score_cutoff=self.threshold
+                    )
+                    if found is None:
+                        continue
+                    score, hit = found[1], self.values[found[2]]
+                    if abs(len(phrase) - len(hit.normalised)) > 3:
                         continue
                 rank = (score, end - start)
                 if best is None or rank > (best[0], best[1]):
