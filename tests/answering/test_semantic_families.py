@@ -2615,3 +2615,41 @@ def test_shapes_said_aloud_and_numbers_said_first(
 def test_the_directions_said_after_the_grouping_are_the_grouping(reader: QuestionReader) -> None:
     query = _read(reader, "avg customer sentiment split by call direction (inbound/outbound)")
     assert (query.group_by, query.filters) == (("call__direction",), ())
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by"),
+    [
+        # a scale said as which score is meant; "just joined"; "so I can …"; "we're recalibrating …"
+        ("What's our average post-call survey score (the 1-5 one)?", ("average_csat",), ()),
+        (
+            "what was avg customer sentiment in march (the -5 to +5 score)?",
+            ("average_customer_sentiment",),
+            (),
+        ),
+        (
+            "PM for the product side, just joined. avg csat by product?",
+            ("average_csat",),
+            ("call__summary_product",),
+        ),
+        (
+            "calls by hour of day across the quarter, so I can shape the intraday staffing curve",
+            ("calls",),
+            ("call__hour_of_day",),
+        ),
+        (
+            "Billing East vs Tech Tier 1 AHT in March — who's slower?",
+            ("average_handle_time",),
+            ("call__team",),
+        ),
+    ],
+)
+def test_scales_purposes_and_a_comparison_s_question_said_aloud(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by) == (metrics, group_by)
+
+
+def test_a_scale_of_another_measure_is_not_dropped(reader: QuestionReader) -> None:
+    _refused(reader, "average customer sentiment (the 1-5 one)")  # sentiment is -5..+5: which score is this?

@@ -679,6 +679,20 @@ def _signed(question: str) -> str:
     question = re.sub(
         rf"\b({_MONTH_WORD})\s*[-–—]\s*({_MONTH_WORD})\b", r"\1 to \2", question, flags=re.IGNORECASE
     )
+    # "(the 1-5 one)", "(the -5 to +5 score)": the scale of the survey score or of sentiment, said as which one
+    if re.search(r"\b(?:survey|csat|satisfaction)\b", question, re.IGNORECASE):
+        question = re.sub(
+            r"\(\s*(?:the\s+)?1\s*(?:-|–|to)\s*5(?:\s+(?:one|score|scale|rating))?\s*\)",
+            " ",
+            question,
+            flags=re.I,
+        )
+    if re.search(r"\bsentiment\b", question, re.IGNORECASE):
+        question = re.sub(
+            r"\(\s*(?:the\s+)?-\s*5\s*(?:-|–|to|\.\.)\s*\+?\s*5(?:\s+(?:one|score|scale))?\s*\)",
+            " ",
+            question,
+        )
     return re.sub(r"(?<![\w.])-(?=\d)", " minus ", question.replace("%", " percent "))
 
 
@@ -1406,6 +1420,7 @@ _ASKER_WORDS = frozenset(
         "new", "just", "so", "i", "im", "i'm", "am", "hi", "hello", "hey", "all", "please", "pls", "before",
         "after", "staff", "mtg", "table", "sheet", "spreadsheet", "dashboard", "kpi", "kpis", "next", "on", "ones", "plan", "capacity", "staffing", "baseline", "coverage", "check", "headcount", "intraday", "curve", "need", "renewals", "renewal", "push", "campaign", "desk",
         "model", "forecast", "forecasting", "sizing", "recognition", "goes", "into", "service", "level", "sla",
+        "pm", "joined", "started", "side", "mgr",
         "log", "input", "deep", "dive", "trend", "notes", "brief", "briefing", "summary", "readout",
     }
 )  # fmt: skip
@@ -1428,7 +1443,7 @@ _PURPOSE_TAIL = re.compile(
     r"^(?P<rest>.*\S)\s*(?:,|;|\?|\.|\s[-–—])\s*(?P<tail>(?:(?:it'?s|this\s+is|that'?s)\s+for|(?:i\s+)?need(?:ed)?\s+"
     r"(?:it|them|this|these)\s+for|putting\s+together|preparing|prepping|prep\s+for|(?:i'?m|i\s+am|we'?re|we\s+are)\s+"
     r"(?:redoing|doing|building|preparing|prepping|updating|working\s+on|putting\s+together)"
-    r"|thinking\s+(?:about|of)|(?:i\s+)?want(?:ed)?\s+to\s+see|(?:i\s+)?need\s+to\s+(?:plan|prepare|prep|decide|brief)"
+    r"|thinking\s+(?:about|of)|so\s+(?:that\s+)?(?:i|we)\s+can|(?:i\s+)?want(?:ed)?\s+to\s+see|(?:i\s+)?need\s+to\s+(?:plan|prepare|prep|decide|brief)"
     r"|i\s+have\s+(?:the|a|an|my)|someone\s+mentioned|trying\s+to"
     r"|(?:it|this|that|they|these)\s+(?:goes|go|feeds?|will\s+go)\s+(?:into|in)\b)\b[^,;?]{0,60}?)"
     r"\s*[.!]?\s*$",
@@ -1448,10 +1463,12 @@ _TAIL = re.compile(
 )
 
 
+_JUST_NOW = re.compile(r"\bjust\s+(?=(?:joined|started|arrived|moved|began|switched|took\s+over)\b)")
 # A sentence musing on why, after the request: "thinking about …", "trying to see if …", "my gut says …"
 _MUSING = re.compile(
     r"^(?:(?:i\s*m|i\s+am|we\s*re|we\s+are|just)\s+)?(?:thinking|trying|looking|wondering|curious|seeing|hoping"
     r"|checking|wanting|guessing)\b"
+    r"|^(?:i\s*m|i\s+am|we\s*re|we\s+are)\s+[a-z]+ing\b"
     r"|^(?:my|our)\s+(?:gut|hunch|feeling|guess|sense|theory)\b"
     r"|^i\s+(?:think|suspect|feel|guess|reckon|bet|wonder|want\s+to\s+(?:see|know|understand))\b"
     r"|^(?:to\s+see|want\s+to\s+see)\b"
@@ -1483,7 +1500,8 @@ def _is_asker(clause: str, names_nothing: Callable[[str], bool] = lambda _words:
     """Whether ``clause`` only says who asks or what for: every word one of ``_ASKER_WORDS``; or one of them
     that is no filler ("review", "deck", "model") with words no reading uses ("Script adherence review",
     "capacity model input", "cx deep-dive"), no number, period or narrowing word among them."""
-    words = re.findall(r"[\w'&]+", clause.lower())
+    # "just joined", "just started": when, not how much
+    words = re.findall(r"[\w'&]+", _JUST_NOW.sub(" ", clause.lower()))
     if not words or all(w in _ASKER_FILLERS for w in words):
         return False
     if all(w in _ASKER_WORDS for w in words):
@@ -1625,7 +1643,7 @@ def _without_commentary(
     kept = list(parts)
     for part in parts:
         rest = " ".join(p for p in kept if p is not part)
-        words = set(re.findall(r"[a-z']+", part.lower()))
+        words = set(re.findall(r"[a-z']+", _JUST_NOW.sub(" ", part.lower())))
         if (
             rest
             and not words & _NARROWING
@@ -2893,7 +2911,13 @@ class QuestionReader:
             f[0] for f in filters if [g[0] for g in filters].count(f[0]) > 1
         ]  # "A vs B": one row each
         if two_values or paired:  # "better on inbound or outbound? show both": both rows, to compare
-            for m in list(re.finditer(r"\b(?:better|worse|higher|lower)\b", text.remaining())):
+            for m in list(
+                re.finditer(
+                    r"\b(?:who\s+(?:is\s+)?)?(?:better|worse|higher|lower|slower|faster|longer|shorter|busier|quieter"
+                    r"|happier)\b",
+                    text.remaining(),
+                )
+            ):
                 text.take(m.start(), m.end())
         if (
             limit is not None or set(text.remaining().split()) & (_DESC_WORDS | _ASC_WORDS) or order_by
