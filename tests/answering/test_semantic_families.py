@@ -2653,3 +2653,34 @@ def test_scales_purposes_and_a_comparison_s_question_said_aloud(
 
 def test_a_scale_of_another_measure_is_not_dropped(reader: QuestionReader) -> None:
     _refused(reader, "average customer sentiment (the 1-5 one)")  # sentiment is -5..+5: which score is this?
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many issues, outcomes and action items were detected in march, by type",
+        "how many issues / outcomes / action items were detected in march, by type",
+        "For the monthly report: number of issues, outcomes and action items detected in March, broken out by type.",
+        "how many issues, outcomes and action items got detected in March? one row per type",
+    ],
+)
+def test_every_insight_type_listed_with_a_split_by_type_is_the_insights_by_type(
+    reader: QuestionReader, question: str
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by, query.filters) == (
+        ("insights",),
+        ("call_insight__insight_type",),
+        (),
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many issues and outcomes in march by type",  # not every type: which ones?
+        "how many issues, outcomes and action items in march",  # each, or all together?
+    ],
+)
+def test_some_insight_types_or_no_split_stay_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)

@@ -881,6 +881,8 @@ def _plain_wording(text: str) -> str:
         ),
         text,
     )
+    # "one row per type": the rows asked, per that kind
+    text = re.sub(r"\bone\s+(?:line|row)\s+(?:per|for\s+each|for\s+every|each)\s+(?=[a-z])", "per ", text)
     # "% of march calls": the calls of that month
     text = re.sub(rf"\b(?<!in\s)(?<!for\s)({_MONTH_WORD})\s+(calls|evaluations)\b", r"\2 in \1", text)
     # "didnt get resolved", "were not resolved": unresolved
@@ -1464,6 +1466,9 @@ _TAIL = re.compile(
 
 
 _JUST_NOW = re.compile(r"\bjust\s+(?=(?:joined|started|arrived|moved|began|switched|took\s+over)\b)")
+# Kinds whose every value may be listed for the rows they split ("issues, outcomes and action items … by type"):
+# the rows' noun
+_EVERY_VALUE_NOUN = {"insight type": "insights"}
 # A sentence musing on why, after the request: "thinking about …", "trying to see if …", "my gut says …"
 _MUSING = re.compile(
     r"^(?:(?:i\s*m|i\s+am|we\s*re|we\s+are|just)\s+)?(?:thinking|trying|looking|wondering|curious|seeing|hoping"
@@ -1664,7 +1669,7 @@ def _without_commentary(
 _DATE_WORDS = re.compile(
     r"\b(?:\d+|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar"
     r"|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today"
-    r"|yesterday|tomorrow|day|days|week|weeks|weekend|weekends|month|months|quarter|quarters|year|years|only"
+    r"|yesterday|tomorrow|day|days|week|weeks|weekend|weekends|month|months|quarter|quarters|year|years|only|q[1-4]"
     r"|since|until|last|this|next|previous|past)\b"
 )
 # A sentence about the asker or a courtesy, and the words that make a sentence a request
@@ -2284,7 +2289,43 @@ class QuestionReader:
         included = self._without_inclusion(question, today)
         if included is not None:
             return included
+        listed = self._every_value_listed(question, today)
+        if listed is not None:
+            return listed
         return self._read(question, today)
+
+    def _every_value_listed(self, question: str, today: dt.date) -> Reading | None:
+        """The reading of a question that lists every value of a kind and asks for the rows by that kind ("number
+        of issues, outcomes and action items detected in Q1, broken out by type"): the list says what the kind
+        holds, so it is read as the rows counted (``_EVERY_VALUE_NOUN``) — only when the reading then splits by
+        that kind. Otherwise None."""
+        for label, noun in _EVERY_VALUE_NOUN.items():
+            index = self.indexes.get(label)
+            if index is None:
+                continue
+            phrases = {v.normalised: self._canonical(label, v.value) for v in index.values}
+            everything = set(phrases.values())
+            if len(everything) < 2:
+                continue
+            alternatives = "|".join(
+                re.escape(p).replace(r"\ ", r"[\s_-]+") for p in sorted(phrases, key=len, reverse=True)
+            )
+            separator = r"\s*(?:,\s*(?:and\s+|or\s+|&\s+)?|/|&|\+|\band\b|\bor\b)\s*"
+            pattern = rf"\b(?:{alternatives})s?\b(?:{separator}(?:{alternatives})s?\b)+"
+            for m in re.finditer(pattern, question, re.IGNORECASE):
+                said = normalise(m.group(0))
+                if {
+                    value for phrase, value in phrases.items() if re.search(rf"\b{re.escape(phrase)}", said)
+                } != (everything):
+                    continue
+                reading = self._read(question[: m.start()] + noun + question[m.end() :], today)
+                query = reading.query
+                if isinstance(query, MetricQuery) and any(
+                    d.label == label and any(g.split("__")[-1] == d.name for g in query.group_by)
+                    for d in self.manifest.dimensions
+                ):
+                    return reading
+        return None
 
     def _without_inclusion(self, question: str, today: dt.date) -> Reading | None:
         """The reading of a question without "include the automation one", "incl. the automation", "count the
