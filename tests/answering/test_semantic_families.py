@@ -2684,3 +2684,42 @@ def test_every_insight_type_listed_with_a_split_by_type_is_the_insights_by_type(
 )
 def test_some_insight_types_or_no_split_stay_refused(reader: QuestionReader, question: str) -> None:
     _refused(reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by", "order", "limit"),
+    [
+        (
+            "3 agents whose customers have the lowest average sentiment",
+            ("average_customer_sentiment",),
+            ("call__agent_name",),
+            "average_customer_sentiment",
+            3,
+        ),
+        ("what % of calls actually got a survey answer back?", ("survey_response_rate",), (), None, None),
+        (
+            "on average how many categories get matched per call?",
+            ("average_categories_per_call",),
+            (),
+            None,
+            None,
+        ),
+        ("what was our quietest single day in Q1? (fewest calls)", ("calls",), (), "calls", 1),
+    ],
+)
+def test_whose_customers_answers_back_and_single_days(
+    reader: QuestionReader,
+    question: str,
+    metrics: tuple[str, ...],
+    group_by: tuple[str, ...],
+    order: str | None,
+    limit: int | None,
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by, query.order_by, query.limit) == (metrics, group_by, order, limit)
+
+
+def test_where_the_customer_was_negative_is_a_sentiment_below_zero(reader: QuestionReader) -> None:
+    reading = reader.read("% of calls where the customer was negative", TODAY)
+    assert isinstance(reading.query, ShareQuery), reading.reason
+    assert reading.query.numerator.conditions == (("call__customer_sentiment", "<", 0.0),)

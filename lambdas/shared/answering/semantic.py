@@ -807,8 +807,36 @@ def _plain_wording(text: str) -> str:
         text,
     )
     text = re.sub(
-        r"\b(?:longest|highest|biggest|largest|max)\s+single\s+", "maximum ", text
+        r"\b(?:longest|highest|biggest|largest|max)\s+single\s+(?!(?:day|week|month|hour|agent|team|queue|evaluator)s?\b)",
+        "maximum ",
+        text,
     )  # "longest single hold"
+    text = re.sub(
+        r"\b(busiest|quietest|best|worst|highest|lowest)\s+single\s+", r"\1 ", text
+    )  # "quietest single day"
+    text = re.sub(
+        r"\b(more|less|fewer|higher|lower|longer|shorter)\s+then\b", r"\1 than", text
+    )  # "more then once"
+    text = re.sub(
+        r"\b(survey\s+(?:answer|response|reply)s?)\s+back\b", r"\1", text
+    )  # "got a survey answer back"
+    # "where the customer was negative": negative customer sentiment
+    text = re.sub(
+        r"\b(?:where|in\s+which)\s+the\s+(?:customer|caller)\s+(?:was|were|is|felt|sounded|ended\s+up)\s+"
+        r"(negative|positive)\b",
+        r"with \1 customer sentiment",
+        text,
+    )
+    # "agents whose customers have the lowest average sentiment": ranked by their customers' sentiment
+    text = re.sub(
+        r"\b(?P<who>agents?|teams?|queues?)\s+whose\s+(?:customers|callers)\s+(?:have|had|has|gave|give|are|were)\s+the\s+"
+        r"(?P<rank>lowest|highest|worst|best)\s+(?:average\s+)?(?P<m>sentiment|csat|satisfaction|survey\s+scores?)\b",
+        lambda m: (
+            f"{m.group('who')} with the {m.group('rank')} average "
+            + ("customer sentiment" if m.group("m") == "sentiment" else m.group("m"))
+        ),
+        text,
+    )
     text = re.sub(r"\b(busiest|quietest)\s+(\d{1,3})\s+", r"\2 \1 ", text)  # "busiest 3 hours": the 3 busiest
     # "% of calls answered within 30 seconds": a service level, over the calls that queue to be answered (an
     # outbound call waits 0 s)
