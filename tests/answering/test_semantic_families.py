@@ -2723,3 +2723,49 @@ def test_where_the_customer_was_negative_is_a_sentiment_below_zero(reader: Quest
     reading = reader.read("% of calls where the customer was negative", TODAY)
     assert isinstance(reading.query, ShareQuery), reading.reason
     assert reading.query.numerator.conditions == (("call__customer_sentiment", "<", 0.0),)
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by", "limit"),
+    [
+        (
+            "Which 5 agents interrupt customers the most",
+            ("average_agent_interruptions",),
+            ("call__agent_name",),
+            5,
+        ),
+        (
+            "For each agent, how often do they interrupt the customer on average per call?",
+            ("average_agent_interruptions",),
+            ("call__agent_name",),
+            None,
+        ),
+        (
+            "As product owner I'd like to see average customer sentiment for each product we support.",
+            ("average_customer_sentiment",),
+            ("call__summary_product",),
+            None,
+        ),
+        (
+            "Hi all, first week as a team leader - how many different agents actually took calls this quarter?",
+            ("distinct_agents",),
+            (),
+            None,
+        ),
+        (
+            "top 3 teams with the most dead air (avg non-talk %)",
+            ("average_non_talk_time_percent",),
+            ("call__team",),
+            3,
+        ),
+    ],
+)
+def test_numbered_which_pronouns_and_products_we_support(
+    reader: QuestionReader,
+    question: str,
+    metrics: tuple[str, ...],
+    group_by: tuple[str, ...],
+    limit: int | None,
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by, query.limit) == (metrics, group_by, limit)

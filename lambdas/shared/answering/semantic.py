@@ -784,6 +784,12 @@ def _plain_wording(text: str) -> str:
     # "evaluations submitted in march": evaluations are counted once submitted, drafts never
     text = re.sub(r"\b(evaluations|scorecards)\s+(?:that\s+were\s+|which\s+were\s+)?submitted\b", r"\1", text)
     text = re.sub(r"\bcall\s+totals?\b", "calls", text)  # "weekly call totals"
+    # "each product we support": every product
+    text = re.sub(
+        r"\b(products?|queues?|teams?|languages?|topics?)\s+(?:that\s+)?(?:we|you)\s+(?:support|offer|sell|have|run|cover)\b",
+        r"\1",
+        text,
+    )
     # "AHT for the quarter. one line is fine": the shape said, one figure
     text = re.sub(
         r"\b(?:just\s+)?(?:one|a\s+single)\s+(?:line|row|number|figure|answer)\s+(?:is\s+(?:fine|enough|ok|okay)|will\s+do)\b",
@@ -1450,7 +1456,7 @@ _ASKER_WORDS = frozenset(
         "new", "just", "so", "i", "im", "i'm", "am", "hi", "hello", "hey", "all", "please", "pls", "before",
         "after", "staff", "mtg", "table", "sheet", "spreadsheet", "dashboard", "kpi", "kpis", "next", "on", "ones", "plan", "capacity", "staffing", "baseline", "coverage", "check", "headcount", "intraday", "curve", "need", "renewals", "renewal", "push", "campaign", "desk",
         "model", "forecast", "forecasting", "sizing", "recognition", "goes", "into", "service", "level", "sla",
-        "pm", "joined", "started", "side", "mgr",
+        "pm", "joined", "started", "side", "mgr", "as",
         "log", "input", "deep", "dive", "trend", "notes", "brief", "briefing", "summary", "readout",
     }
 )  # fmt: skip
@@ -3730,7 +3736,10 @@ class QuestionReader:
 
     def _asks_which(self, text: _Text, m: re.Match[str]) -> bool:
         """Whether ``m`` starts with the rows a "which …" asks for ("which qa question scores …")."""
-        before = re.search(r"\b(?:which|what)\s+(?P<lead>(?:\S+\s+)?)$", text.text[: m.start()])
+        # "which 5 agents interrupt customers the most": the number asked is no part of the rows
+        before = re.search(
+            r"\b(?:which|what)\s+(?:\d{1,3}\s+)?(?P<lead>(?:\S+\s+)?)$", text.text[: m.start()]
+        )
         if before is None:
             return False
         head = before.group("lead") + m.group(0).split()[0]
