@@ -2769,3 +2769,32 @@ def test_numbered_which_pronouns_and_products_we_support(
 ) -> None:
     query = _read(reader, question)
     assert (query.metrics, query.group_by, query.limit) == (metrics, group_by, limit)
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "filters", "grain"),
+    [
+        ("weekly call totals for March pls (weeks starting monday)", ("calls",), (), "week"),
+        ("auto-fail rate by week for march (% of submitted evals)", ("automatic_fail_rate",), (), "week"),
+        (
+            "how many calls with cancellation-intent (the category) in march",
+            ("categorised_calls",),
+            (("call_category__category", "cancellation-intent"),),
+            None,
+        ),
+        ("avg AHT for billing (the queue)", ("average_handle_time",), (("call__queue", "Billing"),), None),
+    ],
+)
+def test_conventions_and_kinds_said_in_brackets(
+    reader: QuestionReader,
+    question: str,
+    metrics: tuple[str, ...],
+    filters: tuple[tuple[str, str], ...],
+    grain: str | None,
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.filters, query.grain) == (metrics, filters, grain)
+
+
+def test_a_kind_in_brackets_that_the_value_is_not_of_is_refused(reader: QuestionReader) -> None:
+    _refused(reader, "calls on billing (the team) in march")  # Billing is a queue: no team has that name

@@ -784,6 +784,20 @@ def _plain_wording(text: str) -> str:
     # "evaluations submitted in march": evaluations are counted once submitted, drafts never
     text = re.sub(r"\b(evaluations|scorecards)\s+(?:that\s+were\s+|which\s+were\s+)?submitted\b", r"\1", text)
     text = re.sub(r"\bcall\s+totals?\b", "calls", text)  # "weekly call totals"
+    # "(weeks starting monday)": how weeks are counted here, said aloud
+    text = re.sub(
+        r"\bweeks?\s+(?:starting|start|starts|beginning|begin|begins)\s+(?:on\s+)?(?:a\s+)?mondays?\b",
+        " ",
+        text,
+    )
+    # "auto-fail rate … (% of submitted evals)": the rate's own base, said aloud
+    if re.search(r"\bauto(?:matic)?\s*fail(?:ure)?\s+rate\b", text):
+        text = re.sub(
+            r"\b(?:as\s+)?(?:a\s+)?(?:percent|percentage|share)\s+of\s+(?:its\s+|their\s+|all\s+|the\s+)?"
+            r"(?:submitted\s+)?(?:evaluations|evals)\b",
+            " ",
+            text,
+        )
     # "each product we support": every product
     text = re.sub(
         r"\b(products?|queues?|teams?|languages?|topics?)\s+(?:that\s+)?(?:we|you)\s+(?:support|offer|sell|have|run|cover)\b",
@@ -2386,7 +2400,25 @@ class QuestionReader:
             before = self._values_named(normalise(question[: m.start()]))
             return " " if set(self._whole_values(said)) & before else m.group(0)
 
-        return re.sub(r"\s*\((?P<said>[^()]{1,40}?)(?:\s+(?:ones?|only))?\s*\)", restated, question)
+        question = re.sub(r"\s*\((?P<said>[^()]{1,40}?)(?:\s+(?:ones?|only))?\s*\)", restated, question)
+
+        def kind(m: re.Match[str]) -> str:
+            # "calls about cancellation (the topic)": the kind of the value said just before, said as its kind
+            said = normalise(m.group("k"))
+            before = normalise(question[: m.start()])
+            tail = " ".join(before.split()[-5:])
+            for label, phrases in self._labels.items():
+                index = self.indexes.get(label)
+                if index is None or said not in {normalise(p) for p in phrases} | {normalise(label)}:
+                    continue
+                found = index.find(tail)
+                if found is not None and not tail[found.end :].strip():
+                    return f" {said}"
+            return m.group(0)
+
+        return re.sub(
+            r"\s*\(\s*(?:the\s+|a\s+|as\s+(?:a|the)\s+)?(?P<k>[A-Za-z][A-Za-z ]{2,24}?)\s*\)", kind, question
+        )
 
     def _counted_not_their_parts(self, x: str, y: str, rest: str, today: dt.date) -> Reading | None:
         """ "how many calls had at least one action item? (calls, not items)": the rows said (``x``, calls or
