@@ -73,6 +73,15 @@ def _refused(reader: QuestionReader, question: str) -> Reading:
         ("median QA score for each evaluator", "median_qa_score", ("evaluation__evaluator",)),
         ("90th percentile of queue wait time by team", "p90_queue_wait", ("call__team",)),
         ("p90 handle time", "p90_handle_time", ()),
+        ("95th percentile of wrap-up time", "p95_after_call_work", ()),
+        ("p95 handle time by team", "p95_handle_time", ("call__team",)),
+        ("90th percentile hold time in march", "p90_hold_time", ()),
+        ("95th percentile queue wait per queue", "p95_queue_wait", ("call__queue",)),
+        (
+            "total hours customers spent waiting in queue in march, all calls added up",
+            "total_queue_wait_hours",
+            (),
+        ),
     ],
 )
 def test_a_median_or_percentile_reads_the_value_s_own_words(
@@ -110,16 +119,15 @@ def test_time_asked_in_hours_is_a_total_unless_an_average_is_said(
     assert query.scale == scale
 
 
-def test_time_in_hours_with_no_total_defined_is_refused(reader: QuestionReader) -> None:
-    reading = _refused(reader, "queue wait in hours by team")
-    assert "average or the total" in reading.reason
+def test_time_in_hours_is_the_total_where_one_is_defined(reader: QuestionReader) -> None:
+    assert _read(reader, "queue wait in hours by team").metrics == ("total_queue_wait_hours",)
 
 
 @pytest.mark.parametrize(
     "question",
     [
         "median talk speed per team",  # no median defined for that value
-        "95th percentile handle time",  # a percentile no metric defines
+        "99th percentile handle time",  # a percentile no metric defines
         "median and average handle time by queue",  # two statistics of one value
         "median of the average handle time per agent",  # a median over agents' averages
         "minimum handle time per team",

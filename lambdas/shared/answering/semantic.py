@@ -184,6 +184,12 @@ _STATISTICS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:the\s+)?(?:p90|90th\s+(?:percentile|pct)|90\s+percentile|ninetieth\s+percentile)(?:\s+of)?\b"
         ),
     ),
+    (
+        "p95",
+        re.compile(
+            r"\b(?:the\s+)?(?:p95|95th\s+(?:percentile|pct)|95\s+percentile|ninety[\s-]fifth\s+percentile)(?:\s+of)?\b"
+        ),
+    ),
 )
 # Words that carry no content of their own in a metric question (verbs of having and handling, fillers).
 _NEUTRAL = frozenset(
@@ -784,6 +790,11 @@ def _plain_wording(text: str) -> str:
     # "evaluations submitted in march": evaluations are counted once submitted, drafts never
     text = re.sub(r"\b(evaluations|scorecards)\s+(?:that\s+were\s+|which\s+were\s+)?submitted\b", r"\1", text)
     text = re.sub(r"\bcall\s+totals?\b", "calls", text)  # "weekly call totals"
+    # "total hours … , all calls added up": the total, said again
+    if re.search(r"\btotal\b", text):
+        text = re.sub(
+            r"\b(?:all\s+(?:the\s+)?(?:calls|evaluations)\s+)?(?:added|summed)(?:\s+up)?\b", " ", text
+        )
     # "(weeks starting monday)": how weeks are counted here, said aloud
     text = re.sub(
         r"\bweeks?\s+(?:starting|start|starts|beginning|begin|begins)\s+(?:on\s+)?(?:a\s+)?mondays?\b",
