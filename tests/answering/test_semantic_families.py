@@ -2806,3 +2806,15 @@ def test_conventions_and_kinds_said_in_brackets(
 
 def test_a_kind_in_brackets_that_the_value_is_not_of_is_refused(reader: QuestionReader) -> None:
     _refused(reader, "calls on billing (the team) in march")  # Billing is a queue: no team has that name
+
+
+def test_calls_with_their_columns_named_are_a_list_that_shows_the_team(answerer: Any) -> None:
+    answer = answerer.answer("escalation-request calls — call id, team and customer sentiment please")
+    assert not answer.refused, answer.text
+    assert {"call_id", "team", "customer_sentiment"} <= set(answer.columns)
+
+
+def test_a_survey_score_given_is_a_csat_condition_on_a_list(answerer: Any) -> None:
+    answer = answerer.answer("calls where the customer gave a 1 on the survey: call id, agent name, queue")
+    assert not answer.refused, answer.text
+    assert "CSAT = 1" in answer.text

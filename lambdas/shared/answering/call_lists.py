@@ -34,6 +34,8 @@ _LIST_CUE = re.compile(
     r"|less\s+than|shorter\s+than|at\s+most)\s+(?:minus\s+)?\d|\bcalls\b.*\b(?:negative|positive)\b"
     # "Billing queue calls in March with a CSAT of 1: show call id, agent name and date"
     r"|\bcalls\b.*\b(?:show|list|display)\s+(?:the\s+|their\s+)?call\s+ids?\b"
+    # "escalation-request calls yesterday — call id, team and customer sentiment please": the columns named
+    r"|\bcalls\b.*\bcall\s+ids?\s+(?:and|agent|team|queue|date|time|topic|customer|handle|hold|csat|sentiment)\b"
 )
 # Minutes in one of each time unit a question may name
 UNIT_MINUTES = {
@@ -551,6 +553,14 @@ class ListReader(RowListReader):
         if len(ids) > 1:
             return ListReading(None, "It names several calls: ask about one call at a time.")
         raw = re.sub(r"(?<![\w.])-(?=\d)", " minus ", CALL_ID.sub(" ", question))
+        # "where the customer gave a 1 on the survey": a CSAT of 1
+        raw = re.sub(
+            r"\b(?:where|in\s+which|that)?\s*(?:the\s+)?(?:customers?|callers?)\s+(?:gave|give|rated)\s+(?:us\s+)?"
+            r"(?:a\s+|an\s+)?([1-5])\s+(?:on|in|for)\s+(?:the\s+)?(?:post[\s-]call\s+)?(?:survey|csat)\b",
+            r" with a csat of \1",
+            raw,
+            flags=re.IGNORECASE,
+        )
         if ids:
             raw = _one_call_wording(raw)
         text = _Text(normalise(raw))
