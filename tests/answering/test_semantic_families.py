@@ -2818,3 +2818,31 @@ def test_a_survey_score_given_is_a_csat_condition_on_a_list(answerer: Any) -> No
     answer = answerer.answer("calls where the customer gave a 1 on the survey: call id, agent name, queue")
     assert not answer.refused, answer.text
     assert "CSAT = 1" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by"),
+    [
+        (
+            "whats the median wait in queue for each queue? averages get skewed by a few monsters",
+            ("median_queue_wait",),
+            ("call__queue",),
+        ),
+        (
+            "Median QA score per form. Averages are getting dragged around by the zeros.",
+            ("median_qa_score",),
+            ("evaluation__form_title",),
+        ),
+        (
+            "Which agents got an automatic fail in the past 2 weeks?",
+            ("automatic_fails",),
+            ("agent__agent_name",),
+        ),
+        ("how many evaluations got an automatic fail in march", ("automatic_fails",), ()),
+    ],
+)
+def test_why_a_median_is_asked_and_who_got_an_automatic_fail(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by) == (metrics, group_by)

@@ -795,6 +795,13 @@ def _plain_wording(text: str) -> str:
         text = re.sub(
             r"\b(?:all\s+(?:the\s+)?(?:calls|evaluations)\s+)?(?:added|summed)(?:\s+up)?\b", " ", text
         )
+    # "which agents got an automatic fail": had automatic fails (only those with any)
+    text = re.sub(
+        r"\b(?P<rows>(?:which|what)\s+(?:\d{1,3}\s+)?(?:agents|teams|queues|evaluators|forms|reps))\s+"
+        r"(?:got|received|get)\s+(?:an?\s+|any\s+)?auto(?:matic)?\s*fail(?:ure)?s?\b",
+        r"\g<rows> had automatic fails",
+        text,
+    )
     # "(weeks starting monday)": how weeks are counted here, said aloud
     text = re.sub(
         r"\bweeks?\s+(?:starting|start|starts|beginning|begin|begins)\s+(?:on\s+)?(?:a\s+)?mondays?\b",
@@ -1534,6 +1541,8 @@ _MUSING = re.compile(
     r"|checking|wanting|guessing)\b"
     r"|^(?:i\s*m|i\s+am|we\s*re|we\s+are)\s+[a-z]+ing\b"
     r"|^(?:my|our)\s+(?:gut|hunch|feeling|guess|sense|theory)\b"
+    # "averages get skewed by a few monsters": why a median is asked
+    r"|^(?:the\s+)?(?:averages?|avg|mean|means)\s+(?:gets?|are|is)\s+(?:getting\s+|being\s+)?(?:skewed|dragged|pulled|distorted|thrown)\b"
     r"|^i\s+(?:think|suspect|feel|guess|reckon|bet|wonder|want\s+to\s+(?:see|know|understand))\b"
     r"|^(?:to\s+see|want\s+to\s+see)\b"
 )
