@@ -2846,3 +2846,38 @@ def test_why_a_median_is_asked_and_who_got_an_automatic_fail(
 ) -> None:
     query = _read(reader, question)
     assert (query.metrics, query.group_by) == (metrics, group_by)
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by"),
+    [
+        # a question before the request that the request asks in so many words
+        (
+            "do our spanish callers rate us lower than english ones? avg survey score by language pls",
+            ("average_csat",),
+            ("call__language",),
+        ),
+        (
+            "where do the callbacks pile up? callback rate per product",
+            ("callback_rate",),
+            ("call__summary_product",),
+        ),
+    ],
+)
+def test_a_leading_question_the_request_asks_again_is_dropped(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by) == (metrics, group_by)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did billing get worse in march? AHT by team",  # a period and a value of its own
+        "which agents are slow? AHT by team",  # agents, not teams
+        "is AHT worse on Billing East? AHT by queue",  # a value the request does not split by
+    ],
+)
+def test_a_leading_question_that_asks_something_else_is_kept(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)

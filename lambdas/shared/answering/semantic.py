@@ -1532,6 +1532,15 @@ _TAIL = re.compile(
 
 
 _JUST_NOW = re.compile(r"\bjust\s+(?=(?:joined|started|arrived|moved|began|switched|took\s+over)\b)")
+# English words a typo correction must never turn into a vocabulary neighbour ("worse" is not "worst")
+_NEVER_CORRECTED = frozenset(
+    {"worse", "better", "slower", "faster", "higher", "lower", "longer", "shorter", "bigger", "smaller", "larger",
+     "busier", "quieter", "happier", "sadder", "angrier", "review", "reviewed"}
+)  # fmt: skip
+# A question before the request that the request asks again in its own words: a yes/no, where or when question
+_LEADING_QUESTION = re.compile(
+    r"^(?:do|does|did|is|are|was|were|has|have|where|when|how\s+(?:did|do|does))\b"
+)
 # Kinds whose every value may be listed for the rows they split ("issues, outcomes and action items … by type"):
 # the rows' noun
 _EVERY_VALUE_NOUN = {"insight type": "insights"}
@@ -2276,10 +2285,15 @@ class QuestionReader:
         by, so the answer shows it anyway."""
         sentences = [x for x in re.split(r"(?<=[.?!])\s+", question.strip()) if x]
         kept = list(sentences)
-        for sentence in sentences[1:]:
+        for i, sentence in enumerate(sentences):
             said = normalise(sentence)
+            # "do our spanish callers rate us lower? avg survey score by language": a question that the request
+            # after it asks in so many words
+            leading = (
+                i < len(sentences) - 1 and sentence.rstrip().endswith("?") and _LEADING_QUESTION.match(said)
+            )
             if (
-                not _MUSING.match(said)
+                not (i > 0 and _MUSING.match(said) or leading)
                 or set(said.split())
                 & (_NARROWING - {"if", "where", "when"})  # "trying to see if …" narrows nothing
                 or re.search(r"\b\d+\b", said)
@@ -2296,7 +2310,13 @@ class QuestionReader:
             labels = {
                 d.label for d in self.manifest.dimensions if any(n.split("__")[-1] == d.name for n in split)
             }
-            if all(label in labels for label, _ in self._values_named(said)):
+            kinds = {
+                label
+                for label, phrases in self._labels.items()
+                # the customers a question is about are every call's, no grouping ("do our spanish callers …")
+                if leading and label != "customer" and re.search(rf"\b{_phrase_pattern(phrases)}s?\b", said)
+            }
+            if all(label in labels for label, _ in self._values_named(said)) and kinds <= labels:
                 kept = [x for x in kept if x is not sentence]
         return " ".join(kept) if kept else question
 
@@ -3339,6 +3359,8 @@ class QuestionReader:
                     return None
                 replacements[word] = base
                 continue
+            if word in _NEVER_CORRECTED:
+                return None  # "worse" is not a misspelt "worst"
             budget = 2 if len(word) >= 8 else 1
             distances = {
                 v: _edits(word, v)
