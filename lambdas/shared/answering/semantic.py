@@ -2293,7 +2293,7 @@ class QuestionReader:
                 i < len(sentences) - 1 and sentence.rstrip().endswith("?") and _LEADING_QUESTION.match(said)
             )
             if (
-                not (i > 0 and _MUSING.match(said) or leading)
+                not ((i > 0 and _MUSING.match(said)) or leading)
                 or set(said.split())
                 & (_NARROWING - {"if", "where", "when"})  # "trying to see if …" narrows nothing
                 or re.search(r"\b\d+\b", said)
