@@ -1,4 +1,4 @@
-"""The held-out sets (evals/heldout2.yml … heldout17.yml) are well formed, and their gold SQL is what the scorer
+"""The held-out sets (evals/heldout2.yml … heldout18.yml) are well formed, and their gold SQL is what the scorer
 can run.
 
 Structure is checked with the scorer's own loader and the SQL guard every gold passes before it runs. When the
@@ -59,6 +59,7 @@ SETS = [
     HeldOut("heldout15.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout16.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout17.yml", traps=17, ties_checked=True, scored=False),
+    HeldOut("heldout18.yml", traps=17, ties_checked=True, scored=False),
 ]
 
 
