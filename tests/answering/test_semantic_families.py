@@ -2881,3 +2881,17 @@ def test_a_leading_question_the_request_asks_again_is_dropped(
 )
 def test_a_leading_question_that_asks_something_else_is_kept(reader: QuestionReader, question: str) -> None:
     _refused(reader, question)
+
+
+def test_a_part_of_each_call_is_refused_never_read_as_a_period(reader: QuestionReader) -> None:
+    _refused(reader, "Per team, what's the agents' average sentiment in the last quarter of their calls?")
+    query = _read(
+        reader,
+        "CX question: by queue, how much does customer sentiment move from the first quarter of the call to the last, on avg?",
+    )
+    assert (query.metrics, query.group_by) == (("average_customer_sentiment_change",), ("call__queue",))
+
+
+def test_calls_over_a_period_are_counted_not_listed(answerer: Any) -> None:
+    answer = answerer.answer("calls over the past quarter")
+    assert not answer.refused and answer.columns == ("calls",), answer.text

@@ -195,3 +195,15 @@ def test_at_least_or_at_most_a_number_is_a_bound_never_a_top_n() -> None:
 @pytest.mark.parametrize("said", ["Jan to Mar", "january through march", "January thru March 2026"])
 def test_a_span_of_months_needs_no_from(said: str) -> None:
     assert _range(f"average CSAT per month, {said}") == (dt.date(2026, 1, 1), dt.date(2026, 4, 1))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "average agent sentiment in the last quarter of their calls",
+        "sentiment in the first quarter of the call",
+        "customer sentiment over the past quarter of each call",
+    ],
+)
+def test_a_quarter_of_a_call_is_no_period(text: str) -> None:
+    assert find_date_range(text, dt.date(2026, 3, 31)) is None

@@ -58,8 +58,8 @@ SETS = [
     HeldOut("heldout14.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout15.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout16.yml", traps=17, ties_checked=True, scored=True),
-    HeldOut("heldout17.yml", traps=17, ties_checked=True, scored=False),
-    HeldOut("heldout18.yml", traps=17, ties_checked=True, scored=False),
+    HeldOut("heldout17.yml", traps=17, ties_checked=True, scored=True),
+    HeldOut("heldout18.yml", traps=17, ties_checked=True, scored=True),
 ]
 
 

@@ -30,6 +30,7 @@ _LIST_CUE = re.compile(
     r"\b(?:list|show|display|give\s+me|find|pull)\b(?:\s+\S+){0,4}?\s+calls\b|\b(?:which|what)\s+calls\b"
     r"|\b(?:most\s+recent|recent|latest|newest|oldest|earliest|longest|shortest|last)\b(?:\s+\S+){0,3}?\s+calls?\b"
     r"|\bcalls\s+(?:with|where|whose|longer|shorter|lasting|that\s+lasted|that\s+had|over|under)\b"
+    r"(?<!over)(?<!under)|\bcalls\s+(?:over|under)\b(?!\s+(?:the|past|last|this)\b)"
     r"|\bcalls\b.*\b(?:over|above|more\s+than|greater\s+than|longer\s+than|exceeding|at\s+least|under|below"
     r"|less\s+than|shorter\s+than|at\s+most)\s+(?:minus\s+)?\d|\bcalls\b.*\b(?:negative|positive)\b"
     # "Billing queue calls in March with a CSAT of 1: show call id, agent name and date"

@@ -1575,6 +1575,7 @@ def _without_cadence(clause: str, rest: str) -> str:
     ops review: calls by team, last 7 days"); as it is otherwise ("AHT by team for my weekly report" may ask for
     the week). Nor does it keep what only a purpose has (``_PURPOSE_ONLY``)."""
     clause = _PURPOSE_ONLY.sub(" ", clause)
+    clause = re.sub(r"(?<=\w)\s+(?:question|q)\s*$", "", clause, flags=re.IGNORECASE)  # "CX question:"
     return _MEETING_CADENCE.sub("", clause) if _DATE_WORDS.search(normalise(rest)) else clause
 
 

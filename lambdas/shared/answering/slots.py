@@ -292,6 +292,10 @@ def _month_span(text: str, today: dt.date) -> DateRange | None:
     return _named_month(today, _MONTHS[m.group("m")], int(m.group("y")) if m.group("y") else None)
 
 
+# "the last quarter of their calls": a part of each call, never a period
+_NOT_OF_A_CALL = r"(?!\s+of\s+(?:the\s+|their\s+|a\s+|an\s+|each\s+|our\s+|his\s+|her\s+|every\s+)?(?:calls?|conversations?)\b)"
+
+
 def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
     raw = [
         (
@@ -340,16 +344,20 @@ def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
         (r"(?P<abbr>mtd|qtd|ytd|wtd)", "to_date"),
         (rf"{_PREFIX}(?:past|last|previous|prior|trailing)\s+(?P<n>{_NUM})\s+{_UNIT}", "rolling"),
         (
-            r"(?:in|during|over|within)\s+the\s+(?:past|last)\s+(?P<unit>day|week|month|quarter|year)",
+            rf"(?:in|during|over|within)\s+the\s+(?:past|last)\s+(?P<unit>day|week|month|quarter|year){_NOT_OF_A_CALL}",
             "rolling1",
         ),
-        (r"(?:the\s+)?past\s+(?P<unit>day|week|month|quarter|year)", "rolling1"),
-        (r"(?:the\s+)?(?:last|previous|prior)\s+(?P<unit>week|month|quarter|year)", "previous"),
+        (rf"(?:the\s+)?past\s+(?P<unit>day|week|month|quarter|year){_NOT_OF_A_CALL}", "rolling1"),
+        (
+            rf"(?:the\s+)?(?:last|previous|prior)\s+(?P<unit>week|month|quarter|year){_NOT_OF_A_CALL}",
+            "previous",
+        ),
         (r"(?:the\s+)?day\s+before\s+yesterday", "day_before_yesterday"),
         (r"(?:for\s+|on\s+)?(?P<word>today|yesterday)", "word"),
         (rf"{_PREFIX}(?P<q>q[1-4])(?:\s+(?:of\s+)?(?P<year>20\d\d))?", "quarter"),
         (
-            rf"{_PREFIX}(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+(?:of\s+)?(?P<year>20\d\d))?",
+            rf"{_PREFIX}(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter{_NOT_OF_A_CALL}"
+            r"(?:\s+(?:of\s+)?(?P<year>20\d\d))?",
             "quarter",
         ),
         (rf"{_PREFIX}(?P<month>{_MONTH})(?:\s+(?:of\s+)?(?P<year>20\d\d))?", "month"),
