@@ -2895,3 +2895,36 @@ def test_a_part_of_each_call_is_refused_never_read_as_a_period(reader: QuestionR
 def test_calls_over_a_period_are_counted_not_listed(answerer: Any) -> None:
     answer = answerer.answer("calls over the past quarter")
     assert not answer.refused and answer.columns == ("calls",), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by", "limit"),
+    [
+        # shorthand typed on a phone
+        ("calls yday?", ("calls",), (), None),
+        ("calls by lang, mar", ("calls",), ("call__language",), None),
+        ("avg q wait by queue", ("average_queue_wait",), ("call__queue",), None),
+        ("top 5 agents w/ longest aht", ("average_handle_time",), ("call__agent_name",), 5),
+        ("the 2 queues with longest avg wait?", ("average_queue_wait",), ("call__queue",), 2),
+        ("avg CSAT per product (1-5 survey)", ("average_csat",), ("call__summary_product",), None),
+        ("call volume by weekday over the quarter (Mon..Sun)", ("calls",), ("call__day_of_week",), None),
+    ],
+)
+def test_shorthand(
+    reader: QuestionReader,
+    question: str,
+    metrics: tuple[str, ...],
+    group_by: tuple[str, ...],
+    limit: int | None,
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by, query.limit) == (metrics, group_by, limit)
+
+
+def test_shorthand_periods(reader: QuestionReader) -> None:
+    query = _read(reader, "daily calls last 7d")
+    assert query.grain == "day" and query.period is not None
+    assert (query.period.start, query.period.end) == (dt.date(2026, 3, 25), dt.date(2026, 4, 1))
+    hashed = _read(reader, "# es-US calls w/ negative cust sentiment, q1")
+    assert hashed.filters == (("call__language", "es-US"),)
+    assert hashed.conditions == (("call__customer_sentiment", "<", 0.0),)

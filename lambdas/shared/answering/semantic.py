@@ -685,10 +685,19 @@ def _signed(question: str) -> str:
     question = re.sub(
         rf"\b({_MONTH_WORD})\s*[-–—]\s*({_MONTH_WORD})\b", r"\1 to \2", question, flags=re.IGNORECASE
     )
+    # shorthand typed on a phone: "w/", "w/o", "calls by lang, mar" (a month after the last comma)
+    question = re.sub(r"\bw/o\b", " without ", question, flags=re.IGNORECASE)
+    question = re.sub(r"\bw/\s*", " with ", question, flags=re.IGNORECASE)
+    question = re.sub(
+        rf",\s*((?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)[a-z]*)\s*[?.!]?\s*$",
+        r" in \1",
+        question,
+        flags=re.IGNORECASE,
+    )
     # "(the 1-5 one)", "(the -5 to +5 score)": the scale of the survey score or of sentiment, said as which one
     if re.search(r"\b(?:survey|csat|satisfaction)\b", question, re.IGNORECASE):
         question = re.sub(
-            r"\(\s*(?:the\s+)?1\s*(?:-|–|to)\s*5(?:\s+(?:one|score|scale|rating))?\s*\)",
+            r"\(\s*(?:the\s+)?1\s*(?:-|–|to)\s*5(?:\s+(?:one|score|scale|rating|survey|csat))?\s*\)",
             " ",
             question,
             flags=re.I,
@@ -786,6 +795,26 @@ def _plain_wording(text: str) -> str:
         text,
     )
     text = re.sub(r"\bqtr\b", "quarter", text)  # "this qtr"
+    # shorthand: "yday", "lang", "cust sentiment", "q wait", "last 7d", "(30s)"
+    text = re.sub(r"\b(?:yday|yest|ystrdy)\b", "yesterday", text)
+    text = re.sub(r"\blang\b", "language", text)
+    text = re.sub(r"\bcust\b", "customer", text)
+    text = re.sub(r"\bq\s+(?=wait|time\b)", "queue ", text)
+    text = re.sub(r"\b(\d{1,3})\s*d\b", r"\1 days", text)
+    text = re.sub(r"\b(\d{1,3})\s*(?:wk|wks)\b", r"\1 weeks", text)
+    text = re.sub(r"\b(\d{1,3})\s*s\b", r"\1 seconds", text)
+    # "by weekday (mon..sun)": the days said as what a weekday is
+    text = (
+        re.sub(r"\b(?:mon|monday)\s+(?:to\s+)?(?:sun|sunday)\b", " ", text)
+        if re.search(r"\b(?:weekday|day\s+of\s+(?:the\s+)?week)", text)
+        else text
+    )
+    # "with longest avg wait": with the longest
+    text = re.sub(
+        r"\b(with|having)\s+(?=(?:longest|shortest|highest|lowest|most|fewest|least|best|worst|biggest|smallest)\b)",
+        r"\1 the ",
+        text,
+    )
     text = re.sub(r"\bevals\b", "evaluations", re.sub(r"\beval\b", "evaluation", text))  # "feb evals"
     # "evaluations submitted in march": evaluations are counted once submitted, drafts never
     text = re.sub(r"\b(evaluations|scorecards)\s+(?:that\s+were\s+|which\s+were\s+)?submitted\b", r"\1", text)
@@ -1488,7 +1517,8 @@ _ASKER_WORDS = frozenset(
         "new", "just", "so", "i", "im", "i'm", "am", "hi", "hello", "hey", "all", "please", "pls", "before",
         "after", "staff", "mtg", "table", "sheet", "spreadsheet", "dashboard", "kpi", "kpis", "next", "on", "ones", "plan", "capacity", "staffing", "baseline", "coverage", "check", "headcount", "intraday", "curve", "need", "renewals", "renewal", "push", "campaign", "desk",
         "model", "forecast", "forecasting", "sizing", "recognition", "goes", "into", "service", "level", "sla",
-        "pm", "joined", "started", "side", "mgr", "as",
+        "pm", "joined", "started", "side", "mgr", "as", "tracker", "handover", "shift", "rota", "vendor",
+        "comparison", "mbr", "qbr", "onboarding", "journey",
         "log", "input", "deep", "dive", "trend", "notes", "brief", "briefing", "summary", "readout",
     }
 )  # fmt: skip

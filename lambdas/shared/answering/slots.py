@@ -30,7 +30,10 @@ def normalise(text: str) -> str:
     text = re.sub(r"\bcan't\b", "cannot", text)
     text = re.sub(r"\bwon't\b", "will not", text)
     text = re.sub(r"n't\b", " not", text)  # "weren't resolved": were not resolved
-    text = re.sub(r"(?:^|(?<=\s))#\s*(?=of\b|calls\b|evaluations\b)", "number ", text)  # "# of calls"
+    text = re.sub(
+        r"(?:^|(?<=\s))#\s*(?=of\b|(?:[\w-]+\s+){0,2}(?:calls|evaluations)\b)", "number of ", text
+    )  # "# of calls", "# es-US calls"
+    text = re.sub(r"\bnumber of of\b", "number of", text)
     text = re.sub(r"(?<=\d)-(?=\d)", "\x00", text)  # keep 2025-10-01 together
     text = re.sub(r"(?<=\d)\.(?=\d)", "\x01", text)  # keep a decimal together: "CSAT under 3.5"
     text = re.sub(r"[^a-z0-9\x00\x01]+", " ", text)
