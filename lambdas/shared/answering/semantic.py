@@ -689,7 +689,7 @@ def _signed(question: str) -> str:
     question = re.sub(r"\bw/o\b", " without ", question, flags=re.IGNORECASE)
     question = re.sub(r"\bw/\s*", " with ", question, flags=re.IGNORECASE)
     question = re.sub(
-        rf",\s*((?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)[a-z]*)\s*[?.!]?\s*$",
+        r",\s*((?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)[a-z]*)\s*[?.!]?\s*$",
         r" in \1",
         question,
         flags=re.IGNORECASE,
