@@ -2928,3 +2928,37 @@ def test_shorthand_periods(reader: QuestionReader) -> None:
     hashed = _read(reader, "# es-US calls w/ negative cust sentiment, q1")
     assert hashed.filters == (("call__language", "es-US"),)
     assert hashed.conditions == (("call__customer_sentiment", "<", 0.0),)
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by", "conditions_on_groups"),
+    [
+        (
+            "Calibration check: average QA score each evaluator gives, automation included",
+            ("average_qa_score",),
+            ("evaluation__evaluator",),
+            0,
+        ),
+        (
+            "How many agents are running an AHT above 10 minutes this quarter?",
+            ("average_handle_time",),
+            ("call__agent_name",),
+            1,
+        ),
+        ("Top 3 reasons ppl called in March (by summary topic)?", ("calls",), ("call__summary_topic",), 0),
+        ("longest hold on any single call yesterday?", ("max_hold_time",), (), 0),
+    ],
+)
+def test_inclusions_said_after_running_an_average_and_people(
+    reader: QuestionReader,
+    question: str,
+    metrics: tuple[str, ...],
+    group_by: tuple[str, ...],
+    conditions_on_groups: int,
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by, len(query.having)) == (metrics, group_by, conditions_on_groups)
+
+
+def test_a_value_said_too_is_not_an_inclusion(reader: QuestionReader) -> None:
+    _refused(reader, "average QA score by evaluator, billing too")  # also billing, or billing as well?

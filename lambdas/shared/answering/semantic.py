@@ -484,7 +484,9 @@ _INCLUDED = re.compile(
     r"(?:^|[,.;:?!(\-–—]\s*|\s)(?:and\s+)?(?:please\s+|pls\s+)?"
     r"(?:(?:include|including|incl\.?|inc\.?)\s+(?:the\s+)?(?P<v>[a-z][\w' -]{1,40}?)"
     r"(?:\s+(?:one|ones|too|as\s+well|also))*(?:\s+as\s+(?:an?\s+)?[a-z]+(?:\s+too|\s+as\s+well)?)?"
-    r"|count(?:ing)?\s+(?:the\s+)?(?P<w>[a-z][\w' -]{1,40}?)\s+as\s+(?:an?\s+)?[a-z]+\s+(?:too|as\s+well|also))"
+    r"|count(?:ing)?\s+(?:the\s+)?(?P<w>[a-z][\w' -]{1,40}?)\s+as\s+(?:an?\s+)?[a-z]+\s+(?:too|as\s+well|also)"
+    # "…, automation included"
+    r"|(?:the\s+)?(?P<u>[a-z][\w' -]{1,40}?)\s+(?:included|incl\.?))"
     r"\s*\)?\s*[.!?]*\s*$"
 )
 # Words that say which figure is meant, not what it is of ("the count, not …", "just the number, not …")
@@ -798,6 +800,11 @@ def _plain_wording(text: str) -> str:
     # shorthand: "yday", "lang", "cust sentiment", "q wait", "last 7d", "(30s)"
     text = re.sub(r"\b(?:yday|yest|ystrdy)\b", "yesterday", text)
     text = re.sub(r"\blang\b", "language", text)
+    text = re.sub(r"\bppl\b", "people", text)
+    # "how many agents are running an AHT above 10 minutes": have an average above
+    text = re.sub(
+        r"\b(?:are|is|were|was)\s+running\s+(?:an?\s+)?(?=(?:aht|average|qa|csat)\b)", "have an ", text
+    )
     text = re.sub(r"\bcust\b", "customer", text)
     text = re.sub(r"\bq\s+(?=wait|time\b)", "queue ", text)
     text = re.sub(r"\b(\d{1,3})\s*d\b", r"\1 days", text)
@@ -1033,7 +1040,9 @@ def _plain_wording(text: str) -> str:
     text = re.sub(
         r"\b(?:the\s+)?(?:longest|highest|biggest|largest|max|maximum)\s+(?P<m>(?:[a-z]+\s+){0,3}?[a-z]+)\s+"
         r"(?:on|of|for|in)\s+(?:a|any|one)\s+(?:single\s+)?call\b",
-        r"maximum \g<m>",
+        lambda m: (
+            f"maximum {m.group('m')}" + (" time" if m.group("m") in {"hold", "wait", "queue wait"} else "")
+        ),
         text,
     )
     # "the fewest categories on a single call": no such statistic, so the words stay to be refused
@@ -2453,7 +2462,7 @@ class QuestionReader:
         m = _INCLUDED.search(question.lower())
         if m is None:
             return None
-        said = normalise(m.group("v") or m.group("w") or "")
+        said = normalise(m.group("v") or m.group("w") or m.group("u") or "")
         if not said or not self._whole_values(said):
             return None
         reading = self.read(question[: m.start()] + question[m.end() :], today)
