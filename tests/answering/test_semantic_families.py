@@ -2962,3 +2962,34 @@ def test_inclusions_said_after_running_an_average_and_people(
 
 def test_a_value_said_too_is_not_an_inclusion(reader: QuestionReader) -> None:
     _refused(reader, "average QA score by evaluator, billing too")  # also billing, or billing as well?
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by"),
+    [
+        (
+            "average QA score by evaluation source (manual / automated) and form",
+            ("average_qa_score",),
+            ("evaluation__evaluation_source", "evaluation__form_title"),
+        ),
+        (
+            "Please give me AHT (seconds) by team and direction for Q1 — one row per team/direction pair.",
+            ("average_handle_time",),
+            ("call__team", "call__direction"),
+        ),
+        (
+            "Staffing curve: number of calls in each hour of the day (UTC) across March.",
+            ("calls",),
+            ("call__hour_of_day",),
+        ),
+    ],
+)
+def test_every_value_of_a_grouping_pairs_and_utc_said_aloud(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by) == (metrics, group_by)
+
+
+def test_some_values_after_a_grouping_are_no_restatement(reader: QuestionReader) -> None:
+    _refused(reader, "AHT by team (Billing East, Tech Tier 1)")  # only those two teams, or examples?

@@ -800,6 +800,17 @@ def _plain_wording(text: str) -> str:
     # shorthand: "yday", "lang", "cust sentiment", "q wait", "last 7d", "(30s)"
     text = re.sub(r"\b(?:yday|yest|ystrdy)\b", "yesterday", text)
     text = re.sub(r"\blang\b", "language", text)
+    # "across March", "across Q1": in that period; "(UTC)" after an hour of day: the only clock here
+    text = re.sub(rf"\bacross\s+(?=(?:{_MONTH_WORD}|q[1-4])\b)", "in ", text)
+    text = re.sub(
+        r"\b(hour\s+of\s+(?:the\s+)?day|hours\s+of\s+(?:the\s+)?day|hour|hourly)\s+utc\b", r"\1", text
+    )
+    # "one row per team/direction pair": the groupings said, as the answer's shape
+    text = re.sub(
+        r"\bone\s+(?:line|row)\s+(?:per|for\s+each|each)\s+[a-z]+\s+[a-z]+\s+(?:pair|combination|combo)\b",
+        " ",
+        text,
+    )
     text = re.sub(r"\bppl\b", "people", text)
     # "how many agents are running an AHT above 10 minutes": have an average above
     text = re.sub(
@@ -2496,9 +2507,28 @@ class QuestionReader:
                     return f" {said}"
             return m.group(0)
 
-        return re.sub(
+        question = re.sub(
             r"\s*\(\s*(?:the\s+|a\s+|as\s+(?:a|the)\s+)?(?P<k>[A-Za-z][A-Za-z ]{2,24}?)\s*\)", kind, question
         )
+
+        def values_of_the_grouping(m: re.Match[str]) -> str:
+            # "by evaluation source (manual / automated)": every value of the grouping just named, said as what it
+            # holds (only some of them would be a filter: "by team (Billing East, Billing West)" stays)
+            said = normalise(m.group("said"))
+            before = normalise(question[: m.start()])
+            for label, named in self._labels.items():
+                phrases = sorted({normalise(p) for p in (*named, label)}, key=len, reverse=True)
+                grouping = "|".join(map(re.escape, phrases))
+                if not re.search(rf"\b(?:by|per|each|across)\s+(?:the\s+)?(?:{grouping})s?$", before):
+                    continue
+                index = self.indexes.get(label)
+                every = {self._canonical(label, v.value) for v in index.values} if index else set()
+                found = {value for kind, value in self._whole_values(said) if kind == label}
+                if said in phrases or (len(every) >= 2 and found == every):
+                    return " "
+            return m.group(0)
+
+        return re.sub(r"\s*\((?P<said>[^()]{3,60})\)", values_of_the_grouping, question)
 
     def _counted_not_their_parts(self, x: str, y: str, rest: str, today: dt.date) -> Reading | None:
         """ "how many calls had at least one action item? (calls, not items)": the rows said (``x``, calls or
@@ -3385,7 +3415,7 @@ class QuestionReader:
     def correct(self, question: str, unknown: Sequence[str]) -> str | None:
         """The question with each misspelt word replaced by the one vocabulary word it is one edit from
         (two for words of 8 letters or more), or None when any unknown word has no single such match."""
-        text = normalise(question.replace("%", " percent "))
+        text = normalise(_signed(question))
         replacements: dict[str, str] = {}
         for word in unknown:
             if word in self._vocabulary or word in self._known or len(word) < 5 or not word.isalpha():
