@@ -82,6 +82,7 @@ def _refused(reader: QuestionReader, question: str) -> Reading:
             "total_queue_wait_hours",
             (),
         ),
+        ("What was the longest after-call work on any one call yesterday?", "max_after_call_work", ()),
     ],
 )
 def test_a_median_or_percentile_reads_the_value_s_own_words(
@@ -2993,3 +2994,10 @@ def test_every_value_of_a_grouping_pairs_and_utc_said_aloud(
 
 def test_some_values_after_a_grouping_are_no_restatement(reader: QuestionReader) -> None:
     _refused(reader, "AHT by team (Billing East, Tech Tier 1)")  # only those two teams, or examples?
+
+
+def test_a_misspelling_is_corrected_in_the_question_as_asked(answerer: Any) -> None:
+    # the heading's colon survives the correction, so "For calibration:" is still dropped as a heading
+    answer = answerer.answer("For calibration: the median QA score each evalautor gives.")
+    assert not answer.refused, answer.text
+    assert "read as “For calibration: the median QA score each evaluator gives.”" in answer.text

@@ -439,6 +439,8 @@ def looks_like_a_list(question: str) -> bool:
         return not _FIGURE.search(normalise(CALL_ID.sub(" ", question)))
     # "what % of calls …": a share, never a list
     text = normalise(re.sub(r"(?<![\w.])-(?=\d)", " minus ", question.replace("%", " percent ")))
+    if re.search(r"\b(?:on|of|for|in)\s+(?:a|any|one|any\s+one)\s+(?:single\s+)?call\b", text):
+        return False  # "the longest wrap-up on any one call": one call's value, the maximum
     plain = re.sub(r"\b(?:handled|taken|answered|made|received|placed)\s+by\b", " ", text)
     # "the 5 longest calls by handle time", "the longest calls in February by duration": the order of a list,
     # not a grouping

@@ -198,6 +198,8 @@ _NEUTRAL = frozenset(
         "made",
         "place",
         "placed",
+        "log",
+        "logged",
         "take",
         "took",
         "taken",
@@ -1050,7 +1052,7 @@ def _plain_wording(text: str) -> str:
     # "longest handle time of any single call, per team": one call's value, the maximum (per team)
     text = re.sub(
         r"\b(?:the\s+)?(?:longest|highest|biggest|largest|max|maximum)\s+(?P<m>(?:[a-z]+\s+){0,3}?[a-z]+)\s+"
-        r"(?:on|of|for|in)\s+(?:a|any|one)\s+(?:single\s+)?call\b",
+        r"(?:on|of|for|in)\s+(?:a|any|one|any\s+one)\s+(?:single\s+)?call\b",
         lambda m: (
             f"maximum {m.group('m')}" + (" time" if m.group("m") in {"hold", "wait", "queue wait"} else "")
         ),
@@ -3447,7 +3449,13 @@ class QuestionReader:
             replacements[word] = closest[0]
         if not replacements:
             return None
-        return " ".join(replacements.get(w, w) for w in text.split())
+        # the question as asked, each misspelt word replaced: its punctuation still says where a heading ends
+        corrected = question
+        for word, replacement in replacements.items():
+            corrected = re.sub(
+                rf"(?<![\w'-]){re.escape(word)}(?![\w'-])", replacement, corrected, flags=re.IGNORECASE
+            )
+        return corrected if corrected != question else " ".join(replacements.get(w, w) for w in text.split())
 
     def _resolve(
         self,
