@@ -283,7 +283,6 @@ _NEUTRAL = frozenset(
         "still",
         "altogether",
         "showed",
-        "logged",
         "registered",
         "received",
         "came",
