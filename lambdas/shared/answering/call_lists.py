@@ -13,9 +13,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from lambdas.shared.answering.matcher import STOPWORDS
 from lambdas.shared.answering.slots import DateRange, find_date_range, find_direction, find_top_n, normalise
@@ -473,11 +473,32 @@ def _alternatives(phrases: tuple[str, ...]) -> str:
     return "(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + ")"
 
 
+class _Reading(Protocol):
+    @property
+    def query(self) -> object: ...
+
+
+_Read = TypeVar("_Read", bound=_Reading)
+
+
 class RowListReader:
     """What a list of one semantic model's rows is read with: the question reader (vocabulary and values), the
     model's ``meta.list_columns`` and ``recency``, its table, and its filterable columns (label -> column)."""
 
     column_words: frozenset[str]  # words that name the list's own columns
+
+    def read_request(self, question: str, today: dt.date, read: Callable[[str, dt.date], _Read]) -> _Read:
+        """``read(question)``; when that cannot read it, ``read`` of the question without its headings and asides
+        ("Compliance log: list …", "… a customer complained it took forever") — only when those name nothing the
+        list shows (``names_columns``)."""
+        reading = read(question, today)
+        if reading.query is None:
+            request = self.reader.request(question, today)
+            if request != question and not names_columns(self, question, request):
+                again = read(request, today)
+                if again.query is not None:
+                    return again
+        return reading
 
     def __init__(self, reader: object, model: str) -> None:
         from lambdas.shared.answering.semantic import QuestionReader
@@ -536,16 +557,7 @@ class ListReader(RowListReader):
         return frozenset(words)
 
     def read(self, question: str, today: dt.date) -> ListReading:
-        reading = self._read(question, today)
-        if (
-            reading.query is None
-        ):  # "… a customer complained it took forever": an aside, when it names nothing
-            request = self.reader.request(question, today)
-            if request != question and not names_columns(self, question, request):
-                again = self._read(request, today)
-                if again.query is not None:
-                    return again
-        return reading
+        return self.read_request(question, today, self._read)
 
     def _read(self, question: str, today: dt.date) -> ListReading:
         from lambdas.shared.answering.semantic import _Text

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from lambdas.shared.answering.call_lists import RowListReader, names_columns
+from lambdas.shared.answering.call_lists import RowListReader
 from lambdas.shared.answering.matcher import STOPWORDS
 from lambdas.shared.answering.slots import DateRange, find_date_range, find_top_n, normalise
 
@@ -199,14 +199,7 @@ class EvaluationListReader(RowListReader):
         self.column_words = frozenset(words)
 
     def read(self, question: str, today: dt.date) -> EvaluationListReading:
-        reading = self._read(question, today)
-        if reading.query is None:  # "Compliance log: list …": a heading, when it names nothing
-            request = self.reader.request(question, today)
-            if request != question and not names_columns(self, question, request):
-                again = self._read(request, today)
-                if again.query is not None:
-                    return again
-        return reading
+        return self.read_request(question, today, self._read)
 
     def _read(self, question: str, today: dt.date) -> EvaluationListReading:
         from lambdas.shared.answering.semantic import _Text

@@ -698,19 +698,15 @@ def _signed(question: str) -> str:
         flags=re.IGNORECASE,
     )
     # "(the 1-5 one)", "(the -5 to +5 score)": the scale of the survey score or of sentiment, said as which one
-    if re.search(r"\b(?:survey|csat|satisfaction)\b", question, re.IGNORECASE):
-        question = re.sub(
-            r"\(\s*(?:the\s+)?1\s*(?:-|–|to)\s*5(?:\s+(?:one|score|scale|rating|survey|csat))?\s*\)",
-            " ",
-            question,
-            flags=re.I,
-        )
-    if re.search(r"\bsentiment\b", question, re.IGNORECASE):
-        question = re.sub(
-            r"\(\s*(?:the\s+)?-\s*5\s*(?:-|–|to|\.\.)\s*\+?\s*5(?:\s+(?:one|score|scale))?\s*\)",
-            " ",
-            question,
-        )
+    for measure, low in ((r"survey|csat|satisfaction", r"1"), (r"sentiment", r"-\s*5")):
+        if re.search(rf"\b(?:{measure})\b", question, re.IGNORECASE):
+            question = re.sub(
+                rf"\(\s*(?:the\s+)?{low}\s*(?:-|–|to|\.\.)\s*\+?\s*5"
+                r"(?:\s+(?:one|score|scale|rating|survey|csat))?\s*\)",
+                " ",
+                question,
+                flags=re.IGNORECASE,
+            )
     return re.sub(r"(?<![\w.])-(?=\d)", " minus ", question.replace("%", " percent "))
 
 
