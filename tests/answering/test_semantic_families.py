@@ -3001,3 +3001,29 @@ def test_a_misspelling_is_corrected_in_the_question_as_asked(answerer: Any) -> N
     answer = answerer.answer("For calibration: the median QA score each evalautor gives.")
     assert not answer.refused, answer.text
     assert "read as “For calibration: the median QA score each evaluator gives.”" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "grain"),
+    [
+        (
+            "QA audit — how many evaluations did the human evaluators (not the automation) submit in Q1?",
+            ("evaluations",),
+            None,
+        ),
+        (
+            "Month by month, what's the average score the human evaluators gave?",
+            ("average_qa_score",),
+            "month",
+        ),
+    ],
+)
+def test_what_the_human_evaluators_submitted_or_gave_is_the_manual_evaluations(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], grain: str | None
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.filters, query.grain) == (
+        metrics,
+        (("evaluation__evaluation_source", "MANUAL"),),
+        grain,
+    )

@@ -688,6 +688,14 @@ def _signed(question: str) -> str:
     question = re.sub(
         rf"\b({_MONTH_WORD})\s*[-–—]\s*({_MONTH_WORD})\b", r"\1 to \2", question, flags=re.IGNORECASE
     )
+    # "the human evaluators (not the automation)": the people, said again as not the automation
+    question = re.sub(
+        r"(\b(?:human|manual|people)\b(?:\s+[\w-]+){0,2}?)\s*\(\s*not\s+(?:the\s+)?(?:automation|automated(?:\s+ones?)?"
+        r"|contact\s+lens(?:\s+automation)?)\s*\)",
+        r"\1",
+        question,
+        flags=re.IGNORECASE,
+    )
     # shorthand typed on a phone: "w/", "w/o", "calls by lang, mar" (a month after the last comma)
     question = re.sub(r"\bw/o\b", " without ", question, flags=re.IGNORECASE)
     question = re.sub(r"\bw/\s*", " with ", question, flags=re.IGNORECASE)
@@ -797,6 +805,17 @@ def _plain_wording(text: str) -> str:
     # shorthand: "yday", "lang", "cust sentiment", "q wait", "last 7d", "(30s)"
     text = re.sub(r"\b(?:yday|yest|ystrdy)\b", "yesterday", text)
     text = re.sub(r"\blang\b", "language", text)
+    # "how many evaluations did the human evaluators submit", "the average score the human evaluators gave": the
+    # manual evaluations, whoever submitted them
+    humans = r"(?:the\s+|our\s+)?(?:human|manual)\s+(?:qa\s+)?(?:evaluators|analysts|reviewers)"
+    text = re.sub(
+        rf"\b(evaluations|scores?)\s+did\s+{humans}\s+(?:submit|give|do|complete|make)\b", r"manual \1", text
+    )
+    text = re.sub(
+        rf"\b(average\s+score|scores?)\s+(?:that\s+)?{humans}\s+(?:gave|give|submitted|handed\s+out)\b",
+        r"\1 of manual evaluations",
+        text,
+    )
     # "across March", "across Q1": in that period; "(UTC)" after an hour of day: the only clock here
     text = re.sub(rf"\bacross\s+(?=(?:{_MONTH_WORD}|q[1-4])\b)", "in ", text)
     text = re.sub(
