@@ -225,7 +225,7 @@ def explicit_splits(text: str) -> frozenset[str]:
 
 # Words with a meaning of their own that a typo correction must never turn into a near neighbour ("median"
 # is not "mean", "maximum" is not "minimum")
-_NEVER_CORRECTED = frozenset(
+NEVER_CORRECTED = frozenset(
     {
         "median",
         "medians",
@@ -481,7 +481,7 @@ class Matcher:
         for form in _base_forms(word):
             if form in self._phrasing_vocabulary:
                 return form
-        if word in self._raw_vocabulary or word in _NEVER_CORRECTED:
+        if word in self._raw_vocabulary or word in NEVER_CORRECTED:
             return word
         hit = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=self.typo_ratio)
         if hit is None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lambdas.shared.answering.matcher import STOPWORDS, looks_like_an_attack
+from lambdas.shared.answering.matcher import NEVER_CORRECTED, STOPWORDS, looks_like_an_attack
 from lambdas.shared.answering.model import Answer, AnsweringError, json_value, refusal
 from lambdas.shared.answering.slots import (
     DateRange,
@@ -1598,8 +1598,9 @@ _TAIL = re.compile(
 
 
 _JUST_NOW = re.compile(r"\bjust\s+(?=(?:joined|started|arrived|moved|began|switched|took\s+over)\b)")
-# English words a typo correction must never turn into a vocabulary neighbour ("worse" is not "worst")
-_NEVER_CORRECTED = frozenset(
+# Words a typo correction must never turn into a vocabulary neighbour: the verified matcher's ("median" is not
+# "mean") and English comparatives ("worse" is not "worst")
+_NEVER_CORRECTED = NEVER_CORRECTED | frozenset(
     {"worse", "better", "slower", "faster", "higher", "lower", "longer", "shorter", "bigger", "smaller", "larger",
      "busier", "quieter", "happier", "sadder", "angrier", "review", "reviewed"}
 )  # fmt: skip
