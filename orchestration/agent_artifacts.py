@@ -270,7 +270,7 @@ _INSTRUCTION_HEAD = (
 
 
 # Prefixes many metric names share: written once ("average_{csat,handle_time}") to fit Bedrock's limit
-_NAME_PREFIXES = ("average_", "median_", "p75_", "p90_", "max_", "total_", "distinct_")
+_NAME_PREFIXES = ("average_", "median_", "p75_", "p90_", "p95_", "max_", "total_", "distinct_")
 
 
 def _compact_names(names: Sequence[str]) -> list[str]:
@@ -323,7 +323,7 @@ def build_instruction(catalog: Mapping[str, Any], metric_names: Iterable[str] = 
             lines.append(f"- {table['name']}: {summary}")
         return "\n".join(lines)
 
-    for max_words in (None, 40, 30, 24, 18, 14, 10, 6):
+    for max_words in (None, 40, 30, 24, 18, 14, 10, 6, 5, 4):
         text = f"{head}\n{index(max_words)}\n"
         if len(text) <= INSTRUCTION_MAX_CHARS:
             return text

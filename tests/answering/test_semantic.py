@@ -341,8 +341,11 @@ def test_a_share_of_one_filter_is_the_filtered_count_over_the_count(answerer: An
     assert answer.text.startswith("Share of calls with category = escalation-request (%), all data")
     by_team = answerer.answer("share of calls that were escalation-request by team")
     assert set(by_team.rows) == {("Billing East", 50.0), ("Tech Tier 1", 50.0), ("Outbound Sales", 0.0)}
-    # two conditions: which one is the share's is not said, so no answer
-    assert answerer.answer("share of calls in the Billing queue that were inbound").refused
+    # the queue the calls came through narrows both counts, as in "Billing queue calls"
+    within = answerer.answer("share of calls in the Billing queue that were inbound")
+    assert not within.refused and "among calls with queue = Billing" in within.text, within.text
+    # two conditions after the calls: which one is the share's is not said, so no answer
+    assert answerer.answer("share of calls that were inbound in the Billing queue").refused
 
 
 def test_lists_of_calls_filter_sort_and_say_first_n_of_m(answerer: Any) -> None:

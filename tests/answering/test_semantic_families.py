@@ -2884,8 +2884,13 @@ def test_a_leading_question_that_asks_something_else_is_kept(reader: QuestionRea
     _refused(reader, question)
 
 
-def test_a_part_of_each_call_is_refused_never_read_as_a_period(reader: QuestionReader) -> None:
-    _refused(reader, "Per team, what's the agents' average sentiment in the last quarter of their calls?")
+def test_a_part_of_each_call_is_never_read_as_a_period(reader: QuestionReader) -> None:
+    last = _read(reader, "Per team, what's the agents' average sentiment in the last quarter of their calls?")
+    assert (last.metrics, last.group_by, last.period) == (
+        ("average_agent_sentiment_q4",),
+        ("call__team",),
+        None,
+    )
     query = _read(
         reader,
         "CX question: by queue, how much does customer sentiment move from the first quarter of the call to the last, on avg?",
@@ -3027,3 +3032,103 @@ def test_what_the_human_evaluators_submitted_or_gave_is_the_manual_evaluations(
         (("evaluation__evaluation_source", "MANUAL"),),
         grain,
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by"),
+    [
+        (
+            "customer sentiment in the last quarter of the call, per team",
+            "average_customer_sentiment_q4",
+            ("call__team",),
+        ),
+        (
+            "how do callers feel at the end of their calls? by queue",
+            "average_customer_sentiment_q4",
+            ("call__queue",),
+        ),
+        (
+            "avg customer sentiment at the end of the call (how they felt at the end)",
+            "average_customer_sentiment_q4",
+            (),
+        ),
+        (
+            "the agents' own sentiment in the final quarter of their calls by team",
+            "average_agent_sentiment_q4",
+            ("call__team",),
+        ),
+        (
+            "average customer sentiment in the first quarter of calls, by queue",
+            "average_customer_sentiment_q1",
+            ("call__queue",),
+        ),
+        ("agent sentiment at the start of the call in March", "average_agent_sentiment_q1", ()),
+        (
+            "how much does the agent's sentiment change from the start to the end of a call, per team",
+            "average_agent_sentiment_change",
+            ("call__team",),
+        ),
+        (
+            "customer sentiment change during the call (last quarter minus first) by team",
+            "average_customer_sentiment_change",
+            ("call__team",),
+        ),
+    ],
+)
+def test_sentiment_in_one_quarter_of_the_call(
+    reader: QuestionReader, question: str, metric: str, group_by: tuple[str, ...]
+) -> None:
+    """A quarter of a call is part of every call, never a period; the mart keeps each side's score per quarter."""
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by) == ((metric,), group_by)
+    assert query.period is None or "March" in question
+
+
+def test_the_last_quarter_alone_is_still_a_period(reader: QuestionReader) -> None:
+    query = _read(reader, "customer sentiment last quarter by team")
+    assert query.metrics == ("average_customer_sentiment",)
+    assert query.period is not None and query.period.start == dt.date(2025, 10, 1)
+    # a quarter of a call with a question no metric answers stays refused
+    _refused(reader, "how many customers were happier in the last quarter of the call than the first")
+
+
+@pytest.mark.parametrize(
+    ("question", "numerator", "base"),
+    [
+        ("Of the calls flagged escalation-request, what % ended up resolved?", "resolution_rate", None),
+        ("among the calls tagged cancellation-intent, what share needed a callback?", "callback_rate", None),
+        (
+            "Of the calls through the Billing queue, what share were flagged cancellation-intent?",
+            "categorised_calls",
+            ("call__queue", "Billing"),
+        ),
+        (
+            "what % of calls handled by the Tech Tier 1 team were inbound?",
+            "calls",
+            ("call__team", "Tech Tier 1"),
+        ),
+        ("what % of calls in the Billing queue waited over 2 minutes?", "calls", ("call__queue", "Billing")),
+    ],
+)
+def test_the_base_of_a_share_said_first_or_after_the_calls(
+    reader: QuestionReader, question: str, numerator: str, base: tuple[str, str] | None
+) -> None:
+    """ "Of the X calls, what % …" and "% of calls through the X queue": X narrows both counts of the share (or
+    filters the rate the share names)."""
+    reading = reader.read(question, TODAY)
+    if base is None:
+        query = _query(reading)
+        assert query.metrics == (numerator,)
+        assert [name for name, _ in query.filters] == ["calls_in:category"]
+    else:
+        assert isinstance(reading.query, ShareQuery), reading
+        assert reading.query.numerator.metrics == (numerator,)
+        assert reading.query.within == f"{base[0].split('__')[1]} = {base[1]}"
+        assert base in reading.query.denominator.filters
+
+
+def test_a_grouping_after_the_calls_is_no_base(reader: QuestionReader) -> None:
+    reading = reader.read("share of calls in the cancellation-intent category by team this quarter", TODAY)
+    assert isinstance(reading.query, ShareQuery), reading
+    assert reading.query.numerator.group_by == ("call_category__team",)
+    assert reading.query.within == ""

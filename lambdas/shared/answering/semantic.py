@@ -1760,6 +1760,41 @@ def without_preamble(
     )
 
 
+# "Of the calls flagged escalation-request, what % ended up resolved?": the base of a share said first
+_SHARE_BASE_FIRST = re.compile(
+    r"^\s*(?:of|among|amongst|out\s+of)\s+(?P<base>(?:all\s+)?(?:the\s+|our\s+|those\s+)?[^,?;:]{0,60}?"
+    r"\b(?:calls|evaluations|evals)\b[^,?;:]{0,80}?)\s*(?:,|:|\s[-–—])\s*(?:what|which)\s+"
+    r"(?P<share>%|percent|percentage|pct|share|proportion|fraction|portion)(?:\s+of\s+(?:them|those|these))?"
+    r"\s+(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+_BASE_THROUGH = re.compile(
+    r"(?<!\w)(?P<share>%|percent|percentage|pct|share|proportion|fraction|portion)\s+of\s+(?:all\s+)?(?:the\s+|our\s+)?calls"
+    r"\s+(?:that\s+(?:came|went)\s+)?(?:through|via|in|on|from|of|for|handled\s+by|taken\s+by|answered\s+by)\s+"
+    r"(?:the\s+)?(?P<value>(?:(?!(?:by|per|and|or|vs|with|category|each|every|this|last)\b)[\w-]+\s+){0,3}?"
+    r"(?!(?:by|per|and|or|vs|with|category|each|every|this|last)\b)[\w-]+)\s+(?P<kind>queue|team)(?:'s)?\b",
+    re.IGNORECASE,
+)
+
+
+def _base_said_first(question: str) -> str:
+    """The question with a share's base said first moved after the share ("what % of the calls flagged
+    escalation-request ended up resolved?"); as it is otherwise."""
+    m = _SHARE_BASE_FIRST.match(question)
+    if m is not None:
+        question = f"what {m.group('share')} of {m.group('base')} {m.group('rest')}"
+    # "what share of the calls through the Retention queue were …": the queue or team narrows the base
+    return _BASE_THROUGH.sub(
+        lambda b: f"{b.group('share')} of {b.group('value')} {b.group('kind')} calls", question
+    )
+
+
+# Words between two mentions of one measure that say it again ("… at the end — i.e. the average …")
+_RESTATING = frozenset({"average", "avg", "mean", "i", "e", "ie", "that", "is", "so", "aka", "or", "the"})
+
+
 # Words that narrow what is asked: a sentence with one of them is never commentary ("— enterprise only")
 _NARROWING = frozenset(
     {"only", "just", "except", "excluding", "exclude", "excluded", "without", "not", "no", "but", "unless",
@@ -2413,7 +2448,7 @@ class QuestionReader:
                 and find_date_range(normalise(rest), today) is None
             ):
                 question = f"{rest.rstrip(' ?.!')} {carried.group('p')}?"
-        return self._without_musing(self._asked(question, today), today)
+        return self._without_musing(_base_said_first(self._asked(question, today)), today)
 
     def _asked(self, question: str, today: dt.date) -> str:
         return without_preamble(
@@ -3203,8 +3238,10 @@ class QuestionReader:
         # Several metrics only when the question lists them ("calls and callback rate"); words between two
         # metrics that are not a conjunction make one qualify the other ("calls that required a callback"), a
         # filtered count no metric query here expresses.
-        for (_, end, leading), (start, _, _) in itertools.pairwise(sorted(mentions)):
+        for (_, end, leading), (start, _, next_metric) in itertools.pairwise(sorted(mentions)):
             between = _between(text, end, start)
+            if leading == next_metric and set(between) <= _RESTATING:
+                continue  # "how do customers feel by the end — average customer sentiment in the final quarter"
             if self.manifest.metrics[leading].counts_entity and "with" in between and "and" not in between:
                 # "how many agents with evaluations": agents that have them, which no metric counts
                 return Reading(
