@@ -727,8 +727,10 @@ def test_one_call_named_by_its_id_is_looked_up(tmp_path: Path) -> None:
     assert answerer.answer(f"who handled call {call_id}").rows[0][2] == "Omar Haddad"
     minutes = answerer.answer(f"handle time in minutes of call {call_id}")
     assert minutes.columns[-1] == "handle_time_minutes" and minutes.rows[0][-1] == 15.0
-    scored = answerer.answer(f"qa score for call {call_id}")  # c3's evaluation e3 scored 90
-    assert scored.columns[-1] == "qa_score" and scored.rows[0][-1] == 90.0
+    # its QA score is its evaluations', one row each with its evaluator (c3's evaluation e3 scored 90)
+    scored = answerer.answer(f"qa score for call {call_id}")
+    assert scored.columns[-1] == "score_percent" and [row[-1] for row in scored.rows] == [90.0]
+    assert "evaluator" in scored.columns and set(row[1] for row in scored.rows) == {call_id}
     day = answerer.answer(f"who handled call {call_id} and on which day?")
     assert not day.refused and day.rows[0][2] == "Omar Haddad"
     topic = answerer.answer(f"what was the topic and product of call {call_id}")

@@ -3132,3 +3132,47 @@ def test_a_grouping_after_the_calls_is_no_base(reader: QuestionReader) -> None:
     assert isinstance(reading.query, ShareQuery), reading
     assert reading.query.numerator.group_by == ("call_category__team",)
     assert reading.query.within == ""
+
+
+_ONE_CALL = "03c83fa4-f94b-4e48-a919-33cef1cda911"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        f"QA score(s) for call {_ONE_CALL} and who scored it",
+        f"What QA score did call {_ONE_CALL} get, and who evaluated it?",
+        f"What QA scores did call {_ONE_CALL.upper()} get, and from which evaluators?",
+        f"was call {_ONE_CALL} evaluated?",
+    ],
+)
+def test_one_calls_qa_scores_are_its_evaluations_each_with_its_evaluator(
+    reader: QuestionReader, question: str
+) -> None:
+    """A call evaluated twice has two scores from two evaluators: one row each, never their average."""
+    from lambdas.shared.answering.evaluation_lists import EvaluationListReader, looks_like_an_evaluation_list
+
+    assert looks_like_an_evaluation_list(question)
+    reading = EvaluationListReader(reader).read(question, TODAY)
+    assert reading.query is not None, reading
+    assert reading.query.filters == (("call_id", _ONE_CALL),) and reading.query.limit is None
+    assert {"evaluator", "score_percent"} <= set(reading.query.columns)
+    assert f"e.call_id = '{_ONE_CALL}'" in reading.query.sql("post_call_analytics", 100)
+
+
+def test_one_calls_own_columns_or_an_aggregate_are_no_evaluation_list(reader: QuestionReader) -> None:
+    from lambdas.shared.answering.evaluation_lists import EvaluationListReader, looks_like_an_evaluation_list
+
+    assert not looks_like_an_evaluation_list(f"who handled call {_ONE_CALL} and was it resolved")
+    assert not looks_like_an_evaluation_list(f"how many times was call {_ONE_CALL} evaluated")
+    assert not looks_like_an_evaluation_list(f"What CSAT score did the customer give on call {_ONE_CALL}?")
+    assert not looks_like_an_evaluation_list(f"what score did the customer give call {_ONE_CALL}")
+    two = EvaluationListReader(reader).read(
+        f"QA scores of call {_ONE_CALL} and call 11111111-2222-3333-4444-555555555555", TODAY
+    )
+    assert two.query is None and "more than one call" in two.reason
+    # what an evaluation list cannot show is refused, never answered with the call's average score
+    assert (
+        EvaluationListReader(reader).read(f"handle time and QA score for call {_ONE_CALL}", TODAY).query
+        is None
+    )

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from lambdas.shared.answering.call_lists import RowListReader
+from lambdas.shared.answering.call_lists import CALL_ID, RowListReader
 from lambdas.shared.answering.matcher import STOPWORDS
 from lambdas.shared.answering.slots import DateRange, find_date_range, find_top_n, normalise
 
@@ -171,7 +171,31 @@ class EvaluationListReading:
     unknown: tuple[str, ...] = ()
 
 
+# One call's evaluations asked for by its id ("QA scores for call … and who scored them"): one row each, with
+# its evaluator and score — never their average, which hides that a call was evaluated more than once
+_OF_ONE_CALL = re.compile(
+    r"\b(?:qa|(?<!csat\s)(?<!survey\s)(?<!satisfaction\s)(?<!sentiment\s)(?:score|scores|scored|scoring)"
+    r"|evaluated|evaluation|evaluations|evaluator|evaluators|evals?|scorecards?|reviewed|graded|assessed|audited)\b"
+)
+# The customer's own rating of a call is its survey answer, a column of the call
+_CUSTOMER_RATED = re.compile(r"\b(?:customer|caller)s?\s+(?:give|gave|given|rate|rated|score|scored)\b")
+# The call an id names, as said around it ("for call …", "on the call with id …")
+_THE_CALL = re.compile(
+    r"\b(?:on|for|of|in|to)?\s*(?:the\s+)?call(?:\s+(?:with\s+)?id)?\s*[:#]?\s*$", re.IGNORECASE
+)
+
+
 def looks_like_an_evaluation_list(question: str) -> bool:
+    if CALL_ID.search(question):
+        plain = normalise(CALL_ID.sub(" ", question))
+        return (
+            bool(_OF_ONE_CALL.search(plain))
+            and not _CUSTOMER_RATED.search(plain)
+            and not re.search(
+                r"\b(?:how\s+many|number|count|average|avg|mean|median|total|sum|share|percentage|percent|rate|per)\b",
+                plain,
+            )
+        )
     text = normalise(question.replace("%", " percent "))  # "what % of evaluations …": a share
     # who evaluated, an order asked for and a score compared are no grouping or aggregate
     plain = _BY_WHOM.sub(" ", text)
@@ -206,6 +230,16 @@ class EvaluationListReader(RowListReader):
 
         if not self.columns or not self.recency or not self.score:
             return EvaluationListReading(None, "No list columns are defined for evaluations.")
+        calls = sorted({m.group(0).lower() for m in CALL_ID.finditer(question)})
+        if len(calls) > 1:
+            return EvaluationListReading(None, "It names more than one call: ask for one call at a time.")
+        if calls:  # one call's evaluations: the words naming the call are accounted for by its id
+            before, _, after = (
+                CALL_ID.split(question, maxsplit=1)[0],
+                None,
+                CALL_ID.split(question, maxsplit=1)[1],
+            )
+            question = f"{_THE_CALL.sub(' ', before)} {after}"
         text = _Text(normalise(question))
         period = None
         date = find_date_range(text.text, today)
@@ -259,7 +293,7 @@ class EvaluationListReader(RowListReader):
         order = sorts[0] if sorts else ("", True)
 
         # values first: a number inside a name ("Tech Tier 1") is no row count
-        filters: list[tuple[str, str]] = []
+        filters: list[tuple[str, str]] = [("call_id", calls[0])] if calls else []
         agent: str | None = None
         for label, found, start, _ in self.reader._read_values(text):
             before = re.search(
@@ -286,7 +320,7 @@ class EvaluationListReader(RowListReader):
                 limit = int(m.group("n"))
                 text.take(m.start(), m.end())
 
-        if single and limit is None:  # "the most recent evaluation of Omar Haddad": one
+        if single and limit is None and not calls:  # "the most recent evaluation of Omar Haddad": one
             if not sorts:
                 return EvaluationListReading(
                     None, "Which evaluation? Say how to order them (most recent, lowest …)."
