@@ -930,6 +930,9 @@ def test_weekends_and_weekdays_filter_the_day_of_the_week(answerer: Any) -> None
         ("total handle time by team, in hours (not the average)", "total_handle_time_hours"),
         ("average agent sentiment by team (the agents' own, not the customers')", "average_agent_sentiment"),
         ("customer sentiment by queue, not the agents'", "average_customer_sentiment"),
+        # a unit or kind of figure the measure is not
+        ("csat, not the total", "average_csat"),
+        ("average silence per call in seconds, not %", "average_non_talk_time"),
     ],
 )
 def test_a_clarification_ruling_out_what_the_metric_is_not_is_accounted_for(
@@ -945,7 +948,7 @@ def test_a_clarification_ruling_out_what_the_metric_is_not_is_accounted_for(
     [
         "average handle time by team, not the average",
         "calls by team not the Billing queue",
-        "csat, not the total",
+        "total handle time by team, not the total",
     ],
 )
 def test_a_negation_that_changes_the_question_is_refused(manifest: SemanticManifest, question: str) -> None:

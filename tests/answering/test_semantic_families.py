@@ -3176,3 +3176,59 @@ def test_one_calls_own_columns_or_an_aggregate_are_no_evaluation_list(reader: Qu
         EvaluationListReader(reader).read(f"handle time and QA score for call {_ONE_CALL}", TODAY).query
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by"),
+    [
+        ("avg silence per call in seconds, not %", "average_non_talk_time", ()),
+        (
+            "Average silence per call in seconds (not the %), by team.",
+            "average_non_talk_time",
+            ("call__team",),
+        ),
+        ("average silence by team", "average_non_talk_time_percent", ("call__team",)),
+        ("total dead air in hours by month", "total_non_talk_time_hours", ()),
+        (
+            "how many hours in total where nobody was talking, by queue",
+            "total_non_talk_time_hours",
+            ("call__queue",),
+        ),
+        (
+            "How many hours in total did people spend talking over each other on March calls?",
+            "total_interruption_time_hours",
+            (),
+        ),
+        (
+            "by team, avg time per call spent talking over each other (seconds) — the duration, not how many "
+            "interruptions",
+            "average_interruption_time",
+            ("call__team",),
+        ),
+        (
+            "average handle time by team in minutes, not the total",
+            "average_handle_time",
+            ("call__team",),
+        ),
+        ("total handle time in hours by team, not the average", "total_handle_time_hours", ("call__team",)),
+    ],
+)
+def test_silence_and_talking_over_each_other_in_time_and_a_unit_ruled_out(
+    reader: QuestionReader, question: str, metric: str, group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == (metric,)
+    assert query.group_by == group_by or query.grain == "month"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "average non-talk time by team in seconds, not seconds",
+        "average interruptions per call by team, not how many interruptions",
+        "total handle time by team, not the total",
+        "callback rate by team, not a rate",
+    ],
+)
+def test_a_unit_ruled_out_that_the_measure_is_stays_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)

@@ -494,6 +494,19 @@ _INCLUDED = re.compile(
 _FIGURE_WORDS = frozenset(
     {"count", "number", "total", "figure", "one", "just", "only", "i", "mean", "want", "need", "side", "the"}
 )
+# A unit or kind of figure a clarification rules out ("not %", "not the total", "not a rate"), and whether a
+# metric's label is one
+_RULED_OUT_UNIT: dict[str, Callable[[str], bool]] = {
+    **dict.fromkeys(
+        ("percent", "percentage", "pct", "share", "rate", "percent share"),
+        lambda label: "(%)" in label or " rate" in label or "percent" in label or "share" in label,
+    ),
+    **dict.fromkeys(("seconds", "secs"), lambda label: "(seconds)" in label),
+    **dict.fromkeys(("minutes", "mins"), lambda label: "(minutes)" in label),
+    **dict.fromkeys(("hours", "hrs"), lambda label: "(hours)" in label),
+    **dict.fromkeys(("total", "sum"), lambda label: label.startswith("total")),
+    **dict.fromkeys(("average", "avg", "mean"), lambda label: label.startswith("average")),
+}
 # "(not the average)", "(the agents' own sentiment, not the customers')": a clarification that rules out
 # what the chosen metric is not
 _NOT_THE = re.compile(r"\bnot\s+(?:the\s+|their\s+|our\s+|an?\s+)?(?P<w>\w+)\b")
@@ -2628,6 +2641,8 @@ class QuestionReader:
         reading's measure is not of — and what it says the answer is (``x``) is said again in the request, names
         only words of the measure read, or only says which figure is meant. Otherwise None: the question is read
         whole."""
+        # "in seconds, not %": the percent sign said as a word, so the clarification reads
+        question = re.sub(r"(?<=\bnot )(the |a |an )?%", lambda m: f"{m.group(1) or ''}percent", question)
         lowered = question.lower()
         for pattern in _CLARIFIED:
             m = pattern.search(lowered)
@@ -2635,6 +2650,22 @@ class QuestionReader:
                 continue
             rest = question[: m.start()] + " " + question[m.end() :]
             if not rest.strip() or m.group("y").strip() in {"", "only"}:
+                continue
+            unit = _RULED_OUT_UNIT.get(" ".join(set(m.group("y").split()) - {"the", "a", "an"}))
+            if unit is not None:
+                # "in seconds, not %", "a count, not a rate": a unit or kind of figure the measure read is not
+                if not set((m.group("x") or "").split()) <= _FIGURE_WORDS | {
+                    "in",
+                    "seconds",
+                    "minutes",
+                    "hours",
+                }:
+                    continue
+                reading = self.read(rest, today)
+                if isinstance(reading.query, MetricQuery) and not any(
+                    unit(self.manifest.metrics[name].label) for name in reading.query.metrics
+                ):
+                    return reading
                 continue
             counted = self._counted_not_their_parts(m.group("x") or "", m.group("y"), rest, today)
             if counted is not None:
@@ -2652,6 +2683,11 @@ class QuestionReader:
                     return reading
                 continue
             ruled_out = self._read(m.group("y"), today).query
+            if ruled_out is None and (
+                often := re.match(r"how\s+(?:many|often)\s+(?P<what>\S.*)$", m.group("y"))
+            ):
+                # "the duration, not how many interruptions": how many of them per call, the measure ruled out
+                ruled_out = self._read(f"average {often.group('what')} per call", today).query
             participant = _participant(m.group("y"))
             if participant is None and (ruled_out is None or isinstance(ruled_out, ShareQuery)):
                 continue
