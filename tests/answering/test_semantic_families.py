@@ -3232,3 +3232,41 @@ def test_silence_and_talking_over_each_other_in_time_and_a_unit_ruled_out(
 )
 def test_a_unit_ruled_out_that_the_measure_is_stays_refused(reader: QuestionReader, question: str) -> None:
     _refused(reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by"),
+    [
+        ("Re-org prep: calls by team for Q1", "calls", ("call__team",)),
+        ("Ops ask #3: AHT by queue for March", "average_handle_time", ("call__queue",)),
+        ("intern again: median handle time by team?", "median_handle_time", ("call__team",)),
+        ("hey, intern here :) calls by queue for March please", "calls", ("call__queue",)),
+        ("average QA score by team - shortlisting peer mentors", "average_qa_score", ("evaluation__team",)),
+        ("calls by queue last month (thinking of merging two of them)", "calls", ("call__queue",)),
+        ("avg CSAT by team (baseline for my research deck)", "average_csat", ("call__team",)),
+        ("AHT by team? minutes ok", "average_handle_time", ("call__team",)),
+        ("hold time by queue, seconds are fine", "average_hold_time", ("call__queue",)),
+    ],
+)
+def test_who_asks_and_what_for_said_with_new_words(
+    reader: QuestionReader, question: str, metric: str, group_by: tuple[str, ...]
+) -> None:
+    """Roles ("intern here"), activities said as gerunds ("shortlisting …") and what the answer goes into
+    ("re-org prep", "research deck") around a request that reads whole: dropped, as they name nothing."""
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by) == ((metric,), group_by)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a gerund that narrows the rows, or a heading naming something no reading has, is no purpose
+        "calls by team - excluding transfers",
+        "AHT by queue (pending callbacks only)",
+        "Enterprise segment: AHT by team",
+        "premium customers: calls by queue",
+        "calls by team - outsourcing vendors",
+    ],
+)
+def test_a_heading_or_tail_that_may_narrow_is_never_dropped(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)

@@ -1571,13 +1571,39 @@ _ASKER_WORDS = frozenset(
         "log", "input", "deep", "dive", "trend", "notes", "brief", "briefing", "summary", "readout",
     }
 )  # fmt: skip
+# Who asks or what for, beyond ``_ASKER_WORDS``: roles ("intern here", "VP ask") and what the answer goes into
+# ("re-org prep", "shortlisting peer mentors"); with a gerund, a clause of them (and words no reading uses) is a
+# purpose
+_ROLES_AND_PURPOSES = frozenset(
+    {"intern", "interns", "analyst", "controller", "officer", "partner", "scientist", "student", "researcher",
+     "consultant", "specialist", "engineer", "developer", "vp", "svp", "evp", "avp", "ceo", "cfo", "coo", "cto",
+     "gm", "again", "research", "re", "org", "reorg", "merge", "merger", "mentor", "mentors", "peer", "peers",
+     "theme", "themes", "dev", "development", "plans", "memo", "doc", "writeup", "proposal", "pitch", "workshop",
+     "offsite", "retro", "retrospective", "story", "narrative", "sanity", "context", "curiosity", "fyi"}
+)  # fmt: skip
+# What an analyst does with an answer, said as a gerund ("shortlisting peer mentors", "prepping dev plans"): a
+# purpose. Only these: a gerund may as well name what calls are about ("upselling", "outsourcing vendors")
+_ACTIVITIES = frozenset(
+    {"prepping", "preparing", "costing", "sizing", "planning", "building", "shortlisting", "picking", "choosing",
+     "selecting", "thinking", "checking", "reviewing", "comparing", "deciding", "drafting", "writing", "updating",
+     "refreshing", "benchmarking", "budgeting", "forecasting", "modelling", "modeling", "presenting", "auditing",
+     "investigating", "exploring", "validating", "verifying", "calibrating", "mentoring", "hiring", "rostering",
+     "scheduling", "justifying", "pitching", "trying", "wondering", "looking", "considering", "designing",
+     "restructuring", "reorganising", "reorganizing", "merging", "splitting", "rebalancing", "ranking",
+     "nominating", "rewarding", "recognising", "recognizing", "celebrating", "documenting", "summarising",
+     "summarizing", "analysing", "analyzing", "researching", "studying", "learning", "onboarding", "catching",
+     "doing", "putting", "pulling", "gathering", "collating", "compiling", "assembling", "finalising",
+     "finalizing", "setting", "sanity"}
+)  # fmt: skip
 # Words of those that say nothing of who asks or why on their own ("the", "quick"): a heading of only these is
 # no heading
 _ASKER_FILLERS = frozenset(
     {"the", "a", "an", "for", "of", "and", "my", "our", "team", "qa", "quality", "list", "if", "this", "is", "so",
      "just", "all", "one", "first", "week", "here", "i", "am", "please", "pls", "on", "next"}
 )  # fmt: skip
-_HEADING = re.compile(r"^\s*(?P<head>(?:[\w'&/,]+\s+){0,7}[\w'&/]+)\s*(?::|\s[-–—])\s+(?P<rest>\S.*)$")
+_HEADING = re.compile(
+    r"^\s*(?P<head>(?:[\w'&/,#-]+\s+){0,7}[\w'&/#-]*[\w'&/])\s*(?::|\s[-–—])\s+(?P<rest>\S.*)$"
+)
 _ASKER_WANTS = re.compile(
     r"^\s*(?P<head>(?:[\w'&/]+\s+){0,1}[\w'&/]+)\s+(?:wants?|needs?|asked\s+for|asks\s+for|would\s+like)\s+"
     r"(?P<rest>\S.*)$",
@@ -1646,7 +1672,7 @@ _MEETING_CADENCE = re.compile(
 # "sizing next quarter", "Board deck slide 4": a period no data is about yet, a slide's or page's number — the
 # purpose's, never the answer's
 _PURPOSE_ONLY = re.compile(
-    r"\bnext\s+(?:week|month|quarter|year)\b|\b(?:slide|page|tab|item)\s+\d{1,2}\b", re.I
+    r"\bnext\s+(?:week|month|quarter|year)\b|\b(?:slide|page|tab|item)\s+\d{1,2}\b|#\s*\d{1,2}\b", re.I
 )
 
 
@@ -1669,12 +1695,21 @@ def _is_asker(clause: str, names_nothing: Callable[[str], bool] = lambda _words:
         return False
     if all(w in _ASKER_WORDS for w in words):
         return True
+    purposes = {
+        w for w in words if w in _ASKER_WORDS - _ASKER_FILLERS or w in _ROLES_AND_PURPOSES or _is_activity(w)
+    }
     return (
-        bool(set(words) & (_ASKER_WORDS - _ASKER_FILLERS))
+        bool(purposes)
         and not set(words) & _NARROWING
         and not _DATE_WORDS.search(" ".join(words))
         and names_nothing(" ".join(w for w in words if w not in _ASKER_WORDS))
     )
+
+
+def _is_activity(word: str) -> bool:
+    """Whether ``word`` is an analyst's activity said as a gerund ("shortlisting", "prepping", "costing"): what an
+    answer is for."""
+    return word in _ACTIVITIES
 
 
 # "I look after Tech Tier 1. How many calls did each of my agents take?": "my agents" are that team's
@@ -1723,6 +1758,8 @@ def _without_asker(
         question = m.group("rest")
     for pattern in (_TAIL, _FOR_TAIL, _ASIDE_TAIL):
         m = pattern.match(question)
+        if m and m.group("rest").count("(") > m.group("rest").count(")"):
+            continue  # a tail that starts inside brackets: the whole aside is the tail ("(baseline for my deck)")
         tail = _without_cadence(m.group("tail"), m.group("rest")) if m else ""
         if m and _is_asker(tail, names_nothing) and clause_repeats(tail, m.group("rest")):
             question = m.group("rest")
@@ -1802,6 +1839,14 @@ def _base_said_first(question: str) -> str:
     return _BASE_THROUGH.sub(
         lambda b: f"{b.group('share')} of {b.group('value')} {b.group('kind')} calls", question
     )
+
+
+# ":)", ";-)": a smiley, nothing asked
+_EMOTICON = re.compile(r"(?<![\w:])[:;]-?[()DPp](?!\w)")
+_UNIT_OK = re.compile(
+    r"\s*(?:[.?!,;]|\s[-–—])\s*(?:in\s+)?(?P<unit>seconds|minutes|hours)\s+(?:is\s+|are\s+)?(?:ok|okay|fine)\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
 
 
 # Words between two mentions of one measure that say it again ("… at the end — i.e. the average …")
@@ -2446,6 +2491,9 @@ class QuestionReader:
         """The question without what it says about the asker or the purpose (see ``without_preamble``); a
         heading that also names the period ("Service level check for March: % of inbound calls …") gives the
         request that period."""
+        question = _EMOTICON.sub(". ", question)  # a smiley ends what it follows
+        # "AHT by day of week? seconds ok": the unit the answer may come in, said after the request
+        question = _UNIT_OK.sub(lambda m: f" in {m.group('unit')}", question)
         heading = _HEADING.match(question)
         carried = heading and re.match(
             r"^(?P<h>.+?)\s+(?P<p>(?:for|in|during|over|of)\s+.+)$", heading.group("head"), re.IGNORECASE
