@@ -3270,3 +3270,43 @@ def test_who_asks_and_what_for_said_with_new_words(
 )
 def test_a_heading_or_tail_that_may_narrow_is_never_dropped(reader: QuestionReader, question: str) -> None:
     _refused(reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by"),
+    [
+        ("SL by queue for March", "service_level", ("call__queue",)),
+        ("service level by team last month (answered within 30 seconds)", "service_level", ("call__team",)),
+        (
+            "which team has the most negative average customer sentiment?",
+            "average_customer_sentiment",
+            ("call__team",),
+        ),
+        (
+            "which queue has the most positive avg agent sentiment",
+            "average_agent_sentiment",
+            ("call__queue",),
+        ),
+        ("which hour do callers wait longest in the queue?", "average_queue_wait", ("call__hour_of_day",)),
+        ("longest hold on a Tech Tier 1 call last month", "max_hold_time", ()),
+        ("hours of wrap up by queue", "total_after_call_work_hours", ("call__queue",)),
+        ("auto-fail count by evaluator", "automatic_fails", ("evaluation__evaluator",)),
+    ],
+)
+def test_service_level_and_superlatives_said_as_analysts_do(
+    reader: QuestionReader, question: str, metric: str, group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by) == ((metric,), group_by)
+    if "most negative" in question:
+        assert query.limit == 1 and query.order_by == metric
+    if "most positive" in question or "longest in" in question:
+        assert query.limit == 1 and query.order_by == f"-{metric}"
+
+
+def test_a_service_level_at_another_target_time_is_the_share_within_it(reader: QuestionReader) -> None:
+    """The service level metric is the 30-second one; another time said is the share answered within it, never
+    the 30-second figure filtered by a wait."""
+    reading = reader.read("SL by team (answered within 20 sec)", TODAY)
+    assert isinstance(reading.query, ShareQuery), reading
+    assert "INBOUND" in reading.query.within

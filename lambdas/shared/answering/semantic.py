@@ -799,6 +799,38 @@ def _plain_wording(text: str) -> str:
         r"^who\s+(?=(?:on|in|from)\s)", "which agent ", text
     )  # "who on Tech Tier 1 has …": its agents
     text = re.sub(r"\bwait(?:ed|ing)?\s+in\s+(?:the\s+)?queue\b", "queue wait", text)  # "waited in queue"
+    # "do callers wait longest in the queue": the longest queue wait
+    text = re.sub(
+        r"\bwait(?:ed|ing)?\s+(?:the\s+)?(?P<rank>longest|shortest|least|most)\s+in\s+(?:the\s+)?queue\b",
+        lambda m: f"have the {m.group('rank')} queue wait",
+        text,
+    )
+    # "the most negative average customer sentiment": the lowest (and "most positive" the highest)
+    text = re.sub(
+        r"\bmost\s+(?P<way>negative|positive)\s+(?=(?:average\s+|avg\s+|mean\s+)?(?:customer\s+|agent\s+|caller\s+)?sentiment\b)",
+        lambda m: "lowest " if m.group("way") == "negative" else "highest ",
+        text,
+    )
+    # "the longest hold on a Billing call": the longest single hold, of those calls
+    text = re.sub(
+        r"\b(?:the\s+)?longest\s+(?:single\s+)?hold\s+(?:time\s+)?(?:on|of|in)\s+(?:a|any|one)\s+(?!single\b)(?P<v>(?:[\w-]+\s+){0,3}?)call\b",
+        lambda m: f"maximum hold time of {m.group('v')}calls",
+        text,
+    )
+    # "SL for the Billing queue (answered within 30 sec)": the definition of the service level said again
+    if re.search(r"\b(?:sl|service\s+level)\b", text) and re.search(
+        r"\b(?:percent|percentage|pct|share|proportion|fraction)\s+of\b", text
+    ):  # "service level check - % of calls answered within 30 seconds": the share asked, named
+        text = re.sub(r"\b(?:sl|service\s+level)(?:\s+check)?\b", " ", text)
+    elif re.search(r"\b(?:sl|service\s+level)\b", text):
+        text = re.sub(
+            r"\b(?:answered\s+)?(?:within|in\s+under|under|inside)\s+30\s*(?:s|sec|secs|seconds)\b|\b30s\b",
+            " ",
+            text,
+        )
+        if re.search(r"\banswered\s+(?:within|in\s+under|in\s+less\s+than|under|inside)\s+\d", text):
+            # another target time: the share of calls answered within it, never the 30-second service level
+            text = re.sub(r"\b(?:sl|service\s+level)\b", "percentage of calls", text)
     text = re.sub(r"\bavg\b", "average", text)  # "by avg handle time": the metric's own word
     # "called more than once", "more than one call": a count of calls compared with 1
     text = re.sub(
@@ -3956,12 +3988,23 @@ class QuestionReader:
         """Metrics named by a whole wording ("how fast do agents talk", "from the first to the last quarter of
         a call"); no part of one is read as a period. ``grains_only``: only the wordings that name a grain."""
         found: list[tuple[int, int, str]] = []
+        longer: list[tuple[int, int]] | None = None  # spans of other metrics' names, computed when needed
         for pattern, name in self._phrasings:
             if grains_only and not re.search(
                 r"\b(?:day|week|month|quarter|year|daily|weekly|monthly|quarterly|yearly)\b", pattern.pattern
             ):
                 continue
             while (m := text.search(pattern)) is not None:
+                if longer is None:
+                    remaining = text.remaining()
+                    longer = [
+                        (s.start(), s.end())
+                        for synonym, _, metric in self._metric_patterns
+                        if metric.name != name
+                        for s in synonym.finditer(remaining)
+                    ]
+                if any(a <= m.start() and m.end() <= b and b - a > m.end() - m.start() for a, b in longer):
+                    break  # "hours of wrap up": a longer name of another metric holds the wording
                 # "which agent gets interrupted by customers": the rows asked for stay a grouping
                 start = m.start() + len(m.group(0).split()[0]) if self._asks_which(text, m) else m.start()
                 text.take(start, m.end())
