@@ -3310,3 +3310,71 @@ def test_a_service_level_at_another_target_time_is_the_share_within_it(reader: Q
     reading = reader.read("SL by team (answered within 20 sec)", TODAY)
     assert isinstance(reading.query, ShareQuery), reading
     assert "INBOUND" in reading.query.within
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by", "source", "order"),
+    [
+        (
+            "QA score in March: human evaluators vs automation",
+            "average_qa_score",
+            ("evaluation__evaluation_source",),
+            None,
+            None,
+        ),
+        (
+            "automated vs manual evals: auto fail rate for Q1",
+            "automatic_fail_rate",
+            ("evaluation__evaluation_source",),
+            None,
+            None,
+        ),
+        (
+            "which human evaluator scores the harshest?",
+            "average_qa_score",
+            ("evaluation__evaluator",),
+            "MANUAL",
+            "asc",
+        ),
+        (
+            "Which of the human QA reviewers is the most lenient, i.e. gives the highest average score?",
+            "average_qa_score",
+            ("evaluation__evaluator",),
+            "MANUAL",
+            "desc",
+        ),
+        (
+            "which evaluator grades toughest (automation included)",
+            "average_qa_score",
+            ("evaluation__evaluator",),
+            None,
+            "asc",
+        ),
+        (
+            "which of the human evaluators submitted the most evaluations last month?",
+            "evaluations",
+            ("evaluation__evaluator",),
+            "MANUAL",
+            "desc",
+        ),
+    ],
+)
+def test_human_evaluators_against_the_automation_and_who_scores_hardest(
+    reader: QuestionReader,
+    question: str,
+    metric: str,
+    group_by: tuple[str, ...],
+    source: str | None,
+    order: str | None,
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by) == ((metric,), group_by)
+    assert [value for name, value in query.filters if name.endswith("evaluation_source")] == (
+        [source] if source else []
+    )
+    if order is not None:
+        assert query.limit == 1 and query.order_by == (metric if order == "asc" else f"-{metric}")
+
+
+def test_which_of_a_number_of_groups_is_not_read_as_which_group(reader: QuestionReader) -> None:
+    _refused(reader, "which of the two teams has the higher AHT, Billing East or Billing West?")

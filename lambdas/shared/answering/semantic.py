@@ -861,6 +861,50 @@ def _plain_wording(text: str) -> str:
         r"\1 of manual evaluations",
         text,
     )
+    # "which of the human QA evaluators …": which of them, one of that kind (a count of them stays a word to
+    # account for: "which of the two teams")
+    text = re.sub(
+        r"\bwhich\s+of\s+(?:the|our)\s+(?P<mid>(?:(?!(?:two|three|four|five|\d+)\b)[\w-]+\s+){0,3}?)"
+        r"(?P<noun>evaluators|reviewers|analysts|scorers|graders|agents|reps|teams|queues|forms|sections|products"
+        r"|topics|categories)\b",
+        lambda m: (
+            f"which {m.group('mid')}"
+            + ("category" if m.group("noun") == "categories" else m.group("noun")[:-1])
+        ),
+        text,
+    )
+    # "human evaluators vs automation", "automated vs manual evals": the two evaluation sources side by side
+    people = r"(?:human|manual|people|person)(?:\s+(?:qa\s+)?(?:evaluators?|reviewers?|analysts?|scorers?|evaluations?|evals?|ones))?"
+    machine = (
+        r"(?:the\s+)?(?:automation|automated(?:\s+(?:ones?|evaluations?|evals?))?|contact\s+lens(?:\s+automation)?"
+        r"|machine|ai)"
+    )
+    versus = r"\s*(?:vs\.?|versus|v|compared\s+(?:with|to)|against)\s+(?:the\s+)?"
+    text = re.sub(
+        rf"\b(?:the\s+)?{people}{versus}{machine}\b|\b{machine}{versus}{people}\b",
+        "by evaluation source",
+        text,
+    )
+    # "which evaluator scores hardest", "the most lenient": the lowest or highest average score given
+    text = re.sub(
+        r"\b(?:scores|grades|marks|rates|is)\s+(?:the\s+)?(?:hardest|harshest|toughest|strictest|most\s+harshly"
+        r"|most\s+strictly|most\s+harsh|most\s+strict)\b",
+        "gives the lowest average score",
+        text,
+    )
+    text = re.sub(
+        r"\b(?:scores|grades|marks|rates|is)\s+(?:the\s+)?(?:easiest|softest|most\s+leniently|most\s+lenient"
+        r"|most\s+generously|most\s+generous)\b",
+        "gives the highest average score",
+        text,
+    )
+    # "… scores hardest, i.e. gives the lowest average score": the same ranking said again
+    text = re.sub(
+        r"\b(gives\s+the\s+(lowest|highest)\s+average\s+score)\s+that\s+is\s+(?:gives\s+|give\s+)?(?:the\s+)?\2\s+"
+        r"(?:average|avg|mean)\s+(?:qa\s+)?score(?:\s+given)?\b",
+        r"\1",
+        text,
+    )
     # "across March", "across Q1": in that period; "(UTC)" after an hour of day: the only clock here
     text = re.sub(rf"\bacross\s+(?=(?:{_MONTH_WORD}|q[1-4])\b)", "in ", text)
     text = re.sub(

@@ -27,6 +27,7 @@ def normalise(text: str) -> str:
     """Lowercase, punctuation to spaces (ISO dates kept), possessives dropped, single spaces."""
     text = text.translate(_APOSTROPHES).lower()
     text = re.sub(r"(?<=[a-z])\(s\)", "s", text)  # "score(s)": one or more, said as the plural
+    text = re.sub(r"\bi\.\s?e\.?(?!\w)", " that is ", text)  # "i.e.": what follows says it again
     text = re.sub(r"'s\b", "", text)
     text = re.sub(r"\bcan't\b", "cannot", text)
     text = re.sub(r"\bwon't\b", "will not", text)
