@@ -3378,3 +3378,34 @@ def test_human_evaluators_against_the_automation_and_who_scores_hardest(
 
 def test_which_of_a_number_of_groups_is_not_read_as_which_group(reader: QuestionReader) -> None:
     _refused(reader, "which of the two teams has the higher AHT, Billing East or Billing West?")
+
+
+@pytest.mark.parametrize(
+    ("question", "label", "op", "number"),
+    [
+        ("how many calls in Feb had more than 2 minutes of wrap-up?", "after_call_work_minutes", ">", 2.0),
+        ("calls with over 3 minutes of silence by team", "non_talk_time_minutes", ">", 3.0),
+        ("average handle time of calls with an acw over 90 seconds", "after_call_work_minutes", ">", 1.5),
+        ("how many Tech Tier 2 calls had hold over 2 minutes", "hold_time_minutes", ">", 2.0),
+    ],
+)
+def test_wrap_up_and_silence_of_one_call_are_compared(
+    reader: QuestionReader, question: str, label: str, op: str, number: float
+) -> None:
+    query = _read(reader, question)
+    assert [(c[0].split("__")[-1], c[1], c[2]) for c in query.conditions] == [(label, op, number)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a time named just before a bare comparison is what it compares, never the call's duration
+        "how many calls with talk time more than 5 minutes",
+        "how many calls with customer talk time over 2 minutes",
+        "how many calls with a wait of more than 2 minutes",
+    ],
+)
+def test_a_time_no_call_value_holds_is_never_compared_as_the_duration(
+    reader: QuestionReader, question: str
+) -> None:
+    _refused(reader, question)

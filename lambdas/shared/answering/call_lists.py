@@ -81,6 +81,12 @@ def _one_rows(text: Any, pattern: str) -> Iterator[re.Match[str]]:
         yield m
 
 
+# A time named just before a bare comparison of time ("talk time more than 5 minutes"): what it compares
+_QUALIFIED_TIME = re.compile(
+    r"\b(?:time|talk|talking|speaking|work|wrap\s*up|acw|silence|wait|waiting|hold|speed|pace)\s+(?:was\s+|is\s+|of\s+)?$"
+)
+
+
 # A comparison's words, and those of them that mean "greater": shared with conditions on a metric per group
 COMPARISON = r"(?P<op>over|above|more\s+than|greater\s+than|higher\s+than|exceeding|at\s+least|under|below|less\s+than|fewer\s+than|lower\s+than|at\s+most)"
 GREATER_WORDS = frozenset(
@@ -339,6 +345,11 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
             text.take(m.start(), m.end())
     for value, pattern in named + placed + bare:
         for m in _one_rows(text, pattern):
+            if (value, pattern) in bare and (
+                said := _QUALIFIED_TIME.search(text.remaining()[: m.start()])
+            ) is not None:
+                # "calls with talk time more than 5 minutes": the time compared is the one named, never the duration
+                return f"“{said.group(0).strip()}” of one call cannot be compared here."
             number = float(m.group("n")) * (-1 if m.group("neg") else 1)
             unit = m.group("unit")
             if value.unit:
