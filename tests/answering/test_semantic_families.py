@@ -3409,3 +3409,34 @@ def test_a_time_no_call_value_holds_is_never_compared_as_the_duration(
     reader: QuestionReader, question: str
 ) -> None:
     _refused(reader, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a ranking within each group is not the top pair of groups overall
+        "the agent with the most calls each month",
+        "top agent per team by QA score",
+        "how many calls did each agent take on their busiest day",
+        "busiest hour each day last week",
+        # a rate per one thing per another
+        "average calls per agent per day by team",
+        "how many calls per agent per day on average",
+        # a difference of two groups is not both groups' figures ("difference" is no misspelt "different")
+        "difference in AHT between Billing East and Tech Tier 1",
+    ],
+)
+def test_rankings_within_groups_and_rates_of_rates_are_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+def test_a_top_n_over_one_grouping_is_still_read(reader: QuestionReader) -> None:
+    query = _read(reader, "top 3 teams by calls each with their AHT")
+    assert query.limit == 3 and query.group_by == ("call__team",)
+
+
+def test_aht_of_calls_meeting_a_condition_is_a_figure_not_a_list() -> None:
+    from lambdas.shared.answering.call_lists import looks_like_a_list
+
+    assert not looks_like_a_list("AHT for calls with a CSAT of 1")
+    assert looks_like_a_list("calls with a CSAT of 1 last week")

@@ -24,7 +24,7 @@ CALLS_MODEL = "calls"
 _AGGREGATE = re.compile(
     r"\b(?:how\s+many|number|count|counts|average|avg|mean|median|total|totals|sum|share|percentage|percent"
     r"|proportion|rate|ratio|per|by|each|every|trend|distribution|volume|top|bottom|agents|teams|queues"
-    r"|evaluators|categories)\b"
+    r"|evaluators|categories|aht|asa)\b"
 )
 _LIST_CUE = re.compile(
     r"\b(?:list|show|display|give\s+me|find|pull)\b(?:\s+\S+){0,4}?\s+calls\b|\b(?:which|what)\s+calls\b"
@@ -396,7 +396,7 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
 # Words asking for a figure rather than one call's row
 _FIGURE = re.compile(
     r"\b(?:how\s+many|number|count|counts|average|avg|mean|median|total|totals|sum|share|percentage|percent"
-    r"|proportion|rate|ratio|trend|distribution)\b"
+    r"|proportion|rate|ratio|trend|distribution|aht|asa)\b"
 )
 # A call named by its id (Transcribe jobs and the calls table key calls by a UUID)
 CALL_ID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")

@@ -243,6 +243,12 @@ NEVER_CORRECTED = frozenset(
         "weekends",
         "weekday",
         "weekdays",
+        # what compares two figures: never a word the vocabulary has ("difference" is not "different")
+        "difference",
+        "differences",
+        "delta",
+        "gap",
+        "gaps",
     }
 )
 

@@ -1925,6 +1925,21 @@ _UNIT_OK = re.compile(
 )
 
 
+# "calls per agent per day", "per day per agent": a rate over pairs (agent-days) no metric defines
+_RATE_OF_A_RATE = re.compile(
+    r"\bper\s+(?:agent|rep|person|head|team|queue|evaluator)s?\s+(?:per|a|each)\s+(?:day|week|month|hour|shift)\b"
+    r"|\bper\s+(?:day|week|month|hour|shift)\s+per\s+(?:agent|rep|person|head|team|queue|evaluator)s?\b"
+)
+
+
+# "the agent with the most calls each month", "top agent per team": a ranking within each group, which a ranking
+# over every pair of groupings does not answer
+_WITHIN_EACH = re.compile(
+    r"\b(?:each|every|per|in\s+each|for\s+each|within\s+each)\s+(?:single\s+)?(?:agent|rep|team|queue|month|week"
+    r"|day|hour|evaluator|category|topic|product|form|section|language|direction|quarter|year)s?\b"
+)
+
+
 # Words between two mentions of one measure that say it again ("… at the end — i.e. the average …")
 _RESTATING = frozenset({"average", "avg", "mean", "i", "e", "ie", "that", "is", "so", "aka", "or", "the"})
 
@@ -2607,6 +2622,32 @@ class QuestionReader:
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
+        said = normalise(question)
+        rate = _RATE_OF_A_RATE.search(said)
+        if rate is not None and re.search(r"\b(?:average|avg|mean|typical|typically|normally)\b", said):
+            # "average calls per agent per day": per agent-day, which no metric here counts ("calls per team per
+            # month" is the calls by team and month)
+            return Reading(
+                None, f"A figure “{rate.group(0)}” (per one thing per another) is not a metric here."
+            )
+        reading = self._read_whole(question, today)
+        query = reading.query
+        within = _WITHIN_EACH.search(normalise(question))
+        if (
+            isinstance(query, MetricQuery)
+            and query.limit is not None
+            and len(query.group_by) + bool(query.grain) >= 2
+            and within is not None
+        ):
+            # "the agent with the most calls each month": the top within each group, never the top pair overall
+            return Reading(
+                None,
+                f"It ranks within “{within.group(0)}”: a top or bottom per group is not something I can answer yet; "
+                "ask for the figures by both groupings instead.",
+            )
+        return reading
+
+    def _read_whole(self, question: str, today: dt.date) -> Reading:
         question = self._without_restated_values(question)
         clarified = self._without_clarification(question, today)
         if clarified is not None:
