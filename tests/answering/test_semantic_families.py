@@ -3440,3 +3440,51 @@ def test_aht_of_calls_meeting_a_condition_is_a_figure_not_a_list() -> None:
 
     assert not looks_like_a_list("AHT for calls with a CSAT of 1")
     assert looks_like_a_list("calls with a CSAT of 1 last week")
+
+
+@pytest.mark.parametrize(
+    ("question", "flags"),
+    [
+        (
+            "list last week's calls that need a callback with agent and topic",
+            (("summary_callback_required", True),),
+        ),
+        ("show me the unresolved calls from yesterday", (("summary_resolved", False),)),
+        (
+            "Billing queue calls that weren't resolved in March - call id and agent",
+            (("summary_resolved", False),),
+        ),
+        (
+            "list resolved calls that still needed a callback last week",
+            (("summary_callback_required", True), ("summary_resolved", True)),
+        ),
+        (
+            "calls from yesterday that need a callback, call id and agent please, I'll pass them to the late shift",
+            (("summary_callback_required", True),),
+        ),
+        (
+            "inbound calls from the past 7 days that need a callback. call id, agent. my team has to chase them",
+            (("summary_callback_required", True),),
+        ),
+    ],
+)
+def test_lists_of_calls_filter_on_what_the_summary_says(
+    reader: QuestionReader, question: str, flags: tuple[tuple[str, bool], ...]
+) -> None:
+    """Yes/no columns of the summary (`meta.list_flags`): filtered on and shown."""
+    from lambdas.shared.answering.call_lists import ListReader
+
+    reading = ListReader(reader).read(question, TODAY)
+    assert reading.query is not None, reading
+    assert sorted((c, w) for c, _, w in reading.query.flags) == sorted(flags)
+    sql = reading.query.sql("post_call_analytics", 100)
+    for column, wanted in flags:
+        assert (column if wanted else f"NOT {column}") in sql and f", {column}" in sql
+
+
+def test_a_list_asking_for_both_answers_of_one_flag_is_refused(reader: QuestionReader) -> None:
+    from lambdas.shared.answering.call_lists import ListReader
+
+    assert (
+        ListReader(reader).read("list calls that were resolved and unresolved yesterday", TODAY).query is None
+    )

@@ -203,11 +203,12 @@ class ListQuery:
     limit: int | None = None
     notes: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()  # further columns of the calls table, as "<expr> AS <name>"
+    flags: tuple[tuple[str, str, bool], ...] = ()  # (yes/no column, its label, the answer asked for)
 
     def where(self, database: str) -> str:
         from lambdas.shared.answering.semantic import sql_string
 
-        parts: list[str] = []
+        parts: list[str] = [column if wanted else f"NOT {column}" for column, _, wanted in self.flags]
         if self.period is not None:
             parts.append(f"{self.date_column} >= DATE '{self.period.start.isoformat()}'")
             parts.append(f"{self.date_column} < DATE '{self.period.end.isoformat()}'")
@@ -502,6 +503,9 @@ class RowListReader:
         """``read(question)``; when that cannot read it, ``read`` of the question without its headings and asides
         ("Compliance log: list …", "… a customer complained it took forever") — only when those name nothing the
         list shows (``names_columns``)."""
+        from lambdas.shared.answering.semantic import without_hand_off
+
+        question = without_hand_off(question)  # "…, I'll hand them to the morning shift": who gets the list
         reading = read(question, today)
         if reading.query is None:
             request = self.reader.request(question, today)
@@ -545,6 +549,16 @@ class ListReader(RowListReader):
                 self.subqueries[label] = f"call_id IN ({listed})"
         self.date_column = "call_date"
         self.column_words = self._column_words()
+        # yes/no columns said as a condition ("that need a callback", "unresolved"): the longest wording first
+        self.flags = sorted(
+            (
+                (str(flag["column"]), str(flag.get("label") or flag["column"]), answer == "yes", str(phrase))
+                for flag in self.meta.get("list_flags", [])
+                for answer in ("yes", "no")
+                for phrase in flag.get(answer, [])
+            ),
+            key=lambda f: -len(f[3]),
+        )
 
     def _column_words(self) -> frozenset[str]:
         """Words that name the list's own columns: ``call_id`` → call, id, ids; ``started_at`` → start, time …"""
@@ -596,6 +610,18 @@ class ListReader(RowListReader):
             period = date.value
             text.take(date.start, date.end)
 
+        flags: list[tuple[str, str, bool]] = []
+        for column, label, wanted, phrase in self.flags:
+            for m in list(
+                re.finditer(rf"\b(?:that\s+|which\s+|who\s+)?{_alternatives((phrase,))}\b", text.remaining())
+            ):
+                if not text.free(m.start(), m.end()):
+                    continue
+                if any(c == column and w != wanted for c, _, w in flags):
+                    return ListReading(None, f"It asks for calls that are and are not “{label}”.")
+                if (column, label, wanted) not in flags:
+                    flags.append((column, label, wanted))
+                text.take(m.start(), m.end())
         shown: list[PerCall] = []
         read = read_conditions(text, self.values)
         if isinstance(read, str):
@@ -765,7 +791,8 @@ class ListReader(RowListReader):
             order=order,
             limit=limit,
             notes=tuple(notes),
-            extra=tuple(extra),
+            extra=tuple([*extra, *(c for c, _, _ in flags if c not in extra)]),
+            flags=tuple(flags),
         )
         if (
             ids
@@ -796,6 +823,7 @@ def describe(query: ListQuery) -> str:
     from lambdas.shared.answering.semantic import describe_conditions
 
     parts: list[str] = [describe_conditions(query.conditions)] if query.conditions else []
+    parts += [f"{label} = {'yes' if wanted else 'no'}" for _, label, wanted in query.flags]
     for label, _, found in query.filters:
         parts.append(f"{label} = {found}")
     scope = query.period.describe() if query.period else "all data (no period given)"

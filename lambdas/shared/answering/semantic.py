@@ -1817,12 +1817,31 @@ def _my_team(question: str) -> str:
     return _MY_MEMBERS.sub(named, m.group("rest"))
 
 
+# What happens to the answer next, said after the request ("…, I'll hand them to the morning shift", "… my team
+# has to chase them"): who gets it, never what it holds
+_HAND_OFF_TAIL = re.compile(
+    r"^(?P<rest>.*\S)\s*(?:,|;|\.|\s[-–—])\s*(?P<tail>(?:(?:i'?ll|i\s+will|we'?ll|we\s+will|so\s+(?:i|we)\s+can)\s+"
+    r"(?:hand|pass|send|give|forward|share)\s+(?:them|it|these|this|those|the\s+list)\s+(?:to|over\s+to|on\s+to)\s+"
+    r"(?:the\s+|my\s+|our\s+)?[a-z' -]{1,30}?"
+    r"|(?:my|our)\s+(?:team|people|agents)\s+(?:has|have|needs?|will)\s+(?:to\s+)?(?:chase|call|ring|follow\s+up(?:\s+on)?"
+    r"|contact|action|work|call\s+back)\s+(?:them|these|those|it|the\s+customers)))\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def without_hand_off(question: str) -> str:
+    """The question without what happens to the answer next ("…, I'll hand them to the morning shift")."""
+    m = _HAND_OFF_TAIL.match(question)
+    return m.group("rest") if m is not None else question
+
+
 def _without_asker(
     question: str,
     clause_repeats: Callable[[str, str], bool],
     names_nothing: Callable[[str], bool] = lambda _words: False,
 ) -> str:
     """The question without a heading or tail that says who asks or what for (see ``_is_asker``)."""
+    question = without_hand_off(question)
     for pattern in (_HEADING, _ASKER_WANTS):
         m = pattern.match(question)
         head = _without_cadence(m.group("head"), m.group("rest")) if m else ""
