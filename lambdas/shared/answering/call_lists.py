@@ -612,16 +612,15 @@ class ListReader(RowListReader):
 
         flags: list[tuple[str, str, bool]] = []
         for column, label, wanted, phrase in self.flags:
-            for m in list(
-                re.finditer(rf"\b(?:that\s+|which\s+|who\s+)?{_alternatives((phrase,))}\b", text.remaining())
-            ):
-                if not text.free(m.start(), m.end()):
+            pattern = rf"\b(?:that\s+|which\s+|who\s+)?{_alternatives((phrase,))}\b"
+            for said in list(re.finditer(pattern, text.remaining())):
+                if not text.free(said.start(), said.end()):
                     continue
                 if any(c == column and w != wanted for c, _, w in flags):
                     return ListReading(None, f"It asks for calls that are and are not “{label}”.")
                 if (column, label, wanted) not in flags:
                     flags.append((column, label, wanted))
-                text.take(m.start(), m.end())
+                text.take(said.start(), said.end())
         shown: list[PerCall] = []
         read = read_conditions(text, self.values)
         if isinstance(read, str):
