@@ -611,15 +611,15 @@ class ListReader(RowListReader):
             text.take(date.start, date.end)
 
         flags: list[tuple[str, str, bool]] = []
-        for column, label, wanted, phrase in self.flags:
+        for flag_column, flag_label, wanted, phrase in self.flags:
             pattern = rf"\b(?:that\s+|which\s+|who\s+)?{_alternatives((phrase,))}\b"
             for said in list(re.finditer(pattern, text.remaining())):
                 if not text.free(said.start(), said.end()):
                     continue
-                if any(c == column and w != wanted for c, _, w in flags):
-                    return ListReading(None, f"It asks for calls that are and are not “{label}”.")
-                if (column, label, wanted) not in flags:
-                    flags.append((column, label, wanted))
+                if any(c == flag_column and w != wanted for c, _, w in flags):
+                    return ListReading(None, f"It asks for calls that are and are not “{flag_label}”.")
+                if (flag_column, flag_label, wanted) not in flags:
+                    flags.append((flag_column, flag_label, wanted))
                 text.take(said.start(), said.end())
         shown: list[PerCall] = []
         read = read_conditions(text, self.values)
