@@ -3488,3 +3488,31 @@ def test_a_list_asking_for_both_answers_of_one_flag_is_refused(reader: QuestionR
     assert (
         ListReader(reader).read("list calls that were resolved and unresolved yesterday", TODAY).query is None
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by"),
+    [
+        # a question before the request that the request asks again, with a grouping said in a period's words
+        (
+            "does CSAT change with the day of the week? avg survey score per weekday",
+            "average_csat",
+            ("call__day_of_week",),
+        ),
+        # a metric named by a whole wording is never dropped as commentary
+        (
+            "how often do customers interrupt our agents? avg per call, by team",
+            "average_customer_interruptions",
+            ("call__team",),
+        ),
+        # the base of a share said as a heading
+        ("Tech Tier 1 calls: what % got resolved?", "resolution_rate", ()),
+    ],
+)
+def test_a_question_then_its_request_and_a_heading_naming_the_base(
+    reader: QuestionReader, question: str, metric: str, group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by) == ((metric,), group_by)
+    if "Tech Tier 1" in question:
+        assert ("call__team", "Tech Tier 1") in query.filters

@@ -1907,7 +1907,8 @@ def without_preamble(
 
 # "Of the calls flagged escalation-request, what % ended up resolved?": the base of a share said first
 _SHARE_BASE_FIRST = re.compile(
-    r"^\s*(?:of|among|amongst|out\s+of)\s+(?P<base>(?:all\s+)?(?:the\s+|our\s+|those\s+)?[^,?;:]{0,60}?"
+    r"^\s*(?:(?:of|among|amongst|out\s+of)\s+|(?=[^,?;:]{0,60}?\bcalls\s*(?::|\s[-–—])))"
+    r"(?P<base>(?:all\s+)?(?:the\s+|our\s+|those\s+)?[^,?;:]{0,60}?"
     r"\b(?:calls|evaluations|evals)\b[^,?;:]{0,80}?)\s*(?:,|:|\s[-–—])\s*(?:what|which)\s+"
     r"(?P<share>%|percent|percentage|pct|share|proportion|fraction|portion)(?:\s+of\s+(?:them|those|these))?"
     r"\s+(?P<rest>\S.*)$",
@@ -1956,6 +1957,12 @@ _RATE_OF_A_RATE = re.compile(
 _WITHIN_EACH = re.compile(
     r"\b(?:each|every|per|in\s+each|for\s+each|within\s+each)\s+(?:single\s+)?(?:agent|rep|team|queue|month|week"
     r"|day|hour|evaluator|category|topic|product|form|section|language|direction|quarter|year)s?\b"
+)
+
+
+# A grouping by a part of the calendar, said with the words of a period ("the day of the week")
+_GROUPED_BY_TIME = re.compile(
+    r"\b(?:days?\s+of\s+(?:the\s+)?week|hours?\s+of\s+(?:the\s+)?day|time\s+of\s+(?:the\s+)?day|weekdays?)\b"
 )
 
 
@@ -2519,6 +2526,8 @@ class QuestionReader:
         found = set(text.split()) & self._meaningful
         if self._meaningful_phrases is not None:
             found |= {m.group(0) for m in self._meaningful_phrases.finditer(text)}
+        # a metric named by a whole wording ("how often do customers interrupt"): its words are used
+        found |= {m.group(0) for pattern, _ in self._phrasings for m in pattern.finditer(text)}
         return found
 
     def _said_again(self, clause: str, rest: str) -> bool:
@@ -2568,7 +2577,7 @@ class QuestionReader:
                 or set(said.split())
                 & (_NARROWING - {"if", "where", "when"})  # "trying to see if …" narrows nothing
                 or re.search(r"\b\d+\b", said)
-                or _DATE_WORDS.search(self._without_values(said))
+                or _DATE_WORDS.search(_GROUPED_BY_TIME.sub(" ", self._without_values(said)))
             ):
                 continue
             rest = " ".join(x for x in kept if x is not sentence)
