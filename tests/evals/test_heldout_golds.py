@@ -1,4 +1,4 @@
-"""The held-out sets (evals/heldout2.yml … heldout19.yml) are well formed, and their gold SQL is what the scorer
+"""The held-out sets (evals/heldout2.yml … heldout20.yml) are well formed, and their gold SQL is what the scorer
 can run.
 
 Structure is checked with the scorer's own loader and the SQL guard every gold passes before it runs. When the
@@ -61,6 +61,7 @@ SETS = [
     HeldOut("heldout17.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout18.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout19.yml", traps=18, ties_checked=True, scored=True),
+    HeldOut("heldout20.yml", traps=18, ties_checked=True, scored=False),
 ]
 
 
