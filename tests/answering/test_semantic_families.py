@@ -3516,3 +3516,8 @@ def test_a_question_then_its_request_and_a_heading_naming_the_base(
     assert (query.metrics, query.group_by) == ((metric,), group_by)
     if "Tech Tier 1" in question:
         assert ("call__team", "Tech Tier 1") in query.filters
+
+
+def test_the_busiest_days_as_many_as_said_ranked_by_calls(reader: QuestionReader) -> None:
+    query = _read(reader, "3 busiest days in feb by number of calls?")
+    assert (query.metrics, query.grain, query.limit, query.order_by) == (("calls",), "day", 3, "-calls")

@@ -3072,9 +3072,9 @@ class QuestionReader:
 
         busy_grain = False
         if grain is None:  # "the busiest day last month": the days ranked by calls, the first one shown
-            m = text.search(r"\b(?:busiest|quietest|peak)\s+(?P<grain>day|week|month)\b(?!\s+of\b)")
-            if m is not None:
-                grain, which_grain, busy_grain = m.group("grain"), True, True
+            m = text.search(r"\b(?:busiest|quietest|peak)\s+(?P<grain>day|week|month)s?\b(?!\s+of\b)")
+            if m is not None:  # "the 3 busiest days": the days ranked, as many as said
+                grain, which_grain, busy_grain = m.group("grain").rstrip("s"), True, True
                 text.take(m.start("grain"), m.end())
 
         if grain is not None:  # "the trend of … by week": the grain says how it moves over time
@@ -3490,7 +3490,7 @@ class QuestionReader:
             return Reading(
                 None, f"It counts {counted_noun}, and no metric here counts them.", (counted_noun,)
             )
-        unknown = self._unknown(text, chosen, bool(groups) or len(chosen) > 1)
+        unknown = self._unknown(text, chosen, bool(groups) or bool(which_grain) or len(chosen) > 1)
         if unknown:
             return Reading(None, "Some words are not accounted for.", unknown)
         for label in groups:  # "AHT per customer": ids no one reads row by row; only counted by a condition
