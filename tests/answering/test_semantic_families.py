@@ -3521,3 +3521,22 @@ def test_a_question_then_its_request_and_a_heading_naming_the_base(
 def test_the_busiest_days_as_many_as_said_ranked_by_calls(reader: QuestionReader) -> None:
     query = _read(reader, "3 busiest days in feb by number of calls?")
     assert (query.metrics, query.grain, query.limit, query.order_by) == (("calls",), "day", 3, "-calls")
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "last"),
+    [
+        ("calls between 06:00 and 21:59", 6, 21),
+        ("Tech Tier 1 calls per hour of day, 08:00 to 17:59 UTC, March", 8, 17),
+    ],
+)
+def test_a_span_of_the_day_ending_at_59_minutes_is_whole_hours(
+    reader: QuestionReader, question: str, first: int, last: int
+) -> None:
+    query = _read(reader, question)
+    bounds = sorted((op, number) for _, op, number in query.conditions)
+    assert bounds == [("<", float(last + 1)), (">=", float(first))]
+
+
+def test_hours_past_midnight_stay_refused(reader: QuestionReader) -> None:
+    _refused(reader, "calls from 22:00 to 05:59 in march")

@@ -390,6 +390,14 @@ _HOURS_SAID = (
         ),
     ),
     (
+        # "06:00 to 21:59": two clock times with their minutes, a span of the day without "between"
+        "between",
+        re.compile(
+            r"(?<!\d\s)\b(?P<a>(?:[01]?\d|2[0-3])\s+[0-5]\d)\s+(?:to|till|until|through|thru|-)\s+"
+            r"(?P<b>(?:[01]?\d|2[0-3])\s+[0-5]\d)\b(?:\s+utc)?"
+        ),
+    ),
+    (
         "hours",
         re.compile(
             r"\b(?:for\s+|in\s+|during\s+)?(?:the\s+)?hours\s+(?:of\s+(?:the\s+)?day\s+)?(?:from\s+)?"
@@ -439,6 +447,9 @@ def _read_hours(text: _Text) -> list[tuple[str, float]] | Reading:
             else:
                 start = _clock_hour(m.group("a")) if m.groupdict().get("a") else None
                 end = _clock_hour(m.group("b")) if m.groupdict().get("b") else None
+                at_59 = re.fullmatch(r"(\d{1,2})\s+59", " ".join((m.groupdict().get("b") or "").split()))
+                if end is None and at_59 is not None and int(at_59.group(1)) <= 23:
+                    end = int(at_59.group(1)) + 1  # "06:00 to 21:59": through the last minute of 21:00–21:59
                 if (m.groupdict().get("a") and start is None) or (m.groupdict().get("b") and end is None):
                     return Reading(None, "The hour of day is whole hours (0–23): say a time on the hour.")
                 if start is not None and end is not None and end <= start:
