@@ -3540,3 +3540,36 @@ def test_a_span_of_the_day_ending_at_59_minutes_is_whole_hours(
 
 def test_hours_past_midnight_stay_refused(reader: QuestionReader) -> None:
     _refused(reader, "calls from 22:00 to 05:59 in march")
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by"),
+    [
+        (
+            "avg call length per team in march - just the connected call, no wrap-up",
+            "average_call_duration",
+            ("call__team",),
+        ),
+        (
+            "Total hours spent on calls in February (connected time, hold included)",
+            "total_call_duration_hours",
+            (),
+        ),
+        (
+            "total hours spent on calls last week (connected time, not handle time)",
+            "total_call_duration_hours",
+            (),
+        ),
+        ("median talk time per call for each queue (secs)", "median_talk_time", ("call__queue",)),
+    ],
+)
+def test_a_duration_said_again_and_a_median_per_call(
+    reader: QuestionReader, question: str, metric: str, group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by) == ((metric,), group_by)
+
+
+def test_handle_time_without_wrap_up_is_refused(reader: QuestionReader) -> None:
+    """Handle time includes the wrap-up: ruling it out asks for another measure."""
+    _refused(reader, "average handle time by team, no wrap-up")

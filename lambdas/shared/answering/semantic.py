@@ -751,6 +751,12 @@ def _plain_wording(text: str) -> str:
     """Wordings said the way the readers read them: the share's base first, a survey score given, members
     listed, "which single", "avg", the values of a grouping, "section scores", two months compared, inbound
     and outbound split, ranked members named with a value."""
+    # "call length (just the connected call, no wrap-up)": a duration said again, never a second measure
+    if re.search(
+        r"\b(?:call\s+)?(?:length|duration)s?\b|\b(?:hours|time)\s+spent\s+on\s+calls\b|\blongest\s+calls?\b",
+        text,
+    ):
+        text = _DURATION_SAID_AGAIN.sub(" ", text)
     # "which teams average over 10 minutes handle time", "averaged above 80 percent qa": the measure first
     text = re.sub(
         r"\b(?:average|averaged|averages|avg)\s+(?P<cmp>over|above|under|below|more\s+than|less\s+than)\s+"
@@ -1974,6 +1980,14 @@ _WITHIN_EACH = re.compile(
 # A grouping by a part of the calendar, said with the words of a period ("the day of the week")
 _GROUPED_BY_TIME = re.compile(
     r"\b(?:days?\s+of\s+(?:the\s+)?week|hours?\s+of\s+(?:the\s+)?day|time\s+of\s+(?:the\s+)?day|weekdays?)\b"
+)
+
+
+# What a call's duration is, said again next to it: connected time, hold included, no wrap-up
+_DURATION_SAID_AGAIN = re.compile(
+    r"\b(?:just\s+|only\s+)?(?:the\s+)?connected\s+(?:call\s+)?(?:time|duration|call)?\b"
+    r"|\bhold\s+included\b|\bincluding\s+(?:the\s+)?hold\b|\bwith\s+hold\b"
+    r"|\b(?:no|not|excluding|without)\s+(?:the\s+)?(?:wrap\s*up|acw|after\s+call\s+work|handle\s+time)\b"
 )
 
 
@@ -4515,9 +4529,17 @@ class QuestionReader:
                 remaining = remaining[: m.start()] + " " * (m.end() - m.start()) + remaining[m.end() :]
         if any("per call" in m.label for m in chosen) and re.search(r"\bhow\s+many\s+times\b", text.text):
             remaining = re.sub(r"\bhow\s+many\b", " ", remaining)  # "how many times do customers interrupt"
-        if any(m.aggregation == "average" and m.semantic_models == ("calls",) for m in chosen):
-            # "handle time per call", "interruptions on each call": what a call's average already is
+        if any(
+            m.aggregation in {"average", "median", "percentile", "max"} and m.semantic_models == ("calls",)
+            for m in chosen
+        ):
+            # "handle time per call", "interruptions on each call", "median talk time per call": what a call's
+            # average (or median, percentile, maximum) is already of
             remaining = re.sub(r"\b(?:per|a|each|every|on\s+a|on\s+each)\s+call\b", " ", remaining)
+        if chosen and all("call_duration" in m.name for m in chosen):
+            # "call length (connected time, hold included)", "just the connected call, no wrap-up": what a call's
+            # duration is, said again
+            remaining = _DURATION_SAID_AGAIN.sub(" ", remaining)
         # "across all evaluations" names the metric's own rows: the whole population, not a grouping
         remaining = re.sub(
             r"\bacross\s+(all\b(?:\s+(\S+))?)",
