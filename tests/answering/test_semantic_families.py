@@ -3573,3 +3573,9 @@ def test_a_duration_said_again_and_a_median_per_call(
 def test_handle_time_without_wrap_up_is_refused(reader: QuestionReader) -> None:
     """Handle time includes the wrap-up: ruling it out asks for another measure."""
     _refused(reader, "average handle time by team, no wrap-up")
+
+
+def test_lenient_or_hard_scoring_is_of_those_who_give_scores(reader: QuestionReader) -> None:
+    _refused(reader, "which team is the most lenient")
+    query = _read(reader, "which human reviewer is the most lenient")
+    assert query.group_by == ("evaluation__evaluator",) and query.order_by == "-average_qa_score"

@@ -902,18 +902,30 @@ def _plain_wording(text: str) -> str:
         "by evaluation source",
         text,
     )
-    # "which evaluator scores hardest", "the most lenient": the lowest or highest average score given
-    text = re.sub(
-        r"\b(?:scores|grades|marks|rates|is)\s+(?:the\s+)?(?:hardest|harshest|toughest|strictest|most\s+harshly"
-        r"|most\s+strictly|most\s+harsh|most\s+strict)\b",
-        "gives the lowest average score",
-        text,
+    # "which evaluator scores hardest", "the most lenient": the lowest or highest average score given — only of
+    # those who give scores ("which agent scores hardest" is no question of how agents are scored)
+    gives_scores = re.search(
+        r"\b(?:evaluators?|reviewers?|analysts?|scorers?|graders?|calibrators?|automation)\b", text
     )
-    text = re.sub(
-        r"\b(?:scores|grades|marks|rates|is)\s+(?:the\s+)?(?:easiest|softest|most\s+leniently|most\s+lenient"
-        r"|most\s+generously|most\s+generous)\b",
-        "gives the highest average score",
-        text,
+    text = (
+        text
+        if gives_scores is None
+        else re.sub(
+            r"\b(?:scores|grades|marks|rates|is)\s+(?:the\s+)?(?:hardest|harshest|toughest|strictest|most\s+harshly"
+            r"|most\s+strictly|most\s+harsh|most\s+strict)\b",
+            "gives the lowest average score",
+            text,
+        )
+    )
+    text = (
+        text
+        if gives_scores is None
+        else re.sub(
+            r"\b(?:scores|grades|marks|rates|is)\s+(?:the\s+)?(?:easiest|softest|most\s+leniently|most\s+lenient"
+            r"|most\s+generously|most\s+generous)\b",
+            "gives the highest average score",
+            text,
+        )
     )
     # "… scores hardest, i.e. gives the lowest average score": the same ranking said again
     text = re.sub(
