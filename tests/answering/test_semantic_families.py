@@ -3579,3 +3579,8 @@ def test_lenient_or_hard_scoring_is_of_those_who_give_scores(reader: QuestionRea
     _refused(reader, "which team is the most lenient")
     query = _read(reader, "which human reviewer is the most lenient")
     assert query.group_by == ("evaluation__evaluator",) and query.order_by == "-average_qa_score"
+
+
+def test_how_customers_feel_at_the_start_of_a_call(reader: QuestionReader) -> None:
+    query = _read(reader, "how do callers feel at the beginning of their calls, by team")
+    assert (query.metrics, query.group_by) == (("average_customer_sentiment_q1",), ("call__team",))
