@@ -3584,3 +3584,22 @@ def test_lenient_or_hard_scoring_is_of_those_who_give_scores(reader: QuestionRea
 def test_how_customers_feel_at_the_start_of_a_call(reader: QuestionReader) -> None:
     query = _read(reader, "how do callers feel at the beginning of their calls, by team")
     assert (query.metrics, query.group_by) == (("average_customer_sentiment_q1",), ("call__team",))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Coaching Dana Reyes: what's her average QA score month by month?",
+        "I'm sitting with Dana Reyes tomorrow. What's her average QA score by month?",
+    ],
+)
+def test_her_or_his_is_the_agent_a_heading_named(reader: QuestionReader, question: str) -> None:
+    query = _read(reader, question)
+    assert query.metrics == ("average_qa_score",) and query.grain == "month"
+    assert ("agent__agent_name", "Dana Reyes") in query.filters
+
+
+def test_a_heading_naming_more_than_the_agent_is_read_whole(reader: QuestionReader) -> None:
+    # the clause narrows too ("only inbound"): it is read with the rest, never dropped
+    query = _read(reader, "Dana Reyes, only inbound: what's her average handle time?")
+    assert {("call__agent_name", "Dana Reyes"), ("call__direction", "INBOUND")} <= set(query.filters)

@@ -2003,6 +2003,10 @@ _DURATION_SAID_AGAIN = re.compile(
 )
 
 
+# "what's her average QA score", "his evaluations": the person a clause before named
+_HIS_OR_HER = re.compile(r"\b(?:her|his)\b(?!\s+(?:own\s+)?(?:team|queue)\b)", re.IGNORECASE)
+
+
 # Words between two mentions of one measure that say it again ("… at the end — i.e. the average …")
 _RESTATING = frozenset({"average", "avg", "mean", "i", "e", "ie", "that", "is", "so", "aka", "or", "the"})
 
@@ -2665,7 +2669,29 @@ class QuestionReader:
                 and find_date_range(normalise(rest), today) is None
             ):
                 question = f"{rest.rstrip(' ?.!')} {carried.group('p')}?"
+        question = self._person_said_first(question)
         return self._without_musing(_base_said_first(self._asked(question, today)), today)
+
+    def _person_said_first(self, question: str) -> str:
+        """The request with "her" / "his" as the one agent a heading or first sentence names ("Coaching Dana Weber:
+        what's her average QA score …", "I'm sitting with Luca Schmidt tomorrow. His evaluations from March …"),
+        when that clause names nothing else a reading uses; the question as it is otherwise."""
+        m = _HEADING.match(question) or re.match(r"^(?P<head>[^.?!]{3,80}[.!])\s+(?P<rest>\S.*)$", question)
+        if m is None or not _HIS_OR_HER.search(m.group("rest")):
+            return question
+        head = normalise(m.group("head"))
+        named = self._values_named(head)
+        if len(named) != 1 or next(iter(named))[0] != "agent":
+            return question
+        name = next(iter(named))[1]
+        agents = self.indexes.get("agent")
+        index = agents.find(head) if agents is not None else None
+        if index is None:
+            return question
+        left = head[: index.start] + " " + head[index.end :]
+        if set(left.split()) & _NARROWING or not self._names_nothing(left):
+            return question
+        return _HIS_OR_HER.sub(f"{name}'s", m.group("rest"), count=1)
 
     def _asked(self, question: str, today: dt.date) -> str:
         return without_preamble(
