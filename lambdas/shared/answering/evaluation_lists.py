@@ -234,11 +234,7 @@ class EvaluationListReader(RowListReader):
         if len(calls) > 1:
             return EvaluationListReading(None, "It names more than one call: ask for one call at a time.")
         if calls:  # one call's evaluations: the words naming the call are accounted for by its id
-            before, _, after = (
-                CALL_ID.split(question, maxsplit=1)[0],
-                None,
-                CALL_ID.split(question, maxsplit=1)[1],
-            )
+            before, after = CALL_ID.split(question, maxsplit=1)
             question = f"{_THE_CALL.sub(' ', before)} {after}"
         text = _Text(normalise(question))
         period = None

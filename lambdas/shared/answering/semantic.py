@@ -2723,7 +2723,7 @@ class QuestionReader:
             )
         reading = self._read_whole(question, today)
         query = reading.query
-        within = _WITHIN_EACH.search(normalise(question))
+        within = _WITHIN_EACH.search(said)
         if (
             isinstance(query, MetricQuery)
             and query.limit is not None
