@@ -73,8 +73,10 @@
     arriving late cannot replace it). Changes are ordered by event time, then stream sequence number (snapshots
     sort before any later stream event of the same instant), then event id; a removal wins like any other change
     and stays as a tombstone (`is_removed`). Delivering a change twice, or out of order, changes nothing.
+    `also_restore`: a condition on stored rows that are written again unchanged by each merge (e.g. so that the
+    attributes a model adds to the latest change are computed again).
 -#}
-{% macro latest_change_per_key(staging_model, key, columns) -%}
+{% macro latest_change_per_key(staging_model, key, columns, also_restore=none) -%}
 with
 
 changes as (
@@ -91,6 +93,9 @@ stored_state as (
     {%- if var('materialize_current_state') and is_incremental() %}
     from {{ this }}
     where {{ key }} in (select changes.{{ key }} from changes)
+    {%- if also_restore %}
+        or {{ also_restore }}
+    {%- endif %}
     {%- else %}
     from changes
     where false
@@ -188,8 +193,11 @@ select * from final
     through as stored: Iceberg prunes them from the join, so a question reads the key and ordering columns of
     the recent partitions only. A change to such an old item is left out here, as the merge leaves it out of
     its lookback (see the `current_state` doc: `--full-refresh` applies it).
+    `carried`: columns only the stored state has (e.g. the evaluated call's attributes the merge adds); a row a
+    recent change replaces keeps them while `carried_while` is unchanged, else they are null. `hot_only`: with
+    that split, only the rows after it (the stored rows merged with the recent changes), without the old ones.
 -#}
-{% macro current_state_with_recent_changes(table, key, partition_column='started_at') -%}
+{% macro current_state_with_recent_changes(table, key, partition_column='started_at', carried=[], carried_while=none, hot_only=false) -%}
     {%- set deduplicated = ref('int_' ~ table ~ '_deduplicated') -%}
     {%- if not var('materialize_current_state') -%}
     select * from {{ deduplicated }}
@@ -265,12 +273,17 @@ select * from final
         select
             {%- for column in columns %}
             case when recent_wins then recent_{{ column }} else {{ column }} end as {{ column }}
+            {{- ',' if not loop.last or carried }}
+            {%- endfor %}
+            {%- for column in carried %}
+            case when recent_wins and recent_{{ carried_while }} is distinct from {{ carried_while }} then null
+                else {{ column }} end as {{ column }}
             {{- ',' if not loop.last }}
             {%- endfor %}
         from compared
-        {%- if split %}
+        {%- if split and not hot_only %}
         union all
-        select {{ columns | join(', ') }}
+        select {{ (columns + carried) | join(', ') }}
         from {{ deduplicated }}
         where not ({{ hot }})
         {%- endif %}

@@ -5,6 +5,7 @@ sqlglot's Athena dialect with zero errors."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import boto3
@@ -100,6 +101,14 @@ def test_scale_switch_compiles_the_incremental_merge_branch_for_athena(tmp_path:
     merge_branch = models["int_calls_deduplicated"]
     assert "date_add('minute', -60, max(ingested_at))" in merge_branch
     assert 'from "awsdatacatalog"."post_call_analytics_intermediate"."int_calls_deduplicated"' in merge_branch
+    # the stored evaluations of changed calls are written again, only within the merge's lookback
+    evaluations = models["int_scorecards_deduplicated"]
+    assert re.search(
+        r"or \(call_id in \(select call_id from .*stg_dynamodb__calls.*"
+        r"and started_at >= date_add\('minute', -44640, current_timestamp\)\)",
+        evaluations,
+        re.DOTALL,
+    ), evaluations
 
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     config = manifest["nodes"]["model.post_call_analytics.int_calls_deduplicated"]["config"]

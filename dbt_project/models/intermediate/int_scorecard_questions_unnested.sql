@@ -2,6 +2,7 @@
 -- same current row (no join back to the evaluations).
 {%- set evaluation_columns = [
     'call_id', 'agent_id', 'form_id', 'form_title', 'form_version', 'evaluation_status', 'started_at', 'submitted_at',
+    'call_team', 'call_queue', 'call_started_at',
 ] %}
 {%- set question_fields = [
     'question_ref_id', 'section_ref_id', 'question_type', 'text', 'weight', 'answer_value',
@@ -52,7 +53,10 @@ final as (
         unnested.form_version,
         unnested.evaluation_status,
         unnested.started_at,
-        unnested.submitted_at
+        unnested.submitted_at,
+        unnested.call_team,
+        unnested.call_queue,
+        unnested.call_started_at
     from unnested
 
 )

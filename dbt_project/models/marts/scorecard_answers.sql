@@ -1,4 +1,6 @@
 -- One row per question answered on an evaluation, with its section and the evaluation's context.
+-- depends_on: {{ ref('int_calls_deduplicated') }} {{ ref('stg_dynamodb__calls') }}
+{%- set split = evaluated_call_split() %}
 
 with
 
@@ -16,12 +18,8 @@ sections as (
 
 calls as (
 
-    -- the evaluated call's team and queue, as `scorecards` carries them
-    select
-        call_id,
-        team,
-        queue
-    from {{ ref('int_calls_current') }}
+    -- the evaluated call's team and queue (`evaluated_call` macros)
+    {{ evaluated_calls(split) | indent(4) }}
 
 ),
 
@@ -45,8 +43,8 @@ final as (
         questions.notes,
         questions.call_id,
         questions.agent_id,
-        calls.team,
-        calls.queue,
+        {{ evaluated_call_attribute(split, 'questions', 'team') }} as team,
+        {{ evaluated_call_attribute(split, 'questions', 'queue') }} as queue,
         questions.form_id,
         questions.form_title,
         questions.form_version,

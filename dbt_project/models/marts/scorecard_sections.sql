@@ -1,6 +1,8 @@
 -- One row per section of a current evaluation: its title, weight and score, how many of its questions were
 -- answered and scored, and the evaluation's context. Section averages over questions read this mart instead of
 -- counting distinct evaluations over `scorecard_answers`.
+-- depends_on: {{ ref('int_calls_deduplicated') }} {{ ref('stg_dynamodb__calls') }}
+{%- set split = evaluated_call_split() %}
 
 with
 
@@ -32,12 +34,8 @@ scorecards as (
 
 calls as (
 
-    -- the evaluated call's team and queue, as `scorecards` carries them
-    select
-        call_id,
-        team,
-        queue
-    from {{ ref('int_calls_current') }}
+    -- the evaluated call's team and queue (`evaluated_call` macros)
+    {{ evaluated_calls(split) | indent(4) }}
 
 ),
 
@@ -77,8 +75,8 @@ final as (
         sections_and_questions.question_score_percent_sum,
         scorecards.call_id,
         scorecards.agent_id,
-        calls.team,
-        calls.queue,
+        {{ evaluated_call_attribute(split, 'scorecards', 'team') }} as team,
+        {{ evaluated_call_attribute(split, 'scorecards', 'queue') }} as queue,
         scorecards.form_id,
         scorecards.form_title,
         scorecards.form_version,

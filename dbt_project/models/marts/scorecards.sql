@@ -1,4 +1,6 @@
 -- One row per current QA evaluation, with the evaluated call's team and queue.
+-- depends_on: {{ ref('int_calls_deduplicated') }} {{ ref('stg_dynamodb__calls') }}
+{%- set split = evaluated_call_split() %}
 
 with
 
@@ -10,11 +12,8 @@ scorecards as (
 
 calls as (
 
-    select
-        call_id,
-        team,
-        queue
-    from {{ ref('int_calls_current') }}
+    -- the evaluated call's team and queue (`evaluated_call` macros)
+    {{ evaluated_calls(split) | indent(4) }}
 
 ),
 
@@ -24,8 +23,8 @@ final as (
         scorecards.evaluation_id,
         scorecards.call_id,
         scorecards.agent_id,
-        calls.team,
-        calls.queue,
+        {{ evaluated_call_attribute(split, 'scorecards', 'team') }} as team,
+        {{ evaluated_call_attribute(split, 'scorecards', 'queue') }} as queue,
         scorecards.evaluator,
         scorecards.evaluation_source,
         scorecards.form_id,
