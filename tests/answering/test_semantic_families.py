@@ -3603,3 +3603,42 @@ def test_a_heading_naming_more_than_the_agent_is_read_whole(reader: QuestionRead
     # the clause narrows too ("only inbound"): it is read with the rest, never dropped
     query = _read(reader, "Dana Reyes, only inbound: what's her average handle time?")
     assert {("call__agent_name", "Dana Reyes"), ("call__direction", "INBOUND")} <= set(query.filters)
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "filters"),
+    [
+        # one call's value, per group: the maximum, never the group with the highest average
+        (
+            "For each queue, what's the longest a customer was kept on hold on a single call?",
+            "max_hold_time",
+            (),
+        ),
+        (
+            "Worst single queue wait each queue had on an inbound call?",
+            "max_queue_wait",
+            (("call__direction", "INBOUND"),),
+        ),
+    ],
+)
+def test_the_longest_single_value_per_group_is_the_maximum(
+    reader: QuestionReader, question: str, metric: str, filters: tuple[tuple[str, str], ...]
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by, query.limit, query.filters) == (
+        (metric,),
+        ("call__queue",),
+        None,
+        filters,
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "For each queue, which has the longest average hold time?",
+        "Which team has the highest AHT? Show every team.",
+    ],
+)
+def test_every_group_and_the_top_group_at_once_is_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)

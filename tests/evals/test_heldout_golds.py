@@ -62,7 +62,7 @@ SETS = [
     HeldOut("heldout18.yml", traps=17, ties_checked=True, scored=True),
     HeldOut("heldout19.yml", traps=18, ties_checked=True, scored=True),
     HeldOut("heldout20.yml", traps=18, ties_checked=True, scored=True),
-    HeldOut("heldout21.yml", traps=18, ties_checked=True, scored=False),
+    HeldOut("heldout21.yml", traps=18, ties_checked=True, scored=True),
 ]
 
 

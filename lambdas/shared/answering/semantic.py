@@ -1031,6 +1031,9 @@ def _plain_wording(text: str) -> str:
         text,
     )  # "longest single hold"
     text = re.sub(
+        r"\bworst\s+single\s+(?=(?:queue\s+)?(?:wait|hold|handle\s+time)\b)", "maximum ", text
+    )  # "worst single queue wait": the longest one call had
+    text = re.sub(
         r"\b(busiest|quietest|best|worst|highest|lowest)\s+single\s+", r"\1 ", text
     )  # "quietest single day"
     text = re.sub(
@@ -1180,6 +1183,13 @@ def _plain_wording(text: str) -> str:
     text = re.sub(r"\bone\s+row\s+per\s+(?:[a-z]+\s+){1,4}?is\s+fine\b", " ", text)
     text = re.sub(
         r"\b(?:just\s+)?(?:the\s+)?one\s+(?:average\s+)?(?:number|figure|value)(?:\s+each)?\b", " ", text
+    )
+    # "the longest a customer was kept on hold": the longest hold
+    text = re.sub(
+        r"\b(?:the\s+)?longest\s+(?:time\s+)?(?:a|an|the|any)\s+(?:customer|caller)s?\s+(?:was|were|got|has\s+been"
+        r"|had\s+been|spent)\s+(?:kept\s+|put\s+|left\s+)?on\s+hold\b",
+        "longest hold",
+        text,
     )
     # "longest handle time of any single call, per team": one call's value, the maximum (per team)
     text = re.sub(
@@ -1989,6 +1999,13 @@ _WITHIN_EACH = re.compile(
 )
 
 
+# "for each queue, the longest hold": a row per group asked for, which a top or bottom of the groups is not
+_EACH_OF = re.compile(
+    r"\b(?:each|every|for\s+each|in\s+each)\s+(?:single\s+)?(?P<what>agent|rep|team|queue|month|week|day|hour"
+    r"|evaluator|category|topic|product|form|section|language|direction)s?\b"
+)
+
+
 # A grouping by a part of the calendar, said with the words of a period ("the day of the week")
 _GROUPED_BY_TIME = re.compile(
     r"\b(?:days?\s+of\s+(?:the\s+)?week|hours?\s+of\s+(?:the\s+)?day|time\s+of\s+(?:the\s+)?day|weekdays?)\b"
@@ -2736,6 +2753,17 @@ class QuestionReader:
                 f"It ranks within “{within.group(0)}”: a top or bottom per group is not something I can answer yet; "
                 "ask for the figures by both groupings instead.",
             )
+        each = _EACH_OF.search(said)
+        if isinstance(query, MetricQuery) and query.limit is not None and each is not None:
+            what = {"rep": "agent"}.get(each.group("what"), each.group("what"))
+            grouped = [name.split("__")[-1] for name in query.group_by] + [query.grain or ""]
+            if len(query.group_by) + bool(query.grain) == 1 and any(what in name for name in grouped):
+                # "for each queue, the longest hold": every group's figure, never the top group alone
+                return Reading(
+                    None,
+                    f"It asks for “{each.group(0)}” and for a top or bottom of them at once; ask for the figure "
+                    "by that grouping, or for the top ones.",
+                )
         return reading
 
     def _read_whole(self, question: str, today: dt.date) -> Reading:
