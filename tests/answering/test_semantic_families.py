@@ -3642,3 +3642,97 @@ def test_the_longest_single_value_per_group_is_the_maximum(
 )
 def test_every_group_and_the_top_group_at_once_is_refused(reader: QuestionReader, question: str) -> None:
     _refused(reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by", "conditions"),
+    [
+        # held calls: a hold time above 0 on the call
+        (
+            "Median hold time in Q1, counting only calls where the customer was actually put on hold",
+            ("median_hold_time",),
+            (),
+            (("call__hold_time_minutes", ">", 0.0),),
+        ),
+        (
+            "how many calls were put on hold last month",
+            ("calls",),
+            (),
+            (("call__hold_time_minutes", ">", 0.0),),
+        ),
+        # verbs of having, and totals said twice
+        ("Which agent has racked up the most auto-fails?", ("automatic_fails",), ("agent__agent_name",), ()),
+        (
+            "which queue burned the most wrap-up hours in February?",
+            ("total_after_call_work_hours",),
+            ("call__queue",),
+            (),
+        ),
+        ("Top 5 agents by total handle hours in Q1", ("total_handle_time_hours",), ("call__agent_name",), ()),
+        (
+            "top 5 agents by total handle time (hours) this quarter",
+            ("total_handle_time_hours",),
+            ("call__agent_name",),
+            (),
+        ),
+        (
+            "Q1 - inbound calls that waited more than 2 minutes, counted by queue",
+            ("calls",),
+            ("call__queue",),
+            None,
+        ),
+        # the unit of talk speed said in words is no other metric
+        (
+            "customer talk speed per queue (words per minute)",
+            ("average_customer_talk_speed",),
+            ("call__queue",),
+            (),
+        ),
+        (
+            "How fast do customers talk on each queue (words per minute)?",
+            ("average_customer_talk_speed",),
+            ("call__queue",),
+            (),
+        ),
+        ("how many QA evaluations are still sitting in draft?", ("draft_evaluations",), (), ()),
+    ],
+)
+def test_held_calls_verbs_of_having_and_units_said_in_words(
+    reader: QuestionReader,
+    question: str,
+    metrics: tuple[str, ...],
+    group_by: tuple[str, ...],
+    conditions: tuple[tuple[str, str, float], ...] | None,
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics[: len(metrics)], query.group_by) == (metrics, group_by)
+    if conditions is not None:
+        assert query.conditions == conditions
+
+
+def test_days_a_rate_dropped_below_a_level_are_counted(reader: QuestionReader) -> None:
+    query = _read(reader, "On how many days in March did service level drop below 35%?")
+    assert query.having == (("service_level", "<", 35.0),) and query.count_groups is not None
+
+
+def test_calls_whose_topic_was_a_value_filter_on_it() -> None:
+    reader = QuestionReader(SemanticManifest.load(), {**VALUES, "topic": ["Billing dispute"]})
+    query = _read(reader, "Callback rate on calls whose topic was Billing dispute?")
+    assert query.filters == (("call__summary_topic", "Billing dispute"),)
+
+
+def test_words_per_minute_alone_names_no_side(reader: QuestionReader) -> None:
+    _refused(reader, "words per minute by team")  # the agents' or the customers'?
+
+
+@pytest.mark.parametrize(
+    ("question", "group_by"),
+    [
+        ("what % of our calls in Q1 had the customer put on hold at all?", ()),
+        ("share of calls put on hold by team", ("call__team",)),
+    ],
+)
+def test_the_share_of_held_calls(reader: QuestionReader, question: str, group_by: tuple[str, ...]) -> None:
+    share = reader.read(question, TODAY).query
+    assert isinstance(share, ShareQuery), share
+    assert share.condition == "hold time > 0 minutes" and share.numerator.group_by == group_by

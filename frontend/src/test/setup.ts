@@ -26,8 +26,9 @@ if (!window.ResizeObserver) {
 window.scrollTo = vi.fn() as unknown as typeof window.scrollTo;
 Element.prototype.scrollIntoView = vi.fn();
 
-// Lazy chunks (answer card, pages) are transformed on first use, which can take a few seconds here.
-configure({ asyncUtilTimeout: 8000 });
+// Lazy chunks (answer card, pages) are transformed on first use, which can take a few seconds here, and more
+// on a busy machine.
+configure({ asyncUtilTimeout: 15000 });
 
 afterEach(() => {
   cleanup();

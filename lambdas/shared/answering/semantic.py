@@ -296,6 +296,14 @@ _NEUTRAL = frozenset(
         "covered",
         "clock",
         "clocked",
+        # "racked up the most auto-fails", "burned the most wrap-up hours": had
+        "racked",
+        "burned",
+        "burnt",
+        "chalked",
+        "notched",
+        "amassed",
+        "accumulated",
         "out",
         "roughly",
         "approximately",
@@ -1183,6 +1191,49 @@ def _plain_wording(text: str) -> str:
     text = re.sub(r"\bone\s+row\s+per\s+(?:[a-z]+\s+){1,4}?is\s+fine\b", " ", text)
     text = re.sub(
         r"\b(?:just\s+)?(?:the\s+)?one\s+(?:average\s+)?(?:number|figure|value)(?:\s+each)?\b", " ", text
+    )
+    text = re.sub(r"\bwords?\s+(?:per|a|an|each)\s+min(?:ute)?s?\b", "wpm", text)  # the unit of talk speed
+    text = re.sub(
+        r"\btotal\s+(?=(?!time\b)[a-z-]+\s+hours\b)", "", text
+    )  # "total handle hours": handle hours
+    # "calls whose topic was cancellation": with that topic
+    text = re.sub(
+        r"\bwhose\s+(topic|product|queue|team|direction|language|category)\s+(?:was|is|were|are)\s+",
+        r"with \1 ",
+        text,
+    )
+    text = re.sub(
+        r"\b(?:counted|tallied|totalled|totaled|summed)\s+(?=(?:by|per)\b)", "", text
+    )  # "counted by queue"
+    # "days service level dropped below 35%": was below
+    text = re.sub(
+        r"\b(?:drop|drops|dropped|dip|dips|dipped|fall|falls|fell|went|go|goes|slip|slipped)\s+"
+        r"(?=(?:below|under|beneath)\s)",
+        "was ",
+        text,
+    )
+    # "calls that had the customer put on hold at all", "where the caller was actually placed on hold": held calls
+    text = re.sub(
+        r"\b(?:that\s+|where\s+|which\s+|in\s+which\s+|when\s+)?(?:(?:the|a|their)\s+(?:customers?|callers?)\s+)?"
+        r"(?:had|has|have|with|were|was|got|get|being|been)\s+(?:the\s+|a\s+|their\s+)?(?:(?:customers?|callers?)\s+)?"
+        r"(?:(?:was|were|got|actually|ever|been)\s+)*"
+        r"(?:put|placed)\s+on\s+hold(?:\s+at\s+all)?\b",
+        "with hold time over 0 seconds",
+        text,
+    )
+    text = re.sub(
+        r"\bcalls\s+(?:put|placed)\s+on\s+hold(?:\s+at\s+all)?\b", "calls with hold time over 0 seconds", text
+    )
+    text = re.sub(r"\b(?:counting|including|using|taking)\s+only\s+(?=(?:the\s+)?calls\b)", "for ", text)
+    # "evaluations still sitting in draft": in draft
+    text = re.sub(r"\b(?:still\s+)?(?:sitting|stuck|left|sat|parked)\s+in\s+drafts?\b", "in draft", text)
+    # "sentiment in the last quarter of the call": at its end (and "first quarter" at its start)
+    text = re.sub(
+        r"\b(?:in|during|over)\s+the\s+(?P<q>last|final|first|opening)\s+quarter\s+of\s+(?:the|a|their|each)\s+calls?\b",
+        lambda m: (
+            "at the end of the call" if m.group("q") in {"last", "final"} else "at the start of the call"
+        ),
+        text,
     )
     # "the longest a customer was kept on hold": the longest hold
     text = re.sub(
