@@ -3736,3 +3736,14 @@ def test_the_share_of_held_calls(reader: QuestionReader, question: str, group_by
     share = reader.read(question, TODAY).query
     assert isinstance(share, ShareQuery), share
     assert share.condition == "hold time > 0 minutes" and share.numerator.group_by == group_by
+
+
+def test_a_list_column_said_in_seconds_is_the_stored_duration(answerer: Any) -> None:
+    answer = answerer.answer("Pull the 2 longest calls: call id, agent, duration seconds")
+    assert not answer.refused, answer.text
+    assert "duration_seconds" in answer.columns and len(answer.rows) == 2
+    answer = answerer.answer(
+        "show me every inbound call longer than 1 second: call id, queue, duration in seconds"
+    )
+    assert not answer.refused, answer.text
+    assert "duration_seconds" in answer.columns

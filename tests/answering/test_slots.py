@@ -207,3 +207,21 @@ def test_a_span_of_months_needs_no_from(said: str) -> None:
 )
 def test_a_quarter_of_a_call_is_no_period(text: str) -> None:
     assert find_date_range(text, dt.date(2026, 3, 31)) is None
+
+
+def test_a_count_before_a_month_is_rows_of_that_month_never_a_day() -> None:
+    # "the 5 March calls": five calls of March; "calls on 5 March" is still the day
+    assert normalise("Pull the 5 March calls with the longest hold") == (
+        "pull the 5 calls in march with the longest hold"
+    )
+    assert _range("Pull the 5 March calls with the longest hold") == (
+        dt.date(2026, 3, 1),
+        dt.date(2026, 4, 1),
+    )
+    assert _range("calls on 5 March") == (dt.date(2026, 3, 5), dt.date(2026, 3, 6))
+
+
+def test_every_call_shown_is_all_of_them() -> None:
+    assert normalise("show me every inbound call shorter than 60 seconds") == (
+        "show me all inbound calls shorter than 60 seconds"
+    )

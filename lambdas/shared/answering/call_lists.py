@@ -745,6 +745,12 @@ class ListReader(RowListReader):
                 text.take(m.start(), m.end())
                 if value not in shown:
                     shown.append(value)
+        # "… hold seconds", "duration in seconds": the unit durations are shown in unless minutes are asked
+        if any(value.unit in {"seconds", "minutes"} for value in shown) and not re.search(
+            r"\b(?:in|as)\s+(?:minutes|mins)\b", text.remaining()
+        ):
+            while (m := text.search(r"\b(?:(?:in|as)\s+)?(?:seconds|secs)\b")) is not None:
+                text.take(m.start(), m.end())
         # "… handle time in minutes": the unit the shown values already have
         units = {value.unit for value in shown}
         m = text.search(r"\b(?:in|as)\s+(?P<unit>minutes|mins)\b")

@@ -41,7 +41,20 @@ def normalise(text: str) -> str:
     text = re.sub(r"[^a-z0-9\x00\x01]+", " ", text)
     # "thank you" is politeness ("thanks"); "did the agent thank the customer" is not
     text = re.sub(r"\bthank\s+(?:you|u)\b", "thanks", text)
-    return " ".join(_TYPOS.get(word, word) for word in text.replace("\x00", "-").replace("\x01", ".").split())
+    text = " ".join(_TYPOS.get(word, word) for word in text.replace("\x00", "-").replace("\x01", ".").split())
+    # "show me every inbound call …": all of them
+    text = re.sub(
+        r"\b(?P<verb>show|list|give|pull|get|find)\s+(?P<me>(?:me|us)\s+)?(?:every|each)\s+(?P<kind>(?:[a-z-]+\s+){0,2}?)call\b",
+        r"\g<verb> \g<me>all \g<kind>calls",
+        text,
+    )
+    # "the 5 March calls with the longest hold": five calls of March, never the calls of 5 March
+    return re.sub(
+        rf"\b(?P<which>the|top|bottom|first|last|latest|earliest)\s+(?P<n>\d{{1,2}})\s+(?P<month>{_MONTH})\s+"
+        r"(?P<rows>calls|evaluations|evals)\b",
+        r"\g<which> \g<n> \g<rows> in \g<month>",
+        text,
+    )
 
 
 # Slips of short words too short for a spelling correction to risk
