@@ -178,6 +178,13 @@ select * from final
 {%- endmacro %}
 
 
+{#- Whether the stored state is split at the merge lookback (Athena; DuckDB with `current_state_lookback_on_duckdb`):
+    the rows before it pass through as stored. -#}
+{% macro current_state_splits_at_lookback() -%}
+    {{ return(target.type == 'athena' or var('current_state_lookback_on_duckdb', false)) }}
+{%- endmacro %}
+
+
 {#-
     The body of `int_<table>_current` before removals are dropped: the latest change of each key.
     Off: the deduplicated view over the whole change log.
@@ -205,8 +212,7 @@ select * from final
     {%- set columns = (current_state_columns(table) | trim).split(',') -%}
     {%- set bounds = recent_changes_bounds(deduplicated) if execute is defined and execute else none -%}
     {#- where the merge has a lookback (Athena), rows older than it pass through without their key being read -#}
-    {%- set split = bounds is not none
-        and (target.type == 'athena' or var('current_state_lookback_on_duckdb', false)) -%}
+    {%- set split = bounds is not none and current_state_splits_at_lookback() -%}
     {%- set hot = partition_column ~ " >= cast('" ~ (bounds.hot_from if split else '') ~ "' as "
         ~ type_timestamp() ~ ")" %}
     with
