@@ -234,3 +234,20 @@
 {% macro athena__unnested_field(alias, element, name) -%}
     {{ alias }}.{{ name }}
 {%- endmacro %}
+
+
+{#-
+    One field of the first struct in a list whose `match_field` equals `value`; null when none matches or the
+    list is null. Read from the same row, so a column that never asks for it never reads the list.
+-#}
+{% macro array_find_field(array, match_field, value, field) -%}
+    {{ return(adapter.dispatch('array_find_field', 'post_call_analytics')(array, match_field, value, field)) }}
+{%- endmacro %}
+
+{% macro default__array_find_field(array, match_field, value, field) -%}
+    list_filter({{ array }}, lambda element: element.{{ match_field }} = {{ value }})[1].{{ field }}
+{%- endmacro %}
+
+{% macro athena__array_find_field(array, match_field, value, field) -%}
+    element_at(filter({{ array }}, element -> element.{{ match_field }} = {{ value }}), 1).{{ field }}
+{%- endmacro %}

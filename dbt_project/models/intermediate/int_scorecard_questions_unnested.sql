@@ -1,5 +1,5 @@
--- One row per question answered on a current evaluation, with the evaluation's own attributes taken from the
--- same current row (no join back to the evaluations).
+-- One row per question answered on a current evaluation, with the evaluation's own attributes and the question's
+-- section title and weight taken from the same current row (no join back to the evaluations or their sections).
 {%- set evaluation_columns = [
     'call_id', 'agent_id', 'form_id', 'form_title', 'form_version', 'evaluation_status', 'started_at', 'submitted_at',
     'call_team', 'call_queue', 'call_started_at',
@@ -16,6 +16,7 @@ parents as (
     select
         evaluation_id,
         {{ evaluation_columns | join(', ') }},
+        section_list,
         question_list
     from {{ ref('int_scorecards_current') }}
 
@@ -24,7 +25,7 @@ parents as (
 unnested as (
 
     {{ unnest_list(
-        'parents', ['evaluation_id'] + evaluation_columns, 'question_list', 'question', 'question_position',
+        'parents', ['evaluation_id'] + evaluation_columns + ['section_list'], 'question_list', 'question', 'question_position',
         question_fields
     ) }}
 
@@ -38,6 +39,12 @@ final as (
         {{ unnested_field('unnested', 'question', 'question_ref_id') }} as question_ref_id,
         {{ unnested_field('unnested', 'question', 'section_ref_id') }} as section_ref_id,
         {{ unnested_field('unnested', 'question', 'question_type') }} as question_type,
+        {{ array_find_field(
+            'unnested.section_list', 'section_ref_id', unnested_field('unnested', 'question', 'section_ref_id'), 'title'
+        ) }} as section_title,
+        {{ array_find_field(
+            'unnested.section_list', 'section_ref_id', unnested_field('unnested', 'question', 'section_ref_id'), 'weight'
+        ) }} as section_weight,
         {{ unnested_field('unnested', 'question', 'text') }} as question_text,
         {{ unnested_field('unnested', 'question', 'weight') }} as question_weight,
         {{ unnested_field('unnested', 'question', 'answer_value') }} as answer_value,

@@ -10,12 +10,6 @@ questions as (
 
 ),
 
-sections as (
-
-    select * from {{ ref('int_scorecard_sections_unnested') }}
-
-),
-
 calls as (
 
     -- the evaluated call's team and queue (`evaluated_call` macros)
@@ -33,8 +27,8 @@ final as (
         questions.question_type,
         questions.question_weight,
         questions.section_ref_id,
-        sections.section_title,
-        sections.section_weight,
+        questions.section_title,
+        questions.section_weight,
         questions.answer_value,
         questions.answer_ref_id,
         questions.score_percent,
@@ -52,10 +46,6 @@ final as (
         cast(coalesce(questions.submitted_at, questions.started_at) as date) as evaluation_date
     from questions
     left join calls on questions.call_id = calls.call_id
-    left join sections
-        on
-            questions.evaluation_id = sections.evaluation_id
-            and questions.section_ref_id = sections.section_ref_id
 
 )
 
