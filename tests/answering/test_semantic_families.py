@@ -1843,6 +1843,21 @@ def test_a_negative_or_decimal_number_keeps_its_sign_and_fraction(reader: Questi
             lambda q: q.metrics == ("resolved_calls",) and q.limit == 1,
         ),
         ("AHT billing east vs tech tier 1, whole quarter", lambda q: q.period is not None),
+        ("inbound call volume by hour of day (UTC), whole data set", lambda q: q.period is None),
+        (
+            "how many calls ended up not resolved?",
+            lambda q: q.metrics == ("unresolved_calls",) and q.period is None,
+        ),
+        ("how many calls wound up unresolved in March", lambda q: q.metrics == ("unresolved_calls",)),
+        (
+            "how many evals have auto-failed since 15 March?",
+            lambda q: q.metrics == ("automatic_fails",) and q.period.start == dt.date(2026, 3, 15),
+        ),
+        (
+            "the three busiest days of February by call volume?",
+            lambda q: q.metrics == ("calls",) and q.limit == 3 and q.order_by == "-calls",
+        ),
+        ("which two agents handled the most calls in March", lambda q: q.limit == 2),
     ],
 )
 def test_still_more_everyday_wordings(reader: QuestionReader, question: str, check: Any) -> None:
@@ -3747,3 +3762,44 @@ def test_a_list_column_said_in_seconds_is_the_stored_duration(answerer: Any) -> 
     )
     assert not answer.refused, answer.text
     assert "duration_seconds" in answer.columns
+
+
+@pytest.fixture(scope="module")
+def reader_with_shared_value() -> QuestionReader:
+    # the category `billing-dispute` and the summary topic `billing dispute` read the same
+    return QuestionReader(
+        SemanticManifest.load(), {**VALUES, "category": ["billing-dispute"], "topic": ["billing dispute"]}
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many billing dispute calls ended up not resolved?",
+        "billing dispute calls by month",
+        "average handle time of billing dispute calls",
+    ],
+)
+def test_a_value_of_two_groupings_said_plainly_is_refused(
+    reader_with_shared_value: QuestionReader, question: str
+) -> None:
+    reading = _refused(reader_with_shared_value, question)
+    assert "more than one grouping" in reading.reason and "category" in reading.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "dimension"),
+    [
+        ("how many calls had the billing dispute topic", "topic"),
+        ("how many calls had the topic billing dispute", "topic"),
+        ("how many calls in the billing dispute category", "category"),
+        ("how many calls were flagged billing dispute", "category"),
+        ("how many billing-dispute calls since March 15?", "category"),
+        ("AHT on billing-dispute calls, by team", "category"),
+    ],
+)
+def test_a_value_of_two_groupings_with_its_kind_said_is_read(
+    reader_with_shared_value: QuestionReader, question: str, dimension: str
+) -> None:
+    ((name, _),) = _read(reader_with_shared_value, question).filters
+    assert dimension in name, name

@@ -221,6 +221,16 @@ def test_a_count_before_a_month_is_rows_of_that_month_never_a_day() -> None:
     assert _range("calls on 5 March") == (dt.date(2026, 3, 5), dt.date(2026, 3, 6))
 
 
+def test_a_ranking_count_said_in_words_is_a_number() -> None:
+    assert normalise("the three busiest days of February") == "the 3 busiest days of february"
+    assert normalise("top five agents by QA score") == "top 5 agents by qa score"
+    assert normalise("which two agents handled the most calls") == "which 2 agents handled the most calls"
+    assert normalise("the ten longest calls in March") == "the 10 longest calls in march"
+    # a count that ranks nothing stays a word; so does a team name ending in "est"
+    assert normalise("compare the two teams by AHT") == "compare the two teams by aht"
+    assert normalise("the two teams Billing West") == "the two teams billing west"
+
+
 def test_every_call_shown_is_all_of_them() -> None:
     assert normalise("show me every inbound call shorter than 60 seconds") == (
         "show me all inbound calls shorter than 60 seconds"

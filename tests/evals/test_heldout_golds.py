@@ -63,7 +63,7 @@ SETS = [
     HeldOut("heldout19.yml", traps=18, ties_checked=True, scored=True),
     HeldOut("heldout20.yml", traps=18, ties_checked=True, scored=True),
     HeldOut("heldout21.yml", traps=18, ties_checked=True, scored=True),
-    HeldOut("heldout22.yml", traps=18, ties_checked=True, scored=False),
+    HeldOut("heldout22.yml", traps=18, ties_checked=True, scored=True),
 ]
 
 

@@ -585,7 +585,7 @@ class ListReader(RowListReader):
         return self.read_request(question, today, self._read)
 
     def _read(self, question: str, today: dt.date) -> ListReading:
-        from lambdas.shared.answering.semantic import _Text
+        from lambdas.shared.answering.semantic import Reading, _Text
 
         if not self.columns or not self.recency:
             return ListReading(None, "No list columns are defined for calls.")
@@ -672,7 +672,10 @@ class ListReader(RowListReader):
         # values first: a number inside a name ("Tech Tier 1") is no row count
         filters: list[tuple[str, str, str]] = []
         extra: list[str] = []  # columns a lookup of one call names ("the topic of call …")
-        for label, found, _, _ in self.reader._read_values(text):
+        values = self.reader._read_values(text, asked=question.lower())
+        if isinstance(values, Reading):  # a value of two groupings, its kind not said
+            return ListReading(None, values.reason)
+        for label, found, _, _ in values:
             if label in self.value_columns:
                 filters.append((label, self.value_columns[label], found))
             elif label in self.subqueries:

@@ -226,7 +226,7 @@ class EvaluationListReader(RowListReader):
         return self.read_request(question, today, self._read)
 
     def _read(self, question: str, today: dt.date) -> EvaluationListReading:
-        from lambdas.shared.answering.semantic import _Text
+        from lambdas.shared.answering.semantic import Reading, _Text
 
         if not self.columns or not self.recency or not self.score:
             return EvaluationListReading(None, "No list columns are defined for evaluations.")
@@ -291,7 +291,10 @@ class EvaluationListReader(RowListReader):
         # values first: a number inside a name ("Tech Tier 1") is no row count
         filters: list[tuple[str, str]] = [("call_id", calls[0])] if calls else []
         agent: str | None = None
-        for label, found, start, _ in self.reader._read_values(text):
+        values = self.reader._read_values(text, asked=question.lower())
+        if isinstance(values, Reading):  # a value of two groupings, its kind not said
+            return EvaluationListReading(None, values.reason)
+        for label, found, start, _ in values:
             before = re.search(
                 r"(?:\b(?:done|submitted|scored|completed|made|performed|written)\s+)?\bby\s+$",
                 text.text[:start],

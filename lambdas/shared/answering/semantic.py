@@ -93,6 +93,8 @@ _FLAG_WORDS = frozenset(
     }
 )
 # Longer names first, so "Billing East" (team) is read before "Billing" (queue).
+# the rows a value's kind may be said with, which say nothing of the kind ("billing dispute calls")
+_ROW_NOUNS = frozenset({"call", "evaluation", "eval"})
 _VALUE_ORDER = (
     "evaluation question",  # a question quoted whole, before the shorter values its words may hold
     "agent",
@@ -542,7 +544,7 @@ _ABOUT_WORDS = frozenset({"on", "of", "for", "in", "from", "among", "across", "o
 _ALL_DATA = re.compile(
     r"\b(?:(?:so|thus)\s+far|to\s+date|(?:of\s+|over\s+|for\s+)?all[\s-]+time|ever|across\s+everything"
     r"|in\s+total|(?:till|until|up\s+to)\s+now|since\s+(?:the\s+)?(?:start|beginning)"
-    r"|(?:(?:over|for|across|in|during)\s+)?(?:the\s+)?(?:whole|entire|full)\s+(?:period|history|dataset|time\s+range)"
+    r"|(?:(?:over|for|across|in|during)\s+)?(?:the\s+)?(?:whole|entire|full)\s+(?:period|history|data\s*set|time\s+range)"
     r"|(?:(?:over|for|across|in|on)\s+)?all\s+(?:the\s+)?data)\b"
 )
 # Verbs after "who" that say the people a measure is about: the agents, or the evaluators who did the work
@@ -1143,6 +1145,19 @@ def _plain_wording(text: str) -> str:
     text = re.sub(r"\bone\s+(?:line|row)\s+(?:per|for\s+each|for\s+every|each)\s+(?=[a-z])", "per ", text)
     # "% of march calls": the calls of that month
     text = re.sub(rf"\b(?<!in\s)(?<!for\s)({_MONTH_WORD})\s+(calls|evaluations)\b", r"\2 in \1", text)
+    # "calls that ended up not resolved", "wound up unresolved": were
+    text = re.sub(
+        r"\b(?:ended|wound)\s+up\s+(?=(?:not\s+|un)?resolved\b)|\bended\s+(?=(?:not\s+|un)resolved\b)",
+        "were ",
+        text,
+    )
+    # "evals have auto-failed", "evaluations that had failed automatically": auto failed
+    text = re.sub(
+        r"\b(evals?|evaluations?|reviews?|scorecards?)\s+(?:that\s+|which\s+)?(?:have|has|had)\s+"
+        r"(?=auto[\s-]?failed\b|failed\s+automatically\b|automatically\s+failed\b)",
+        r"\1 ",
+        text,
+    )
     # "didnt get resolved", "were not resolved": unresolved
     text = re.sub(
         r"\b(?:didnt|didn't|did\s+not|weren'?t|were\s+not|wasn'?t|was\s+not|havent|haven't|have\s+not)\s+"
@@ -3061,6 +3076,7 @@ class QuestionReader:
         return None
 
     def _read(self, question: str, today: dt.date) -> Reading:
+        asked = question.lower()  # as typed: "billing-dispute" is the category's own value
         shown = _BOTH_SHOWN.search(normalise(question))
         both_asked = shown is not None
         # "give me both months": two periods asked, whatever else reads
@@ -3368,7 +3384,9 @@ class QuestionReader:
             )
             if limit is None and not which and named is not None and not _is_plural(named):
                 which, single = True, True
-        filters = self._read_values(text, prefer=("topic", "product") if summary_said else ())
+        filters = self._read_values(text, prefer=("topic", "product") if summary_said else (), asked=asked)
+        if isinstance(filters, Reading):
+            return filters
         for label, _, start, _ in filters:  # "handled by the Billing East team", "evaluated by qa.al.wong"
             handler = re.search(r"\bby\s+(?:the\s+)?$", text.text[:start])
             if handler is not None and label in {"agent", "team", "evaluator", "queue"}:
@@ -3950,6 +3968,18 @@ class QuestionReader:
         """Whether ``words`` (normalised) are exactly one value found in the data (a team, a queue …)."""
         return bool(self._whole_values(words))
 
+    def _kind_words(self, label: str) -> set[str]:
+        """The words that name a grouping's kind ("team", "queue", "topic", "reason" …)."""
+        return {w for phrase in self._labels.get(label, ()) for w in phrase.split() if w not in STOPWORDS} | {
+            label
+        }
+
+    def _whole_value_of(self, label: str, words: str) -> bool:
+        """Whether ``words`` (normalised) are, whole, a value of the grouping ``label``."""
+        index = self.indexes.get(label)
+        found = index.find(words.strip()) if index is not None else None
+        return found is not None and found.start == 0 and found.end == len(words.strip())
+
     def _whole_values(self, words: str) -> list[tuple[str, str]]:
         """The values ``words`` (normalised) are, whole, as (dimension label, value), in the indexes' order."""
         found = []
@@ -4404,7 +4434,12 @@ class QuestionReader:
                 spans.append((m.start, m.end))
         return spans
 
-    def _read_values(self, text: _Text, prefer: Sequence[str] = ()) -> list[tuple[str, str, int, int]]:
+    def _read_values(
+        self, text: _Text, prefer: Sequence[str] = (), asked: str = ""
+    ) -> list[tuple[str, str, int, int]] | Reading:
+        """The values the question filters on, as (dimension label, value, start, end); or the refusal when a
+        value's words are a value of two groupings and the question says neither ("billing dispute calls": the
+        `billing-dispute` category, or the topic `billing dispute`)."""
         filters: list[tuple[str, str, int, int]] = []
         for label in [*prefer, *(label for label in _VALUE_ORDER if label not in prefer)]:
             index = self.indexes.get(label)
@@ -4414,21 +4449,26 @@ class QuestionReader:
             if m is None or not text.free(m.start, m.end):
                 continue
             # the word naming the kind next to the value ("the Billing queue", "team Billing East")
-            kind_words = {
-                w for phrase in self._labels.get(label, ()) for w in phrase.split() if w not in STOPWORDS
-            } | {label}
+            kind_words = self._kind_words(label)
             after = re.match(r"\s+(\S+)", text.text[m.end :])
             before = re.search(r"(\S+)\s+$", text.text[: m.start])
+            kind_said = (
+                True  # a word naming the kind of value, other than the rows ("call topic", not "calls")
+            )
             if after and (
                 after.group(1).rstrip("s") in kind_words
                 or (label in {"category", "insight type"} and after.group(1) in _FLAG_WORDS)
             ):  # "the cancellation-intent flag", "an issue detected"
                 text.take(m.end, m.end + after.end())
+                kind_said = after.group(1).rstrip("s") not in _ROW_NOUNS
             elif before and (before.group(1).rstrip("s") in kind_words or before.group(1) == "by"):
                 # "the team Billing East"; "evaluations by qa.al.wong" (a filter, not a split)
                 text.take(before.start(), m.start)
+                kind_said = before.group(1).rstrip("s") not in _ROW_NOUNS
             elif label in _KIND_REQUIRED:
                 continue
+            else:
+                kind_said = False
             text.take(m.start, m.end)
             # "calls flagged with cancellation intent", "calls tagged as billing-dispute"
             flagged = re.search(
@@ -4438,6 +4478,38 @@ class QuestionReader:
             )
             if flagged is not None and text.free(flagged.start(), flagged.end()):
                 text.take(flagged.start(), m.start)
+                kind_said = label in {"category", "insight type"}
+            # a value written exactly as stored, hyphens and all ("billing-dispute"), is that value
+            written = str(m.value).lower()
+            if re.search(r"[-_]", written) and re.search(rf"(?<![\w-]){re.escape(written)}(?![\w-])", asked):
+                kind_said = True
+            if not kind_said and label not in prefer:
+                words = text.text[m.start : m.end]
+                others = [
+                    other
+                    for other in _VALUE_ORDER
+                    if other != label and other not in _KIND_REQUIRED and self._whole_value_of(other, words)
+                ]
+                named_other = [
+                    other
+                    for other in others
+                    if any(
+                        near is not None and near.group(1).rstrip("s") in self._kind_words(other) - _ROW_NOUNS
+                        for near in (after, before)
+                    )
+                ]
+                if named_other:  # "the billing dispute topic": the value of the kind said next to it
+                    text.give_back(m.start, m.end)
+                    if flagged is not None:
+                        text.give_back(flagged.start(), m.start)
+                    continue
+                if others:
+                    kinds = " or ".join(f"the {kind}" for kind in (label, *others))
+                    return Reading(
+                        None,
+                        f"“{words.strip()}” is a value of more than one grouping ({kinds}): say which, e.g. "
+                        f"“the {words.strip()} {others[0]}”.",
+                    )
             # "the Sales queue only", "only Billing East": the filter said plainly
             only = re.match(r"(?:\s+\S+)?\s+(only)\b", text.text[m.end :])
             if only is not None and text.free(m.end + only.start(1), m.end + only.end(1)):

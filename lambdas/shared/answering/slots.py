@@ -48,6 +48,16 @@ def normalise(text: str) -> str:
         r"\g<verb> \g<me>all \g<kind>calls",
         text,
     )
+    # "the three busiest days", "top five agents", "which two agents handled the most calls": a ranking's count
+    # said in words
+    text = re.sub(
+        rf"\b(top|bottom)\s+({_RANK_COUNT})\b"
+        rf"|\b({_RANK_COUNT})\s+(?=(?:[a-z]+\s+){{0,3}}?(?:the\s+)?(?:most|least|fewest|worst|{_SUPERLATIVE})\b)",
+        lambda m: (
+            f"{m.group(1)} {_RANK_COUNTS[m.group(2)]}" if m.group(1) else f"{_RANK_COUNTS[m.group(3)]} "
+        ),
+        text,
+    )
     # "the 5 March calls with the longest hold": five calls of March, never the calls of 5 March
     return re.sub(
         rf"\b(?P<which>the|top|bottom|first|last|latest|earliest)\s+(?P<n>\d{{1,2}})\s+(?P<month>{_MONTH})\s+"
@@ -56,6 +66,15 @@ def normalise(text: str) -> str:
         text,
     )
 
+
+_RANK_COUNTS = {
+    word: str(number)
+    for number, word in enumerate(
+        ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"], start=2
+    )
+}
+_RANK_COUNT = "|".join(_RANK_COUNTS)
+_SUPERLATIVE = r"(?!(?:west|request|interest|suggest|honest|modest|contest)\b)[a-z]+est"
 
 # Slips of short words too short for a spelling correction to risk
 _TYPOS = {
