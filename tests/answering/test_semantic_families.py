@@ -3401,7 +3401,7 @@ def test_which_of_a_number_of_groups_is_not_read_as_which_group(reader: Question
         ("how many calls in Feb had more than 2 minutes of wrap-up?", "after_call_work_minutes", ">", 2.0),
         ("calls with over 3 minutes of silence by team", "non_talk_time_minutes", ">", 3.0),
         ("average handle time of calls with an acw over 90 seconds", "after_call_work_minutes", ">", 1.5),
-        ("how many Tech Tier 2 calls had hold over 2 minutes", "hold_time_minutes", ">", 2.0),
+        ("how many Tech Tier 1 calls had hold over 2 minutes", "hold_time_minutes", ">", 2.0),
     ],
 )
 def test_wrap_up_and_silence_of_one_call_are_compared(
@@ -3803,3 +3803,17 @@ def test_a_value_of_two_groupings_with_its_kind_said_is_read(
 ) -> None:
     ((name, _),) = _read(reader_with_shared_value, question).filters
     assert dimension in name, name
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the data has no team "Tech Tier 2" (only "Tech Tier 1"): never read as a slip of it
+        "how many Tech Tier 2 calls had hold over 2 minutes",
+        # "customer share" is no slip of the team "Customer Care"
+        "customer share of talk time per team",
+    ],
+)
+def test_a_value_not_in_the_data_is_never_read_as_a_near_one(question: str) -> None:
+    reader = QuestionReader(SemanticManifest.load(), {**VALUES, "team": ["Tech Tier 1", "Customer Care"]})
+    _refused(reader, question)

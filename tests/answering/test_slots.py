@@ -221,6 +221,16 @@ def test_a_count_before_a_month_is_rows_of_that_month_never_a_day() -> None:
     assert _range("calls on 5 March") == (dt.date(2026, 3, 5), dt.date(2026, 3, 6))
 
 
+def test_a_month_word_closing_the_request_is_the_month() -> None:
+    assert _range("inbound AHT in minutes for each queue, March please") == (
+        dt.date(2026, 3, 1),
+        dt.date(2026, 4, 1),
+    )
+    assert _range("AHT per team, March only") == (dt.date(2026, 3, 1), dt.date(2026, 4, 1))
+    # a month word inside the request without a preposition is still no month
+    assert find_date_range(normalise("calls that march through the queue per team"), TODAY) is None
+
+
 def test_a_ranking_count_said_in_words_is_a_number() -> None:
     assert normalise("the three busiest days of February") == "the 3 busiest days of february"
     assert normalise("top five agents by QA score") == "top 5 agents by qa score"
@@ -235,3 +245,15 @@ def test_every_call_shown_is_all_of_them() -> None:
     assert normalise("show me every inbound call shorter than 60 seconds") == (
         "show me all inbound calls shorter than 60 seconds"
     )
+
+
+def test_a_near_value_is_a_slip_never_another_word_or_number() -> None:
+    teams = EntityIndex("team", ["Customer Care", "Billing East", "Tech Tier 1", "Tech Tier 2"])
+    found = teams.find(normalise("custmer care calls"))
+    assert found is not None and found.value == "Customer Care"
+    found = teams.find(normalise("biling east"))
+    assert found is not None and found.value == "Billing East"
+    # another word ("share" for "care"), another number or none: no value
+    assert teams.find(normalise("customer share of talk time per team")) is None
+    assert teams.find(normalise("tech tier 3 calls")) is None
+    assert teams.find(normalise("tech tier calls")) is None

@@ -184,6 +184,8 @@ _MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
 _AMBIGUOUS_MONTHS = frozenset(
     {"may", "march", "mar", "jan", "jun", "dec", "oct", "sep", "aug", "nov", "apr", "feb", "jul"}
 )
+# what may follow a month word that closes the request ("…, March please", "… March only")
+_CLOSING = re.compile(r"(?:\s+(?:please|pls|plz|thanks|thx|ty|only|then|again))*\s*")
 _ORDINAL_QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _UNIT = r"(?P<unit>days?|weeks?|months?|quarters?|years?)"
 _PREFIX = r"(?:(?:in|during|for|over|on|within|from|of|at)\s+)?(?:the\s+)?"
@@ -488,6 +490,8 @@ def _resolve_date(
             ambiguous
             and not re.match(r"(?:in|during|for|of|from|on)\b", m.group(0))
             and not (m.start() == 0 and token not in {"may"})
+            # "AHT per queue, March please": a month word that closes the request is the month
+            and not (token not in {"may"} and _CLOSING.fullmatch(m.string[m.end() :]))
         ):
             return None
         return _named_month(today, _MONTHS[token], year)
@@ -739,12 +743,22 @@ class EntityIndex:
                     if found is None:
                         continue
                     score, hit = found[1], self.values[found[2]]
-                    if abs(len(phrase) - len(hit.normalised)) > 3:
+                    if abs(len(phrase) - len(hit.normalised)) > 3 or _another_word(phrase, hit.normalised):
                         continue
                 rank = (score, end - start)
                 if best is None or rank > (best[0], best[1]):
                     best = (score, end - start, SlotMatch(self.kind, hit.value, start, end, phrase))
         return None if best is None else best[2]
+
+
+def _another_word(phrase: str, value: str) -> bool:
+    """Whether a near match swaps a whole word of the value for another one: a word that differs from the
+    value's word in its first letter is no slip ("customer share" is not the team "Customer Care", "Tech Tier 3"
+    is not "Tech Tier 1"), nor is a number left out or added."""
+    said, known = phrase.split(), value.split()
+    if len(said) != len(known):  # "tech tier" is neither "Tech Tier 1" nor "Tech Tier 2": a number left out
+        return any(word.isdigit() for word in set(said) ^ set(known))
+    return any(s != k and s[0] != k[0] for s, k in zip(said, known, strict=True))
 
 
 # ---------------------------------------------------------------------------------------------- all slots
