@@ -1858,6 +1858,23 @@ def test_a_negative_or_decimal_number_keeps_its_sign_and_fraction(reader: Questi
             lambda q: q.metrics == ("calls",) and q.limit == 3 and q.order_by == "-calls",
         ),
         ("which two agents handled the most calls in March", lambda q: q.limit == 2),
+        (
+            "Which evaluator hands out the most auto-fails?",
+            lambda q: (
+                q.metrics == ("automatic_fails",)
+                and q.group_by == ("evaluation__evaluator",)
+                and q.limit == 1
+            ),
+        ),
+        (
+            "avg QA score each evaluator gave out in Feb",
+            lambda q: q.metrics == ("average_qa_score",) and q.group_by == ("evaluation__evaluator",),
+        ),
+        ("Has AHT come down? January vs March, in minutes.", lambda q: q.versus is not None),
+        (
+            "Which category shows up most often on calls through the Billing queue?",
+            lambda q: [v for _, v in q.filters] == ["Billing"] and q.limit == 1,
+        ),
     ],
 )
 def test_still_more_everyday_wordings(reader: QuestionReader, question: str, check: Any) -> None:

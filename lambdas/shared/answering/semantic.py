@@ -556,7 +556,7 @@ _WHO_VERBS = frozenset(
 _CHANGE = re.compile(
     r"\b(?:(?P<up>increase|increased|increases|grow|grew|grown|growth|rise|rose|risen|go\s+up|went\s+up|gone\s+up)"
     r"|(?P<down>decrease|decreased|decreases|drop|dropped|drops|fall|fell|fallen|decline|declined|go\s+down"
-    r"|went\s+down|gone\s+down)|(?P<better>improve|improved|improves|improvement|better)"
+    r"|went\s+down|gone\s+down|come\s+down|came\s+down|comes\s+down|coming\s+down)|(?P<better>improve|improved|improves|improvement|better)"
     r"|(?P<worse>worsen|worsened|deteriorate|deteriorated|worse)|(?P<either>change|changed|changes|difference|shift"
     r"|shifted|move|moved))\b"
 )
@@ -888,6 +888,13 @@ def _plain_wording(text: str) -> str:
         r"\1 of manual evaluations",
         text,
     )
+    # "which evaluator hands out the most auto-fails", "the score each evaluator gave out": what they give
+    text = re.sub(
+        r"\b(evaluators?|reviewers?|scorers?|graders?)\s+(?:gave|give|hands|hand|handed|handing|dishes|dished"
+        r"|doles|doled)(?:\s+out)?\b",
+        r"\1 gives out",
+        text,
+    )
     # "which of the human QA evaluators …": which of them, one of that kind (a count of them stays a word to
     # account for: "which of the two teams")
     text = re.sub(
@@ -1169,6 +1176,15 @@ def _plain_wording(text: str) -> str:
     text = re.sub(r"\b(evaluations?|reviews?)\s+on\s+(?:them|it)\b", r"\1", text)
     # "came through the Billing queue": on it
     text = re.sub(r"\b(?:came|come|comes|coming|went|go|goes)\s+(?:in\s+)?through\b", "on", text)
+    # "calls through the Billing queue": on it
+    text = re.sub(r"\bthrough\s+(?=(?:the\s+)?(?:[\w-]+\s+){1,3}queue\b)", "on ", text)
+    # "which category shows up most often", "appears most frequently": comes up the most
+    text = re.sub(
+        r"\b(?:(?:shows?|showed|showing|crops?|cropped|turns?|turned)\s+up|appears?|appeared|appearing)\s+"
+        r"(?:the\s+)?most\s+(?:often|frequently)\b",
+        "comes up the most",
+        text,
+    )
     # "across all the QA forms": every form, no grouping and no filter
     text = re.sub(
         r"\bacross\s+(?:all|every)\s+(?:of\s+)?(?:the\s+|our\s+)?(?:qa\s+|evaluation\s+)?forms?\b", " ", text
