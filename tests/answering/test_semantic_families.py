@@ -1872,6 +1872,18 @@ def test_a_negative_or_decimal_number_keeps_its_sign_and_fraction(reader: Questi
         ),
         ("Has AHT come down? January vs March, in minutes.", lambda q: q.versus is not None),
         (
+            "Monthly avg QA score, human evaluators only (leave contact lens out)",
+            lambda q: q.grain == "month" and [v for _, v in q.filters] == ["MANUAL"],
+        ),
+        (
+            "avg QA score by human evaluators vs automation",
+            lambda q: q.group_by == ("evaluation__evaluation_source",) and not q.filters,
+        ),
+        (
+            "how many 1-star survey answers in March?",
+            lambda q: q.metrics == ("calls",) and [c[1:] for c in q.conditions] == [(">=", 1.0), ("<=", 1.0)],
+        ),
+        (
             "Which category shows up most often on calls through the Billing queue?",
             lambda q: [v for _, v in q.filters] == ["Billing"] and q.limit == 1,
         ),

@@ -895,6 +895,25 @@ def _plain_wording(text: str) -> str:
         r"\1 gives out",
         text,
     )
+    # "QA score, human evaluators only", "by human reviewers": the manual evaluations, whoever did them
+    text = re.sub(
+        r"\b(?:(?:done|given|scored)\s+)?(?:by\s+)?(?:the\s+|our\s+)?(?:human|manual)\s+(?:qa\s+)?"
+        r"(?:evaluators|reviewers|analysts|scorers)\s+only\b|\bby\s+(?:the\s+|our\s+)?(?:human|manual)\s+"
+        r"(?:qa\s+)?(?:evaluators|reviewers|analysts|scorers)\b(?!\s+(?:vs|versus|v|compared|against)\b)",
+        "of manual evaluations only",
+        text,
+    )
+    # "(leave contact lens out)", "leave the automation out": the other source, said again
+    text = (
+        re.sub(
+            r"\b(?:leave|leaving|keep|keeping)\s+(?:the\s+)?(?:contact\s+lens|automation|automated\s+ones?)"
+            r"(?:\s+automation)?\s+out\b",
+            " ",
+            text,
+        )
+        if re.search(r"\bmanual\s+evaluations\s+only\b", text)
+        else text
+    )
     # "which of the human QA evaluators …": which of them, one of that kind (a count of them stays a word to
     # account for: "which of the two teams")
     text = re.sub(
@@ -1176,6 +1195,13 @@ def _plain_wording(text: str) -> str:
     text = re.sub(r"\b(evaluations?|reviews?)\s+on\s+(?:them|it)\b", r"\1", text)
     # "came through the Billing queue": on it
     text = re.sub(r"\b(?:came|come|comes|coming|went|go|goes)\s+(?:in\s+)?through\b", "on", text)
+    # "1-star survey answers", "the 5 star ratings": the calls whose survey score is that
+    text = re.sub(
+        r"\b([1-5])[\s-]*stars?\s+(?:survey\s+|csat\s+)?"
+        r"(?:answers|responses|ratings|reviews|scores|surveys|surveyed\s+calls)\b",
+        r"calls with a csat of \1",
+        text,
+    )
     # "calls through the Billing queue": on it
     text = re.sub(r"\bthrough\s+(?=(?:the\s+)?(?:[\w-]+\s+){1,3}queue\b)", "on ", text)
     # "which category shows up most often", "appears most frequently": comes up the most
