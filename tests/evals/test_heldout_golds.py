@@ -1,4 +1,4 @@
-"""The held-out sets (evals/heldout2.yml … heldout22.yml) are well formed, and their gold SQL is what the scorer
+"""The held-out sets (evals/heldout2.yml … heldout23.yml) are well formed, and their gold SQL is what the scorer
 can run.
 
 Structure is checked with the scorer's own loader and the SQL guard every gold passes before it runs. When the
@@ -64,6 +64,7 @@ SETS = [
     HeldOut("heldout20.yml", traps=18, ties_checked=True, scored=True),
     HeldOut("heldout21.yml", traps=18, ties_checked=True, scored=True),
     HeldOut("heldout22.yml", traps=18, ties_checked=True, scored=True),
+    HeldOut("heldout23.yml", traps=18, ties_checked=True, scored=False),
 ]
 
 
