@@ -916,6 +916,53 @@ def test_one_call_shows_its_categories_or_summary_when_asked(tmp_path: Path) -> 
     assert answerer.answer(f"how many calls did call {call_id} have").refused
 
 
+def test_one_call_shows_its_insights_and_parts_asked_in_other_words(tmp_path: Path) -> None:
+    warehouse, lake = build_marts(tmp_path)
+    call_id = "3742c780-57e5-49a9-a223-86edab6931cf"
+    quiet = "5b1f0c9e-1d0e-4c55-9a54-0d3f6d0a1e77"
+    with duckdb.connect(str(warehouse)) as db:
+        db.execute(
+            "alter table post_call_analytics.call_insights add column insight_text varchar; "
+            "alter table post_call_analytics.call_insights add column insight_position integer; "
+            "update post_call_analytics.call_insights set insight_text = 'Send a new router.', insight_position = 1; "
+            "insert into post_call_analytics.call_insights select call_id, 'ISSUE', call_date, team, queue, "
+            "'The router keeps dropping.', 0 from post_call_analytics.calls where call_id = 'c4'; "
+            "alter table post_call_analytics.calls add column hold_time_seconds double; "
+            "alter table post_call_analytics.calls add column after_call_work_seconds double; "
+            "update post_call_analytics.calls set hold_time_seconds = 30, after_call_work_seconds = 45; "
+            f"update post_call_analytics.calls set call_id = '{call_id}' where call_id = 'c4'; "
+            f"update post_call_analytics.call_insights set call_id = '{call_id}' where call_id = 'c4'; "
+            f"update post_call_analytics.calls set call_id = '{quiet}' where call_id = 'c1'; "
+            f"delete from post_call_analytics.call_insights where call_id = 'c1'"
+        )
+    answerer = semantic_answerer(DuckDbEngine(warehouse, lake), today=lambda: TODAY)
+    issue = answerer.answer(f"on call {call_id}, what issue did the customer raise? the text of it")
+    assert issue.columns == ("call_id", "insight_type", "insight_text")
+    assert issue.rows == ((call_id, "ISSUE", "The router keeps dropping."),)
+    assert issue.text.startswith(f"Call {call_id}: 1 issue detected")
+    promised = answerer.answer(f"What did the agent promise to do on call {call_id}?")
+    assert promised.rows == ((call_id, "ACTION_ITEM", "Send a new router."),)
+    both = answerer.answer(f"issues and action items on call {call_id}")
+    assert [row[1] for row in both.rows] == ["ISSUE", "ACTION_ITEM"]  # in the order of the call
+    none = answerer.answer(f"what issues were raised on call {quiet}")
+    assert none.rows == () and none.text.startswith(f"Call {quiet} has no issues detected.")
+    # the insights and another column of the call at once: asked separately
+    assert answerer.answer(f"who handled call {call_id} and what issue was raised").refused
+    # its parts asked "how long", its total handle time, a complaint said around the request
+    parts = answerer.answer(
+        f"Call {call_id} — how long was the customer on hold and how long was the wrap-up?"
+    )
+    assert parts.columns[-2:] == ("hold_time_seconds", "after_call_work_seconds"), parts.text
+    total = answerer.answer(f"call {call_id}: hold, wrap-up and total handle time?")
+    assert total.columns[-3:] == ("handle_time_seconds", "hold_time_seconds", "after_call_work_seconds")
+    complained = answerer.answer(f"Handle time for call {call_id}? a customer complained it took forever")
+    assert complained.columns[-1] == "handle_time_seconds" and len(complained.rows) == 1
+    flagged = answerer.answer(f"Which categories were flagged on call {call_id}?")
+    assert flagged.columns == ("call_id", "category")
+    # two calls' totals: one call at a time
+    assert answerer.answer(f"total handle time of call {call_id} and {quiet}").refused
+
+
 def test_weekends_and_weekdays_filter_the_day_of_the_week(answerer: Any) -> None:
     # weekend calls in the fixture: c5 (2026-03-20 is a Friday) — none; c1 (Mon), c2 (Tue), c3 (Wed), c4 (Mon)
     weekdays = answerer.answer("how many calls on weekdays")

@@ -3846,3 +3846,159 @@ def test_a_value_of_two_groupings_with_its_kind_said_is_read(
 def test_a_value_not_in_the_data_is_never_read_as_a_near_one(question: str) -> None:
     reader = QuestionReader(SemanticManifest.load(), {**VALUES, "team": ["Tech Tier 1", "Customer Care"]})
     _refused(reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "check"),
+    [
+        (
+            "QA: who are my top 3 agents by average QA score in Q1?",
+            lambda q: q.metrics == ("average_qa_score",) and q.limit == 3,
+        ),
+        (
+            "Average time inbound callers sat in the queue, per queue, over the past 30 days?",
+            lambda q: q.metrics == ("average_queue_wait",) and q.group_by == ("call__queue",),
+        ),
+        ("how long did customers sit in the queue in March", lambda q: q.metrics == ("average_queue_wait",)),
+        (
+            "Which evaluation questions are triggering auto-fails, and how many times each?",
+            lambda q: q.metrics == ("question_automatic_fails",),
+        ),
+        (
+            "how many answers triggered an automatic fail in each section",
+            lambda q: q.metrics == ("question_automatic_fails",) and len(q.group_by) == 1,
+        ),
+        (
+            "for each eval question, how many answers triggered an auto fail? only the ones that did at least once",
+            lambda q: q.metrics == ("question_automatic_fails",) and q.nonzero,
+        ),
+        (
+            "top 3 agents by automatic fails this quarter, leave out the zeros",
+            lambda q: q.limit == 3 and q.nonzero,
+        ),
+        (
+            "do automated evaluations score differently from manual ones? avg score for each",
+            lambda q: q.metrics == ("average_qa_score",) and q.group_by == ("evaluation__evaluation_source",),
+        ),
+        (
+            "March QA scores - do our human reviewers score differently from the automation? avg for each",
+            lambda q: q.group_by == ("evaluation__evaluation_source",) and q.period is not None,
+        ),
+        (
+            "Do our human QA reviewers score harder than the automation? Average score for each in Q1.",
+            lambda q: (
+                q.group_by == ("evaluation__evaluation_source",) and q.period.start == dt.date(2026, 1, 1)
+            ),
+        ),
+        (
+            "does Billing East resolve more than Tech Tier 1? resolution rate for each",
+            lambda q: q.metrics == ("resolution_rate",) and q.group_by == ("call__team",),
+        ),
+    ],
+)
+def test_headings_sides_and_counts_that_found_any(reader: QuestionReader, question: str, check: Any) -> None:
+    assert check(_read(reader, question)), _read(reader, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a heading the request does not say again may narrow it ("QA" calls: the evaluated ones?)
+        "QA: calls by team",
+        "Quality: which agents have the lowest QA score?",
+        # a 0 is no "none" for an average, nor for one figure
+        "average handle time per agent, skip the zeros",
+        "how many calls, leave out the zeros",
+        # the sides compared must be a grouping's values
+        "do spanish callers rate us lower than english ones? avg survey score for each",
+        # "spend" alone is the call's time, not the queue's
+        "how long do callers spend on the phone",
+    ],
+)
+def test_headings_sides_and_zeros_that_say_more_are_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "check"),
+    [
+        ("Mktg: average CSAT per product (post-call survey)", lambda q: q.metrics == ("average_csat",)),
+        (
+            "QA workload: how many evaluations get submitted on each day of the week?",
+            lambda q: q.metrics == ("evaluations",),
+        ),
+        (
+            "What % of Q1 calls needed a callback, going by the summaries?",
+            lambda q: q.metrics == ("callback_rate",) and q.period.start == dt.date(2026, 1, 1),
+        ),
+        (
+            "What percentage of last month's calls were resolved?",
+            lambda q: q.metrics == ("resolution_rate",) and q.period.start == dt.date(2026, 2, 1),
+        ),
+        ("Compliance: number of auto-failed evals in Q1?", lambda q: q.metrics == ("automatic_fails",)),
+        (
+            "total action items agents committed to in March, by queue",
+            lambda q: q.metrics == ("insights",) and [v for _, v in q.filters] == ["ACTION_ITEM"],
+        ),
+        (
+            "AHT per team but outbound calls only",
+            lambda q: q.group_by == ("call__team",) and [v for _, v in q.filters] == ["OUTBOUND"],
+        ),
+        (
+            "how many calls did Dana Reyes take yesterday? she's one of my new starters and I want to see her volume",
+            lambda q: q.metrics == ("calls",) and [v for _, v in q.filters] == ["Dana Reyes"],
+        ),
+        (
+            "AHT by queue for the quarter — in minutes please, it's going on a QBR slide",
+            lambda q: q.metrics == ("average_handle_time",) and q.scale == ("minutes", 60.0),
+        ),
+    ],
+)
+def test_asides_headings_and_periods_inside_a_share(
+    reader: QuestionReader, question: str, check: Any
+) -> None:
+    assert check(_read(reader, question)), _read(reader, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # "but" as "except": never read as the team itself
+        "AHT for all teams but Billing East",
+        # a sentence about the agent that names a team the request does not
+        "how many calls did Dana Reyes take yesterday? she's new on Billing East",
+        # the unit asked for in an aside is never dropped with the aside's purpose
+        "AHT by queue — in minutes please, for the QBR and the board offsite and the vendors",
+    ],
+)
+def test_asides_that_narrow_or_change_the_answer_are_kept(reader: QuestionReader, question: str) -> None:
+    reading = reader.read(question, TODAY)
+    if reading.query is not None:  # read: then in the unit asked, never in seconds
+        assert _query(reading).scale == ("minutes", 60.0), reading
+    else:
+        _refused(reader, question)
+
+
+def test_a_category_written_as_stored_is_never_read_as_a_measure() -> None:
+    reader = QuestionReader(
+        SemanticManifest.load(), {**VALUES, "category": ["agent-interruptions", "cancellation-intent"]}
+    )
+    query = _read(reader, "Which agent had the most calls flagged agent-interruptions last month?")
+    assert query.metrics == ("categorised_calls",) and [v for _, v in query.filters] == [
+        "agent-interruptions"
+    ]
+    assert query.group_by == ("call__agent_name",) and query.limit == 1
+    # the measure, said in words, is still the measure
+    assert _read(reader, "average agent interruptions by team").metrics == ("average_agent_interruptions",)
+
+
+def test_a_list_asked_with_each_rows_values_and_one_order_said_twice(answerer: Any) -> None:
+    each = answerer.answer("Show me Dana Reyes's calls with the handle time of each — earliest first")
+    assert not each.refused, each.text
+    assert [row[0] for row in each.rows] == ["c1", "c2"]  # oldest first
+    assert each.columns[-1] == "handle_time_seconds"
+    twice = answerer.answer("Dana Reyes's last 1 call, most recent first")
+    assert not twice.refused, twice.text
+    assert [row[0] for row in twice.rows] == ["c2"]
+    # two different orders are still refused
+    assert answerer.answer("Dana Reyes's calls, most recent first, oldest first").refused

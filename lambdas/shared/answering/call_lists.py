@@ -66,6 +66,11 @@ _GREATER = {
     "lasting over",
 }
 # "an average handle time over 10 minutes" compares a metric per group, never one call's value
+# "… with the handle time and sentiment of each — earliest first": each listed call's, closing a clause
+_OF_EACH = (
+    r"\b(?:of|for|on)\s+each(?:\s+(?:one|call|of\s+them))?(?=\s*(?:[—–,.;!?(]|\s-\s|$)|\s+(?:earliest|oldest|newest"
+    r"|latest|most\s+recent|longest|shortest|sorted|ordered|please|pls)\b)"
+)
 _AGGREGATES = ("average", "avg", "mean", "median", "typical", "total")
 _NOT_AGGREGATED = "".join(f"(?<!{word} )" for word in _AGGREGATES)
 
@@ -140,8 +145,8 @@ _CALL_COLUMN_WORDS = re.compile(r"\b(?:who|agent|agents|rep|queue|queues|when|da
 
 # Columns of one call looked up by its id that are no dimension: (how they are asked for, the column)
 _CALL_TEXT = (
-    (r"categories|category|categorised|categorized|match|matched", "categories"),
-    (r"summary|summarised|summarized|summarise|summarize", "summary_text"),
+    (r"categories|category|categorised|categorized|match|matched|hit|flagged|tagged|tags", "categories"),
+    (r"summary\s+(?:say|said|says)|summary|summarised|summarized|summarise|summarize", "summary_text"),
     (r"resolved|resolution", "summary_resolved"),
     (r"about", "summary_topic"),
     # its submitted evaluations' average score ("the QA score of call …"); empty when it was not evaluated
@@ -151,6 +156,21 @@ _CALL_TEXT = (
         "calls.call_id AND evaluated.evaluation_status = 'SUBMITTED') AS qa_score",
     ),
 )
+
+
+# One call's insights asked for by kind ("what issue did the customer raise on call …", "what did the agent
+# promise to do on call …"): (how they are asked for, the insight type; "" for every type)
+_CALL_INSIGHTS = (
+    (r"(?:customer\s+)?issues?|problems?", "ISSUE"),
+    (
+        r"action\s+items?|(?:the\s+)?agent\s+(?:promise|promised|commit\s+to|committed\s+to)(?:\s+to\s+do)?",
+        "ACTION_ITEM",
+    ),
+    (r"outcomes?", "OUTCOME"),
+    (r"insights?", ""),
+)
+# Words that say the insights were raised or are wanted as text, once a kind is named
+_INSIGHT_WORDS = r"(?:the\s+)?(?:customer|caller)\s+(?:raise|raised|mention|mentioned|bring\s+up|brought\s+up)|raise|raised|mentioned|texts?|wording"
 
 
 def calls_listed_by(manifest: Any, label: str, database: str) -> str:
@@ -429,7 +449,47 @@ _WRAP_UP = re.compile(
 )
 
 
+# One call's parts asked "how long" ("how long was the customer on hold", "how long was the wrap-up"): that part
+_HOW_LONG_PART = (
+    (
+        r"\bhow\s+long\s+(?:was|were|did)\s+(?:the\s+|our\s+)?(?:customer|caller|they|she|he)\s+"
+        r"(?:(?:kept|put|left|sit|sat|spend|spent|wait|waiting)\s+)?on\s+hold(?:\s+for)?\b",
+        " hold time ",
+    ),
+    (
+        r"\bhow\s+long\s+(?:was|did)\s+(?:the\s+|its\s+)?(?:wrap[\s-]?up|after[\s-]call\s+work|acw)"
+        r"(?:\s+(?:take|last))?\b",
+        " wrap up ",
+    ),
+    (
+        r"\bhow\s+long\s+did\s+(?:the\s+|our\s+)?(?:customer|caller|they|she|he)\s+(?:wait|spend|sit)"
+        r"(?:\s+(?:waiting\s+)?in\s+(?:the\s+)?queue)?\b",
+        " queue wait ",
+    ),
+)
+# What brought the call up, said as its own sentence ("a customer complained it took forever", "customer escalated
+# to me about call …."): why one call is looked up, never what is asked of it
+_WHY_LOOKED_UP = re.compile(
+    r"(?:^|(?<=[.?!])\s+)(?:(?:a|the|my|one|this|that)\s+)?(?:customer|caller|client)s?\s+(?:has\s+|had\s+|just\s+)?"
+    r"(?:complained|complains|escalated|emailed|phoned|wrote\s+in|called\s+back|rang\s+back|called\s+in"
+    r"|is\s+complaining|was\s+complaining)\b[^.?!]*(?:[.?!]|$)",
+    re.IGNORECASE,
+)
+
+
+# "total handle time" of one call: its handle time, no sum
+_ONE_CALLS_TOTAL = re.compile(
+    r"\btotal\s+(?=(?:handle|handling|hold|talk|call)\s+(?:time|duration)\b|duration\b|wrap[\s-]?up\b)",
+    re.IGNORECASE,
+)
+
+
 def _one_call_wording(question: str) -> str:
+    question = _ONE_CALLS_TOTAL.sub("", question)
+    if len(re.findall(r"[.?!](?:\s|$)", question.strip() + " ")) > 1 or not re.search(r"[.?!]\s*$", question):
+        question = _WHY_LOOKED_UP.sub(" ", question)
+    for pattern, part in _HOW_LONG_PART:
+        question = re.sub(pattern, part, question, flags=re.IGNORECASE)
     if _HOW_LONG.search(question):
         wrap = _WRAP_UP.search(question) is not None
         question = _WRAP_UP.sub(" ", question)
@@ -448,12 +508,13 @@ def _one_call_wording(question: str) -> str:
 
 def looks_like_a_list(question: str) -> bool:
     if CALL_ID.search(question):  # "who handled call 50cc18a7-…", "what categories did call … match": its row
-        return not _FIGURE.search(normalise(CALL_ID.sub(" ", question)))
+        return not _FIGURE.search(normalise(_ONE_CALLS_TOTAL.sub("", CALL_ID.sub(" ", question))))
     # "what % of calls …": a share, never a list
     text = normalise(re.sub(r"(?<![\w.])-(?=\d)", " minus ", question.replace("%", " percent ")))
     if re.search(r"\b(?:on|of|for|in)\s+(?:a|any|one|any\s+one)\s+(?:single\s+)?call\b", text):
         return False  # "the longest wrap-up on any one call": one call's value, the maximum
     plain = re.sub(r"\b(?:handled|taken|answered|made|received|placed)\s+by\b", " ", text)
+    plain = re.sub(_OF_EACH, " ", plain)
     # "the 5 longest calls by handle time", "the longest calls in February by duration": the order of a list,
     # not a grouping
     plain = re.sub(r"\b((?:longest|shortest)\s+calls?)\s+by\b", r"\1", plain)
@@ -653,14 +714,12 @@ class ListReader(RowListReader):
             text.take(m.start(), m.end())
             if longer not in shown:
                 shown.append(longer)
-        m = text.search(r"\b(?:most\s+recent|recent|latest|newest|last)\b")
-        if m is not None:
+        text.take_all(_OF_EACH)
+        # "her last 5 calls …, most recent first": one order said twice is one order
+        if text.take_all(r"\b(?:most\s+recent|recent|latest|newest|last)(?:\s+(?:one\s+)?first)?\b"):
             sorts.append(("", True))
-            text.take(m.start(), m.end())
-        m = text.search(r"\b(?:oldest|earliest)\b")
-        if m is not None:
+        if text.take_all(r"\b(?:oldest|earliest)(?:\s+(?:one\s+)?first)?\b"):
             sorts.append(("", False))
-            text.take(m.start(), m.end())
         if len(sorts) > 1:
             return ListReading(None, "It asks for two orders at once.")
         notes: list[str] = []
@@ -712,6 +771,7 @@ class ListReader(RowListReader):
                 text.take(m.start(), m.end())
                 if column not in self.columns and f"{column} AS {label}" not in extra:
                     extra.append(f"{column} AS {label}")
+        insight_kinds: list[str] = []
         if ids:  # one call by its id: its row, whatever else is listed
             filters.append(("call", "call_id", ids[0]))
             # "which customer id is on call …": an id counted elsewhere, shown for this one call
@@ -722,6 +782,17 @@ class ListReader(RowListReader):
                     if m is not None:
                         text.take(m.start(), m.end())
                         extra.append(f"{dim.expr or dim.name} AS {dim.name}")
+            for label, _, found in [f for f in filters if f[0] == "insight type"]:
+                # an insight type read as a value ("the action items of call …"): the kind of insights shown
+                filters.remove((label, _, found))
+                insight_kinds.append(found)
+            for words, kind in _CALL_INSIGHTS:  # "what issue did the customer raise on call …"
+                while (m := text.search(rf"\b(?:{words})\b")) is not None:
+                    text.take(m.start(), m.end())
+                    if kind not in insight_kinds:
+                        insight_kinds.append(kind)
+            while insight_kinds and (m := text.search(rf"\b(?:{_INSIGHT_WORDS})\b")) is not None:
+                text.take(m.start(), m.end())
             for words, column in _CALL_TEXT:  # "the categories of call …", "the summary of call …"
                 named = False
                 while (m := text.search(rf"\b(?:{words})\b")) is not None:
@@ -802,6 +873,31 @@ class ListReader(RowListReader):
             extra=tuple([*extra, *(c for c, _, _ in flags if c not in extra)]),
             flags=tuple(flags),
         )
+        if insight_kinds:
+            # "what issue did the customer raise on call …": one row per insight, from the insights' own table
+            asked = normalise(CALL_ID.sub(" ", question))
+            for words in (*(w for w, _ in _CALL_INSIGHTS), _INSIGHT_WORDS):
+                asked = re.sub(rf"\b(?:{words})\b", " ", asked)
+            if query.extra or shown or conditions or _CALL_COLUMN_WORDS.search(asked):
+                return ListReading(
+                    None, "Ask for one call's insights on their own (its other columns separately)."
+                )
+            kinds = sorted({kind for kind in insight_kinds if kind}) if "" not in insight_kinds else []
+            typed = (
+                [("insight type", "in:insight_type IN (" + ", ".join(f"'{k}'" for k in kinds) + ")", "")]
+                if kinds
+                else []
+            )
+            return ListReading(
+                dataclasses.replace(
+                    query,
+                    table="call_insights",
+                    columns=("call_id", "insight_type", "insight_text"),
+                    recency="call_date",
+                    filters=(*query.filters, *typed),
+                    order=("insight_position", False),
+                )
+            )
         if (
             ids
             and query.extra == ("categories",)

@@ -138,6 +138,18 @@ _RANK_PREFIX = (
     r"(?:(?:scoring|scored|rated|performing)\s+)?"
 )
 # "agents with the highest handle time", "the team that had the most calls": a ranking of the named rows
+# "count each call once, even the ones scored twice", "each agent counted once": a distinct count said aloud
+_ONCE_EACH = re.compile(
+    r"\b(?:(?:count|counting)\s+)?(?:each|every|an?)\s+(?:call|agent|customer|evaluator)\s+(?:(?:is\s+)?counted\s+)?"
+    r"(?:only\s+)?once\b(?:\s+even\s+(?:the\s+ones|those|if\s+(?:it|they)\s+(?:was|were|got))\s+(?:\w+\s+){0,2}?"
+    r"(?:twice|more\s+than\s+once|again|several\s+times|multiple\s+times))?"
+)
+# "only the ones that did (at least once)", "only those with any", "leave out / skip the zeros": a count's groups
+# that found anything
+_ONLY_ANY = re.compile(
+    r"\b(?:only\s+(?:the\s+ones|those|ones)\s+(?:that|which|who)\s+(?:did|had|have|has|do)(?:\s+(?:at\s+least\s+once|any))?"
+    r"|only\s+(?:the\s+ones|those|ones)\s+with\s+any|(?:leave\s+out|skip|drop|ignore|exclude|without)\s+(?:the\s+)?zeros?)\b"
+)
 _WITH_THE = r"\s+(?:with|that\s+have|that\s+has|that\s+had|who\s+have|who\s+had|having)\s+the\s"
 # ... then a rank word (read on the whole question: "the queue with the happiest callers" is read already)
 _RANKED_NEXT = re.compile(
@@ -782,7 +794,9 @@ def _plain_wording(text: str) -> str:
     if (
         hours := re.search(r"\b(?:how\s+many|total(?:\s+number\s+of)?)\s+hours\b(?:\s+of\b)?", text)
     ) is not None:
-        text = text[: hours.start()] + "total time" + text[hours.end() :]
+        # "total hours of dead air": the total of what follows; "how many hours did customers spend …": time
+        said = "total" if hours.group(0).endswith(" of") else "total time"
+        text = text[: hours.start()] + said + text[hours.end() :]
         text += "" if re.search(r"\bin\s+hours\b", text) else " in hours"
     text = _MONTHS_COMPARED.sub(
         lambda m: f"{_full_month(m.group('a'))} {m.group('op')} {_full_month(m.group('b'))}", text
@@ -1790,7 +1804,7 @@ _ASKER_WORDS = frozenset(
         "after", "staff", "mtg", "table", "sheet", "spreadsheet", "dashboard", "kpi", "kpis", "next", "on", "ones", "plan", "capacity", "staffing", "baseline", "coverage", "check", "headcount", "intraday", "curve", "need", "renewals", "renewal", "push", "campaign", "desk",
         "model", "forecast", "forecasting", "sizing", "recognition", "goes", "into", "service", "level", "sla",
         "pm", "joined", "started", "side", "mgr", "as", "tracker", "handover", "shift", "rota", "vendor",
-        "comparison", "mbr", "qbr", "onboarding", "journey",
+        "comparison", "mbr", "qbr", "onboarding", "journey", "mktg", "marketing", "workload", "ds",
         "log", "input", "deep", "dive", "trend", "notes", "brief", "briefing", "summary", "readout",
     }
 )  # fmt: skip
@@ -1841,7 +1855,8 @@ _PURPOSE_TAIL = re.compile(
     r"(?:redoing|doing|building|preparing|prepping|updating|working\s+on|putting\s+together)"
     r"|thinking\s+(?:about|of)|so\s+(?:that\s+)?(?:i|we)\s+can|(?:i\s+)?want(?:ed)?\s+to\s+see|(?:i\s+)?need\s+to\s+(?:plan|prepare|prep|decide|brief)"
     r"|i\s+have\s+(?:the|a|an|my)|someone\s+mentioned|trying\s+to"
-    r"|(?:it|this|that|they|these)\s+(?:goes|go|feeds?|will\s+go)\s+(?:into|in)\b)\b[^,;?]{0,60}?)"
+    r"|(?:it|this|that|they|these)\s+(?:goes|go|feeds?|will\s+go)\s+(?:into|in)\b"
+    r"|(?:it|this|that)(?:'?s|\s+is|\s+will\s+be)\s+going\s+(?:on|in|into|onto|to)\b)\b[^,;?]{0,60}?)"
     r"\s*[.!]?\s*$",
     re.IGNORECASE,
 )
@@ -1883,6 +1898,8 @@ _MUSING = re.compile(
     r"|^(?:the\s+)?(?:averages?|avg|mean|means)\s+(?:gets?|are|is)\s+(?:getting\s+|being\s+)?(?:skewed|dragged|pulled|distorted|thrown)\b"
     r"|^i\s+(?:think|suspect|feel|guess|reckon|bet|wonder|want\s+to\s+(?:see|know|understand))\b"
     r"|^(?:to\s+see|want\s+to\s+see)\b"
+    # "he's one of my new starters and …": who the one asked about is
+    r"|^(?:he|she|they)(?:\s+(?:s|is|are|re|has|have|ve))?\s+(?:one\s+of|a|an|new|our|my|been|just|only|still)\b"
 )
 # "Weekly ops review:", "monthly report -": how often a meeting or report comes, never the grain of the answer
 _MEETING_CADENCE = re.compile(
@@ -1927,6 +1944,48 @@ def _is_asker(clause: str, names_nothing: Callable[[str], bool] = lambda _words:
         and not _DATE_WORDS.search(" ".join(words))
         and names_nothing(" ".join(w for w in words if w not in _ASKER_WORDS))
     )
+
+
+# What a heading of its own may hold when the request says its words again ("QA: top 3 agents by QA score"): a
+# subject, never whose ("my team:") or when ("first week:")
+_TOPIC_HEADING_WORDS = frozenset({"qa", "quality", "the", "a", "an", "and"})
+
+
+def _is_topic_heading(clause: str, rest: str) -> bool:
+    """Whether ``clause`` is a heading of topic words only that the request ``rest`` says again, word for word
+    ("QA: top 3 agents by QA score"; not "QA: calls by team", where the heading may narrow the calls)."""
+    words = re.findall(r"[\w'&]+", clause.lower())
+    said = set(re.findall(r"[\w'&]+", rest.lower()))
+    return (
+        bool(words)
+        and all(w in _TOPIC_HEADING_WORDS for w in words)
+        and all(w in said or w in STOPWORDS for w in words)
+    )
+
+
+# "do automated evaluations score differently from manual ones? avg score for each": a yes/no question that
+# compares two sides, then the figure asked "for each" of them
+_COMPARED_SIDES = re.compile(
+    r"^(?P<head>(?:[^.?!:]{1,60}(?::|\s[-–—])\s+)?)(?:do|does|did|are|is|were|was)\s+(?P<a>(?:[\w'&-]+\s+){0,4}?[\w'&-]+)\s+"
+    r"(?:score|scores|scored|rate|rates|rated|mark|marks|grade|grades|handle|handles|talk|talks|resolve|resolves"
+    r"|hold|holds|perform|performs|sound|sounds|come\s+out|do|get|gets|wait|waits|take|takes|run|runs)"
+    r"(?:\s+(?:us|them|calls|agents))?\s+(?:any\s+)?(?:differently|different|lower|higher|harder|tougher|stricter"
+    r"|softer|easier|better|worse|faster|slower|longer|shorter|more|less|the\s+same)\s+"
+    r"(?:than|from|to|compared\s+(?:to|with)|vs\.?|versus|as)\s+(?P<b>(?:[\w'&-]+\s+){0,4}?[\w'&-]+)\s*\?\s+"
+    r"(?P<rest>\S.*?)\s*(?:,\s*)?\b(?:for|on|of)\s+(?:each|both)(?:\s+(?:one|of\s+them|side|group))?"
+    r"(?P<after>(?:\s+(?:in|for|during|over)\s+[^?.!]{1,30})?)\s*[?.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _each_of_compared(question: str) -> str:
+    """The request with "for each" as the two sides a yes/no question before it compares ("do automated
+    evaluations score differently from manual ones? avg score for each" → "avg score for automated evaluations vs
+    manual ones"); the question as it is otherwise. The sides are then read as any "A vs B", or refused."""
+    m = _COMPARED_SIDES.match(question.strip())
+    if m is None:
+        return question
+    return f"{m.group('head')}{m.group('rest')} for {m.group('a')} vs {m.group('b')}{m.group('after')}?"
 
 
 def _is_activity(word: str) -> bool:
@@ -1992,7 +2051,14 @@ def _without_asker(
     for pattern in (_HEADING, _ASKER_WANTS):
         m = pattern.match(question)
         head = _without_cadence(m.group("head"), m.group("rest")) if m else ""
-        if m and _is_asker(head, names_nothing) and clause_repeats(head, m.group("rest")):
+        if (
+            m
+            and (
+                _is_asker(head, names_nothing)
+                or (pattern is _HEADING and _is_topic_heading(head, m.group("rest")))
+            )
+            and clause_repeats(head, m.group("rest"))
+        ):
             question = m.group("rest")
             break
     m = _PURPOSE_TAIL.match(question)  # the longest tail first: "…, need them for the calibration session"
@@ -2659,6 +2725,25 @@ class QuestionReader:
                 | _DESC_WORDS
                 | _ASC_WORDS
                 | _GRAIN_WORDS
+                # the unit or precision the answer comes in ("— in minutes please, it's for a slide"): an aside
+                # saying it is never dropped as commentary
+                | {
+                    "minutes",
+                    "minute",
+                    "mins",
+                    "min",
+                    "hours",
+                    "hrs",
+                    "seconds",
+                    "secs",
+                    "sec",
+                    "percent",
+                    "percentage",
+                    "pct",
+                    "rounded",
+                    "decimal",
+                    "decimals",
+                }
                 | {
                     "inbound",
                     "outbound",
@@ -2794,6 +2879,10 @@ class QuestionReader:
                 and find_date_range(normalise(rest), today) is None
             ):
                 question = f"{rest.rstrip(' ?.!')} {carried.group('p')}?"
+        question = _each_of_compared(question)
+        # "AHT per team but outbound calls only", "unresolved but with no callback": "but" joins a narrowing,
+        # never an exception ("all teams but Billing East" keeps its "but" and is refused)
+        question = re.sub(r"\bbut\s+(?=(?:[\w'-]+\s+){0,3}only\b|with\b|just\b)", "", question, flags=re.I)
         question = self._person_said_first(question)
         return self._without_musing(_base_said_first(self._asked(question, today)), today)
 
@@ -3330,13 +3419,20 @@ class QuestionReader:
         wpm = text.search(r"\b(?:in|as)\s+(?:words\s+per\s+minute|wpm)\b")
         if wpm is not None:
             text.take(wpm.start(), wpm.end())
+        # a value written exactly as stored, hyphens and all ("calls flagged agent-interruptions"), is that value,
+        # never a measure with the same words: kept from the measures, read with the values below
         mentions = self._read_conditions(text)
+        written = self._written_as_stored(text, asked)
         share_of = None if mentions else self._read_share(text)
         mentions += worded + self._read_metrics(text)
         # the same metric named twice ("resolution rate (% of calls resolved)") is one metric
         metrics = list(dict.fromkeys(name for _, _, name in sorted(mentions)))
         groups, which, which_n, single = self._read_groups(text)
         groups = paired + [g for g in groups if g not in paired]
+        # "…, only the ones that did at least once", "leave out the zeros": the groups a count found anything in
+        only_any = text.search(_ONLY_ANY)
+        if only_any is not None:
+            text.take(only_any.start(), only_any.end())
         who = text.search(r"\bwho(?:\s+(?P<verb>\w+))?\b")
         if (
             who is not None
@@ -3426,6 +3522,8 @@ class QuestionReader:
             )
             if limit is None and not which and named is not None and not _is_plural(named):
                 which, single = True, True
+        for start, end in written:
+            text.give_back(start, end)
         filters = self._read_values(text, prefer=("topic", "product") if summary_said else (), asked=asked)
         if isinstance(filters, Reading):
             return filters
@@ -3692,6 +3790,9 @@ class QuestionReader:
             return Reading(
                 None, f"It counts {counted_noun}, and no metric here counts them.", (counted_noun,)
             )
+        if chosen and all(m.aggregation == "count_distinct" for m in chosen):
+            # "count each call once, even the ones scored twice": what a distinct count does
+            text.take_all(_ONCE_EACH)
         unknown = self._unknown(text, chosen, bool(groups) or bool(which_grain) or len(chosen) > 1)
         if unknown:
             return Reading(None, "Some words are not accounted for.", unknown)
@@ -3704,6 +3805,14 @@ class QuestionReader:
                     f"Figures per {label} are not shown (one row per id); ask how many {label}s meet a condition.",
                     (label,),
                 )
+        if only_any is not None and (
+            not (groups or which_grain) or conditions_on_groups or not all(_is_count(m) for m in chosen)
+        ):  # "AHT per agent, skip the zeros": a 0 is no "none" there; only counts split by something have one
+            return Reading(
+                None,
+                f"“{only_any.group(0)}” is said of counts split by something (which of them found any).",
+                (only_any.group(0),),
+            )
         if "evaluated_call_rate" in metrics and (period is not None or grain is not None):
             # over a period its evaluated calls are those evaluated in it (of any day) and its calls those made
             # in it: the share of a period's calls that got evaluated is another figure, so no answer is given
@@ -3730,7 +3839,8 @@ class QuestionReader:
             count_groups=count_groups,
             difference=change is not None,
             # "which questions caused automatic fails": a plural which over counts, unranked, asks for those
-            nonzero=bool(
+            nonzero=only_any is not None
+            or bool(
                 not conditions_on_groups
                 and which
                 and not single
@@ -4120,7 +4230,8 @@ class QuestionReader:
                     rf"\b(?P<head>(?:{_RATE_NOUN})\s+of\s+(?:the\s+|all\s+|our\s+)?)(?P<mid>)"
                     rf"(?P<tail>{condition}\s+{noun})\b"
                 )
-            if m is None or not text.free(m.start("head"), m.end("head")):
+            # the head's words must be free; the space after them may be a period read already ("% of Q1 calls")
+            if m is None or not text.free(m.start("head"), m.start("head") + len(m.group("head").rstrip())):
                 continue
             tail_start = m.start("tail") + len(m.group("tail")) - len(m.group("tail").lstrip())
             if not text.free(tail_start, m.end("tail")):
@@ -4474,6 +4585,23 @@ class QuestionReader:
             m = index.find(text.remaining()) if index is not None else None
             if m is not None:
                 spans.append((m.start, m.end))
+        return spans
+
+    def _written_as_stored(self, text: _Text, asked: str) -> list[tuple[int, int]]:
+        """Take the free spans of ``text`` that are a value of a grouping written in ``asked`` exactly as stored,
+        hyphens or underscores and all ("agent-interruptions"); the spans taken."""
+        spans: list[tuple[int, int]] = []
+        for index in self.indexes.values():
+            for value in index.values:
+                written = str(value.value).lower()
+                if not re.search(r"[-_]", written) or written not in asked:
+                    continue
+                if not re.search(rf"(?<![\w-]){re.escape(written)}(?![\w-])", asked):
+                    continue
+                for m in re.finditer(rf"\b{re.escape(value.normalised)}\b", text.text):
+                    if text.free(m.start(), m.end()):
+                        text.take(m.start(), m.end())
+                        spans.append((m.start(), m.end()))
         return spans
 
     def _read_values(
@@ -4992,6 +5120,23 @@ class SemanticAnswerer:
                 first = f"{head}: the {len(executed.rows)} categor{many} it matched."
             elif self.run(known).rows[0][0]:
                 first = f"{head} matched no category."
+            else:
+                first = f"No call has the id {named[0]}."
+        elif named and query.table == "call_insights":  # the insights of one call, a row each
+            typed = next((c for label, c, _ in query.filters if label == "insight type"), "")
+            many = "" if len(executed.rows) == 1 else "s"
+            kinds = (
+                " or ".join(
+                    f"{kind.lower().replace('_', ' ')}{many}" for kind in re.findall(r"'([A-Z_]+)'", typed)
+                )
+                or f"insight{many}"
+            )
+            known = query.count_sql(CURATED_DATABASE).replace("call_insights", "calls", 1)
+            known = re.sub(r" AND insight_type IN \([^)]*\)", "", known)
+            if executed.rows:
+                first = f"{head}: {len(executed.rows)} {kinds} detected, in the order of the call."
+            elif self.run(known).rows[0][0]:
+                first = f"{head} has no {kinds} detected."
             else:
                 first = f"No call has the id {named[0]}."
         elif named:  # one call by its id
