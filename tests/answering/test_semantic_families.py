@@ -4002,3 +4002,86 @@ def test_a_list_asked_with_each_rows_values_and_one_order_said_twice(answerer: A
     assert [row[0] for row in twice.rows] == ["c2"]
     # two different orders are still refused
     assert answerer.answer("Dana Reyes's calls, most recent first, oldest first").refused
+
+
+@pytest.mark.parametrize(
+    ("question", "check"),
+    [
+        (
+            "which agents got 2 or more auto-fails this quarter, and how many each?",
+            lambda q: q.metrics == ("automatic_fails",) and q.having and q.having[0][1:] == (">=", 2.0),
+        ),
+        (
+            "Which QA questions get marked N/A, and how many times each?",
+            lambda q: q.metrics == ("not_applicable_answers",) and q.nonzero,
+        ),
+        (
+            "Total number of times agents interrupted customers in Feb, per team (the total, not per call)",
+            lambda q: q.metrics == ("total_agent_interruptions",) and q.group_by == ("call__team",),
+        ),
+        (
+            "how many times did agents interrupt customers in March",
+            lambda q: q.metrics == ("total_agent_interruptions",),
+        ),
+        (
+            "how many times per call do agents interrupt customers, by team",
+            lambda q: q.metrics == ("average_agent_interruptions",),
+        ),
+        (
+            "I just took over Billing East. For each of my agents, how many times per call on average do they "
+            "interrupt the customer?",
+            lambda q: q.group_by == ("call__agent_name",) and [v for _, v in q.filters] == ["Billing East"],
+        ),
+        (
+            'Fwd from the vendor account lead: "Can we get Billing East vs Tech Tier 1 for Q1 — AHT and CSAT side '
+            'by side?" Thanks!',
+            lambda q: q.metrics == ("average_handle_time", "average_csat") and q.group_by == ("call__team",),
+        ),
+        (
+            "QBR: CSAT in January vs March, one row per month",
+            lambda q: q.metrics == ("average_csat",) and q.versus is not None,
+        ),
+        (
+            "How many hours in total did customers spend sitting in the queue last month?",
+            lambda q: q.metrics == ("total_queue_wait_hours",),
+        ),
+        ("total hours of dead air per queue in Q1", lambda q: q.metrics == ("total_non_talk_time_hours",)),
+    ],
+)
+def test_bounds_totals_forwarded_requests_and_compared_months(
+    reader: QuestionReader, question: str, check: Any
+) -> None:
+    assert check(_read(reader, question)), _read(reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "low", "high"),
+    [
+        ("Board slide: in Feb, what % of customers who answered the survey gave us a 4 or 5?", 4.0, 5.0),
+        ("of the Billing queue calls that got a survey answer in Q1, what share scored 4 or 5?", 4.0, 5.0),
+        ("of the customers who answered the survey, what % gave us a 1?", 1.0, 1.0),
+    ],
+)
+def test_a_share_of_the_survey_answers_said_of_the_customers(
+    reader: QuestionReader, question: str, low: float, high: float
+) -> None:
+    query = reader.read(question, TODAY).query
+    assert isinstance(query, ShareQuery), query
+    assert sorted(number for _, _, number in query.numerator.conditions) == [low, high], query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # whose figures they are may be the heading's
+        'The Billing East lead asks: "what is our AHT?"',
+        # a quote with more than a courtesy after it
+        'Fwd from the vendor lead: "AHT by team?" and also by queue for Tech Tier 1',
+        # a count of agents' interruptions per call is not a total
+        "how many times did agents interrupt customers per call, total",
+    ],
+)
+def test_forwarded_requests_and_totals_that_say_more_are_refused(
+    reader: QuestionReader, question: str
+) -> None:
+    _refused(reader, question)

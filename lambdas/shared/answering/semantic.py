@@ -694,7 +694,8 @@ _BASE_FIRST = re.compile(
 )
 # "(surveyed calls that) gave a 4 or 5": on surveyed calls a bare score is the survey's answer
 _SURVEY_SCORE = re.compile(
-    r"\b(?:gave|give|were|was|picked|chose|selected|said|answered(?:\s+with)?)\s+(?:a\s+|an\s+)?"
+    r"\b(?:gave(?:\s+us)?|give(?:\s+us)?|were|was|picked|chose|selected|said|answered(?:\s+with)?|scored|rated\s+us)\s+"
+    r"(?:a\s+|an\s+)?"
     r"(?=[1-5]\b(?:\s+or\s+(?:[1-5]|more|higher|above|less|lower|below)\b)?(?!\s*(?:percent|minutes|seconds|calls)))"
 )
 
@@ -773,6 +774,17 @@ def _plain_wording(text: str) -> str:
     """Wordings said the way the readers read them: the share's base first, a survey score given, members
     listed, "which single", "avg", the values of a grouping, "section scores", two months compared, inbound
     and outbound split, ranked members named with a value."""
+    # "what % of customers who answered the survey gave us a 4 or 5", "of the Mobile Plan calls that got a survey
+    # answer, what share rated us 4 or 5": the surveyed calls, and a bare score the survey's answer
+    text = re.sub(
+        r"\b(?:customers|callers|people|respondents)\s+(?:who|that)\s+(?:answered|completed|filled\s+(?:in|out)"
+        r"|responded\s+to|took|did)\s+(?:the\s+|a\s+|our\s+)?(?:post\s+call\s+)?survey\b"
+        r"|\bcalls\s+(?:that|which|with)\s+(?:got\s+|had\s+|received\s+)?an?\s+(?:post\s+call\s+)?survey\s+(?:answer|response|score)\b",
+        "surveyed calls",
+        text,
+    )
+    if _MONTHS_COMPARED.search(text):  # "CSAT in January vs March, one row per month": the months compared
+        text = re.sub(r"\bone\s+(?:row|line)\s+(?:per|for\s+each|each)(?:\s+month)?\b", " ", text)
     # "call length (just the connected call, no wrap-up)": a duration said again, never a second measure
     if re.search(
         r"\b(?:call\s+)?(?:length|duration)s?\b|\b(?:hours|time)\s+spent\s+on\s+calls\b|\blongest\s+calls?\b",
@@ -1963,6 +1975,24 @@ def _is_topic_heading(clause: str, rest: str) -> bool:
     )
 
 
+# A request quoted after where it comes from ("Fwd from the vendor lead: "…" Thanks!"): the heading, the quote and
+# a courtesy after it
+_PASTED = re.compile(
+    r"^\s*(?P<head>[^\"“”'‘’]{2,100}?)\s*(?::|\s[-–—])\s*[\"“‘'](?P<q>[^\"“”]{8,400}?)[\"”’']\s*"
+    r"(?:(?:thanks|thank\s+you|thx|ty|cheers|please|pls)\b[\s!.]*|[!.]\s*)*$",
+    re.IGNORECASE,
+)
+_FORWARDED = re.compile(
+    r"\b(?:fwd|fw|forwarded|forwarding|pasted|pasting|copied|copying|quoted|from|via|email|e-mail|slack|thread|teams"
+    r"|message|msg|chat|ticket|dm|asks?|asked|wants?|wanted|request|question|our|the|a|an|my|below|above|this)\b",
+    re.IGNORECASE,
+)
+# "can someone pull …", "could you get me …": who is asked, no part of the request
+_ASKED_OF_SOMEONE = re.compile(
+    r"^(?:hi\s+\w+\s*,?\s*|hey\s+\w+\s*,?\s*)?(?:can|could|would)\s+(?:someone|anyone|somebody|you|we|i|u)\s+"
+    r"(?:please\s+)?(?:pull|get|give\s+(?:me|us)|send|share|find|grab|have|see)\s+(?:me\s+|us\s+)?",
+    re.IGNORECASE,
+)
 # "do automated evaluations score differently from manual ones? avg score for each": a yes/no question that
 # compares two sides, then the figure asked "for each" of them
 _COMPARED_SIDES = re.compile(
@@ -1996,7 +2026,8 @@ def _is_activity(word: str) -> bool:
 
 # "I look after Tech Tier 1. How many calls did each of my agents take?": "my agents" are that team's
 _I_LEAD = re.compile(
-    r"^\s*(?:i\s+(?:look\s+after|lead|manage|run|supervise|head(?:\s+up)?|coach)|i'?m\s+(?:the\s+)?(?:team\s+)?"
+    r"^\s*(?:i\s+(?:just\s+)?(?:look\s+after|lead|manage|run|supervise|head(?:\s+up)?|coach|took\s+over|inherited"
+    r"|have\s+(?:just\s+)?taken\s+over)|i'?ve\s+(?:just\s+)?(?:taken\s+over|inherited)|i'?m\s+(?:the\s+)?(?:team\s+)?"
     r"(?:lead|leader|manager|supervisor|coach)\s+(?:of|for|on))\s+(?:the\s+)?(?P<team>[^.,;:!?—–]{2,40}?)"
     r"(?:\s+team)?\s*(?:[.,;:!—–]|\s-\s)\s*(?P<rest>\S.*)$",
     re.IGNORECASE,
@@ -2879,12 +2910,27 @@ class QuestionReader:
                 and find_date_range(normalise(rest), today) is None
             ):
                 question = f"{rest.rstrip(' ?.!')} {carried.group('p')}?"
+        question = self._pasted_request(question)
         question = _each_of_compared(question)
         # "AHT per team but outbound calls only", "unresolved but with no callback": "but" joins a narrowing,
         # never an exception ("all teams but Billing East" keeps its "but" and is refused)
         question = re.sub(r"\bbut\s+(?=(?:[\w'-]+\s+){0,3}only\b|with\b|just\b)", "", question, flags=re.I)
         question = self._person_said_first(question)
         return self._without_musing(_base_said_first(self._asked(question, today)), today)
+
+    def _pasted_request(self, question: str) -> str:
+        """The request quoted after a heading that says where it comes from ("Fwd from the vendor lead: "Can we get
+        …?" Thanks!", "pasted from our Slack thread: '…'"), when that heading names nothing a reading uses and
+        only a courtesy follows the quote; the question as it is otherwise."""
+        m = _PASTED.match(question)
+        if m is None or not _FORWARDED.search(m.group("head")):
+            return question
+        head = normalise(_FORWARDED.sub(" ", m.group("head")))
+        # "the Billing East lead asks: '…'": whose figures may be the heading's; a word of a longer value alone
+        # ("account") names no value
+        if (self._said_words(head) - self._value_fragments) or self._values_named(head):
+            return question
+        return _ASKED_OF_SOMEONE.sub("", m.group("q").strip())
 
     def _person_said_first(self, question: str) -> str:
         """The request with "her" / "his" as the one agent a heading or first sentence names ("Coaching Dana Weber:
@@ -4886,6 +4932,9 @@ class QuestionReader:
                 or (ruled_out in {"count", "number"} and not any(_is_count(m) for m in chosen))
             ):
                 remaining = remaining[: m.start()] + " " * (m.end() - m.start()) + remaining[m.end() :]
+        # "(the total, not per call)" of a sum over calls: what the reading is not
+        if chosen and all(m.aggregation == "sum" and "per call" not in m.label for m in chosen):
+            remaining = re.sub(r"\bnot\s+(?:the\s+)?(?:average\s+)?per\s+call\b", " ", remaining)
         if any("per call" in m.label for m in chosen) and re.search(r"\bhow\s+many\s+times\b", text.text):
             remaining = re.sub(r"\bhow\s+many\b", " ", remaining)  # "how many times do customers interrupt"
         if any(

@@ -39,6 +39,9 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?<=\d)-(?=\d)", "\x00", text)  # keep 2025-10-01 together
     text = re.sub(r"(?<=\d)\.(?=\d)", "\x01", text)  # keep a decimal together: "CSAT under 3.5"
     text = re.sub(r"[^a-z0-9\x00\x01]+", " ", text)
+    # "2 or more auto-fails", "3 or fewer categories": a bound ("at least 2"), said after the number
+    text = re.sub(r"\b(\d+(?:\x01\d+)?)\s+or\s+(?:more|above|higher|over|greater)\b", r"at least \1", text)
+    text = re.sub(r"\b(\d+(?:\x01\d+)?)\s+or\s+(?:fewer|less|below|lower|under)\b", r"at most \1", text)
     # "thank you" is politeness ("thanks"); "did the agent thank the customer" is not
     text = re.sub(r"\bthank\s+(?:you|u)\b", "thanks", text)
     text = " ".join(_TYPOS.get(word, word) for word in text.replace("\x00", "-").replace("\x01", ".").split())
