@@ -64,7 +64,7 @@ SETS = [
     HeldOut("heldout20.yml", traps=18, ties_checked=True, scored=True),
     HeldOut("heldout21.yml", traps=18, ties_checked=True, scored=True),
     HeldOut("heldout22.yml", traps=18, ties_checked=True, scored=True),
-    HeldOut("heldout23.yml", traps=18, ties_checked=True, scored=False),
+    HeldOut("heldout23.yml", traps=18, ties_checked=True, scored=True),
 ]
 
 
