@@ -131,7 +131,7 @@ def test_time_in_hours_is_the_total_where_one_is_defined(reader: QuestionReader)
         "99th percentile handle time",  # a percentile no metric defines
         "median and average handle time by queue",  # two statistics of one value
         "median of the average handle time per agent",  # a median over agents' averages
-        "minimum handle time per team",
+        "minimum hold time per team",  # no minimum defined for that value
         "median handle time per customer",
     ],
 )
@@ -4084,4 +4084,66 @@ def test_a_share_of_the_survey_answers_said_of_the_customers(
 def test_forwarded_requests_and_totals_that_say_more_are_refused(
     reader: QuestionReader, question: str
 ) -> None:
+    _refused(reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "low", "high", "grouped"),
+    [
+        ("Top-2-box CSAT by queue for Q1", 4.0, 5.0, ("call__queue",)),
+        ("what's our top two box satisfaction score, per team?", 4.0, 5.0, ("call__team",)),
+        ("top box rate last month", 5.0, 5.0, ()),
+        ("bottom-2-box survey share by team", 1.0, 2.0, ("call__team",)),
+        # the definition said again is the same share
+        (
+            "top-2-box CSAT by team (i.e. the share of survey answers that were a 4 or 5)",
+            4.0,
+            5.0,
+            ("call__team",),
+        ),
+        ("by team, what share of the survey answers were 1s?", 1.0, 1.0, ("call__team",)),
+    ],
+)
+def test_top_and_bottom_box_are_shares_of_the_survey_answers(
+    reader: QuestionReader, question: str, low: float, high: float, grouped: tuple[str, ...]
+) -> None:
+    query = reader.read(question, TODAY).query
+    assert isinstance(query, ShareQuery), (question, query)
+    assert sorted(number for _, _, number in query.numerator.conditions) == [low, high], query
+    assert query.numerator.group_by == grouped, query
+
+
+@pytest.mark.parametrize(
+    ("question", "check"),
+    [
+        ("how many top-box surveys did we get in February?", lambda q: q.metrics == ("surveyed_calls",)),
+        (
+            "minimum handle time per queue",
+            lambda q: q.metrics == ("min_handle_time",) and q.group_by == ("call__queue",),
+        ),
+        ("the shortest call duration last week", lambda q: q.metrics == ("min_call_duration",)),
+        ("min call duration by direction", lambda q: q.metrics == ("min_call_duration",)),
+        # "min" after "in" or a number is minutes
+        ("average handle time in min, by team", lambda q: q.metrics == ("average_handle_time_minutes",)),
+        ("avg hold tiem per agnet on the Billing queue", lambda q: q.metrics == ("average_hold_time",)),
+    ],
+)
+def test_box_counts_minimums_and_typed_slips(reader: QuestionReader, question: str, check: Any) -> None:
+    assert check(_read(reader, question)), _read(reader, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # two statistics at once
+        "the shortest and the longest handle time",
+        # a box of a scale that is not the survey's
+        "top 2 box QA score by team",
+        # a minimum of a value no minimum is defined for
+        "minimum QA score by agent",
+        # the definition said again differently is not the same share
+        "top 2 box CSAT by team (share of survey answers that were a 5)",
+    ],
+)
+def test_minimums_and_boxes_that_do_not_fit_are_refused(reader: QuestionReader, question: str) -> None:
     _refused(reader, question)

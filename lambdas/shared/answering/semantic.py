@@ -182,10 +182,15 @@ _ASC_WORDS = frozenset(
     {"bottom", "lowest", "least", "worst", "shortest", "fewest", "smallest", "quietest", "unhappiest"}
     | {"harshest", "strictest", "toughest"}  # an evaluator's scores: the lowest
 )
+# The single longest (or shortest) value of one call, asked with nothing to rank: its maximum (minimum)
+_LONGEST = frozenset({"longest", "highest", "biggest", "largest", "maximum"})
+_SHORTEST = frozenset({"shortest", "lowest", "smallest", "minimum"})
 # Statistics other than the average, as a metric's ``meta.statistic`` names them, and how analysts say them.
 _STATISTICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("median", re.compile(r"\b(?:the\s+)?(?:median|p50|50th\s+percentile(?:\s+of)?)\b")),
     ("max", re.compile(r"\b(?:the\s+)?(?:maximum|max)(?:\s+of)?\b")),
+    # "min" is also minutes ("AHT in min"): a minimum only before the value it is of
+    ("min", re.compile(r"\b(?:the\s+)?(?:minimum|min(?=\s+(?:handle|call|aht|duration)\b))(?:\s+of)?\b")),
     (
         "p75",
         re.compile(
@@ -692,6 +697,13 @@ _BASE_FIRST = re.compile(
     r"^of\s+(?:the\s+|all\s+|our\s+)?(?P<base>surveyed\s+calls|calls|evaluations)\s*,?\s+"
     r"(?P<share>(?:what|which)\s+(?:percentage|percent|share|proportion|fraction))\s+"
 )
+# "top-2-box CSAT", "the top box score": the share of survey answers of the scale's top two (or top one) scores
+_SURVEY_BOX = re.compile(
+    r"\b(?:the\s+)?(?:csat\s+|survey\s+)?(?P<end>top|bottom)\s+(?:(?P<n>[12])\s+)?box(?:es)?\b"
+    r"(?:\s+(?:csat|satisfaction|surveys|survey|ratings|rating|answers|responses)\b)?"
+    r"(?:\s+(?:scores|score|rates|rate|percentage|percent|share))?\b"
+)
+_BOX_SCORES = {("top", "1"): "5", ("top", "2"): "4 or 5", ("bottom", "1"): "1", ("bottom", "2"): "1 or 2"}
 # "(surveyed calls that) gave a 4 or 5": on surveyed calls a bare score is the survey's answer
 _SURVEY_SCORE = re.compile(
     r"\b(?:gave(?:\s+us)?|give(?:\s+us)?|were|was|picked|chose|selected|said|answered(?:\s+with)?|scored|rated\s+us)\s+"
@@ -783,6 +795,25 @@ def _plain_wording(text: str) -> str:
         "surveyed calls",
         text,
     )
+    # "top-2-box CSAT", "top box score", "bottom 2 box": the survey's customary summary, the share of survey answers
+    # at the top (or bottom) of the 1-5 scale
+    if (box := _SURVEY_BOX.search(text)) is not None:
+        scores = _BOX_SCORES[(box.group("end"), box.group("n") or "1")]
+        # "how many top-box surveys": the count of those surveyed calls, not their share
+        counted = re.search(r"\b(?:how\s+many|number\s+of|count\s+of)\s+$", text[: box.start()])
+        said = f"{'' if counted else 'share of '}surveyed calls that rated {scores}"
+        # "(share of survey answers that were a 4 or 5)": the definition said again, never a second share
+        rest = re.sub(
+            r"\b(?:that\s+is\s+)?(?:the\s+)?(?:share|percentage|percent|proportion|pct)\s+of\s+(?:the\s+|all\s+)?"
+            r"(?:survey\s+(?:answers|responses|scores)|surveyed\s+calls|surveys|responses|answers)\s+"
+            rf"(?:that\s+|which\s+)?(?:were|was|are|rated|scored|gave)\s+(?:a\s+|an\s+)?{scores}\b",
+            " ",
+            text[box.end() :],
+            count=1,
+        )
+        text = f"{text[: box.start()]}{said}{rest}"
+    if re.search(r"\b(?:survey|surveys|csat|surveyed)\b", text):  # "what share of the survey answers were 5s"
+        text = re.sub(r"\b(were|was|gave|gave\s+us|rated\s+us|scored)\s+(?:a\s+)?([1-5])s\b", r"\1 \2", text)
     if _MONTHS_COMPARED.search(text):  # "CSAT in January vs March, one row per month": the months compared
         text = re.sub(r"\bone\s+(?:row|line)\s+(?:per|for\s+each|each)(?:\s+month)?\b", " ", text)
     # "call length (just the connected call, no wrap-up)": a duration said again, never a second measure
@@ -3921,16 +3952,17 @@ class QuestionReader:
             or which_grain
             or (limit is not None and limit != 1)
             or not rank_words
-            or not set(rank_words) <= {"longest", "highest", "biggest", "largest", "maximum"}
+            or not (set(rank_words) <= _LONGEST or set(rank_words) <= _SHORTEST)
             or find_top_n(text.remaining()) is not None
             # "the highest average handle time": the highest of averages, of nothing named
             or set(text.text.split()) & _AVERAGE_WORDS
         ):
             return None
-        found = self._statistic(chosen[0].name, "max")
+        words = _LONGEST if set(rank_words) <= _LONGEST else _SHORTEST
+        found = self._statistic(chosen[0].name, "max" if words is _LONGEST else "min")
         if found is None or found[1]:
             return None
-        for m in list(re.finditer(r"\b(?:longest|highest|biggest|largest|maximum)\b", text.remaining())):
+        for m in list(re.finditer(rf"\b(?:{'|'.join(sorted(words))})\b", text.remaining())):
             text.take(m.start(), m.end())
         return self.manifest.metrics[found[0]]
 

@@ -42,6 +42,12 @@ def normalise(text: str) -> str:
     # "2 or more auto-fails", "3 or fewer categories": a bound ("at least 2"), said after the number
     text = re.sub(r"\b(\d+(?:\x01\d+)?)\s+or\s+(?:more|above|higher|over|greater)\b", r"at least \1", text)
     text = re.sub(r"\b(\d+(?:\x01\d+)?)\s+or\s+(?:fewer|less|below|lower|under)\b", r"at most \1", text)
+    # "AHT in min", "calls over 10 min": minutes ("min handle time" stays the minimum)
+    text = re.sub(
+        r"\b(in|as|(?<![\d.])\d+(?:\x01\d+)?)\s+min\b(?!\s+(?:handle|call|aht|duration)\b)",
+        r"\1 minutes",
+        text,
+    )
     # "thank you" is politeness ("thanks"); "did the agent thank the customer" is not
     text = re.sub(r"\bthank\s+(?:you|u)\b", "thanks", text)
     text = " ".join(_TYPOS.get(word, word) for word in text.replace("\x00", "-").replace("\x01", ".").split())
@@ -98,6 +104,24 @@ _TYPOS = {
     "mins": "minutes",
     "secs": "seconds",
     "avrage": "average",
+    "averge": "average",
+    "tiem": "time",
+    "tmie": "time",
+    "agnet": "agent",
+    "agnets": "agents",
+    "queu": "queue",
+    "qeue": "queue",
+    "sentimnet": "sentiment",
+    "sentimet": "sentiment",
+    "evalution": "evaluation",
+    "evalutions": "evaluations",
+    "evaulation": "evaluation",
+    "evaulations": "evaluations",
+    "scroe": "score",
+    "montly": "monthly",
+    "lenght": "length",
+    "duraton": "duration",
+    "calsl": "calls",
 }
 
 
