@@ -884,20 +884,26 @@ def test_more_everyday_wordings_read_into_metric_queries(manifest: SemanticManif
     assert week.query.period.start == dt.date(2026, 3, 9)
 
 
-def test_one_call_shows_its_categories_or_summary_when_asked(tmp_path: Path) -> None:
+def _answerer_over_changed_marts(tmp_path: Path, changes: str) -> Any:
+    """The semantic answerer over the small marts with ``changes`` (SQL) applied: real call ids, new columns."""
     warehouse, lake = build_marts(tmp_path)
+    with duckdb.connect(str(warehouse)) as db:
+        db.execute(changes)
+    return semantic_answerer(DuckDbEngine(warehouse, lake), today=lambda: TODAY)
+
+
+def test_one_call_shows_its_categories_or_summary_when_asked(tmp_path: Path) -> None:
     call_id = "346d5ade-2320-48e3-a70b-dc509d80171f"
     uncategorised = "5b1f0c9e-1d0e-4c55-9a54-0d3f6d0a1e77"
-    with duckdb.connect(str(warehouse)) as db:
-        db.execute(
-            "alter table post_call_analytics.calls add column categories varchar; "
-            "alter table post_call_analytics.calls add column summary_text varchar; "
-            f"update post_call_analytics.calls set call_id = '{call_id}', categories = 'escalation-request', "
-            "summary_text = 'Router reset.' where call_id = 'c4'; "
-            f"update post_call_analytics.call_categories set call_id = '{call_id}' where call_id = 'c4'; "
-            f"update post_call_analytics.calls set call_id = '{uncategorised}' where call_id = 'c1'"
-        )
-    answerer = semantic_answerer(DuckDbEngine(warehouse, lake), today=lambda: TODAY)
+    answerer = _answerer_over_changed_marts(
+        tmp_path,
+        "alter table post_call_analytics.calls add column categories varchar; "
+        "alter table post_call_analytics.calls add column summary_text varchar; "
+        f"update post_call_analytics.calls set call_id = '{call_id}', categories = 'escalation-request', "
+        "summary_text = 'Router reset.' where call_id = 'c4'; "
+        f"update post_call_analytics.call_categories set call_id = '{call_id}' where call_id = 'c4'; "
+        f"update post_call_analytics.calls set call_id = '{uncategorised}' where call_id = 'c1'",
+    )
     # the categories alone: a row each, from the categories' own table
     categories = answerer.answer(f"What categories did call {call_id} match?")
     assert categories.columns == ("call_id", "category")
@@ -917,25 +923,23 @@ def test_one_call_shows_its_categories_or_summary_when_asked(tmp_path: Path) -> 
 
 
 def test_one_call_shows_its_insights_and_parts_asked_in_other_words(tmp_path: Path) -> None:
-    warehouse, lake = build_marts(tmp_path)
     call_id = "3742c780-57e5-49a9-a223-86edab6931cf"
     quiet = "5b1f0c9e-1d0e-4c55-9a54-0d3f6d0a1e77"
-    with duckdb.connect(str(warehouse)) as db:
-        db.execute(
-            "alter table post_call_analytics.call_insights add column insight_text varchar; "
-            "alter table post_call_analytics.call_insights add column insight_position integer; "
-            "update post_call_analytics.call_insights set insight_text = 'Send a new router.', insight_position = 1; "
-            "insert into post_call_analytics.call_insights select call_id, 'ISSUE', call_date, team, queue, "
-            "'The router keeps dropping.', 0 from post_call_analytics.calls where call_id = 'c4'; "
-            "alter table post_call_analytics.calls add column hold_time_seconds double; "
-            "alter table post_call_analytics.calls add column after_call_work_seconds double; "
-            "update post_call_analytics.calls set hold_time_seconds = 30, after_call_work_seconds = 45; "
-            f"update post_call_analytics.calls set call_id = '{call_id}' where call_id = 'c4'; "
-            f"update post_call_analytics.call_insights set call_id = '{call_id}' where call_id = 'c4'; "
-            f"update post_call_analytics.calls set call_id = '{quiet}' where call_id = 'c1'; "
-            f"delete from post_call_analytics.call_insights where call_id = 'c1'"
-        )
-    answerer = semantic_answerer(DuckDbEngine(warehouse, lake), today=lambda: TODAY)
+    answerer = _answerer_over_changed_marts(
+        tmp_path,
+        "alter table post_call_analytics.call_insights add column insight_text varchar; "
+        "alter table post_call_analytics.call_insights add column insight_position integer; "
+        "update post_call_analytics.call_insights set insight_text = 'Send a new router.', insight_position = 1; "
+        "insert into post_call_analytics.call_insights select call_id, 'ISSUE', call_date, team, queue, "
+        "'The router keeps dropping.', 0 from post_call_analytics.calls where call_id = 'c4'; "
+        "alter table post_call_analytics.calls add column hold_time_seconds double; "
+        "alter table post_call_analytics.calls add column after_call_work_seconds double; "
+        "update post_call_analytics.calls set hold_time_seconds = 30, after_call_work_seconds = 45; "
+        f"update post_call_analytics.calls set call_id = '{call_id}' where call_id = 'c4'; "
+        f"update post_call_analytics.call_insights set call_id = '{call_id}' where call_id = 'c4'; "
+        f"update post_call_analytics.calls set call_id = '{quiet}' where call_id = 'c1'; "
+        f"delete from post_call_analytics.call_insights where call_id = 'c1'",
+    )
     issue = answerer.answer(f"on call {call_id}, what issue did the customer raise? the text of it")
     assert issue.columns == ("call_id", "insight_type", "insight_text")
     assert issue.rows == ((call_id, "ISSUE", "The router keeps dropping."),)

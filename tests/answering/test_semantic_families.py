@@ -4126,9 +4126,39 @@ def test_top_and_bottom_box_are_shares_of_the_survey_answers(
         # "min" after "in" or a number is minutes
         ("average handle time in min, by team", lambda q: q.metrics == ("average_handle_time_minutes",)),
         ("avg hold tiem per agnet on the Billing queue", lambda q: q.metrics == ("average_hold_time",)),
+        (
+            "how many distinct evaluators scored each Tech Tier 1 agent this quarter? (contact lens counts as one)",
+            lambda q: q.metrics == ("distinct_evaluators",) and q.group_by == ("agent__agent_name",),
+        ),
+        (
+            "number of different reviewers per form",
+            lambda q: q.metrics == ("distinct_evaluators",) and q.group_by == ("evaluation__form_title",),
+        ),
+        (
+            "which team was evaluated by the fewest different evaluators in February",
+            lambda q: q.metrics == ("distinct_evaluators",) and q.order_by == "distinct_evaluators",
+        ),
+        # a count per evaluator is still the evaluations
+        ("evaluations submitted by each evaluator", lambda q: q.metrics == ("evaluations",)),
+        (
+            "total connected call time in hours per queue, last month",
+            lambda q: q.metrics == ("total_call_duration_hours",) and q.group_by == ("call__queue",),
+        ),
+        ("hours of connected time by team in March", lambda q: q.metrics == ("total_call_duration_hours",)),
+        ("mean connected duration per agent", lambda q: q.metrics == ("average_call_duration",)),
+        (
+            "median connected call time by direction (just the calls themselves, no ACW)",
+            lambda q: q.metrics == ("median_call_duration",),
+        ),
+        (
+            "calls with more than 20 minutes of connected time last week",
+            lambda q: [c[0] for c in q.conditions] == ["call__duration_minutes"],
+        ),
     ],
 )
-def test_box_counts_minimums_and_typed_slips(reader: QuestionReader, question: str, check: Any) -> None:
+def test_box_counts_minimums_evaluators_connected_time_and_typed_slips(
+    reader: QuestionReader, question: str, check: Any
+) -> None:
     assert check(_read(reader, question)), _read(reader, question)
 
 
@@ -4143,7 +4173,13 @@ def test_box_counts_minimums_and_typed_slips(reader: QuestionReader, question: s
         "minimum QA score by agent",
         # the definition said again differently is not the same share
         "top 2 box CSAT by team (share of survey answers that were a 5)",
+        # evaluators with a condition no metric defines
+        "how many evaluators gave an automatic fail",
+        # evaluators counted by the scores they gave: no metric defines it
+        "how many evaluators scored below 50",
     ],
 )
-def test_minimums_and_boxes_that_do_not_fit_are_refused(reader: QuestionReader, question: str) -> None:
+def test_minimums_boxes_and_evaluator_counts_that_do_not_fit_are_refused(
+    reader: QuestionReader, question: str
+) -> None:
     _refused(reader, question)

@@ -814,13 +814,25 @@ def _plain_wording(text: str) -> str:
         text = f"{text[: box.start()]}{said}{rest}"
     if re.search(r"\b(?:survey|surveys|csat|surveyed)\b", text):  # "what share of the survey answers were 5s"
         text = re.sub(r"\b(were|was|gave|gave\s+us|rated\s+us|scored)\s+(?:a\s+)?([1-5])s\b", r"\1 \2", text)
+    if re.search(
+        r"\b(?:evaluators|reviewers)\b", text
+    ):  # "(contact lens counts as one)": how evaluators are counted
+        text = re.sub(
+            r"\b(?:the\s+)?(?:contact\s+lens|automation|automated\s+evaluations)(?:\s+automation)?\s+"
+            r"(?:counts|count|is\s+counted)\s+as\s+(?:one|1|a\s+single)(?:\s+evaluator)?\b",
+            " ",
+            text,
+        )
     if _MONTHS_COMPARED.search(text):  # "CSAT in January vs March, one row per month": the months compared
         text = re.sub(r"\bone\s+(?:row|line)\s+(?:per|for\s+each|each)(?:\s+month)?\b", " ", text)
     # "call length (just the connected call, no wrap-up)": a duration said again, never a second measure
-    if re.search(
-        r"\b(?:call\s+)?(?:length|duration)s?\b|\b(?:hours|time)\s+spent\s+on\s+calls\b|\blongest\s+calls?\b",
-        text,
-    ):
+    duration = (
+        r"\b(?:call\s+)?(?:length|duration)s?\b|\b(?:hours|time)\s+spent\s+on\s+calls\b|\blongest\s+calls?\b"
+    )
+    # "hours of connected call time", "p75 of connected call duration": the call duration, said as connected
+    if re.search(_CONNECTED, text) and not re.search(duration, re.sub(_CONNECTED, " ", text)):
+        text = re.sub(_CONNECTED, "call duration", text, count=1)
+    if re.search(duration, text):
         text = _DURATION_SAID_AGAIN.sub(" ", text)
     # "which teams average over 10 minutes handle time", "averaged above 80 percent qa": the measure first
     text = re.sub(
@@ -833,6 +845,8 @@ def _plain_wording(text: str) -> str:
         ),
         text,
     )
+    # "hours of connected call time per team": the total, in hours
+    text = re.sub(r"^(?:the\s+)?hours\s+of\s+(?!the\s+day\b|day\b)", "total hours of ", text)
     # "how many hours did customers spend on hold", "total hours of talk time": time spent, in hours
     if (
         hours := re.search(r"\b(?:how\s+many|total(?:\s+number\s+of)?)\s+hours\b(?:\s+of\b)?", text)
@@ -2249,9 +2263,10 @@ _GROUPED_BY_TIME = re.compile(
 
 
 # What a call's duration is, said again next to it: connected time, hold included, no wrap-up
+_CONNECTED = re.compile(r"\b(?:the\s+)?connected\s+(?:call\s+)?(?:time|duration)\b")
 _DURATION_SAID_AGAIN = re.compile(
     r"\b(?:just\s+|only\s+)?(?:the\s+)?connected\s+(?:call\s+)?(?:time|duration|call)?\b"
-    r"|\bhold\s+included\b|\bincluding\s+(?:the\s+)?hold\b|\bwith\s+hold\b"
+    r"|\bhold\s+included\b|\bincluding\s+(?:the\s+)?hold\b|\bwith\s+hold\b|\b(?:just|only)\s+the\s+calls?\s+themselves\b"
     r"|\b(?:no|not|excluding|without)\s+(?:the\s+)?(?:wrap\s*up|acw|after\s+call\s+work|handle\s+time)\b"
 )
 
