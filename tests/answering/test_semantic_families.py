@@ -4154,6 +4154,28 @@ def test_top_and_bottom_box_are_shares_of_the_survey_answers(
             "calls with more than 20 minutes of connected time last week",
             lambda q: [c[0] for c in q.conditions] == ["call__duration_minutes"],
         ),
+        (
+            "how many distinct agents did each QA reviewer grade in Q1?",
+            lambda q: q.metrics == ("evaluated_agents",) and q.group_by == ("evaluation__evaluator",),
+        ),
+        ("number of different agents evaluated on each form", lambda q: q.metrics == ("evaluated_agents",)),
+        ("the longest single hold last week", lambda q: q.metrics == ("max_hold_time",)),
+        # each group's longest is one call's value per group, never the groups ranked by an average
+        (
+            "longest hold per agent on Billing East (seconds)",
+            lambda q: (
+                q.metrics == ("max_hold_time",) and q.group_by == ("call__agent_name",) and q.limit is None
+            ),
+        ),
+        ("the shortest call for each queue", lambda q: q.metrics == ("min_call_duration",)),
+        (
+            "the #1 issue callers mention on Billing queue calls this month",
+            lambda q: q.limit == 1 and q.group_by == ("call_insight__issue",),
+        ),
+        (
+            "on how many days in Feb did Billing East take at least one call",
+            lambda q: q.metrics == ("days_with_calls",) and [v for _, v in q.filters] == ["Billing East"],
+        ),
     ],
 )
 def test_box_counts_minimums_evaluators_connected_time_and_typed_slips(
@@ -4177,6 +4199,12 @@ def test_box_counts_minimums_evaluators_connected_time_and_typed_slips(
         "how many evaluators gave an automatic fail",
         # evaluators counted by the scores they gave: no metric defines it
         "how many evaluators scored below 50",
+        # agents counted by their scores
+        "how many agents scored above 90",
+        # each agent's longest talk time: no maximum of it is defined
+        "longest talk time per agent",
+        # the longest holds, several: a list of calls, not one value
+        "the 5 longest holds in March by team",
     ],
 )
 def test_minimums_boxes_and_evaluator_counts_that_do_not_fit_are_refused(

@@ -845,6 +845,29 @@ def _plain_wording(text: str) -> str:
         ),
         text,
     )
+    # "the longest hold anyone had": the longest hold time of one call
+    text = re.sub(r"\b(longest|shortest)\s+(single\s+)?hold\b(?!\s+times?\b|s\b)", r"\1 \2hold time", text)
+    # "longest hold time per agent": each agent's longest, one call's value (never the agents ranked by an average)
+    text = re.sub(
+        r"\b(?:the\s+)?(?P<way>longest|shortest)\s+(?:single\s+)?(?P<m>hold\s+time|queue\s+wait|wait\s+time|wait"
+        r"|handle\s+time|call\s+duration|call|after\s+call\s+work|wrap\s+up\s+time|wrap\s+up"
+        r"|(?:agent\s+|customer\s+)?talk\s+time|non\s+talk\s+time|interruption\s+time)"
+        r"\s+(?=(?:per|for\s+each|for\s+every|of\s+each|in\s+each|by)\s)",
+        lambda m: (
+            ("maximum " if m.group("way") == "longest" else "minimum ")
+            + {"call": "call duration", "wait": "queue wait", "wait time": "queue wait"}.get(
+                m.group("m"), m.group("m")
+            )
+            + " "
+        ),
+        text,
+    )
+    # "the issues customers raise": the customer issues raised (the customers are no count)
+    text = re.sub(
+        r"\b(issues?)\s+(?:that\s+)?(?:customers|callers)\s+(?:raise|raised|mention|mentioned|report|reported)\b",
+        r"customer \1 raised",
+        text,
+    )
     # "hours of connected call time per team": the total, in hours
     text = re.sub(r"^(?:the\s+)?hours\s+of\s+(?!the\s+day\b|day\b)", "total hours of ", text)
     # "how many hours did customers spend on hold", "total hours of talk time": time spent, in hours
@@ -1177,7 +1200,8 @@ def _plain_wording(text: str) -> str:
     text = re.sub(
         r"\b(?:on\s+|in\s+)?how\s+many\s+days\b(?P<mid>(?:\s+\w+){0,4}?)\s+(?:did|do|does|were|was|has|have|had)\b"
         r"(?P<who>(?:\s+\w+){0,5}?)\s+(?:take|took|handle|handled|get|got|receive|received|have|had|make|made)\s+"
-        r"(?:any\s+)?calls(?:\s+at\s+all)?\b",
+        # "make at least one call", "take a call"
+        r"(?:(?:any\s+)?calls(?:\s+at\s+all)?|(?:at\s+least\s+(?:one|1)|a\s+single|a|one)\s+call)\b",
         lambda m: f"days with calls{m.group('mid')}{m.group('who')}",
         text,
     )
@@ -4871,6 +4895,14 @@ class QuestionReader:
                 "average_agent_sentiment": "categorised_average_agent_sentiment",
             }
             return [categorised.get(name, name) for name in metrics]
+        # "how many different agents has each evaluator scored": the agents of those evaluations
+        if metrics == ["distinct_agents"] and labels & {
+            "evaluator",
+            "form",
+            "form version",
+            "evaluation source",
+        }:
+            return ["evaluated_agents"]
         # a section's "score" is the score the form gives it or the average of its questions' scores: both shown
         if (
             metrics == ["average_qa_score"]

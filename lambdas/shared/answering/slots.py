@@ -36,6 +36,7 @@ def normalise(text: str) -> str:
         r"(?:^|(?<=\s))#\s*(?=of\b|(?:[\w-]+\s+){0,2}(?:calls|evaluations)\b)", "number of ", text
     )  # "# of calls", "# es-US calls"
     text = re.sub(r"\bnumber of of\b", "number of", text)
+    text = re.sub(r"(?:^|(?<=\s))#\s*1\b", "top", text)  # "the #1 issue": the top one
     text = re.sub(r"(?<=\d)-(?=\d)", "\x00", text)  # keep 2025-10-01 together
     text = re.sub(r"(?<=\d)\.(?=\d)", "\x01", text)  # keep a decimal together: "CSAT under 3.5"
     text = re.sub(r"[^a-z0-9\x00\x01]+", " ", text)
