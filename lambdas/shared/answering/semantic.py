@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from lambdas.shared.answering.matcher import NEVER_CORRECTED, STOPWORDS, looks_like_an_attack
 from lambdas.shared.answering.model import Answer, AnsweringError, json_value, refusal
 from lambdas.shared.answering.slots import (
+    MINIMUM_OF,
     DateRange,
     EntityIndex,
     asks_for_one,
@@ -190,7 +191,7 @@ _STATISTICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("median", re.compile(r"\b(?:the\s+)?(?:median|p50|50th\s+percentile(?:\s+of)?)\b")),
     ("max", re.compile(r"\b(?:the\s+)?(?:maximum|max)(?:\s+of)?\b")),
     # "min" is also minutes ("AHT in min"): a minimum only before the value it is of
-    ("min", re.compile(r"\b(?:the\s+)?(?:minimum|min(?=\s+(?:handle|call|aht|duration)\b))(?:\s+of)?\b")),
+    ("min", re.compile(rf"\b(?:the\s+)?(?:minimum|min(?=\s+{MINIMUM_OF}\b))(?:\s+of)?\b")),
     (
         "p75",
         re.compile(

@@ -23,6 +23,10 @@ from rapidfuzz import fuzz, process
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 
 
+# What "min" is the minimum of when it is no unit ("min handle time", never "AHT in min")
+MINIMUM_OF = r"(?:handle|call|aht|duration)"
+
+
 def normalise(text: str) -> str:
     """Lowercase, punctuation to spaces (ISO dates kept), possessives dropped, single spaces."""
     text = text.translate(_APOSTROPHES).lower()
@@ -45,7 +49,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"\b(\d+(?:\x01\d+)?)\s+or\s+(?:fewer|less|below|lower|under)\b", r"at most \1", text)
     # "AHT in min", "calls over 10 min": minutes ("min handle time" stays the minimum)
     text = re.sub(
-        r"\b(in|as|(?<![\d.])\d+(?:\x01\d+)?)\s+min\b(?!\s+(?:handle|call|aht|duration)\b)",
+        rf"\b(in|as|(?<![\d.])\d+(?:\x01\d+)?)\s+min\b(?!\s+{MINIMUM_OF}\b)",
         r"\1 minutes",
         text,
     )
