@@ -257,7 +257,7 @@ _INSTRUCTION_HEAD = (
     "- Lists need ORDER BY and LIMIT (at most 100 rows are returned; the response says when rows are cut).",
     "- Use call_categories, call_insights and scorecard_answers instead of UNNEST or string splitting.",
     "- Count only submitted evaluations (evaluation_status = 'SUBMITTED') unless drafts are asked for.",
-    "- Check exact spellings of agent, team and queue names with SELECT DISTINCT before filtering on them.",
+    "- Check exact spellings of agent, team and queue names with SELECT DISTINCT before filtering.",
     "",
     "Safety",
     "- Only read-only SELECT queries run; any other statement is refused.",
@@ -270,7 +270,20 @@ _INSTRUCTION_HEAD = (
 
 
 # Prefixes many metric names share: written once ("average_{csat,handle_time}") to fit Bedrock's limit
-_NAME_PREFIXES = ("average_", "median_", "p75_", "p90_", "p95_", "max_", "total_", "distinct_")
+_NAME_PREFIXES = (
+    "average_customer_",
+    "average_agent_",
+    "average_",
+    "median_",
+    "p75_",
+    "p90_",
+    "p95_",
+    "max_",
+    "min_",
+    "stddev_",
+    "total_",
+    "distinct_",
+)  # the longest first: a name takes the first prefix it starts with
 
 
 def _compact_names(names: Sequence[str]) -> list[str]:
@@ -307,7 +320,7 @@ def build_instruction(catalog: Mapping[str, Any], metric_names: Iterable[str] = 
     lines = list(_INSTRUCTION_HEAD)
     if names:
         lines[-1:-1] = [
-            "Metrics for query_metrics (prefer them: their definitions are the team's; a{b,c} means ab, ac)",
+            "Metrics for query_metrics (prefer them: the team's definitions; a{b,c} means ab, ac)",
             ", ".join(_compact_names(names)),
             "",
         ]
@@ -617,7 +630,12 @@ def render_artifacts(manifest: Mapping[str, Any]) -> dict[Path, str]:
     """Every artifact's path and exact text."""
     catalog = build_catalog(manifest)
     semantic = manifest.get("semantic_manifest")
-    metric_names = [m["name"] for m in semantic["metrics"]] if semantic else []
+    # a metric that is only another's input (a sum of squares) is never asked for by name
+    metric_names = [
+        m["name"]
+        for m in (semantic["metrics"] if semantic else [])
+        if not ((m.get("config") or {}).get("meta") or {}).get("input_only")
+    ]
     files = {
         INSTRUCTION_FILE: build_instruction(catalog, metric_names),
         ARTIFACTS_DIR / "schema_catalog.json": _json_text(catalog),

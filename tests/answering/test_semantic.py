@@ -250,7 +250,7 @@ def test_values_found_in_the_data_become_filters(answerer: Any) -> None:
 @pytest.mark.parametrize(
     "question",
     [
-        "standard deviation of handle time per team",  # a measure no metric defines
+        "variance of handle time per team",  # a measure no metric defines
         "median talk speed per team",  # a statistic no metric defines for that value
         "average handle time per customer",  # a split no dimension defines
         "Which agents had QA scores above 90?",  # a condition on a metric

@@ -129,7 +129,7 @@ def test_time_in_hours_is_the_total_where_one_is_defined(reader: QuestionReader)
     [
         "median talk speed per team",  # no median defined for that value
         "99th percentile handle time",  # a percentile no metric defines
-        "median and average handle time by queue",  # two statistics of one value
+        "median and p99 handle time by queue",  # two statistics of one value, one of them not defined
         "median of the average handle time per agent",  # a median over agents' averages
         "minimum hold time per team",  # no minimum defined for that value
         "median handle time per customer",
@@ -3523,7 +3523,28 @@ def test_lists_of_calls_filter_on_what_the_summary_says(
     assert sorted((c, w) for c, _, w in reading.query.flags) == sorted(flags)
     sql = reading.query.sql("post_call_analytics", 100)
     for column, wanted in flags:
-        assert (column if wanted else f"NOT {column}") in sql and f", {column}" in sql
+        assert (f"({column})" if wanted else f"NOT ({column})") in sql and f", {column}" in sql
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "List the failed calls (call analytics FAILED): call id, call date, agent name.",
+        "list the calls whose analytics failed - call id, agent, date",
+        "show me last month's calls with no analytics because the transcribe job failed",
+    ],
+)
+def test_lists_of_calls_whose_analytics_failed_filter_on_the_status(
+    reader: QuestionReader, question: str
+) -> None:
+    """A flag that is a condition over a column (`expr`): the condition filters, the column is shown."""
+    from lambdas.shared.answering.call_lists import ListReader
+
+    reading = ListReader(reader).read(question, TODAY)
+    assert reading.query is not None, reading
+    assert [(c, w) for c, _, w in reading.query.flags] == [("call_status = 'FAILED'", True)]
+    sql = reading.query.sql("post_call_analytics", 100)
+    assert "WHERE (call_status = 'FAILED')" in sql and ", call_status FROM" in sql
 
 
 def test_a_list_asking_for_both_answers_of_one_flag_is_refused(reader: QuestionReader) -> None:
@@ -4187,8 +4208,10 @@ def test_box_counts_minimums_evaluators_connected_time_and_typed_slips(
 @pytest.mark.parametrize(
     "question",
     [
-        # two statistics at once
-        "the shortest and the longest handle time",
+        # two statistics at once, one of them not defined for the value
+        "the shortest and the longest talk time",
+        # statistics of daily counts: no metric defines them
+        "In March, what were the min, max and average daily call volumes?",
         # a box of a scale that is not the survey's
         "top 2 box QA score by team",
         # a minimum of a value no minimum is defined for
@@ -4211,3 +4234,151 @@ def test_minimums_boxes_and_evaluator_counts_that_do_not_fit_are_refused(
     reader: QuestionReader, question: str
 ) -> None:
     _refused(reader, question)
+
+
+# ------------------------------------------------------------------ distributions and standard deviations
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by", "filters"),
+    [
+        # a survey score said after a grouping word is the grouping, never the average CSAT
+        ("calls by csat", "calls", ("call__survey_score",), ()),
+        ("number of calls at each CSAT score in March", "calls", ("call__survey_score",), ()),
+        (
+            "For calls with a survey answer, what's the average customer sentiment at each CSAT score?",
+            "average_customer_sentiment",
+            ("call__survey_score",),
+            (),
+        ),
+        (
+            "Distribution of survey answers: how many 1s, 2s, 3s, 4s and 5s?",
+            "surveyed_calls",
+            ("call__survey_score",),
+            (),
+        ),
+        (
+            "the distribution of CSAT scores on Billing queue calls",
+            "surveyed_calls",
+            ("call__survey_score",),
+            ("Billing",),
+        ),
+        ("average handle time per survey score", "average_handle_time", ("call__survey_score",), ()),
+        # calls counted per number of categories matched
+        ("how many calls matched 0, 1, 2, 3… categories?", "calls", ("call__categories_matched",), ()),
+        ("calls by number of categories", "calls", ("call__categories_matched",), ()),
+        ("distribution of calls by hour of day", "calls", ("call__hour_of_day",), ()),
+        # the spread of QA scores and handle times: the sample standard deviation
+        (
+            "Evaluator consistency: standard deviation of the QA scores each human evaluator gives?",
+            "stddev_qa_score",
+            ("evaluation__evaluator",),
+            ("MANUAL",),
+        ),
+        (
+            "how consistent is each evaluator? std dev of the scores they give",
+            "stddev_qa_score",
+            ("evaluation__evaluator",),
+            (),
+        ),
+        ("standard deviation of handle time by queue", "stddev_handle_time", ("call__queue",), ()),
+        ("stdev of AHT for Tech Tier 1 last month", "stddev_handle_time", (), ("Tech Tier 1",)),
+        # a human evaluator said between "each" and the evaluator
+        ("average QA score per human evaluator", "average_qa_score", ("evaluation__evaluator",), ("MANUAL",)),
+        # calls whose analytics failed, said the ways analysts say it
+        ("IT here - how many calls failed analytics processing?", "failed_calls", (), ()),
+        (
+            "sorry first week here, maybe a dumb q. how many calls didnt get analysed because the transcribe job failed?",
+            "failed_calls",
+            (),
+            (),
+        ),
+        ("how many calls came back with failed analytics last month", "failed_calls", (), ()),
+        ("calls whose analytics failed by team", "failed_calls", ("call__team",), ()),
+    ],
+)
+def test_distributions_by_a_value_and_standard_deviations(
+    reader: QuestionReader, question: str, metric: str, group_by: tuple[str, ...], filters: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == (metric,), query
+    assert query.group_by == group_by, query
+    assert tuple(value for _, value in query.filters) == filters, query
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by"),
+    [
+        # statistics listed for one value: the question read once per statistic, side by side
+        (
+            "Shortest and longest call duration we have on record (seconds)?",
+            ("min_call_duration", "max_call_duration"),
+            (),
+        ),
+        ("the shortest and the longest handle time", ("min_handle_time", "max_handle_time"), ()),
+        (
+            "min, max and average handle time by team",
+            ("min_handle_time", "max_handle_time", "average_handle_time"),
+            ("call__team",),
+        ),
+        ("median and average AHT per queue", ("median_handle_time", "average_handle_time"), ("call__queue",)),
+        ("average and median CSAT in March", ("average_csat", "median_csat"), ()),
+    ],
+)
+def test_statistics_listed_for_one_value_are_read_side_by_side(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == metrics, query
+    assert query.group_by == group_by, query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # no standard deviation of CSAT is defined
+        "standard deviation of csat by team",
+        # a helper of the standard deviation is never read from a question
+        "sum of squared qa scores",
+        # buckets of a value are not a grouping here
+        "histogram of handle time in 5-minute buckets",
+        # a distribution whose grouping is not said
+        "distribution of handle time",
+        # the survey score compared, not grouped
+        "how many calls by team with a csat of 5 or a 1",
+    ],
+)
+def test_distributions_and_spreads_that_do_not_fit_are_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+def test_a_standard_deviation_is_the_sample_one_and_a_score_grouping_leaves_out_the_unanswered(
+    answerer: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import duckdb
+
+    warehouse, _ = build_marts(tmp_path_factory.mktemp("stddev-marts"))
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        expected = dict(
+            db.execute(
+                "select evaluator, stddev_samp(score_percent) from post_call_analytics.scorecards "
+                "where evaluation_status = 'SUBMITTED' group by evaluator having count(score_percent) > 1"
+            ).fetchall()
+        )
+        surveyed = dict(
+            db.execute(
+                "select customer_satisfaction, count(*) from post_call_analytics.calls "
+                "where customer_satisfaction is not null group by 1"
+            ).fetchall()
+        )
+    assert expected, "the test marts need an evaluator with two scored evaluations"
+    answer = answerer.answer("standard deviation of QA scores per evaluator")
+    assert not answer.refused, answer.text
+    got = {row[0]: row[1] for row in answer.rows}
+    assert got.keys() == expected.keys()
+    for evaluator, value in expected.items():
+        assert got[evaluator] == pytest.approx(value, rel=1e-9)
+    scores = answerer.answer("calls by survey score")
+    assert not scores.refused, scores.text
+    assert {row[0]: row[1] for row in scores.rows} == surveyed
+    assert "left out" in scores.text

@@ -223,12 +223,15 @@ class ListQuery:
     limit: int | None = None
     notes: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()  # further columns of the calls table, as "<expr> AS <name>"
-    flags: tuple[tuple[str, str, bool], ...] = ()  # (yes/no column, its label, the answer asked for)
+    # (a yes/no column or a condition over a column, its label, the answer asked for)
+    flags: tuple[tuple[str, str, bool], ...] = ()
 
     def where(self, database: str) -> str:
         from lambdas.shared.answering.semantic import sql_string
 
-        parts: list[str] = [column if wanted else f"NOT {column}" for column, _, wanted in self.flags]
+        parts: list[str] = [
+            f"({column})" if wanted else f"NOT ({column})" for column, _, wanted in self.flags
+        ]
         if self.period is not None:
             parts.append(f"{self.date_column} >= DATE '{self.period.start.isoformat()}'")
             parts.append(f"{self.date_column} < DATE '{self.period.end.isoformat()}'")
@@ -611,9 +614,16 @@ class ListReader(RowListReader):
         self.date_column = "call_date"
         self.column_words = self._column_words()
         # yes/no columns said as a condition ("that need a callback", "unresolved"): the longest wording first
+        # (the condition: the column, or ``expr`` over it; its label; the answer; the wording; the column shown)
         self.flags = sorted(
             (
-                (str(flag["column"]), str(flag.get("label") or flag["column"]), answer == "yes", str(phrase))
+                (
+                    str(flag.get("expr") or flag["column"]),
+                    str(flag.get("label") or flag["column"]),
+                    answer == "yes",
+                    str(phrase),
+                    str(flag["column"]),
+                )
                 for flag in self.meta.get("list_flags", [])
                 for answer in ("yes", "no")
                 for phrase in flag.get(answer, [])
@@ -672,7 +682,8 @@ class ListReader(RowListReader):
             text.take(date.start, date.end)
 
         flags: list[tuple[str, str, bool]] = []
-        for flag_column, flag_label, wanted, phrase in self.flags:
+        flag_columns: list[str] = []
+        for flag_column, flag_label, wanted, phrase, shown_column in self.flags:
             pattern = rf"\b(?:that\s+|which\s+|who\s+)?{_alternatives((phrase,))}\b"
             for said in list(re.finditer(pattern, text.remaining())):
                 if not text.free(said.start(), said.end()):
@@ -681,6 +692,7 @@ class ListReader(RowListReader):
                     return ListReading(None, f"It asks for calls that are and are not “{flag_label}”.")
                 if (flag_column, flag_label, wanted) not in flags:
                     flags.append((flag_column, flag_label, wanted))
+                    flag_columns.append(shown_column)
                 text.take(said.start(), said.end())
         shown: list[PerCall] = []
         read = read_conditions(text, self.values)
@@ -870,7 +882,7 @@ class ListReader(RowListReader):
             order=order,
             limit=limit,
             notes=tuple(notes),
-            extra=tuple([*extra, *(c for c, _, _ in flags if c not in extra)]),
+            extra=tuple([*extra, *(c for c in dict.fromkeys(flag_columns) if c not in extra)]),
             flags=tuple(flags),
         )
         if insight_kinds:

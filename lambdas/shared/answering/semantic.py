@@ -193,6 +193,12 @@ _STATISTICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "min" is also minutes ("AHT in min"): a minimum only before the value it is of
     ("min", re.compile(rf"\b(?:the\s+)?(?:minimum|min(?=\s+{MINIMUM_OF}\b))(?:\s+of)?\b")),
     (
+        "stddev",
+        re.compile(
+            r"\b(?:the\s+)?(?:standard\s+deviations?|std\s*devs?|stdevs?|stddevs?|std\s+deviations?)(?:\s+of)?\b"
+        ),
+    ),
+    (
         "p75",
         re.compile(
             r"\b(?:the\s+)?(?:p75|75th\s+(?:percentile|pct)|75\s+percentile|seventy[\s-]fifth\s+percentile)(?:\s+of)?\b"
@@ -210,6 +216,17 @@ _STATISTICS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:the\s+)?(?:p95|95th\s+(?:percentile|pct)|95\s+percentile|ninety[\s-]fifth\s+percentile)(?:\s+of)?\b"
         ),
     ),
+)
+# Statistics listed for one value ("the shortest and longest call", "min, max and average AHT"): each read alone
+_STATISTIC_WORD = re.compile(
+    r"\b(?:shortest|longest|minimum|min|maximum|max|average|avg|mean|median|highest|lowest|smallest|largest"
+    r"|biggest|p50|p75|p90|p95|standard\s+deviation|std\s+dev|stddev|stdev)\b",
+    re.IGNORECASE,
+)
+_STATISTICS_LISTED = re.compile(
+    rf"(?:{_STATISTIC_WORD.pattern})(?:\s*,\s*(?:the\s+)?(?:{_STATISTIC_WORD.pattern}))*"
+    rf"\s*,?\s+(?:and|&|\+|plus)\s+(?:the\s+)?(?:{_STATISTIC_WORD.pattern})",
+    re.IGNORECASE,
 )
 # Words that carry no content of their own in a metric question (verbs of having and handling, fillers).
 _NEUTRAL = frozenset(
@@ -813,6 +830,29 @@ def _plain_wording(text: str) -> str:
             count=1,
         )
         text = f"{text[: box.start()]}{said}{rest}"
+    # "the distribution of survey answers", "how many 1s, 2s, 3s, 4s and 5s": the survey answers counted at each
+    # score; "the distribution of calls by hour": the calls counted per hour
+    text = re.sub(
+        r"\b(?:how\s+many\s+)?1s\W+2s\W+3s\W+4s\W+(?:and\s+|&\s+)?5s\b"
+        r"|\b(?:the\s+)?(?:distribution|spread|breakdown|split)\s+of\s+(?:the\s+|our\s+|all\s+)?"
+        r"(?:(?:post\s+call\s+)?survey\s+(?:answers|responses|scores|ratings)|surveyed\s+calls"
+        r"|csat\s+(?:scores|ratings|answers)|csat)\b"
+        r"(?!\s+(?:by|per|across|over|for\s+each|for\s+every)\b)",
+        "survey answers by survey score",
+        text,
+    )
+    # "calls that matched 0, 1, 2, 3 … categories": the calls counted per number of categories
+    text = re.sub(
+        r"\b(?:that\s+|which\s+)?(?:matched|match|had|have|with)\s+0\W+1\W+2(?:\W+\d)*\W*(?:etc\W*|and\s+so\s+on\s+|\.\.\.\s*|…\s*)?"
+        r"(?:categories|category)\b",
+        "by number of categories",
+        text,
+    )
+    text = re.sub(
+        r"\b(?:the\s+)?distribution\s+of\s+(?=(?:the\s+|our\s+|all\s+)?\w+(?:\s+\w+)?\s+(?:by|per|across|over)\s)",
+        "",
+        text,
+    )
     if re.search(r"\b(?:survey|surveys|csat|surveyed)\b", text):  # "what share of the survey answers were 5s"
         text = re.sub(r"\b(were|was|gave|gave\s+us|rated\s+us|scored)\s+(?:a\s+)?([1-5])s\b", r"\1 \2", text)
     if re.search(
@@ -981,6 +1021,13 @@ def _plain_wording(text: str) -> str:
     text = re.sub(
         rf"\b(average\s+score|scores?)\s+(?:that\s+)?{humans}\s+(?:gave|give|submitted|handed\s+out)\b",
         r"\1 of manual evaluations",
+        text,
+    )
+    # "the scores each human evaluator gives", "per manual reviewer": each evaluator, of the manual evaluations
+    text = re.sub(
+        r"\b(each|per|every|by|for\s+each|for\s+every)\s+(?:human|manual)\s+(?:qa\s+)?"
+        r"(?:evaluator|reviewer|analyst|scorer|grader)\b",
+        r"of manual evaluations \1 evaluator",
         text,
     )
     # "which evaluator hands out the most auto-fails", "the score each evaluator gave out": what they give
@@ -1488,6 +1535,9 @@ class Metric:
     statistic: str = ""  # "median", "p90": another statistic of the value ``statistic_of`` averages
     statistic_of: str = ""
     counts_entity: bool = False  # counts other things than its rows (agents, customers)
+    input_only: bool = (
+        False  # only an input of a derived metric (a sum of squares): never read from a question
+    )
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -1653,6 +1703,7 @@ class SemanticManifest:
                 statistic=str(meta.get("statistic") or ""),
                 statistic_of=str(meta.get("statistic_of") or ""),
                 counts_entity=bool(meta.get("counts_entity")),
+                input_only=bool(meta.get("input_only")),
             )
         return manifest
 
@@ -1881,7 +1932,8 @@ _ASKER_WORDS = frozenset(
         "standup", "presentation", "update", "email", "budget", "team", "quick", "ask", "request", "my", "our",
         "the", "a", "an", "for", "of", "and", "qa", "quality",
         # courtesies and who is new: "quick one —", "sorry if this is basic, first week here —"
-        "one", "question", "sorry", "if", "this", "is", "basic", "silly", "first", "week", "here",
+        "one", "question", "sorry", "if", "this", "is", "basic", "silly", "first", "week", "here", "maybe",
+        "dumb", "stupid", "q", "probably", "obvious",
         "new", "just", "so", "i", "im", "i'm", "am", "hi", "hello", "hey", "all", "please", "pls", "before",
         "after", "staff", "mtg", "table", "sheet", "spreadsheet", "dashboard", "kpi", "kpis", "next", "on", "ones", "plan", "capacity", "staffing", "baseline", "coverage", "check", "headcount", "intraday", "curve", "need", "renewals", "renewal", "push", "campaign", "desk",
         "model", "forecast", "forecasting", "sizing", "recognition", "goes", "into", "service", "level", "sla",
@@ -2743,7 +2795,12 @@ class QuestionReader:
             for p in metric.phrasings
         ]
         self._metric_phrases = sorted(
-            ((phrase, metric) for metric in manifest.metrics.values() for phrase in metric.phrases),
+            (
+                (phrase, metric)
+                for metric in manifest.metrics.values()
+                if not metric.input_only
+                for phrase in metric.phrases
+            ),
             key=lambda pair: (-len(pair[0]), pair[1].name),
         )
         self._metric_patterns = [
@@ -2751,6 +2808,14 @@ class QuestionReader:
             for phrase, metric in self._metric_phrases
         ]
         self._labels = manifest.labels()
+        # groupings whose words also name a measure ("csat" is a survey score and the average CSAT): read as
+        # the grouping first when a grouping word stands before them ("calls by csat")
+        measured = {phrase for _, phrase, _ in self._metric_patterns}
+        self._measure_named_groups = {
+            label: tuple(p for p in phrases if p in measured)
+            for label, phrases in self._labels.items()
+            if label != "customer" and any(p in measured for p in phrases)
+        }
         self._per_call = per_call_values(manifest, every_table=True)
         nouns = set(_PARTICIPANT_NOUNS) | {"days", "weeks", "months", "hours", "quarters", "years"}
         for label, phrases in self._labels.items():
@@ -2947,7 +3012,11 @@ class QuestionReader:
                 label
                 for label, phrases in self._labels.items()
                 # the customers a question is about are every call's, no grouping ("do our spanish callers …")
-                if leading and label != "customer" and re.search(rf"\b{_phrase_pattern(phrases)}s?\b", said)
+                if leading
+                and label != "customer"
+                # a grouping's words that also name a measure ("does CSAT change …") name the measure
+                and (kind := [p for p in phrases if p not in self._measure_named_groups.get(label, ())])
+                and re.search(rf"\b{_phrase_pattern(kind)}s?\b", said)
             }
             if all(label in labels for label, _ in self._values_named(said)) and kinds <= labels:
                 kept = [x for x in kept if x is not sentence]
@@ -3053,6 +3122,8 @@ class QuestionReader:
                 None, f"A figure “{rate.group(0)}” (per one thing per another) is not a metric here."
             )
         reading = self._read_whole(question, today)
+        if reading.query is None and (listed := _STATISTICS_LISTED.search(question)) is not None:
+            reading = self._each_statistic(question, listed, today) or reading
         query = reading.query
         within = _WITHIN_EACH.search(said)
         if (
@@ -3079,6 +3150,29 @@ class QuestionReader:
                     "by that grouping, or for the top ones.",
                 )
         return reading
+
+    def _each_statistic(self, question: str, listed: re.Match[str], today: dt.date) -> Reading | None:
+        """“The shortest and longest call duration”, “min, max and average handle time by team”: the question
+        read once per statistic listed, each reading whole; one query of their metrics side by side when the
+        readings differ in their metric only, else None."""
+        statistics = _STATISTIC_WORD.findall(listed.group(0))
+        readings = [
+            self._read_whole(f"{question[: listed.start()]}{word}{question[listed.end() :]}", today)
+            for word in statistics
+        ]
+        queries = [
+            r.query for r in readings if isinstance(r.query, MetricQuery) and len(r.query.metrics) == 1
+        ]
+        if len(queries) != len(readings):
+            return None
+        first = queries[0]
+        metrics = tuple(dict.fromkeys(q.metrics[0] for q in queries))
+        if len(metrics) != len(queries) or any(
+            dataclasses.replace(q, metrics=first.metrics) != first for q in queries[1:]
+        ):
+            return None
+        notes = tuple(dict.fromkeys(note for r in readings for note in r.notes))
+        return Reading(dataclasses.replace(first, metrics=metrics), notes=notes)
 
     def _read_whole(self, question: str, today: dt.date) -> Reading:
         question = self._without_restated_values(question)
@@ -3538,6 +3632,7 @@ class QuestionReader:
             text.take(wpm.start(), wpm.end())
         # a value written exactly as stored, hyphens and all ("calls flagged agent-interruptions"), is that value,
         # never a measure with the same words: kept from the measures, read with the values below
+        named_groups = self._read_measure_named_groups(text)
         mentions = self._read_conditions(text)
         written = self._written_as_stored(text, asked)
         share_of = None if mentions else self._read_share(text)
@@ -3546,6 +3641,7 @@ class QuestionReader:
         metrics = list(dict.fromkeys(name for _, _, name in sorted(mentions)))
         groups, which, which_n, single = self._read_groups(text)
         groups = paired + [g for g in groups if g not in paired]
+        groups += [g for g in named_groups if g not in groups]
         # "…, only the ones that did at least once", "leave out the zeros": the groups a count found anything in
         only_any = text.search(_ONLY_ANY)
         if only_any is not None:
@@ -4632,6 +4728,37 @@ class QuestionReader:
         head = before.group("lead") + m.group(0).split()[0]
         return any(head in phrases or head.rstrip("s") in phrases for phrases in self._labels.values())
 
+    def _read_measure_named_groups(self, text: _Text) -> list[str]:
+        """Groupings named with a measure's words right after a grouping word ("calls by csat score", "the
+        average customer sentiment at each CSAT score"), taken before the measures are read."""
+        found: list[str] = []
+        for label, phrases in self._measure_named_groups.items():
+            pattern = re.compile(
+                rf"\b(?:{_GROUP_PREFIX}|at\s+(?:each|every)\s+(?:the\s+)?)"
+                rf"(?:{_phrase_pattern(phrases)})(?:s|es)?\b"
+            )
+            m = text.search(pattern)
+            if m is None:
+                continue
+            found.append(label)
+            while (
+                m is not None
+            ):  # the same grouping said again ("survey answers by survey score: how many 1s …")
+                text.take(m.start(), m.end())
+                m = text.search(pattern)
+            # "for calls with a survey answer, … at each CSAT score": the rows that have a value, which the
+            # grouping keeps anyway (rows without one are left out and said so)
+            exprs = {d.expr for d in self.manifest.dimensions if d.label == label}
+            answered = [a for v in self._per_call if v.expr in exprs for a in v.answered]
+            if answered:
+                restated = text.search(
+                    rf"\b(?:for|on|of|among|across|over|from)\s+(?:the\s+|all\s+(?:the\s+)?)?"
+                    rf"(?:{_phrase_pattern(answered)})\b"
+                )
+                if restated is not None:
+                    text.take(restated.start(), restated.end())
+        return found
+
     def _read_groups(self, text: _Text) -> tuple[list[str], bool, int | None, bool]:
         """The groupings, whether the question asks which of them ranks first ("which team …", "agents with
         the most …"), the number it asks for, and whether it names one ("which team") or many."""
@@ -4867,7 +4994,15 @@ class QuestionReader:
         """What "how many <noun>" counts when it is something other than what the metrics count: "how many
         agents took calls" asks for agents, not calls (agents and customers are otherwise words that carry no
         content of their own)."""
-        m = _COUNTED_NOUN.search(text)
+        # "calls by number of categories": a grouping's name, never what is counted
+        m = next(
+            (
+                m
+                for m in _COUNTED_NOUN.finditer(text)
+                if not re.search(rf"\b{_GROUP_PREFIX}$", text[: m.start()])
+            ),
+            None,
+        )
         if m is None:
             return None
         noun = m.group("noun")
@@ -4968,6 +5103,8 @@ class QuestionReader:
             allowed |= _AVERAGE_WORDS
         if any(m.aggregation in {"median", "percentile"} for m in chosen):  # "the typical (median) wait"
             allowed |= {"typical", "typically", "usually"}
+        if any(m.statistic == "stddev" for m in chosen):  # "how consistent is each evaluator": the spread
+            allowed |= {"consistent", "consistency", "consistently", "spread", "variability", "variation"}
         # "how often": a rate, or a count per call ("interruptions per call"); never a time ("how often … on hold")
         if any(m.is_rate or "per call" in m.label for m in chosen):
             allowed |= _OFTEN_WORDS
