@@ -125,8 +125,9 @@ def build_marts(root: Path) -> tuple[Path, Path]:
             "customer_satisfaction = case call_id when 'c1' then 1 when 'c2' then 5 when 'c3' then 4 end"
         )
         db.execute(
-            "create table post_call_analytics.agents as "
-            "select distinct agent_id, agent_name from post_call_analytics.calls"
+            "create table post_call_analytics.agents as select agent_id, agent_name, max(team) as team, "
+            "min(started_at) as first_call_at, max(started_at) as last_call_at, count(*) as call_count "
+            "from post_call_analytics.calls group by agent_id, agent_name"
         )
         db.execute(
             "create table post_call_analytics.call_categories as select call_id, 'escalation-request' as "

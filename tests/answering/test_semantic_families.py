@@ -4382,3 +4382,112 @@ def test_a_standard_deviation_is_the_sample_one_and_a_score_grouping_leaves_out_
     assert not scores.refused, scores.text
     assert {row[0]: row[1] for row in scores.rows} == surveyed
     assert "left out" in scores.text
+
+
+# ------------------------------------------------------------------------------------------- the roster
+
+
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        ("who is on the Billing East team? just names", (("team", "Billing East"),)),
+        ("who's on the Tech Tier 1 team? names and agent ids pls", (("team", "Tech Tier 1"),)),
+        (
+            "list the agents on Billing East with their agent id and how many calls they've handled",
+            (("team", "Billing East"),),
+        ),
+        (
+            "Onboarding to Tech Tier 1 — list the agents on the team with the date of their first call and their "
+            "total calls",
+            (("team", "Tech Tier 1"),),
+        ),
+        ("what day did each Billing East agent take their first call?", (("team", "Billing East"),)),
+        (
+            "Give me the Tech Tier 1 agents with their first call and last call timestamps",
+            (("team", "Tech Tier 1"),),
+        ),
+        ("first and last call dates for Dana Reyes", (("agent", "Dana Reyes"),)),
+    ],
+)
+def test_the_roster_lists_agents_of_a_team_or_one_agent(
+    reader: QuestionReader, question: str, filters: tuple[tuple[str, str], ...]
+) -> None:
+    from lambdas.shared.answering.agent_lists import AgentListReader, looks_like_an_agent_list
+
+    assert looks_like_an_agent_list(question)
+    roster = AgentListReader(reader).read(question)
+    assert roster is not None, question
+    assert tuple((label, value) for label, _, value in roster.filters) == filters
+    sql = roster.sql("post_call_analytics", 100)
+    assert sql.startswith("SELECT agent_name, agent_id, team, first_call_at, last_call_at, call_count FROM")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a rank, a count, a measure or another kind of value: no roster (the other readers take them)
+        "list the agents on Billing East with the most calls",
+        "who is on the Billing East team with the lowest QA score",
+        "list sales agents",
+        "who is on the Billing queue",
+        "list the agents on Billing East and their average handle time",
+    ],
+)
+def test_what_is_more_than_a_roster_is_no_roster(reader: QuestionReader, question: str) -> None:
+    from lambdas.shared.answering.agent_lists import AgentListReader
+
+    assert AgentListReader(reader).read(question) is None
+
+
+def test_the_roster_answers_from_the_agents_mart(answerer: Any) -> None:
+    answer = answerer.answer("who is on the Billing East team? names please")
+    assert not answer.refused, answer.text
+    assert answer.columns[:3] == ("agent_name", "agent_id", "team")
+    assert {row[0] for row in answer.rows} == {"Dana Reyes"} and answer.text.startswith("Agents with team")
+    # "how many agents": a count, never the roster
+    assert answerer.answer("how many agents are on Billing East?").rows == ((1,),)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who is on the Tech Tier 1 team with the lowest QA score",
+        "the Billing East team with the highest AHT",
+    ],
+)
+def test_ranking_the_groups_of_a_kind_while_naming_one_of_them_is_refused(
+    reader: QuestionReader, question: str
+) -> None:
+    assert "names one team" in _refused(reader, question).reason
+
+
+@pytest.mark.parametrize(
+    ("question", "check"),
+    [
+        # two values of one kind pooled: one figure, never split
+        (
+            "AHT for Billing East and Tech Tier 1 combined",
+            lambda q: q.group_by == () and sorted(v for _, v in q.filters) == ["Billing East", "Tech Tier 1"],
+        ),
+        (
+            "calls for the Billing and Technical Support queues together in March",
+            lambda q: q.group_by == () and len(q.filters) == 2 and q.period is not None,
+        ),
+        # compared, they stay one row each
+        ("AHT Billing East vs Tech Tier 1", lambda q: q.group_by == ("call__team",)),
+        # "through March" is in March; "then" after a comparative is "than"
+        (
+            "Weekly average QA score through March",
+            lambda q: q.grain == "week" and q.period is not None and q.period.start == dt.date(2026, 3, 1),
+        ),
+        ("calls with a handle time more then 10 minutes", lambda q: q.conditions[0][1] == ">"),
+    ],
+)
+def test_pooled_values_periods_said_through_and_then_for_than(
+    reader: QuestionReader, question: str, check: Any
+) -> None:
+    assert check(_read(reader, question)), _read(reader, question)
+
+
+def test_values_compared_and_pooled_at_once_are_refused(reader: QuestionReader) -> None:
+    _refused(reader, "AHT Billing East vs Tech Tier 1 combined")

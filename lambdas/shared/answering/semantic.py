@@ -570,6 +570,11 @@ _NOT_THE = re.compile(r"\bnot\s+(?:the\s+|their\s+|our\s+|an?\s+)?(?P<w>\w+)\b")
 _VERSUS = frozenset({"vs", "v", "versus", "or", "and", "against", "compared", "compare", "to", "with"})
 # Only a question that says it compares reads "A and B" as one row each ("calls in January and February" may
 # ask for the total)
+# Two values of one kind pooled, one figure for both ("Billing East and Billing West combined")
+_COMBINED = re.compile(
+    r"\b(?:combined|together|put\s+together|pooled|as\s+(?:one|a\s+whole|a\s+group)|between\s+them"
+    r"|added\s+up|lumped\s+together)\b"
+)
 _COMPARED = re.compile(r"\b(?:vs|v|versus|against|compare|compared|comparing|comparison|between)\b")
 # Counts of rows that, after another metric, only say what it is about ("AHT of calls in category X")
 _ROW_COUNTS = frozenset({"calls", "evaluations", "categorised_calls", "calls_with_insight"})
@@ -830,6 +835,19 @@ def _plain_wording(text: str) -> str:
             count=1,
         )
         text = f"{text[: box.start()]}{said}{rest}"
+    # "evaluated more then once": the comparison's "than", typed as "then"
+    text = re.sub(
+        r"\b(more|less|fewer|greater|higher|lower|longer|shorter|better|worse|rather)\s+then\b",
+        r"\1 than",
+        text,
+    )
+    # "weekly QA score through March", "throughout Q1": in that period (a range "from … through …" stays)
+    if not re.search(r"\b(?:from|between|since)\b", text):
+        text = re.sub(
+            rf"\b(?:through|thru|throughout)\s+(?=(?:{_MONTH_WORD}|q[1-4]|the\s+(?:quarter|month|year))\b)",
+            "in ",
+            text,
+        )
     # "the distribution of survey answers", "how many 1s, 2s, 3s, 4s and 5s": the survey answers counted at each
     # score; "the distribution of calls by hour": the calls counted per hour
     text = re.sub(
@@ -3125,6 +3143,18 @@ class QuestionReader:
         if reading.query is None and (listed := _STATISTICS_LISTED.search(question)) is not None:
             reading = self._each_statistic(question, listed, today) or reading
         query = reading.query
+        if isinstance(query, MetricQuery) and query.limit is not None:
+            named = [name for name, _ in query.filters]
+            one = [name for name in query.group_by if named.count(name) == 1]
+            if one:
+                # "who is on the Tech Tier 1 team with the lowest QA score": the teams ranked, one team named
+                # (the team itself is no answer to who); "which of Tech Tier 1 and 2" names two and ranks them
+                kind = one[0].split("__")[-1].replace("_", " ")
+                return Reading(
+                    None,
+                    f"It ranks each {kind} but names one {kind}: ask for the {kind}'s figure, or rank what is in "
+                    f"it (e.g. its agents).",
+                )
         within = _WITHIN_EACH.search(said)
         if (
             isinstance(query, MetricQuery)
@@ -3737,7 +3767,10 @@ class QuestionReader:
                 which, single = True, True
         for start, end in written:
             text.give_back(start, end)
-        filters = self._read_values(text, prefer=("topic", "product") if summary_said else (), asked=asked)
+        pooled: set[str] = set()  # kinds whose two values are pooled ("… combined"), never split
+        filters = self._read_values(
+            text, prefer=("topic", "product") if summary_said else (), asked=asked, pooled=pooled
+        )
         if isinstance(filters, Reading):
             return filters
         for label, _, start, _ in filters:  # "handled by the Billing East team", "evaluated by qa.al.wong"
@@ -3944,7 +3977,7 @@ class QuestionReader:
             notes.append(f"the {longest.label.split(' (')[0]} of any one call")
 
         for label in [label for label, *_ in filters]:  # two values of one kind compared: one row each
-            if [f[0] for f in filters].count(label) > 1 and label not in groups:
+            if [f[0] for f in filters].count(label) > 1 and label not in groups and label not in pooled:
                 groups.append(label)
         # the columns in the order the question names their groupings ("by team and direction": team first)
         groups.sort(key=lambda label: self._first_said(text.text, label))
@@ -4850,12 +4883,13 @@ class QuestionReader:
         return spans
 
     def _read_values(
-        self, text: _Text, prefer: Sequence[str] = (), asked: str = ""
+        self, text: _Text, prefer: Sequence[str] = (), asked: str = "", pooled: set[str] | None = None
     ) -> list[tuple[str, str, int, int]] | Reading:
         """The values the question filters on, as (dimension label, value, start, end); or the refusal when a
         value's words are a value of two groupings and the question says neither ("billing dispute calls": the
         `billing-dispute` category, or the topic `billing dispute`)."""
         filters: list[tuple[str, str, int, int]] = []
+        combined: re.Match[str] | None = None
         for label in [*prefer, *(label for label in _VALUE_ORDER if label not in prefer)]:
             index = self.indexes.get(label)
             if index is None:
@@ -4963,8 +4997,12 @@ class QuestionReader:
                 gap
                 and set(gap) & _VERSUS
                 and set(gap) <= _VERSUS | kind_words | {"the", "s", "compare", "calls", "evaluations"}
-                and _COMPARED.search(text.text)
+                and (_COMPARED.search(text.text) or (combined := text.search(_COMBINED)) is not None)
             ):
+                if combined is not None:  # "… combined": one figure for both, said so
+                    text.take(combined.start(), combined.end())
+                    if pooled is not None:
+                        pooled.add(label)
                 text.take(first[1], second[0])
                 text.take(other.start, other.end)
                 after = re.match(r"\s+(\S+)", text.text[second[1] :])
@@ -5290,6 +5328,8 @@ class SemanticAnswerer:
                 session_id=session_id,
             )
         today = self.today()
+        if looks_like_an_agent_list(question) and (roster := self._agent_list(question, session_id)):
+            return roster
         if looks_like_an_evaluation_list(question):
             return self._evaluation_list(question, today, session_id)
         if looks_like_a_list(question):
@@ -5349,6 +5389,19 @@ class SemanticAnswerer:
             session_id=session_id,
             slots=self._slots(query.denominator if isinstance(query, ShareQuery) else query),
         )
+
+    def _agent_list(self, question: str, session_id: str | None) -> Answer | None:
+        """The roster of agents asked for, or None when the question is no roster question."""
+        query = AgentListReader(self.reader).read(question)
+        if query is None:
+            return None
+        executed, total, capped = self._run_list(query)
+        first = self._list_first(query.describe(), executed.rows, total, capped, ("agent", "agents"))
+        text = (
+            f"{first}\nAnswered from the agents mart ({', '.join(query.columns)}): each agent's name and team "
+            "as on their latest call, their first and last call and the calls they handled."
+        )
+        return self._list_answer(question, text, executed, "agents", None, session_id)
 
     def _evaluation_list(self, question: str, today: dt.date, session_id: str | None) -> Answer:
         if self._evaluation_lists is None:
@@ -5737,6 +5790,7 @@ def metric_query_from_request(
     return MetricQuery(tuple(names), tuple(group), grain, date_range, tuple(where), order, limit)
 
 
+from lambdas.shared.answering.agent_lists import AgentListReader, looks_like_an_agent_list  # noqa: E402
 from lambdas.shared.answering.call_lists import (  # noqa: E402
     COMPARISON,
     GREATER_WORDS,
