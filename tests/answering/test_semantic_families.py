@@ -4491,3 +4491,42 @@ def test_pooled_values_periods_said_through_and_then_for_than(
 
 def test_values_compared_and_pooled_at_once_are_refused(reader: QuestionReader) -> None:
     _refused(reader, "AHT Billing East vs Tech Tier 1 combined")
+
+
+@pytest.mark.parametrize(
+    ("question", "check"),
+    [
+        # why the median is asked, said of the average: never a second statistic
+        (
+            "Vendor comparison: median handle time by queue (the average gets skewed by a few monster calls)",
+            lambda q: q.metrics == ("median_handle_time",) and q.group_by == ("call__queue",),
+        ),
+        (
+            "Median CSAT per queue — the averages look too close to call",
+            lambda q: q.metrics == ("median_csat",),
+        ),
+        # "across all <kinds>": pooled, no grouping; compared across them, one row each
+        ("average handle time across all teams", lambda q: q.group_by == ()),
+        (
+            "the average number of calls we get per day in March, across all queues and directions. Not a "
+            "breakdown, just the one number.",
+            lambda q: q.metrics == ("average_calls_per_day",) and q.group_by == (),
+        ),
+        ("compare AHT across all teams", lambda q: q.group_by == ("call__team",)),
+        ("AHT across teams", lambda q: q.group_by == ("call__team",)),
+        # a typed slip, and a callback still needed
+        (
+            "Feb: number of calls flaged in each category",
+            lambda q: q.group_by == ("call_category__category",),
+        ),
+        ("how many calls in march still need a callback", lambda q: q.metrics == ("callback_calls",)),
+    ],
+)
+def test_commentary_on_the_average_pooled_kinds_and_callbacks_still_needed(
+    reader: QuestionReader, question: str, check: Any
+) -> None:
+    assert check(_read(reader, question)), _read(reader, question)
+
+
+def test_a_breakdown_ruled_out_next_to_one_asked_for_is_refused(reader: QuestionReader) -> None:
+    _refused(reader, "average handle time by team, not a breakdown")

@@ -835,6 +835,17 @@ def _plain_wording(text: str) -> str:
             count=1,
         )
         text = f"{text[: box.start()]}{said}{rest}"
+    # "median handle time by queue (the average gets skewed by a few long calls)", "median CSAT — the averages
+    # look too close to call": why the median is asked, never a second statistic
+    if re.search(r"\bmedian\b", text):
+        text = re.sub(
+            r"\bthe\s+(?:average|averages|mean|means|avg|avgs)\s+(?:gets?|got|are|is|get)\s+skewed\b"
+            r"(?:\s+by\s+(?:a\s+few|some|the|outliers|a\s+handful)(?:\s+[a-z]+){0,4})?"
+            r"|\bthe\s+(?:average|averages|mean|means|avgs)\s+(?:looks?|are|is|seems?)\s+(?:too|very|so)\s+"
+            r"(?:close|similar)(?:\s+to\s+call)?\b",
+            " ",
+            text,
+        )
     # "evaluated more then once": the comparison's "than", typed as "then"
     text = re.sub(
         r"\b(more|less|fewer|greater|higher|lower|longer|shorter|better|worse|rather)\s+then\b",
@@ -1372,10 +1383,17 @@ def _plain_wording(text: str) -> str:
         "comes up the most",
         text,
     )
-    # "across all the QA forms": every form, no grouping and no filter
-    text = re.sub(
-        r"\bacross\s+(?:all|every)\s+(?:of\s+)?(?:the\s+|our\s+)?(?:qa\s+|evaluation\s+)?forms?\b", " ", text
-    )
+    # "across all the QA forms", "across all queues and directions": every one of them, pooled — no grouping
+    # and no filter (a comparison across them stays one row each: "compare AHT across all teams")
+    if not re.search(
+        r"\b(?:compare|compared|comparing|comparison|vs|versus|rank|ranked|ranking|which)\b", text
+    ):
+        kinds = rf"(?:qa\s+|evaluation\s+)?(?:forms?|{_KINDS})"
+        text = re.sub(
+            rf"\bacross\s+(?:all|every)\s+(?:of\s+)?(?:the\s+|our\s+)?{kinds}(?:\s*(?:,|and|&)\s+(?:all\s+)?{kinds})*\b",
+            " ",
+            text,
+        )
     # "customers who reached us", "got in touch": called
     text = re.sub(
         r"\b(?:reached|contacted|rang|phoned)\s+(?:us|in)\b|\bgot\s+in\s+touch(?:\s+with\s+us)?\b",
@@ -5185,6 +5203,8 @@ class QuestionReader:
                 )
                 or (ruled_out in {"score", "average"} and all(_is_count(m) for m in chosen))
                 or (ruled_out in {"count", "number"} and not any(_is_count(m) for m in chosen))
+                # "not a breakdown, just the one number": no grouping, said plainly
+                or (ruled_out in {"breakdown", "split"} and not grouped)
             ):
                 remaining = remaining[: m.start()] + " " * (m.end() - m.start()) + remaining[m.end() :]
         # "(the total, not per call)" of a sum over calls: what the reading is not

@@ -111,6 +111,8 @@ _TYPOS = {
     "avrage": "average",
     "averge": "average",
     "tiem": "time",
+    "flaged": "flagged",
+    "flaging": "flagging",
     "tmie": "time",
     "agnet": "agent",
     "agnets": "agents",
