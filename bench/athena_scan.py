@@ -369,6 +369,8 @@ def metric_questions(document: Mapping[str, Any], verified_sql: Sequence[str] = 
     compiler = MetricCompiler(manifest)
     questions = []
     for name, metric in sorted(manifest.metrics.items()):
+        if metric.input_only:  # only another metric's input (a sum of squares): never asked for itself
+            continue
         dimension = most_common_dimension(manifest, metric, verified_sql)
         by = f"{dimension.split('__', 1)[1]}, month" if dimension else "month"
         variants = [

@@ -4481,6 +4481,14 @@ def test_ranking_the_groups_of_a_kind_while_naming_one_of_them_is_refused(
             lambda q: q.grain == "week" and q.period is not None and q.period.start == dt.date(2026, 3, 1),
         ),
         ("calls with a handle time more then 10 minutes", lambda q: q.conditions[0][1] == ">"),
+        # "jan through march" stays a range of months
+        (
+            "monthly avg csat trend, jan through march",
+            lambda q: (
+                q.period is not None
+                and (q.period.start, q.period.end) == (dt.date(2026, 1, 1), dt.date(2026, 4, 1))
+            ),
+        ),
     ],
 )
 def test_pooled_values_periods_said_through_and_then_for_than(

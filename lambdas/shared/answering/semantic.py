@@ -855,8 +855,13 @@ def _plain_wording(text: str) -> str:
     # "weekly QA score through March", "throughout Q1": in that period (a range "from … through …" stays)
     if not re.search(r"\b(?:from|between|since)\b", text):
         text = re.sub(
-            rf"\b(?:through|thru|throughout)\s+(?=(?:{_MONTH_WORD}|q[1-4]|the\s+(?:quarter|month|year))\b)",
-            "in ",
+            rf"(?P<before>\S+\s+)?\b(?:through|thru|throughout)\s+(?=(?:{_MONTH_WORD}|q[1-4]|the\s+(?:quarter|month|year))\b)",
+            # "jan through march" is a range of months: kept for the period reader
+            lambda m: (
+                m.group(0)
+                if m.group("before") and re.fullmatch(rf"(?:{_MONTH_WORD}|q[1-4]|\d+)\s+", m.group("before"))
+                else f"{m.group('before') or ''}in "
+            ),
             text,
         )
     # "the distribution of survey answers", "how many 1s, 2s, 3s, 4s and 5s": the survey answers counted at each
