@@ -805,6 +805,14 @@ def _more_than_one(m: re.Match[str]) -> str:
     return "more than 1 " + ("categories" if noun == "categor" else noun + "s")
 
 
+def _in_unless_a_range(m: re.Match[str]) -> str:
+    """ "through March" → "in March"; "jan through march" is a range of months, kept for the period reader."""
+    before: str = m.group("before") or ""
+    if before and re.fullmatch(rf"(?:{_MONTH_WORD}|q[1-4]|\d+)\s+", before):
+        return m.group(0)
+    return f"{before}in "
+
+
 def _plain_wording(text: str) -> str:
     """Wordings said the way the readers read them: the share's base first, a survey score given, members
     listed, "which single", "avg", the values of a grouping, "section scores", two months compared, inbound
@@ -856,12 +864,7 @@ def _plain_wording(text: str) -> str:
     if not re.search(r"\b(?:from|between|since)\b", text):
         text = re.sub(
             rf"(?P<before>\S+\s+)?\b(?:through|thru|throughout)\s+(?=(?:{_MONTH_WORD}|q[1-4]|the\s+(?:quarter|month|year))\b)",
-            # "jan through march" is a range of months: kept for the period reader
-            lambda m: (
-                m.group(0)
-                if m.group("before") and re.fullmatch(rf"(?:{_MONTH_WORD}|q[1-4]|\d+)\s+", m.group("before"))
-                else f"{m.group('before') or ''}in "
-            ),
+            _in_unless_a_range,
             text,
         )
     # "the distribution of survey answers", "how many 1s, 2s, 3s, 4s and 5s": the survey answers counted at each
