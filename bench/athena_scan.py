@@ -111,8 +111,11 @@ class LakeModel:
         return scale / self.calls
 
     def lake_bytes(self, scale: int) -> float:
+        """The change log and the current state, and the marts' stored rows of the items before the split."""
+        cold = 1 - min(1.0, self.lookback_days / self.history_days)
         stored = sum(t.total_bytes for t in self.raw.values()) + sum(
-            t.total_bytes for t in self.current_state.values()
+            t.total_bytes * (cold if name.endswith("_stored") else 1)
+            for name, t in self.current_state.items()
         )
         return stored * self.factor(scale)
 
@@ -176,7 +179,9 @@ def ingestion_days(reprocess_minutes: int, interval_minutes: int) -> float:
 # ── Plans ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 _KEY_EXTRACT = re.compile(r"keys, '\$\.(call_id|evaluation_id)'")
-_STATE_TABLE = re.compile(r"int_(calls|scorecards)_deduplicated$")
+# a current-state table (`int_calls_deduplicated`: "calls") or a mart's stored rows (`int_scorecard_answers_stored`:
+# "scorecard_answers_stored", see the `stored_mart_rows` macros)
+_STATE_TABLE = re.compile(r"int_(calls|scorecards)_deduplicated$|int_(\w+_stored)$")
 # the lookback split of a current-state table (Iceberg prunes its day(started_at) partitions on Athena)
 _HOT = re.compile(r"started_at\s*>=")
 _COLD = re.compile(r"started_at\s*<(?!=)")
@@ -184,7 +189,8 @@ _COLD = re.compile(r"started_at\s*<(?!=)")
 
 def _projections(info: Mapping[str, Any]) -> tuple[str, ...]:
     value = info.get("Projections", [])
-    return (value,) if isinstance(value, str) else tuple(value)
+    # "" when the scan reads no column (only the row count, from the files' metadata)
+    return tuple(c for c in ((value,) if isinstance(value, str) else value) if c)
 
 
 def _texts(value: Any) -> list[str]:
@@ -200,14 +206,20 @@ def partition_columns(models: Path = DBT_PROJECT / "models" / "intermediate") ->
         if match is None:
             raise ValueError(f"int_{table}_deduplicated declares no partition_column")
         found[table] = match.group(1)
+    # a mart's stored rows are partitioned by day of their item's start (`stored_mart_rows_config`)
+    for path in sorted(models.glob("int_*_stored.sql")):
+        found[path.stem.removeprefix("int_")] = "started_at"
     return found
 
 
-def date_aliases(marts: Path = DBT_PROJECT / "models" / "marts") -> dict[str, str]:
-    """Mart columns defined as the date of a column (``cast(started_at as date) as call_date``): a bound on the
-    alias is a bound on the column (Trino inlines the projection and unwraps the cast)."""
+def date_aliases(
+    marts: Path = DBT_PROJECT / "models" / "marts", bodies: Path = DBT_PROJECT / "macros" / "mart_rows.sql"
+) -> dict[str, str]:
+    """Mart columns defined as the date of a column (``cast(started_at as date) as call_date``), in the marts or
+    the mart bodies they share with their stored rows: a bound on the alias is a bound on the column (Trino
+    inlines the projection and unwraps the cast)."""
     found = {}
-    for path in sorted(marts.glob("*.sql")):
+    for path in [*sorted(marts.glob("*.sql")), bodies]:
         for column, alias in re.findall(
             r"cast\((?:\w+\.)?(\w+) as date\) as (\w+)", path.read_text(encoding="utf-8"), re.I
         ):
@@ -272,8 +284,11 @@ def plan_scans(plan: Sequence[Mapping[str, Any]]) -> list[Scan]:
             match = _STATE_TABLE.search(str(info.get("Table", "")))
             if match:
                 filters = " AND ".join(_texts(info.get("Filters")))
-                part = "cold" if _COLD.search(filters) else "hot" if _HOT.search(filters) else "all"
-                table = match.group(1)
+                table = match.group(1) or match.group(2)
+                # a mart's stored rows hold only the items before the split (DuckDB drops the split's filter
+                # when the table's statistics show it always holds; Athena applies it)
+                stored = match.group(2) is not None
+                part = "cold" if stored or _COLD.search(filters) else "hot" if _HOT.search(filters) else "all"
                 days: tuple[dt.date | None, dt.date | None] = (None, None)
                 cold_until = None
                 if part == "cold":
@@ -387,6 +402,43 @@ def metric_questions(document: Mapping[str, Any], verified_sql: Sequence[str] = 
 
 
 # ── The embedded builds ───────────────────────────────────────────────────────────────────────────────────
+
+
+def stored_mart_sizes(connection: duckdb.DuckDBPyConnection, work: Path) -> dict[str, TableSizes]:
+    """The marts' stored rows (`int_<mart>_stored`), exported like the current state and scaled to every item:
+    a build stores the rows of the items before the split only, and the model prices the share of a whole
+    table a question keeps (`LakeModel`), so the sizes measured are divided by the share of items stored."""
+    sizes = {}
+    tables = connection.execute(
+        "select table_name from duckdb_tables() where schema_name = 'post_call_analytics_intermediate' "
+        "and table_name like 'int_%_stored' order by 1"
+    ).fetchall()
+    for (name,) in tables:
+        mart = name.removeprefix("int_").removesuffix("_stored")
+        ((view_sql,),) = connection.execute(
+            "select sql from duckdb_views() where schema_name = 'post_call_analytics' and view_name = ?",
+            [mart],
+        ).fetchall()
+        split = re.search(r"started_at < CAST\('(\d{4}-\d{2}-\d{2})", view_sql, re.I)
+        if split is None:
+            raise ValueError(f"the mart {mart} does not read {name} before a split")
+        parent = "calls" if mart.startswith("call") else "scorecards"
+        ((stored, items),) = connection.execute(
+            f"select count(*) filter (where started_at < cast(? as timestamp)), count(*) "
+            f"from post_call_analytics_intermediate.int_{parent}_deduplicated where not is_removed",
+            [split.group(1)],
+        ).fetchall()
+        exported = work / f"{name}.parquet"
+        connection.execute(
+            f"copy (select * from post_call_analytics_intermediate.{name}) to '{exported}' "
+            "(format parquet, compression zstd)"
+        )
+        measured = parquet_sizes(connection, str(exported))
+        scale = items / stored if stored else 0.0
+        sizes[name.removeprefix("int_")] = TableSizes(
+            round(measured.rows * scale), {c: round(b * scale) for c, b in measured.column_bytes.items()}
+        )
+    return sizes
 
 
 def build_lake(root: Path, calls: int, days: int, seed: int) -> Any:
@@ -586,6 +638,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"to '{exported}' (format parquet, compression zstd)"
                 )
                 state[table] = parquet_sizes(fresh, str(exported))
+            state.update(stored_mart_sizes(fresh, work))
             reprocess = int(PROJECT_VARS["current_state_reprocess_minutes"])
             lag = int(PROJECT_VARS["current_state_max_event_lag_hours"])
             partitions = partition_days(reprocess, lag, args.interval_minutes)

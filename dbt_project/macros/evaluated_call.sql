@@ -15,11 +15,7 @@
 
 {#- The day the stored calls split at (a 'YYYY-MM-DD' string), or none when the evaluation marts join every call. -#}
 {% macro evaluated_call_split() -%}
-    {%- if not var('materialize_current_state') or not current_state_splits_at_lookback() -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set bounds = recent_changes_bounds(ref('int_calls_deduplicated')) if execute is defined and execute else none -%}
-    {{ return(bounds.hot_from if bounds is not none else none) }}
+    {{ return(current_state_split('calls')) }}
 {%- endmacro %}
 
 

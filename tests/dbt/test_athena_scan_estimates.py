@@ -102,6 +102,23 @@ def test_plan_scans_tell_state_tables_change_log_tables_pruning_and_the_lookback
                     "Projections": "x",
                 },
             ),
+            # a mart's stored rows: before the split, whether or not the plan kept the split's filter; a count
+            # reads no column
+            _node(
+                "SEQ_SCAN ",
+                {
+                    "Table": "warehouse.post_call_analytics_intermediate.int_call_insights_stored",
+                    "Projections": ["call_id"],
+                },
+            ),
+            _node(
+                "SEQ_SCAN ",
+                {
+                    "Table": "warehouse.post_call_analytics_intermediate.int_scorecards_stored",
+                    "Projections": "",
+                    "Filters": "started_at<'2026-10-30 00:00:00'::TIMESTAMP",
+                },
+            ),
         )
     ]
     assert scan.plan_scans(plan) == [
@@ -110,7 +127,11 @@ def test_plan_scans_tell_state_tables_change_log_tables_pruning_and_the_lookback
         scan.Scan("state", "calls", ("call_id", "team"), False, "hot"),
         scan.Scan("state", "calls", ("team",), False, "cold", (None, None), dt.date(2026, 10, 30)),
         scan.Scan("state", "scorecards", ("x",), False, "all"),
+        scan.Scan("state", "call_insights_stored", ("call_id",), False, "cold"),
+        scan.Scan("state", "scorecards_stored", (), False, "cold", (None, None), dt.date(2026, 10, 30)),
     ]
+    with pytest.raises(ValueError, match="stored table the model does not know"):
+        scan.plan_scans([_node("SEQ_SCAN", {"Table": "warehouse.post_call_analytics.calls_copy"})])
     with pytest.raises(ValueError, match="which change-log table"):
         scan.plan_scans([_node("READ_PARQUET", {"Projections": "keys"})])
 
@@ -135,6 +156,14 @@ def test_bytes_scale_with_calls_and_pruned_scans_read_the_window_only() -> None:
     assert scan.scan_bytes(hot, model, 10_000_000) == pytest.approx(21_000 * 10_000 * 0.1)
     assert scan.scan_bytes(cold, model, 10_000_000) == pytest.approx(1_000 * 10_000 * 0.9)
     assert model.lake_bytes(1_000_000) == pytest.approx((820_000 + 21_000) * 1000)
+    # a mart's stored rows (sized as if every item's rows were stored) hold the items before the split only
+    stored = scan.TableSizes(rows=3000, column_bytes={"call_id": 30_000, "insight_type": 3_000})
+    model.current_state["call_insights_stored"] = stored
+    assert model.lake_bytes(1_000_000) == pytest.approx((820_000 + 21_000 + 33_000 * 0.9) * 1000)
+    count = scan.Scan("state", "call_insights_stored", (), False, "cold")
+    assert scan.scan_bytes(count, model, 10_000_000) == 0
+    types = scan.Scan("state", "call_insights_stored", ("insight_type",), False, "cold")
+    assert scan.scan_bytes(types, model, 10_000_000) == pytest.approx(3_000 * 10_000 * 0.9)
 
 
 def test_windows_and_cost() -> None:
@@ -183,7 +212,21 @@ def test_a_period_bound_reaches_the_cold_scan_through_projections_unions_and_unn
 
 def test_day_bounds_read_dates_timestamps_and_the_marts_date_aliases() -> None:
     assert scan.DATE_ALIASES["call_date"] == "started_at"
-    assert scan.PARTITION_COLUMNS == {"calls": "started_at", "scorecards": "started_at"}
+    # the marts' stored rows are partitioned by day of their item's start
+    assert {
+        "calls": "started_at",
+        "scorecards": "started_at",
+        **{
+            f"{mart}_stored": "started_at"
+            for mart in (
+                "call_categories",
+                "call_insights",
+                "scorecard_answers",
+                "scorecard_sections",
+                "scorecards",
+            )
+        },
+    } == scan.PARTITION_COLUMNS
     assert scan.day_bounds(
         [
             "(CAST(started_at AS DATE) > '2026-01-01'::DATE) AND (CAST(started_at AS DATE) <= '2026-01-31'::DATE)"

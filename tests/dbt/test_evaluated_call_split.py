@@ -93,6 +93,25 @@ def stored_call_team(warehouse: Path, evaluation_id: str) -> Any:
     return team
 
 
+def stored_keys(warehouse: Path) -> dict[str, set[str]]:
+    """The items each mart's stored rows hold, after checking that the mart's view reads them."""
+    found = {}
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        for mart in (*EVALUATION_MARTS, "call_insights", "call_categories"):
+            ((view_sql,),) = connection.execute(
+                "select sql from duckdb_views() where view_name = ?", [mart]
+            ).fetchall()
+            assert f"int_{mart}_stored" in view_sql, view_sql
+            key = "call_id" if mart.startswith("call") else "evaluation_id"
+            found[mart] = {
+                row[0]
+                for row in connection.execute(
+                    f"select {key} from post_call_analytics_intermediate.int_{mart}_stored"
+                ).fetchall()
+            }
+    return found
+
+
 def test_evaluations_of_calls_older_than_the_split_use_the_attributes_the_merge_stored(
     tmp_path: Path,
 ) -> None:
@@ -134,6 +153,14 @@ def test_evaluations_of_calls_older_than_the_split_use_the_attributes_the_merge_
         ).fetchall()
     # the split reached the mart: old calls' rows are not read for the join
     assert "2026-07-01" in view_sql and "call_started_at" in view_sql, view_sql
+    # the rows of the items before the split are stored once, and the marts read them
+    assert stored_keys(fresh.warehouse) == {
+        "scorecards": {"eval-old"},
+        "scorecard_answers": {"eval-old"},
+        "scorecard_sections": {"eval-old"},  # a section named by an answered question
+        "call_insights": {"call-old"},
+        "call_categories": {"call-old"},
+    }
     same_as_views()
 
     # after the merge: the recent call moves team, evaluations arrive for both calls, one is edited, one moves
@@ -170,4 +197,22 @@ def test_evaluations_of_calls_older_than_the_split_use_the_attributes_the_merge_
             "select sql from duckdb_views() where view_name = 'scorecards'"
         ).fetchall()
     assert "2026-08-10" in view_sql, view_sql
+    # each table splits at its own newest change: every call but the latest (call-99 is the lake's seed) is
+    # now stored, while no evaluation changed, so the evaluations' split has not moved
+    stored = stored_keys(fresh.warehouse)
+    assert stored["call_insights"] == stored["call_categories"] == {"call-old", "call-new", "call-99"}
+    assert stored["scorecards"] == {"eval-old"}
     same_as_views()
+
+    # stored rows of another split (a mart rebuilt alone after a merge moved it): the mart computes every row
+    with duckdb.connect(str(fresh.warehouse)) as connection:
+        connection.execute(
+            "update post_call_analytics_intermediate.int_call_insights_stored set stored_before = '2026-01-01'"
+        )
+    build(fresh.root, tmp_path / "target-fresh", "--select", "call_insights", switch=True)
+    with duckdb.connect(str(fresh.warehouse), read_only=True) as connection:
+        ((view_sql,),) = connection.execute(
+            "select sql from duckdb_views() where view_name = 'call_insights'"
+        ).fetchall()
+    assert "int_call_insights_stored" not in view_sql, view_sql
+    assert rows(fresh.warehouse, "call_insights") == rows(views.warehouse, "call_insights")

@@ -1,31 +1,13 @@
 -- One row per issue, outcome or action item detected in a call, with its text and where it was said.
+-- depends_on: {{ ref('int_calls_deduplicated') }} {{ ref('stg_dynamodb__calls') }}
+{%- if stores_mart_rows() %}
+-- depends_on: {{ ref('int_call_insights_stored') }}
+{%- endif %}
+{%- set split = stored_rows_split('calls', 'int_call_insights_stored') %}
+{%- if split is none %}
 
-with
+{{ call_insights_rows('all') }}
+{%- else %}
 
-insights as (
-
-    select * from {{ ref('int_call_insights_unnested') }}
-
-),
-
-final as (
-
-    select
-        call_id,
-        insight_position,
-        insight_type,
-        insight_text,
-        participant_role,
-        cast(turn_begin_offset_ms as double) / 1000 as turn_begin_offset_seconds,
-        cast(turn_end_offset_ms as double) / 1000 as turn_end_offset_seconds,
-        cast(started_at as date) as call_date,
-        started_at,
-        agent_id,
-        team,
-        queue,
-        summary_resolved
-    from insights
-
-)
-
-select * from final
+{{ with_stored_mart_rows(call_insights_rows('recent'), 'int_call_insights_stored', split) }}
+{%- endif %}
