@@ -114,7 +114,7 @@ class LakeModel:
         """The change log and the current state, and the marts' stored rows of the items before the split."""
         cold = 1 - min(1.0, self.lookback_days / self.history_days)
         stored = sum(t.total_bytes for t in self.raw.values()) + sum(
-            t.total_bytes * (cold if name.endswith("_stored") else 1)
+            t.total_bytes * (cold if name.endswith("_stored") and name in PARTITION_COLUMNS else 1)
             for name, t in self.current_state.items()
         )
         return stored * self.factor(scale)
@@ -206,9 +206,11 @@ def partition_columns(models: Path = DBT_PROJECT / "models" / "intermediate") ->
         if match is None:
             raise ValueError(f"int_{table}_deduplicated declares no partition_column")
         found[table] = match.group(1)
-    # a mart's stored rows are partitioned by day of their item's start (`stored_mart_rows_config`)
+    # a mart's stored rows are partitioned by day of their item's start (`stored_mart_rows_config`), except
+    # stored aggregates (`partitioned=false`)
     for path in sorted(models.glob("int_*_stored.sql")):
-        found[path.stem.removeprefix("int_")] = "started_at"
+        if "partitioned=false" not in path.read_text(encoding="utf-8"):
+            found[path.stem.removeprefix("int_")] = "started_at"
     return found
 
 
@@ -287,7 +289,7 @@ def plan_scans(plan: Sequence[Mapping[str, Any]]) -> list[Scan]:
                 table = match.group(1) or match.group(2)
                 # a mart's stored rows hold only the items before the split (DuckDB drops the split's filter
                 # when the table's statistics show it always holds; Athena applies it)
-                stored = match.group(2) is not None
+                stored = match.group(2) in PARTITION_COLUMNS
                 part = "cold" if stored or _COLD.search(filters) else "hot" if _HOT.search(filters) else "all"
                 days: tuple[dt.date | None, dt.date | None] = (None, None)
                 cold_until = None
@@ -407,7 +409,8 @@ def metric_questions(document: Mapping[str, Any], verified_sql: Sequence[str] = 
 def stored_mart_sizes(connection: duckdb.DuckDBPyConnection, work: Path) -> dict[str, TableSizes]:
     """The marts' stored rows (`int_<mart>_stored`), exported like the current state and scaled to every item:
     a build stores the rows of the items before the split only, and the model prices the share of a whole
-    table a question keeps (`LakeModel`), so the sizes measured are divided by the share of items stored."""
+    table a question keeps (`LakeModel`), so the sizes measured are divided by the share of items stored.
+    Stored aggregates (per agent) are kept as measured, and scaled with calls like everything else."""
     sizes = {}
     tables = connection.execute(
         "select table_name from duckdb_tables() where schema_name = 'post_call_analytics_intermediate' "
@@ -415,6 +418,15 @@ def stored_mart_sizes(connection: duckdb.DuckDBPyConnection, work: Path) -> dict
     ).fetchall()
     for (name,) in tables:
         mart = name.removeprefix("int_").removesuffix("_stored")
+        exported = work / f"{name}.parquet"
+        connection.execute(
+            f"copy (select * from post_call_analytics_intermediate.{name}) to '{exported}' "
+            "(format parquet, compression zstd)"
+        )
+        measured = parquet_sizes(connection, str(exported))
+        if name.removeprefix("int_") not in PARTITION_COLUMNS:
+            sizes[name.removeprefix("int_")] = measured
+            continue
         ((view_sql,),) = connection.execute(
             "select sql from duckdb_views() where schema_name = 'post_call_analytics' and view_name = ?",
             [mart],
@@ -428,12 +440,6 @@ def stored_mart_sizes(connection: duckdb.DuckDBPyConnection, work: Path) -> dict
             f"from post_call_analytics_intermediate.int_{parent}_deduplicated where not is_removed",
             [split.group(1)],
         ).fetchall()
-        exported = work / f"{name}.parquet"
-        connection.execute(
-            f"copy (select * from post_call_analytics_intermediate.{name}) to '{exported}' "
-            "(format parquet, compression zstd)"
-        )
-        measured = parquet_sizes(connection, str(exported))
         scale = items / stored if stored else 0.0
         sizes[name.removeprefix("int_")] = TableSizes(
             round(measured.rows * scale), {c: round(b * scale) for c, b in measured.column_bytes.items()}

@@ -67,14 +67,18 @@
 {%- endmacro %}
 
 
-{#- Config of an `int_<mart>_stored` model: a table rebuilt by each build, only where mart rows are stored. -#}
-{% macro stored_mart_rows_config() -%}
+{#- Config of an `int_<mart>_stored` model: a table rebuilt by each build, only where mart rows are stored;
+    partitioned by day of `started_at` unless it holds aggregates (`partitioned=false`). -#}
+{% macro stored_mart_rows_config(partitioned=true) -%}
     {#- (the condition of `stores_mart_rows`, spelled out: the SQL linter's Jinja returns from nested macros badly) -#}
     {%- set enabled = var('materialize_current_state')
         and (target.type == 'athena' or var('current_state_lookback_on_duckdb', false)) -%}
     {%- set settings = {'enabled': enabled, 'materialized': 'table'} -%}
     {%- if target.type == 'athena' -%}
-        {%- do settings.update({'table_type': 'iceberg', 'partitioned_by': ['day(started_at)']}) -%}
+        {%- do settings.update({'table_type': 'iceberg'}) -%}
+        {%- if partitioned -%}
+            {%- do settings.update({'partitioned_by': ['day(started_at)']}) -%}
+        {%- endif -%}
     {%- endif -%}
     {{ return(settings) }}
 {%- endmacro %}

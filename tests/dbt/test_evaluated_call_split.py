@@ -161,6 +161,15 @@ def test_evaluations_of_calls_older_than_the_split_use_the_attributes_the_merge_
         "call_insights": {"call-old"},
         "call_categories": {"call-old"},
     }
+    # and the agents' activity before the split, as per-agent partial aggregates
+    with duckdb.connect(str(fresh.warehouse), read_only=True) as connection:
+        ((view_sql,),) = connection.execute(
+            "select sql from duckdb_views() where view_name = 'agents'"
+        ).fetchall()
+        assert "int_agent_calls_stored" in view_sql and "int_agent_evaluations_stored" in view_sql, view_sql
+        assert connection.execute(
+            "select call_count, stored_before from post_call_analytics_intermediate.int_agent_calls_stored"
+        ).fetchall() == [(1, "2026-07-01")]
     same_as_views()
 
     # after the merge: the recent call moves team, evaluations arrive for both calls, one is edited, one moves

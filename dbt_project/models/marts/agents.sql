@@ -1,17 +1,40 @@
 -- One row per agent seen on a call or an evaluation; name and team as on the agent's latest call.
--- Each source is read once: one window over the calls gives the latest call and the activity together.
+-- Each source is read once: one window over the calls gives the latest call and the activity together. Where mart
+-- rows are stored (`stored_mart_rows`), the calls and evaluations before the split are read as the per-agent
+-- partial aggregates the build stored (`int_agent_calls_stored`, `int_agent_evaluations_stored`).
+-- depends_on: {{ ref('int_calls_deduplicated') }} {{ ref('stg_dynamodb__calls') }}
+-- depends_on: {{ ref('int_scorecards_deduplicated') }} {{ ref('stg_dynamodb__scorecards') }}
+{%- if stores_mart_rows() %}
+-- depends_on: {{ ref('int_agent_calls_stored') }} {{ ref('int_agent_evaluations_stored') }}
+{%- endif %}
+{%- set calls_split = stored_rows_split('calls', 'int_agent_calls_stored') %}
+{%- set evaluations_split = stored_rows_split('scorecards', 'int_agent_evaluations_stored') %}
 
 with
 
 calls as (
 
+    -- each call, or the stored calls' latest call, first call and count per agent
     select
         agent_id,
         agent_name,
         team,
-        started_at
-    from {{ ref('int_calls_current') }}
+        started_at,
+        started_at as first_call_at,
+        1 as call_count
+    from {{ current_rows('calls', 'all' if calls_split is none else 'recent') }}
     where agent_id is not null
+    {%- if calls_split is not none %}
+    union all
+    select
+        agent_id,
+        agent_name,
+        team,
+        last_call_at as started_at,
+        first_call_at,
+        call_count
+    from {{ ref('int_agent_calls_stored') }}
+    {%- endif %}
 
 ),
 
@@ -19,9 +42,16 @@ scorecards as (
 
     select
         agent_id,
-        evaluation_status
-    from {{ ref('int_scorecards_current') }}
+        case when evaluation_status = 'SUBMITTED' then 1 else 0 end as evaluation_count
+    from {{ current_rows('scorecards', 'all' if evaluations_split is none else 'recent') }}
     where agent_id is not null
+    {%- if evaluations_split is not none %}
+    union all
+    select
+        agent_id,
+        evaluation_count
+    from {{ ref('int_agent_evaluations_stored') }}
+    {%- endif %}
 
 ),
 
@@ -35,8 +65,8 @@ ranked_calls as (
         row_number() over (
             partition by agent_id order by started_at desc, agent_name desc, team desc
         ) as call_rank,
-        count(*) over (partition by agent_id) as call_count,
-        min(started_at) over (partition by agent_id) as first_call_at,
+        cast(sum(call_count) over (partition by agent_id) as bigint) as call_count,
+        min(first_call_at) over (partition by agent_id) as first_call_at,
         max(started_at) over (partition by agent_id) as last_call_at
     from calls
 
@@ -60,7 +90,7 @@ evaluation_activity as (
 
     select
         agent_id,
-        count(case when evaluation_status = 'SUBMITTED' then 1 end) as evaluation_count
+        cast(sum(evaluation_count) as bigint) as evaluation_count
     from scorecards
     group by agent_id
 
