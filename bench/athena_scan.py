@@ -10,7 +10,8 @@ tables exported as ZSTD Parquet, as Iceberg stores them), scaled linearly with c
 
 Questions: every verified query with its default parameters, and every semantic-layer metric compiled by
 MetricFlow as the answering chain compiles it — alone, and by its most common dimension and month, both over all
-time. The lake: the raw change log (every column of every file) plus the current-state tables. Pruning credited,
+time. The lake: the raw change log (every column of every file) plus the current-state tables and the marts'
+stored rows (`int_<mart>_stored`, sized from the embedded build's and scaled to every item). Pruning credited,
 and only this: Iceberg day() partitions of the current state when a bound on the partition column (or on its date
 alias, e.g. `call_date`) reaches the scan through projections, unions and unnests; the change log's `dt`
 partitions; Parquet row-group min/max on `ingested_at` (the column "no stats" shows the question without it).
@@ -558,7 +559,8 @@ def report(results: Sequence[Estimate], model: LakeModel, whole: Sequence[Estima
     print(
         "\nthe lake: everything an operator pays to store for these answers — the raw change log (calls and "
         "scorecards, every column of every Parquet file) plus the current-state Iceberg tables "
-        "(int_calls_deduplicated, int_scorecards_deduplicated, ZSTD Parquet); the marts are views and store nothing"
+        "(int_calls_deduplicated, int_scorecards_deduplicated, ZSTD Parquet) and the marts' stored rows of the "
+        "items before the split (int_<mart>_stored, the per-agent aggregates); the marts are views"
     )
     for scale in SCALES:
         lake = model.lake_bytes(scale)

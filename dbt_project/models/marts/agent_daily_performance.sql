@@ -1,4 +1,9 @@
 -- One row per agent and day with calls or submitted evaluations: volumes, handle time, sentiment, QA scores.
+-- depends_on: {{ ref('int_scorecards_deduplicated') }} {{ ref('stg_dynamodb__scorecards') }}
+{%- if stores_mart_rows() %}
+-- depends_on: {{ ref('int_scorecards_stored') }}
+{%- endif %}
+{%- set evaluations_split = stored_rows_split('scorecards', 'int_scorecards_stored') %}
 
 with
 
@@ -10,14 +15,26 @@ calls as (
 
 scorecards as (
 
-    -- the evaluations' own columns (as in `scorecards`), without the join to the evaluated call it adds
+    -- the evaluations' own columns (as in `scorecards`), without the join to the evaluated call it adds; where
+    -- mart rows are stored, those of the evaluations before the split as `scorecards` stored them
     select
         agent_id,
         evaluation_status,
         cast(coalesce(submitted_at, started_at) as date) as evaluation_date,
         score_percent,
         is_automatic_fail
-    from {{ ref('int_scorecards_current') }}
+    from {{ current_rows('scorecards', 'all' if evaluations_split is none else 'recent') }}
+    {%- if evaluations_split is not none %}
+    union all
+    select
+        agent_id,
+        evaluation_status,
+        evaluation_date,
+        score_percent,
+        is_automatic_fail
+    from {{ ref('int_scorecards_stored') }}
+    where started_at < cast('{{ evaluations_split }}' as {{ type_timestamp() }})
+    {%- endif %}
 
 ),
 
