@@ -4538,3 +4538,120 @@ def test_commentary_on_the_average_pooled_kinds_and_callbacks_still_needed(
 
 def test_a_breakdown_ruled_out_next_to_one_asked_for_is_refused(reader: QuestionReader) -> None:
     _refused(reader, "average handle time by team, not a breakdown")
+
+
+def _share(reader: QuestionReader, question: str) -> ShareQuery:
+    reading = reader.read(question, TODAY)
+    assert isinstance(reading.query, ShareQuery), (question, reading)
+    return reading.query
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        # one of the two sources left out: the other kept, however it is said
+        ("how many evaluations did our human evaluators submit in March (not the automated ones)?", "MANUAL"),
+        ("how many evals did the human reviewers submit in feb? not counting the automation", "MANUAL"),
+        ("how many evaluations in March, excluding the automated ones", "MANUAL"),
+        ("how many evaluations in March, not counting the automation", "MANUAL"),
+        ("how many evaluations last month, excluding manual evals", "AUTOMATED"),
+        ("how many automatic fails in March, not counting the automation", "MANUAL"),
+    ],
+)
+def test_an_evaluation_source_left_out_keeps_the_other(
+    reader: QuestionReader, question: str, source: str
+) -> None:
+    query = _read(reader, question)
+    assert query.filters == (("evaluation__evaluation_source", source),), query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what percentage of our evaluations are done by the automation rather than a person?",
+        "how much of our QA in march was automated? as a % of submitted evals",
+        "How much of our QA is done by automation? % of submitted evaluations that were automated.",
+    ],
+)
+def test_the_share_of_qa_done_by_automation(reader: QuestionReader, question: str) -> None:
+    share = _share(reader, question)
+    assert share.numerator.metrics == share.denominator.metrics == ("evaluations",)
+    assert share.numerator.filters == (("evaluation__evaluation_source", "AUTOMATED"),)
+    assert share.denominator.filters == ()
+
+
+def test_automatic_fails_are_no_automation_to_leave_out(reader: QuestionReader) -> None:
+    # "not automatic fails" names a measure, never the automated source
+    reading = reader.read("how many evaluations were not automatic fails", TODAY)
+    assert reading.query is None or all(
+        value != "MANUAL" for _, value in getattr(reading.query, "filters", ())
+    ), reading
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what share of calls had any hold at all? not how long, just whether they were put on hold",
+        "what % of calls had any hold time?",
+        "share of calls with any time on hold",
+    ],
+)
+def test_calls_with_any_hold(reader: QuestionReader, question: str) -> None:
+    share = _share(reader, question)
+    assert share.numerator.conditions == (("call__hold_time_minutes", ">", 0.0),), share
+
+
+@pytest.mark.parametrize(
+    ("question", "group"),
+    [
+        ("vendor mgmt: how many agents work each queue?", "call__queue"),
+        ("how many different agents worked each queue in march?", "call__queue"),
+        ("how many agents are working in each team?", "call__team"),
+    ],
+)
+def test_agents_who_work_a_queue_are_the_agents_who_took_its_calls(
+    reader: QuestionReader, question: str, group: str
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == ("distinct_agents",) and query.group_by == (group,), query
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group"),
+    [
+        ("avg number of action items per call, by queue", "average_action_items_per_call", ("call__queue",)),
+        ("Tech Tier 1 — action items per call, on average?", "average_action_items_per_call", ()),
+        ("how many customer issues get detected per call on average?", "average_issues_per_call", ()),
+        ("average outcomes per call by team", "average_outcomes_per_call", ("call__team",)),
+        ("on average how many insights per call?", "average_insights_per_call", ()),
+    ],
+)
+def test_insights_per_call_are_averaged_over_every_call(
+    reader: QuestionReader, question: str, metric: str, group: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == (metric,) and query.group_by == group, query
+    # the insights themselves, and the calls with one, are still counted as before
+    assert _read(reader, "how many issues were detected in March?").metrics == ("insights",)
+    assert _read(reader, "how many calls had an issue?").metrics == ("calls_with_insight",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many Tech Tier 1 calls got evaluated this quarter? calls, not evaluations - some have two",
+        "How many calls did QA evaluate in March? Some calls get scored twice so count each call once.",
+        "how many distinct calls have been QA'd in total? some calls got more than one eval so don't count evals",
+        "for each Billing East agent, how many of their calls got a QA eval? distinct calls, some have two evals",
+    ],
+)
+def test_evaluated_calls_with_a_remark_that_each_call_counts_once(
+    reader: QuestionReader, question: str
+) -> None:
+    assert _read(reader, question).metrics == ("evaluated_calls",)
+
+
+def test_a_remark_on_calls_scored_twice_names_no_measure(reader: QuestionReader) -> None:
+    # the evaluations themselves, counted with the remark: still the evaluations
+    query = _read(reader, "how many evaluations in March? some calls get scored twice")
+    assert query.metrics == ("evaluations",), query

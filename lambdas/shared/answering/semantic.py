@@ -1053,7 +1053,9 @@ def _plain_wording(text: str) -> str:
     # manual evaluations, whoever submitted them
     humans = r"(?:the\s+|our\s+)?(?:human|manual)\s+(?:qa\s+)?(?:evaluators|analysts|reviewers)"
     text = re.sub(
-        rf"\b(evaluations|scores?)\s+did\s+{humans}\s+(?:submit|give|do|complete|make)\b", r"manual \1", text
+        rf"\b(evaluations|evals|scores?)\s+did\s+{humans}\s+(?:submit|give|do|complete|make)\b",
+        r"manual \1",
+        text,
     )
     text = re.sub(
         rf"\b(average\s+score|scores?)\s+(?:that\s+)?{humans}\s+(?:gave|give|submitted|handed\s+out)\b",
@@ -1456,6 +1458,13 @@ def _plain_wording(text: str) -> str:
         "was ",
         text,
     )
+    # "what share of calls had any hold? not how long, just whether they were put on hold": the condition restated
+    text = re.sub(
+        r"[.?!,;]?\s*\bnot\s+how\s+(?:long|much|many|often|big)\b[^.?!;]{0,40}?[,;—–-]?\s*(?:just|only)\s+"
+        r"(?:whether|if)\b[^.?!]*",
+        "",
+        text,
+    )
     # "calls that had the customer put on hold at all", "where the caller was actually placed on hold": held calls
     text = re.sub(
         r"\b(?:that\s+|where\s+|which\s+|in\s+which\s+|when\s+)?(?:(?:the|a|their)\s+(?:customers?|callers?)\s+)?"
@@ -1467,6 +1476,84 @@ def _plain_wording(text: str) -> str:
     )
     text = re.sub(
         r"\bcalls\s+(?:put|placed)\s+on\s+hold(?:\s+at\s+all)?\b", "calls with hold time over 0 seconds", text
+    )
+    # "calls that had any hold at all", "with any time on hold": held calls
+    text = re.sub(
+        r"\b(?:that\s+|where\s+|which\s+)?(?:had|has|have|with|got|saw)\s+any\s+(?:hold(?:\s+time)?|time\s+on\s+hold"
+        r"|holds?)(?:\s+at\s+all)?\b",
+        "with hold time over 0 seconds",
+        text,
+    )
+    # "how many agents worked each queue", "agents working in each team": agents who took calls there
+    text = re.sub(
+        r"\b(agents|reps)\s+(?:have\s+|had\s+|are\s+|were\s+)?(?:work|works|worked|working|staffed|staff)\s+"
+        r"(?:in\s+|on\s+|for\s+)?"
+        r"(?=(?:each|every|per)\s+(?:queue|team)\b)",
+        r"\1 took calls in ",
+        text,
+    )
+    # An evaluation is either a person's or the automation's: leaving one out keeps the other ("evaluations,
+    # not counting the automation", "(not the automated ones)", "excluding manual evals")
+    for kept, left_out in (
+        (
+            "manual",
+            r"(?:the\s+)?(?:automation|automated(?:\s+(?:ones|evaluations|evals|reviews))?|contact\s+lens"
+            r"(?:\s+automation)?)",
+        ),
+        ("automated", r"(?:the\s+)?(?:manual|human|people|person)(?:\s+(?:ones|evaluations|evals|reviews))?"),
+    ):
+        text = re.sub(
+            rf"[(,]?\s*\b(?:excluding|not\s+counting|not\s+including|leaving\s+out|except(?:\s+for)?|ignoring"
+            rf"|without|but\s+not|not)\s+(?:any\s+)?{left_out}\s*\)?(?=\s|[.,;!?]|$)",
+            f" {kept} ",
+            text,
+        )
+    # "how many calls got evaluated? some have two, so count each call once": evaluated calls are distinct calls
+    if re.search(r"\bcalls?\b", text) and re.search(
+        r"\b(?:evaluat\w*|evals?|qa'?d|qa|scored|reviewed)\b", text
+    ):
+        text = re.sub(
+            r"[,.;:!?—–-]*\s*\b(?:some|a\s+few|several)\s+(?:calls\s+|of\s+them\s+)?(?:have|has|had|get|gets|got|were"
+            r"|are)\s+(?:been\s+)?(?:scored\s+|evaluated\s+|qa\s*d\s+|reviewed\s+)?(?:twice|two|2|more\s+than\s+once"
+            r"|more\s+than\s+(?:one|1)|multiple|several)(?:\s+(?:times|evals?|evaluations?|scores?|reviews?))?\b",
+            " ",
+            text,
+        )
+        text = re.sub(
+            r"[,.;:!?—–-]*\s*\b(?:so\s+)?(?:please\s+)?(?:count\s+each\s+call\s+(?:only\s+)?once|(?:don'?t|do\s+not)\s+"
+            r"count\s+(?:the\s+)?(?:evals?|evaluations?)(?:\s+twice)?)\b",
+            " ",
+            text,
+        )
+        # "… how many of their calls got a QA eval? distinct calls": the calls counted, said again
+        again = re.search(r"\s(?:distinct|unique|individual|different)\s+calls\s*$", text)
+        if again is not None and re.search(r"\bcalls\b", text[: again.start()]):
+            text = text[: again.start()]
+        said = re.search(r"\s+calls\s+not\s+(?:the\s+)?(?:evaluations|evals)\b", text)
+        if said is not None and re.search(r"\bcalls\b", text[: said.start()]):
+            text = text[: said.start()] + text[said.end() :]
+    # "done by the automation": by automation
+    text = re.sub(r"\bby\s+the\s+automation\b", "by automation", text)
+    # "how much of our QA was automated", "what % of our QA is done by people": a share of the evaluations
+    text = re.sub(
+        r"\bhow\s+much\s+of\s+(?:our|the)\s+(?:qa|quality\s+assurance)\b(?P<period>(?:\s+(?:in|during|for|this|last)"
+        r"(?:\s+[\w-]+){1,2})?)\s+(?:is|was|gets|got|has\s+been)\b",
+        r"what share of evaluations\g<period> were",
+        text,
+    )
+    text = re.sub(
+        r"\b(share|percentage|percent|proportion|%)\s+of\s+(?:our\s+|the\s+)?(?:qa|quality\s+assurance)\b"
+        r"(?!\s+(?:score|scores|evaluations?|evals?|forms?|questions?|sections?|analysts?))",
+        r"\1 of evaluations",
+        text,
+    )
+    # "what share of evaluations were automated? as a % of submitted evals": the share, said again
+    text = re.sub(
+        r"(\b(?:share|percentage|percent|proportion|%)\s+of\s+evaluations\b.*?)[,;?.]?\s*(?:as\s+a\s+)?"
+        r"(?:%|percentage|percent|share|proportion)\s+of\s+(?:all\s+|the\s+|our\s+)?(?:submitted\s+)?"
+        r"(?:evaluations|evals)\b",
+        r"\1",
+        text,
     )
     text = re.sub(r"\b(?:counting|including|using|taking)\s+only\s+(?=(?:the\s+)?calls\b)", "for ", text)
     # "evaluations still sitting in draft": in draft
