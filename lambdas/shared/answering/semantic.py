@@ -1529,9 +1529,9 @@ def _plain_wording(text: str) -> str:
         again = re.search(r"\s(?:distinct|unique|individual|different)\s+calls\s*$", text)
         if again is not None and re.search(r"\bcalls\b", text[: again.start()]):
             text = text[: again.start()]
-        said = re.search(r"\s+calls\s+not\s+(?:the\s+)?(?:evaluations|evals)\b", text)
-        if said is not None and re.search(r"\bcalls\b", text[: said.start()]):
-            text = text[: said.start()] + text[said.end() :]
+        restated = re.search(r"\s+calls\s+not\s+(?:the\s+)?(?:evaluations|evals)\b", text)
+        if restated is not None and re.search(r"\bcalls\b", text[: restated.start()]):
+            text = text[: restated.start()] + text[restated.end() :]
     # "done by the automation": by automation
     text = re.sub(r"\bby\s+the\s+automation\b", "by automation", text)
     # "how much of our QA was automated", "what % of our QA is done by people": a share of the evaluations
