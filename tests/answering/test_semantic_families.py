@@ -4643,6 +4643,7 @@ def test_insights_per_call_are_averaged_over_every_call(
         "How many calls did QA evaluate in March? Some calls get scored twice so count each call once.",
         "how many distinct calls have been QA'd in total? some calls got more than one eval so don't count evals",
         "for each Billing East agent, how many of their calls got a QA eval? distinct calls, some have two evals",
+        "how many calls got QA'd per team in March? count each call once, even the ones scored twice",
     ],
 )
 def test_evaluated_calls_with_a_remark_that_each_call_counts_once(
@@ -4655,3 +4656,5 @@ def test_a_remark_on_calls_scored_twice_names_no_measure(reader: QuestionReader)
     # the evaluations themselves, counted with the remark: still the evaluations
     query = _read(reader, "how many evaluations in March? some calls get scored twice")
     assert query.metrics == ("evaluations",), query
+    # evaluations counted while each call is to count once: no distinct count of calls, so refused
+    _refused(reader, "how many evaluations in March? some calls get scored twice so count each call once")

@@ -1515,13 +1515,15 @@ def _plain_wording(text: str) -> str:
         text = re.sub(
             r"[,.;:!?—–-]*\s*\b(?:some|a\s+few|several)\s+(?:calls\s+|of\s+them\s+)?(?:have|has|had|get|gets|got|were"
             r"|are)\s+(?:been\s+)?(?:scored\s+|evaluated\s+|qa\s*d\s+|reviewed\s+)?(?:twice|two|2|more\s+than\s+once"
-            r"|more\s+than\s+(?:one|1)|multiple|several)(?:\s+(?:times|evals?|evaluations?|scores?|reviews?))?\b",
+            r"|more\s+than\s+(?:one|1)|multiple|several)(?:\s+(?:times|evals?|evaluations?|scores?|reviews?))?\b"
+            r"(?:\s+so\b(?=\s+(?:please\s+)?count\b))?",
             " ",
             text,
         )
         text = re.sub(
-            r"[,.;:!?—–-]*\s*\b(?:so\s+)?(?:please\s+)?(?:count\s+each\s+call\s+(?:only\s+)?once|(?:don'?t|do\s+not)\s+"
-            r"count\s+(?:the\s+)?(?:evals?|evaluations?)(?:\s+twice)?)\b",
+            # ("count each call once" is what a distinct count does: read with the count, `_ONCE_EACH`)
+            r"[,.;:!?—–-]*\s*\b(?:so\s+)?(?:please\s+)?(?:don'?t|do\s+not)\s+count\s+(?:the\s+)?(?:evals?|evaluations?)"
+            r"(?:\s+twice)?\b",
             " ",
             text,
         )
