@@ -2039,8 +2039,47 @@ def test_calls_by_the_hour_of_day_they_started(
 
 def test_hours_that_cannot_be_read_are_refused(reader: QuestionReader) -> None:
     _refused(reader, "calls after 9:30pm")  # the hour of day is whole hours
-    _refused(reader, "calls between 10pm and 6am")  # across midnight: no one range
-    _refused(reader, "calls in hours 22 to 3")
+    _refused(reader, "calls between 10pm and 6:30am")
+    # a part of the day named without its hours: no one knows which hours
+    _refused(reader, "how many calls overnight in March?")
+    _refused(reader, "how many day shift calls in March?")
+
+
+@pytest.mark.parametrize(
+    ("question", "bounds"),
+    [
+        ("calls between 10pm and 6am", ((">=|", 22.0), ("<|", 6.0))),
+        ("calls in hours 22 to 3", ((">=|", 22.0), ("<=|", 3.0))),
+        ("calls from 22:00 to 05:59 in march", ((">=|", 22.0), ("<|", 6.0))),
+        (
+            "night shift TL here. how many calls did we handle overnight in march? (overnight = starts 22:00-05:59 UTC)",
+            ((">=|", 22.0), ("<|", 6.0)),
+        ),
+        (
+            "for my night shift: AHT by hour for the overnight hours only (22:00 to 05:59 UTC), Q1",
+            ((">=|", 22.0), ("<|", 6.0)),
+        ),
+        ("calls between 20:00 and midnight", ((">=", 20.0),)),
+    ],
+)
+def test_hours_across_midnight_hold_either_bound(
+    reader: QuestionReader, question: str, bounds: tuple[tuple[str, float], ...]
+) -> None:
+    query = _read(reader, question)
+    assert tuple((op, n) for name, op, n in query.conditions if name == "call__hour_of_day") == bounds
+    where = query.to_arguments().get("where_constraints", [])
+    if any(op.endswith("|") for op, _ in bounds):
+        (either,) = [w for w in where if " OR " in w]
+        assert either.startswith("(") and "hour_of_day') }} >= 22.0 OR" in either, where
+
+
+def test_hours_across_midnight_are_said_and_counted(answerer: Any) -> None:
+    from lambdas.shared.answering.semantic import _hours_described
+
+    assert _hours_described([(">=|", 22.0), ("<|", 6.0)]) == "hour of day 22:00–05:59 (UTC, across midnight)"
+    answer = answerer.answer("how many calls started between 22:00 and 05:59?")
+    assert "22:00–05:59 (UTC, across midnight)" in answer.text, answer.text
+    assert "OR" in (answer.sql or ""), answer.sql
 
 
 def test_an_hour_of_day_bound_is_said_in_the_answer(reader: QuestionReader) -> None:
@@ -3603,8 +3642,8 @@ def test_a_span_of_the_day_ending_at_59_minutes_is_whole_hours(
     assert bounds == [("<", float(last + 1)), (">=", float(first))]
 
 
-def test_hours_past_midnight_stay_refused(reader: QuestionReader) -> None:
-    _refused(reader, "calls from 22:00 to 05:59 in march")
+def test_minutes_past_midnight_stay_refused(reader: QuestionReader) -> None:
+    _refused(reader, "calls from 22:30 to 05:59 in march")
 
 
 @pytest.mark.parametrize(

@@ -438,7 +438,7 @@ _HOURS_SAID = (
         # "06:00 to 21:59": two clock times with their minutes, a span of the day without "between"
         "between",
         re.compile(
-            r"(?<!\d\s)\b(?P<a>(?:[01]?\d|2[0-3])\s+[0-5]\d)\s+(?:to|till|until|through|thru|-)\s+"
+            r"(?<!\d\s)\b(?P<a>(?:[01]?\d|2[0-3])\s+[0-5]\d)(?:\s+(?:to|till|until|through|thru)\s+|\s*-\s*)"
             r"(?P<b>(?:[01]?\d|2[0-3])\s+[0-5]\d)\b(?:\s+utc)?"
         ),
     ),
@@ -471,7 +471,11 @@ def _clock_hour(said: str) -> int | None:
 
 
 def _hours_described(bounds: Sequence[tuple[str, float]]) -> str:
-    """ "hour of day 20:00–23:59 (UTC)": the hours of day in bounds."""
+    """ "hour of day 20:00–23:59 (UTC)": the hours of day in bounds (across midnight: "22:00–05:59")."""
+    if any(op in _ACROSS_MIDNIGHT for op, _ in bounds):
+        start = next(int(n) for op, n in bounds if op == ">=|")
+        last = next(int(n) - 1 if op == "<|" else int(n) for op, n in bounds if op in {"<|", "<=|"})
+        return f"hour of day {start:02d}:00–{last:02d}:59 (UTC, across midnight)"
     low = max((int(n) for op, n in bounds if op == ">="), default=0)
     high = min(
         [int(n) - 1 for op, n in bounds if op == "<"] + [int(n) for op, n in bounds if op == "<="] + [23]
@@ -479,16 +483,22 @@ def _hours_described(bounds: Sequence[tuple[str, float]]) -> str:
     return f"hour of day {low:02d}:00–{high:02d}:59 (UTC)"
 
 
+# Hours that run past midnight ("22:00 to 05:59"): either bound holds, `(">=|", 22), ("<|", 6)`
+_ACROSS_MIDNIGHT = frozenset({">=|", "<|", "<=|"})
+
+
 def _read_hours(text: _Text) -> list[tuple[str, float]] | Reading:
-    """Bounds on the hour of day a call started, consumed from ``text``: the ``(op, hour)`` pairs."""
+    """Bounds on the hour of day a call started, consumed from ``text``: the ``(op, hour)`` pairs; hours that
+    run past midnight are the ops of ``_ACROSS_MIDNIGHT``, of which one must hold."""
     bounds: list[tuple[str, float]] = []
     for kind, pattern in _HOURS_SAID:
         while (m := text.search(pattern)) is not None:
             if kind == "hours":  # hours of the day, both included
                 first, last = int(m.group("a")), int(m.group("b"))
-                if last < first:
-                    return Reading(None, "Hours that run past midnight cannot be read; ask for each part.")
-                bounds += [(">=", float(first)), ("<=", float(last))]
+                if last < first:  # "the hours 22-5": from 22:00 through 05:59
+                    bounds += [(">=|", float(first)), ("<=|", float(last))]
+                else:
+                    bounds += [(">=", float(first)), ("<=", float(last))]
             else:
                 start = _clock_hour(m.group("a")) if m.groupdict().get("a") else None
                 end = _clock_hour(m.group("b")) if m.groupdict().get("b") else None
@@ -498,7 +508,12 @@ def _read_hours(text: _Text) -> list[tuple[str, float]] | Reading:
                 if (m.groupdict().get("a") and start is None) or (m.groupdict().get("b") and end is None):
                     return Reading(None, "The hour of day is whole hours (0–23): say a time on the hour.")
                 if start is not None and end is not None and end <= start:
-                    return Reading(None, "Hours that run past midnight cannot be read; ask for each part.")
+                    if end == 0:  # "20:00 to midnight": the evening
+                        bounds.append((">=", float(start)))
+                    else:  # "22:00 to 05:59", "from 10pm to 6am": across midnight
+                        bounds += [(">=|", float(start)), ("<|", float(end))]
+                    text.take(m.start(), m.end())
+                    continue
                 if start is not None:
                     bounds.append((">=", float(start)))
                 if end is not None:
@@ -1980,10 +1995,20 @@ class MetricQuery:
             else:  # two values compared ("Tech Tier 1 vs Tech Tier 2"): either
                 where.append(f"{{{{ Dimension('{name}') }}}} IN ({', '.join(map(_literal, values))})")
         where += [f"{{{{ Dimension('{name}') }}}} IS NOT NULL" for name in self.present]
+        either: list[str] = []  # hours across midnight: one of the bounds holds
         for name, op, number in self.conditions:
-            if op not in {"<", ">", "<=", ">="} or not math.isfinite(number):
+            if op.rstrip("|") not in {"<", ">", "<=", ">="} or not math.isfinite(number):
                 raise MetricRequestError(f"Not a comparison: {op} {number}")
-            where.append(f"{{{{ Dimension('{name}') }}}} {op} {float(number)!r}")
+            if op.endswith("|"):
+                if op not in _ACROSS_MIDNIGHT or not name.endswith("__hour_of_day"):
+                    raise MetricRequestError(f"Only hours of day run past midnight: {name} {op} {number}")
+                either.append(f"{{{{ Dimension('{name}') }}}} {op[:-1]} {float(number)!r}")
+            else:
+                where.append(f"{{{{ Dimension('{name}') }}}} {op} {float(number)!r}")
+        if either:
+            if len(either) != 2:
+                raise MetricRequestError("Hours across midnight need a start and an end")
+            where.append(f"({' OR '.join(either)})")
         arguments: dict[str, Any] = {"metric_names": list(self.metrics), "group_by_names": group_by}
         if where:
             arguments["where_constraints"] = where
@@ -3620,6 +3645,14 @@ class QuestionReader:
         hours = _read_hours(text)
         if isinstance(hours, Reading):
             return hours
+        if hours:
+            # "overnight (22:00-05:59 UTC)", "the night shift = calls that start 22:00 to 06:00": a part of the day
+            # the question defines by its hours (never by a name alone)
+            text.take_all(
+                r"\b(?:the\s+|my\s+|our\s+)?(?:overnight|night|nighttime|late\s+night|evening|daytime|day|morning"
+                r"|afternoon|early)\s*(?:shift|hours|calls|period|window)?\s*(?:only\s+)?(?:(?:means|is|meaning|being|as)"
+                r"\s+)?(?:(?:calls\s+)?(?:that\s+)?(?:start|starts|started|starting)\b)?(?=\s|$)"
+            )
 
         period: DateRange | None = None
         date = find_date_range(text.text, today)
