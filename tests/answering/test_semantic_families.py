@@ -4697,3 +4697,17 @@ def test_a_remark_on_calls_scored_twice_names_no_measure(reader: QuestionReader)
     assert query.metrics == ("evaluations",), query
     # evaluations counted while each call is to count once: no distinct count of calls, so refused
     _refused(reader, "how many evaluations in March? some calls get scored twice so count each call once")
+
+
+def test_what_the_asker_wants_to_know_is_commentary(reader: QuestionReader) -> None:
+    query = _read(
+        reader,
+        "Which call topic has the most negative average customer sentiment? marketing wants to know where the pain is",
+    )
+    assert query.metrics == ("average_customer_sentiment",) and query.group_by == ("call__summary_topic",)
+    # a sentence that names a value is never commentary, even after "wants to know"
+    query = _read(
+        reader,
+        "Which call topic has the most negative average customer sentiment? we want to know where the Billing calls go",
+    )
+    assert ("call__queue", "Billing") in query.filters, query

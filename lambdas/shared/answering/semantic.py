@@ -2532,6 +2532,12 @@ _COMMENTARY = frozenset(
 )  # fmt: skip
 
 
+_TO_LEARN = re.compile(
+    r"\b(?:wants?|needs?|wanted|needed|would\s+like|trying|tries|tried|asked|asking|keen)\s+to\s+(?:know|see|understand|find\s+out"
+    r"|learn|figure\s+out|work\s+out)\s+(?:where|what|which|how|why|whether|if|when|who)\b"
+)
+
+
 def _without_commentary(
     question: str,
     names_nothing: Callable[[str], bool],
@@ -2547,10 +2553,12 @@ def _without_commentary(
     kept = list(parts)
     for part in parts:
         rest = " ".join(p for p in kept if p is not part)
+        # "marketing wants to know where the pain is": what the asker wants to learn, no narrowing "where"
         words = set(re.findall(r"[a-z']+", _JUST_NOW.sub(" ", part.lower())))
+        narrowing = set(re.findall(r"[a-z']+", _TO_LEARN.sub(" ", _JUST_NOW.sub(" ", part.lower())))) & _NARROWING
         if (
             rest
-            and not words & _NARROWING
+            and not narrowing
             and not re.search(r"\d", _PURPOSE_ONLY.sub(" ", part))
             and (
                 (words & _COMMENTARY and (names_nothing(part) or clause_repeats(part, rest)))
