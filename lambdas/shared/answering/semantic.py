@@ -2555,7 +2555,9 @@ def _without_commentary(
         rest = " ".join(p for p in kept if p is not part)
         # "marketing wants to know where the pain is": what the asker wants to learn, no narrowing "where"
         words = set(re.findall(r"[a-z']+", _JUST_NOW.sub(" ", part.lower())))
-        narrowing = set(re.findall(r"[a-z']+", _TO_LEARN.sub(" ", _JUST_NOW.sub(" ", part.lower())))) & _NARROWING
+        narrowing = (
+            set(re.findall(r"[a-z']+", _TO_LEARN.sub(" ", _JUST_NOW.sub(" ", part.lower())))) & _NARROWING
+        )
         if (
             rest
             and not narrowing
