@@ -4711,3 +4711,19 @@ def test_what_the_asker_wants_to_know_is_commentary(reader: QuestionReader) -> N
         "Which call topic has the most negative average customer sentiment? we want to know where the Billing calls go",
     )
     assert ("call__queue", "Billing") in query.filters, query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many human evaluators submitted evals (not the automation)?",
+        "how many human evaluators do we have?",
+        "how many different human reviewers scored calls in March?",
+    ],
+)
+def test_human_evaluators_counted_are_the_evaluators_of_manual_evaluations(
+    reader: QuestionReader, question: str
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == ("distinct_evaluators",), query
+    assert query.filters == (("evaluation__evaluation_source", "MANUAL"),), query

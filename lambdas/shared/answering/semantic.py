@@ -1077,6 +1077,13 @@ def _plain_wording(text: str) -> str:
         r"\1 of manual evaluations",
         text,
     )
+    # "how many human evaluators submitted evals": the evaluators of the manual evaluations
+    text = re.sub(
+        r"\bhow\s+many\s+(different\s+|distinct\s+)?(?:human|manual)\s+(?:qa\s+)?(?:evaluators|reviewers|analysts"
+        r"|scorers|graders)\b",
+        r"how many \1evaluators of manual evaluations",
+        text,
+    )
     # "the scores each human evaluator gives", "per manual reviewer": each evaluator, of the manual evaluations
     text = re.sub(
         r"\b(each|per|every|by|for\s+each|for\s+every)\s+(?:human|manual)\s+(?:qa\s+)?"
