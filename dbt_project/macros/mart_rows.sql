@@ -290,3 +290,35 @@ select * from final
     ) as {{ model_name[4:] }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#-
+    Per agent, from call rows `(agent_id, agent_name, team, started_at, first_call_at, call_count)` — single calls
+    (`first_call_at` their start, `call_count` 1) or stored per-agent partials: the latest call's name and team, the
+    first and last start, and the calls counted. `agents` ranks the calls with it, and `int_agent_calls_stored`
+    the calls before the split, so a partial is exactly the calls it stands for.
+-#}
+{% macro agent_call_activity(calls) -%}
+select
+    agent_id,
+    agent_name,
+    team,
+    first_call_at,
+    last_call_at,
+    call_count
+from (
+    select
+        agent_id,
+        agent_name,
+        team,
+        -- calls that started at the same instant: the greatest name, then team (deterministic without the key)
+        row_number() over (
+            partition by agent_id order by started_at desc, agent_name desc, team desc
+        ) as call_rank,
+        cast(sum(call_count) over (partition by agent_id) as bigint) as call_count,
+        min(first_call_at) over (partition by agent_id) as first_call_at,
+        max(started_at) over (partition by agent_id) as last_call_at
+    from {{ calls }}
+) as ranked_calls
+where call_rank = 1
+{%- endmacro %}

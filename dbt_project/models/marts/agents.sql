@@ -55,34 +55,9 @@ scorecards as (
 
 ),
 
-ranked_calls as (
-
-    select
-        agent_id,
-        agent_name,
-        team,
-        -- calls that started at the same instant: the greatest name, then team (deterministic without the key)
-        row_number() over (
-            partition by agent_id order by started_at desc, agent_name desc, team desc
-        ) as call_rank,
-        cast(sum(call_count) over (partition by agent_id) as bigint) as call_count,
-        min(first_call_at) over (partition by agent_id) as first_call_at,
-        max(started_at) over (partition by agent_id) as last_call_at
-    from calls
-
-),
-
 call_activity as (
 
-    select
-        agent_id,
-        agent_name,
-        team,
-        first_call_at,
-        last_call_at,
-        call_count
-    from ranked_calls
-    where call_rank = 1
+    {{ agent_call_activity('calls') | indent(4) }}
 
 ),
 

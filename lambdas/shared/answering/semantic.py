@@ -1549,13 +1549,15 @@ def _plain_wording(text: str) -> str:
             " ",
             text,
         )
-        # "… how many of their calls got a QA eval? distinct calls": the calls counted, said again
-        again = re.search(r"\s(?:distinct|unique|individual|different)\s+calls\s*$", text)
-        if again is not None and re.search(r"\bcalls\b", text[: again.start()]):
-            text = text[: again.start()]
-        restated = re.search(r"\s+calls\s+not\s+(?:the\s+)?(?:evaluations|evals)\b", text)
-        if restated is not None and re.search(r"\bcalls\b", text[: restated.start()]):
-            text = text[: restated.start()] + text[restated.end() :]
+        # "… how many of their calls got a QA eval? distinct calls", "…, calls not evaluations": the calls
+        # counted, said again after them
+        for restating in (
+            r"\s(?:distinct|unique|individual|different)\s+calls\s*$",
+            r"\s+calls\s+not\s+(?:the\s+)?(?:evaluations|evals)\b",
+        ):
+            restated = re.search(restating, text)
+            if restated is not None and re.search(r"\bcalls\b", text[: restated.start()]):
+                text = text[: restated.start()] + text[restated.end() :]
     # "done by the automation": by automation
     text = re.sub(r"\bby\s+the\s+automation\b", "by automation", text)
     # "how much of our QA was automated", "what % of our QA is done by people": a share of the evaluations
