@@ -319,3 +319,57 @@ def test_semantic_layer_is_in_the_manifest_every_metric_and_dimension_described(
     assert {m["name"] for m in semantic["metrics"]} == set(metrics)
     ((days,),) = query(built.paths, "select count(*) from post_call_analytics.metricflow_time_spine")
     assert days == 16 * 365 + 4  # 2020-01-01 .. 2035-12-31
+
+
+def test_a_cheaper_metric_answers_for_its_equal_only_where_they_agree(built: Built) -> None:
+    """`same_as` metrics (the calls with an insight from the calls' counts) are compiled in place of the metric
+    they equal: on the built marts both give the same rows, overall, by every concept both reach, by month and
+    ranked; a split or filter only the original reaches (insight type) keeps the original."""
+    from lambdas.shared.answering.semantic import MetricCompiler, MetricQuery, SemanticManifest
+    from lambdas.shared.sql_guard import guard_sql
+
+    manifest = SemanticManifest.from_document(
+        json.loads((built.target / "semantic_manifest.json").read_text())
+    )
+    compiler = MetricCompiler(manifest)
+    pairs = [(m, manifest.metrics[m.same_as]) for m in manifest.metrics.values() if m.same_as]
+    assert [(cheap.name, asked.name) for cheap, asked in pairs] == [
+        ("calls_with_insight_by_counts", "calls_with_insight")
+    ]
+
+    def rows(sql: str) -> list[tuple[object, ...]]:
+        return sorted(query(built.paths, guard_sql(sql).to_dialect("duckdb")), key=repr)
+
+    for cheap, asked in pairs:
+        table = manifest.tables[asked.semantic_models[0]]
+        labels = [
+            label
+            for label in manifest.labels()
+            if manifest.resolve([asked], label) and manifest.resolve([cheap], label)
+        ]
+        assert {"team", "queue", "agent", "direction"} <= set(labels)
+        queries = [MetricQuery(metrics=(asked.name,)), MetricQuery(metrics=(asked.name,), grain="month")]
+        for label in labels:
+            name = manifest.resolve([asked], label)
+            assert name is not None
+            queries.append(MetricQuery(metrics=(asked.name,), group_by=(name,)))
+            queries.append(
+                MetricQuery(metrics=(asked.name,), group_by=(name,), order_by=f"-{asked.name}", limit=2)
+            )
+        for metric_query in queries:
+            sql = compiler.compile(metric_query)
+            assert f"post_call_analytics.{table}" not in sql, metric_query
+            original = compiler._metricflow(metric_query)
+            assert f"post_call_analytics.{table}" in original
+            if metric_query.limit is None:
+                assert rows(sql) == rows(original), metric_query
+            else:  # the top 2 by count: the same counts (ties may name other groups)
+                assert [r[-1] for r in rows(sql)] == [r[-1] for r in rows(original)], metric_query
+        assert rows(sql)
+    by_type = manifest.resolve([manifest.metrics["calls_with_insight"]], "insight type")
+    assert by_type is not None
+    for metric_query in (
+        MetricQuery(metrics=("calls_with_insight",), group_by=(by_type,)),
+        MetricQuery(metrics=("calls_with_insight",), filters=((by_type, "ISSUE"),)),
+    ):
+        assert "post_call_analytics.call_insights" in compiler.compile(metric_query)

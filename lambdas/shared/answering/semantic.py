@@ -1695,6 +1695,9 @@ class Metric:
     input_only: bool = (
         False  # only an input of a derived metric (a sum of squares): never read from a question
     )
+    # the metric this one equals wherever it can be grouped and filtered the same way, read for it by the
+    # compiler because it scans less (the calls with an insight from the calls' counts)
+    same_as: str = ""
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -1861,6 +1864,7 @@ class SemanticManifest:
                 statistic_of=str(meta.get("statistic_of") or ""),
                 counts_entity=bool(meta.get("counts_entity")),
                 input_only=bool(meta.get("input_only")),
+                same_as=str(meta.get("same_as") or ""),
             )
         return manifest
 
@@ -1915,6 +1919,10 @@ class SemanticManifest:
                 return None
             found.add(f"{sorted(entities)[0]}__{name}")
         return found.pop() if len(found) == 1 else None
+
+    def label_of(self, metrics: Sequence[Metric], qualified: str) -> str | None:
+        """The concept whose dimension ``resolve`` picks as ``qualified`` for ``metrics``, if any."""
+        return next((label for label in self.labels() if self.resolve(metrics, label) == qualified), None)
 
     def dimension_for(self, metric: Metric, label: str) -> str | None:
         """The qualified group-by name (``entity__dimension``) of concept ``label`` for ``metric``, if any."""
@@ -2768,6 +2776,77 @@ class MetricCompiler:
         )
 
     def _compile(self, query: MetricQuery) -> str:
+        cheaper = self._same_as(query)
+        return cheaper if cheaper is not None else self._metricflow(query)
+
+    def _same_as(self, query: MetricQuery) -> str | None:
+        """The query answered with the metrics that equal its own and scan less (``same_as``), its columns named
+        as asked; None when no such metric reaches every dimension the query splits or filters by the same way
+        (the calls with an insight of one type need the insights themselves)."""
+        cheaper = {metric.same_as: metric.name for metric in self.manifest.metrics.values() if metric.same_as}
+        # only a query of such metrics alone: their groups are those with a value above 0 (a count of the
+        # calls with insights has no group for calls without), which another metric's groups would not be
+        if not query.metrics or not all(name in cheaper for name in query.metrics):
+            return None
+        asked = [self.manifest.metrics[name] for name in query.metrics]
+        used = [self.manifest.metrics[cheaper.get(name, name)] for name in query.metrics]
+        names: dict[str, str] = {}  # the dimension in the cheaper query -> as asked
+
+        def moved(name: str) -> str | None:
+            if name.startswith(_CALLS_IN):  # a subquery on the call key, which every table of calls has
+                return name
+            label = self.manifest.label_of(asked, name)
+            if label is not None:
+                other = self.manifest.resolve(used, label)
+            else:  # a per-call value ("calls longer than 20 minutes")
+                per_call = name.split("__", 1)[-1]
+                if self.manifest.resolve_per_call(asked, per_call) != name:
+                    return None
+                other = self.manifest.resolve_per_call(used, per_call)
+            if other is not None:
+                names[other] = name
+            return other
+
+        group_by = [moved(name) for name in query.group_by]
+        filters = [(moved(name), value) for name, value in query.filters]
+        present = [moved(name) for name in query.present]
+        conditions = [(moved(name), op, number) for name, op, number in query.conditions]
+        if None in group_by + present or any(name is None for name, *_ in [*filters, *conditions]):
+            return None
+        metric_names = {cheaper.get(name, name): name for name in query.metrics}
+        renamed = {v: k for k, v in metric_names.items()}
+
+        replaced = dataclasses.replace(
+            query,
+            metrics=tuple(renamed[name] for name in query.metrics),
+            group_by=tuple(name for name in group_by if name is not None),
+            filters=tuple((name, value) for name, value in filters if name is not None),
+            present=tuple(name for name in present if name is not None),
+            conditions=tuple((name, op, number) for name, op, number in conditions if name is not None),
+            order_by=None,  # ordered and limited outside, once the groups without any are left out
+            limit=None,
+            having=tuple((renamed.get(name, name), op, number) for name, op, number in query.having),
+        )
+        inner = self._metricflow(replaced)
+        time = [f"metric_time__{query.grain}"] if query.grain else []
+        select = [f"same_as.{name} AS {name}" for name in time]
+        select += [f"same_as.{name} AS {names[name]}" for name in replaced.group_by]
+        select += [f"same_as.{name} AS {metric_names[name]}" for name in replaced.metrics]
+        arguments = query.to_arguments()
+        where = ""
+        if time or replaced.group_by:
+            where = "\nWHERE " + " OR ".join(f"same_as.{name} > 0" for name in replaced.metrics)
+        order = ""
+        if arguments.get("order_by_names"):
+            order = "\nORDER BY " + ", ".join(
+                f"{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}"
+                for name in arguments["order_by_names"]
+            )
+        if arguments.get("limit") is not None:
+            order += f"\nLIMIT {int(arguments['limit'])}"
+        return f"SELECT {', '.join(select)}\nFROM (\n{inner}\n) same_as{where}{order}"
+
+    def _metricflow(self, query: MetricQuery) -> str:
         from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
 
         self.warm()
