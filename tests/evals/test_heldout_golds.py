@@ -1,4 +1,4 @@
-"""The held-out sets (evals/heldout2.yml … heldout23.yml) are well formed, and their gold SQL is what the scorer
+"""The held-out sets (evals/heldout2.yml … heldout24.yml) are well formed, and their gold SQL is what the scorer
 can run.
 
 Structure is checked with the scorer's own loader and the SQL guard every gold passes before it runs. When the
@@ -65,6 +65,7 @@ SETS = [
     HeldOut("heldout21.yml", traps=18, ties_checked=True, scored=True),
     HeldOut("heldout22.yml", traps=18, ties_checked=True, scored=True),
     HeldOut("heldout23.yml", traps=18, ties_checked=True, scored=True),
+    HeldOut("heldout24.yml", traps=18, ties_checked=True, scored=True),
 ]
 
 
