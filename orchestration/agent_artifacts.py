@@ -275,6 +275,7 @@ _NAME_PREFIXES = (
     "average_agent_",
     "average_",
     "median_",
+    "p25_",
     "p75_",
     "p90_",
     "p95_",
@@ -296,14 +297,27 @@ def _compact_names(names: Sequence[str]) -> list[str]:
             out.append(name)
         else:
             grouped.setdefault(prefix, []).append(name.removeprefix(prefix))
+    # prefixes with the same names after them (the median and quartiles of one set of values) written once:
+    # {median,p25,p75}_{handle_time,…}
+    by_rests: dict[tuple[str, ...], list[str]] = {}
     for prefix, rests in grouped.items():
-        out.append(f"{prefix}{{{','.join(rests)}}}" if len(rests) > 1 else prefix + rests[0])
+        by_rests.setdefault(tuple(rests), []).append(prefix)
+    for shared, prefixes in by_rests.items():
+        if len(prefixes) > 1 and len(shared) > 1 and all(p.endswith("_") for p in prefixes):
+            heads = ",".join(sorted(p.removesuffix("_") for p in prefixes))
+            out.append(f"{{{heads}}}_{{{','.join(shared)}}}")
+            continue
+        for prefix in prefixes:
+            out.append(f"{prefix}{{{','.join(shared)}}}" if len(shared) > 1 else prefix + shared[0])
     return sorted(out)
 
 
 def expand_names(text: str) -> set[str]:
     """Every name the instruction's metric line writes, braces expanded."""
     found: set[str] = set()
+    for heads, rests in re.findall(r"\{([a-z0-9_,]+)\}_\{([a-z0-9_,]+)\}", text):
+        found.update(f"{head}_{rest}" for head in heads.split(",") for rest in rests.split(","))
+    text = re.sub(r"\{[a-z0-9_,]+\}_\{[a-z0-9_,]+\}", " ", text)
     for token in re.findall(r"[a-z0-9_]+\{[a-z0-9_,]+\}|[a-z0-9_]+", text):
         if "{" in token:
             prefix, rest = token.rstrip("}").split("{")
@@ -320,7 +334,7 @@ def build_instruction(catalog: Mapping[str, Any], metric_names: Iterable[str] = 
     lines = list(_INSTRUCTION_HEAD)
     if names:
         lines[-1:-1] = [
-            "Metrics for query_metrics (prefer them: the team's definitions; a{b,c} means ab, ac)",
+            "Metrics for query_metrics (prefer them: the team's definitions; a{b,c} means ab, ac; {a,b}_{c,d} a_c, a_d, b_c, b_d)",
             ", ".join(_compact_names(names)),
             "",
         ]

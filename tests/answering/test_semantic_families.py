@@ -4727,3 +4727,161 @@ def test_human_evaluators_counted_are_the_evaluators_of_manual_evaluations(
     query = _read(reader, question)
     assert query.metrics == ("distinct_evaluators",), query
     assert query.filters == (("evaluation__evaluation_source", "MANUAL"),), query
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by"),
+    [
+        ("AHT for each of the teams", "average_handle_time", ("call__team",)),
+        ("csat for each of our queues", "average_csat", ("call__queue",)),
+        ("auto-fail rate for each of the evaluators", "automatic_fail_rate", ("evaluation__evaluator",)),
+    ],
+)
+def test_each_of_the_groups_is_a_split_by_them(
+    reader: QuestionReader, question: str, metric: str, group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == (metric,) and query.group_by == group_by, query
+    # two of them are two sides compared, not every group
+    assert _refused(reader, "AHT for each of the two teams").query is None
+
+
+def test_each_of_the_human_analysts_leaving_the_automation_out(reader: QuestionReader) -> None:
+    query = _read(
+        reader,
+        "Auto-fail rate for each of the human QA analysts (leave the contact lens automation out), whole period",
+    )
+    assert query.metrics == ("automatic_fail_rate",) and query.group_by == ("evaluation__evaluator",)
+    assert query.filters == (("evaluation__evaluation_source", "MANUAL"),), query
+
+
+def test_the_contact_lens_bot_is_the_automation_and_including_it_keeps_every_evaluator(
+    reader: QuestionReader,
+) -> None:
+    query = _read(
+        reader, "QA mgmt: # of evals each evaluator submitted in March (include the contact lens bot)"
+    )
+    assert query.metrics == ("evaluations",) and query.group_by == ("evaluation__evaluator",)
+    assert query.filters == () and query.period is not None and query.period.start == dt.date(2026, 3, 1)
+
+
+def test_a_qa_heading_before_an_evaluation_question_is_its_topic(reader: QuestionReader) -> None:
+    query = _read(reader, "QA: how many different agents got at least one evaluation in March?")
+    assert query.metrics == ("evaluated_agents",), query
+    # before a question about calls, "QA:" may narrow the calls: still a word to account for
+    _refused(reader, "QA: calls by team")
+
+
+def test_a_bare_month_word_is_the_month_unless_marched_through(reader: QuestionReader) -> None:
+    query = _read(reader, "aht march in mins")
+    assert query.metrics == ("average_handle_time",) and query.scale == ("minutes", 60.0)
+    assert query.period is not None and query.period.start == dt.date(2026, 3, 1)
+    query = _read(reader, "calls feb by team")
+    assert query.period is not None and query.period.start == dt.date(2026, 2, 1)
+    # "may" stays a modal verb without a preposition
+    modal = reader.read("may I see calls by team", TODAY).query
+    assert modal is None or getattr(modal, "period", None) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "op", "number"),
+    [
+        ("What share of February's survey responses were a 1 or a 2?", "<=", 2.0),
+        ("how many of the March survey responses came back as a 1 or 2?", "<=", 2.0),
+    ],
+)
+def test_survey_answers_that_were_one_or_two(
+    reader: QuestionReader, question: str, op: str, number: float
+) -> None:
+    reading = reader.read(question, TODAY)
+    assert reading.query is not None, reading
+    text = str(reading.query)
+    assert f"('call__csat', '{op}', {number!r})" in text, text
+
+
+def test_wordings_of_a_value_said_plainly(reader: QuestionReader) -> None:
+    query = _read(reader, "Outbound calls that stayed connected for more than 10 minutes in Q1, count please")
+    assert query.metrics == ("calls",) and query.conditions == (("call__duration_minutes", ">", 10.0),), query
+    query = _read(reader, "what's the longest hold any customer sat through in March?")
+    assert query.metrics == ("max_hold_time",), query
+    query = _read(reader, "On how many different days did each Billing East rep take calls in March?")
+    assert query.metrics == ("days_with_calls",) and query.group_by == ("call__agent_name",), query
+    assert ("call__team", "Billing East") in query.filters
+    query = _read(reader, "What's the most common call outcome Call Analytics picks up?")
+    assert query.group_by == ("call_insight__outcome",) and query.limit == 1, query
+
+
+def test_purpose_tails_and_headings_of_who_asks(reader: QuestionReader) -> None:
+    query = _read(
+        reader,
+        "Handle hours per team for Feb please (hours, not seconds) - checking the vendor invoice line by line",
+    )
+    assert query.metrics == ("total_handle_time_hours",) and query.group_by == ("call__team",), query
+    query = _read(
+        reader, "sorry if this is a dumb q, I just joined — how many calls were in Spanish this quarter?"
+    )
+    assert query.metrics == ("calls",) and query.filters == (("call__language", "es-US"),), query
+    query = _read(reader, "QA throughput: evaluations per week since March 2")
+    assert query.metrics == ("evaluations",) and query.grain == "week", query
+    query = _read(reader, "calls per Tech Tier 1 rep")
+    assert query.group_by == ("call__agent_name",) and query.filters == (("call__team", "Tech Tier 1"),)
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by"),
+    [
+        (
+            "Billing queue: quartiles of connected call duration (seconds)",
+            ("p25_call_duration", "median_call_duration", "p75_call_duration"),
+            (),
+        ),
+        (
+            "quartiles of handle time by team",
+            ("p25_handle_time", "median_handle_time", "p75_handle_time"),
+            ("call__team",),
+        ),
+        ("QA score quartiles in March", ("p25_qa_score", "median_qa_score", "p75_qa_score"), ()),
+        ("25th percentile QA score for Q1?", ("p25_qa_score",), ()),
+        ("lower quartile of CSAT per queue", ("p25_csat",), ("call__queue",)),
+        ("p75 hold time", ("p75_hold_time",), ()),
+    ],
+)
+def test_quartiles_are_the_25th_50th_and_75th_percentiles(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == metrics and query.group_by == group_by, query
+
+
+def test_a_percentile_no_metric_defines_is_refused(reader: QuestionReader) -> None:
+    _refused(reader, "p25 of talk speed")
+    _refused(reader, "quartiles of sentiment")
+
+
+def test_the_instruction_writes_the_median_and_quartiles_once() -> None:
+    from orchestration.agent_artifacts import _compact_names, expand_names
+
+    names = [f"{s}_{v}" for s in ("median", "p25", "p75") for v in ("csat", "handle_time")] + [
+        "p90_handle_time"
+    ]
+    compact = _compact_names(names)
+    assert "{median,p25,p75}_{csat,handle_time}" in compact and "p90_handle_time" in compact
+    assert expand_names(", ".join(compact)) == set(names)
+
+
+def test_the_longest_waits_are_calls_and_listed_columns_make_a_list_of_evaluations() -> None:
+    from lambdas.shared.answering.call_lists import looks_like_a_list
+    from lambdas.shared.answering.evaluation_lists import looks_like_an_evaluation_list
+    from lambdas.shared.answering.semantic import _said_plainly
+
+    said = _said_plainly("5 longest queue waits in March: call id, queue, wait in seconds")
+    assert said.startswith("the 5 calls with the longest queue wait in March")
+    assert looks_like_a_list(said)
+    # split by a group, the longest several are no list of calls
+    assert "calls with" not in _said_plainly("the 5 longest holds in March by team")
+    assert looks_like_an_evaluation_list(
+        "Leo Wilson's evaluations in March — evaluation date, evaluator, form, score"
+    )
+    assert looks_like_an_evaluation_list("list every auto-failed evaluation from the past 2 weeks")
+    # a count or an average of them is no list
+    assert not looks_like_an_evaluation_list("evaluations by team in March — count and average score")

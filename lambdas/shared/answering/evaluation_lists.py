@@ -37,6 +37,12 @@ _LIST_CUE = re.compile(
     # "Leo Wilson's evaluations in March — evaluation id, date and score": the rows' ids asked for
     r"|\b(?:evaluation|eval)\s+ids?\b"
 )
+# "… evaluations in March — evaluation date, evaluator, form, score": the rows' columns listed after them (in the
+# question as asked: normalising drops the punctuation that sets them apart)
+_COLUMNS_LISTED = re.compile(
+    rf"\b{_NOUN}\b[^:;–—]*(?::|\s[-–—])\s*(?:the\s+|their\s+)?(?:evaluation\s+|eval\s+)?"
+    r"(?:dates?|evaluators?|forms?|scores?|agents?|teams?)\s*(?:,|\band\b)"
+)
 _AGGREGATE = re.compile(
     r"\b(?:how\s+many|number|count|counts|average|avg|mean|median|total|totals|sum|share|percentage|percent"
     r"|proportion|rate|ratio|per|by|each|every|trend|distribution|volume|agents|teams|queues|evaluators"
@@ -204,7 +210,8 @@ def looks_like_an_evaluation_list(question: str) -> bool:
     plain = re.sub(
         rf"\b(?:every|each|all)\s+(?:the\s+)?{_NOUN}", " evaluations ", plain
     )  # many rows, no grouping
-    return bool(_LIST_CUE.search(text)) and not _AGGREGATE.search(plain)
+    listed = _LIST_CUE.search(text) or _COLUMNS_LISTED.search(question.lower())
+    return bool(listed) and not _AGGREGATE.search(plain)
 
 
 class EvaluationListReader(RowListReader):

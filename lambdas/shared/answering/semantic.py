@@ -199,9 +199,17 @@ _STATISTICS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "p25",
+        re.compile(
+            r"\b(?:the\s+)?(?:p25|25th\s+(?:percentile|pct)|25\s+percentile|twenty[\s-]fifth\s+percentile"
+            r"|(?:first|lower|bottom)\s+quartile)(?:\s+of)?\b"
+        ),
+    ),
+    (
         "p75",
         re.compile(
-            r"\b(?:the\s+)?(?:p75|75th\s+(?:percentile|pct)|75\s+percentile|seventy[\s-]fifth\s+percentile)(?:\s+of)?\b"
+            r"\b(?:the\s+)?(?:p75|75th\s+(?:percentile|pct)|75\s+percentile|seventy[\s-]fifth\s+percentile"
+            r"|(?:third|upper|top)\s+quartile)(?:\s+of)?\b"
         ),
     ),
     (
@@ -220,7 +228,7 @@ _STATISTICS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # Statistics listed for one value ("the shortest and longest call", "min, max and average AHT"): each read alone
 _STATISTIC_WORD = re.compile(
     r"\b(?:shortest|longest|minimum|min|maximum|max|average|avg|mean|median|highest|lowest|smallest|largest"
-    r"|biggest|p50|p75|p90|p95|standard\s+deviation|std\s+dev|stddev|stdev)\b",
+    r"|biggest|p25|p50|p75|p90|p95|standard\s+deviation|std\s+dev|stddev|stdev)\b",
     re.IGNORECASE,
 )
 _STATISTICS_LISTED = re.compile(
@@ -828,10 +836,101 @@ def _in_unless_a_range(m: re.Match[str]) -> str:
     return f"{before}in "
 
 
+# "the contact lens bot", "the QA bot": the automation that evaluates calls
+_BOT = re.compile(r"\bcontact\s+lens\s+(?:bot|robot|ai)\b|\bqa\s+bot\b", re.IGNORECASE)
+
+
+def _said_plainly(text: str) -> str:
+    """``text`` as asked with wordings of a condition or a figure said the way the reader reads them; applied
+    before anything is read, so every reading sees the same words."""
+    flags = re.IGNORECASE
+    # "checking the invoice line by line": how closely, no part of the figure
+    text = re.sub(r"\s*\bline\s+by\s+line\b", "", text, flags=flags)
+    # "survey responses that were a 1 or a 2", "came back as a 1 or 2": rated 1 or 2
+    if re.search(r"\b(?:survey|surveys|surveyed|csat|responses?|ratings?)\b", text, flags):
+        text = re.sub(
+            r"\b(?:were|was|came\s+back(?:\s+as)?|came\s+in(?:\s+as)?)\s+(?:an?\s+)?([1-5])s?\s+or\s+(?:an?\s+)?"
+            r"([1-5])s?\b",
+            r"rated \1 or \2",
+            text,
+            flags=flags,
+        )
+    # "calls that stayed connected for more than 10 minutes": a call duration of more than 10 minutes
+    text = re.sub(
+        r"\b(?:(?:stayed|were|was|remained)\s+)?connected\s+for\s+"
+        r"(?=(?:more|over|longer|less|under|fewer|at\s+least|at\s+most)\b)",
+        "with a call duration of ",
+        text,
+        flags=flags,
+    )
+    # "the longest hold any customer sat through": the longest hold
+    text = re.sub(
+        r"\b(hold(?:\s+time)?|wait(?:\s+time)?|queue\s+wait)\s+(?:that\s+)?(?:any|a|one)\s+(?:customer|caller)\s+"
+        r"(?:sat\s+through|had\s+to\s+sit\s+through|had|endured|suffered|got|experienced)\b",
+        r"\1",
+        text,
+        flags=flags,
+    )
+    # "the most common outcome Call Analytics picks up": the outcomes detected
+    text = re.sub(
+        r"\b(outcomes?|issues?|action\s+items?|insights?)\s+(?:that\s+)?(?:call\s+analytics|contact\s+lens"
+        r"|transcribe|the\s+analytics)\s+(?:picks?\s+up|picked\s+up|detects?|detected|finds|found|flags?|flagged"
+        r"|spots?|spotted|catches|caught)\b",
+        r"\1",
+        text,
+        flags=flags,
+    )
+    # "the 5 longest queue waits in March", "10 longest holds": the calls with the longest of that value
+    text = re.sub(
+        r"\b(?:the\s+)?(?:top\s+)?(\d+)\s+(longest|shortest)\s+(?P<v>queue\s+waits|waits|holds|hold\s+times"
+        r"|handle\s+times|wrap[\s-]?ups)\b(?!.*\b(?:by|per|each|every)\b)",
+        lambda m: (
+            f"the {m.group(1)} calls with the {m.group(2)} "
+            + {"waits": "queue wait", "holds": "hold time"}.get(m.group("v").lower(), m.group("v")[:-1])
+        ),
+        text,
+        flags=flags,
+    )
+    # "quartiles of connected call duration", "the QA score quartiles": the 25th, 50th and 75th percentiles
+    text = re.sub(
+        r"\b(?:the\s+)?quartiles\s+(?:of|for)\s+(?:the\s+)?",
+        "p25, median and p75 of ",
+        text,
+        flags=flags,
+    )
+    text = re.sub(
+        r"\b(?:the\s+)?(?P<v>(?:[a-z-]+\s+){1,3}?)quartiles\b",
+        lambda m: f"p25, median and p75 {m.group('v').strip()}",
+        text,
+        flags=flags,
+    )
+    # "on how many different days did each rep take calls": how many days did
+    return re.sub(
+        r"\bon\s+how\s+many\s+(?:different\s+|distinct\s+|separate\s+)?days\s+did\b",
+        "how many days did",
+        text,
+        flags=flags,
+    )
+
+
 def _plain_wording(text: str) -> str:
     """Wordings said the way the readers read them: the share's base first, a survey score given, members
     listed, "which single", "avg", the values of a grouping, "section scores", two months compared, inbound
     and outbound split, ranked members named with a value."""
+    # "AHT for each of the teams", "each of our human QA analysts": each team, each human QA analyst (a number
+    # there is two sides compared: "each of the two teams")
+    text = re.sub(
+        r"\beach\s+of\s+(?:the|our|my|these|those|all\s+the|all\s+our)\s+"
+        r"(?P<mid>(?:(?:human|manual|qa|automated|inbound|outbound)\s+){0,2})"
+        r"(?P<noun>teams|queues|agents|reps|evaluators|reviewers|analysts|forms|sections|products|topics"
+        r"|categories|languages|directions|weekdays)\b",
+        lambda m: (
+            "each "
+            + str(m.group("mid"))
+            + ("category" if m.group("noun") == "categories" else str(m.group("noun"))[:-1])
+        ),
+        text,
+    )
     # "what % of customers who answered the survey gave us a 4 or 5", "of the Mobile Plan calls that got a survey
     # answer, what share rated us 4 or 5": the surveyed calls, and a bare score the survey's answer
     text = re.sub(
@@ -1114,7 +1213,7 @@ def _plain_wording(text: str) -> str:
             " ",
             text,
         )
-        if re.search(r"\bmanual\s+evaluations\s+only\b", text)
+        if re.search(r"\bmanual\s+evaluations\s+only\b|\bof\s+manual\s+evaluations\b", text)
         else text
     )
     # "which of the human QA evaluators …": which of them, one of that kind (a count of them stays a word to
@@ -1445,7 +1544,7 @@ def _plain_wording(text: str) -> str:
     text = re.sub(r"\bmore\s+than\s+one\s+(call|evaluation|categor)(?:y|ies|s)?\b", _more_than_one, text)
     text = re.sub(r"\b(\d+)\s+or\s+more\s+(categories|calls|evaluations)\b", r"at least \1 \2", text)
     text = re.sub(
-        r"\b(took|handled|had|got|made|received)\s+at\s+least\s+(?:one|1|a|an)\s+(call|evaluation)\b",
+        r"\b(took|handled|had|got|made|received)\s+at\s+least\s+(?:one|1|a|an)\s+(call)\b",
         r"\1 \2s",
         text,
     )
@@ -1560,6 +1659,8 @@ def _plain_wording(text: str) -> str:
                 text = text[: restated.start()] + text[restated.end() :]
     # "done by the automation": by automation
     text = re.sub(r"\bby\s+the\s+automation\b", "by automation", text)
+    # "the contact lens bot", "the QA bot": the automation that evaluates calls
+    text = _BOT.sub("contact lens automation", text)
     # "how much of our QA was automated", "what % of our QA is done by people": a share of the evaluations
     text = re.sub(
         r"\bhow\s+much\s+of\s+(?:our|the)\s+(?:qa|quality\s+assurance)\b(?P<period>(?:\s+(?:in|during|for|this|last)"
@@ -2112,9 +2213,10 @@ _ASKER_WORDS = frozenset(
         "new", "just", "so", "i", "im", "i'm", "am", "hi", "hello", "hey", "all", "please", "pls", "before",
         "after", "staff", "mtg", "table", "sheet", "spreadsheet", "dashboard", "kpi", "kpis", "next", "on", "ones", "plan", "capacity", "staffing", "baseline", "coverage", "check", "headcount", "intraday", "curve", "need", "renewals", "renewal", "push", "campaign", "desk",
         "model", "forecast", "forecasting", "sizing", "recognition", "goes", "into", "service", "level", "sla",
-        "pm", "joined", "started", "side", "mgr", "as", "tracker", "handover", "shift", "rota", "vendor",
+        "pm", "joined", "started", "side", "mgr", "mgmt", "management", "as", "tracker", "handover", "shift", "rota", "vendor",
         "comparison", "mbr", "qbr", "onboarding", "journey", "mktg", "marketing", "workload", "ds",
         "log", "input", "deep", "dive", "trend", "notes", "brief", "briefing", "summary", "readout",
+        "newbie", "throughput", "recon", "reconciliation", "invoice", "invoicing", "bpo", "true", "up",
     }
 )  # fmt: skip
 # Who asks or what for, beyond ``_ASKER_WORDS``: roles ("intern here", "VP ask") and what the answer goes into
@@ -2148,7 +2250,7 @@ _ASKER_FILLERS = frozenset(
      "just", "all", "one", "first", "week", "here", "i", "am", "please", "pls", "on", "next"}
 )  # fmt: skip
 _HEADING = re.compile(
-    r"^\s*(?P<head>(?:[\w'&/,#-]+\s+){0,7}[\w'&/#-]*[\w'&/])\s*(?::|\s[-–—])\s+(?P<rest>\S.*)$"
+    r"^\s*(?P<head>(?:[\w'&/,#-]+\s+){0,9}[\w'&/#-]*[\w'&/])\s*(?::|\s[-–—])\s+(?P<rest>\S.*)$"
 )
 _ASKER_WANTS = re.compile(
     r"^\s*(?P<head>(?:[\w'&/]+\s+){0,1}[\w'&/]+)\s+(?:wants?|needs?|asked\s+for|asks\s+for|would\s+like)\s+"
@@ -2164,6 +2266,8 @@ _PURPOSE_TAIL = re.compile(
     r"(?:redoing|doing|building|preparing|prepping|updating|working\s+on|putting\s+together)"
     r"|thinking\s+(?:about|of)|so\s+(?:that\s+)?(?:i|we)\s+can|(?:i\s+)?want(?:ed)?\s+to\s+see|(?:i\s+)?need\s+to\s+(?:plan|prepare|prep|decide|brief)"
     r"|i\s+have\s+(?:the|a|an|my)|someone\s+mentioned|trying\s+to"
+    r"|(?:(?:i'?m|i\s+am|we'?re|we\s+are)\s+)?(?:checking|reconciling|validating|verifying|auditing|cross\s+checking)"
+    r"\s+(?:the|our|my|a|an|this|that|it|them)"
     r"|(?:it|this|that|they|these)\s+(?:goes|go|feeds?|will\s+go)\s+(?:into|in)\b"
     r"|(?:it|this|that)(?:'?s|\s+is|\s+will\s+be)\s+going\s+(?:on|in|into|onto|to)\b)\b[^,;?]{0,60}?)"
     r"\s*[.!]?\s*$",
@@ -2171,7 +2275,7 @@ _PURPOSE_TAIL = re.compile(
 )
 # "… for the email table", "… for my monthly report": the same, said without a comma
 _FOR_TAIL = re.compile(
-    r"^(?P<rest>.*\S)\s+\(?\s*(?P<tail>for\s+(?:the|my|our|a|an|this|next)\s+(?:[\w'&/]+\s+){0,3}[\w'&/]+)\s*\)?"
+    r"^(?P<rest>.*\S)\s+\(?\s*(?P<tail>for\s+(?:the|my|our|a|an|this|next)\s+(?:[\w'&/-]+\s+){0,3}[\w'&/-]+)\s*\)?"
     r"\s*[.!?]?\s*$",
     re.IGNORECASE,
 )
@@ -2255,6 +2359,11 @@ def _is_asker(clause: str, names_nothing: Callable[[str], bool] = lambda _words:
     )
 
 
+# Words that name quality assurance in other words ("evaluation", "scorecard"): what a "QA:" heading says again
+_QA_WORDS = frozenset(
+    {"evaluation", "evaluations", "evaluated", "evaluator", "evaluators", "eval", "evals", "scorecard",
+     "scorecards", "auto-fail", "auto-fails", "autofail", "autofails", "auto-failed", "autofailed"}
+)  # fmt: skip
 # What a heading of its own may hold when the request says its words again ("QA: top 3 agents by QA score"): a
 # subject, never whose ("my team:") or when ("first week:")
 _TOPIC_HEADING_WORDS = frozenset({"qa", "quality", "the", "a", "an", "and"})
@@ -2265,6 +2374,9 @@ def _is_topic_heading(clause: str, rest: str) -> bool:
     ("QA: top 3 agents by QA score"; not "QA: calls by team", where the heading may narrow the calls)."""
     words = re.findall(r"[\w'&]+", clause.lower())
     said = set(re.findall(r"[\w'&]+", rest.lower()))
+    # "QA: how many agents got an evaluation": the request names QA in its own words
+    if said & _QA_WORDS:
+        said |= {"qa", "quality"}
     return (
         bool(words)
         and all(w in _TOPIC_HEADING_WORDS for w in words)
@@ -3288,7 +3400,7 @@ class QuestionReader:
         """The question without what it says about the asker or the purpose (see ``without_preamble``); a
         heading that also names the period ("Service level check for March: % of inbound calls …") gives the
         request that period."""
-        question = _EMOTICON.sub(". ", question)  # a smiley ends what it follows
+        question = _said_plainly(_EMOTICON.sub(". ", question))  # a smiley ends what it follows
         # "AHT by day of week? seconds ok": the unit the answer may come in, said after the request
         question = _UNIT_OK.sub(lambda m: f" in {m.group('unit')}", question)
         heading = _HEADING.match(question)
@@ -3369,6 +3481,7 @@ class QuestionReader:
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
+        question = _said_plainly(question)
         said = normalise(question)
         rate = _RATE_OF_A_RATE.search(said)
         if rate is not None and re.search(r"\b(?:average|avg|mean|typical|typically|normally)\b", said):
@@ -3498,7 +3611,9 @@ class QuestionReader:
         m = _INCLUDED.search(question.lower())
         if m is None:
             return None
-        said = normalise(m.group("v") or m.group("w") or m.group("u") or "")
+        said = _BOT.sub(
+            "contact lens automation", normalise(m.group("v") or m.group("w") or m.group("u") or "")
+        )
         if not said or not self._whole_values(said):
             return None
         reading = self.read(question[: m.start()] + question[m.end() :], today)
@@ -3712,7 +3827,7 @@ class QuestionReader:
                         r"\1 per agent",
                         # "each Tech Tier 1 agent": per agent, of that team (only when the words are a value)
                         re.sub(
-                            r"\beach\s+(?!agent\b|rep\b)(\S.{0,40}?)\s+(?:agent|rep)\b",
+                            r"\b(?:each|per|every)\s+(?!agent\b|rep\b)(\S.{0,40}?)\s+(?:agent|rep)\b",
                             self._each_of_value,
                             _plain_wording(self._ranked_by(normalise(_signed(question)))),
                         ),
@@ -5576,6 +5691,7 @@ class SemanticAnswerer:
                 session_id=session_id,
             )
         today = self.today()
+        question = _said_plainly(question)
         if looks_like_an_agent_list(question) and (roster := self._agent_list(question, session_id)):
             return roster
         if looks_like_an_evaluation_list(question):

@@ -56,10 +56,11 @@ def normalise(text: str) -> str:
     # "thank you" is politeness ("thanks"); "did the agent thank the customer" is not
     text = re.sub(r"\bthank\s+(?:you|u)\b", "thanks", text)
     text = " ".join(_TYPOS.get(word, word) for word in text.replace("\x00", "-").replace("\x01", ".").split())
-    # "show me every inbound call …": all of them
+    # "show me every inbound call …", "list every auto-failed evaluation": all of them
     text = re.sub(
-        r"\b(?P<verb>show|list|give|pull|get|find)\s+(?P<me>(?:me|us)\s+)?(?:every|each)\s+(?P<kind>(?:[a-z-]+\s+){0,2}?)call\b",
-        r"\g<verb> \g<me>all \g<kind>calls",
+        r"\b(?P<verb>show|list|give|pull|get|find)\s+(?P<me>(?:me|us)\s+)?(?:every|each)\s+"
+        r"(?P<kind>(?:[a-z-]+\s+){0,2}?)(?P<noun>call|evaluation|eval)\b",
+        r"\g<verb> \g<me>all \g<kind>\g<noun>s",
         text,
     )
     # "the three busiest days", "top five agents", "which two agents handled the most calls": a ranking's count
@@ -214,10 +215,11 @@ _MONTHS.update(
     }
 )
 _MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
-# Month names that are also ordinary words: a month only with a year or a date preposition.
-_AMBIGUOUS_MONTHS = frozenset(
-    {"may", "march", "mar", "jan", "jun", "dec", "oct", "sep", "aug", "nov", "apr", "feb", "jul"}
-)
+# Month names that are also ordinary words or names ("may I see …", "Jan's calls"): a month only with a year, a
+# date preposition, or opening or closing the request. Any other month word is the month wherever it stands
+# ("aht march in mins"), except "march" said as the verb ("calls that march through the queue").
+_AMBIGUOUS_MONTHS = frozenset({"may", "jan"})
+_MARCHING = re.compile(r"\s+(?:through|into|past|to|towards|on|out|off|along|across|up|down|forward|ahead)\b")
 # what may follow a month word that closes the request ("…, March please", "… March only")
 _CLOSING = re.compile(r"(?:\s+(?:please|pls|plz|thanks|thx|ty|only|then|again))*\s*")
 _ORDINAL_QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
@@ -518,7 +520,10 @@ def _resolve_date(
         return _quarter(today, quarter, year)
     if kind == "month":
         token = g["month"]
-        ambiguous = token in _AMBIGUOUS_MONTHS and not g.get("year") and not any_month
+        ambiguous = (
+            token in _AMBIGUOUS_MONTHS
+            or (token in {"march", "mar"} and _MARCHING.match(m.string, m.end()) is not None)
+        ) and not (g.get("year") or any_month)
         # "March QA scores": a month word that opens the question is the month ("may" opens questions too)
         if (
             ambiguous
