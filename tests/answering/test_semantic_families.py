@@ -4885,3 +4885,69 @@ def test_the_longest_waits_are_calls_and_listed_columns_make_a_list_of_evaluatio
     assert looks_like_an_evaluation_list("list every auto-failed evaluation from the past 2 weeks")
     # a count or an average of them is no list
     assert not looks_like_an_evaluation_list("evaluations by team in March — count and average score")
+
+
+def test_top_groups_by_csat_rank_them_by_it(reader: QuestionReader) -> None:
+    query = _read(reader, "Top 2 teams by CSAT since feb 10")
+    assert query.metrics == ("average_csat",) and query.group_by == ("call__team",), query
+    assert query.order_by == "-average_csat" and query.limit == 2
+    # a count of calls by the survey score is still a split by it
+    assert _read(reader, "calls by csat score").group_by != ("call__team",)
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by"),
+    [
+        ("Average CSAT for February please, putting together the monthly CX deck", "average_csat", ()),
+        ("How many hours of after-call work did we pay for last month?", "total_after_call_work_hours", ()),
+        ("longest hold anyone has had to sit through? in seconds", "max_hold_time", ()),
+        ("QBR prep: total call volume for Q1, inbound + outbound together", "calls", ()),
+        (
+            "number of evaluations per evaluation form (all versions together)",
+            "evaluations",
+            ("evaluation__form_title",),
+        ),
+        (
+            "which queue keeps people waiting longest on avg before an agent picks up?",
+            "average_queue_wait",
+            ("call__queue",),
+        ),
+        ("WFM: weekly call counts for February (Mon-start weeks)", "calls", ()),
+        (
+            "what are the 3 most common customer issues this quarter (the issue text itself)?",
+            "calls_with_insight",
+            ("call_insight__issue",),
+        ),
+        (
+            "QA — lowest scoring question overall (avg score)?",
+            "average_answer_score",
+            ("scorecard_answer__question_text",),
+        ),
+    ],
+)
+def test_asides_that_restate_the_request(
+    reader: QuestionReader, question: str, metric: str, group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics[0] == metric and query.group_by == group_by, query
+
+
+def test_a_qa_heading_before_a_section_score_question(reader: QuestionReader) -> None:
+    query = _read(reader, "QA: how does each team score on the Empathy section this quarter?")
+    assert query.group_by == ("scorecard_section__team",) or "team" in query.group_by[0], query
+    assert any(value == "Empathy" for _, value in query.filters), query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which team has the highest share of its calls flagged escalation-request? Q1",
+        "which queue has the biggest share of calls in March",
+        "which team has the lowest share of evaluations",
+    ],
+)
+def test_a_share_asked_ranked_is_refused_never_every_group_unranked(
+    reader: QuestionReader, question: str
+) -> None:
+    reading = _refused(reader, question)
+    assert "ranked" in reading.reason

@@ -863,13 +863,57 @@ def _said_plainly(text: str) -> str:
         text,
         flags=flags,
     )
-    # "the longest hold any customer sat through": the longest hold
+    # "the longest hold any customer sat through", "… anyone has had to sit through": the longest hold
     text = re.sub(
-        r"\b(hold(?:\s+time)?|wait(?:\s+time)?|queue\s+wait)\s+(?:that\s+)?(?:any|a|one)\s+(?:customer|caller)\s+"
-        r"(?:sat\s+through|had\s+to\s+sit\s+through|had|endured|suffered|got|experienced)\b",
+        r"\b(hold(?:\s+time)?|wait(?:\s+time)?|queue\s+wait)\s+(?:that\s+)?(?:(?:any|a|one)\s+(?:customer|caller)"
+        r"|anyone|anybody|someone|somebody)\s+(?:(?:has|have)\s+(?:had\s+to\s+sit|sat)\s+through|sat\s+through"
+        r"|had\s+to\s+sit\s+through|had|endured|suffered|got|experienced)\b",
         r"\1",
         text,
         flags=flags,
+    )
+    # asides that say again what is asked or how it is counted: "(the issue text itself)", "(Mon-start weeks)",
+    # "(all versions together)", "we have on record", "before an agent picks up" (of a queue wait), "did we pay
+    # for" (of hours worked)
+    text = re.sub(
+        r"\s*\(\s*the\s+(?:issue|outcome|action\s+item|topic|insight)s?\s+texts?(?:\s+(?:itself|themselves))?\s*\)"
+        r"|\s*\(\s*mon(?:day)?[\s-]*start(?:ing)?\s+weeks?\s*\)"
+        r"|\s*\(\s*all\s+(?:form\s+)?versions\s+(?:together|combined)\s*\)"
+        r"|\s+(?:that\s+)?we\s+have\s+on\s+record\b"
+        r"|\s*,?\s+(?:both\s+)?inbound\s*(?:\+|and|&)\s*outbound\s+(?:together|combined)\b",
+        "",
+        text,
+        flags=flags,
+    )
+    if re.search(r"\bwait", text, flags):
+        text = re.sub(
+            r"\s+before\s+(?:an?\s+|the\s+)?(?:agent|rep|someone|anyone|somebody)\s+(?:picks\s+up|answers|picked\s+up"
+            r"|answered)\b",
+            "",
+            text,
+            flags=flags,
+        )
+    text = re.sub(r"\s+(?:did|do)\s+we\s+(?:pay|paid)\s+(?:for|out)\b", "", text, flags=flags)
+    # "lowest scoring question (avg score)", "lowest scoring section? (section score)": the score said again
+    if re.search(r"\bscoring\b", text, flags):
+        text = re.sub(
+            r"\s*\(\s*(?:on\s+|by\s+)?(?:the\s+)?(?:avg\.?\s+|average\s+|mean\s+)?(?:section\s+|question\s+|qa\s+"
+            r"|evaluation\s+)?score\s*\)",
+            "",
+            text,
+            flags=flags,
+        )
+    # "the 3 most common customer issues": the top 3 of them
+    text = re.sub(
+        r"\b(?:the\s+)?(\d+)\s+most\s+(?:common|frequent|frequently\s+raised|popular)\s+(?=(?:customer\s+)?(?:issues|outcomes"
+        r"|action\s+items|topics|products|categories|call\s+topics|call\s+outcomes)\b)",
+        r"top \1 ",
+        text,
+        flags=flags,
+    )
+    # "count of calls for every hour of the day": by hour of day
+    text = re.sub(
+        r"\b(?:for\s+)?(?:every|each)\s+hour\s+of\s+the\s+day\b", "by hour of day", text, flags=flags
     )
     # "the most common outcome Call Analytics picks up": the outcomes detected
     text = re.sub(
@@ -2362,7 +2406,8 @@ def _is_asker(clause: str, names_nothing: Callable[[str], bool] = lambda _words:
 # Words that name quality assurance in other words ("evaluation", "scorecard"): what a "QA:" heading says again
 _QA_WORDS = frozenset(
     {"evaluation", "evaluations", "evaluated", "evaluator", "evaluators", "eval", "evals", "scorecard",
-     "scorecards", "auto-fail", "auto-fails", "autofail", "autofails", "auto-failed", "autofailed"}
+     "scorecards", "auto-fail", "auto-fails", "autofail", "autofails", "auto-failed", "autofailed", "score",
+     "scores", "scored", "scoring", "section", "sections", "form", "forms"}
 )  # fmt: skip
 # What a heading of its own may hold when the request says its words again ("QA: top 3 agents by QA score"): a
 # subject, never whose ("my team:") or when ("first week:")
@@ -2374,9 +2419,10 @@ def _is_topic_heading(clause: str, rest: str) -> bool:
     ("QA: top 3 agents by QA score"; not "QA: calls by team", where the heading may narrow the calls)."""
     words = re.findall(r"[\w'&]+", clause.lower())
     said = set(re.findall(r"[\w'&]+", rest.lower()))
-    # "QA: how many agents got an evaluation": the request names QA in its own words
+    # "QA: how many agents got an evaluation": the request names QA in its own words ("Quality:" may name a
+    # form, "… Quality")
     if said & _QA_WORDS:
-        said |= {"qa", "quality"}
+        said.add("qa")
     return (
         bool(words)
         and all(w in _TOPIC_HEADING_WORDS for w in words)
@@ -2502,7 +2548,7 @@ def _without_asker(
             question = m.group("rest")
             break
     m = _PURPOSE_TAIL.match(question)  # the longest tail first: "…, need them for the calibration session"
-    if m and clause_repeats(m.group("tail"), m.group("rest")):
+    if m and clause_repeats(_without_cadence(m.group("tail"), m.group("rest")), m.group("rest")):
         question = m.group("rest")
     for pattern in (_TAIL, _FOR_TAIL, _ASIDE_TAIL):
         m = pattern.match(question)
@@ -2513,7 +2559,7 @@ def _without_asker(
             question = m.group("rest")
             break
     m = _PURPOSE_TAIL.match(question)
-    if m and clause_repeats(m.group("tail"), m.group("rest")):
+    if m and clause_repeats(_without_cadence(m.group("tail"), m.group("rest")), m.group("rest")):
         question = m.group("rest")
     return question
 
@@ -4776,6 +4822,16 @@ class QuestionReader:
             lambda m: m.group("value") + grouped(m),
             text,
         )
+        # "top 2 teams by CSAT": what ranks them, never a split of the teams by the survey score
+        text = re.sub(
+            r"\b(?P<rank>top|bottom|best|worst|highest|lowest)\s+(?P<n>\d+\s+)?(?P<noun>[a-z]+s)\s+by\s+(?=csat\b)",
+            lambda m: (
+                f"{m.group('rank')} {m.group('n') or ''}{m.group('noun')} ranked by "
+                if m.group("noun").rstrip("s") in self._by_itself
+                else m.group(0)
+            ),
+            text,
+        )
         for value in self._per_call:  # "survey responses", "respondents": the surveyed calls
             if len(value.answered) > 1:
                 text = re.sub(rf"\b{_phrase_pattern(value.answered[1:])}\b", value.answered[0], text)
@@ -4896,6 +4952,12 @@ class QuestionReader:
         pre_start, pre_end, noun = share_of
         if metrics:
             return Reading(None, "A share is of one count (calls, evaluations), not of another metric.")
+        # "which team has the highest share of …": ranked, which a share is not here (never every group unranked)
+        ranked = {w for _, w in text.words_left()} & (
+            _DESC_WORDS | _ASC_WORDS | {"rank", "ranked", "ranking"}
+        )
+        if ranked:
+            return Reading(None, "A share cannot be ranked here; ask for it per group instead.")
         # "share of Billing queue calls that were inbound": the filter before the noun narrows both counts
         base = [f for f in filters if pre_start <= f[2] < pre_end]
         filters = [f for f in filters if f not in base]
