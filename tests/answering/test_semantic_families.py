@@ -4951,3 +4951,79 @@ def test_a_share_asked_ranked_is_refused_never_every_group_unranked(
 ) -> None:
     reading = _refused(reader, question)
     assert "ranked" in reading.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "conditions"),
+    [
+        ("how many calls in feb had no hold at all?", "calls", (("call__hold_time_minutes", "<=", 0.0),)),
+        (
+            "calls where the customer sat on hold for more than 3 minutes, March — how many?",
+            "calls",
+            (("call__hold_time_minutes", ">", 3.0),),
+        ),
+        ("How many CSAT scores of 1 or 2 came in for March calls?", "surveyed_calls", None),
+    ],
+)
+def test_holds_and_survey_scores_said_in_everyday_words(
+    reader: QuestionReader, question: str, metric: str, conditions: tuple[Any, ...] | None
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == (metric,), query
+    if conditions is not None:
+        assert query.conditions == conditions, query
+    else:
+        assert ("call__csat", "<=", 2.0) in query.conditions, query
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by"),
+    [
+        ("what was the single longest queue wait anyone had in March (seconds)?", "max_queue_wait", ()),
+        ("Telephony: what was our service level in March? standard 30s answer target", "service_level", ()),
+        ("SL by queue for March please (30 sec threshold as usual)", "service_level", ("call__queue",)),
+        (
+            "IVR: 90th percentile queue wait for inbound calls by queue, March",
+            "p90_queue_wait",
+            ("call__queue",),
+        ),
+        (
+            "HR: how many days did each Billing East agent work in March? (any day they had at least one call counts "
+            "as a day worked)",
+            "days_with_calls",
+            ("call__agent_name",),
+        ),
+        (
+            "HR: the 2 agents with the fewest days worked in February (a day with a call counts)",
+            "days_with_calls",
+            ("call__agent_name",),
+        ),
+        (
+            "Top 5 agents by calls per day worked in Q1 (days with at least one call)",
+            "average_calls_per_day",
+            ("call__agent_name",),
+        ),
+        (
+            "Workload review — Tech Tier 1, calls per agent per day this quarter, one number per agent (only counting "
+            "the days they actually worked)",
+            "average_calls_per_day",
+            ("call__agent_name",),
+        ),
+        (
+            "Calibration check - avg QA score of the human-scored evaluations this quarter (leave out the Contact Lens "
+            "automated ones)",
+            "average_qa_score",
+            (),
+        ),
+    ],
+)
+def test_days_worked_service_level_targets_and_headings(
+    reader: QuestionReader, question: str, metric: str, group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == (metric,) and query.group_by == group_by, query
+
+
+def test_calls_per_agent_per_day_without_one_number_per_agent_stays_a_table(reader: QuestionReader) -> None:
+    query = _read(reader, "calls per agent per day in march")
+    assert query.metrics == ("calls",) and query.grain == "day", query

@@ -911,6 +911,74 @@ def _said_plainly(text: str) -> str:
         text,
         flags=flags,
     )
+    # "calls with no hold at all", "had no hold": a hold time of 0
+    text = re.sub(
+        r"\b(?:had\s+|with\s+|where\s+there\s+was\s+)?no\s+hold(?:\s+time)?(?:\s+at\s+all)?\b",
+        "with a hold time of at most 0 seconds",
+        text,
+        flags=flags,
+    )
+    # "sat on hold for more than 3 minutes": a hold time of more than 3 minutes; "was put on hold": any hold
+    text = re.sub(
+        r"\b(?:sat|was|were|been|waited|kept|stayed|spent)\s+on\s+hold\s+(?:for\s+)?"
+        r"(?=(?:more|over|longer|less|under|fewer|at\s+least|at\s+most)\b)",
+        "had a hold time of ",
+        text,
+        flags=flags,
+    )
+    text = re.sub(r"\b(?:was|were|got|been|being)\s+put\s+on\s+hold\b", "had any hold", text, flags=flags)
+    # "the single longest queue wait": the longest
+    text = re.sub(r"\bsingle\s+(longest|shortest|highest|lowest|biggest|largest)\b", r"\1", text, flags=flags)
+    # "CSAT scores of 1 or 2 came in": surveyed calls rated 1 or 2
+    text = re.sub(
+        r"\b(?:csat|survey)\s+(?:scores|answers|responses|ratings)\s+of\s+(?:an?\s+)?([1-5])\s+or\s+(?:an?\s+)?([1-5])"
+        r"(?:\s+came\s+(?:in|back))?",
+        r"surveyed calls rated \1 or \2",
+        text,
+        flags=flags,
+    )
+    # service level restated with its usual threshold: "standard 30s answer target", "(30 sec threshold as usual)"
+    if re.search(r"\b(?:service\s+level|sl)\b", text, flags):
+        text = re.sub(
+            r"\s*[(,.]?\s*(?:the\s+)?(?:standard|usual|normal)?\s*30\s*(?:s|sec|secs|seconds)\s+(?:answer\s+)?"
+            r"(?:target|threshold|sla)(?:\s+as\s+(?:usual|always))?\s*\)?",
+            " ",
+            text,
+            flags=flags,
+        )
+    # "days worked" (a day with a call): the days with calls; "calls per day worked": the average calls per day
+    text = re.sub(
+        r"\s*\(\s*(?:any\s+day\s+they\s+had\s+at\s+least\s+one\s+call\s+counts\s+as\s+a\s+day\s+worked"
+        r"|(?:a\s+)?day\s+with\s+a\s+call\s*(?:=|counts(?:\s+as\s+(?:a\s+day\s+)?worked)?)\s*(?:worked)?"
+        r"|days\s+with\s+at\s+least\s+one\s+call|only\s+counting\s+the\s+days\s+they\s+(?:actually\s+)?worked)\s*\)",
+        "",
+        text,
+        flags=flags,
+    )
+    text = re.sub(r"\bcalls\s+per\s+day\s+worked\b", "average calls per day", text, flags=flags)
+    # "calls per agent per day, one number per agent": each agent's average calls per day
+    one = re.search(
+        r"[,;(]?\s*\bone\s+(?:number|figure|value|row)\s+(?:per|for\s+each|each)\s+(agent|rep)\b\s*\)?",
+        text,
+        flags,
+    )
+    if one is not None and re.search(r"\bcalls\s+per\s+(?:agent|rep)\s+per\s+day\b", text, flags):
+        text = text[: one.start()] + text[one.end() :]
+        text = re.sub(
+            r"\bcalls\s+per\s+(?:agent|rep)\s+per\s+day\b",
+            "average calls per day by agent",
+            text,
+            flags=flags,
+        )
+    text = re.sub(r"\bdays\s+(?:they\s+)?(?:actually\s+)?worked\b", "days with calls", text, flags=flags)
+    text = re.sub(
+        r"\bhow\s+many\s+days\s+did\s+(each|every)\s+(.{1,40}?)\s+(?:agent|rep)\s+work\b",
+        r"days with calls per \2 agent",
+        text,
+        flags=flags,
+    )
+    # "the human-scored evaluations": the manual ones
+    text = re.sub(r"\bhuman[\s-]+scored\s+(evaluations|evals)\b", r"manual \1", text, flags=flags)
     # "count of calls for every hour of the day": by hour of day
     text = re.sub(
         r"\b(?:for\s+)?(?:every|each)\s+hour\s+of\s+the\s+day\b", "by hour of day", text, flags=flags
@@ -1253,11 +1321,15 @@ def _plain_wording(text: str) -> str:
     text = (
         re.sub(
             r"\b(?:leave|leaving|keep|keeping)\s+(?:the\s+)?(?:contact\s+lens|automation|automated\s+ones?)"
-            r"(?:\s+automation)?\s+out\b",
+            r"(?:\s+automation)?\s+out\b"
+            r"|\b(?:leave|leaving|keep|keeping)\s+out\s+(?:the\s+)?(?:contact\s+lens\s+)?(?:automation|automated"
+            r"(?:\s+ones?)?|contact\s+lens)(?:\s+automation)?\b",
             " ",
             text,
         )
-        if re.search(r"\bmanual\s+evaluations\s+only\b|\bof\s+manual\s+evaluations\b", text)
+        if re.search(
+            r"\bmanual\s+evaluations\s+only\b|\bof\s+(?:the\s+)?manual\s+(?:evaluations|evals)\b", text
+        )
         else text
     )
     # "which of the human QA evaluators …": which of them, one of that kind (a count of them stays a word to
@@ -2261,6 +2333,7 @@ _ASKER_WORDS = frozenset(
         "comparison", "mbr", "qbr", "onboarding", "journey", "mktg", "marketing", "workload", "ds",
         "log", "input", "deep", "dive", "trend", "notes", "brief", "briefing", "summary", "readout",
         "newbie", "throughput", "recon", "reconciliation", "invoice", "invoicing", "bpo", "true", "up",
+        "telephony", "ivr", "acd", "analysis",
     }
 )  # fmt: skip
 # Who asks or what for, beyond ``_ASKER_WORDS``: roles ("intern here", "VP ask") and what the answer goes into
