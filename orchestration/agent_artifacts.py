@@ -238,7 +238,7 @@ def build_catalog(manifest: Mapping[str, Any]) -> dict[str, Any]:
 _INSTRUCTION_HEAD = (
     "You are the post-call analytics assistant for a contact centre. Analysts ask about calls, agents, "
     "teams, queues, call categories, detected issues and QA evaluations. You answer by querying Amazon "
-    "Athena and explaining the result in plain English, like a careful analyst.",
+    "Athena and explaining the result in plain English.",
     "",
     "How to work",
     "1. Call get_table_schema for each table you plan to use; use only the columns it lists.",
@@ -334,7 +334,7 @@ def build_instruction(catalog: Mapping[str, Any], metric_names: Iterable[str] = 
     lines = list(_INSTRUCTION_HEAD)
     if names:
         lines[-1:-1] = [
-            "Metrics for query_metrics (prefer them: the team's definitions; a{b,c} means ab, ac; {a,b}_{c,d} a_c, a_d, b_c, b_d)",
+            "Metrics for query_metrics (prefer them: the team's definitions; a{b,c} = ab, ac; {a,b}_{c,d} = a_c, a_d, b_c, b_d)",
             ", ".join(_compact_names(names)),
             "",
         ]

@@ -4938,19 +4938,36 @@ def test_a_qa_heading_before_a_section_score_question(reader: QuestionReader) ->
     assert any(value == "Empathy" for _, value in query.filters), query
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Which team has the highest share of its calls flagged escalation-request? Q1",
-        "which queue has the biggest share of calls in March",
-        "which team has the lowest share of evaluations",
-    ],
-)
-def test_a_share_asked_ranked_is_refused_never_every_group_unranked(
-    reader: QuestionReader, question: str
+def test_a_share_asked_ranked_keeps_the_first_groups_never_every_group_unranked(
+    reader: QuestionReader,
 ) -> None:
-    reading = _refused(reader, question)
-    assert "ranked" in reading.reason
+    reading = reader.read(
+        "Which team has the highest share of its calls flagged escalation-request? Q1", TODAY
+    )
+    query = reading.query
+    assert isinstance(query, ShareQuery), reading
+    assert (query.order, query.limit) == ("desc", 1) and query.denominator.group_by == ("call__team",)
+    query = reader.read("top 3 agents by share of calls that were escalation-request in march", TODAY).query
+    assert isinstance(query, ShareQuery) and (query.order, query.limit) == ("desc", 3), query
+    query = reader.read("which team has the lowest share of calls flagged cancellation-intent", TODAY).query
+    assert isinstance(query, ShareQuery) and (query.order, query.limit) == ("asc", 1), query
+    # how the calls split across the groups, ranked, and a ranking with no group: refused
+    assert "ranked" in _refused(reader, "which queue has the biggest share of calls in March").reason
+    _refused(reader, "the highest share of calls flagged escalation-request")
+
+
+def test_a_ranked_share_orders_and_cuts_the_groups_in_sql() -> None:
+    from lambdas.shared.answering.semantic import compose_share
+
+    share = ShareQuery(
+        numerator=MetricQuery(("categorised_calls",), ("call_category__team",)),
+        denominator=MetricQuery(("calls",), ("call__team",)),
+        condition="category = long-silence",
+        order="desc",
+        limit=1,
+    )
+    sql = compose_share(share, "SELECT 1", "SELECT 2")
+    assert sql.endswith("ORDER BY share_percent DESC NULLS LAST\nLIMIT 1")
 
 
 @pytest.mark.parametrize(
@@ -5027,3 +5044,21 @@ def test_days_worked_service_level_targets_and_headings(
 def test_calls_per_agent_per_day_without_one_number_per_agent_stays_a_table(reader: QuestionReader) -> None:
     query = _read(reader, "calls per agent per day in march")
     assert query.metrics == ("calls",) and query.grain == "day", query
+
+
+def test_a_ranked_share_runs_and_keeps_the_top_group(answerer: Any) -> None:
+    every = answerer.answer("share of calls flagged escalation-request by team")
+    top = answerer.answer("which team has the highest share of its calls flagged escalation-request?")
+    assert not every.refused and not top.refused, (every.text, top.text)
+    assert len(top.rows) == 1 and "the highest" in top.text.split("\n", 1)[0]
+    best = max(every.rows, key=lambda row: (row[-1] is not None, row[-1] or 0))
+    assert top.rows[0][-1] == best[-1]
+
+
+def test_answers_of_no_are_counted_per_question(reader: QuestionReader) -> None:
+    query = _read(reader, "Which evaluation question got answered 'No' the most in Q1?")
+    assert query.metrics == ("answers_of_no",) and query.group_by == ("scorecard_answer__question_text",)
+    assert (query.order_by, query.limit) == ("-answers_of_no", 1), query
+    # "no answers" may mean none at all: never read as answers of No
+    reading = reader.read("how many calls had no answers", TODAY)
+    assert reading.query is None or "answers_of_no" not in str(reading.query)

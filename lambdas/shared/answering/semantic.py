@@ -2893,6 +2893,9 @@ class ShareQuery:
     denominator: MetricQuery
     condition: str  # the filter, as said in the answer ("category = billing-dispute")
     within: str = ""  # filters both counts share ("queue = Billing"), as said in the answer
+    # "which team has the highest share of …": the groups ranked by their share ("desc" / "asc"), the first N kept
+    order: str = ""
+    limit: int | None = None
 
     @property
     def column(self) -> str:
@@ -2927,7 +2930,12 @@ def compose_share(query: ShareQuery, numerator_sql: str, denominator_sql: str) -
         join = f"LEFT OUTER JOIN (\n{numerator_sql}\n) n ON {on}"
     else:
         join = f"CROSS JOIN (\n{numerator_sql}\n) n"
-    return f"SELECT {', '.join(select)}\nFROM (\n{denominator_sql}\n) d\n{join}"
+    ranked = ""
+    if query.order:
+        if query.order not in {"asc", "desc"} or query.limit is None or query.limit < 1 or not groups_d:
+            raise MetricRequestError(f"Not a ranking of groups by their share: {query.order} {query.limit}")
+        ranked = f"\nORDER BY {query.column} {query.order.upper()} NULLS LAST\nLIMIT {int(query.limit)}"
+    return f"SELECT {', '.join(select)}\nFROM (\n{denominator_sql}\n) d\n{join}{ranked}"
 
 
 def sql_string(value: str) -> str:
@@ -4280,7 +4288,9 @@ class QuestionReader:
                     text.take(start, end)
 
         if share_of is not None:
-            return self._share(text, share_of, metrics, groups, filters, per_call, grain, period, limit)
+            return self._share(
+                text, share_of, metrics, groups, filters, per_call, grain, period, limit, which and single
+            )
         # no metric named, but a value only one semantic model counts (an insight type, a category)
         if not metrics:
             metrics = self._implied_count(filters, groups)
@@ -5021,16 +5031,24 @@ class QuestionReader:
         grain: str | None,
         period: DateRange | None,
         limit: int | None,
+        one: bool = False,
     ) -> Reading:
         pre_start, pre_end, noun = share_of
         if metrics:
             return Reading(None, "A share is of one count (calls, evaluations), not of another metric.")
-        # "which team has the highest share of …": ranked, which a share is not here (never every group unranked)
-        ranked = {w for _, w in text.words_left()} & (
-            _DESC_WORDS | _ASC_WORDS | {"rank", "ranked", "ranking"}
-        )
-        if ranked:
-            return Reading(None, "A share cannot be ranked here; ask for it per group instead.")
+        # "which team has the highest share of its calls flagged …": the groups ranked by their share, the first
+        # (or the top N said) kept — never every group unranked
+        ranks = [
+            w for _, w in text.words_left() if w in _DESC_WORDS | _ASC_WORDS | {"rank", "ranked", "ranking"}
+        ]
+        order = ""
+        if ranks or limit is not None:
+            ways = {"desc" if w in _DESC_WORDS else "asc" for w in ranks if w in _DESC_WORDS | _ASC_WORDS}
+            if len(ways) > 1 or not groups or grain or (limit is None and not one):
+                return Reading(None, "A share cannot be ranked here; ask for it per group instead.")
+            order = ways.pop() if ways else "desc"
+            limit = limit if limit is not None else 1
+            text.take_all(rf"\b(?:{'|'.join(sorted(_DESC_WORDS | _ASC_WORDS))})\b")
         # "share of Billing queue calls that were inbound": the filter before the noun narrows both counts
         base = [f for f in filters if pre_start <= f[2] < pre_end]
         filters = [f for f in filters if f not in base]
@@ -5044,6 +5062,8 @@ class QuestionReader:
         if not filters and not per_call and len(base) == 1:
             filters, base = base, []  # "percentage of outbound calls": the share of all calls
         if not filters and not per_call and groups:
+            if order:
+                return Reading(None, "A share cannot be ranked here; ask for it per group instead.")
             return self._distribution(text, noun, groups, base, grain, period, limit)
         # "a CSAT of 1 or 2": two bounds of one value are one condition
         conditions = len(filters) + len({value.name for value, _, _ in per_call})
@@ -5056,8 +5076,6 @@ class QuestionReader:
         answered = self._answered_base(text, per_call)
         if isinstance(answered, Reading):
             return answered
-        if limit is not None:
-            return Reading(None, "A share cannot be ranked here; ask for it per group instead.")
         numerator = self._specialise([noun], [*filters, *base], ())
         top = [self.manifest.metrics[numerator[0]]]
         n = self._resolve(top, groups, [*filters, *base])
@@ -5102,6 +5120,8 @@ class QuestionReader:
                 [f"{label} = {value}" for label, value, _, _ in base]
                 + [f"a {v.label.split(' (')[0]}" for v, _, _ in per_call[:1] if answered]
             ),
+            order=order,
+            limit=limit if order else None,
         )
         return Reading(query)
 
@@ -6041,9 +6061,13 @@ class SemanticAnswerer:
         split += ["by " + name.split("__")[-1].replace("_", " ") for name in base.group_by]
         scope = base.period.describe() if base.period else "all data (no period given)"
         among = f" among {count.label} with {query.within}" if query.within else ""
+        ranked = ""
+        if query.order:
+            way = "highest" if query.order == "desc" else "lowest"
+            ranked = f", the {way}" if query.limit == 1 else f", the {query.limit} {way}"
         head = (
             f"Share of {count.label} with {query.condition}{among} (%)"
-            f"{' ' + ' '.join(split) if split else ''}, {scope}"
+            f"{' ' + ' '.join(split) if split else ''}, {scope}{ranked}"
         )
         if not rows:
             first = f"{head}: no rows match."
