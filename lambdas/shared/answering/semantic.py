@@ -840,189 +840,158 @@ def _in_unless_a_range(m: re.Match[str]) -> str:
 _BOT = re.compile(r"\bcontact\s+lens\s+(?:bot|robot|ai)\b|\bqa\s+bot\b", re.IGNORECASE)
 
 
-def _said_plainly(text: str) -> str:
-    """``text`` as asked with wordings of a condition or a figure said the way the reader reads them; applied
-    before anything is read, so every reading sees the same words."""
-    flags = re.IGNORECASE
+def _plainly(
+    pattern: str, replacement: str | Callable[[re.Match[str]], str], when: str | None = None
+) -> tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], re.Pattern[str] | None]:
+    """One rewrite of ``_said_plainly``: ``pattern`` (any case) to ``replacement``, only where ``when`` is said."""
+    return re.compile(pattern, re.IGNORECASE), replacement, re.compile(when, re.IGNORECASE) if when else None
+
+
+def _longest_calls(m: re.Match[str]) -> str:
+    value = {"waits": "queue wait", "holds": "hold time"}.get(m.group("v").lower(), m.group("v")[:-1])
+    return f"the {m.group(1)} calls with the {m.group(2)} {value}"
+
+
+_ONE_PER_AGENT = (
+    r"[,;(]?\s*\bone\s+(?:number|figure|value|row)\s+(?:per|for\s+each|each)\s+(?:agent|rep)\b\s*\)?"
+)
+# Wordings of a condition or a figure, said the way the reader reads them (in order)
+_SAID_PLAINLY = (
     # "checking the invoice line by line": how closely, no part of the figure
-    text = re.sub(r"\s*\bline\s+by\s+line\b", "", text, flags=flags)
+    _plainly(r"\s*\bline\s+by\s+line\b", ""),
     # "survey responses that were a 1 or a 2", "came back as a 1 or 2": rated 1 or 2
-    if re.search(r"\b(?:survey|surveys|surveyed|csat|responses?|ratings?)\b", text, flags):
-        text = re.sub(
-            r"\b(?:were|was|came\s+back(?:\s+as)?|came\s+in(?:\s+as)?)\s+(?:an?\s+)?([1-5])s?\s+or\s+(?:an?\s+)?"
-            r"([1-5])s?\b",
-            r"rated \1 or \2",
-            text,
-            flags=flags,
-        )
+    _plainly(
+        r"\b(?:were|was|came\s+back(?:\s+as)?|came\s+in(?:\s+as)?)\s+(?:an?\s+)?([1-5])s?\s+or\s+(?:an?\s+)?"
+        r"([1-5])s?\b",
+        r"rated \1 or \2",
+        when=r"\b(?:survey|surveys|surveyed|csat|responses?|ratings?)\b",
+    ),
     # "calls that stayed connected for more than 10 minutes": a call duration of more than 10 minutes
-    text = re.sub(
+    _plainly(
         r"\b(?:(?:stayed|were|was|remained)\s+)?connected\s+for\s+"
         r"(?=(?:more|over|longer|less|under|fewer|at\s+least|at\s+most)\b)",
         "with a call duration of ",
-        text,
-        flags=flags,
-    )
+    ),
     # "the longest hold any customer sat through", "… anyone has had to sit through": the longest hold
-    text = re.sub(
+    _plainly(
         r"\b(hold(?:\s+time)?|wait(?:\s+time)?|queue\s+wait)\s+(?:that\s+)?(?:(?:any|a|one)\s+(?:customer|caller)"
         r"|anyone|anybody|someone|somebody)\s+(?:(?:has|have)\s+(?:had\s+to\s+sit|sat)\s+through|sat\s+through"
         r"|had\s+to\s+sit\s+through|had|endured|suffered|got|experienced)\b",
         r"\1",
-        text,
-        flags=flags,
-    )
+    ),
     # asides that say again what is asked or how it is counted: "(the issue text itself)", "(Mon-start weeks)",
     # "(all versions together)", "we have on record", "before an agent picks up" (of a queue wait), "did we pay
     # for" (of hours worked)
-    text = re.sub(
+    _plainly(
         r"\s*\(\s*the\s+(?:issue|outcome|action\s+item|topic|insight)s?\s+texts?(?:\s+(?:itself|themselves))?\s*\)"
         r"|\s*\(\s*mon(?:day)?[\s-]*start(?:ing)?\s+weeks?\s*\)"
         r"|\s*\(\s*all\s+(?:form\s+)?versions\s+(?:together|combined)\s*\)"
         r"|\s+(?:that\s+)?we\s+have\s+on\s+record\b"
         r"|\s*,?\s+(?:both\s+)?inbound\s*(?:\+|and|&)\s*outbound\s+(?:together|combined)\b",
         "",
-        text,
-        flags=flags,
-    )
-    if re.search(r"\bwait", text, flags):
-        text = re.sub(
-            r"\s+before\s+(?:an?\s+|the\s+)?(?:agent|rep|someone|anyone|somebody)\s+(?:picks\s+up|answers|picked\s+up"
-            r"|answered)\b",
-            "",
-            text,
-            flags=flags,
-        )
-    text = re.sub(r"\s+(?:did|do)\s+we\s+(?:pay|paid)\s+(?:for|out)\b", "", text, flags=flags)
+    ),
+    _plainly(
+        r"\s+before\s+(?:an?\s+|the\s+)?(?:agent|rep|someone|anyone|somebody)\s+(?:picks\s+up|answers|picked\s+up"
+        r"|answered)\b",
+        "",
+        when=r"\bwait",
+    ),
+    _plainly(r"\s+(?:did|do)\s+we\s+(?:pay|paid)\s+(?:for|out)\b", ""),
     # "lowest scoring question (avg score)", "lowest scoring section? (section score)": the score said again
-    if re.search(r"\bscoring\b", text, flags):
-        text = re.sub(
-            r"\s*\(\s*(?:on\s+|by\s+)?(?:the\s+)?(?:avg\.?\s+|average\s+|mean\s+)?(?:section\s+|question\s+|qa\s+"
-            r"|evaluation\s+)?score\s*\)",
-            "",
-            text,
-            flags=flags,
-        )
+    _plainly(
+        r"\s*\(\s*(?:on\s+|by\s+)?(?:the\s+)?(?:avg\.?\s+|average\s+|mean\s+)?(?:section\s+|question\s+|qa\s+"
+        r"|evaluation\s+)?score\s*\)",
+        "",
+        when=r"\bscoring\b",
+    ),
     # "the 3 most common customer issues": the top 3 of them
-    text = re.sub(
-        r"\b(?:the\s+)?(\d+)\s+most\s+(?:common|frequent|frequently\s+raised|popular)\s+(?=(?:customer\s+)?(?:issues|outcomes"
-        r"|action\s+items|topics|products|categories|call\s+topics|call\s+outcomes)\b)",
+    _plainly(
+        r"\b(?:the\s+)?(\d+)\s+most\s+(?:common|frequent|frequently\s+raised|popular)\s+(?=(?:customer\s+)?"
+        r"(?:issues|outcomes|action\s+items|topics|products|categories|call\s+topics|call\s+outcomes)\b)",
         r"top \1 ",
-        text,
-        flags=flags,
-    )
+    ),
     # "calls with no hold at all", "had no hold": a hold time of 0
-    text = re.sub(
+    _plainly(
         r"\b(?:had\s+|with\s+|where\s+there\s+was\s+)?no\s+hold(?:\s+time)?(?:\s+at\s+all)?\b",
         "with a hold time of at most 0 seconds",
-        text,
-        flags=flags,
-    )
+    ),
     # "sat on hold for more than 3 minutes": a hold time of more than 3 minutes; "was put on hold": any hold
-    text = re.sub(
+    _plainly(
         r"\b(?:sat|was|were|been|waited|kept|stayed|spent)\s+on\s+hold\s+(?:for\s+)?"
         r"(?=(?:more|over|longer|less|under|fewer|at\s+least|at\s+most)\b)",
         "had a hold time of ",
-        text,
-        flags=flags,
-    )
-    text = re.sub(r"\b(?:was|were|got|been|being)\s+put\s+on\s+hold\b", "had any hold", text, flags=flags)
+    ),
+    _plainly(r"\b(?:was|were|got|been|being)\s+put\s+on\s+hold\b", "had any hold"),
     # "the single longest queue wait": the longest
-    text = re.sub(r"\bsingle\s+(longest|shortest|highest|lowest|biggest|largest)\b", r"\1", text, flags=flags)
+    _plainly(r"\bsingle\s+(longest|shortest|highest|lowest|biggest|largest)\b", r"\1"),
     # "CSAT scores of 1 or 2 came in": surveyed calls rated 1 or 2
-    text = re.sub(
+    _plainly(
         r"\b(?:csat|survey)\s+(?:scores|answers|responses|ratings)\s+of\s+(?:an?\s+)?([1-5])\s+or\s+(?:an?\s+)?([1-5])"
         r"(?:\s+came\s+(?:in|back))?",
         r"surveyed calls rated \1 or \2",
-        text,
-        flags=flags,
-    )
+    ),
     # service level restated with its usual threshold: "standard 30s answer target", "(30 sec threshold as usual)"
-    if re.search(r"\b(?:service\s+level|sl)\b", text, flags):
-        text = re.sub(
-            r"\s*[(,.]?\s*(?:the\s+)?(?:standard|usual|normal)?\s*30\s*(?:s|sec|secs|seconds)\s+(?:answer\s+)?"
-            r"(?:target|threshold|sla)(?:\s+as\s+(?:usual|always))?\s*\)?",
-            " ",
-            text,
-            flags=flags,
-        )
+    _plainly(
+        r"\s*[(,.]?\s*(?:the\s+)?(?:standard|usual|normal)?\s*30\s*(?:s|sec|secs|seconds)\s+(?:answer\s+)?"
+        r"(?:target|threshold|sla)(?:\s+as\s+(?:usual|always))?\s*\)?",
+        " ",
+        when=r"\b(?:service\s+level|sl)\b",
+    ),
     # "days worked" (a day with a call): the days with calls; "calls per day worked": the average calls per day
-    text = re.sub(
+    _plainly(
         r"\s*\(\s*(?:any\s+day\s+they\s+had\s+at\s+least\s+one\s+call\s+counts\s+as\s+a\s+day\s+worked"
         r"|(?:a\s+)?day\s+with\s+a\s+call\s*(?:=|counts(?:\s+as\s+(?:a\s+day\s+)?worked)?)\s*(?:worked)?"
         r"|days\s+with\s+at\s+least\s+one\s+call|only\s+counting\s+the\s+days\s+they\s+(?:actually\s+)?worked)\s*\)",
         "",
-        text,
-        flags=flags,
-    )
-    text = re.sub(r"\bcalls\s+per\s+day\s+worked\b", "average calls per day", text, flags=flags)
+    ),
+    _plainly(r"\bcalls\s+per\s+day\s+worked\b", "average calls per day"),
     # "calls per agent per day, one number per agent": each agent's average calls per day
-    one = re.search(
-        r"[,;(]?\s*\bone\s+(?:number|figure|value|row)\s+(?:per|for\s+each|each)\s+(agent|rep)\b\s*\)?",
-        text,
-        flags,
-    )
-    if one is not None and re.search(r"\bcalls\s+per\s+(?:agent|rep)\s+per\s+day\b", text, flags):
-        text = text[: one.start()] + text[one.end() :]
-        text = re.sub(
-            r"\bcalls\s+per\s+(?:agent|rep)\s+per\s+day\b",
-            "average calls per day by agent",
-            text,
-            flags=flags,
-        )
-    text = re.sub(r"\bdays\s+(?:they\s+)?(?:actually\s+)?worked\b", "days with calls", text, flags=flags)
-    text = re.sub(
+    _plainly(
+        r"\bcalls\s+per\s+(?:agent|rep)\s+per\s+day\b", "average calls per day by agent", when=_ONE_PER_AGENT
+    ),
+    _plainly(_ONE_PER_AGENT, "", when=r"\baverage\s+calls\s+per\s+day\s+by\s+agent\b"),
+    _plainly(r"\bdays\s+(?:they\s+)?(?:actually\s+)?worked\b", "days with calls"),
+    _plainly(
         r"\bhow\s+many\s+days\s+did\s+(each|every)\s+(.{1,40}?)\s+(?:agent|rep)\s+work\b",
         r"days with calls per \2 agent",
-        text,
-        flags=flags,
-    )
+    ),
     # "the human-scored evaluations": the manual ones
-    text = re.sub(r"\bhuman[\s-]+scored\s+(evaluations|evals)\b", r"manual \1", text, flags=flags)
+    _plainly(r"\bhuman[\s-]+scored\s+(evaluations|evals)\b", r"manual \1"),
     # "count of calls for every hour of the day": by hour of day
-    text = re.sub(
-        r"\b(?:for\s+)?(?:every|each)\s+hour\s+of\s+the\s+day\b", "by hour of day", text, flags=flags
-    )
+    _plainly(r"\b(?:for\s+)?(?:every|each)\s+hour\s+of\s+the\s+day\b", "by hour of day"),
     # "the most common outcome Call Analytics picks up": the outcomes detected
-    text = re.sub(
+    _plainly(
         r"\b(outcomes?|issues?|action\s+items?|insights?)\s+(?:that\s+)?(?:call\s+analytics|contact\s+lens"
         r"|transcribe|the\s+analytics)\s+(?:picks?\s+up|picked\s+up|detects?|detected|finds|found|flags?|flagged"
         r"|spots?|spotted|catches|caught)\b",
         r"\1",
-        text,
-        flags=flags,
-    )
+    ),
     # "the 5 longest queue waits in March", "10 longest holds": the calls with the longest of that value
-    text = re.sub(
+    _plainly(
         r"\b(?:the\s+)?(?:top\s+)?(\d+)\s+(longest|shortest)\s+(?P<v>queue\s+waits|waits|holds|hold\s+times"
         r"|handle\s+times|wrap[\s-]?ups)\b(?!.*\b(?:by|per|each|every)\b)",
-        lambda m: (
-            f"the {m.group(1)} calls with the {m.group(2)} "
-            + {"waits": "queue wait", "holds": "hold time"}.get(m.group("v").lower(), m.group("v")[:-1])
-        ),
-        text,
-        flags=flags,
-    )
+        _longest_calls,
+    ),
     # "quartiles of connected call duration", "the QA score quartiles": the 25th, 50th and 75th percentiles
-    text = re.sub(
-        r"\b(?:the\s+)?quartiles\s+(?:of|for)\s+(?:the\s+)?",
-        "p25, median and p75 of ",
-        text,
-        flags=flags,
-    )
-    text = re.sub(
+    _plainly(r"\b(?:the\s+)?quartiles\s+(?:of|for)\s+(?:the\s+)?", "p25, median and p75 of "),
+    _plainly(
         r"\b(?:the\s+)?(?P<v>(?:[a-z-]+\s+){1,3}?)quartiles\b",
         lambda m: f"p25, median and p75 {m.group('v').strip()}",
-        text,
-        flags=flags,
-    )
+    ),
     # "on how many different days did each rep take calls": how many days did
-    return re.sub(
-        r"\bon\s+how\s+many\s+(?:different\s+|distinct\s+|separate\s+)?days\s+did\b",
-        "how many days did",
-        text,
-        flags=flags,
-    )
+    _plainly(
+        r"\bon\s+how\s+many\s+(?:different\s+|distinct\s+|separate\s+)?days\s+did\b", "how many days did"
+    ),
+)
+
+
+def _said_plainly(text: str) -> str:
+    """``text`` as asked with wordings of a condition or a figure said the way the reader reads them
+    (``_SAID_PLAINLY``); applied before anything is read, so every reading sees the same words."""
+    for pattern, replacement, when in _SAID_PLAINLY:
+        if when is None or when.search(text):
+            text = pattern.sub(replacement, text)
+    return text
 
 
 def _plain_wording(text: str) -> str:
