@@ -377,7 +377,8 @@ def most_common_dimension(manifest: Any, metric: Any, verified_sql: Sequence[str
 def metric_questions(document: Mapping[str, Any], verified_sql: Sequence[str] = ()) -> list[Question]:
     """Two questions per semantic-layer metric, compiled by MetricFlow as the answering chain compiles them
     (`lambdas/shared/answering/semantic.py`) and written for DuckDB by the SQL guard: the metric alone, and by
-    its most common dimension and month — both with no period (the semantic reader's "no period = all data")."""
+    its most common dimension and month (by the dimension alone for a metric asked over all data only) — both with
+    no period (the semantic reader's "no period = all data")."""
     from lambdas.shared.answering.semantic import MetricCompiler, MetricQuery, SemanticManifest
     from lambdas.shared.sql_guard import guard_sql
 
@@ -390,14 +391,17 @@ def metric_questions(document: Mapping[str, Any], verified_sql: Sequence[str] = 
         if metric.input_only:  # only another metric's input (a sum of squares): never asked for itself
             continue
         dimension = most_common_dimension(manifest, metric, verified_sql)
-        by = f"{dimension.split('__', 1)[1]}, month" if dimension else "month"
-        variants = [
-            (name, MetricQuery(metrics=(name,))),
-            (
-                f"{name} by {by}",
-                MetricQuery(metrics=(name,), group_by=(dimension,) if dimension else (), grain="month"),
-            ),
-        ]
+        # a metric asked over all data only (refused by a time grain) is asked by its dimension alone
+        grain = None if metric.all_data_only else "month"
+        by = ", ".join(part for part in (dimension and dimension.split("__", 1)[1], grain) if part)
+        variants = [(name, MetricQuery(metrics=(name,)))]
+        if by:
+            variants.append(
+                (
+                    f"{name} by {by}",
+                    MetricQuery(metrics=(name,), group_by=(dimension,) if dimension else (), grain=grain),
+                )
+            )
         for title, query in variants:
             sql = guard_sql(compiler.compile(query)).to_dialect("duckdb")
             questions.append(Question(title, "metric", (sql,)))

@@ -211,6 +211,12 @@ def test_a_measure_named_after_a_verb_or_a_split_is_not_that_verb_or_split() -> 
     assert matcher.match("avg queue wait over the past 14 days", TODAY).best is None
     assert matcher.match("average queue wait by queue", TODAY).best.candidate.name == "queue_wait_by_queue"  # type: ignore[union-attr]
     assert matcher.match("how long did customers wait in the queue on average", TODAY).best is None
+    for question in (
+        "avg wait time in queue, feb",
+        "average time spent in the queue",
+        "mean waiting time in queue",
+    ):
+        assert matcher.match(question, TODAY).best is None, question
 
 
 def test_a_split_asked_in_so_many_words_must_be_the_query_s_split() -> None:

@@ -411,6 +411,22 @@ def test_agent_requests_are_checked_against_the_manifest(manifest: SemanticManif
         metric_query_from_request(manifest, "calls, evaluations", "evaluator")
 
 
+def test_a_metric_asked_over_all_data_only_is_refused_a_period_or_grain(manifest: SemanticManifest) -> None:
+    # calls evaluated in a period against calls made in it is not the share of its calls that were evaluated
+    assert manifest.metrics["evaluated_call_rate"].all_data_only
+    assert not manifest.metrics["evaluated_calls"].all_data_only
+    by_team = metric_query_from_request(manifest, "evaluated_call_rate", "team")
+    assert by_team.group_by == ("call__team",) and by_team.grain is None and by_team.period is None
+    with pytest.raises(
+        MetricRequestError, match="evaluated_call_rate: The evaluated-call rate over a period"
+    ):
+        metric_query_from_request(manifest, "evaluated_call_rate", "team, month")
+    with pytest.raises(MetricRequestError, match="evaluated_call_rate"):
+        metric_query_from_request(manifest, "calls, evaluated_call_rate", "", "", "2026-01-01..2026-01-31")
+    # its inputs over a period are answered: the evaluated calls and the calls of the period
+    assert metric_query_from_request(manifest, "evaluated_calls, calls", "month").grain == "month"
+
+
 def test_comments_are_stripped_from_compiled_sql() -> None:
     assert strip_comments("-- Read\nSELECT 1\n  -- note\nFROM t\n\n") == "SELECT 1\nFROM t"
 

@@ -5062,3 +5062,93 @@ def test_answers_of_no_are_counted_per_question(reader: QuestionReader) -> None:
     # "no answers" may mean none at all: never read as answers of No
     reading = reader.read("how many calls had no answers", TODAY)
     assert reading.query is None or "answers_of_no" not in str(reading.query)
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        # a latitude on how it is shown is no narrowing
+        ("call volume by day of week for Q1 (Mon=1 … Sun=7 is fine)", ("calls",)),
+        ("inbound calls by hour of the day in March? UTC hours are ok", ("calls",)),
+        # a definition said again
+        (
+            "QA score quartiles for Q1 — 25th, 50th and 75th percentile",
+            ("p25_qa_score", "median_qa_score", "p75_qa_score"),
+        ),
+        ("csat last mnth", ("average_csat",)),
+    ],
+)
+def test_asides_that_grant_latitude_or_repeat_the_definition_are_read_through(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...]
+) -> None:
+    assert _read(reader, question).metrics == metrics
+
+
+def test_a_rate_named_then_defined_is_read_by_its_definition(reader: QuestionReader) -> None:
+    defined = reader.read("whats our escalaton rate? (% of calls w/ an escalation request) Q1", TODAY).query
+    said = reader.read("% of calls w/ an escalation request in Q1", TODAY).query
+    assert defined is not None and defined == said
+    # the name alone is not read as that share
+    _refused(reader, "escalation rate Q1")
+
+
+def test_negative_sentiment_defined_as_below_zero_is_the_same_share(reader: QuestionReader) -> None:
+    plain = reader.read("What % of calls had negative customer sentiment in Q1?", TODAY).query
+    defined = reader.read("What % of calls had negative customer sentiment (below zero) in Q1?", TODAY).query
+    assert plain is not None and defined == plain
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which of Billing East's agents has the highest AHT this quarter",
+        "highest AHT in march",
+        "who waited longest in the queue",
+    ],
+)
+def test_a_which_or_an_average_is_never_read_as_one_call_s_maximum(
+    reader: QuestionReader, question: str
+) -> None:
+    reading = reader.read(question, TODAY)
+    assert reading.query is None or not any(m.startswith("max_") for m in reading.query.metrics), reading
+
+
+def test_the_longest_single_value_asked_with_nothing_to_rank_is_the_maximum(reader: QuestionReader) -> None:
+    assert _read(reader, "the longest queue wait last month").metrics == ("max_queue_wait",)
+
+
+def test_a_team_the_asker_calls_theirs_is_that_team() -> None:
+    reader = QuestionReader(
+        SemanticManifest.load(), {**VALUES, "team": ["Billing East", "Retention Specialists"]}
+    )
+    owned = reader.owned("Which of my Billing East reps has the highest AHT this quarter?")
+    assert owned == "Which of the Billing East reps has the highest AHT this quarter?"
+    query = _read(reader, owned)
+    assert query.filters == (("call__team", "Billing East"),) and query.limit == 1
+    said = reader.owned("Retention Specialists (my team as of Monday): average QA score for each agent, Q1")
+    assert said == "Retention Specialists: average QA score for each agent, Q1"
+    # "my team" unnamed: nobody knows who asks, so it stays and is not accounted for
+    assert (
+        reader.owned("how many calls did my team take last month")
+        == "how many calls did my team take last month"
+    )
+    _refused(reader, "how many calls did my team take last month")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "average hold time for calls that went on hold",
+        "Average hold time per team — but only counting calls that actually went on hold",
+        "average hold time of calls that were placed on hold",
+    ],
+)
+def test_calls_that_went_on_hold_filter_the_average_never_drop_out(
+    reader: QuestionReader, question: str
+) -> None:
+    # "went on hold" said next to the hold time is a condition on the calls, not the measure named twice
+    query = _read(reader, question)
+    assert query.metrics == ("average_hold_time",)
+    assert [(name, op, number) for name, op, number in query.conditions] == [
+        ("call__hold_time_minutes", ">", 0.0)
+    ]

@@ -293,4 +293,8 @@ def test_metrics_are_compiled_by_metricflow_alone_and_by_their_most_common_dimen
     assert "post_call_analytics.calls" in alone and "GROUP BY" not in alone.upper()
     (grouped,) = questions["average_handle_time by team, month"].sql
     assert "DATE_TRUNC('MONTH'" in grouped.upper() and "team" in grouped
+    # a metric asked over all data only is never asked by month: the chain refuses that, so it is not priced
+    assert "evaluated_call_rate by team, month" not in questions
+    (by_team,) = questions["evaluated_call_rate by team"].sql
+    assert "DATE_TRUNC" not in by_team.upper() and "team" in by_team
     assert scan.metric_questions({"metrics": []}) == []

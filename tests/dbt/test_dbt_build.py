@@ -373,3 +373,54 @@ def test_a_cheaper_metric_answers_for_its_equal_only_where_they_agree(built: Bui
         MetricQuery(metrics=("calls_with_insight",), filters=((by_type, "ISSUE"),)),
     ):
         assert "post_call_analytics.call_insights" in compiler.compile(metric_query)
+
+
+def test_a_metric_compiled_as_its_inputs_apart_gives_the_joined_metrics_rows(built: Built) -> None:
+    """A derived metric over two tables with `inputs_apart` concepts (the evaluated-call rate by team or queue)
+    is compiled as each input on its own table, split by that table's dimension, and the groups joined: on the
+    built marts it gives MetricFlow's rows (which join each evaluation to every call); another concept (agent:
+    an evaluation's agent is its own) or a split it cannot take apart keeps MetricFlow's join."""
+    from lambdas.shared.answering.semantic import MetricCompiler, MetricQuery, SemanticManifest
+    from lambdas.shared.sql_guard import guard_sql
+
+    manifest = SemanticManifest.from_document(
+        json.loads((built.target / "semantic_manifest.json").read_text())
+    )
+    compiler = MetricCompiler(manifest)
+    apart = {m.name: m.inputs_apart for m in manifest.metrics.values() if m.inputs_apart}
+    assert apart == {"evaluated_call_rate": ("team", "queue")}
+    rate = manifest.metrics["evaluated_call_rate"]
+
+    def rows(sql: str) -> list[tuple[object, ...]]:
+        return sorted(query(built.paths, guard_sql(sql).to_dialect("duckdb")), key=repr)
+
+    team, queue = (manifest.resolve([rate], label) for label in ("team", "queue"))
+    assert team and queue
+    some_team = rows("select team from post_call_analytics.calls where team is not null limit 1")[0][0]
+    queries = [
+        MetricQuery(metrics=(rate.name,)),
+        MetricQuery(metrics=(rate.name,), group_by=(team,)),
+        MetricQuery(metrics=(rate.name,), group_by=(queue, team)),
+        MetricQuery(metrics=(rate.name,), filters=((team, str(some_team)),)),
+        MetricQuery(metrics=(rate.name,), group_by=(queue,), order_by=f"-{rate.name}", limit=2),
+    ]
+    for metric_query in queries:
+        sql = compiler.compile(metric_query)
+        original = compiler._metricflow(metric_query)
+        # no join of the evaluations to the calls: each table is read on its own
+        assert "LEFT OUTER JOIN" not in sql, metric_query
+        assert "LEFT OUTER JOIN" in original or not metric_query.group_by, metric_query
+        # MetricFlow orders its group-by columns its own way (compile() restores the order asked outside)
+        got, want = (sorted(tuple(sorted(r, key=repr)) for r in rows(q)) for q in (sql, original))
+        assert got, metric_query
+        if metric_query.limit is None:
+            assert got == want, metric_query
+        else:  # the top 2 rates: the same values (ties may name other groups)
+            assert [r[-1] for r in got] == [r[-1] for r in want], metric_query
+    agent = manifest.resolve([rate], "agent")
+    assert agent is not None
+    for metric_query in (
+        MetricQuery(metrics=(rate.name,), group_by=(agent,)),
+        MetricQuery(metrics=(rate.name,), group_by=(team,), grain="month"),
+    ):
+        assert compiler.compile(metric_query).count("LEFT OUTER JOIN") >= 1, metric_query

@@ -160,7 +160,8 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bhandl(?:e|ing) times?\b", "aht"),
     # the measure, not the split: "average queue wait" is one figure, "queue wait by queue" one per queue
     (r"\bqueue wait(?:ing)?(?: times?)?\b", "wait"),
-    (r"\bwait(?:ed|ing|s)? in (?:the |a )?queue\b", "wait"),  # "waited in the queue": not "in each queue"
+    # "waited in the queue", "wait time in queue", "time spent in queue": the measure, not "in each queue"
+    (r"\b(?:wait(?:ed|ing|s)?(?: times?)?|time(?: spent)?|spent) in (?:the |a )?queue\b", "wait"),
     (r"\bcustomer satisfaction\b", "csat"),
     (r"\bquality assurance\b", "qa"),
     (r"\bquality\b", "qa"),

@@ -910,6 +910,12 @@ _SAID_PLAINLY = (
         r"(?:issues|outcomes|action\s+items|topics|products|categories|call\s+topics|call\s+outcomes)\b)",
         r"top \1 ",
     ),
+    # "average hold time — but only counting calls that went on hold": over those calls
+    _plainly(
+        r"\s*(?:,|[—–]|\s-+)?\s*\b(?:but\s+)?(?:only\s+(?:counting|including|looking\s+at)|counting\s+only|including\s+only)"
+        r"\s+(?:the\s+)?(?=calls\s+(?:that|which|where|with)\b)",
+        " for ",
+    ),
     # "calls with no hold at all", "had no hold": a hold time of 0
     _plainly(
         r"\b(?:had\s+|with\s+|where\s+there\s+was\s+)?no\s+hold(?:\s+time)?(?:\s+at\s+all)?\b",
@@ -921,7 +927,11 @@ _SAID_PLAINLY = (
         r"(?=(?:more|over|longer|less|under|fewer|at\s+least|at\s+most)\b)",
         "had a hold time of ",
     ),
-    _plainly(r"\b(?:was|were|got|been|being)\s+put\s+on\s+hold\b", "had any hold"),
+    _plainly(
+        r"\b(?:(?:was|were|got|get|gets|been|being)\s+(?:put|placed)|(?:actually\s+)?(?:went|go|goes|gone|got|get|gets)"
+        r"(?:\s+put|\s+placed)?)\s+on\s+hold\b(?!\s+(?:for\s+)?(?:more|over|longer|less|under|fewer|at\s+least|at\s+most)\b)",
+        "had any hold",
+    ),
     # "the single longest queue wait": the longest
     _plainly(r"\bsingle\s+(longest|shortest|highest|lowest|biggest|largest)\b", r"\1"),
     # "CSAT scores of 1 or 2 came in": surveyed calls rated 1 or 2
@@ -971,6 +981,27 @@ _SAID_PLAINLY = (
         r"\b(?:the\s+)?(?:top\s+)?(\d+)\s+(longest|shortest)\s+(?P<v>queue\s+waits|waits|holds|hold\s+times"
         r"|handle\s+times|wrap[\s-]?ups)\b(?!.*\b(?:by|per|each|every)\b)",
         _longest_calls,
+    ),
+    # "Mon=1 … Sun=7 is fine", "UTC hours are ok": a latitude granted on how it is shown, never a narrowing
+    _plainly(r"\s*\((?:[^()]*?\s)?(?:is|are)\s+(?:fine|ok|okay)\s*\)", ""),
+    _plainly(r"(?:(?<=[.?!])|\s+[—–-]+)\s+[^.?!()—–]*?\s(?:is|are)\s+(?:fine|ok|okay)\s*[.!]?\s*$", ""),
+    # "whats our escalaton rate? (% of calls w/ an escalation request)": a rate named, then defined — the
+    # definition is read (the name alone may mean something else)
+    _plainly(
+        r"\b(?:(?:the|our|your)\s+)?(?:[\w-]+\s+){0,3}?(?:rate|ratio)\??\s*\(\s*(?P<d>(?:%|percent(?:age)?|share)"
+        r"\s+of\s+(?:all\s+)?calls\b[^()]*?)\s*\)",
+        r"\g<d>",
+    ),
+    # "negative customer sentiment (below zero)": the definition said again
+    _plainly(
+        r"\b(negative\s+(?:customer\s+|agent\s+)?sentiment)\s*\((?:below|under|less\s+than)\s+(?:zero|0)\)",
+        r"\1",
+    ),
+    # "QA score quartiles — 25th, 50th and 75th percentile": the quartiles said again
+    _plainly(
+        r"\b(quartiles\b[^—–:(]*?)\s*(?:[—–:(]|-{1,2})\s*(?:the\s+)?25(?:th)?\s*,\s*50(?:th)?\s*(?:,|and|&)\s*"
+        r"(?:and\s+)?75(?:th)?(?:\s+percentiles?)?\s*\)?",
+        r"\1",
     ),
     # "quartiles of connected call duration", "the QA score quartiles": the 25th, 50th and 75th percentiles
     _plainly(r"\b(?:the\s+)?quartiles\s+(?:of|for)\s+(?:the\s+)?", "p25, median and p75 of "),
@@ -1192,7 +1223,8 @@ def _plain_wording(text: str) -> str:
     text = re.sub(
         r"^who\s+(?=(?:on|in|from)\s)", "which agent ", text
     )  # "who on Tech Tier 1 has …": its agents
-    text = re.sub(r"\bwait(?:ed|ing)?\s+in\s+(?:the\s+)?queue\b", "queue wait", text)  # "waited in queue"
+    # "waited in queue", "wait time in the queue": the queue wait, not a split by queue
+    text = re.sub(r"\bwait(?:ed|ing)?(?:\s+times?)?\s+in\s+(?:the\s+)?queue\b", "queue wait", text)
     # "do callers wait longest in the queue": the longest queue wait
     text = re.sub(
         r"\bwait(?:ed|ing)?\s+(?:the\s+)?(?P<rank>longest|shortest|least|most)\s+in\s+(?:the\s+)?queue\b",
@@ -1857,6 +1889,13 @@ class MetricRequestError(ValueError):
 # ---------------------------------------------------------------------------------------------- manifest
 
 
+def _number(value: Any) -> int | float | None:
+    """A number from the manifest (an integral one as an int, so SQL keeps its type), or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
 @dataclass(frozen=True)
 class Metric:
     name: str
@@ -1884,6 +1923,16 @@ class Metric:
     # the metric this one equals wherever it can be grouped and filtered the same way, read for it by the
     # compiler because it scans less (the calls with an insight from the calls' counts)
     same_as: str = ""
+    # why the metric is only asked over all data: over a period or by a time grain it would be another figure
+    # (an evaluated-call rate counts calls evaluated in a period against calls made in it)
+    all_data_only: str = ""
+    # the concepts by which a derived metric over two tables is compiled as its inputs apart, each split and
+    # filtered by its own table's dimension of the concept, and the groups joined: those whose dimension means
+    # the same in each table (the evaluation's team is its call's, stored with it; its agent is not)
+    inputs_apart: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()  # a derived metric's input metrics, as its expression names them
+    expression: str = ""  # a derived metric's expression over its inputs
+    fill: int | float | None = None  # a simple metric's value for a group without rows (``fill_nulls_with``)
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -2051,6 +2100,14 @@ class SemanticManifest:
                 counts_entity=bool(meta.get("counts_entity")),
                 input_only=bool(meta.get("input_only")),
                 same_as=str(meta.get("same_as") or ""),
+                all_data_only=" ".join(str(meta.get("all_data_only") or "").split()),
+                inputs_apart=tuple(str(label) for label in meta.get("inputs_apart") or ()),
+                inputs=tuple(
+                    str(item.get("alias") or item["name"])
+                    for item in metric["type_params"].get("metrics") or []
+                ),
+                expression=str(metric["type_params"].get("expr") or ""),
+                fill=_number((metric["type_params"].get("measure") or {}).get("fill_nulls_with")),
             )
         return manifest
 
@@ -2985,7 +3042,72 @@ class MetricCompiler:
 
     def _compile(self, query: MetricQuery) -> str:
         cheaper = self._same_as(query)
+        if cheaper is None:
+            cheaper = self._inputs_apart(query)
         return cheaper if cheaper is not None else self._metricflow(query)
+
+    def _inputs_apart(self, query: MetricQuery) -> str | None:
+        """A derived metric marked ``inputs_apart`` asked alone: each input compiled by MetricFlow on its own
+        table, split and filtered by that table's dimension of each concept asked, then the groups joined (a
+        group one input lacks takes its fill value) and the expression computed outside. None where an input
+        cannot reach every concept itself, or the query needs more than groups, filters and a period."""
+        if len(query.metrics) != 1:
+            return None
+        metric = self.manifest.metrics[query.metrics[0]]
+        if not metric.inputs_apart or not metric.inputs or query.present or query.conditions or query.having:
+            return None
+        if query.grain or query.period or any(name.startswith(_CALLS_IN) for name, _ in query.filters):
+            return None
+        concepts = [self.manifest.label_of([metric], name) for name in query.group_by]
+        filtered = [self.manifest.label_of([metric], name) for name, _ in query.filters]
+        if any(label not in metric.inputs_apart for label in concepts + filtered):
+            return None
+        keys = list(query.group_by)
+        parts = []
+        for name in metric.inputs:
+            used = [self.manifest.metrics[name]]
+            group_by = [self.manifest.resolve(used, label) for label in concepts if label is not None]
+            filters = [
+                (self.manifest.resolve(used, label), value)
+                for label, (_, value) in zip(filtered, query.filters, strict=True)
+                if label is not None
+            ]
+            # its own table's dimensions, never a join (whose key read is what this saves)
+            own = tuple(f"{self.manifest.primary_entity.get(model)}__" for model in used[0].semantic_models)
+            if any(
+                other is None or not other.startswith(own) for other in group_by + [o for o, _ in filters]
+            ):
+                return None
+            inner = self._metricflow(
+                MetricQuery(
+                    metrics=(name,),
+                    group_by=tuple(other for other in group_by if other is not None),
+                    filters=tuple((other, value) for other, value in filters if other is not None),
+                )
+            )
+            columns = [other for other in group_by if other is not None]
+            select = [f"{column} AS {key}" for column, key in zip(columns, keys, strict=True)]
+            parts.append((name, f"SELECT {', '.join([*select, name])}\nFROM (\n{inner}\n) {name}_src"))
+        first = parts[0][0]
+        sources = f"(\n{parts[0][1]}\n) {first}"
+        for name, sql in parts[1:]:
+            on = " AND ".join(f"{first}.{key} IS NOT DISTINCT FROM {name}.{key}" for key in keys) or "TRUE"
+            sources += f"\nFULL OUTER JOIN (\n{sql}\n) {name} ON {on}"
+        select = [f"COALESCE({', '.join(f'{name}.{key}' for name, _ in parts)}) AS {key}" for key in keys]
+        fills = {name: self.manifest.metrics[name].fill for name in metric.inputs}
+        values = ", ".join(
+            f"COALESCE({name}.{name}, {fill!r}) AS {name}" if fill is not None else f"{name}.{name}"
+            for name, fill in fills.items()
+        )
+        inputs = f"SELECT {', '.join([*select, values])}\nFROM {sources}"
+        grouped = [*keys, f"{metric.expression} AS {metric.name}"]
+        order = ""
+        if query.order_by:
+            name = query.order_by.lstrip("-")
+            order = f"\nORDER BY {name} {'DESC' if query.order_by.startswith('-') else 'ASC'}"
+        if query.limit is not None:
+            order += f"\nLIMIT {int(query.limit)}"
+        return f"SELECT {', '.join(grouped)}\nFROM (\n{inputs}\n) inputs_apart{order}"
 
     def _same_as(self, query: MetricQuery) -> str | None:
         """The query answered with the metrics that equal its own and scan less (``same_as``), its columns named
@@ -3229,6 +3351,7 @@ class QuestionReader:
 
     def __init__(self, manifest: SemanticManifest, values: Mapping[str, Iterable[str]]) -> None:
         self.manifest = manifest
+        self._teams = tuple(sorted((str(v) for v in values.get("team", ()) if v), key=len, reverse=True))
         # values named otherwise ("Spanish" for es-US): name -> value, per dimension label
         self._aliases: dict[str, dict[str, str]] = {}
         for dim in manifest.dimensions:
@@ -3485,6 +3608,23 @@ class QuestionReader:
             if all(label in labels for label, _ in self._values_named(said)) and kinds <= labels:
                 kept = [x for x in kept if x is not sentence]
         return " ".join(kept) if kept else question
+
+    def owned(self, question: str) -> str:
+        """``question`` with a team the asker calls theirs said as the team ("my Billing East reps": the Billing
+        East reps; "Retention Specialists (my team as of Monday)": Retention Specialists). "My team" without its
+        name is left as said (no answer knows who asks)."""
+        for team in self._teams:
+            name = re.escape(team)
+            question = re.sub(
+                rf"\b(?:my|our)\s+(?:own\s+|new\s+)?({name})(?!\w)", r"the \1", question, flags=re.IGNORECASE
+            )
+            question = re.sub(
+                rf"(?<!\w)({name})(?:'s)?\s*\(\s*(?:that's\s+|which\s+is\s+)?(?:my|our)\s+(?:own\s+|new\s+)?team\b[^()]*\)",
+                r"\1",
+                question,
+                flags=re.IGNORECASE,
+            )
+        return question
 
     @property
     def meaningful_words(self) -> frozenset[str]:
@@ -4518,15 +4658,9 @@ class QuestionReader:
                 f"“{only_any.group(0)}” is said of counts split by something (which of them found any).",
                 (only_any.group(0),),
             )
-        if "evaluated_call_rate" in metrics and (period is not None or grain is not None):
-            # over a period its evaluated calls are those evaluated in it (of any day) and its calls those made
-            # in it: the share of a period's calls that got evaluated is another figure, so no answer is given
-            return Reading(
-                None,
-                "The evaluated-call rate over a period counts calls evaluated in that period against calls made in "
-                "it, which is not the share of that period's calls that were evaluated; ask for it over all data, "
-                "or for the evaluated calls and the calls of the period.",
-            )
+        only_all = [self.manifest.metrics[m] for m in metrics if self.manifest.metrics[m].all_data_only]
+        if only_all and (period is not None or grain is not None):
+            return Reading(None, only_all[0].all_data_only)
         query = MetricQuery(
             metrics=tuple(metrics),
             group_by=tuple(group_by),
@@ -4582,8 +4716,10 @@ class QuestionReader:
             or not rank_words
             or not (set(rank_words) <= _LONGEST or set(rank_words) <= _SHORTEST)
             or find_top_n(text.remaining()) is not None
-            # "the highest average handle time": the highest of averages, of nothing named
-            or set(text.text.split()) & _AVERAGE_WORDS
+            # "the highest average handle time" ("AHT"): the highest of averages, of nothing named
+            or set(text.text.split()) & (_AVERAGE_WORDS | {"aht"})
+            # "which of Billing East's agents has the highest AHT": names one of something, which no value does
+            or re.search(r"\b(?:which|who|whose|whom)\b", text.text)
         ):
             return None
         words = _LONGEST if set(rank_words) <= _LONGEST else _SHORTEST
@@ -5815,7 +5951,7 @@ class SemanticAnswerer:
                 session_id=session_id,
             )
         today = self.today()
-        question = _said_plainly(question)
+        question = self.reader.owned(_said_plainly(question))
         if looks_like_an_agent_list(question) and (roster := self._agent_list(question, session_id)):
             return roster
         if looks_like_an_evaluation_list(question):
@@ -6269,6 +6405,10 @@ def metric_query_from_request(
         if last < start:
             raise MetricRequestError("The period ends before it starts.")
         date_range = DateRange(start, last + dt.timedelta(days=1), f"{start}..{last}")
+    if date_range is not None or grain is not None:
+        for metric in chosen:
+            if metric.all_data_only:
+                raise MetricRequestError(f"{metric.name}: {metric.all_data_only}")
     order: str | None = None
     limit: int | None = None
     if order_by.strip():
