@@ -5,6 +5,7 @@ metrics, and counts of agents; each with the shapes that must still be refused."
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -5152,3 +5153,60 @@ def test_calls_that_went_on_hold_filter_the_average_never_drop_out(
     assert [(name, op, number) for name, op, number in query.conditions] == [
         ("call__hold_time_minutes", ">", 0.0)
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by"),
+    [
+        # the average said after what it is of
+        ("qa avg by team ytd", ("average_qa_score",), ("evaluation__team",)),
+        ("hold avg per queue last 2 wks", ("average_hold_time",), ("call__queue",)),
+        # QA said alone for its score; counted, it is the evaluations
+        ("avg qa by team", ("average_qa_score",), ("evaluation__team",)),
+        ("how many QA evaluations by team", ("evaluations",), ("evaluation__team",)),
+        ("customer wpm by queue", ("average_customer_talk_speed",), ("call__queue",)),
+        # an outsourced centre's client is its queue
+        ("QBR prep: AHT per client queue for March", ("average_handle_time",), ("call__queue",)),
+        ("how many calls wer surveyed in feb", ("surveyed_calls",), ()),
+    ],
+)
+def test_shorthand_of_a_measure_reads_as_the_measure(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by) == (metrics, group_by), query
+
+
+def test_since_the_middle_of_a_month_starts_on_its_15th(reader: QuestionReader) -> None:
+    query = _read(reader, "average QA score since mid-Feb?")
+    assert query.period is not None and query.period.start == dt.date(TODAY.year, 2, 15), query.period
+    assert _read(reader, "1:1 — QA score by month").grain == "month"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What was our overall service level for the quarter? The client's SLA is 30 seconds",
+        "SL by month for Q1 (% of inbound answered within 30 sec)",
+    ],
+)
+def test_service_level_with_its_own_threshold_said_again_is_read(
+    reader: QuestionReader, question: str
+) -> None:
+    assert _read(reader, question).metrics == ("service_level",)
+
+
+def test_service_level_at_another_threshold_is_refused(reader: QuestionReader) -> None:
+    _refused(reader, "service level by queue, our SLA is 20 seconds")
+
+
+def test_an_aside_last_that_only_says_what_it_is_for_is_left_out(answerer: Any) -> None:
+    plain = answerer.answer("How many agents took or made at least one call in March?")
+    aside = answerer.answer(
+        "How many agents took or made at least one call in March? (headcount sanity check for the invoice)"
+    )
+    assert not plain.refused and not aside.refused, (plain.text, aside.text)
+    assert aside.rows == plain.rows
+    assert re.sub(r"subq_\d+", "subq", aside.sql or "") == re.sub(r"subq_\d+", "subq", plain.sql or "")
+    # an aside that names a value is no purpose alone: not left out, so not accounted for
+    assert answerer.answer("AHT by team (for the Billing East deck)").refused

@@ -947,6 +947,19 @@ _SAID_PLAINLY = (
         " ",
         when=r"\b(?:service\s+level|sl)\b",
     ),
+    # "The client's SLA is 30 seconds", "(% of inbound answered within 30 sec)": its definition said again
+    _plainly(
+        r"\s*[(,.;—–]?\s*(?:the\s+)?(?:client'?s\s+|our\s+|their\s+)?(?:sla|sl|service\s+level)(?:\s+(?:target|threshold))?"
+        r"\s+(?:is|=)\s+30\s*(?:s|sec|secs|seconds)\b\s*\)?[.!]?",
+        " ",
+        when=r"\b(?:service\s+level|sl)\b",
+    ),
+    _plainly(
+        r"\s*\(\s*(?:%|percent(?:age)?|share)\s+of\s+(?:(?:the\s+)?inbound\s+)?(?:calls\s+)?answered\s+(?:with)?in\s+30\s*"
+        r"(?:s|sec|secs|seconds)\s*\)",
+        "",
+        when=r"\b(?:service\s+level|sl)\b",
+    ),
     # "days worked" (a day with a call): the days with calls; "calls per day worked": the average calls per day
     _plainly(
         r"\s*\(\s*(?:any\s+day\s+they\s+had\s+at\s+least\s+one\s+call\s+counts\s+as\s+a\s+day\s+worked"
@@ -991,6 +1004,32 @@ _SAID_PLAINLY = (
         r"\b(?:(?:the|our|your)\s+)?(?:[\w-]+\s+){0,3}?(?:rate|ratio)\??\s*\(\s*(?P<d>(?:%|percent(?:age)?|share)"
         r"\s+of\s+(?:all\s+)?calls\b[^()]*?)\s*\)",
         r"\g<d>",
+    ),
+    # "1:1 — Priya Young's QA by month", "one-to-one prep:": a heading saying what the answer is for
+    _plainly(r"^\s*(?:1\s*:\s*1|1-1|one[\s-]to[\s-]one)s?(?:\s+prep)?\s*(?:[:—–]|\s-+)\s*", ""),
+    # "since mid-Feb": from its 15th
+    _plainly(
+        r"\bsince\s+mid[\s-]+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", r"since \1 15"
+    ),
+    # "how many calls were surveyed": the surveyed calls
+    _plainly(
+        r"\bcalls\s+(?:that\s+)?(?:were|wer|was|got|get|been|have\s+been|had\s+been)\s+surveyed\b",
+        "surveyed calls",
+    ),
+    # "AHT per client queue": an outsourced centre's client is its queue
+    _plainly(r"\bclient[\s-]+(queues?)\b", r"\1"),
+    # "qa avg by team", "hold avg per queue": the average said after what it is of
+    _plainly(
+        r"\b(qa|qa\s+score|csat|hold|hold\s+time|aht|acw|wpm|sentiment|queue\s+wait|wait|handle\s+time|talk\s+speed)"
+        r"\s+(avg|average|mean)\b(?!\s+of\b)",
+        r"\2 \1",
+    ),
+    # "Priya Young's QA by month", "avg qa by team": QA said alone for its score, after a possessive or an
+    # average ("scoring better on QA", "our QA in March was automated" say QA otherwise)
+    _plainly(
+        r"(?:(?<='s\s)|(?<=\bavg\s)|(?<=\baverage\s)|(?<=\bmean\s))qa\b(?=\s+(?:by|per|for|in|this|last|ytd|over|trend)\b"
+        r"|\s*[?.!]?\s*$)",
+        "QA score",
     ),
     # "negative customer sentiment (below zero)": the definition said again
     _plainly(
@@ -2359,7 +2398,7 @@ _ASKER_WORDS = frozenset(
         "comparison", "mbr", "qbr", "onboarding", "journey", "mktg", "marketing", "workload", "ds",
         "log", "input", "deep", "dive", "trend", "notes", "brief", "briefing", "summary", "readout",
         "newbie", "throughput", "recon", "reconciliation", "invoice", "invoicing", "bpo", "true", "up",
-        "telephony", "ivr", "acd", "analysis",
+        "telephony", "ivr", "acd", "analysis", "speech", "analytics",
     }
 )  # fmt: skip
 # Who asks or what for, beyond ``_ASKER_WORDS``: roles ("intern here", "VP ask") and what the answer goes into
@@ -3639,6 +3678,10 @@ class QuestionReader:
         question = _said_plainly(_EMOTICON.sub(". ", question))  # a smiley ends what it follows
         # "AHT by day of week? seconds ok": the unit the answer may come in, said after the request
         question = _UNIT_OK.sub(lambda m: f" in {m.group('unit')}", question)
+        # "… in March? (headcount sanity check for the invoice)": an aside last that only says what it is for
+        aside = re.search(r"\s*\((?P<a>[^()]{2,80})\)\s*[?.!]?\s*$", question)
+        if aside is not None and _is_asker(aside.group("a"), self._names_nothing):
+            question = question[: aside.start()].rstrip()
         heading = _HEADING.match(question)
         carried = heading and re.match(
             r"^(?P<h>.+?)\s+(?P<p>(?:for|in|during|over|of)\s+.+)$", heading.group("head"), re.IGNORECASE

@@ -149,6 +149,9 @@ _TYPOS = {
     "percentge": "percentage",
     "percetage": "percentage",
     "volumne": "volume",
+    "wer": "were",
+    "wks": "weeks",
+    "wk": "week",
 }
 
 
