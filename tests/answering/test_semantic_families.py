@@ -5210,3 +5210,66 @@ def test_an_aside_last_that_only_says_what_it_is_for_is_left_out(answerer: Any) 
     assert re.sub(r"subq_\d+", "subq", aside.sql or "") == re.sub(r"subq_\d+", "subq", plain.sql or "")
     # an aside that names a value is no purpose alone: not left out, so not accounted for
     assert answerer.answer("AHT by team (for the Billing East deck)").refused
+
+
+@pytest.mark.parametrize(
+    ("question", "grain", "months"),
+    [
+        ("sl mom jan feb mar", "month", (1, 3)),
+        ("calls by month for jan, feb and march", "month", (1, 3)),
+        ("MoM: AHT by queue this quarter", "month", (1, 3)),
+    ],
+)
+def test_month_over_month_and_consecutive_months_read_as_each_month(
+    reader: QuestionReader, question: str, grain: str, months: tuple[int, int]
+) -> None:
+    query = _read(reader, question)
+    assert query.grain == grain, query
+    assert query.period is not None
+    last = query.period.end - dt.timedelta(days=1)  # the end is exclusive
+    assert (query.period.start.month, last.month) == months, query.period
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "aht mom change",  # the change from month to month is another figure
+        "calls by month jan feb apr",  # a gap: not one period
+        "month over month growth in calls",
+    ],
+)
+def test_a_change_month_over_month_or_months_with_a_gap_are_refused(
+    reader: QuestionReader, question: str
+) -> None:
+    _refused(reader, question)
+
+
+def test_a_queue_said_short_is_the_queue_and_a_quarter_stays_one(reader: QuestionReader) -> None:
+    query = _read(reader, "p90 aht billing q q1")
+    assert [name for name, _ in query.filters] == ["call__queue"], query
+    assert query.period is not None and (query.period.start, query.period.end) == (
+        dt.date(TODAY.year, 1, 1),
+        dt.date(TODAY.year, 4, 1),
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "group_by"),
+    [
+        ("WFM: agents on calls per day over the past 14 days", ("metric_time__day",)),
+        ("agents who took calls in March", ()),
+        ("number of reps taking calls by team in March", ("call__team",)),
+    ],
+)
+def test_agents_on_calls_count_the_agents_never_their_calls(
+    reader: QuestionReader, question: str, group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == ("distinct_agents",), query
+    grouped = tuple(query.group_by) + ((f"metric_time__{query.grain}",) if query.grain else ())
+    assert grouped == group_by, query
+
+
+@pytest.mark.parametrize("question", ["agents with calls by team", "agents with calls in march"])
+def test_agents_a_question_starts_with_are_what_it_counts(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)

@@ -654,6 +654,11 @@ _COUNTED_NOUN = re.compile(
     r"\b(?:how\s+many|number\s+of|count\s+of|total\s+number\s+of)\s+(?:the\s+|our\s+)?"
     r"(?:(?:different|distinct|unique|individual|separate|active)\s+)?(?P<noun>[a-z]+)"
 )
+# People a question starts with, then says what they did: what it counts ("agents who took calls in March")
+_SUBJECT_NOUN = re.compile(
+    r"(?:^|[:.?!]\s*)(?:the\s+|our\s+|all\s+)?(?P<noun>agents|reps|staff|people|employees|representatives)\s+"
+    r"(?:who|that|with|on|taking|handling|answering|making|having|working)\b"
+)
 # Nouns that name who or what takes part in a call, other than calls and evaluations themselves
 _PARTICIPANT_NOUNS = frozenset(
     {"agents", "customers", "callers", "people", "staff", "reps", "representatives", "employees", "users"}
@@ -847,6 +852,45 @@ def _plainly(
     return re.compile(pattern, re.IGNORECASE), replacement, re.compile(when, re.IGNORECASE) if when else None
 
 
+_MONTH_NUMBERS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+    )
+}
+
+
+def _months_listed(m: re.Match[str]) -> str:
+    """ "jan feb mar" → "from jan to mar", when every month named is a whole month name or its short form and
+    they follow one another; as said otherwise (a gap may be two periods compared)."""
+    months = [w for w in re.findall(r"[a-z]+", m.group(0).lower()) if w not in {"for", "in", "over", "and"}]
+    numbers = []
+    for word in months:
+        number = _MONTH_NUMBERS.get(word[:3])
+        full = dt.date(2000, number, 1).strftime("%B").lower() if number else ""
+        if number is None or not (word == word[:3] or word == full or (word == "sept" and number == 9)):
+            return m.group(0)
+        numbers.append(number)
+    if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        return m.group(0)
+    return f"from {months[0]} to {months[-1]}"
+
+
+# Words before "q" that make it a question ("dumb q", "quick q", "follow-up q")
+_A_QUESTION_BEFORE = frozenset(
+    {"dumb", "quick", "stupid", "silly", "basic", "random", "up", "another", "one", "a", "my", "this", "simple",
+     "easy", "naive", "newbie", "small", "short", "data", "side", "last", "final", "first", "next", "odd"}
+)  # fmt: skip
+
+
+def _queue_said_short(m: re.Match[str]) -> str:
+    """ "billing q" → "billing queue"; "dumb q", "quick q": a question, as said."""
+    before = m.group("before") or ""
+    if before.strip().lower().split("-")[-1] in _A_QUESTION_BEFORE or not before:
+        return m.group(0)
+    return f"{before}queue"
+
+
 def _longest_calls(m: re.Match[str]) -> str:
     value = {"waits": "queue wait", "holds": "hold time"}.get(m.group("v").lower(), m.group("v")[:-1])
     return f"the {m.group(1)} calls with the {m.group(2)} {value}"
@@ -1004,6 +1048,45 @@ _SAID_PLAINLY = (
         r"\b(?:(?:the|our|your)\s+)?(?:[\w-]+\s+){0,3}?(?:rate|ratio)\??\s*\(\s*(?P<d>(?:%|percent(?:age)?|share)"
         r"\s+of\s+(?:all\s+)?calls\b[^()]*?)\s*\)",
         r"\g<d>",
+    ),
+    # "agents on calls per day", "reps taking calls by team": the agents counted, never their calls
+    _plainly(
+        r"\b(?:(?:number|count|#)\s+of\s+)?(?:agents|reps|staff)\s+(?:on|taking|handling|answering|working)\s+"
+        r"(?:the\s+)?(?:calls|phones|the\s+phones)\b",
+        "distinct agents",
+    ),
+    # "agents who took calls in March": the agents counted
+    _plainly(
+        r"\b(?:(?:number|count|#)\s+of\s+)?(?:agents|reps|staff)\s+(?:who|that)\s+(?:took|handled|answered|made|had"
+        r"|took\s+or\s+made|were\s+on)\s+(?:any\s+|at\s+least\s+one\s+)?(?:calls?|phones)\b",
+        "distinct agents",
+    ),
+    # "billing q", "sales q aht": a queue said short (never "q1", "q 2": a quarter)
+    _plainly(
+        r"(?P<before>\b[\w'-]+\s+)?(?<![\w'])q(?![\w'])(?!\s*[1-4]\b)(?!\s*[&:.?!,—–-])",
+        lambda m: _queue_said_short(m),
+    ),
+    # "MoM check: AHT in February vs March": a heading saying months are compared, which the request says
+    _plainly(
+        r"^\s*(?:mom|m/m|month[\s-]+over[\s-]+month)\s*(?:check|view|comparison|compare)?\s*(?:[:—–]|\s-+)\s*"
+        r"(?=.*\b(?:vs|v|versus|against|compared|compare)\b)",
+        "",
+    ),
+    # "sl mom", "MoM: AHT by queue", "month-over-month calls": the figure for each month; a change from month to
+    # month ("MoM change", "MoM growth %") is another figure and stays as said
+    _plainly(
+        r"\b(?:mom|m/m|month[\s-]+over[\s-]+month|month[\s-]+on[\s-]+month)\b"
+        r"(?!\s*(?:change|changes|growth|delta|difference|diff|increase|decrease|drop|rise|%|percent|pct|trend\s+in\s+%))",
+        "by month",
+        when=r"^(?!.*\b(?:change|changes|growth|delta|difference|diff|increase|decrease|drop|rise|grew|fell|rose)\b)",
+    ),
+    # "sl by month jan feb mar", "calls per month for jan, feb and mar": consecutive months listed, read as the
+    # months from the first to the last when the answer is by month anyway
+    _plainly(
+        r"\b(?:for\s+|in\s+|over\s+)?(?P<first>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov)[a-z]*"
+        r"(?P<mid>(?:\s*,?\s+(?:and\s+|&\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*){2,11})\b",
+        lambda m: _months_listed(m),
+        when=r"\b(?:by\s+month|per\s+month|monthly|each\s+month|month\s+by\s+month|every\s+month)\b",
     ),
     # "1:1 — Priya Young's QA by month", "one-to-one prep:": a heading saying what the answer is for
     _plainly(r"^\s*(?:1\s*:\s*1|1-1|one[\s-]to[\s-]one)s?(?:\s+prep)?\s*(?:[:—–]|\s-+)\s*", ""),
@@ -5706,6 +5789,22 @@ class QuestionReader:
             None,
         )
         if m is None:
+            # "agents who took calls in March", "reps with calls by team": the people a question starts with
+            # are what it counts, whatever else it names
+            m = _SUBJECT_NOUN.search(text)
+            if (
+                m is not None
+                and chosen
+                and all(_is_count(metric) for metric in chosen)
+                and not any(m.group("noun").rstrip("s") in metric.label for metric in chosen)
+                # "agents with the most calls", "reps who had over 50 calls": agents ranked or picked by a count
+                and not re.search(
+                    r"\b(?:most|least|fewest|highest|lowest|best|worst|top|bottom|more|less|fewer|over|under|above"
+                    r"|below|at\s+least|at\s+most|than)\b",
+                    text[m.end() :],
+                )
+            ):
+                return m.group("noun")
             return None
         noun = m.group("noun")
         if noun not in self._entity_nouns or self._is_value(noun) or self._is_value(noun.rstrip("s")):
