@@ -5273,3 +5273,139 @@ def test_agents_on_calls_count_the_agents_never_their_calls(
 @pytest.mark.parametrize("question", ["agents with calls by team", "agents with calls in march"])
 def test_agents_a_question_starts_with_are_what_it_counts(reader: QuestionReader, question: str) -> None:
     _refused(reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("total call volume for the first half of March (the 1st to the 15th)", (3, 1), (3, 16)),
+        ("AHT in the second half of feb", (2, 16), (3, 1)),
+        ("how many calls did each Tech Tier 1 agent handle in the 1st half of march?", (3, 1), (3, 16)),
+    ],
+)
+def test_a_half_of_a_month_is_its_first_fifteen_days_or_the_rest(
+    reader: QuestionReader, question: str, start: tuple[int, int], end: tuple[int, int]
+) -> None:
+    query = _read(reader, question)
+    assert query.period is not None
+    assert (query.period.start, query.period.end) == (dt.date(TODAY.year, *start), dt.date(TODAY.year, *end))
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by"),
+    [
+        ("VoC: customer sentiment by queue for Q1", ("average_customer_sentiment",), ("call__queue",)),
+        ("AHT by queue and month, Q1", ("average_handle_time",), ("call__queue",)),
+        ("total handle hrs per agent tech tier 1 feb", ("total_handle_time_hours",), ("call__agent_name",)),
+        ("bottom 3 agents by qa ytd", ("average_qa_score",), ("agent__agent_name",)),
+        ("What was average CSAT last month? (survey answers only, the 1–5 score)", ("average_csat",), ()),
+        ("average QA score for the quarter, automated evaluations included", ("average_qa_score",), ()),
+        ("Calls per agent this quarter, across the whole floor?", ("calls_per_agent",), ()),
+        ("calls per agent by team", ("calls_per_agent",), ("call__team",)),
+    ],
+)
+def test_headings_splits_and_restatements_analysts_type(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, tuple(query.group_by)) == (metrics, group_by), query
+
+
+def test_a_value_ending_in_a_number_before_a_month_is_no_day(reader: QuestionReader) -> None:
+    query = _read(reader, "aht tech tier 1 march")
+    assert [value for _, value in query.filters] == ["Tech Tier 1"], query
+    assert query.period is not None and query.period.start == dt.date(TODAY.year, 3, 1)
+    assert query.period.end == dt.date(TODAY.year, 4, 1)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the customers' talk speed is not the agents' the bare "talk speed" reads
+        "Talk speed by queue for Q1 — the customers' words per minute",
+        "talk speed by queue, the customers'",
+    ],
+)
+def test_the_other_participant_said_of_a_measure_read_as_one_side_is_refused(
+    reader: QuestionReader, question: str
+) -> None:
+    _refused(reader, question)
+
+
+def test_calls_per_agent_said_alone_is_still_a_row_per_agent(reader: QuestionReader) -> None:
+    query = _read(reader, "calls per agent this quarter")
+    assert (query.metrics, tuple(query.group_by)) == (("calls",), ("call__agent_name",)), query
+
+
+def test_a_sentence_about_the_agent_between_the_heading_and_the_request_is_left_out(answerer: Any) -> None:
+    plain = answerer.answer("What's Dana Reyes's average handle time per call this quarter?")
+    told = answerer.answer(
+        "Prepping Dana Reyes's one-to-one. She's been told to cut down on handle time — what's her average handle "
+        "time per call this quarter?"
+    )
+    assert not plain.refused and not told.refused, (plain.text, told.text)
+    assert told.rows == plain.rows
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "avg qa score by team. she's asking about march",  # a period is never commentary
+        "avg qa score by team. my boss is asking about march",
+        "AHT by team. she told me only inbound",  # narrows
+    ],
+)
+def test_commentary_that_names_a_period_or_narrows_is_kept(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "group_by", "grain"),
+    [
+        ("QA: manual vs automated evaluations per month, Q1", ("evaluation__evaluation_source",), "month"),
+        ("automated vs manual evaluations", ("evaluation__evaluation_source",), None),
+    ],
+)
+def test_manual_against_automated_evaluations_split_them_by_source(
+    reader: QuestionReader, question: str, group_by: tuple[str, ...], grain: str | None
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, tuple(query.group_by), query.grain) == (("evaluations",), group_by, grain), query
+
+
+def test_the_whole_dataset_without_a_date_filter_is_all_data(reader: QuestionReader) -> None:
+    query = _read(
+        reader,
+        "What share of all our calls has had at least one QA evaluation? Whole dataset, no date filter",
+    )
+    assert query.metrics == ("evaluated_call_rate",) and query.period is None, query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a measure of both sides, with one participant's own measure defined, said of that participant
+        "Talk hours by team, Q1 — just the time the customers were speaking",
+        "talk hours by team, just the customers",
+    ],
+)
+def test_a_measure_of_both_sides_said_of_one_participant_is_refused(
+    reader: QuestionReader, question: str
+) -> None:
+    _refused(reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        (
+            "Customer talk hours by team, Q1 — just the time the customers were speaking",
+            "total_customer_talk_time_hours",
+        ),
+        ("Longest single wrap-up per team in March (one call's ACW, the max)", "max_after_call_work"),
+        ("agent interruptions of customers by team", "average_agent_interruptions"),
+    ],
+)
+def test_what_a_measure_is_of_said_again_is_read(reader: QuestionReader, question: str, metric: str) -> None:
+    query = _read(reader, question)
+    assert query.metrics == (metric,) and query.group_by == ("call__team",), query

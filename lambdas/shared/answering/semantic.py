@@ -552,6 +552,25 @@ _PARTICIPANTS = {
 }
 
 
+def _other_participant(word: str, metrics: set[str], manifest: SemanticManifest) -> bool:
+    """Whether ``word`` names a participant ("customers") and every metric in ``metrics`` is the other one's."""
+    said = _participant(word)
+    if said is None or not metrics:
+        return False
+    labels = {m.label.lower() for m in manifest.metrics.values()}
+    for name in metrics:
+        label = manifest.metrics[name].label.lower()
+        sides = {side for side in _PARTICIPANTS if side in label.split()}
+        if said in sides:
+            return False
+        # "talk hours — just the customers": a measure of both sides with the participant's own one defined
+        if not sides and not any(
+            set(other.split()) == set(label.split()) | {said} for other in labels if other != label
+        ):
+            return False
+    return True
+
+
 def _participant(words: str) -> str | None:
     """The participant ``words`` name and nothing else ("the agents" → agent), or None."""
     said = set(words.lower().split()) - {"the", "a", "an", "our", "their", "its"}
@@ -852,6 +871,10 @@ def _plainly(
     return re.compile(pattern, re.IGNORECASE), replacement, re.compile(when, re.IGNORECASE) if when else None
 
 
+_MONTH_WORDS = (
+    r"jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october"
+    r"|nov|november|dec|december"
+)
 _MONTH_NUMBERS = {
     name: number
     for number, name in enumerate(
@@ -1060,6 +1083,80 @@ _SAID_PLAINLY = (
         r"\b(?:(?:number|count|#)\s+of\s+)?(?:agents|reps|staff)\s+(?:who|that)\s+(?:took|handled|answered|made|had"
         r"|took\s+or\s+made|were\s+on)\s+(?:any\s+|at\s+least\s+one\s+)?(?:calls?|phones)\b",
         "distinct agents",
+    ),
+    # "AHT by queue and month", "calls per team & week": a split by a value and by a period of time
+    _plainly(
+        r"(\b(?:by|per)\s+(?:[\w-]+\s+){0,3}?[\w-]+)\s+(?:and|&)\s+(?:by\s+|per\s+)?(month|week|day|quarter|year)"
+        r"\b(?!\s+of\b)",
+        r"\1 by \2",
+    ),
+    # "the customers' words per minute this time": this once, no period
+    _plainly(r"\s*\bthis\s+time\b(?!\s+(?:last|of|period|frame|window|range|span|next)\b)", ""),
+    # "average CSAT (survey answers only, the 1–5 score)": what CSAT is, said again
+    _plainly(
+        r"\s*\(\s*(?:(?:(?:the\s+)?(?:survey\s+(?:answers?|responses?|scores?)|surveyed\s+calls|calls\s+with\s+a\s+survey"
+        r"(?:\s+(?:answer|score))?)\s+only)\s*(?:[,;]\s*(?:the\s+)?1\s*(?:[-–]|to|\.\.)\s*5(?:\s+(?:score|scale|one|rating))?)?"
+        r"|(?:the\s+)?1\s*(?:[-–]|to|\.\.)\s*5(?:\s+(?:score|scale|one|rating))?)\s*\)",
+        "",
+        when=r"\b(?:csat|survey\s+score|satisfaction)\b",
+    ),
+    # "automated ones included", "including the automated evaluations": every evaluation, which is the default
+    _plainly(
+        r"\b(?:with\s+)?(?:the\s+)?automated\s+(?:ones|evaluations|evals|scores|scorecards)\s+(?:included|incl\.?)"
+        r"|\bincluding\s+(?:the\s+)?automated\s+(?:ones|evaluations|evals|scores|scorecards)\b",
+        "automation included",
+    ),
+    # "bottom 3 agents by qa", "rank teams by QA": QA said alone for its score, after a ranking
+    _plainly(
+        r"(\b(?:top|bottom|best|worst|highest|lowest|rank|ranked|ranking|sort|sorted)\b[^?.!;]{0,40}?\bby\s+)qa\b"
+        r"(?!\s+(?:score|scores|evaluations?|evals?|forms?|evaluators?|results?|points?|sections?|questions?)\b)",
+        r"\1QA score",
+    ),
+    # "across the whole floor", "company-wide": everyone, no split and no filter
+    _plainly(
+        r"\s*,?\s*\b(?:across|for|over)\s+(?:the\s+)?(?:whole|entire)\s+(?:floor|centre|center|contact\s+cent(?:re|er)"
+        r"|company|org|organisation|organization|operation|business|site)\b"
+        r"|\s*,?\s*\b(?:company|centre|center|floor|org|site)[\s-]wide\b",
+        " overall",
+    ),
+    # "calls per agent this quarter, overall", "calls per rep, all agents together": the one ratio, never a row
+    # per agent
+    _plainly(
+        r"\b(?<!average\s)(?<!avg\s)calls\s+per\s+(?:agent|rep)\b"
+        r"(?=.*\b(?:overall|together|combined|pooled|as\s+a\s+whole)\b)",
+        "average calls per agent",
+    ),
+    # "calls per agent by team", "calls per rep for each queue": the ratio for each group (a row per agent and
+    # team is "calls by agent and team")
+    _plainly(
+        r"\b(?<!average\s)(?<!avg\s)calls\s+per\s+(?:agent|rep)\b(?=\s+(?:(?:by|per|for\s+each|for\s+every|in\s+each)"
+        r"\s+(?:team|queue|direction|language)s?\b))",
+        "average calls per agent",
+    ),
+    # "manual vs automated evaluations per month": the evaluations, split by who scored them
+    _plainly(
+        r"\b(?P<a>manual|human|automated|automation|auto)\s+(?P<w>vs\.?|versus|v\.?|against)\s+"
+        r"(?P<b>manual|human|automated|automation|auto|contact\s+lens)\s+(?P<what>evaluations|evals|scorecards)\b",
+        r"\g<what>, \g<a> \g<w> \g<b>",
+    ),
+    # "whole dataset, no date filter": all the data, the default
+    _plainly(
+        r"(?:\s*[,;.]?\s*\b(?:(?:the\s+)?(?:whole|entire|full)\s+data\s*set|no\s+(?:date|time|period)\s+(?:filter|range|limit"
+        r"|window)s?|(?:across\s+)?all\s+dates|unfiltered\s+by\s+date)\b)+",
+        " all time",
+    ),
+    # "the first half of March (the 1st to the 15th)": its days said again
+    _plainly(
+        r"\s*\(\s*(?:i\.?e\.?\s+|so\s+)?(?:the\s+)?(?:1st|1|first)\s*(?:to|through|thru|until|-|–)\s*(?:the\s+)?(?:15th|15)"
+        r"(?:\s+inclusive)?\s*\)",
+        "",
+        when=r"\b(?:first|1st)\s+half\s+of\b",
+    ),
+    _plainly(
+        r"\s*\(\s*(?:i\.?e\.?\s+|so\s+)?(?:the\s+)?(?:16th|16)\s*(?:to|through|thru|until|-|–)\s*(?:the\s+)?"
+        r"(?:end|month\s+end|end\s+of\s+(?:the\s+)?month|last\s+day|28th|29th|30th|31st|28|29|30|31)(?:\s+inclusive)?\s*\)",
+        "",
+        when=r"\b(?:second|2nd)\s+half\s+of\b",
     ),
     # "billing q", "sales q aht": a queue said short (never "q1", "q 2": a quarter)
     _plainly(
@@ -2481,7 +2578,8 @@ _ASKER_WORDS = frozenset(
         "comparison", "mbr", "qbr", "onboarding", "journey", "mktg", "marketing", "workload", "ds",
         "log", "input", "deep", "dive", "trend", "notes", "brief", "briefing", "summary", "readout",
         "newbie", "throughput", "recon", "reconciliation", "invoice", "invoicing", "bpo", "true", "up",
-        "telephony", "ivr", "acd", "analysis", "speech", "analytics",
+        "telephony", "ivr", "acd", "analysis", "speech", "analytics", "voc", "exco", "okr", "okrs",
+        "wbr", "ebr",
     }
 )  # fmt: skip
 # Who asks or what for, beyond ``_ASKER_WORDS``: roles ("intern here", "VP ask") and what the answer goes into
@@ -2924,7 +3022,7 @@ _COMMENTARY = frozenset(
      "doing", "due", "thinking", "trying", "show", "showing", "using", "prepping", "preparing", "planning",
      "deck", "slide", "slides", "report", "review", "model", "meeting", "presentation", "coaching", "board",
      "boss", "manager", "because", "so", "it", "this", "them", "they", "thanks", "cheers", "tomorrow", "session",
-     "mtg", "calibration", "desk"}
+     "mtg", "calibration", "desk", "she", "he", "she's", "he's", "shes", "hes", "told"}
 )  # fmt: skip
 
 
@@ -2958,6 +3056,8 @@ def _without_commentary(
             rest
             and not narrowing
             and not re.search(r"\d", _PURPOSE_ONLY.sub(" ", part))
+            # "… she's asking about march": a period is never commentary
+            and find_date_range(normalise(part), dt.date.today(), any_month=True) is None
             and (
                 (words & _COMMENTARY and (names_nothing(part) or clause_repeats(part, rest)))
                 or (
@@ -3404,6 +3504,8 @@ class _Text:
     text: str
     used: list[bool] = field(default_factory=list)
     _left: str | None = None  # remaining(), kept until a character is taken or given back
+    # words a reading may not pass over ("the customers' words per minute" read as the agents' talk speed)
+    contested: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.used = [False] * len(self.text)
@@ -3670,7 +3772,10 @@ class QuestionReader:
         again |= {w + "s" for w in again if " " not in w}  # "my evaluators" … "per evaluator"
         # a word of a longer value that is also a word of purposes ("plan" of "Mobile Plan" in "for the coaching
         # plan") names no value on its own
-        return self._said_words(words) - _GENERIC_NOUNS - (self._value_fragments & _ASKER_WORDS) <= again
+        missing = self._said_words(words) - _GENERIC_NOUNS - (self._value_fragments & _ASKER_WORDS) - again
+        # "cut down on hold" … "average hold time": a phrase whose every word is said again
+        words_again = again | {w for phrase in again for w in phrase.split()}
+        return all(" " in p and all(w in words_again or w in STOPWORDS for w in p.split()) for p in missing)
 
     def _canonical(self, label: str, value: object) -> str:
         """A value found under one of its other names ("spanish") as the value itself ("es-US")."""
@@ -3731,6 +3836,19 @@ class QuestionReader:
                 kept = [x for x in kept if x is not sentence]
         return " ".join(kept) if kept else question
 
+    def _value_before_a_month(self, question: str) -> str:
+        """ "aht tech tier 2 feb" → "aht tech tier 2 in feb": a value ending in a number, then a month, is never
+        a day of that month."""
+        for team in self._teams:
+            if team[-1:].isdigit():
+                question = re.sub(
+                    rf"(?<!\w)({re.escape(team)})\s+(?=(?:{_MONTH_WORDS})\b)",
+                    r"\1 in ",
+                    question,
+                    flags=re.IGNORECASE,
+                )
+        return question
+
     def owned(self, question: str) -> str:
         """``question`` with a team the asker calls theirs said as the team ("my Billing East reps": the Billing
         East reps; "Retention Specialists (my team as of Monday)": Retention Specialists). "My team" without its
@@ -3759,6 +3877,7 @@ class QuestionReader:
         heading that also names the period ("Service level check for March: % of inbound calls …") gives the
         request that period."""
         question = _said_plainly(_EMOTICON.sub(". ", question))  # a smiley ends what it follows
+        question = self._value_before_a_month(question)
         # "AHT by day of week? seconds ok": the unit the answer may come in, said after the request
         question = _UNIT_OK.sub(lambda m: f" in {m.group('unit')}", question)
         # "… in March? (headcount sanity check for the invoice)": an aside last that only says what it is for
@@ -3843,7 +3962,7 @@ class QuestionReader:
 
     # each step consumes what it reads from ``text``; the leftovers decide
     def read(self, question: str, today: dt.date) -> Reading:
-        question = _said_plainly(question)
+        question = self._value_before_a_month(_said_plainly(question))
         said = normalise(question)
         rate = _RATE_OF_A_RATE.search(said)
         if rate is not None and re.search(r"\b(?:average|avg|mean|typical|typically|normally)\b", said):
@@ -5488,6 +5607,23 @@ class QuestionReader:
                 elif span[2] not in named and self._of_other_rows(span[2], named):
                     # "average handle time of evaluations": a call's measure is no evaluation's
                     text.give_back(span[0], span[1])
+                elif (
+                    span[2] not in named
+                    and _other_participant(text.text[span[0] : span[1]], named, self.manifest)
+                    and re.match(
+                        r"\s*(?:words|talk|talking|speed|pace|wpm|sentiment|interruptions|own|were|was|only|$)",
+                        text.text[span[1] :],
+                    )
+                    # "(the agents' own, not the customers')": the participant ruled out
+                    and not re.search(
+                        r"\b(?:not|than|vs|versus|excluding|without|except)\s+(?:the\s+|their\s+|our\s+)?$",
+                        text.text[: span[0]],
+                    )
+                ):
+                    # "talk speed — the customers' words per minute": the customers are not the agents whose
+                    # talk speed was read, and say whose measure it is; left to be accounted for
+                    text.give_back(span[0], span[1])
+                    text.contested.append((span[0], span[1]))
             # "average customer sentiment on calls handled by …": the calls say what the metric is about
             found.sort()
             for first, second in list(itertools.pairwise(found)):
@@ -5904,6 +6040,10 @@ class QuestionReader:
             allowed |= _AVERAGE_WORDS
         if any(m.aggregation in {"median", "percentile"} for m in chosen):  # "the typical (median) wait"
             allowed |= {"typical", "typically", "usually"}
+        if any(m.aggregation == "max" for m in chosen):  # "(one call's ACW, the max)": a single call's
+            allowed |= {"one", "single", "max", "maximum"}
+        if any(" talk " in f" {m.label} " for m in chosen):  # "just the time the customers were speaking"
+            allowed |= {"speaking", "spoke", "talking", "talked"}
         if any(m.statistic == "stddev" for m in chosen):  # "how consistent is each evaluator": the spread
             allowed |= {"consistent", "consistency", "consistently", "spread", "variability", "variation"}
         # "how often": a rate, or a count per call ("interruptions per call"); never a time ("how often … on hold")
@@ -5985,6 +6125,8 @@ class QuestionReader:
                 continue  # "top 3 agents by number of evaluations": the count ranks them
             if m.group(2) not in STOPWORDS:
                 unknown += [m.group(1), m.group(2)]
+        # "talk speed — the customers' words per minute": a participant that says whose measure it is, not read
+        unknown += [text.text[a:b] for a, b in text.contested if text.free(a, b)]
         for m in re.finditer(r"\S+", remaining):
             word = m.group(0)
             if word in allowed or word.rstrip("s") in allowed:

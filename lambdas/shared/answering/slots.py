@@ -152,6 +152,7 @@ _TYPOS = {
     "wer": "were",
     "wks": "weeks",
     "wk": "week",
+    "hrs": "hours",
 }
 
 
@@ -399,6 +400,12 @@ def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
             rf"(?:(?:in|during|for)\s+)?(?:the\s+)?week\s+(?:of|starting|beginning|commencing)\s+(?P<a>{_POINT})",
             "week_of",
         ),
+        # "the first half of March", "the second half of feb": the 1st to the 15th, the 16th to the month's end
+        (
+            rf"{_PREFIX}(?P<half>first|second|1st|2nd)\s+half\s+of\s+(?:the\s+month\s+of\s+)?(?P<month>{_MONTH})"
+            r"(?:\s+(?:of\s+)?(?P<year>20\d\d))?",
+            "half_month",
+        ),
         (
             rf"(?:between|from)\s+(?P<d1>{_DAY_OF_MONTH})\s+(?:and|to|until|till|through|-)\s+"
             rf"(?P<d2>{_DAY_OF_MONTH})\s+(?:of\s+)?(?P<month>{_MONTH})(?:\s+(?P<year>20\d\d))?",
@@ -486,6 +493,12 @@ def _resolve_date(
             return None
         monday = day - dt.timedelta(days=day.weekday())
         return DateRange(monday, monday + dt.timedelta(days=7), f"the week of {monday.isoformat()}")
+    if kind == "half_month":
+        span = _named_month(today, _MONTHS[g["month"]], int(g["year"]) if g.get("year") else None)
+        middle = span.start.replace(day=16)
+        if g["half"] in {"first", "1st"}:
+            return DateRange(span.start, middle, f"the first half of {span.label}")
+        return DateRange(middle, span.end, f"the second half of {span.label}")
     if kind == "days_of_month":  # "between 16 and 22 March"
         span = _named_month(today, _MONTHS[g["month"]], int(g["year"]) if g.get("year") else None)
         day1, day2 = (int(re.sub(r"\D", "", g[k])) for k in ("d1", "d2"))
