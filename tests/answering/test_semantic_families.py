@@ -5409,3 +5409,81 @@ def test_a_measure_of_both_sides_said_of_one_participant_is_refused(
 def test_what_a_measure_is_of_said_again_is_read(reader: QuestionReader, question: str, metric: str) -> None:
     query = _read(reader, question)
     assert query.metrics == (metric,) and query.group_by == ("call__team",), query
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by"),
+    [
+        ("total call volume for the first half of March, all queues", ("calls",), ()),
+        ("AHT in March, all teams together", ("average_handle_time",), ()),
+        ("call volume by queue for the quarter, one bar each", ("calls",), ("call__queue",)),
+        (
+            "Exec deck — I need one big number for slide 2: total calls we handled in Q1. Thanks!",
+            ("calls",),
+            (),
+        ),
+        (
+            "For the monthly ops review (the board asks every time): what was our service level in March?",
+            ("service_level",),
+            (),
+        ),
+    ],
+)
+def test_every_group_together_and_where_the_answer_goes_are_read(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert (query.metrics, tuple(query.group_by)) == (metrics, group_by), query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "AHT by team (my boss wants march)",  # an aside with a period
+        "AHT by team (my boss wants inbound)",  # an aside with a value
+        "AHT by queue for March, all queues but Billing",  # an exception is no pooling
+    ],
+)
+def test_asides_and_poolings_that_narrow_are_kept(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+def test_the_question_answered_no_most_often_is_the_first_of_a_ranking(reader: QuestionReader) -> None:
+    query = _read(reader, "which evaluation question was answered No most often this quarter?")
+    assert query.metrics == ("answers_of_no",) and query.limit == 1, query
+
+
+@pytest.mark.parametrize(
+    ("question", "team"),
+    [
+        (
+            "Hi! I just took over Tech Tier 1 this week. How many calls did my team handle last month?",
+            "Tech Tier 1",
+        ),
+        ("I run Billing East. How many calls did my team take in March?", "Billing East"),
+    ],
+)
+def test_my_team_is_the_team_a_sentence_before_says_the_asker_runs(
+    answerer: Any, question: str, team: str
+) -> None:
+    answer = answerer.answer(question)
+    assert not answer.refused, answer.text
+    assert f"team = {team}" in answer.text
+
+
+def test_my_team_without_its_name_is_still_refused(answerer: Any) -> None:
+    assert answerer.answer("How many calls did my team handle last month?").refused
+
+
+def test_seconds_said_short_are_seconds(reader: QuestionReader) -> None:
+    query = _read(reader, "avg handle time (sec) by queue")
+    assert query.metrics == ("average_handle_time",) and query.group_by == ("call__queue",), query
+
+
+def test_an_aside_that_only_points_at_the_rows_is_never_left_out(reader: QuestionReader) -> None:
+    # "(whenever they were evaluated)" says which date the period is of: left out, the period would move to the
+    # evaluation day
+    _refused(
+        reader,
+        "How many evaluations were done on calls that took place in January (whenever they were evaluated)?",
+    )

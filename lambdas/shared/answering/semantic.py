@@ -1145,6 +1145,33 @@ _SAID_PLAINLY = (
         r"|window)s?|(?:across\s+)?all\s+dates|unfiltered\s+by\s+date)\b)+",
         " all time",
     ),
+    # "which question was answered No most often": the most
+    _plainly(r"\b(most|least)\s+(?:often|frequently|times)\b", r"\1", when=r"\b(?:which|what|who)\b"),
+    # "total call volume for March, all queues": every queue together, said last, when nothing is split
+    _plainly(
+        r"\s*[,;—–]\s*(?:across\s+|for\s+|over\s+)?all\s+(?:the\s+|our\s+)?(?:queues|teams|agents|directions|languages)"
+        r"(?:\s+(?:together|combined|included))?\s*(?=[?.!]*\s*$)",
+        " overall",
+        when=r"^(?!.*\b(?:by|per|each|every|breakdown|broken|split|vs|versus|compare|compared|which|who|rank|ranked)\b)",
+    ),
+    # "I need one big number for slide 2: total calls …": where the answer goes
+    _plainly(
+        r"\b(?:i\s+need\s+|we\s+need\s+|need\s+)?(?:one|a|the)\s+(?:big\s+|single\s+|headline\s+|hero\s+)?(?:number|figure|stat)"
+        r"\s+for\s+(?:the\s+)?(?:slide|page|deck|report|chart|dashboard)(?:\s+\d{1,2})?\s*(?::|—|–|\s-+)\s*",
+        "",
+    ),
+    # "call volume by queue for the quarter, one bar each": how the answer will be drawn
+    _plainly(
+        r"\s*[,;—–]\s*(?:as\s+)?one\s+(?:bar|line|row|point|column|slice|dot)\s+(?:each|(?:per|for\s+each)\s+(?P<of>\w+))"
+        r"\s*(?=[?.!]*\s*$)",
+        # "one line per month" after no month: the grain, kept
+        lambda m: (
+            ""
+            if not m.group("of") or re.search(rf"\b{m.group('of')}", m.string[: m.start()], re.I)
+            else m.group(0)
+        ),
+        when=r"\b(?:by|per|each)\b",
+    ),
     # "the first half of March (the 1st to the 15th)": its days said again
     _plainly(
         r"\s*\(\s*(?:i\.?e\.?\s+|so\s+)?(?:the\s+)?(?:1st|1|first)\s*(?:to|through|thru|until|-|–)\s*(?:the\s+)?(?:15th|15)"
@@ -3026,6 +3053,13 @@ _COMMENTARY = frozenset(
 )  # fmt: skip
 
 
+# Words of ``_COMMENTARY`` that only point at someone or something said elsewhere
+_PRONOUNS = frozenset(
+    {"i", "we", "my", "our", "me", "us", "it", "this", "them", "they", "so", "she", "he", "she's", "he's", "shes",
+     "hes"}
+)  # fmt: skip
+
+
 _TO_LEARN = re.compile(
     r"\b(?:wants?|needs?|wanted|needed|would\s+like|trying|tries|tried|asked|asking|keen)\s+to\s+(?:know|see|understand|find\s+out"
     r"|learn|figure\s+out|work\s+out)\s+(?:where|what|which|how|why|whether|if|when|who)\b"
@@ -3849,6 +3883,31 @@ class QuestionReader:
                 )
         return question
 
+    def _taken_over(self, question: str) -> str:
+        """ "I just took over Tech Tier 2 this week. How many calls did my team handle last month?": "my team" is the
+        team a sentence before says the asker runs; that sentence is left out."""
+        if not self._teams:
+            return question
+        names = "|".join(re.escape(team) for team in self._teams)
+        said = re.search(
+            r"(?:^|(?<=[.!?:—–])\s*)(?:hi|hello|hey)?[!,.]?\s*(?:i|we)\s*(?:'ve|'m|\s+have|\s+am)?\s+(?:just\s+|recently\s+|now\s+)?"
+            r"(?:took\s+over|taken\s+over|take\s+over|run|manage|lead|look\s+after|head\s+up|supervise|inherited|joined"
+            rf"|on|in|the\s+(?:new\s+)?(?:tl|team\s+lead|lead|manager|supervisor)\s+(?:of|for))\s+(?:the\s+)?(?P<team>{names})"
+            r"(?:\s+team)?(?:\s+(?:this|last)\s+(?:week|month)|\s+(?:recently|today|yesterday))?\s*[.!]\s+",
+            question,
+            flags=re.IGNORECASE,
+        )
+        if said is None:
+            return question
+        rest = question[said.end() :]
+        mine = re.compile(r"\b(?:my|our)\s+(?:new\s+)?(team|agents|reps|people)\b", re.IGNORECASE)
+        if not mine.search(rest):
+            return question
+        team = said.group("team")
+        return question[: said.start()] + mine.sub(
+            lambda m: team if m.group(1).lower() == "team" else f"the {team} {m.group(1)}", rest
+        )
+
     def owned(self, question: str) -> str:
         """``question`` with a team the asker calls theirs said as the team ("my Billing East reps": the Billing
         East reps; "Retention Specialists (my team as of Monday)": Retention Specialists). "My team" without its
@@ -3877,13 +3936,16 @@ class QuestionReader:
         heading that also names the period ("Service level check for March: % of inbound calls …") gives the
         request that period."""
         question = _said_plainly(_EMOTICON.sub(". ", question))  # a smiley ends what it follows
-        question = self._value_before_a_month(question)
+        question = self._taken_over(self._value_before_a_month(question))
         # "AHT by day of week? seconds ok": the unit the answer may come in, said after the request
         question = _UNIT_OK.sub(lambda m: f" in {m.group('unit')}", question)
         # "… in March? (headcount sanity check for the invoice)": an aside last that only says what it is for
         aside = re.search(r"\s*\((?P<a>[^()]{2,80})\)\s*[?.!]?\s*$", question)
         if aside is not None and _is_asker(aside.group("a"), self._names_nothing):
             question = question[: aside.start()].rstrip()
+        # "For the monthly ops review (the board asks every time): …": an aside about who asks or why, anywhere,
+        # that names nothing a reading uses, narrows nothing and names no period
+        question = re.sub(r"\s*\((?P<a>[^()]{2,80})\)", lambda m: self._aside(m, today), question)
         heading = _HEADING.match(question)
         carried = heading and re.match(
             r"^(?P<h>.+?)\s+(?P<p>(?:for|in|during|over|of)\s+.+)$", heading.group("head"), re.IGNORECASE
@@ -3906,6 +3968,21 @@ class QuestionReader:
         question = re.sub(r"\bbut\s+(?=(?:[\w'-]+\s+){0,3}only\b|with\b|just\b)", "", question, flags=re.I)
         question = self._person_said_first(question)
         return self._without_musing(_base_said_first(self._asked(question, today)), today)
+
+    def _aside(self, m: re.Match[str], today: dt.date) -> str:
+        said = re.sub(r"\b(?:every|each)\s+time\b", " ", m.group("a").lower())  # "the board asks every time"
+        words = set(re.findall(r"[a-z']+", said))
+        if (
+            words
+            & (_COMMENTARY - _PRONOUNS)  # who asks or what for, not only "they" ("whenever they were …")
+            and not words & _NARROWING
+            and not re.search(r"\d", said)
+            and find_date_range(normalise(said), today, any_month=True) is None
+            and not _DATE_WORDS.search(normalise(said))
+            and self._names_nothing(normalise(said))
+        ):
+            return ""
+        return m.group(0)
 
     def _pasted_request(self, question: str) -> str:
         """The request quoted after a heading that says where it comes from ("Fwd from the vendor lead: "Can we get

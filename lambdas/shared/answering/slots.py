@@ -109,6 +109,7 @@ _TYPOS = {
     "minuts": "minutes",
     "mins": "minutes",
     "secs": "seconds",
+    "sec": "seconds",
     "avrage": "average",
     "averge": "average",
     "tiem": "time",
