@@ -5487,3 +5487,34 @@ def test_an_aside_that_only_points_at_the_rows_is_never_left_out(reader: Questio
         reader,
         "How many evaluations were done on calls that took place in January (whenever they were evaluated)?",
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "group_by"),
+    [
+        ("VoC: how many survey answers did we get at each score, 1 to 5, in Q1?", ("call__survey_score",)),
+        ("CSAT distribution for Q1", ("call__survey_score",)),
+        ("distribution of csat scores by queue", ("call__survey_score", "call__queue")),
+    ],
+)
+def test_a_csat_distribution_is_the_surveyed_calls_at_each_score(
+    reader: QuestionReader, question: str, group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == ("surveyed_calls",) and tuple(query.group_by) == group_by, query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much does customer sentiment improve from the start to the end of a call, per queue, in Feb?",
+        "which 3 queues see the biggest improvement in customer sentiment from the start to the end of the call?",
+    ],
+)
+def test_an_improvement_in_sentiment_over_the_call_is_its_change(
+    reader: QuestionReader, question: str
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == ("average_customer_sentiment_change",) and query.group_by == ("call__queue",), (
+        query
+    )

@@ -1145,6 +1145,16 @@ _SAID_PLAINLY = (
         r"|window)s?|(?:across\s+)?all\s+dates|unfiltered\s+by\s+date)\b)+",
         " all time",
     ),
+    # "CSAT distribution", "how many survey answers at each score, 1 to 5": the surveyed calls by their score
+    _plainly(
+        r"\b(?:(?:the\s+)?(?:csat|survey(?:\s+score)?|satisfaction(?:\s+score)?)\s+distribution"
+        r"|(?:the\s+)?distribution\s+of\s+(?:the\s+)?(?:csat|survey|satisfaction)(?:\s+(?:scores|answers|responses|ratings))?"
+        r"|(?:how\s+many\s+)?(?:csat\s+|survey\s+)?(?:answers|responses|ratings|surveys)\s+(?:did\s+we\s+(?:get|receive)\s+)?"
+        r"(?:at|for|per|with|of)\s+each\s+(?:csat\s+|survey\s+)?(?:score|rating|value))"
+        r"(?:\s*[,(]?\s*(?:from\s+)?1\s*(?:to|-|–|\.\.)\s*5\s*\)?)?",
+        "surveyed calls by csat score",
+        when=r"\b(?:csat|survey|surveys|satisfaction|responses|ratings)\b",
+    ),
     # "which question was answered No most often": the most
     _plainly(r"\b(most|least)\s+(?:often|frequently|times)\b", r"\1", when=r"\b(?:which|what|who)\b"),
     # "total call volume for March, all queues": every queue together, said last, when nothing is split
