@@ -35,12 +35,14 @@ from lambdas.shared.answering.matcher import NEVER_CORRECTED, STOPWORDS, looks_l
 from lambdas.shared.answering.model import Answer, AnsweringError, json_value, refusal
 from lambdas.shared.answering.slots import (
     MINIMUM_OF,
+    MONTH_PATTERN,
     DateRange,
     EntityIndex,
     asks_for_one,
     find_date_range,
     find_direction,
     find_top_n,
+    month_number,
     normalise,
 )
 from lambdas.shared.query_engines import sql_string as quoted
@@ -673,6 +675,8 @@ _COUNTED_NOUN = re.compile(
     r"\b(?:how\s+many|number\s+of|count\s+of|total\s+number\s+of)\s+(?:the\s+|our\s+)?"
     r"(?:(?:different|distinct|unique|individual|separate|active)\s+)?(?P<noun>[a-z]+)"
 )
+# "my team", "our agents": the asker's own people
+_MY_TEAM = re.compile(r"\b(?:my|our)\s+(?:new\s+)?(team|agents|reps|people)\b", re.IGNORECASE)
 # People a question starts with, then says what they did: what it counts ("agents who took calls in March")
 _SUBJECT_NOUN = re.compile(
     r"(?:^|[:.?!]\s*)(?:the\s+|our\s+|all\s+)?(?P<noun>agents|reps|staff|people|employees|representatives)\s+"
@@ -871,30 +875,12 @@ def _plainly(
     return re.compile(pattern, re.IGNORECASE), replacement, re.compile(when, re.IGNORECASE) if when else None
 
 
-_MONTH_WORDS = (
-    r"jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october"
-    r"|nov|november|dec|december"
-)
-_MONTH_NUMBERS = {
-    name: number
-    for number, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
-    )
-}
-
-
 def _months_listed(m: re.Match[str]) -> str:
-    """ "jan feb mar" → "from jan to mar", when every month named is a whole month name or its short form and
-    they follow one another; as said otherwise (a gap may be two periods compared)."""
+    """ "jan feb mar" → "from jan to mar", when every word is a month and they follow one another; as said
+    otherwise (a gap may be two periods compared)."""
     months = [w for w in re.findall(r"[a-z]+", m.group(0).lower()) if w not in {"for", "in", "over", "and"}]
-    numbers = []
-    for word in months:
-        number = _MONTH_NUMBERS.get(word[:3])
-        full = dt.date(2000, number, 1).strftime("%B").lower() if number else ""
-        if number is None or not (word == word[:3] or word == full or (word == "sept" and number == 9)):
-            return m.group(0)
-        numbers.append(number)
-    if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+    numbers = [month_number(word) for word in months]
+    if None in numbers or numbers != list(range(numbers[0] or 0, (numbers[0] or 0) + len(numbers))):
         return m.group(0)
     return f"from {months[0]} to {months[-1]}"
 
@@ -3620,6 +3606,25 @@ class QuestionReader:
     def __init__(self, manifest: SemanticManifest, values: Mapping[str, Iterable[str]]) -> None:
         self.manifest = manifest
         self._teams = tuple(sorted((str(v) for v in values.get("team", ()) if v), key=len, reverse=True))
+        numbered = "|".join(re.escape(team) for team in self._teams if team[-1:].isdigit())
+        # "tech tier 2 feb": a team whose name ends in a number, then a month
+        self._numbered_team_month = (
+            re.compile(rf"(?<!\w)({numbered})\s+(?={MONTH_PATTERN}\b)", re.IGNORECASE) if numbered else None
+        )
+        names = "|".join(re.escape(team) for team in self._teams)
+        # "I just took over Tech Tier 2 this week.": the team the asker says they run
+        self._team_taken_over = (
+            re.compile(
+                r"(?:^|(?<=[.!?:—–])\s*)(?:hi|hello|hey)?[!,.]?\s*(?:i|we)\s*(?:'ve|'m|\s+have|\s+am)?\s+"
+                r"(?:just\s+|recently\s+|now\s+)?(?:took\s+over|taken\s+over|take\s+over|run|manage|lead|look\s+after"
+                r"|head\s+up|supervise|inherited|joined|on|in|the\s+(?:new\s+)?(?:tl|team\s+lead|lead|manager|supervisor)"
+                rf"\s+(?:of|for))\s+(?:the\s+)?(?P<team>{names})(?:\s+team)?(?:\s+(?:this|last)\s+(?:week|month)"
+                r"|\s+(?:recently|today|yesterday))?\s*[.!]\s+",
+                re.IGNORECASE,
+            )
+            if names
+            else None
+        )
         # values named otherwise ("Spanish" for es-US): name -> value, per dimension label
         self._aliases: dict[str, dict[str, str]] = {}
         for dim in manifest.dimensions:
@@ -3883,38 +3888,21 @@ class QuestionReader:
     def _value_before_a_month(self, question: str) -> str:
         """ "aht tech tier 2 feb" → "aht tech tier 2 in feb": a value ending in a number, then a month, is never
         a day of that month."""
-        for team in self._teams:
-            if team[-1:].isdigit():
-                question = re.sub(
-                    rf"(?<!\w)({re.escape(team)})\s+(?=(?:{_MONTH_WORDS})\b)",
-                    r"\1 in ",
-                    question,
-                    flags=re.IGNORECASE,
-                )
-        return question
+        if self._numbered_team_month is None:
+            return question
+        return self._numbered_team_month.sub(r"\1 in ", question)
 
     def _taken_over(self, question: str) -> str:
         """ "I just took over Tech Tier 2 this week. How many calls did my team handle last month?": "my team" is the
         team a sentence before says the asker runs; that sentence is left out."""
-        if not self._teams:
-            return question
-        names = "|".join(re.escape(team) for team in self._teams)
-        said = re.search(
-            r"(?:^|(?<=[.!?:—–])\s*)(?:hi|hello|hey)?[!,.]?\s*(?:i|we)\s*(?:'ve|'m|\s+have|\s+am)?\s+(?:just\s+|recently\s+|now\s+)?"
-            r"(?:took\s+over|taken\s+over|take\s+over|run|manage|lead|look\s+after|head\s+up|supervise|inherited|joined"
-            rf"|on|in|the\s+(?:new\s+)?(?:tl|team\s+lead|lead|manager|supervisor)\s+(?:of|for))\s+(?:the\s+)?(?P<team>{names})"
-            r"(?:\s+team)?(?:\s+(?:this|last)\s+(?:week|month)|\s+(?:recently|today|yesterday))?\s*[.!]\s+",
-            question,
-            flags=re.IGNORECASE,
-        )
+        said = self._team_taken_over.search(question) if self._team_taken_over is not None else None
         if said is None:
             return question
         rest = question[said.end() :]
-        mine = re.compile(r"\b(?:my|our)\s+(?:new\s+)?(team|agents|reps|people)\b", re.IGNORECASE)
-        if not mine.search(rest):
+        if not _MY_TEAM.search(rest):
             return question
         team = said.group("team")
-        return question[: said.start()] + mine.sub(
+        return question[: said.start()] + _MY_TEAM.sub(
             lambda m: team if m.group(1).lower() == "team" else f"the {team} {m.group(1)}", rest
         )
 

@@ -239,6 +239,14 @@ _MONTHS.update(
     }
 )
 _MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
+MONTH_PATTERN = _MONTH  # a month's name, short name or common misspelling, as a regular expression
+
+
+def month_number(word: str) -> int | None:
+    """The month ``word`` names (1–12): a name, short name or common misspelling; None otherwise."""
+    return _MONTHS.get(word.lower())
+
+
 # Month names that are also ordinary words or names ("may I see …", "Jan's calls"): a month only with a year, a
 # date preposition, or opening or closing the request. Any other month word is the month wherever it stands
 # ("aht march in mins"), except "march" said as the verb ("calls that march through the queue").
