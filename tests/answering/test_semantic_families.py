@@ -1270,7 +1270,10 @@ def test_form_versions_group_and_filter_only_next_to_version(manifest_values_rea
     query = _read(reader, "Average score on version 2 of the Technical Support Quality form")
     assert ("evaluation__form_version", "2") in query.filters
     assert "= 2" in " ".join(query.to_arguments()["where_constraints"])  # a number, as the column is
-    assert _read(reader, "evaluations by form version").group_by == ("evaluation__form_version",)
+    assert _read(reader, "evaluations by form version").group_by == (
+        "evaluation__form_title",
+        "evaluation__form_version",
+    )
     top = _read(reader, "top 2 agents by calls")
     assert top.limit == 2 and top.filters == ()  # a number elsewhere is no version
     both = _read(reader, "calls and AHT by team, both in one table")
@@ -4255,7 +4258,7 @@ def test_box_counts_minimums_evaluators_connected_time_and_typed_slips(
         # a box of a scale that is not the survey's
         "top 2 box QA score by team",
         # a minimum of a value no minimum is defined for
-        "minimum QA score by agent",
+        "minimum queue wait by agent",
         # the definition said again differently is not the same share
         "top 2 box CSAT by team (share of survey answers that were a 5)",
         # evaluators with a condition no metric defines
@@ -5518,3 +5521,347 @@ def test_an_improvement_in_sentiment_over_the_call_is_its_change(
     assert query.metrics == ("average_customer_sentiment_change",) and query.group_by == ("call__queue",), (
         query
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        (
+            "lowest, median and highest QA score per evaluator",
+            ("min_qa_score", "median_qa_score", "max_qa_score"),
+        ),
+        ("min, median and max QA score by evaluator", ("min_qa_score", "median_qa_score", "max_qa_score")),
+        ("shortest, average and longest handle time per evaluator", None),
+    ],
+)
+def test_extremes_listed_with_another_statistic_are_statistics_not_rankings(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...] | None
+) -> None:
+    if metrics is None:  # handle time is a call's value, not an evaluation's: no reading by evaluator
+        _refused(reader, question)
+        return
+    query = _read(reader, question)
+    assert query.metrics == metrics and query.group_by == ("evaluation__evaluator",), query
+    assert query.limit is None and not query.order_by, query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which agents had the highest and lowest AHT",
+        "highest and lowest AHT by team",
+        "median and highest QA score per evaluator, who is top?",
+    ],
+)
+def test_statistics_listed_but_read_as_fewer_figures_are_refused(
+    reader: QuestionReader, question: str
+) -> None:
+    # two rankings, or a ranking and a statistic: one metric ranked would drop a figure the question asks for
+    _refused(reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "group_by"),
+    [
+        ("average QA score by form version", ("evaluation__form_title", "evaluation__form_version")),
+        ("evaluations per form version in Q1", ("evaluation__form_title", "evaluation__form_version")),
+        ("QA score by version for the Technical Support Quality form", ("evaluation__form_version",)),
+    ],
+)
+def test_a_split_by_form_version_is_by_form_and_version_unless_one_form_is_named(
+    question: str, group_by: tuple[str, ...]
+) -> None:
+    # each form counts its own versions: version 1 of every form together is no group
+    values = dict(VALUES)
+    values["form"] = ["Technical Support Quality", "Customer Service Quality"]
+    values["form version"] = ["1", "2"]
+    query = _read(QuestionReader(SemanticManifest.load(), values), question)
+    assert tuple(query.group_by) == group_by, query
+
+
+@pytest.mark.parametrize(
+    ("question", "condition", "within"),
+    [
+        (
+            "share of survey answers that were a 4 or 5 on Billing in Q1",
+            "CSAT 4–5",
+            "queue = Billing",
+        ),
+        (
+            "what % of calls on the Billing queue were flagged escalation-request?",
+            "category",
+            "queue = Billing",
+        ),
+        (
+            "for each Billing East rep, what % of their calls got tagged escalation-request?",
+            "category",
+            "team",
+        ),
+    ],
+)
+def test_a_value_said_after_on_or_for_scopes_both_counts_of_a_share(
+    reader: QuestionReader, question: str, condition: str, within: str
+) -> None:
+    query = reader.read(question, TODAY).query
+    assert isinstance(query, ShareQuery), query
+    assert condition in query.condition and within in query.within, query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "share of escalation-request calls in the Billing queue",  # of the category's calls, or of the queue's?
+        "what % of calls were inbound on Billing and Technical Support",
+    ],
+)
+def test_a_share_whose_scope_is_not_said_apart_is_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("how many distinct calls were evaluated per team? not evaluations, calls", ("evaluated_calls",)),
+        ("avg daily call volume in March? (per day, not the total)", ("average_calls_per_day",)),
+        ("total hold time by team? not the average, the total", ("total_hold_time_hours",)),
+    ],
+)
+def test_what_it_is_not_said_first_then_what_it_is(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...]
+) -> None:
+    assert _read(reader, question).metrics == metrics
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "average hold time by team? not the average, the total",  # says the measure it rules out
+        "evaluations per team? not evaluations, calls",
+    ],
+)
+def test_what_it_is_not_said_first_against_the_reading_is_refused(
+    reader: QuestionReader, question: str
+) -> None:
+    _refused(reader, question)
+
+
+def test_call_topics_ranked_by_a_measure_are_the_topics(reader: QuestionReader) -> None:
+    query = _read(reader, "rank ALL call topics by resolution rate, best first")
+    assert query.metrics == ("resolution_rate",) and query.group_by == ("call__summary_topic",), query
+    assert query.limit is None and query.order_by == "-resolution_rate", query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the 5 QA questions our people score worst on (scored questions only)",
+        "avg score per question (scored questions only)",
+        "Average score of each scored question (leave out the free-text one)",
+    ],
+)
+def test_scored_questions_only_is_what_a_question_score_averages(
+    reader: QuestionReader, question: str
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == ("average_answer_score",), query
+    assert query.group_by == ("scorecard_answer__question_text",), query
+
+
+def test_scored_questions_only_with_another_measure_is_refused(reader: QuestionReader) -> None:
+    # counting questions, "scored only" narrows the count: never dropped
+    _refused(reader, "how many evaluations per form (scored questions only)")
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("Which queue needs the most callbacks (number of calls)?", ("callback_calls",)),
+        ("which queue needs callbacks most often (callback rate), this quarter", ("callback_rate",)),
+    ],
+)
+def test_a_measure_said_again_in_brackets_says_which_figure_is_meant(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == metrics and query.group_by == ("call__queue",), query
+    assert query.limit == 1 and query.order_by == f"-{metrics[0]}", query
+
+
+def test_a_measure_in_brackets_of_another_thing_is_not_taken_for_the_one_asked(
+    reader: QuestionReader,
+) -> None:
+    # hold hours are no callbacks: the aside is not the request's measure said again
+    _refused(reader, "Which queue needs the most callbacks (total hold hours)?")
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("Billing East vs Tech Tier 1 — resolution rate for each?", "call__team"),
+        ("AHT for Billing East and Tech Tier 1, each", "call__team"),
+        ("calls per team per month for Billing East and Tech Tier 1", "call__team"),
+    ],
+)
+def test_two_values_with_each_or_split_by_their_kind_are_one_row_each(
+    reader: QuestionReader, question: str, label: str
+) -> None:
+    query = _read(reader, question)
+    assert label in query.group_by, query
+    assert sorted(v for k, v in query.filters if k == label) == ["Billing East", "Tech Tier 1"], query
+
+
+def test_two_values_joined_by_and_with_nothing_said_of_rows_stay_refused(reader: QuestionReader) -> None:
+    # one figure for both, or one each: not said
+    _refused(reader, "AHT for Billing East and Tech Tier 1")
+
+
+def test_a_series_for_two_values_joined_by_and_is_a_series_of_each(reader: QuestionReader) -> None:
+    query = _read(reader, "Average ACW per month for Billing East and Tech Tier 1 this quarter")
+    assert query.grain == "month" and query.group_by == ("call__team",), query
+    combined = _read(reader, "calls per month for Billing East and Tech Tier 1 combined")
+    assert combined.grain == "month" and combined.group_by == (), combined
+
+
+def test_a_value_of_one_kind_said_before_another_kind_is_no_filter(reader: QuestionReader) -> None:
+    # "the billing teams" are teams about billing, never the Billing queue
+    _refused(reader, "AHT for the billing teams")
+    assert ("call__queue", "Billing") in _read(reader, "AHT for Billing queue agents").filters
+
+
+def test_each_of_the_past_days_is_per_day_over_them(reader: QuestionReader) -> None:
+    query = _read(reader, "Average hold time for each of the past 7 days?")
+    assert query.grain == "day" and query.period is not None, query
+    assert (query.period.end - query.period.start).days == 7
+    _refused(reader, "AHT for each of the last 4 weeks")  # four full weeks, or 28 days by week?
+
+
+@pytest.mark.parametrize(
+    ("question", "grain"),
+    [("AHT by month, all queues", "month"), ("MoM check: AHT in February vs March, all queues", "month")],
+)
+def test_all_queues_said_last_is_every_queue_when_the_split_is_another(
+    reader: QuestionReader, question: str, grain: str
+) -> None:
+    query = _read(reader, question)
+    assert query.grain == grain and query.group_by == () and query.filters == (), query
+
+
+def test_an_aside_whose_words_the_request_says_is_left_out(reader: QuestionReader) -> None:
+    query = _read(reader, "Calls per agent by team in Q1 (the cost model bills per agent seat)")
+    assert query.metrics == ("calls_per_agent",) and query.group_by == ("call__team",), query
+    _refused(reader, "AHT by team (the board asks about Billing)")  # a value the request does not name
+
+
+def test_whose_measure_said_in_any_name_of_the_participant(reader: QuestionReader) -> None:
+    query = _read(reader, "avg agent sentiment (the reps' own, not the customer's) per team in March")
+    assert query.metrics == ("average_agent_sentiment",), query
+    _refused(reader, "avg customer sentiment (the reps' own, not the customer's) per team in March")
+
+
+def test_a_ranking_asked_aside_after_each_group_ranks_every_group(reader: QuestionReader) -> None:
+    query = _read(reader, "AHT for each team (which is the highest?)")
+    assert query.group_by == ("call__team",) and query.limit is None, query
+    assert query.order_by == "-average_handle_time", query
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group"),
+    [
+        ("for each queue, the longest hold", "max_hold_time", "call__queue"),
+        ("the longest hold per team", "max_hold_time", "call__team"),
+        ("shortest call by team", "min_call_duration", "call__team"),
+    ],
+)
+def test_the_longest_of_a_call_time_per_group_is_its_maximum(
+    reader: QuestionReader, question: str, metric: str, group: str
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == (metric,) and query.group_by == (group,) and query.limit is None, query
+
+
+def test_which_group_has_the_longest_is_still_a_ranking(reader: QuestionReader) -> None:
+    query = _read(reader, "which queue has the longest hold")
+    assert query.metrics == ("average_hold_time",) and query.limit == 1, query
+
+
+_QUESTIONS = [
+    "Did the agent verify the caller's identity before discussing the account?",
+    "Was the recorded-line disclosure read at the start of the call?",
+    "Did the customer give explicit consent to the order?",
+    "Did the agent greet the customer and give their name?",
+    "Did the agent verify the account and service address?",
+]
+
+
+@pytest.fixture(scope="module")
+def question_reader() -> QuestionReader:
+    values = dict(VALUES)
+    values["evaluation question"] = _QUESTIONS
+    return QuestionReader(SemanticManifest.load(), values)
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("How many times was the recorded-line disclosure question answered No this quarter?", _QUESTIONS[1]),
+        ("Compliance — identity-verification question: average score by team, Q1", _QUESTIONS[0]),
+        ("average score of the greeting question by team", _QUESTIONS[3]),
+        (
+            "How many times did evaluators mark 'No' on the explicit consent question this quarter?",
+            _QUESTIONS[2],
+        ),
+        ("the 'verify the caller's identity' question: how many 'No' answers did it get?", _QUESTIONS[0]),
+    ],
+)
+def test_an_evaluation_question_named_by_some_of_its_words_is_that_question(
+    question_reader: QuestionReader, question: str, text: str
+) -> None:
+    query = _read(question_reader, question)
+    assert ("scorecard_answer__question_text", text) in query.filters, query
+
+
+def test_words_that_name_two_questions_name_none(question_reader: QuestionReader) -> None:
+    # "verify" is in two questions: which one is not said
+    _refused(question_reader, "average score of the verify question")
+
+
+def test_extremes_of_one_row_said_on_record_are_its_minimum_and_maximum(reader: QuestionReader) -> None:
+    query = _read(reader, "lowest and highest QA score on record")
+    assert query.metrics == ("min_qa_score", "max_qa_score") and query.limit is None, query
+
+
+@pytest.mark.parametrize(
+    ("question", "dimension"),
+    [
+        ("DS: how many calls had no interruptions at all, from either side?", "call__interruptions"),
+        ("how many calls had no agent interruptions", "call__agent_interruptions"),
+        ("calls where the customer never interrupted the agent, by queue", "call__customer_interruptions"),
+    ],
+)
+def test_calls_with_no_interruptions_have_none(reader: QuestionReader, question: str, dimension: str) -> None:
+    query = _read(reader, question)
+    assert query.metrics == ("calls",) and query.conditions == ((dimension, "<=", 0.0),), query
+
+
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        ("Tech Tier 1, March: 95th percentile of after-call work?", (("call__team", "Tech Tier 1"),)),
+        ("Billing: AHT last month?", (("call__queue", "Billing"),)),
+    ],
+)
+def test_a_heading_of_values_and_a_period_is_what_the_request_is_about(
+    reader: QuestionReader, question: str, filters: tuple[tuple[str, str], ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.filters == filters and query.period is not None, query
+
+
+def test_a_heading_with_other_words_than_values_is_not_taken_for_a_filter(reader: QuestionReader) -> None:
+    _refused(reader, "Billing recon crew: AHT last month?")
+
+
+def test_an_aside_naming_a_value_of_the_split_is_left_out(reader: QuestionReader) -> None:
+    query = _read(reader, "call count split by language for march (we're sizing the Spanish line)")
+    assert query.group_by == ("call__language",) and query.filters == (), query
+    _refused(reader, "call count for march (we're sizing the Spanish line)")  # then it may be a filter

@@ -257,3 +257,19 @@ def test_a_near_value_is_a_slip_never_another_word_or_number() -> None:
     assert teams.find(normalise("customer share of talk time per team")) is None
     assert teams.find(normalise("tech tier 3 calls")) is None
     assert teams.find(normalise("tech tier calls")) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        # TODAY is Wednesday 18 March: the last full week ended on Sunday 15 March
+        ("calls per week for the last 6 full weeks", dt.date(2026, 2, 2), dt.date(2026, 3, 16)),
+        ("calls last full week", dt.date(2026, 3, 9), dt.date(2026, 3, 16)),
+        ("AHT by month over the past 2 complete months", dt.date(2026, 1, 1), dt.date(2026, 3, 1)),
+        ("calls in the last full quarter", dt.date(2025, 10, 1), dt.date(2026, 1, 1)),
+    ],
+)
+def test_the_last_full_weeks_or_months_are_whole_units_that_ended_before_today(
+    question: str, start: dt.date, end: dt.date
+) -> None:
+    assert _range(question) == (start, end)

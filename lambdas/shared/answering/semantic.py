@@ -233,6 +233,30 @@ _STATISTIC_WORD = re.compile(
     r"|biggest|p25|p50|p75|p90|p95|standard\s+deviation|std\s+dev|stddev|stdev)\b",
     re.IGNORECASE,
 )
+# Listed with other statistics ("lowest, median and highest QA score"), an extreme is one row's value, not a rank
+_STATISTIC_AS_FIGURE = {
+    "lowest": "minimum",
+    "smallest": "minimum",
+    "shortest": "minimum",
+    "highest": "maximum",
+    "biggest": "maximum",
+    "largest": "maximum",
+    "longest": "maximum",
+}
+
+
+_ASKS_WHICH = re.compile(
+    r"\b(?:which|who|whose|what\s+(?:agents?|teams?|queues?|evaluators?))\b", re.IGNORECASE
+)
+
+
+def _listed_statistics(listed: re.Match[str]) -> int:
+    """How many different statistics a list of them names ("min, max and the maximum" names two)."""
+    words = (normalise(w) for w in _STATISTIC_WORD.findall(listed.group(0)))
+    canonical = {"avg": "average", "mean": "average", "min": "minimum", "max": "maximum", "p50": "median"}
+    return len({canonical.get(w, _STATISTIC_AS_FIGURE.get(w, w)) for w in words})
+
+
 _STATISTICS_LISTED = re.compile(
     rf"(?:{_STATISTIC_WORD.pattern})(?:\s*,\s*(?:the\s+)?(?:{_STATISTIC_WORD.pattern}))*"
     rf"\s*,?\s+(?:and|&|\+|plus)\s+(?:the\s+)?(?:{_STATISTIC_WORD.pattern})",
@@ -541,6 +565,11 @@ _CLARIFIED = (
     ),
     # "AHT by week for March, not by day": a short request the pattern above takes whole as ``x``
     re.compile(r"[,;:.?!\-–—]\s*(?P<x>)\bnot\s+(?P<y>[a-z][a-z' -]{0,30}?)\s*[.?!]*\s*$"),
+    # "… ? not evaluations, calls", "… ? Not per call, the total": what it is not said first
+    re.compile(
+        r"(?:[,;:.?!\-–—(]\s*)\bnot\s+(?P<y>[a-z][a-z' -]{0,30}?)\s*,\s*(?:but\s+|just\s+|only\s+)?"
+        r"(?P<x>[a-z][a-z' ]{0,30}?)\s*[.?!)]*\s*$"
+    ),
 )
 # "… done by automation rather than a person": the other of two values, named after the one asked
 _RATHER_THAN = re.compile(
@@ -549,8 +578,10 @@ _RATHER_THAN = re.compile(
 )
 # Who speaks on a call, as a clarification names them ("not the agents", "not customers")
 _PARTICIPANTS = {
-    "agent": frozenset({"agent", "agents", "rep", "reps", "agent's", "agents'"}),
-    "customer": frozenset({"customer", "customers", "caller", "callers", "customer's", "customers'"}),
+    "agent": frozenset({"agent", "agents", "rep", "reps", "agent's", "agents'", "rep's", "reps'"}),
+    "customer": frozenset(
+        {"customer", "customers", "caller", "callers", "customer's", "customers'", "caller's", "callers'"}
+    ),
 }
 
 
@@ -868,6 +899,37 @@ def _in_unless_a_range(m: re.Match[str]) -> str:
 _BOT = re.compile(r"\bcontact\s+lens\s+(?:bot|robot|ai)\b|\bqa\s+bot\b", re.IGNORECASE)
 
 
+# Times of one call that have a longest and a shortest ("the longest hold", "the shortest call")
+_ONE_CALL_TIMES = (
+    r"hold(?:\s+time)?|(?:queue\s+)?wait(?:\s+time)?|call(?:\s+duration)?|handle\s+time|after[\s-]call\s+work|acw"
+    r"|wrap[\s-]?up(?:\s+time)?"
+)
+_EXTREME = {"longest": "maximum", "shortest": "minimum"}
+
+
+def _one_call_time(said: str) -> str:
+    """A time of one call as the metrics name it ("hold" → "hold time", "call" → "call duration")."""
+    said = re.sub(r"\s+", " ", said.lower())
+    return {
+        "hold": "hold time",
+        "wait": "queue wait",
+        "call": "call duration",
+        "wait time": "queue wait",
+    }.get(said, said)
+
+
+def _split_by_kind(text: str, kinds: str) -> bool:
+    """Whether ``text`` may split, rank or compare by ``kinds`` ("queues"): a grouping by that kind, a ranking of
+    members, or a comparison of anything but months ("AHT in February vs March, all queues" splits nothing)."""
+    kind = kinds.removesuffix("s")
+    if re.search(rf"\b(?:by|per|each|every|across|between)\s+(?:the\s+|our\s+)?{kind}", text, re.IGNORECASE):
+        return True
+    if re.search(r"\b(?:breakdown|broken|split|which|who|rank|ranked)\b", text, re.IGNORECASE):
+        return True
+    compared = re.search(r"\b(?:vs|versus|compare|compared)\b", text, re.IGNORECASE)
+    return compared is not None and not _MONTHS_COMPARED.search(text.lower())
+
+
 def _plainly(
     pattern: str, replacement: str | Callable[[re.Match[str]], str], when: str | None = None
 ) -> tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], re.Pattern[str] | None]:
@@ -912,6 +974,68 @@ _ONE_PER_AGENT = (
 _SAID_PLAINLY = (
     # "checking the invoice line by line": how closely, no part of the figure
     _plainly(r"\s*\bline\s+by\s+line\b", ""),
+    # "for each queue, the longest hold", "the shortest call per team": one call's value, the maximum (minimum)
+    # of each group — never the groups ranked by their average
+    _plainly(
+        r"\b(?:for|in)\s+each\s+(?P<g>queue|team|agent|rep|evaluator|day|month|week|topic|product|category)\s*[,:]?\s+"
+        r"(?:the\s+|what(?:'s|\s+is|\s+was)\s+the\s+)?(?:single\s+)?(?P<way>longest|shortest)\s+(?:single\s+)?"
+        rf"(?P<m>{_ONE_CALL_TIMES})\b",
+        lambda m: f"{_EXTREME[m.group('way').lower()]} {_one_call_time(m.group('m'))} per {m.group('g')}",
+        when=r"^(?!.*\b(?:which|who|whose|rank|ranked|top|bottom)\b)",
+    ),
+    _plainly(
+        r"\b(?:the\s+)?(?P<way>longest|shortest)\s+(?:single\s+)?"
+        rf"(?P<m>{_ONE_CALL_TIMES})\s+(?P<per>for\s+each|for\s+every|in\s+each|per|by)\s+(?=(?:queue|team|agent|rep"
+        r"|evaluator|day|month|week|topic|product|category)\b)",
+        lambda m: f"{_EXTREME[m.group('way').lower()]} {_one_call_time(m.group('m'))} per ",
+        when=r"^(?!.*\b(?:which|who|whose|rank|ranked|top|bottom)\b)",
+    ),
+    # "FCR-ish", "FCR (going by the summaries' resolved flag)": the resolution rate the summaries give, when the
+    # question says it is that; a bare "FCR" (first-contact resolution, across contacts) stays unread
+    _plainly(
+        r"\bfcr(?:[\s-]?ish)?(?:\s+rate)?(?:\s+number)?\b",
+        "resolution rate",
+        when=r"\bfcr[\s-]?ish\b|\b(?:summary|summaries|summary's|summaries')\b|\bresolved[\s-]on[\s-]the[\s-]call\b"
+        r"|\bresolved\s+flag\b",
+    ),
+    # "how many 'No' answers", "evaluators marked 'No' on …": answers of No (a bare "no answers" may mean none)
+    _plainly(r"['\"‘“]no['\"’”]\s+answers?\b", "answers of no"),
+    _plainly(
+        r"\b(?:(?:did\s+)?(?:the\s+)?(?:evaluators?|reviewers?|qa)\s+)?mark(?:ed|s)?\s+(?:it\s+|them\s+|as\s+)?['\"‘“]?no['\"’”]?"
+        r"(?=\s+(?:on|for|to|against)\b)",
+        "answered no",
+    ),
+    # "average hold time for each of the past 7 days": per day, over the past 7 days
+    _plainly(
+        r"\b(?:for\s+|on\s+|in\s+)?(?:each|every)\s+(?:one\s+)?of\s+the\s+(?P<w>past|last|previous)\s+(?P<n>\d+|two|three|"
+        r"four|five|six|seven|eight|nine|ten|twelve|fourteen)\s+(?P<g>day|month)s\b",
+        lambda m: f"per {m.group('g')} over the {m.group('w')} {m.group('n')} {m.group('g')}s",
+    ),
+    # "(scored questions only)", "leave out the free-text one": the answers with a score, which a question score
+    # averages anyway (a text answer or an N/A has none); a word only that metric accounts for
+    _plainly(
+        r"\s*(?:[,;(\-–—]\s*)?\b(?:(?:only\s+(?:the\s+)?)?scored\s+(?:questions|answers|ones)(?:\s+only)?"
+        r"|(?:leave|leaving)\s+out\s+the\s+(?:free[\s-]?text|text)\s+(?:one|ones|questions?|answers?)"
+        r"|(?:ignoring|excluding|without)\s+the\s+(?:free[\s-]?text|text)\s+(?:one|ones|questions?|answers?))\s*\)?",
+        " scoredanswersonly ",
+        when=r"\bscor(?:e|es|ed|ing)\b",
+    ),
+    _plainly(
+        r"\b(?P<each>each|every|per)\s+scored\s+question\b",
+        lambda m: f"{m.group('each')} question scoredanswersonly",
+        when=r"\bscores?\b",
+    ),
+    # "the 5 QA questions our people score worst on", "sections agents score best in": the questions (sections)
+    # with the lowest (highest) average score
+    _plainly(
+        r"\b(?P<noun>questions?|sections?)\s+(?:that\s+)?(?:(?:our|the)\s+)?(?:people|agents|reps|team|we|staff)\s+"
+        r"(?:tend\s+to\s+)?scored?\s+(?:the\s+)?(?P<way>worst|lowest|best|highest)\s+(?:on|in)\b",
+        lambda m: (
+            f"{m.group('noun')} with the "
+            + ("lowest" if m.group("way") in {"worst", "lowest"} else "highest")
+            + " average score"
+        ),
+    ),
     # "survey responses that were a 1 or a 2", "came back as a 1 or 2": rated 1 or 2
     _plainly(
         r"\b(?:were|was|came\s+back(?:\s+as)?|came\s+in(?:\s+as)?)\s+(?:an?\s+)?([1-5])s?\s+or\s+(?:an?\s+)?"
@@ -1145,10 +1269,9 @@ _SAID_PLAINLY = (
     _plainly(r"\b(most|least)\s+(?:often|frequently|times)\b", r"\1", when=r"\b(?:which|what|who)\b"),
     # "total call volume for March, all queues": every queue together, said last, when nothing is split
     _plainly(
-        r"\s*[,;—–]\s*(?:across\s+|for\s+|over\s+)?all\s+(?:the\s+|our\s+)?(?:queues|teams|agents|directions|languages)"
-        r"(?:\s+(?:together|combined|included))?\s*(?=[?.!]*\s*$)",
-        " overall",
-        when=r"^(?!.*\b(?:by|per|each|every|breakdown|broken|split|vs|versus|compare|compared|which|who|rank|ranked)\b)",
+        r"\s*[,;—–]\s*(?:across\s+|for\s+|over\s+)?all\s+(?:the\s+|our\s+)?(?P<kind>queues|teams|agents|directions"
+        r"|languages)(?:\s+(?:together|combined|included))?\s*(?=[?.!]*\s*$)",
+        lambda m: m.group(0) if _split_by_kind(m.string, m.group("kind")) else " overall",
     ),
     # "I need one big number for slide 2: total calls …": where the answer goes
     _plainly(
@@ -2216,6 +2339,9 @@ class Dimension:
     none: tuple[str, ...] = ()  # phrases for a value of 0 or less ("matched no category")
     # how analysts name values: a value's part before "-" → its name ("es" → Spanish for "es-US")
     value_names: tuple[tuple[str, str], ...] = ()
+    # a value that means something only within another dimension's value (a form's version within its form):
+    # a split by it is a split by both
+    within: str = ""
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -2295,6 +2421,7 @@ class SemanticManifest:
                         value_names=tuple(
                             (str(k), str(v)) for k, v in (meta.get("value_names") or {}).items()
                         ),
+                        within=str(meta.get("within") or ""),
                     )
                 )
         by_entity = {entity: model for model, entity in manifest.primary_entity.items()}
@@ -3116,6 +3243,45 @@ _ASKS = re.compile(
     r"\?|\b(?:what|which|who|how|when|where|show|list|give|tell|could\s+you|can\s+you|please|pls)\b",
     re.IGNORECASE,
 )
+
+
+# An evaluation question named by some of its words: "the identity-verification question", "the 'verify the
+# caller's identity' question", "on 'Did the customer give explicit consent …?'" (a whole wording reads as it is)
+_QUESTION_DESCRIBED = re.compile(
+    r"(?P<on>\b(?:on|for|to|of)\s+)?(?:\bthe\s+|(?<=[—–:]\s)|^)(?:['‘“\"](?P<q>[^'’”\"]{4,80})['’”\"]|(?P<d>(?:[a-z'-]+\s+){0,3}[a-z'-]+))"
+    r"\s+(?:qa\s+|form\s+|scorecard\s+)?question\b(?:\s+\((?P<paren>[^()]{4,90})\))?",
+    re.IGNORECASE,
+)
+# Words that name no part of a question's wording ("the QA question", "the agent", "the customer")
+_QUESTION_FILLER = frozenset(
+    {"qa", "form", "scorecard", "agent", "agents", "customer", "customers", "question"}
+)
+# A ranking asked aside, after the figures per group ("… for each evaluator (who's the most consistent?)")
+_RANK_ASIDE = re.compile(
+    r"\(\s*(?:and\s+)?(?:who|which|what)(?:'s|\s+is|\s+are|\s+has|\s+have)?\s+(?:the\s+)?(?:most|least|best|worst|"
+    r"highest|lowest|top|bottom|fastest|slowest|longest|shortest)\b[^()\d]{0,40}\)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+# Kinds whose values name who or where calls are handled
+_MEMBER_KINDS = frozenset({"queue", "team", "agent", "evaluator"})
+# A value of one of these said before the other's name ("the billing teams") describes the other
+_PLACES = frozenset({"queue", "team"})
+# Kinds of value that may scope a share's two counts ("… on General Inquiries", "for each Sales Inbound rep")
+_SCOPE_KINDS = frozenset({"queue", "team", "agent", "language"})
+# Words that introduce the condition a share counts ("% of calls that were …", "… calls flagged …")
+_SHARE_CONDITION = re.compile(
+    r"\b(?:that|which|who|were|was|had|have|has|got|get|with|flagged|tagged|matched|marked|in\s+the\s+category)\b"
+)
+
+
+def _measure_words(label: str) -> set[str]:
+    """What a metric's label measures, without how (average, total, rate, unit): "callback" for both "calls
+    needing a callback" and "callback rate (%)"."""
+    words = set(re.findall(r"[a-z]+", label.lower()))
+    return {w.rstrip("s") for w in words} - {
+        "average", "avg", "total", "number", "of", "the", "a", "an", "rate", "share", "percent", "per", "call",
+        "seconds", "minute", "hour", "needing", "with", "in", "by", "median", "maximum", "minimum",
+    }  # fmt: skip
 
 
 def _is_count(metric: Metric) -> bool:
@@ -3943,7 +4109,12 @@ class QuestionReader:
             question = question[: aside.start()].rstrip()
         # "For the monthly ops review (the board asks every time): …": an aside about who asks or why, anywhere,
         # that names nothing a reading uses, narrows nothing and names no period
-        question = re.sub(r"\s*\((?P<a>[^()]{2,80})\)", lambda m: self._aside(m, today), question)
+        question = re.sub(
+            r"\s*\((?P<a>[^()]{2,80})\)",
+            lambda m: self._aside(m, today, m.string[: m.start()] + " " + m.string[m.end() :]),
+            question,
+        )
+        question = self._heading_of_values(question, today)
         heading = _HEADING.match(question)
         carried = heading and re.match(
             r"^(?P<h>.+?)\s+(?P<p>(?:for|in|during|over|of)\s+.+)$", heading.group("head"), re.IGNORECASE
@@ -3960,27 +4131,51 @@ class QuestionReader:
             ):
                 question = f"{rest.rstrip(' ?.!')} {carried.group('p')}?"
         question = self._pasted_request(question)
-        question = _each_of_compared(question)
+        question = self._each_of_values(_each_of_compared(self._question_described(question)))
         # "AHT per team but outbound calls only", "unresolved but with no callback": "but" joins a narrowing,
         # never an exception ("all teams but Billing East" keeps its "but" and is refused)
         question = re.sub(r"\bbut\s+(?=(?:[\w'-]+\s+){0,3}only\b|with\b|just\b)", "", question, flags=re.I)
         question = self._person_said_first(question)
         return self._without_musing(_base_said_first(self._asked(question, today)), today)
 
-    def _aside(self, m: re.Match[str], today: dt.date) -> str:
+    def _aside(self, m: re.Match[str], today: dt.date, rest: str = "") -> str:
         said = re.sub(r"\b(?:every|each)\s+time\b", " ", m.group("a").lower())  # "the board asks every time"
         words = set(re.findall(r"[a-z']+", said))
         if (
-            words
-            & (_COMMENTARY - _PRONOUNS)  # who asks or what for, not only "they" ("whenever they were …")
+            (
+                words
+                & (_COMMENTARY - _PRONOUNS)  # who asks or what for, not only "they" ("whenever they were …")
+                or any(_is_activity(w) for w in words)  # "(we're sizing the Spanish line)"
+            )
             and not words & _NARROWING
             and not re.search(r"\d", said)
             and find_date_range(normalise(said), today, any_month=True) is None
             and not _DATE_WORDS.search(normalise(said))
-            and self._names_nothing(normalise(said))
+            # "(the cost model bills per agent seat)" after "calls per agent": what it names, the request says
+            and (
+                self._names_nothing(normalise(said))
+                or (rest and self._said_again(said, rest))
+                # "(we're sizing the Spanish line)" after "calls split by language"
+                or (
+                    rest
+                    and any(_is_activity(w) for w in words)
+                    and self._one_of_the_groups(normalise(said), normalise(rest))
+                )
+            )
         ):
             return ""
         return m.group(0)
+
+    def _one_of_the_groups(self, said: str, rest: str) -> bool:
+        """Whether ``said`` names values only of kinds ``rest`` splits by ("(we're sizing the Spanish line)"
+        after "calls split by language"), and nothing else a reading uses: the answer shows those values anyway."""
+        left, found = said, False
+        for label, index in self.indexes.items():
+            while (m := index.find(left)) is not None and left[m.start : m.end].strip():
+                if not re.search(rf"\b(?:by|per|each|every)\s+{re.escape(label)}s?\b", rest):
+                    return False
+                left, found = left[: m.start] + " " * (m.end - m.start) + left[m.end :], True
+        return found and self._names_nothing(left)
 
     def _pasted_request(self, question: str) -> str:
         """The request quoted after a heading that says where it comes from ("Fwd from the vendor lead: "Can we get
@@ -3995,6 +4190,94 @@ class QuestionReader:
         if (self._said_words(head) - self._value_fragments) or self._values_named(head):
             return question
         return _ASKED_OF_SOMEONE.sub("", m.group("q").strip())
+
+    def _heading_of_values(self, question: str, today: dt.date) -> str:
+        """The request with a heading of values and a period only ("Tech Tier 1, March: 95th percentile of ACW")
+        said as what it is about ("… for Tech Tier 1, March"); as it is otherwise (a heading with any other word
+        may say who asks: "Sales mgr here:")."""
+        m = _HEADING.match(question)
+        if m is None:
+            return question
+        head = normalise(m.group("head"))
+        left = head
+        for index in self.indexes.values():
+            while (found := index.find(left)) is not None and left[found.start : found.end].strip():
+                left = left[: found.start] + " " * (found.end - found.start) + left[found.end :]
+        date = find_date_range(left, today)
+        if date is not None:
+            left = left[: date.start] + " " * (date.end - date.start) + left[date.end :]
+        if left == head or not set(left.split()) <= {"for", "in", "on", "the", "and", "of"}:
+            return question
+        return f"{m.group('rest').rstrip(' ?.!')} for {m.group('head')}?"
+
+    def _question_described(self, question: str) -> str:
+        """The request with an evaluation question named by a few of its words ("the identity-verification
+        question", "the 'verify the caller's identity' question", "the explicit consent question") as the
+        question's own wording, when those words (stems of 5 letters) are all words of exactly one question on
+        the forms; as it is otherwise."""
+        index = self.indexes.get("evaluation question")
+        if index is None:
+            return question
+
+        def stems(words: str) -> set[str]:
+            found = re.findall(r"[a-z]+", words.lower())
+            return {w[:5] for w in found if w not in STOPWORDS and w not in _QUESTION_FILLER}
+
+        texts = [(v.value, stems(v.value)) for v in index.values]
+
+        def named(m: re.Match[str]) -> str:
+            said = m.group("q") or m.group("d") or ""
+            words = said.split()
+            # "identity-verification question" after a heading: the most words before "question" that name one
+            # question (words before them that name none are the request's)
+            for start in range(len(words)) if m.group("d") else [0]:
+                found = stems(" ".join(words[start:]))
+                if (
+                    not found
+                    or (len(found) == 1 and len(next(iter(found))) < 5)
+                    or len(" ".join(words[start:])) < 6
+                ):
+                    continue
+                hits = {value for value, known in texts if found <= known}
+                if len(hits) == 1:
+                    kept = " ".join(words[:start])
+                    kept = f"{kept} " if kept else ""
+                    return f"{m.group('on') or ''}{kept}the question {next(iter(hits)).rstrip('?.')} "
+                if len(hits) > 1:
+                    break  # fewer words name more questions
+            return m.group(0)
+
+        return _QUESTION_DESCRIBED.sub(named, question)
+
+    def _each_of_values(self, question: str) -> str:
+        """The request without an "each" that points back at two or more values of one kind it names ("qa.farah.khan
+        vs qa.rafael.young — average score each gave", "Dana Martin and Maya Zhang … avg wpm for each"): two
+        values of one kind are one row each already. As it is when no kind has two values named, or "each" names
+        what it is of ("each team")."""
+        pattern = re.compile(
+            r"\s*\b(?:(?:for|of)\s+)?(?:each|both)(?:\s+of\s+(?:them|the\s+two|those|these))?"
+            r"(?:\s+(?:one|ones))?(?:\s+(?:of\s+them\s+)?(?:gave|give|gives|handed\s+out|hands\s+out))?"
+            r"(?=\s*(?:[?.!,;)]|$|\s+(?:in|this|last|over|during|for|since|from|on)\b))",
+            re.IGNORECASE,
+        )
+        if not pattern.search(question) or not self._two_values_of_a_kind(normalise(question)):
+            return question
+        # "AHT for Billing East and Billing West, each": one row each, as any comparison of the two
+        compared = "" if _COMPARED.search(normalise(question)) else " compared"
+        return pattern.sub(compared, question, count=1)
+
+    def _two_values_of_a_kind(self, text: str) -> bool:
+        """Whether normalised ``text`` names two different values of one kind (two agents, two evaluators)."""
+        for label, index in self.indexes.items():
+            first = index.find(text)
+            if first is None:
+                continue
+            second = index.find(text[: first.start] + " " * (first.end - first.start) + text[first.end :])
+            if second is not None and self._canonical(label, second.value) != self._canonical(
+                label, first.value
+            ):
+                return True
+        return False
 
     def _person_said_first(self, question: str) -> str:
         """The request with "her" / "his" as the one agent a heading or first sentence names ("Coaching Dana Weber:
@@ -4047,8 +4330,23 @@ class QuestionReader:
                 None, f"A figure “{rate.group(0)}” (per one thing per another) is not a metric here."
             )
         reading = self._read_whole(question, today)
-        if reading.query is None and (listed := _STATISTICS_LISTED.search(question)) is not None:
-            reading = self._each_statistic(question, listed, today) or reading
+        listed = _STATISTICS_LISTED.search(question)
+        if listed is not None and _listed_statistics(listed) > 1:
+            each_reading = self._each_statistic(question, listed, today)
+            if each_reading is not None:
+                reading = each_reading
+            elif isinstance(reading.query, MetricQuery) and len(reading.query.metrics) < _listed_statistics(
+                listed
+            ):
+                # "the lowest, median and highest QA score per evaluator": a reading of fewer figures than the
+                # statistics listed has read some of them as something else (a ranking), never an answer
+                return Reading(
+                    None,
+                    f"It lists several statistics (“{listed.group(0)}”) that I can't read as figures side by "
+                    "side here; ask for each one.",
+                )
+        if reading.query is None:
+            reading = self._restated_measure(question, today) or reading
         query = reading.query
         if isinstance(query, MetricQuery) and query.limit is not None:
             named = [name for name, _ in query.filters]
@@ -4062,6 +4360,9 @@ class QuestionReader:
                     f"It ranks each {kind} but names one {kind}: ask for the {kind}'s figure, or rank what is in "
                     f"it (e.g. its agents).",
                 )
+        if isinstance(query, MetricQuery):
+            query = self._split_within(query)
+            reading = dataclasses.replace(reading, query=query)
         within = _WITHIN_EACH.search(said)
         if (
             isinstance(query, MetricQuery)
@@ -4080,6 +4381,10 @@ class QuestionReader:
             what = {"rep": "agent"}.get(each.group("what"), each.group("what"))
             grouped = [name.split("__")[-1] for name in query.group_by] + [query.grain or ""]
             if len(query.group_by) + bool(query.grain) == 1 and any(what in name for name in grouped):
+                if query.limit == 1 and _RANK_ASIDE.search(question):
+                    # "… for each evaluator (who's the most consistent?)": every group's figure, ranked, so the
+                    # first row answers the aside
+                    return dataclasses.replace(reading, query=dataclasses.replace(query, limit=None))
                 # "for each queue, the longest hold": every group's figure, never the top group alone
                 return Reading(
                     None,
@@ -4088,11 +4393,79 @@ class QuestionReader:
                 )
         return reading
 
+    def _split_within(self, query: MetricQuery) -> MetricQuery:
+        """``query`` also split by the dimension a split dimension's values mean something within ("QA score by
+        form version": versions of one form, never version 1 of every form together), unless one value of it is
+        already the filter."""
+        group_by = list(query.group_by)
+        for name in query.group_by:
+            entity, _, dim_name = name.rpartition("__")
+            dim = next(
+                (
+                    d
+                    for d in self.manifest.dimensions
+                    if d.name == dim_name and d.entity == entity and d.within
+                ),
+                None,
+            )
+            if dim is None:
+                continue
+            outer = f"{entity}__{dim.within}"
+            filtered = [value for key, value in query.filters if key == outer]
+            if outer not in group_by and len(filtered) != 1:
+                group_by.insert(group_by.index(name), outer)
+        if group_by == list(query.group_by):
+            return query
+        return dataclasses.replace(query, group_by=tuple(group_by))
+
+    def _restated_measure(self, question: str, today: dt.date) -> Reading | None:
+        """The reading of a question whose aside in brackets names its measure again ("which product needs the
+        most callbacks (number of calls)?", "… callbacks most often (callback rate)"): the request read without
+        the aside, its one measure the aside's when both are of the same thing (the aside says which figure is
+        meant) or kept when the aside only says it is a count of calls. None otherwise."""
+        m = re.search(r"\s*\((?P<a>[^()]{2,40})\)", question)
+        if m is None:
+            return None
+        aside = self._read(m.group("a"), today).query
+        if not (
+            isinstance(aside, MetricQuery)
+            and len(aside.metrics) == 1
+            and aside == MetricQuery(aside.metrics, period=aside.period)
+            and aside.period is None
+        ):
+            return None
+        rest = self._read_whole(question[: m.start()] + " " + question[m.end() :], today)
+        query = rest.query
+        if not (isinstance(query, MetricQuery) and len(query.metrics) == 1 and not query.having):
+            return None
+        said, read = self.manifest.metrics[aside.metrics[0]], self.manifest.metrics[query.metrics[0]]
+        if said.name == read.name or (
+            said.name == "calls" and _is_count(read) and read.label.startswith("calls")
+        ):
+            return rest
+        mine, theirs = _measure_words(said.label), _measure_words(read.label)
+        if not mine or not theirs or not (mine <= theirs or theirs <= mine) or query.scale is not None:
+            return None
+        order = query.order_by
+        if order is not None:
+            order = order.replace(read.name, said.name)
+        return dataclasses.replace(
+            rest, query=dataclasses.replace(query, metrics=(said.name,), order_by=order)
+        )
+
     def _each_statistic(self, question: str, listed: re.Match[str], today: dt.date) -> Reading | None:
         """“The shortest and longest call duration”, “min, max and average handle time by team”: the question
         read once per statistic listed, each reading whole; one query of their metrics side by side when the
         readings differ in their metric only, else None."""
         statistics = _STATISTIC_WORD.findall(listed.group(0))
+        # "… any human evaluator gave", "… on record": one row's value, the extremes are statistics
+        one_value = re.search(r"\b(?:any|single|ever|on\s+record)\b", question, re.IGNORECASE)
+        if (
+            any(normalise(w) not in _STATISTIC_AS_FIGURE for w in statistics) or one_value
+        ) and not _ASKS_WHICH.search(question):
+            # "lowest, median and highest QA score": listed with a statistic, the extremes are statistics too
+            # ("which agents had the highest and lowest AHT" ranks agents, twice)
+            statistics = [_STATISTIC_AS_FIGURE.get(normalise(w), w) for w in statistics]
         readings = [
             self._read_whole(f"{question[: listed.start()]}{word}{question[listed.end() :]}", today)
             for word in statistics
@@ -4284,18 +4657,16 @@ class QuestionReader:
                 continue
             unit = _RULED_OUT_UNIT.get(" ".join(set(m.group("y").split()) - {"the", "a", "an"}))
             if unit is not None:
-                # "in seconds, not %", "a count, not a rate": a unit or kind of figure the measure read is not
-                if not set((m.group("x") or "").split()) <= _FIGURE_WORDS | {
-                    "in",
-                    "seconds",
-                    "minutes",
-                    "hours",
-                }:
-                    continue
+                # "in seconds, not %", "a count, not a rate": a unit or kind of figure the measure read is not;
+                # "(per day, not the total)": what it is, in words of the measure read
                 reading = self.read(rest, today)
-                if isinstance(reading.query, MetricQuery) and not any(
-                    unit(self.manifest.metrics[name].label) for name in reading.query.metrics
-                ):
+                if not isinstance(reading.query, MetricQuery):
+                    continue
+                labels = [self.manifest.metrics[name].label for name in reading.query.metrics]
+                said_as = _FIGURE_WORDS | {"in", "seconds", "minutes", "hours"}
+                if re.match(r"per\s+\w+$", m.group("x") or ""):
+                    said_as = said_as | {w for label in labels for w in normalise(label).split()}
+                if set((m.group("x") or "").split()) <= said_as and not any(unit(label) for label in labels):
                     return reading
                 continue
             counted = self._counted_not_their_parts(m.group("x") or "", m.group("y"), rest, today)
@@ -4351,6 +4722,11 @@ class QuestionReader:
                 for phrase in (*self.manifest.metrics[name].phrases, self.manifest.metrics[name].label)
                 for w in normalise(phrase).split()
             }
+            # "(the reps' own, not the customer's)": the participant the measure read is of, in any of its names
+            sides = {_participant(w) for name in used for w in self.manifest.metrics[name].label.split()} - {
+                None
+            }
+            said = {w for w in said if w != "own" and not (_participant(w) and _participant(w) in sides)}
             if not said <= _FIGURE_WORDS | rest_words | vocabulary:
                 continue
             return reading
@@ -5319,7 +5695,7 @@ class QuestionReader:
             return f"highest first per {noun} "
 
         text = re.sub(
-            r"\b(?:rank|sort|order)\s+(?:the\s+|our\s+|all\s+)?(?:the\s+)?(?P<noun>[a-z]+s)\s+by\s+",
+            r"\b(?:rank|sort|order)\s+(?:the\s+|our\s+|all\s+)?(?:the\s+)?(?:call\s+)?(?P<noun>[a-z]+s)\s+by\s+",
             grouped,
             text,
         )
@@ -5490,6 +5866,12 @@ class QuestionReader:
             if order:
                 return Reading(None, "A share cannot be ranked here; ask for it per group instead.")
             return self._distribution(text, noun, groups, base, grain, period, limit)
+        # "share of survey answers that were a 4 or 5 on General Inquiries": a value said after "on", "for", "in"
+        # … scopes both counts when the one condition left follows "that were", "with", "got" …
+        scoped = self._scoped(text, filters, pre_end, bool(per_call))
+        if scoped:
+            base = [*base, *scoped]
+            filters = [f for f in filters if f not in scoped]
         # "a CSAT of 1 or 2": two bounds of one value are one condition
         conditions = len(filters) + len({value.name for value, _, _ in per_call})
         if conditions != 1:
@@ -5549,6 +5931,40 @@ class QuestionReader:
             limit=limit if order else None,
         )
         return Reading(query)
+
+    def _scoped(
+        self,
+        text: _Text,
+        filters: Sequence[tuple[str, str, int, int]],
+        after: int,
+        per_call: bool,
+    ) -> list[tuple[str, str, int, int]]:
+        """Of a share's two conditions, the one value that only scopes both counts: a queue, team, agent or
+        language said after "on", "in", "for", "from", "at" or "each", when the other condition (a per-call value,
+        or a value said after "that were", "with", "flagged" …) is the share's. Otherwise none."""
+        if len(filters) + per_call != 2:
+            return []
+        scoped = [
+            f
+            for f in filters
+            if f[0] in _SCOPE_KINDS
+            and re.search(
+                r"\b(?:on|in|for|from|at|across|within|each)\s+(?:the\s+|our\s+)?$", text.text[: f[2]]
+            )
+        ]
+        if len(scoped) != 1:
+            return []
+        if not per_call:
+            # "% of calls on the Billing queue were flagged …": the scope before the condition ("… that were
+            # inbound in the Billing queue" may be both conditions)
+            other = next(f for f in filters if f not in scoped)
+            if not (
+                scoped[0][2] < other[2]
+                and after <= other[2]
+                and _SHARE_CONDITION.search(text.text[after : other[2]])
+            ):
+                return []
+        return scoped
 
     def _answered_base(
         self, text: _Text, per_call: Sequence[tuple[PerCall, str, float]]
@@ -5859,6 +6275,13 @@ class QuestionReader:
             kind_words = self._kind_words(label)
             after = re.match(r"\s+(\S+)", text.text[m.end :])
             before = re.search(r"(\S+)\s+$", text.text[: m.start])
+            if (
+                after is not None
+                and label in _PLACES
+                and (kind := after.group(1).rstrip("s")) not in kind_words
+                and kind in _PLACES - {label}
+            ):
+                continue  # "the billing teams": teams about billing, never the Billing queue
             kind_said = (
                 True  # a word naming the kind of value, other than the rows ("call topic", not "calls")
             )
@@ -5955,7 +6378,22 @@ class QuestionReader:
                 gap
                 and set(gap) & _VERSUS
                 and set(gap) <= _VERSUS | kind_words | {"the", "s", "compare", "calls", "evaluations"}
-                and (_COMPARED.search(text.text) or (combined := text.search(_COMBINED)) is not None)
+                and (
+                    _COMPARED.search(text.text)
+                    or (combined := text.search(_COMBINED)) is not None
+                    # "calls per team per month for Billing East and Billing West": split by their kind, one
+                    # row each
+                    or (
+                        combined is None
+                        and re.search(rf"\b(?:per|by|each|every)\s+{re.escape(label)}s?\b", text.text)
+                    )
+                    # "average ACW per month for Tech Tier 1 and Tech Tier 2": a series of each
+                    or (
+                        combined is None
+                        and label in _MEMBER_KINDS
+                        and any(p.search(text.text) for _, p in _GRAIN_PATTERNS)
+                    )
+                )
             ):
                 if combined is not None:  # "… combined": one figure for both, said so
                     text.take(combined.start(), combined.end())

@@ -455,6 +455,12 @@ def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
         ),
         (r"(?P<unit>week|month|quarter|year)\s+to\s+date", "to_date"),
         (r"(?P<abbr>mtd|qtd|ytd|wtd)", "to_date"),
+        # "the last 6 full weeks", "last full month": whole calendar units, the last one ended before today
+        (
+            rf"{_PREFIX}(?:past|last|previous|prior)\s+(?:(?P<n>{_NUM})\s+)?(?:full|complete|completed|whole)\s+"
+            r"(?P<unit>week|month|quarter)s?\b",
+            "full",
+        ),
         (rf"{_PREFIX}(?:past|last|previous|prior|trailing)\s+(?P<n>{_NUM})\s+{_UNIT}", "rolling"),
         (
             rf"(?:in|during|over|within)\s+the\s+(?:past|last)\s+(?P<unit>day|week|month|quarter|year){_NOT_OF_A_CALL}",
@@ -549,6 +555,18 @@ def _resolve_date(
     if kind == "rolling":
         count = _number(g["n"])
         return _rolling(today, count, g["unit"]) if count > 0 else None
+    if kind == "full":
+        count = _number(g["n"]) if g.get("n") else 1
+        if count <= 0:
+            return None
+        end = _calendar_period(today, "this", g["unit"]).start
+        start = (
+            end - dt.timedelta(days=7 * count)
+            if g["unit"] == "week"
+            else _add_months(end, -count * (3 if g["unit"] == "quarter" else 1))
+        )
+        label = f"the last {count} full {g['unit']}s" if count > 1 else f"the last full {g['unit']}"
+        return DateRange(start, end, label)
     if kind == "rolling1":
         return _rolling(today, 1, g["unit"])
     if kind == "previous":
