@@ -5865,3 +5865,15 @@ def test_an_aside_naming_a_value_of_the_split_is_left_out(reader: QuestionReader
     query = _read(reader, "call count split by language for march (we're sizing the Spanish line)")
     assert query.group_by == ("call__language",) and query.filters == (), query
     _refused(reader, "call count for march (we're sizing the Spanish line)")  # then it may be a filter
+
+
+def test_a_top_n_whose_cut_off_falls_in_a_tie_says_so(answerer: Any) -> None:
+    # Billing East and Tech Tier 1 took 2 calls each: neither is "the" team with the most calls
+    tied = answerer.answer("which team has the most calls")
+    assert not tied.refused and len(tied.rows) == 1, tied.text
+    assert "tied at the cut-off: the next one has the same value, 2" in tied.text.splitlines()[0]
+    assert tied.sql.rstrip().endswith("LIMIT 2")  # one row more than shown, read for the check
+    # the two agents with 2 calls each are the top 2, whatever the order: no tie at the cut-off
+    top = answerer.answer("top 2 agents by calls")
+    assert sorted(r[0] for r in top.rows) == ["Dana Reyes", "Omar Haddad"], top.text
+    assert "tied" not in top.text and "row 3 is not shown" in top.text

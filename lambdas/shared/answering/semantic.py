@@ -4893,6 +4893,18 @@ class QuestionReader:
                 grain, which_grain = m.group("grain"), True
                 text.take(m.start(), m.end())
 
+        if (
+            grain is None
+        ):  # "top 5 days by calls", "which 3 weeks had the most …": the days ranked, as many as said
+            m = text.search(
+                r"\b(?:(?:top|bottom|which|what)\s+(?P<n>\d{1,3})|the\s+(?P<n2>\d{1,3})(?=\s+(?:highest\s+|lowest\s+)?"
+                r"(?:day|week|month)s\b(?:\s+of\s+the\s+(?:quarter|month|year))?\s+(?:with|that|when|by)\b))"
+                r"\s+(?:(?:highest|lowest)\s+)?(?P<grain>day|week|month)s\b(?!\s+of\s+(?:the\s+)?week)"
+            )
+            if m is not None:
+                grain, which_grain = m.group("grain"), True
+                text.take(m.start("grain"), m.end("grain"))
+
         busy_grain = False
         if grain is None:  # "the busiest day last month": the days ranked by calls, the first one shown
             m = text.search(r"\b(?:busiest|quietest|peak)\s+(?P<grain>day|week|month)s?\b(?!\s+of\b)")
@@ -6773,10 +6785,20 @@ class SemanticAnswerer:
                 session_id=session_id,
             )
         query = reading.query
+        # a top or bottom N reads one row more, to say whether the last one shown ties with the next
+        tie_checked = (
+            isinstance(query, MetricQuery)
+            and query.limit is not None
+            and query.order_by is not None
+            and not query.having
+            and not query.difference
+        )
         if isinstance(query, ShareQuery):
             sql = compose_share(
                 query, self.compiler.compile(query.numerator), self.compiler.compile(query.denominator)
             )
+        elif tie_checked and query.limit is not None:
+            sql = self.compiler.compile(dataclasses.replace(query, limit=query.limit + 1))
         else:
             sql = self.compiler.compile(query)
         try:
@@ -6790,15 +6812,28 @@ class SemanticAnswerer:
             tuple(_as_date(v) if is_time else v for v, is_time in zip(row, times, strict=False))
             for row in executed.rows
         )
-        total = len(rows)
         limit = query.limit if isinstance(query, MetricQuery) else None
+        tie: object = None
+        if (
+            tie_checked
+            and limit is not None
+            and isinstance(query, MetricQuery)
+            and query.order_by is not None
+        ):
+            column = query.order_by.lstrip("-")
+            at = executed.columns.index(column) if column in executed.columns else None
+            if len(rows) > limit:
+                if at is not None and rows[limit][at] == rows[limit - 1][at]:
+                    tie = rows[limit][at]
+                rows = rows[:limit]
+        total = len(rows)
         capped = limit is None and len(rows) >= self.max_rows
         if capped and self.count_rows is not None:
             total = self.count_rows(sql)
         if isinstance(query, ShareQuery):
             text = self._share_text(query, rows, executed.columns, total, capped)
         else:
-            text = self._text(query, reading, rows, executed.columns, total, capped)
+            text = self._text(query, reading, rows, executed.columns, total, capped, tie, tie_checked)
         return Answer(
             question=question,
             text=text,
@@ -7008,6 +7043,8 @@ class SemanticAnswerer:
         columns: Sequence[str],
         total: int,
         capped: bool,
+        tie: object = None,
+        tie_checked: bool = False,
     ) -> str:
         metrics = [self.manifest.metrics[name] for name in query.metrics]
         what = " and ".join(
@@ -7063,6 +7100,15 @@ class SemanticAnswerer:
             defaults = [n for n in reading.notes if not n.startswith("read as")]
             if defaults:
                 head += f" ({defaults[0]}: the question names no number)"
+            if (
+                tie is not None
+            ):  # the cut-off falls inside a tie: which rows are "the N highest" is not decided
+                others = (
+                    f"these are not the only {query.limit} {ranked}"
+                    if query.limit > 1
+                    else "it is not the only one"
+                )
+                head += f" (tied at the cut-off: the next one has the same value, {_format_number(tie)}, so {others})"
         head += "".join(f" ({n})" for n in reading.notes if n.startswith("read as"))
         if query.nonzero:
             head += " (only those with any)"
@@ -7085,6 +7131,11 @@ class SemanticAnswerer:
             definitions += f" Shown in {query.scale[0]}: seconds ÷ {query.scale[1]:g}."
         if query.digits is not None:
             definitions += f" Rounded to {query.digits} decimal{'' if query.digits == 1 else 's'}, as asked."
+        if tie_checked and query.limit is not None:
+            definitions += (
+                f" The query reads {query.limit + 1} rows to check the last one shown for a tie; row "
+                f"{query.limit + 1} is not shown."
+            )
         return f"{first}\nAnswered from the semantic layer's metrics. Definitions — {definitions}"
 
 
