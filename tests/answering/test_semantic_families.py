@@ -5877,3 +5877,174 @@ def test_a_top_n_whose_cut_off_falls_in_a_tie_says_so(answerer: Any) -> None:
     top = answerer.answer("top 2 agents by calls")
     assert sorted(r[0] for r in top.rows) == ["Dana Reyes", "Omar Haddad"], top.text
     assert "tied" not in top.text and "row 3 is not shown" in top.text
+
+
+def test_one_number_per_month_beside_months_compared_is_the_same_grain(reader: QuestionReader) -> None:
+    query = _read(reader, "call volume jan vs feb, one number per month")
+    assert query.grain == "month" and query.versus is not None, query
+    _refused(reader, "AHT jan vs feb by week")  # another grain than the months compared
+
+
+def test_a_value_said_again_in_brackets_with_its_kind_is_the_same_value(reader: QuestionReader) -> None:
+    query = reader.read(
+        "For each queue, what share of calls had an escalation request (the escalation-request category)?",
+        TODAY,
+    ).query
+    assert isinstance(query, ShareQuery) and "escalation-request" in query.condition, query
+    _refused(reader, "AHT for Billing East (the Tech Tier 1 team)")
+
+
+def test_but_in_minutes_is_the_unit(reader: QuestionReader) -> None:
+    query = _read(reader, "AHT by queue but in minutes please")
+    assert query.metrics == ("average_handle_time",) and query.group_by == ("call__queue",), query
+    assert query.scale is not None and query.scale[0] == "minutes", query
+
+
+def test_a_grouping_misspelt_after_broken_down_by_is_corrected(answerer: Any) -> None:
+    answer = answerer.answer("calls broken down by prodcut")
+    assert not answer.refused and "read as “calls broken down by product”" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by"),
+    [
+        ("what teams are there and how many agents are in each one?", ("distinct_agents",), ("call__team",)),
+        ("what queues do we have and how many calls came in on each one?", ("calls",), ("call__queue",)),
+    ],
+)
+def test_what_kinds_there_are_and_a_figure_for_each_one(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...], group_by: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == metrics and query.group_by == group_by, query
+
+
+def test_a_misspelling_that_leaves_another_reason_than_unread_words_is_corrected(answerer: Any) -> None:
+    # "hgihest" unread leaves a ranking with no way: the refusal names no unread word, yet the word is misspelt
+    answer = answerer.answer("which queue has the hgihest AHT")
+    assert not answer.refused and "read as “which queue has the highest aht”" in answer.text.lower(), (
+        answer.text
+    )
+    assert answerer.answer("calls from the moon").refused
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "On how many days this quarter was at least one call flagged escalation-request?",
+        "how many days in March had at least one call from Billing East",
+    ],
+)
+def test_on_how_many_days_was_there_a_call_is_the_days_with_calls(
+    reader: QuestionReader, question: str
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == ("days_with_calls",) and query.period is not None and query.filters, query
+
+
+def test_is_one_quicker_than_the_other_then_a_figure_for_each_of_the_two(reader: QuestionReader) -> None:
+    query = _read(
+        reader, "Is Billing East quicker to handle than Tech Tier 1? AHT for each of the two teams."
+    )
+    assert query.metrics == ("average_handle_time",) and query.group_by == ("call__team",), query
+    assert sorted(v for _, v in query.filters) == ["Billing East", "Tech Tier 1"], query
+
+
+@pytest.mark.parametrize(
+    ("question", "score"),
+    [
+        ("how many 1-star surveys (csat = 1) did the Billing queue get in Q1?", 1.0),
+        ("five star ratings by team", 5.0),
+    ],
+)
+def test_star_ratings_are_survey_answers_with_that_score(
+    reader: QuestionReader, question: str, score: float
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == ("surveyed_calls",), query
+    assert ("call__csat", ">=", score) in query.conditions and (
+        "call__csat",
+        "<=",
+        score,
+    ) in query.conditions, query
+
+
+def test_hours_in_brackets_and_queued_longer_than(reader: QuestionReader) -> None:
+    query = _read(
+        reader,
+        "overnight (22:00-05:59 UTC) calls in Q1 where the customer queued more than 2 minutes - how many?",
+    )
+    assert query.metrics == ("calls",), query
+    names = {name.split("__")[-1] for name, _, _ in query.conditions}
+    assert "hour_of_day" in names and any(n.startswith("queue_wait") for n in names), query
+
+
+def test_the_service_levels_30_seconds_said_again_aside(reader: QuestionReader) -> None:
+    query = _read(reader, "SL per queue for Q1? (the outsourcer contract is written against 30s so use that)")
+    assert query.metrics == ("service_level",) and query.group_by == ("call__queue",), query
+    _refused(reader, "SL per queue for Q1? (the contract is written against 20s so use that)")
+
+
+def test_what_the_asker_knows_said_aside_is_left_out(reader: QuestionReader) -> None:
+    query = _read(
+        reader, "avg QA score per form and per version pls (I know we shouldn't compare across versions)"
+    )
+    assert query.group_by == ("evaluation__form_title", "evaluation__form_version"), query
+    _refused(reader, "AHT by team (I know Billing is odd)")
+
+
+def test_that_team_is_the_one_team_said_before(reader: QuestionReader) -> None:
+    query = _read(reader, "Comparing the Tech Tier 1 cohort: average QA score for each agent on that team?")
+    assert ("evaluation__team", "Tech Tier 1") in query.filters or (
+        "agent__team",
+        "Tech Tier 1",
+    ) in query.filters, query
+    _refused(reader, "AHT for each agent on that team")  # no team said before
+
+
+def test_an_aside_restating_the_measure_without_its_participant(reader: QuestionReader) -> None:
+    query = _read(
+        reader,
+        "How do customers feel at the END of their calls, month by month? (avg sentiment in the last quarter of the call)",
+    )
+    assert query.metrics == ("average_customer_sentiment_q4",) and query.grain == "month", query
+
+
+def test_the_day_of_a_meeting_said_in_a_heading_is_no_period(reader: QuestionReader) -> None:
+    query = _read(reader, "quick one for my Monday huddle: how many calls in February?")
+    assert query.metrics == ("calls",) and query.period is not None and query.period.start.month == 2, query
+    assert not any("day_of_week" in name for name, _, _ in query.conditions), query
+
+
+def test_a_heading_of_a_value_and_a_period_is_what_the_request_is_about(reader: QuestionReader) -> None:
+    query = _read(reader, "Billing East, last month: calls by agent")
+    assert query.filters == (("call__team", "Billing East"),) and query.period is not None, query
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        (
+            "first quarter customer sentiment and last quarter customer sentiment by queue",
+            ("average_customer_sentiment_q1", "average_customer_sentiment_q4"),
+        ),
+        (
+            "customer sentiment at the start vs the end of calls, by queue, Q1",
+            ("average_customer_sentiment_q1", "average_customer_sentiment_q4"),
+        ),
+    ],
+)
+def test_the_first_quarter_of_the_call_is_no_calendar_quarter(
+    reader: QuestionReader, question: str, metrics: tuple[str, ...]
+) -> None:
+    query = _read(reader, question)
+    assert query.metrics == metrics and query.group_by == ("call__queue",), query
+    assert ("Q1" in question) == (query.period is not None), query
+
+
+def test_the_highest_qa_score_per_group_is_its_best_single_evaluation(reader: QuestionReader) -> None:
+    query = _read(reader, "highest QA score per team")
+    assert query.metrics == ("max_qa_score",) and query.group_by == ("evaluation__team",), query
+    assert query.limit is None, query
+    ranked = _read(reader, "which team has the highest QA score")
+    assert ranked.metrics == ("average_qa_score",) and ranked.limit == 1, ranked

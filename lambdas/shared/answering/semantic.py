@@ -749,7 +749,7 @@ _GROUP_SUBJECT = re.compile(
 # grouping still shows by its "by"/"per"
 _GENERIC_NOUNS = frozenset(
     {"call", "calls", "team", "teams", "queue", "queues", "agent", "agents", "customer", "customers", "long",
-     "evaluation", "evaluations"}
+     "evaluation", "evaluations", "question"}
 )  # fmt: skip
 
 # A section's score asked without saying whose: the form's score of the section, and its questions' average
@@ -899,6 +899,7 @@ def _in_unless_a_range(m: re.Match[str]) -> str:
 _BOT = re.compile(r"\bcontact\s+lens\s+(?:bot|robot|ai)\b|\bqa\s+bot\b", re.IGNORECASE)
 
 
+_SIDE_SAID = {"customer": "customer", "caller": "customer", "agent": "agent", "rep": "agent"}
 # Times of one call that have a longest and a shortest ("the longest hold", "the shortest call")
 _ONE_CALL_TIMES = (
     r"hold(?:\s+time)?|(?:queue\s+)?wait(?:\s+time)?|call(?:\s+duration)?|handle\s+time|after[\s-]call\s+work|acw"
@@ -998,12 +999,75 @@ _SAID_PLAINLY = (
         when=r"\bfcr[\s-]?ish\b|\b(?:summary|summaries|summary's|summaries')\b|\bresolved[\s-]on[\s-]the[\s-]call\b"
         r"|\bresolved\s+flag\b",
     ),
+    # "overnight (22:00-05:59 UTC) calls": the hours said in brackets, the word for them said again
+    _plainly(
+        r"\b(?:overnight|night(?:time)?|day(?:time)?|evening|morning|afternoon)?\s*(?:shift\s+)?\(\s*(\d{1,2}:\d{2})\s*"
+        r"(?:-|–|to)\s*(\d{1,2}:\d{2})\s*(?:utc)?\s*\)",
+        r" between \1 and \2 UTC ",
+    ),
+    # "calls where the customer queued more than 2 minutes": waited in queue
+    _plainly(
+        r"\bqueued\s+(?:for\s+)?(?=(?:more|less|longer|shorter|over|under|at\s+least|at\s+most)\b)",
+        "waited in queue ",
+    ),
+    # "SL per queue (the outsourcer contract is written against 30s so use that)": the 30-second threshold the
+    # service level has, said again in an aside that narrows nothing else
+    _plainly(
+        r"\s*\((?![^()]*\b(?:only|except|excluding|inbound|outbound|not|without|but)\b)[^()\d]*\b30\s*(?:s|sec|secs"
+        r"|seconds)\b[^()\d]*\)",
+        "",
+        when=r"\b(?:sl|service\s+level)\b",
+    ),
+    # "customer sentiment at the start vs the end of calls": the first and the last quarter's, side by side
+    _plainly(
+        r"\b(?P<who>customer|caller|agent|rep)s?'?\s+sentiment\s+(?:at|in)\s+the\s+(?:start|beginning)(?:\s+of\s+(?:a|the|each"
+        r"|their)\s+calls?)?\s+(?:vs\.?|versus|compared?\s+(?:with|to)|and|against)\s+(?:at\s+|in\s+)?the\s+end"
+        r"(?:\s+of\s+(?:a|the|each|their)\s+calls?)?",
+        lambda m: (
+            f"first quarter {_SIDE_SAID[m.group('who').lower()]} sentiment and last quarter "
+            f"{_SIDE_SAID[m.group('who').lower()]} sentiment"
+        ),
+    ),
+    # "1-star surveys (csat = 1)", "five-star ratings": survey answers with that score
+    _plainly(
+        r"\b(?P<n>[1-5]|one|two|three|four|five)[\s-]?stars?\s+(?:surveys|survey(?!\s+(?:answers?|responses?))|ratings?"
+        r"|reviews?)(?:\s*\(\s*csat\s*(?:=|of|is)?\s*(?P=n)\s*\))?",
+        lambda m: (
+            "survey responses with a csat of "
+            + str(
+                {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}.get(m.group("n").lower(), m.group("n"))
+            )
+        ),
+    ),
+    # "on how many days this quarter was at least one call flagged …": the days with calls (that were …)
+    _plainly(
+        r"\b(?:on\s+)?how\s+many\s+(?:different\s+)?days\b(?P<mid>[^?.!]{0,40}?)\s+(?:was|were|did|had)\s+(?:there\s+)?"
+        r"(?:at\s+least\s+one|any|a)\s+call(?:s)?\b(?:\s+(?:that\s+)?(?:was|were|got|get))?",
+        lambda m: f"days with calls{m.group('mid')}",
+    ),
+    # "what teams are there and how many agents are in each one?": the agents per team
+    _plainly(
+        r"\bwhat\s+(?P<k>teams|queues|forms|evaluators|products|topics)\s+(?:are\s+there|do\s+we\s+have|exist)\s*,?\s+"
+        r"and\s+(?P<rest>[^?.!]*?)\s+(?:in|on|for|of|at)\s+each\s+(?:one|of\s+them)\b",
+        lambda m: f"{m.group('rest')} per {m.group('k')[:-1]}",
+    ),
     # "how many 'No' answers", "evaluators marked 'No' on …": answers of No (a bare "no answers" may mean none)
     _plainly(r"['\"‘“]no['\"’”]\s+answers?\b", "answers of no"),
     _plainly(
         r"\b(?:(?:did\s+)?(?:the\s+)?(?:evaluators?|reviewers?|qa)\s+)?mark(?:ed|s)?\s+(?:it\s+|them\s+|as\s+)?['\"‘“]?no['\"’”]?"
         r"(?=\s+(?:on|for|to|against)\b)",
         "answered no",
+    ),
+    # "the highest QA score per team": the best single evaluation of each team (the teams ranked by their
+    # average are "which team has the highest average QA score")
+    _plainly(
+        r"\b(?:the\s+)?(?P<way>highest|lowest|best|worst|top)\s+(?:single\s+)?(?:qa|evaluation|quality)\s+score\s+"
+        r"(?:for\s+each|for\s+every|in\s+each|per|by)\s+(?=(?:team|agent|rep|evaluator|form|month|week|day|queue)\b)",
+        lambda m: (
+            ("maximum" if m.group("way").lower() in {"highest", "best", "top"} else "minimum")
+            + " qa score per "
+        ),
+        when=r"^(?!.*\b(?:which|who|whose|rank|ranked|average|avg|mean)\b)",
     ),
     # "average hold time for each of the past 7 days": per day, over the past 7 days
     _plainly(
@@ -2740,7 +2804,8 @@ _ROLES_AND_PURPOSES = frozenset(
      "consultant", "specialist", "engineer", "developer", "vp", "svp", "evp", "avp", "ceo", "cfo", "coo", "cto",
      "gm", "again", "research", "re", "org", "reorg", "merge", "merger", "mentor", "mentors", "peer", "peers",
      "theme", "themes", "dev", "development", "plans", "memo", "doc", "writeup", "proposal", "pitch", "workshop",
-     "offsite", "retro", "retrospective", "story", "narrative", "sanity", "context", "curiosity", "fyi"}
+     "offsite", "retro", "retrospective", "story", "narrative", "sanity", "context", "curiosity", "fyi",
+     "cohort"}
 )  # fmt: skip
 # What an analyst does with an answer, said as a gerund ("shortlisting peer mentors", "prepping dev plans"): a
 # purpose. Only these: a gerund may as well name what calls are about ("upselling", "outsourcing vendors")
@@ -2838,7 +2903,11 @@ _MEETING_CADENCE = re.compile(
 # "sizing next quarter", "Board deck slide 4": a period no data is about yet, a slide's or page's number — the
 # purpose's, never the answer's
 _PURPOSE_ONLY = re.compile(
-    r"\bnext\s+(?:week|month|quarter|year)\b|\b(?:slide|page|tab|item)\s+\d{1,2}\b|#\s*\d{1,2}\b", re.I
+    r"\bnext\s+(?:week|month|quarter|year)\b|\b(?:slide|page|tab|item)\s+\d{1,2}\b|#\s*\d{1,2}\b"
+    # "for my Monday huddle": the meeting's day
+    r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'?s)?\s+(?=(?:morning\s+|afternoon\s+)?"
+    r"(?:huddle|meeting|mtg|standup|stand-up|review|sync|briefing|update|report|catch-?up|1:1|one-on-one)\b)",
+    re.I,
 )
 
 
@@ -2921,12 +2990,15 @@ _ASKED_OF_SOMEONE = re.compile(
 # compares two sides, then the figure asked "for each" of them
 _COMPARED_SIDES = re.compile(
     r"^(?P<head>(?:[^.?!:]{1,60}(?::|\s[-–—])\s+)?)(?:do|does|did|are|is|were|was)\s+(?P<a>(?:[\w'&-]+\s+){0,4}?[\w'&-]+)\s+"
-    r"(?:score|scores|scored|rate|rates|rated|mark|marks|grade|grades|handle|handles|talk|talks|resolve|resolves"
+    r"(?:(?:score|scores|scored|rate|rates|rated|mark|marks|grade|grades|handle|handles|talk|talks|resolve|resolves"
     r"|hold|holds|perform|performs|sound|sounds|come\s+out|do|get|gets|wait|waits|take|takes|run|runs)"
     r"(?:\s+(?:us|them|calls|agents))?\s+(?:any\s+)?(?:differently|different|lower|higher|harder|tougher|stricter"
-    r"|softer|easier|better|worse|faster|slower|longer|shorter|more|less|the\s+same)\s+"
+    r"|softer|easier|better|worse|faster|slower|longer|shorter|more|less|the\s+same)"
+    # "is app login quicker to handle than router setup?"
+    r"|(?:quicker|faster|slower|longer|shorter|harder|easier|better|worse)\s+to\s+(?:handle|resolve|answer|fix))\s+"
     r"(?:than|from|to|compared\s+(?:to|with)|vs\.?|versus|as)\s+(?P<b>(?:[\w'&-]+\s+){0,4}?[\w'&-]+)\s*\?\s+"
-    r"(?P<rest>\S.*?)\s*(?:,\s*)?\b(?:for|on|of)\s+(?:each|both)(?:\s+(?:one|of\s+them|side|group))?"
+    r"(?P<rest>\S.*?)\s*(?:,\s*)?\b(?:for|on|of)\s+(?:each|both)(?:\s+(?:one|of\s+them|side|group"
+    r"|of\s+the\s+two(?:\s+[a-z]+)?))?"
     r"(?P<after>(?:\s+(?:in|for|during|over)\s+[^?.!]{1,30})?)\s*[?.!]?\s*$",
     re.IGNORECASE,
 )
@@ -3255,6 +3327,10 @@ _QUESTION_DESCRIBED = re.compile(
 # Words that name no part of a question's wording ("the QA question", "the agent", "the customer")
 _QUESTION_FILLER = frozenset(
     {"qa", "form", "scorecard", "agent", "agents", "customer", "customers", "question"}
+)
+# What the asker knows already, said aside ("I know it's not true FCR", "I realise the versions differ")
+_ACKNOWLEDGED = re.compile(
+    r"^\s*(?:i|we)\s+(?:know|knew|realise|realize|understand|get\s+(?:it|that)|appreciate|am\s+aware|m\s+aware)\b"
 )
 # A ranking asked aside, after the figures per group ("… for each evaluator (who's the most consistent?)")
 _RANK_ASIDE = re.compile(
@@ -4114,7 +4190,7 @@ class QuestionReader:
             lambda m: self._aside(m, today, m.string[: m.start()] + " " + m.string[m.end() :]),
             question,
         )
-        question = self._heading_of_values(question, today)
+        question = self._that_team(self._heading_of_values(question, today))
         heading = _HEADING.match(question)
         carried = heading and re.match(
             r"^(?P<h>.+?)\s+(?P<p>(?:for|in|during|over|of)\s+.+)$", heading.group("head"), re.IGNORECASE
@@ -4134,13 +4210,27 @@ class QuestionReader:
         question = self._each_of_values(_each_of_compared(self._question_described(question)))
         # "AHT per team but outbound calls only", "unresolved but with no callback": "but" joins a narrowing,
         # never an exception ("all teams but Billing East" keeps its "but" and is refused)
-        question = re.sub(r"\bbut\s+(?=(?:[\w'-]+\s+){0,3}only\b|with\b|just\b)", "", question, flags=re.I)
+        question = re.sub(
+            r"\bbut\s+(?=(?:[\w'-]+\s+){0,3}only\b|with\b|just\b|(?:in|as)\s+(?:minutes|mins|hours|hrs|seconds|secs)\b)",
+            "",
+            question,
+            flags=re.I,
+        )
         question = self._person_said_first(question)
         return self._without_musing(_base_said_first(self._asked(question, today)), today)
 
     def _aside(self, m: re.Match[str], today: dt.date, rest: str = "") -> str:
         said = re.sub(r"\b(?:every|each)\s+time\b", " ", m.group("a").lower())  # "the board asks every time"
         words = set(re.findall(r"[a-z']+", said))
+        if (
+            _ACKNOWLEDGED.match(said)
+            and rest
+            and not re.search(r"\d", said)
+            and find_date_range(normalise(said), today, any_month=True) is None
+            and (self._names_nothing(normalise(said)) or self._said_again(said, rest))
+        ):
+            # "(I know we shouldn't compare across versions)": what the asker knows, never a filter
+            return ""
         if (
             (
                 words
@@ -4191,10 +4281,32 @@ class QuestionReader:
             return question
         return _ASKED_OF_SOMEONE.sub("", m.group("q").strip())
 
+    def _that_team(self, question: str) -> str:
+        """The request with "that team" / "this team" as the one team said before it ("Comparing the Tech Tier 1
+        cohort: average QA score for each agent on that team?"); as it is when no team, or two, are named."""
+        m = re.search(
+            r"\b(?P<p>on|in|of|from|for)\s+(?:that|this|the\s+same)\s+team\b", question, re.IGNORECASE
+        )
+        index = self.indexes.get("team")
+        if m is None or index is None:
+            return question
+        before = normalise(question[: m.start()])
+        found = index.find(before)
+        if found is None or index.find(
+            before[: found.start] + " " * (found.end - found.start) + before[found.end :]
+        ):
+            return question
+        # the team said where "that team" points, and no longer where it was said first ("Comparing the Tech Tier
+        # 1 cohort:" then says who asks, as any heading)
+        head = re.sub(
+            rf"\b{re.escape(str(found.value))}\b", "the team", question[: m.start()], count=1, flags=re.I
+        )
+        return f"{head}{m.group('p')} {found.value}{question[m.end() :]}"
+
     def _heading_of_values(self, question: str, today: dt.date) -> str:
         """The request with a heading of values and a period only ("Tech Tier 1, March: 95th percentile of ACW")
-        said as what it is about ("… for Tech Tier 1, March"); as it is otherwise (a heading with any other word
-        may say who asks: "Sales mgr here:")."""
+        said as what it is about ("… for Tech Tier 1, March"); as it is otherwise (a heading with any other word,
+        or a value without a period, may say who asks: "Sales mgr here:", "Outbound sales — quick one: …")."""
         m = _HEADING.match(question)
         if m is None:
             return question
@@ -4204,9 +4316,11 @@ class QuestionReader:
             while (found := index.find(left)) is not None and left[found.start : found.end].strip():
                 left = left[: found.start] + " " * (found.end - found.start) + left[found.end :]
         date = find_date_range(left, today)
-        if date is not None:
-            left = left[: date.start] + " " * (date.end - date.start) + left[date.end :]
-        if left == head or not set(left.split()) <= {"for", "in", "on", "the", "and", "of"}:
+        if date is None or left == head:
+            # a value alone may say who asks ("Outbound sales — quick one: …" asks about every outbound call)
+            return question
+        left = left.replace(date.text, " ", 1)
+        if not set(left.split()) <= {"for", "in", "on", "the", "and", "of"}:
             return question
         return f"{m.group('rest').rstrip(' ?.!')} for {m.group('head')}?"
 
@@ -4423,20 +4537,27 @@ class QuestionReader:
         most callbacks (number of calls)?", "… callbacks most often (callback rate)"): the request read without
         the aside, its one measure the aside's when both are of the same thing (the aside says which figure is
         meant) or kept when the aside only says it is a count of calls. None otherwise."""
-        m = re.search(r"\s*\((?P<a>[^()]{2,40})\)", question)
+        m = re.search(r"\s*\((?P<a>[^()]{2,60})\)", question)
         if m is None:
             return None
-        aside = self._read(m.group("a"), today).query
+        rest = self._read_whole(question[: m.start()] + " " + question[m.end() :], today)
+        query = rest.query
+        if not (isinstance(query, MetricQuery) and len(query.metrics) == 1 and not query.having):
+            return None
+        # "(avg sentiment in the last quarter of the call)" after "how do customers feel at the end …": the
+        # aside said without whose measure it is, the request's participant
+        sides = [w for w in self.manifest.metrics[query.metrics[0]].label.split() if _participant(w)]
+        aside: object = None
+        for said in (m.group("a"), *(f"{side} {m.group('a')}" for side in sides[:1])):
+            aside = self._read(said, today).query
+            if isinstance(aside, MetricQuery):
+                break
         if not (
             isinstance(aside, MetricQuery)
             and len(aside.metrics) == 1
             and aside == MetricQuery(aside.metrics, period=aside.period)
             and aside.period is None
         ):
-            return None
-        rest = self._read_whole(question[: m.start()] + " " + question[m.end() :], today)
-        query = rest.query
-        if not (isinstance(query, MetricQuery) and len(query.metrics) == 1 and not query.having):
             return None
         said, read = self.manifest.metrics[aside.metrics[0]], self.manifest.metrics[query.metrics[0]]
         if said.name == read.name or (
@@ -4557,8 +4678,17 @@ class QuestionReader:
 
         def restated(m: re.Match[str]) -> str:
             said = normalise(m.group("said"))
+            # "(the escalation-request category)": the value with its kind's name
+            bare = re.sub(r"^(?:the|a|an)\s+", "", said)
+            kinds = {w for label in self._labels for w in self._kind_words(label)}
+            if len(bare.split()) > 1 and bare.split()[-1].rstrip("s") in kinds:
+                bare = bare.rsplit(" ", 1)[0]
             before = self._values_named(normalise(question[: m.start()]))
-            return " " if set(self._whole_values(said)) & before else m.group(0)
+            return (
+                " "
+                if (set(self._whole_values(said)) | set(self._whole_values(bare))) & before
+                else m.group(0)
+            )
 
         question = re.sub(r"\s*\((?P<said>[^()]{1,40}?)(?:\s+(?:ones?|only))?\s*\)", restated, question)
 
@@ -4881,6 +5011,10 @@ class QuestionReader:
         for name, pattern in _GRAIN_PATTERNS:
             m = text.search(pattern)
             if m is not None:
+                if grain is not None and versus is not None and name == grain:
+                    # "call volume jan vs feb, one number per month": the months compared, said again
+                    text.take(m.start(), m.end())
+                    continue
                 if grain is not None:
                     return Reading(None, "It asks for two time grains at once.")
                 grain = name
@@ -5557,13 +5691,33 @@ class QuestionReader:
             compared.append((name, op, number))
         return tuple(compared)
 
+    def unread_words(self, question: str) -> tuple[str, ...]:
+        """The words of ``question`` no vocabulary holds (candidates for a misspelling)."""
+        return tuple(
+            w
+            for w in dict.fromkeys(normalise(_signed(question)).split())
+            if w.isalpha()
+            and len(w) >= 5
+            and w not in self._vocabulary
+            and w not in self._known
+            and w not in self._value_fragments  # "compliance" of the form "Sales Compliance"
+            and not self._values_named(w)  # "sales", a queue
+        )
+
     def correct(self, question: str, unknown: Sequence[str]) -> str | None:
         """The question with each misspelt word replaced by the one vocabulary word it is one edit from
         (two for words of 8 letters or more), or None when any unknown word has no single such match."""
         text = normalise(_signed(question))
         replacements: dict[str, str] = {}
         for word in unknown:
-            if word in self._vocabulary or word in self._known or len(word) < 5 or not word.isalpha():
+            if (
+                word in self._vocabulary
+                or word in self._known
+                or word
+                in _GROUPING_WORDS  # "broken down by prodcut": the grouping's words, its name misspelt
+                or len(word) < 5
+                or not word.isalpha()
+            ):
                 continue  # a known word left unread, or too short to correct safely: read again as is
             stem = re.sub(r"(?:ing|ed|es|s)$", "", word)
             if len(stem) >= 6 and stem != word and any(v.startswith(stem) for v in self._vocabulary):
@@ -6661,6 +6815,10 @@ class QuestionReader:
         return tuple(dict.fromkeys(unknown))
 
 
+# Words that say a grouping follows ("broken down by …"): never misspellings of a vocabulary word
+_GROUPING_WORDS = frozenset({"broken", "break", "breakdown", "split", "grouped", "across"})
+
+
 def _edits(a: str, b: str) -> int:
     """Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)."""
     previous2: list[int] = []
@@ -6768,8 +6926,10 @@ class SemanticAnswerer:
         if looks_like_a_list(question):
             return self._list(question, today, session_id)
         reading = self.reader.read(question, today)
-        if reading.query is None and reading.unknown:
-            corrected = self.reader.correct(question, reading.unknown)
+        if reading.query is None:
+            # "lowest scoring questoin on …": a misspelt word may leave another reason than unread words
+            unknown = reading.unknown or self.reader.unread_words(question)
+            corrected = self.reader.correct(question, unknown) if unknown else None
             if corrected is not None:
                 again = self.reader.read(corrected, today)
                 if again.query is not None:

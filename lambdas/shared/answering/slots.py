@@ -400,7 +400,11 @@ def _month_span(text: str, today: dt.date) -> DateRange | None:
 
 
 # "the last quarter of their calls": a part of each call, never a period
-_NOT_OF_A_CALL = r"(?!\s+of\s+(?:the\s+|their\s+|a\s+|an\s+|each\s+|our\s+|his\s+|her\s+|every\s+)?(?:calls?|conversations?)\b)"
+_NOT_OF_A_CALL = (
+    r"(?!\s+of\s+(?:the\s+|their\s+|a\s+|an\s+|each\s+|our\s+|his\s+|her\s+|every\s+)?(?:calls?|conversations?)\b)"
+    # "first quarter customer sentiment": a quarter of the call, whose sentiment it is said next
+    r"(?!\s+(?:customers?|callers?|agents?|reps?)\s+sentiment\b)"
+)
 
 
 def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
