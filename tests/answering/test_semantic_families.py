@@ -6048,3 +6048,8 @@ def test_the_highest_qa_score_per_group_is_its_best_single_evaluation(reader: Qu
     assert query.limit is None, query
     ranked = _read(reader, "which team has the highest QA score")
     assert ranked.metrics == ("average_qa_score",) and ranked.limit == 1, ranked
+
+
+def test_a_heading_of_a_value_the_request_names_again_is_left_out(reader: QuestionReader) -> None:
+    query = _read(reader, "Billing: AHT for the Billing queue last month")
+    assert query.filters == (("call__queue", "Billing"),) and query.period is not None, query

@@ -4316,9 +4316,17 @@ class QuestionReader:
             while (found := index.find(left)) is not None and left[found.start : found.end].strip():
                 left = left[: found.start] + " " * (found.end - found.start) + left[found.end :]
         date = find_date_range(left, today)
-        if date is None or left == head:
-            # a value alone may say who asks ("Outbound sales — quick one: …" asks about every outbound call)
+        if left == head:
             return question
+        if date is None:
+            # a value alone may say who asks ("Outbound sales — quick one: …" asks about every outbound call),
+            # unless the request names it again ("Retention: … calls through the Retention queue …")
+            rest = m.group("rest")
+            if not set(left.split()) <= {"for", "in", "on", "the", "and", "of"} or not self._values_named(
+                head
+            ) <= self._values_named(normalise(rest)):
+                return question
+            return rest
         left = left.replace(date.text, " ", 1)
         if not set(left.split()) <= {"for", "in", "on", "the", "and", "of"}:
             return question
