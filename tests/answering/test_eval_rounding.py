@@ -88,3 +88,12 @@ def test_an_answer_as_wide_as_the_gold_may_order_columns_of_different_kinds_othe
         )
         is None
     )
+
+
+def test_two_text_columns_whose_values_name_themselves_may_come_in_another_order() -> None:
+    gold = [("Sales Compliance", "AUTOMATED", 38), ("Sales Compliance", "MANUAL", 20)]
+    answer = [("AUTOMATED", "Sales Compliance", 38), ("MANUAL", "Sales Compliance", 20)]
+    assert gold_columns_in_answer(answer, gold) == (1, 0, 2)
+    # two text columns holding the same values (who called whom) stay in order: either could be the other
+    pairs = [("Maya", "Dana", 1), ("Dana", "Maya", 2)]
+    assert gold_columns_in_answer([("Dana", "Maya", 1), ("Maya", "Dana", 2)], pairs) is None

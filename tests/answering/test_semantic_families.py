@@ -6053,3 +6053,10 @@ def test_the_highest_qa_score_per_group_is_its_best_single_evaluation(reader: Qu
 def test_a_heading_of_a_value_the_request_names_again_is_left_out(reader: QuestionReader) -> None:
     query = _read(reader, "Billing: AHT for the Billing queue last month")
     assert query.filters == (("call__queue", "Billing"),) and query.period is not None, query
+
+
+def test_a_period_before_the_data_is_refused(answerer: Any) -> None:
+    early = answerer.answer("calls in 2020")
+    assert early.refused and "The data starts on" in early.text, early.text
+    compared = answerer.answer("calls in Q4 2025 vs Q1 2026")
+    assert compared.refused and "Q4 2025" in compared.text, compared.text

@@ -392,3 +392,11 @@ def test_a_count_or_share_is_never_answered_with_a_list_of_rows(engine: DuckDbEn
     assert again is not None and again.candidate.name == "high_non_talk_time_calls"
     share = answerer.answer("What percentage of calls had long silences last week?")
     assert share.refused and "asks for a count or share" in share.text and share.rows == ()
+
+
+def test_a_period_before_the_data_is_refused_never_answered_as_none(engine: DuckDbEngine) -> None:
+    # the tiny warehouse's calls start in 2026: "calls in December 2025" has nothing to count, not 0 calls
+    answerer = verified_answerer(engine, today=lambda: TODAY)
+    assert answerer.match("How many total calls in December 2025?").best is not None
+    early = answerer.answer("How many total calls in December 2025?")
+    assert early.refused and "is before it" in early.text and early.rows == ()

@@ -36,6 +36,13 @@ from lambdas.shared.answering.slots import EntityIndex, SlotMatch, extract_slots
 # The least weighted share of one of its phrasings' words a question must use to match a query.
 MIN_RECALL = 0.5
 
+# Words that make a measure another one (its change, trend, median, share …): a query whose phrasings say one
+# matches only a question that says it too
+MEASURE_MODIFIERS = frozenset(
+    {"change", "improve", "improvement", "difference", "trend", "growth", "increase", "decrease", "median",
+     "distribution", "share", "percentage", "percent", "ratio"}
+)  # fmt: skip
+
 # Words that say nothing about which query is meant.
 STOPWORDS = frozenset(
     {
@@ -442,6 +449,7 @@ class Matcher:
         self._phrasing_words: dict[str, list[frozenset[str]]] = {}
         self._shapes: dict[str, frozenset[str]] = {}
         self._core: dict[str, frozenset[str]] = {}
+        self._modifiers: dict[str, frozenset[str]] = {}
         document_frequency: Counter[str] = Counter()
         for candidate in self.candidates:
             sets = []
@@ -453,6 +461,10 @@ class Matcher:
             self._shapes[candidate.name] = _majority([shape_of(words) for words in sets])
             shape_words = frozenset().union(*(SHAPE_WORDS[shape] for shape in self._shapes[candidate.name]))
             self._core[candidate.name] = _majority(sets) - shape_words
+            # words that turn a measure into another one ("customer sentiment change" is no "customer sentiment"),
+            # said in at least half of its phrasings: the question must say them
+            counts = Counter(w for words in sets for w in words & MEASURE_MODIFIERS)
+            self._modifiers[candidate.name] = frozenset(w for w, n in counts.items() if 2 * n >= len(sets))
             document_frequency.update(frozenset().union(*sets))
         total = max(len(self.candidates), 1)
         self._weights = {w: math.log(1 + total / df) for w, df in document_frequency.items()}
@@ -558,6 +570,8 @@ class Matcher:
             core = self._core[candidate.name]
             if core and self._total(core & asked) < 0.5 * self._core_totals[candidate.name]:
                 missing += tuple(sorted(core - asked))  # the question misses most of what the query measures
+            # "custmer sentiment by agent" is not "how did customer sentiment change …, by agent"
+            missing += tuple(sorted(self._modifiers[candidate.name] - asked))
             if any(asked == known for known in self._phrasing_words[candidate.name]):
                 # every content word of one of its own phrasings and nothing else: a person verified that
                 # this phrasing means this query, so no rule about what the question leaves unsaid applies

@@ -6891,9 +6891,12 @@ class SemanticAnswerer:
     today: Callable[[], dt.date] = field(default=lambda: dt.datetime.now(dt.UTC).date())
     max_rows: int = 1000
     count_rows: Callable[[str], int] | None = None
+    # the first day the data holds (None: unknown): a period wholly before it is refused, never answered as 0
+    first_day: Callable[[], dt.date | None] = field(default=lambda: None)
     name: str = "semantic"
 
     def __post_init__(self) -> None:
+        self._first_day: tuple[dt.date | None] | None = None
         self._reader: QuestionReader | None = None
         self._lists: ListReader | None = None
         self._evaluation_lists: EvaluationListReader | None = None
@@ -6953,6 +6956,9 @@ class SemanticAnswerer:
                 session_id=session_id,
             )
         query = reading.query
+        before = self._before_the_data(query)
+        if before is not None:
+            return refusal(question, self.name, before, self.suggestions(), session_id=session_id)
         # a top or bottom N reads one row more, to say whether the last one shown ties with the next
         tie_checked = (
             isinstance(query, MetricQuery)
@@ -7012,6 +7018,27 @@ class SemanticAnswerer:
             confidence=1.0,
             session_id=session_id,
             slots=self._slots(query.denominator if isinstance(query, ShareQuery) else query),
+        )
+
+    def _before_the_data(self, query: MetricQuery | ShareQuery) -> str | None:
+        """Why a period the query asks for cannot be answered: it ends before the first day the data holds ("the
+        fourth quarter of 2025" when calls start in 2026 would read as no calls at all); None otherwise."""
+        asked = query.numerator if isinstance(query, ShareQuery) else query
+        periods = [p for p in (asked.period, asked.versus) if p is not None]
+        if not periods:
+            return None
+        if self._first_day is None:
+            try:
+                self._first_day = (self.first_day(),)
+            except Exception:  # the data's start is a courtesy check: never fail the answer for it
+                self._first_day = (None,)
+        first = self._first_day[0]
+        early = [p for p in periods if first is not None and p.end <= first]
+        if not early:
+            return None
+        return (
+            f"I can't answer that from the metrics. The data starts on {first.isoformat()}: "  # type: ignore[union-attr]
+            f"{early[0].describe()} is before it, so there is nothing to count or compare there."
         )
 
     def _agent_list(self, question: str, session_id: str | None) -> Answer | None:

@@ -236,7 +236,14 @@ def verified_answerer(
         today=today,
         threshold=threshold,
         count_rows=row_counter(run, getattr(engine, "dialect", "athena")),
+        first_day=lambda: first_day_of_the_data(run),
     )
+
+
+def first_day_of_the_data(run: Runner) -> dt.date | None:
+    """The first call day the marts hold (None when they hold no call)."""
+    value = run("select min(call_date) as first_day from post_call_analytics.calls").rows[0][0]
+    return dt.date.fromisoformat(str(value)[:10]) if value is not None else None
 
 
 def row_counter(run: Runner, dialect: str) -> Callable[[str, int], int | None]:
@@ -287,6 +294,7 @@ def semantic_answerer(
         return int(run(f"select count(*) from ({sql}) as counted").rows[0][0])
 
     return SemanticAnswerer(
+        first_day=lambda: first_day_of_the_data(run),
         manifest=manifest,
         compiler=MetricCompiler(manifest),
         run=run,  # type: ignore[arg-type]

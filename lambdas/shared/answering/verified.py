@@ -205,9 +205,12 @@ class VerifiedAnswerer:
     suggestions_count: int = 3
     # rows the query would return without its LIMIT (to say "first N of M"); None when unknown
     count_rows: Callable[[str, int], int | None] | None = None
+    # the first day the data holds (None: unknown): a period wholly before it is refused, never answered as 0
+    first_day: Callable[[], dt.date | None] = field(default=lambda: None)
     name: str = "verified"
 
     def __post_init__(self) -> None:
+        self._first_day: tuple[dt.date | None] | None = None
         self._by_name = {spec.name: spec for spec in self.specs}
         self._phrasings = {s.name: [normalise(p) for p in (s.question, *s.paraphrases)] for s in self.specs}
         entities = {kind: EntityIndex(kind, values) for kind, values in self.entity_values.items()}
@@ -243,6 +246,16 @@ class VerifiedAnswerer:
                 confidence=result.best.score,
                 session_id=session_id,
             )
+        early = self._before_the_data(slots)
+        if early is not None:
+            return refusal(
+                question,
+                self.name,
+                early,
+                self.matcher.suggestions(question, today, self.suggestions_count, result.ranked),
+                confidence=result.best.score,
+                session_id=session_id,
+            )
         sql = self.render(spec.name, parameter_values_for_question(spec, slots), today)
         executed = self.run(sql)
         described = describe_slots(spec, slots)
@@ -261,6 +274,26 @@ class VerifiedAnswerer:
             confidence=result.best.score,
             session_id=session_id,
             slots=described,
+        )
+
+    def _before_the_data(self, slots: Mapping[str, SlotMatch]) -> str | None:
+        """Why the question's period cannot be answered: it ends before the first day the data holds (calls in
+        December 2025 when the data starts in 2026 would read as none); None otherwise."""
+        periods = [s.value for s in slots.values() if isinstance(s.value, DateRange)]
+        if not periods:
+            return None
+        if self._first_day is None:
+            try:
+                self._first_day = (self.first_day(),)
+            except Exception:  # a courtesy check: never fail the answer for it
+                self._first_day = (None,)
+        first = self._first_day[0]
+        early = [p for p in periods if first is not None and p.end <= first]
+        if first is None or not early:
+            return None
+        return (
+            f"I can't answer that from the data. It starts on {first.isoformat()}: {early[0].describe()} is "
+            "before it, so there is nothing to count there."
         )
 
     def _shape_mismatch(
