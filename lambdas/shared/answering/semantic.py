@@ -44,6 +44,7 @@ from lambdas.shared.answering.slots import (
     find_top_n,
     month_number,
     normalise,
+    period_before,
 )
 from lambdas.shared.query_engines import sql_string as quoted
 
@@ -6896,7 +6897,6 @@ class SemanticAnswerer:
     name: str = "semantic"
 
     def __post_init__(self) -> None:
-        self._first_day: tuple[dt.date | None] | None = None
         self._reader: QuestionReader | None = None
         self._lists: ListReader | None = None
         self._evaluation_lists: EvaluationListReader | None = None
@@ -7024,21 +7024,15 @@ class SemanticAnswerer:
         """Why a period the query asks for cannot be answered: it ends before the first day the data holds ("the
         fourth quarter of 2025" when calls start in 2026 would read as no calls at all); None otherwise."""
         asked = query.numerator if isinstance(query, ShareQuery) else query
-        periods = [p for p in (asked.period, asked.versus) if p is not None]
-        if not periods:
+        if asked.period is None and asked.versus is None:
             return None
-        if self._first_day is None:
-            try:
-                self._first_day = (self.first_day(),)
-            except Exception:  # the data's start is a courtesy check: never fail the answer for it
-                self._first_day = (None,)
-        first = self._first_day[0]
-        early = [p for p in periods if first is not None and p.end <= first]
-        if not early:
+        first = self.first_day()
+        early = period_before((asked.period, asked.versus), first)
+        if first is None or early is None:
             return None
         return (
-            f"I can't answer that from the metrics. The data starts on {first.isoformat()}: "  # type: ignore[union-attr]
-            f"{early[0].describe()} is before it, so there is nothing to count or compare there."
+            f"I can't answer that from the metrics. The data starts on {first.isoformat()}: "
+            f"{early.describe()} is before it, so there is nothing to count or compare there."
         )
 
     def _agent_list(self, question: str, session_id: str | None) -> Answer | None:

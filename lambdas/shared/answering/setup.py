@@ -236,14 +236,25 @@ def verified_answerer(
         today=today,
         threshold=threshold,
         count_rows=row_counter(run, getattr(engine, "dialect", "athena")),
-        first_day=lambda: first_day_of_the_data(run),
+        first_day=first_day_of_the_data(run),
     )
 
 
-def first_day_of_the_data(run: Runner) -> dt.date | None:
-    """The first call day the marts hold (None when they hold no call)."""
-    value = run("select min(call_date) as first_day from post_call_analytics.calls").rows[0][0]
-    return dt.date.fromisoformat(str(value)[:10]) if value is not None else None
+def first_day_of_the_data(run: Runner) -> Callable[[], dt.date | None]:
+    """The first call day the marts hold, read on first use and kept (None when they hold no call, or when it
+    cannot be read: the check it serves is a courtesy and never fails an answer)."""
+    known: list[dt.date | None] = []
+
+    def first_day() -> dt.date | None:
+        if not known:
+            try:
+                value = run("select min(call_date) as first_day from post_call_analytics.calls").rows[0][0]
+                known.append(dt.date.fromisoformat(str(value)[:10]) if value is not None else None)
+            except Exception:
+                known.append(None)
+        return known[0]
+
+    return first_day
 
 
 def row_counter(run: Runner, dialect: str) -> Callable[[str, int], int | None]:
@@ -294,7 +305,7 @@ def semantic_answerer(
         return int(run(f"select count(*) from ({sql}) as counted").rows[0][0])
 
     return SemanticAnswerer(
-        first_day=lambda: first_day_of_the_data(run),
+        first_day=first_day_of_the_data(run),
         manifest=manifest,
         compiler=MetricCompiler(manifest),
         run=run,  # type: ignore[arg-type]

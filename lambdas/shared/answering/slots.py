@@ -936,3 +936,11 @@ def _with_kind_word(text: str, match: SlotMatch) -> SlotMatch:
 def _names_kind(word: str, kind: str) -> bool:
     """``word`` is the kind's name, a plural or a close misspelling ("taem" for team)."""
     return word.rstrip("s") == kind or (len(word) >= 4 and fuzz.ratio(word, kind) >= 75)
+
+
+def period_before(periods: Iterable[DateRange | None], first_day: dt.date | None) -> DateRange | None:
+    """The first of ``periods`` that ends before ``first_day``, the first day the data holds (None when none
+    does, or the first day is unknown): asked of data that does not exist, never answered as none."""
+    if first_day is None:
+        return None
+    return next((p for p in periods if p is not None and p.end <= first_day), None)

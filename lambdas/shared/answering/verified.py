@@ -25,6 +25,7 @@ from lambdas.shared.answering.slots import (
     SlotMatch,
     asks_for_one,
     normalise,
+    period_before,
     ranking_agrees,
 )
 
@@ -210,7 +211,6 @@ class VerifiedAnswerer:
     name: str = "verified"
 
     def __post_init__(self) -> None:
-        self._first_day: tuple[dt.date | None] | None = None
         self._by_name = {spec.name: spec for spec in self.specs}
         self._phrasings = {s.name: [normalise(p) for p in (s.question, *s.paraphrases)] for s in self.specs}
         entities = {kind: EntityIndex(kind, values) for kind, values in self.entity_values.items()}
@@ -282,17 +282,12 @@ class VerifiedAnswerer:
         periods = [s.value for s in slots.values() if isinstance(s.value, DateRange)]
         if not periods:
             return None
-        if self._first_day is None:
-            try:
-                self._first_day = (self.first_day(),)
-            except Exception:  # a courtesy check: never fail the answer for it
-                self._first_day = (None,)
-        first = self._first_day[0]
-        early = [p for p in periods if first is not None and p.end <= first]
-        if first is None or not early:
+        first = self.first_day()
+        early = period_before(periods, first)
+        if first is None or early is None:
             return None
         return (
-            f"I can't answer that from the data. It starts on {first.isoformat()}: {early[0].describe()} is "
+            f"I can't answer that from the data. It starts on {first.isoformat()}: {early.describe()} is "
             "before it, so there is nothing to count there."
         )
 
