@@ -6060,3 +6060,182 @@ def test_a_period_before_the_data_is_refused(answerer: Any) -> None:
     assert early.refused and "The data starts on" in early.text, early.text
     compared = answerer.answer("calls in Q4 2025 vs Q1 2026")
     assert compared.refused and "Q4 2025" in compared.text, compared.text
+
+
+# ---------------------------------------------------------------------------------------------- shortened and spelt
+
+
+@pytest.fixture(scope="module")
+def wide_reader() -> QuestionReader:
+    """A reader over more values of each kind: teams and queues analysts shorten, a form named after a queue."""
+    return QuestionReader(
+        SemanticManifest.load(),
+        {
+            **VALUES,
+            "team": [
+                "Billing East",
+                "Tech Tier 1",
+                "Customer Care",
+                "Outbound Sales",
+                "Retention Specialists",
+            ],
+            "queue": ["Billing", "Technical Support", "General Inquiries", "Sales"],
+            "form": ["Technical Support Quality", "Billing Quality"],
+            "evaluator": ["qa.jo.smith", "qa.al.wong"],
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        ("how many calls did tech support take in march", (("call__queue", "Technical Support"),)),
+        ("AHT for the cust care team last month", (("call__team", "Customer Care"),)),
+        ("calls in the gen inquiries queue", (("call__queue", "General Inquiries"),)),
+        # a form named after a queue is no shortened queue: the queue said whole is the queue
+        (
+            "average QA score on the Technical Support queue in February",
+            (("evaluation__queue", "Technical Support"),),
+        ),
+    ],
+)
+def test_a_queue_or_team_said_with_its_first_word_cut_is_that_value(
+    wide_reader: QuestionReader, question: str, filters: tuple[tuple[str, str], ...]
+) -> None:
+    assert _read(wide_reader, question).filters == filters
+
+
+def test_a_cut_word_alone_is_no_value_and_leaves_an_aside_commentary(wide_reader: QuestionReader) -> None:
+    # "out" cuts Outbound Sales ("out sales"), yet alone it is an everyday word
+    query = _read(
+        wide_reader, "total after-call work in hours for february pls, trying to cost out wrap time"
+    )
+    assert query.metrics == ("total_after_call_work_hours",) and not query.filters, query
+    share = wide_reader.read(
+        "what percentage of all our calls in Q1 were outbound, i.e. we dialled out?", TODAY
+    )
+    assert isinstance(share.query, ShareQuery) and share.query.condition == "direction = OUTBOUND", share
+    assert share.query.numerator.filters == (("call__direction", "OUTBOUND"),), share
+
+
+def test_a_misspelling_a_vowel_away_from_two_words_is_the_one_with_its_consonants(answerer: Any) -> None:
+    # "evaluater" is as close to "evaluated" as to "evaluator"; only a vowel slipped from the latter
+    answer = answerer.answer("number of evaluations per evaluater")
+    assert not answer.refused and "read as “number of evaluations per evaluator”" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ASA by queue in March",
+        "average speed of answer per queue, March",
+        "what was our speed to answer by queue in March",
+    ],
+)
+def test_the_average_speed_of_answer_is_the_inbound_queue_wait(
+    wide_reader: QuestionReader, question: str
+) -> None:
+    query = _read(wide_reader, question)
+    assert query.metrics == ("average_queue_wait",) and query.group_by == ("call__queue",), query
+    assert ("call__direction", "INBOUND") in query.filters, query
+
+
+def test_the_speed_of_answer_of_outbound_calls_is_not_read_as_inbound(wide_reader: QuestionReader) -> None:
+    _refused(wide_reader, "ASA for outbound calls by queue")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I would be grateful if you could tell me the number of calls in February.",
+        "Would you be so kind as to give me the number of calls in February?",
+    ],
+)
+def test_a_courteous_request_is_a_request(wide_reader: QuestionReader, question: str) -> None:
+    query = _read(wide_reader, question)
+    assert query.metrics == ("calls",) and query.period is not None and query.period.start.month == 2, query
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by", "grain"),
+    [
+        ("sum of handle hours per week", ("total_handle_time_hours",), (), "week"),
+        ("count of calls by queue x month", ("calls",), ("call__queue",), "month"),
+        ("pivot: calls by queue by month", ("calls",), ("call__queue",), "month"),
+    ],
+)
+def test_spreadsheet_wordings(
+    wide_reader: QuestionReader,
+    question: str,
+    metrics: tuple[str, ...],
+    group_by: tuple[str, ...],
+    grain: str,
+) -> None:
+    query = _read(wide_reader, question)
+    assert (query.metrics, query.group_by, query.grain) == (metrics, group_by, grain), query
+
+
+def test_across_a_period_is_in_it(wide_reader: QuestionReader) -> None:
+    query = _read(wide_reader, "AHT by team across the first quarter")
+    assert query.group_by == ("call__team",) and query.period is not None, query
+    assert (query.period.start, query.period.end) == (dt.date(2026, 1, 1), dt.date(2026, 4, 1)), query
+
+
+def test_section_averages_of_a_form_are_its_section_scores(wide_reader: QuestionReader) -> None:
+    query = _read(wide_reader, "section averages on Technical Support Quality")
+    assert query.metrics[0] == "average_section_score", query
+    assert ("evaluation__form_title", "Technical Support Quality") in query.filters, query
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "agent"),
+    [
+        (
+            "how many times per call does Dana Reyes interrupt the customer?",
+            ("average_agent_interruptions",),
+            True,
+        ),
+        (
+            "on average how often did Dana Reyes interupt callers in March",
+            ("average_agent_interruptions",),
+            True,
+        ),
+        ("the total number of times Dana Reyes interrupted customers", ("total_agent_interruptions",), True),
+        ("which 2 agents interrupt customers the most per call?", ("average_agent_interruptions",), False),
+    ],
+)
+def test_how_often_an_agent_interrupts_customers(
+    wide_reader: QuestionReader, question: str, metrics: tuple[str, ...], agent: bool
+) -> None:
+    query = _read(wide_reader, question)
+    assert query.metrics == metrics, query
+    assert (
+        ("call__agent_name", "Dana Reyes") in query.filters
+        or ("agent__agent_name", "Dana Reyes") in query.filters
+    ) == agent, query
+    if not agent:
+        assert query.limit == 2 and query.group_by, query
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by"),
+    [
+        ("talk to listen ratio by team", ("average_agent_talk_share",), ("call__team",)),
+        ("SL percent by queue", ("service_level",), ("call__queue",)),
+        ("evaluations per marker", ("evaluations",), ("evaluation__evaluator",)),
+        ("autofail rate by team", ("automatic_fail_rate",), ("evaluation__team",)),
+    ],
+)
+def test_everyday_names_of_measures_and_groupings(
+    wide_reader: QuestionReader, question: str, metrics: tuple[str, ...], group_by: tuple[str, ...]
+) -> None:
+    query = _read(wide_reader, question)
+    assert (query.metrics, query.group_by) == (metrics, group_by), query
+
+
+def test_an_agent_s_evaluations_under_a_percentage_are_a_list_filtered_by_score(answerer: Any) -> None:
+    answer = answerer.answer("Dana Reyes's evaluations under 45%, showing the date and score")
+    assert not answer.refused, answer.text
+    assert len(answer.rows) == 1 and 40.0 in answer.rows[0], answer.rows
+    above = answerer.answer("Dana Reyes's evaluations over 50%")
+    assert len(above.rows) == 1 and 80.0 in above.rows[0], above.rows

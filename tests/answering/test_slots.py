@@ -273,3 +273,16 @@ def test_the_last_full_weeks_or_months_are_whole_units_that_ended_before_today(
     question: str, start: dt.date, end: dt.date
 ) -> None:
     assert _range(question) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("how often does she interupt", "how often does she interrupt"),
+        ("interuptions per call", "interruptions per call"),
+        ("autofail rate", "auto fail rate"),
+        ("autofailed evaluations", "auto failed evaluations"),
+    ],
+)
+def test_common_misspellings_and_run_together_words_are_read_as_meant(said: str, read: str) -> None:
+    assert normalise(said) == read

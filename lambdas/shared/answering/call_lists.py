@@ -136,6 +136,7 @@ _LIST_WORDS = frozenset(
         "customers",
         "gave",
         "got",
+        "showing",  # "…, showing the agent's name and the date"
     }
 )
 

@@ -60,11 +60,17 @@ _SCORE_OPS = re.compile(
     r"\b(?:with\s+)?(?:an?\s+|the\s+)?(?:qa\s+)?(?:score|scores|scored|scoring)\s+(?:of\s+)?(?P<op>below|under|less\s+than"
     r"|lower\s+than|above|over|more\s+than|higher\s+than|at\s+least|at\s+most)\s+(?P<n>\d{1,3}(?:\.\d+)?)"
     r"(?:\s+(?:percent|pct|points?))?\b"
+    # "Emma Kim's evaluations under 45%": an evaluation's percentage is its score
+    r"|\b(?P<op2>below|under|less\s+than|lower\s+than|above"
+    r"|over|more\s+than|higher\s+than|at\s+least|at\s+most)\s+(?P<n2>\d{1,3}(?:\.\d+)?)(?![\d.])(?:\s+(?:percent|pct)\b"
+    r"|(?!\s*(?:\.\d|days?|weeks?|months?|quarters?|years?|minutes?|mins?|seconds?|secs?|hours?|hrs?|calls?|evaluations?"
+    r"|evals?)\b))"
 )
 _GREATER = {"above", "over", "more than", "higher than", "at least"}
 _WORDS = frozenset(
     {
         "list",
+        "showing",
         "show",
         "display",
         "give",
@@ -257,9 +263,9 @@ class EvaluationListReader(RowListReader):
         score_condition: tuple[str, float] | None = None
         m = text.search(_SCORE_OPS)
         if m is not None:
-            op_words = " ".join(m.group("op").split())
+            op_words = " ".join((m.group("op") or m.group("op2")).split())
             op = (">" if op_words in _GREATER else "<") + ("=" if op_words in {"at least", "at most"} else "")
-            score_condition = (op, float(m.group("n")))
+            score_condition = (op, float(m.group("n") or m.group("n2")))
             text.take(m.start(), m.end())
 
         sorts: list[tuple[str, bool]] = []

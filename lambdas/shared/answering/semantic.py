@@ -976,6 +976,55 @@ _ONE_PER_AGENT = (
 _SAID_PLAINLY = (
     # "checking the invoice line by line": how closely, no part of the figure
     _plainly(r"\s*\bline\s+by\s+line\b", ""),
+    # "ASA", "average speed of answer": how long inbound callers waited in the queue before an agent answered
+    _plainly(
+        r"\b(?:asa|(?:(?:the|an?)\s+)?(?:average|avg|mean)\s+speed\s+(?:of|to)\s+answer(?:ing)?"
+        r"|speed\s+(?:of|to)\s+answer(?:ing)?)\b(?:\s*\(\s*(?:asa|average\s+speed\s+of\s+answer)\s*\))?",
+        "average queue wait of inbound calls",
+        when=r"^(?!.*\b(?:outbound|direction|directions|inbound\s+(?:vs|versus|and|or))\b)",
+    ),
+    # "I would be grateful if you could tell me …", "would you be so kind as to list …": a courtesy
+    _plainly(
+        r"\b(?:i\s+would|i'?d|we\s+would|we'?d)\s+be\s+(?:very\s+|most\s+|really\s+|so\s+)?(?:grateful|thankful|obliged)"
+        r"\s+if\s+you\s+(?:could|would|can)\s+(?:please\s+)?|\bwould\s+you\s+be\s+so\s+kind\s+as\s+to\s+",
+        "please ",
+    ),
+    # "sum of ACW hours by team", "sum of handle hours per week": a total
+    _plainly(r"\bsum\s+of\s+(?:the\s+|all\s+)?(?=[a-z])", "total "),
+    # "section averages on Technical Support Quality v2": the section scores
+    _plainly(r"\bsection\s+(?:averages|avgs|average\s+scores)\b", "section scores"),
+    # "calls by queue x month": one split by another
+    _plainly(r"\b(by|per)\s+([a-z]+)\s+(?:x|×)\s+(?=[a-z]+\b)", r"\1 \2 by "),
+    # "across the first quarter", "across March": over a period, never a grouping
+    _plainly(
+        rf"\bacross\s+(?=(?:the\s+)?(?:first|second|third|fourth|last|past|previous|this|q[1-4])\b|(?:{MONTH_PATTERN})\b)",
+        "in ",
+    ),
+    # "how many times per call does Priya Young interrupt the customer", "how often did Tech Tier 1 interrupt
+    # callers": a named agent's (or team's) interruptions per call
+    _plainly(
+        r"\b(?:on\s+(?:avg|average)\s*,?\s+)?how\s+(?:many\s+times|often)\s+(?:per\s+call\s+|a\s+call\s+|on\s+(?:avg|average)\s+)?"
+        r"(?:does|did|do)\s+(?P<who>(?!(?:the|our|their|my|agents?|reps?|customers?|callers?|they|he|she|it|we|you)\b)"
+        r"[a-z][\w'-]*(?:\s+[a-z0-9][\w'-]*){0,3}?)\s+interr?upt\s+(?:the\s+|their\s+|our\s+)?(?:customers?|callers?)\b"
+        r"(?:\s+(?:per\s+call|on\s+(?:avg|average)|a\s+call))?",
+        lambda m: f"average agent interruptions per call for {m.group('who')}",
+    ),
+    # "the total number of times Sara Evans interrupted customers": a named agent's interruptions summed
+    _plainly(
+        r"\b(?:the\s+)?total\s+(?:number\s+of\s+)?times\s+(?P<who>(?!(?:the|our|their|my|agents?|reps?|customers?"
+        r"|callers?|they|he|she|it|we|you)\b)[a-z][\w'-]*(?:\s+[a-z0-9][\w'-]*){0,3}?)\s+interr?upted\s+"
+        r"(?:the\s+|their\s+|our\s+)?(?:customers?|callers?)\b",
+        lambda m: f"total agent interruptions for {m.group('who')}",
+    ),
+    # "which 2 agents interrupt customers the most per call": ranked by their interruptions per call
+    _plainly(
+        r"\binterr?upt\s+(?:the\s+|their\s+)?(?:customers?|callers?)\s+(?:the\s+)?(?P<way>most|least)"
+        r"(?:\s+(?:per\s+call|on\s+(?:avg|average)))?",
+        lambda m: (
+            f"have the {'highest' if m.group('way').lower() == 'most' else 'lowest'} average agent "
+            "interruptions per call"
+        ),
+    ),
     # "for each queue, the longest hold", "the shortest call per team": one call's value, the maximum (minimum)
     # of each group — never the groups ranked by their average
     _plainly(
@@ -2794,7 +2843,7 @@ _ASKER_WORDS = frozenset(
         "log", "input", "deep", "dive", "trend", "notes", "brief", "briefing", "summary", "readout",
         "newbie", "throughput", "recon", "reconciliation", "invoice", "invoicing", "bpo", "true", "up",
         "telephony", "ivr", "acd", "analysis", "speech", "analytics", "voc", "exco", "okr", "okrs",
-        "wbr", "ebr",
+        "wbr", "ebr", "pivot",
     }
 )  # fmt: skip
 # Who asks or what for, beyond ``_ASKER_WORDS``: roles ("intern here", "VP ask") and what the answer goes into
@@ -3873,6 +3922,11 @@ class QuestionReader:
         for dim in manifest.dimensions:
             if dim.value_names and dim.label in values:
                 self._aliases[dim.label] = _value_aliases(values[dim.label], dict(dim.value_names))
+        # "tech support": a value's shortened name; its cut word ("out" of "out sales") means nothing alone
+        shortened = _shortened_names(values)
+        cut_words = {name.split()[0] for label_cuts in shortened.values() for name in label_cuts}
+        for kind, kind_cuts in shortened.items():
+            self._aliases.setdefault(kind, {}).update(kind_cuts)
         self.indexes = {
             # a question of a form is long and shares words with any question: only said (almost) whole
             label: EntityIndex(
@@ -3976,7 +4030,7 @@ class QuestionReader:
             for v in index.values
             if 1 < len(v.normalised.split()) <= 3
             for w in v.normalised.split()
-            if w not in single_values and w not in said
+            if w not in single_values and w not in said and w not in cut_words
         )
         self._meaningful = (
             (
@@ -3988,8 +4042,15 @@ class QuestionReader:
                     for v in index.values
                     if len(v.normalised.split()) <= 3
                     for w in v.normalised.split()
+                    if w not in cut_words
                 )
-                | frozenset(w for aliases in self._aliases.values() for name in aliases for w in name.split())
+                | frozenset(
+                    w
+                    for aliases in self._aliases.values()
+                    for name in aliases
+                    for w in name.split()
+                    if w not in cut_words
+                )
                 | _AVERAGE_WORDS
                 | _RATE_WORD_SET
                 | _DESC_WORDS
@@ -5750,6 +5811,10 @@ class QuestionReader:
             # "review" is not "reviews": a word differing only by a plural "s" is another word where it is unknown
             hits = {v: d for v, d in distances.items() if d <= budget and v not in {word + "s", word + "es"}}
             closest = [v for v, d in hits.items() if d == min(hits.values(), default=0)]
+            if len(closest) > 1:
+                # "evaluater": a vowel slipped (evaluator) is the likelier misspelling than a consonant changed
+                # (evaluated)
+                closest = [v for v in closest if _consonants(v) == _consonants(word)] or closest
             if len(closest) != 1:  # none, or two words as close: no guess
                 return None
             replacements[word] = closest[0]
@@ -6826,6 +6891,41 @@ class QuestionReader:
 
 # Words that say a grouping follows ("broken down by …"): never misspellings of a vocabulary word
 _GROUPING_WORDS = frozenset({"broken", "break", "breakdown", "split", "grouped", "across"})
+
+
+# Kinds whose values analysts shorten ("tech support" for the queue Technical Support); a form's title is long
+# and shares its words with the queues it scores, so it is never shortened
+_ABBREVIATED_KINDS = frozenset({"queue", "team"})
+
+
+def _shortened_names(values: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]:
+    """Per kind in ``_ABBREVIATED_KINDS``: shortened name -> value (``_abbreviations``)."""
+    taken = {normalise(str(v)) for vals in values.values() for v in vals if v}
+    return {
+        kind: _abbreviations([str(v) for v in values[kind] if v], taken)
+        for kind in sorted(_ABBREVIATED_KINDS & set(values))
+    }
+
+
+def _abbreviations(values: Sequence[str], taken: set[str]) -> dict[str, str]:
+    """Each value of several words named with its first word cut to three or four letters ("tech support" →
+    Technical Support, "gen inquiries" → General Inquiries), when that name is one value's only and no value's own
+    name. Only the first word: a cut last word ("technical support que") would read a word that follows as it."""
+    by_name: dict[str, set[str]] = {}
+    for value in values:
+        first, *rest = normalise(value).split() or [""]
+        if not rest or len(first) < 6 or not first.isalpha():
+            continue
+        for cut in (first[:3], first[:4]):
+            by_name.setdefault(" ".join([cut, *rest]), set()).add(value)
+    return {
+        name: next(iter(found)) for name, found in by_name.items() if len(found) == 1 and name not in taken
+    }
+
+
+def _consonants(word: str) -> str:
+    """``word`` without its vowels: what a misspelling that only slips a vowel keeps."""
+    return re.sub(r"[aeiouy]", "", word)
 
 
 def _edits(a: str, b: str) -> int:

@@ -40,6 +40,8 @@ def normalise(text: str) -> str:
         r"(?:^|(?<=\s))#\s*(?=of\b|(?:[\w-]+\s+){0,2}(?:calls|evaluations)\b)", "number of ", text
     )  # "# of calls", "# es-US calls"
     text = re.sub(r"\bnumber of of\b", "number of", text)
+    # "autofail rate", "autofailed": the automatic fail said as one word
+    text = re.sub(r"\bauto(?=fail)", "auto ", text)
     text = re.sub(r"(?:^|(?<=\s))#\s*1\b", "top", text)  # "the #1 issue": the top one
     text = re.sub(r"(?<=\d)-(?=\d)", "\x00", text)  # keep 2025-10-01 together
     text = re.sub(r"(?<=\d)\.(?=\d)", "\x01", text)  # keep a decimal together: "CSAT under 3.5"
@@ -154,6 +156,12 @@ _TYPOS = {
     "wks": "weeks",
     "wk": "week",
     "hrs": "hours",
+    "interupt": "interrupt",
+    "interupts": "interrupts",
+    "interupted": "interrupted",
+    "interupting": "interrupting",
+    "interuptions": "interruptions",
+    "interuption": "interruption",
 }
 
 
