@@ -6074,7 +6074,9 @@ def wide_reader() -> QuestionReader:
             **VALUES,
             "team": [
                 "Billing East",
+                "Billing West",
                 "Tech Tier 1",
+                "Tech Tier 2",
                 "Customer Care",
                 "Outbound Sales",
                 "Retention Specialists",
@@ -6239,3 +6241,206 @@ def test_an_agent_s_evaluations_under_a_percentage_are_a_list_filtered_by_score(
     assert len(answer.rows) == 1 and 40.0 in answer.rows[0], answer.rows
     above = answerer.answer("Dana Reyes's evaluations over 50%")
     assert len(above.rows) == 1 and 80.0 in above.rows[0], above.rows
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics", "group_by", "limit"),
+    [
+        ("svc lvl by q, last mo", ("service_level",), ("call__queue",), None),
+        ("top 3 agents by call vol, mar", ("calls",), ("call__agent_name",), 3),
+        ("worst q by csat mtd", ("average_csat",), ("call__queue",), 1),
+        ("top team by csat in March", ("average_csat",), ("call__team",), 1),
+    ],
+)
+def test_shorthand_typed_from_a_phone(
+    wide_reader: QuestionReader,
+    question: str,
+    metrics: tuple[str, ...],
+    group_by: tuple[str, ...],
+    limit: int | None,
+) -> None:
+    query = _read(wide_reader, question)
+    assert (query.metrics, query.group_by, query.limit) == (metrics, group_by, limit), query
+    assert query.period is not None, query
+
+
+def test_three_months_each_against_the_next_are_by_month(wide_reader: QuestionReader) -> None:
+    query = _read(wide_reader, "resolution % jan v feb v mar")
+    assert query.metrics == ("resolution_rate",) and query.grain == "month", query
+    assert query.period is not None and (query.period.start, query.period.end) == (
+        dt.date(2026, 1, 1),
+        dt.date(2026, 4, 1),
+    ), query
+
+
+@pytest.mark.parametrize(
+    ("question", "teams"),
+    [
+        ("billing east v west, csat, q1", ["Billing East", "Billing West"]),
+        ("tech tier 1 vs 2 aht in march", ["Tech Tier 1", "Tech Tier 2"]),
+    ],
+)
+def test_a_second_team_said_by_the_word_it_differs_in(
+    wide_reader: QuestionReader, question: str, teams: list[str]
+) -> None:
+    query = _read(wide_reader, question)
+    assert sorted(v for _, v in query.filters) == teams, query
+
+
+def test_a_number_after_vs_that_counts_something_is_no_team(wide_reader: QuestionReader) -> None:
+    _refused(wide_reader, "tech tier 1 vs 2 weeks ago")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Dana Reyes is one of mine. What's her AHT in March, in minutes please?",
+        "Dana Reyes (on my team): her AHT in March, in minutes",
+        "Dana Reyes (one of mine) - AHT in March in minutes",
+    ],
+)
+def test_an_agent_the_asker_manages_is_that_agent(wide_reader: QuestionReader, question: str) -> None:
+    query = _read(wide_reader, question)
+    assert query.metrics == ("average_handle_time",) and query.filters == (
+        ("call__agent_name", "Dana Reyes"),
+    ), query
+    assert query.scale is not None and query.scale[0] == "minutes", query
+
+
+def test_how_a_figure_has_looked_is_the_figure(wide_reader: QuestionReader) -> None:
+    query = _read(wide_reader, "Dana Reyes - how has her CSAT looked month by month?")
+    assert query.metrics == ("average_csat",) and query.grain == "month", query
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        (
+            "who on my team interrupts customers the most per call this qtr? (I run Tech Tier 1)",
+            ("average_agent_interruptions",),
+        ),
+        ("my team's QA scores last month, per person (team = Tech Tier 1)", ("average_qa_score",)),
+    ],
+)
+def test_my_team_named_in_an_aside_after(
+    wide_reader: QuestionReader, question: str, metrics: tuple[str, ...]
+) -> None:
+    query = _read(wide_reader, question)
+    assert query.metrics == metrics and len(query.group_by) == 1 and "agent_name" in query.group_by[0], query
+    assert [v for _, v in query.filters] == ["Tech Tier 1"], query
+    _refused(wide_reader, "my team's QA scores last month, per person")  # no team said
+
+
+def test_per_person_is_per_agent_unless_customers_are_said(wide_reader: QuestionReader) -> None:
+    query = _read(wide_reader, "calls per person in March")
+    assert query.group_by == ("call__agent_name",), query
+    _refused(wide_reader, "unique customers per person")  # a customer said: whose person is unclear
+
+
+def test_scores_from_human_evaluators_are_those_of_manual_evaluations(wide_reader: QuestionReader) -> None:
+    query = _read(wide_reader, "Which agent has the lowest average score from human evaluators this quarter?")
+    assert query.metrics == ("average_qa_score",) and query.limit == 1, query
+    assert ("evaluation__evaluation_source", "MANUAL") in query.filters, query
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("csat distribution mar (how many 1s, 2s, ... 5s)", ("surveyed_calls",)),
+        (
+            "Total hours customers spent waiting in queue in March, per queue (the sum, not the average)",
+            ("total_queue_wait_hours",),
+        ),
+        ("average hold time per queue in March (the average, not the total)", ("average_hold_time",)),
+    ],
+)
+def test_an_aside_saying_again_what_is_counted_is_left_out(
+    wide_reader: QuestionReader, question: str, metrics: tuple[str, ...]
+) -> None:
+    assert _read(wide_reader, question).metrics == metrics
+    _refused(
+        wide_reader, "hold time per queue in March (the sum, not the average)"
+    )  # the aside alone is no total
+
+
+def test_a_category_said_short_in_a_week_said_with_a_slash(wide_reader: QuestionReader) -> None:
+    query = _read(wide_reader, "cancel-intent calls, wk of 3/23?")
+    assert [v for _, v in query.filters] == ["cancellation-intent"], query
+    assert query.period is not None and query.period.start == dt.date(2026, 3, 23), query
+
+
+def test_a_heading_naming_a_view_is_left_out(wide_reader: QuestionReader) -> None:
+    query = _read(wide_reader, "Interval view: inbound volume by hour of day (UTC is fine) for March")
+    assert query.metrics == ("calls",) and query.group_by == ("call__hour_of_day",), query
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How many calls in March ended up needing a callback?", "how many calls in March still need a callback"],
+)
+def test_how_a_call_came_to_need_a_callback_is_the_condition(
+    wide_reader: QuestionReader, question: str
+) -> None:
+    query = _read(wide_reader, question)
+    assert query.metrics == ("callback_calls",) and query.period is not None, query
+
+
+@pytest.mark.parametrize(
+    ("question", "group_by"),
+    [
+        ("how many perfect 100% evaluations has each team produced?", ("evaluation__team",)),
+        ("how many perfect scorecards in Q1", ()),
+    ],
+)
+def test_perfect_evaluations_scored_100(
+    wide_reader: QuestionReader, question: str, group_by: tuple[str, ...]
+) -> None:
+    reading = wide_reader.read(question, TODAY)
+    assert reading.query is not None, reading
+    query = getattr(reading.query, "numerator", reading.query)
+    assert query.metrics == ("evaluations",) and query.group_by == group_by, query
+    assert list(query.conditions) == [
+        ("evaluation__evaluation_score", ">=", 100.0),
+        ("evaluation__evaluation_score", "<=", 100.0),
+    ], query
+
+
+def test_what_each_member_produced_is_per_member(wide_reader: QuestionReader) -> None:
+    query = _read(wide_reader, "How many evaluations has each evaluator done in March?")
+    assert query.metrics == ("evaluations",) and query.group_by == ("evaluation__evaluator",), query
+
+
+def test_calls_offered_are_the_inbound_calls(wide_reader: QuestionReader) -> None:
+    query = _read(wide_reader, "How many inbound calls were offered in February, all queues together?")
+    assert query.metrics == ("calls",) and query.filters == (("call__direction", "INBOUND"),), query
+    assert _read(wide_reader, "calls offered by queue in March").filters == (("call__direction", "INBOUND"),)
+
+
+def test_calls_rated_on_the_survey_are_those_with_that_csat(answerer: Any) -> None:
+    answer = answerer.answer("calls rated 5 on the survey in February. agent + queue pls")
+    assert not answer.refused and "CSAT = 5" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which of my Tech Tier 1 agents had the most calls this quarter?",
+        "which of the Tech Tier 1 reps took the most calls this quarter",
+    ],
+)
+def test_which_of_a_team_s_agents_is_the_one_agent_of_that_team(
+    wide_reader: QuestionReader, question: str
+) -> None:
+    query = _read(wide_reader, question)
+    assert (
+        query.metrics == ("calls",) and query.limit == 1 and query.filters == (("call__team", "Tech Tier 1"),)
+    ), query
+
+
+def test_where_the_customer_s_mood_improves_most_is_ranked_by_the_sentiment_change(
+    wide_reader: QuestionReader,
+) -> None:
+    query = _read(wide_reader, "Top 3 queues where the customer's mood improves the most over the call")
+    assert query.metrics == ("average_customer_sentiment_change",) and query.limit == 3, query
+    assert query.group_by == ("call__queue",), query
+    _refused(wide_reader, "queues where the customer's mood improves the most")  # no ranking said: which way?

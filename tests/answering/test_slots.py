@@ -286,3 +286,18 @@ def test_the_last_full_weeks_or_months_are_whole_units_that_ended_before_today(
 )
 def test_common_misspellings_and_run_together_words_are_read_as_meant(said: str, read: str) -> None:
     assert normalise(said) == read
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("calls in the wk of 3/23", "calls in the week of march 23"),
+        ("since 2/15/2026", "since february 15 2026"),
+        ("24/7 coverage", "24 7 coverage"),  # no month 24: as said
+        ("3/5", "3 5"),  # March 5 or 3 May: as said, never a guess
+    ],
+)
+def test_a_month_and_day_with_a_slash_are_read_only_where_the_day_cannot_be_a_month(
+    said: str, read: str
+) -> None:
+    assert normalise(said) == read

@@ -939,14 +939,22 @@ def _plainly(
     return re.compile(pattern, re.IGNORECASE), replacement, re.compile(when, re.IGNORECASE) if when else None
 
 
-def _months_listed(m: re.Match[str]) -> str:
+# A rank word said before one member ("top queue by csat"), as said after "which … has the"
+_RANK_SAID = {"top": "highest", "bottom": "lowest"}
+
+
+def _months_listed(m: re.Match[str], *, by_month: bool = False) -> str:
     """ "jan feb mar" → "from jan to mar", when every word is a month and they follow one another; as said
-    otherwise (a gap may be two periods compared)."""
-    months = [w for w in re.findall(r"[a-z]+", m.group(0).lower()) if w not in {"for", "in", "over", "and"}]
+    otherwise (a gap may be two periods compared). ``by_month``: the answer is by month ("jan v feb v mar")."""
+    months = [
+        w
+        for w in re.findall(r"[a-z]+", m.group(0).lower())
+        if w not in {"for", "in", "over", "and", "v", "vs", "versus"}
+    ]
     numbers = [month_number(word) for word in months]
     if None in numbers or numbers != list(range(numbers[0] or 0, (numbers[0] or 0) + len(numbers))):
         return m.group(0)
-    return f"from {months[0]} to {months[-1]}"
+    return f"{'by month ' if by_month else ''}from {months[0]} to {months[-1]}"
 
 
 # Words before "q" that make it a question ("dumb q", "quick q", "follow-up q")
@@ -1018,7 +1026,7 @@ _SAID_PLAINLY = (
     ),
     # "which 2 agents interrupt customers the most per call": ranked by their interruptions per call
     _plainly(
-        r"\binterr?upt\s+(?:the\s+|their\s+)?(?:customers?|callers?)\s+(?:the\s+)?(?P<way>most|least)"
+        r"\binterr?upts?\s+(?:the\s+|their\s+)?(?:customers?|callers?)\s+(?:the\s+)?(?P<way>most|least)"
         r"(?:\s+(?:per\s+call|on\s+(?:avg|average)))?",
         lambda m: (
             f"have the {'highest' if m.group('way').lower() == 'most' else 'lowest'} average agent "
@@ -1417,6 +1425,93 @@ _SAID_PLAINLY = (
         r"(?:end|month\s+end|end\s+of\s+(?:the\s+)?month|last\s+day|28th|29th|30th|31st|28|29|30|31)(?:\s+inclusive)?\s*\)",
         "",
         when=r"\b(?:second|2nd)\s+half\s+of\b",
+    ),
+    # "svc lvl by q, last mo": a grouping said short at the end of a clause, a month said short after a period word
+    _plainly(
+        r"\b(by|per|each|every|which|worst|best|top|bottom|lowest|highest)\s+q(?=\s*[,.?!]|\s*$)", r"\1 queue"
+    ),
+    _plainly(r"\b(last|this|per|prev|previous|each|every)\s+mo\b(?![\w'])", r"\1 month"),
+    # "resolution % jan v feb v mar": three months or more, one after another, each against the next: by month
+    _plainly(
+        r"\b(?:for\s+|in\s+)?(?P<first>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov)[a-z]*"
+        r"(?:\s+(?:v|vs|versus)\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*){2,11}\b",
+        lambda m: _months_listed(m, by_month=True),
+        when=r"^(?!.*\b(?:by\s+month|per\s+month|monthly|each\s+month|month\s+by\s+month|every\s+month)\b)",
+    ),
+    # "the lowest average score from human evaluators": of the manual evaluations
+    _plainly(
+        r"\b(?:from|by)\s+(?:the\s+|our\s+)?(?:human|manual)\s+(?:evaluators|reviewers|graders|scorers|markers"
+        r"|qa\s+analysts|qa\s+evaluators)\b",
+        "of manual evaluations",
+    ),
+    # "total hours customers waited, per queue (the sum, not the average)": the statistic said, said again
+    _plainly(
+        r"\s*\(\s*(?:the\s+)?(?:sum|total)\s*[,;—–-]?\s*not\s+(?:the\s+)?(?:average|avg|mean)\s*\)",
+        "",
+        when=r"^[^(]*\b(?:total|sum)\b",
+    ),
+    _plainly(
+        r"\s*\(\s*(?:the\s+)?(?:average|avg|mean)\s*[,;—–-]?\s*not\s+(?:the\s+)?(?:sum|total)\s*\)",
+        "",
+        when=r"^[^(]*\b(?:average|avg|mean)\b",
+    ),
+    # "csat distribution mar (how many 1s, 2s, ... 5s)": the scores a distribution counts, said again
+    _plainly(r"\s*\(\s*(?:how\s+many\s+|counts?\s+of\s+)?1s\s*,\s*2s\b[^()]{0,30}\)", ""),
+    # "perfect 100% evaluations", "perfect scorecards": the evaluations that scored a perfect 100%
+    _plainly(
+        r"\bperfect(?:\s+100\s*(?:%|percent|pct)?)?[\s-]+(?:score\s+|scored\s+)?(evaluations|evals|scorecards|reviews)\b",
+        r"\1 that scored a perfect 100%",
+    ),
+    # "how many … has each form produced": per form
+    _plainly(
+        r"\b(?:has|have|did|does|do)\s+each\s+([a-z]+)\s+(?:produced|produce|given|give|done|do|had|got|received)\b",
+        r"per \1",
+        when=r"^\s*how\s+many\b",
+    ),
+    # "calls that ended up needing a callback", "still need a callback": how it came about, the condition itself
+    _plainly(
+        r"\b(?:ended\s+up|end\s+up|wound\s+up|still|eventually|ultimately)\s+(?=(?:needing|needed|need|requiring"
+        r"|required|require)\s+a\s+call\s*back\b)",
+        "",
+    ),
+    # "top 5 topics where the customer's mood improves the most over the call": ranked by the sentiment's change
+    _plainly(
+        r"\b(?:where|in\s+which)\s+(?:the\s+)?(?:customer|caller)(?:'s|’s|s'|s)?\s+(?:mood|sentiment)\s+(?:improves|rises|lifts"
+        r"|gets\s+better|goes\s+up)\s+(?:the\s+)?most(?:\s+(?:over|during|across)\s+the\s+(?:course\s+of\s+the\s+)?call)?",
+        "by customer sentiment change",
+        when=r"\b(?:top|best|highest)\b",
+    ),
+    # "which of my Tech Tier 1 agents had the most …": the one agent of that team
+    _plainly(
+        r"\bwhich\s+of\s+(?:the|my|our)\s+(?!(?:top|bottom|best|worst|first|last|\d+)\b)(\S[^,;:?]{0,40}?)\s+(agent|rep)s\b",
+        r"which \1 \2",
+    ),
+    # "calls rated 1 on the survey": the calls whose customer answered the survey with that score
+    _plainly(
+        r"\brated\s+([1-5])\s+(?:on|in)\s+the\s+(?:post[\s-]?call\s+)?(?:survey|csat\s+survey)\b",
+        r"with a CSAT of \1",
+    ),
+    # "how many inbound calls were offered in February": calls offered to the queue are the inbound calls
+    _plainly(r"\b(?:inbound\s+)?calls\s+(?:that\s+)?(?:were\s+|got\s+|being\s+)?offered\b", "inbound calls"),
+    # "Interval view: inbound volume by hour", "Dashboard view -": a heading naming the kind of view wanted
+    _plainly(r"^\s*(?:interval|dashboard|summary|weekly|monthly|daily)\s+view\s*(?:[:—–]|\s-+)\s*", ""),
+    # "QA scores per person", "calls each person took": per agent, where no customer is said
+    _plainly(
+        r"\b(per|each|by)\s+(?:person|head)\b",
+        r"\1 agent",
+        when=r"^(?!.*\b(?:customers?|callers?|clients?|contacts?|people)\b)",
+    ),
+    # "Grace Kim is one of mine", "Priya Young (on my team)": who the asker manages, which the agent's name says
+    _plainly(
+        r"\s*\(\s*(?:on|in)\s+my\s+team\s*\)|\s*\(\s*one\s+of\s+(?:mine|ours|my\s+(?:agents|reps|people))\s*\)",
+        "",
+    ),
+    _plainly(r"\s+(?:is|'s)\s+one\s+of\s+(?:mine|ours|my\s+(?:agents|reps|people))\b", ""),
+    # "how has her CSAT looked month by month": how it went, the figure itself
+    _plainly(
+        r"\bhow\s+(?:has|have|did|does|do)\s+(?P<what>(?:his|her|their|the|our|my)\s+[^?.!]{1,40}?)\s+"
+        r"(?:looked|look|trended|trend|gone|been\s+(?:looking|trending|going))\b",
+        r"\g<what>",
     ),
     # "billing q", "sales q aht": a queue said short (never "q1", "q 2": a quarter)
     _plainly(
@@ -3898,6 +3993,7 @@ class QuestionReader:
     def __init__(self, manifest: SemanticManifest, values: Mapping[str, Iterable[str]]) -> None:
         self.manifest = manifest
         self._teams = tuple(sorted((str(v) for v in values.get("team", ()) if v), key=len, reverse=True))
+        self._siblings_said_short = _siblings_said_short(values)
         numbered = "|".join(re.escape(team) for team in self._teams if team[-1:].isdigit())
         # "tech tier 2 feb": a team whose name ends in a number, then a month
         self._numbered_team_month = (
@@ -3905,6 +4001,17 @@ class QuestionReader:
         )
         names = "|".join(re.escape(team) for team in self._teams)
         # "I just took over Tech Tier 2 this week.": the team the asker says they run
+        # "(I run Tech Tier 1)", "(team = Tech Tier 1)", "(my team is Billing East)": which team "my team" is
+        self._team_said_aside = (
+            re.compile(
+                r"\s*\(\s*(?:(?:i|we)\s*(?:'m|\s+am|'re|\s+are)?\s+(?:run|manage|lead|look\s+after|supervise|head\s+up"
+                r"|on|in|the\s+(?:tl|team\s+lead|lead|manager|supervisor)\s+(?:of|for))|(?:my\s+)?team\s*(?:=|:|is))\s*"
+                rf"(?:the\s+)?(?P<team>{names})(?:\s+team)?\s*\)",
+                re.IGNORECASE,
+            )
+            if names
+            else None
+        )
         self._team_taken_over = (
             re.compile(
                 r"(?:^|(?<=[.!?:—–])\s*)(?:hi|hello|hey)?[!,.]?\s*(?:i|we)\s*(?:'ve|'m|\s+have|\s+am)?\s+"
@@ -4198,7 +4305,20 @@ class QuestionReader:
 
     def _taken_over(self, question: str) -> str:
         """ "I just took over Tech Tier 2 this week. How many calls did my team handle last month?": "my team" is the
-        team a sentence before says the asker runs; that sentence is left out."""
+        team a sentence before says the asker runs; that sentence is left out. So is an aside saying it ("… my
+        team … (I run Tech Tier 1)", "(team = Tech Tier 1)")."""
+        said_aside = self._team_said_aside
+        aside = said_aside.search(question) if said_aside is not None else None
+        if said_aside is not None and aside is not None:
+            rest = question[: aside.start()] + question[aside.end() :]
+            if _MY_TEAM.search(rest) and not said_aside.search(rest):
+                team = aside.group("team")
+                return _MY_TEAM.sub(
+                    lambda m: (
+                        f"the {team} team" if m.group(1).lower() == "team" else f"the {team} {m.group(1)}"
+                    ),
+                    rest,
+                )
         said = self._team_taken_over.search(question) if self._team_taken_over is not None else None
         if said is None:
             return question
@@ -4239,6 +4359,11 @@ class QuestionReader:
         request that period."""
         question = _said_plainly(_EMOTICON.sub(". ", question))  # a smiley ends what it follows
         question = self._taken_over(self._value_before_a_month(question))
+        for (
+            pattern,
+            sibling,
+        ) in self._siblings_said_short:  # "billing east v west": Billing East v Billing West
+            question = pattern.sub(rf"\1 \2 {sibling}", question)
         # "AHT by day of week? seconds ok": the unit the answer may come in, said after the request
         question = _UNIT_OK.sub(lambda m: f" in {m.group('unit')}", question)
         # "… in March? (headcount sanity check for the invoice)": an aside last that only says what it is for
@@ -5946,13 +6071,16 @@ class QuestionReader:
             lambda m: m.group("value") + grouped(m),
             text,
         )
-        # "top 2 teams by CSAT": what ranks them, never a split of the teams by the survey score
+        # "top 2 teams by CSAT", "worst queue by csat": what ranks them, never a split by the survey score
         text = re.sub(
-            r"\b(?P<rank>top|bottom|best|worst|highest|lowest)\s+(?P<n>\d+\s+)?(?P<noun>[a-z]+s)\s+by\s+(?=csat\b)",
+            r"\b(?P<rank>top|bottom|best|worst|highest|lowest)\s+(?P<n>\d+\s+)?(?P<noun>[a-z]+)\s+by\s+(?=csat\b)",
             lambda m: (
-                f"{m.group('rank')} {m.group('n') or ''}{m.group('noun')} ranked by "
-                if m.group("noun").rstrip("s") in self._by_itself
-                else m.group(0)
+                m.group(0)
+                if m.group("noun").rstrip("s") not in self._by_itself
+                # "worst queue by csat": the single one, which has the worst
+                else f"which {m.group('noun')} has the {_RANK_SAID.get(m.group('rank'), m.group('rank'))} "
+                if not m.group("n") and not m.group("noun").endswith("s")
+                else f"{m.group('rank')} {m.group('n') or ''}{m.group('noun')} ranked by "
             ),
             text,
         )
@@ -6893,9 +7021,36 @@ class QuestionReader:
 _GROUPING_WORDS = frozenset({"broken", "break", "breakdown", "split", "grouped", "across"})
 
 
-# Kinds whose values analysts shorten ("tech support" for the queue Technical Support); a form's title is long
+# Kinds whose values analysts shorten ("tech support" for the queue Technical Support, "cancel-intent" for the
+# category cancellation-intent); a form's title is long
 # and shares its words with the queues it scores, so it is never shortened
-_ABBREVIATED_KINDS = frozenset({"queue", "team"})
+_ABBREVIATED_KINDS = frozenset({"queue", "team", "category"})
+
+
+def _siblings_said_short(values: Mapping[str, Iterable[str]]) -> list[tuple[re.Pattern[str], str]]:
+    """ "billing east v west", "tech tier 1 and 2": a team or queue, then another that differs only in its last
+    word, said by that word alone: (the two said so, the other's whole name)."""
+    found: list[tuple[re.Pattern[str], str]] = []
+    for kind in ("team", "queue"):
+        names = [str(v) for v in values.get(kind, ()) if v]
+        for name in names:
+            *head, _ = name.split()
+            for other in names:
+                *other_head, last = other.split()
+                if other == name or not head or [w.lower() for w in other_head] != [w.lower() for w in head]:
+                    continue
+                found.append(
+                    (
+                        re.compile(
+                            rf"({re.escape(name)})\s+(v|vs|versus|and|&|or|against)\.?\s+{re.escape(last)}(?![\w-])"
+                            r"(?!\s*(?:%|days?|weeks?|wks?|months?|quarters?|years?|hours?|hrs?|minutes?|mins?"
+                            r"|seconds?|secs?|calls?|agents?|percent)\b)",
+                            re.IGNORECASE,
+                        ),
+                        other,
+                    )
+                )
+    return found
 
 
 def _shortened_names(values: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]:
@@ -6908,15 +7063,16 @@ def _shortened_names(values: Mapping[str, Iterable[str]]) -> dict[str, dict[str,
 
 
 def _abbreviations(values: Sequence[str], taken: set[str]) -> dict[str, str]:
-    """Each value of several words named with its first word cut to three or four letters ("tech support" →
-    Technical Support, "gen inquiries" → General Inquiries), when that name is one value's only and no value's own
+    """Each value of several words named with its first word cut to three to six letters, two at least left out
+    ("tech support" → Technical Support, "gen inquiries" → General Inquiries, "cancel intent" →
+    cancellation-intent), when that name is one value's only and no value's own
     name. Only the first word: a cut last word ("technical support que") would read a word that follows as it."""
     by_name: dict[str, set[str]] = {}
     for value in values:
         first, *rest = normalise(value).split() or [""]
         if not rest or len(first) < 6 or not first.isalpha():
             continue
-        for cut in (first[:3], first[:4]):
+        for cut in {first[:n] for n in range(3, min(6, len(first) - 2) + 1)}:
             by_name.setdefault(" ".join([cut, *rest]), set()).add(value)
     return {
         name: next(iter(found)) for name, found in by_name.items() if len(found) == 1 and name not in taken

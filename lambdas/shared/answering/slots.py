@@ -27,6 +27,12 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 MINIMUM_OF = r"(?:handle|call|aht|duration)"
 
 
+def _us_day(m: re.Match[str]) -> str:
+    """ "3/23" → "march 23" (``normalise``)."""
+    year = f" {m.group(3)}" if m.group(3) else ""
+    return f"{calendar.month_name[int(m.group(1))].lower()} {int(m.group(2))}{year}"
+
+
 def normalise(text: str) -> str:
     """Lowercase, punctuation to spaces (ISO dates kept), possessives dropped, single spaces."""
     text = text.translate(_APOSTROPHES).lower()
@@ -43,6 +49,8 @@ def normalise(text: str) -> str:
     # "autofail rate", "autofailed": the automatic fail said as one word
     text = re.sub(r"\bauto(?=fail)", "auto ", text)
     text = re.sub(r"(?:^|(?<=\s))#\s*1\b", "top", text)  # "the #1 issue": the top one
+    # "wk of 3/23", "since 2/15/2026": a US month/day, read only where the day (13-31) cannot be a month
+    text = re.sub(r"(?<![\w/.])(0?[1-9]|1[0-2])/(1[3-9]|2\d|3[01])(?:/(20\d\d))?(?![\w/])", _us_day, text)
     text = re.sub(r"(?<=\d)-(?=\d)", "\x00", text)  # keep 2025-10-01 together
     text = re.sub(r"(?<=\d)\.(?=\d)", "\x01", text)  # keep a decimal together: "CSAT under 3.5"
     text = re.sub(r"[^a-z0-9\x00\x01]+", " ", text)
@@ -162,6 +170,9 @@ _TYPOS = {
     "interupting": "interrupting",
     "interuptions": "interruptions",
     "interuption": "interruption",
+    "svc": "service",
+    "lvl": "level",
+    "vol": "volume",
 }
 
 
