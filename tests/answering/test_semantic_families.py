@@ -6444,3 +6444,31 @@ def test_where_the_customer_s_mood_improves_most_is_ranked_by_the_sentiment_chan
     assert query.metrics == ("average_customer_sentiment_change",) and query.limit == 3, query
     assert query.group_by == ("call__queue",), query
     _refused(wide_reader, "queues where the customer's mood improves the most")  # no ranking said: which way?
+
+
+def test_a_change_in_sentiment_during_the_call_is_its_change(wide_reader: QuestionReader) -> None:
+    query = _read(wide_reader, "Avg change in customer sentiment during the call, per month.")
+    assert query.metrics == ("average_customer_sentiment_change",) and query.grain == "month", query
+    aside = _read(
+        wide_reader, "Average customer sentiment change during the call (last quarter minus first) per team"
+    )
+    assert aside.metrics == ("average_customer_sentiment_change",) and aside.group_by == ("call__team",), (
+        aside
+    )
+
+
+def test_quartiles_said_again_in_an_aside(answerer: Any) -> None:
+    answer = answerer.answer("handle time quartiles (p25 / median / p75) for the Billing queue in Q1")
+    assert not answer.refused, answer.text
+    assert answer.text.startswith(
+        "25th percentile handle time (seconds) and median handle time (seconds) and 75th percentile"
+    ), answer.text
+    assert "queue = Billing" in answer.text and len(answer.rows[0]) == 3, answer
+
+
+def test_how_many_days_each_of_my_team_s_agents_took_calls(wide_reader: QuestionReader) -> None:
+    query = _read(
+        wide_reader, "On how many different days did each of my Billing East agents take calls in March?"
+    )
+    assert query.metrics == ("days_with_calls",) and query.group_by == ("call__agent_name",), query
+    assert query.filters == (("call__team", "Billing East"),), query

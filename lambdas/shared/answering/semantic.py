@@ -1474,6 +1474,15 @@ _SAID_PLAINLY = (
         r"|required|require)\s+a\s+call\s*back\b)",
         "",
     ),
+    # "change in customer sentiment during the call": the change from the start to the end of it
+    _plainly(
+        r"\b((?:change|shift|swing)\s+in\s+(?:the\s+)?(?:customer|agent|caller)(?:'s|’s|s)?\s+sentiment"
+        r"|(?:customer|agent|caller)\s+sentiment\s+(?:change|shift|swing))\s+(?:during|within|through)\s+(?:the\s+|a\s+|each\s+)?calls?\b"
+        r"(?!\s*\()",  # "during the call (last quarter minus first)": read with its aside
+        r"\1",
+    ),
+    # "ACW quartiles (p25 / median / p75)": the quartiles said again
+    _plainly(r"\s*\(\s*p25\s*[/,]\s*(?:median|p50)\s*[/,]\s*p75\s*\)", "", when=r"\bquartiles\b"),
     # "top 5 topics where the customer's mood improves the most over the call": ranked by the sentiment's change
     _plainly(
         r"\b(?:where|in\s+which)\s+(?:the\s+)?(?:customer|caller)(?:'s|’s|s'|s)?\s+(?:mood|sentiment)\s+(?:improves|rises|lifts"
@@ -1481,10 +1490,11 @@ _SAID_PLAINLY = (
         "by customer sentiment change",
         when=r"\b(?:top|best|highest)\b",
     ),
-    # "which of my Tech Tier 1 agents had the most …": the one agent of that team
+    # "which of my Tech Tier 1 agents had the most …": the one agent of that team; "on how many days did each of
+    # the Billing East agents …": each agent of that team
     _plainly(
-        r"\bwhich\s+of\s+(?:the|my|our)\s+(?!(?:top|bottom|best|worst|first|last|\d+)\b)(\S[^,;:?]{0,40}?)\s+(agent|rep)s\b",
-        r"which \1 \2",
+        r"\b(which|each)\s+of\s+(?:the|my|our)\s+(?!(?:top|bottom|best|worst|first|last|\d+)\b)(\S[^,;:?]{0,40}?)\s+(agent|rep)s\b",
+        r"\1 \2 \3",
     ),
     # "calls rated 1 on the survey": the calls whose customer answered the survey with that score
     _plainly(
