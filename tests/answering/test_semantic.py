@@ -989,7 +989,9 @@ def test_weekends_and_weekdays_filter_the_day_of_the_week(answerer: Any) -> None
     weekdays = answerer.answer("how many calls on weekdays")
     assert weekdays.rows == ((5,),) and "on weekdays" in weekdays.text.splitlines()[0]
     assert answerer.answer("how many calls at weekends").rows == ((0,),)
-    assert answerer.answer("calls last weekend").refused  # one weekend: which days?
+    # one weekend: the Saturday and Sunday before today's (a Tuesday), said in the answer
+    last = answerer.answer("calls last weekend")
+    assert "last weekend (2026-03-28 to 2026-03-29)" in last.text and last.rows == ((0,),), last.text
 
 
 @pytest.mark.parametrize(

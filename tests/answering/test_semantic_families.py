@@ -6472,3 +6472,384 @@ def test_how_many_days_each_of_my_team_s_agents_took_calls(wide_reader: Question
     )
     assert query.metrics == ("days_with_calls",) and query.group_by == ("call__agent_name",), query
     assert query.filters == (("call__team", "Billing East"),), query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "weekend AHT for feb? sat + sun only",
+        "AHT for weekend calls in February",
+        "AHT on Saturdays and Sundays in February",
+        "wkend AHT, feb",
+        "AHT in February on Saturdays and Sundays, both days lumped together",
+        "AHT (Sat + Sun combined) in Feb",
+    ],
+)
+def test_weekend_said_before_what_happens_then(wide_reader: QuestionReader, question: str) -> None:
+    query = _read(wide_reader, question)
+    assert query.metrics == ("average_handle_time",) and query.period is not None, query
+    assert [(op, n) for name, op, n in query.conditions if "day_of_week" in name] == [(">=", 6.0)], query
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["calls the last weekend of March by queue", "AHT of the weekend team", "weekend vs weekday AHT"],
+)
+def test_one_weekend_a_weekend_team_or_two_groups_are_no_weekend_filter(
+    wide_reader: QuestionReader, question: str
+) -> None:
+    _refused(wide_reader, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which weekday is the quietest",
+        "which weekday has the highest AHT?",
+        "busiest weekday for calls this quarter",
+    ],
+)
+def test_a_weekday_asked_for_is_ranked_not_filtered(wide_reader: QuestionReader, question: str) -> None:
+    query = _read(wide_reader, question)
+    assert query.group_by == ("call__day_of_week",) and query.limit == 1, query
+    assert not [name for name, _op, _n in query.conditions if "day_of_week" in name], query
+
+
+@pytest.mark.parametrize(
+    ("question", "hours"),
+    [
+        ("how many calls did the night shift handle in march? (night = 8pm to 6am)", ("20:00", "05:59")),
+        ("night shift AHT by queue in March (night shift = 10pm to 6am)", ("22:00", "05:59")),
+    ],
+)
+def test_a_shift_is_the_hours_its_aside_gives(answerer: Any, question: str, hours: tuple[str, str]) -> None:
+    answer = answerer.answer(question)
+    assert not answer.refused and f"hour of day {hours[0]}–{hours[1]}" in answer.text, answer.text
+    assert answerer.answer("how many calls did the night shift handle in march?").refused  # no hours said
+
+
+def test_a_period_said_again_in_an_aside_is_that_period(wide_reader: QuestionReader) -> None:
+    # TODAY is Tuesday 31 March: last week ran from Monday 23 to Sunday 29 March, last weekend was 28–29 March
+    week = _read(wide_reader, "calls by team last week (23-29 March)")
+    assert week.period is not None and (week.period.start, week.period.end) == (
+        dt.date(2026, 3, 23),
+        dt.date(2026, 3, 30),
+    ), week
+    weekend = _read(
+        wide_reader,
+        "Which teams were taking calls last weekend (Sat 28 / Sun 29 March), and how many did each take?",
+    )
+    assert weekend.group_by == ("call__team",) and weekend.metrics == ("calls",), weekend
+    assert weekend.period is not None and (weekend.period.start, weekend.period.end) == (
+        dt.date(2026, 3, 28),
+        dt.date(2026, 3, 30),
+    ), weekend
+    _refused(wide_reader, "calls by team last week (16-22 March)")  # another week: which one is meant?
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        ("What was our service level on weekend days in February?", "service_level"),
+        ("On how many weekend days did Tech Tier 1 take at least one call in February?", "days_with_calls"),
+    ],
+)
+def test_weekend_days_are_the_days_at_weekends(
+    wide_reader: QuestionReader, question: str, metric: str
+) -> None:
+    query = _read(wide_reader, question)
+    assert query.metrics == (metric,), query
+    assert [(op, n) for name, op, n in query.conditions if "day_of_week" in name] == [(">=", 6.0)], query
+
+
+def test_calls_that_involved_a_category_are_the_calls_in_it(wide_reader: QuestionReader) -> None:
+    involved = wide_reader.read("What percentage of February calls involved an escalation request?", TODAY)
+    had = wide_reader.read("What percentage of February calls had an escalation request?", TODAY)
+    assert involved.query is not None and involved.query == had.query, involved
+
+
+def test_where_to_look_said_first_is_no_request(wide_reader: QuestionReader) -> None:
+    looking = _read(
+        wide_reader,
+        "Looking only at Billing calls this quarter: what's the average customer sentiment by team?",
+    )
+    assert looking == _read(
+        wide_reader, "Billing calls this quarter: what's the average customer sentiment by team?"
+    )
+    across = _read(wide_reader, "Which hour is the busiest, looking across the whole quarter?")
+    assert across.group_by == ("call__hour_of_day",) and across.limit == 1, across
+
+
+def test_a_period_said_in_sql_names_the_calls_not_the_evaluations(wide_reader: QuestionReader) -> None:
+    sql = _read(
+        wide_reader,
+        "avg(hold_time_seconds) per agent_name where team = 'Billing East' and call_date between '2026-01-01' and "
+        "'2026-01-31'",
+    )
+    assert sql.period is not None and (sql.period.start, sql.period.end) == (
+        dt.date(2026, 1, 1),
+        dt.date(2026, 2, 1),
+    ), sql
+    assert sql.filters == (("call__team", "Billing East"),) and sql.group_by == ("call__agent_name",), sql
+    dated = _read(
+        wide_reader, "avg(score_percent) grouped by evaluation_source, evaluations dated February 2026."
+    )
+    assert dated.group_by == ("evaluation__evaluation_source",) and dated.period is not None, dated
+    # an evaluation's call date is not its date: read as asked, never as the evaluations of the period
+    _refused(
+        wide_reader, "avg(score_percent) by evaluator where call_date between '2026-01-01' and '2026-01-31'"
+    )
+
+
+def test_the_total_said_again_as_a_sentence_of_its_own(wide_reader: QuestionReader) -> None:
+    query = _read(
+        wide_reader,
+        "Total number of times agents interrupted customers in Q1, by language. The total, not per call.",
+    )
+    assert query.metrics == ("total_agent_interruptions",) and query.group_by == ("call__language",), query
+    _refused(wide_reader, "Average agent interruptions in Q1, by language. The total, not per call.")
+
+
+def test_the_issues_customers_raise_are_the_detected_issues(wide_reader: QuestionReader) -> None:
+    raised = _read(
+        wide_reader,
+        "What are the top 3 issues Spanish-speaking customers raise with us? Going by the detected customer issues.",
+    )
+    assert raised == _read(wide_reader, "top 3 issues on Spanish calls"), raised
+    assert raised.filters == (("call__language", "es-US"),) and raised.limit == 3, raised
+    asked = _read(wide_reader, "what issues do customers raise most often in march? top 5")
+    assert asked.group_by == ("call_insight__issue",) and asked.limit == 5, asked
+
+
+def test_calls_that_got_a_survey_response_are_the_surveyed_calls(wide_reader: QuestionReader) -> None:
+    got = _read(wide_reader, "How many calls per team actually got a CSAT survey response in Q1?")
+    assert got.metrics == ("surveyed_calls",) and got.group_by == ("call__team",), got
+    share = _read(wide_reader, "what share of calls got a survey response in march")
+    assert share.metrics == ("survey_response_rate",), share
+
+
+@pytest.mark.parametrize(
+    ("question", "request_"),
+    [
+        (
+            "Do agents talk faster on English or on Spanish calls? Average agent words per minute for each language.",
+            "Average agent words per minute for each language.",
+        ),
+        (
+            "Does CSAT dip at the weekend? Give me average CSAT by day of the week, all data.",
+            "average CSAT by day of the week, all data",
+        ),
+    ],
+)
+def test_a_leading_question_the_request_after_it_answers(
+    wide_reader: QuestionReader, question: str, request_: str
+) -> None:
+    assert _read(wide_reader, question) == _read(wide_reader, request_)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Do agents differ much? Average handle time.",  # a split by agent asked, none given
+        "Does CSAT dip at the weekend? Give me average CSAT by team.",  # the weekend neither split nor kept
+        "Do agents talk faster on Spanish calls? Average agent words per minute.",  # Spanish calls neither
+    ],
+)
+def test_a_leading_question_the_request_does_not_answer_stays(
+    wide_reader: QuestionReader, question: str
+) -> None:
+    _refused(wide_reader, question)
+
+
+def test_and_how_often_after_which_is_how_many_each(wide_reader: QuestionReader) -> None:
+    often = _read(wide_reader, "which questions get marked N/A, and how often?")
+    assert often == _read(wide_reader, "which questions get marked N/A, and how many each?"), often
+    assert often.metrics == ("not_applicable_answers",), often
+
+
+def test_average_calls_by_weekday_are_the_calls_on_an_average_day(wide_reader: QuestionReader) -> None:
+    query = _read(wide_reader, "avg calls by weekday, feb")
+    assert query.metrics == ("average_calls_per_day",) and query.group_by == ("call__day_of_week",), query
+
+
+def test_a_share_said_again_in_an_aside(wide_reader: QuestionReader) -> None:
+    aside = wide_reader.read(
+        "share of each queue's calls tagged cancellation-intent, Q1 (%, not the count)", TODAY
+    )
+    plain = wide_reader.read("share of each queue's calls tagged cancellation-intent, Q1", TODAY)
+    assert aside.query is not None and aside.query == plain.query, aside
+    _refused(wide_reader, "calls tagged cancellation-intent by queue, Q1 (%, not the count)")  # no share said
+
+
+def test_evaluations_done_by_a_human_or_by_contact_lens_are_manual_or_automated(
+    wide_reader: QuestionReader,
+) -> None:
+    human = wide_reader.read(
+        "What share of evals in Feb were done by a human evaluator rather than by Contact Lens?", TODAY
+    )
+    manual = wide_reader.read("What share of evaluations in Feb were manual?", TODAY)
+    assert human.query is not None and human.query == manual.query, human
+    lens = _read(wide_reader, "how many evaluations were done by Contact Lens in March?")
+    assert lens.filters == (("evaluation__evaluation_source", "AUTOMATED"),), lens
+
+
+def test_a_share_split_by_the_kind_of_its_own_condition_is_refused(wide_reader: QuestionReader) -> None:
+    # every evaluation source's share of manual evaluations is 0% or 100%: never an answer
+    reading = _refused(wide_reader, "share of evaluations from the manual evaluation source in feb")
+    assert "0% or 100%" in reading.reason, reading
+
+
+def test_a_short_name_spelt_out_in_an_aside_is_what_it_spells(wide_reader: QuestionReader) -> None:
+    spelt = _read(wide_reader, "AHT for TS (Technical Support) in March, all calls so far")
+    assert spelt.filters == (("call__queue", "Technical Support"),), spelt
+    _refused(wide_reader, "AHT for TS (Billing) in March")  # not its initials: which is meant?
+
+
+def test_a_short_word_ending_in_s_is_no_plural_of_a_word_read(wide_reader: QuestionReader) -> None:
+    # "TS" is never "t" twice: an unknown name, refused, never the AHT of every call
+    _refused(wide_reader, "AHT for TS in March")
+    _refused(wide_reader, "AHT for CS in March")
+
+
+def test_calls_grouped_by_call_date_are_the_calls_per_day(wide_reader: QuestionReader) -> None:
+    query = _read(
+        wide_reader, "count(*) from calls grouped by call_date, for 2026-03-09 through 2026-03-15 inclusive"
+    )
+    assert query.metrics == ("calls",) and query.grain == "day", query
+    # evaluations are dated when scored, not by their call's date
+    _refused(wide_reader, "count of evaluations grouped by call_date in March")
+
+
+def test_a_list_of_calls_started_within_some_hours(answerer: Any) -> None:
+    # every call of the test data starts at 09:30
+    answer = answerer.answer(
+        "List the calls that started between 9am and 10am — agent, queue and handle time."
+    )
+    assert not answer.refused and "hour of day 09:00–09:59 (UTC)" in answer.text, answer.text
+    assert len(answer.rows) == 5 and all(str(row[1])[11:13] == "09" for row in answer.rows), answer.rows
+    later = answerer.answer(
+        "List the calls that started between 10am and noon — agent, queue and handle time."
+    )
+    assert not later.refused and "hour of day 10:00–11:59 (UTC)" in later.text and not later.rows, later
+    night = answerer.answer("list the calls that started between 10pm and 6am")
+    assert not night.refused and "across midnight" in night.text and not night.rows, night.text
+    assert answerer.answer("list the calls that started at half past 10pm").refused
+
+
+def test_a_time_named_after_its_minutes_is_the_one_compared(wide_reader: QuestionReader) -> None:
+    from lambdas.shared.answering.call_lists import ListReader
+
+    reading = ListReader(wide_reader).read(
+        "Dana Reyes's calls in March that ran over 20 minutes of handle time — when they were and how long, in minutes",
+        TODAY,
+    )
+    assert reading.query is not None, reading
+    assert [(v.name, op, n) for v, op, n in reading.query.conditions] == [("handle_time_minutes", ">", 20.0)]
+    bare = ListReader(wide_reader).read("Dana Reyes's calls in March that ran over 20 minutes", TODAY)
+    assert bare.query is not None and [v.name for v, _, _ in bare.query.conditions] == ["duration_minutes"]
+    # "how long" of calls listed by their hold: which length is meant is not said
+    held = ListReader(wide_reader).read(
+        "Dana Reyes's calls in March with more than 2 minutes of hold — how long were they", TODAY
+    )
+    assert held.query is None, held
+
+
+def test_the_scores_an_evaluator_gave_are_their_evaluations_scores(wide_reader: QuestionReader) -> None:
+    by = _read(wide_reader, "std dev of QA scores by qa.jo.smith in March")
+    assert by.filters == (("evaluation__evaluator", "qa.jo.smith"),), by
+    assert _read(wide_reader, "std dev of the scores qa.jo.smith gave in March") == by
+    assert _read(wide_reader, "qa.jo.smith: std dev of the scores she gave in March") == by
+    _refused(wide_reader, "std dev of the scores she gave in March")  # whose?
+
+
+def test_which_evaluations_an_evaluator_scored_below_a_score_are_listed(answerer: Any) -> None:
+    from lambdas.shared.answering.semantic import _said_plainly
+
+    said = _said_plainly(
+        "Which evaluations did qa.farah.khan score below 60 in March? I need the agent, the form and the score for each."
+    )
+    assert (
+        said
+        == "list qa.farah.khan's evaluations scoring below 60 in March? with the agent, the form and the score"
+    )
+
+
+def test_a_sentiment_change_defined_again_in_an_aside(wide_reader: QuestionReader) -> None:
+    aside = _read(
+        wide_reader, "Average customer sentiment change per call (end of call minus start), by team, Q1"
+    )
+    assert aside == _read(wide_reader, "Average customer sentiment change per call, by team, Q1"), aside
+    assert aside.metrics == ("average_customer_sentiment_change",), aside
+
+
+def test_the_whole_of_a_share_or_rate_said_again(wide_reader: QuestionReader) -> None:
+    share = wide_reader.read(
+        "What share of the Billing queue's calls (all of its calls) were flagged escalation-request?", TODAY
+    )
+    plain = wide_reader.read(
+        "What share of the Billing queue's calls were flagged escalation-request?", TODAY
+    )
+    assert share.query is not None and share.query == plain.query, share
+    rate = _read(wide_reader, "auto-fail rate per evaluator, as a % of each evaluator's evaluations")
+    assert rate == _read(wide_reader, "auto-fail rate per evaluator"), rate
+
+
+@pytest.mark.parametrize(
+    ("question", "plainly"),
+    [
+        (
+            "list the evaluations qa.jo.smith marked as automatic fail — evaluation id, agent name and evaluation date",
+            "list the evaluations qa.jo.smith auto-failed — evaluation id, agent name and evaluation date",
+        ),
+        (
+            "which queue has the most calls with cancellation-intent?",
+            "which queue has the most cancellation-intent calls?",
+        ),
+        (
+            "Which teams end up handling the Billing calls? Count per team.",
+            "Which teams handle the Billing calls? Count per team.",
+        ),
+        ("which evaluator hands out the most auto fails", "which evaluator has the most auto fails"),
+        (
+            "How many automated evaluations ended in an automatic fail?",
+            "How many automated evaluations auto-failed?",
+        ),
+        (
+            "Dana Reyes's calls with a 1 on the survey — call date and queue",
+            "Dana Reyes's calls with a csat of 1 — call date and queue",
+        ),
+        (
+            "calls per team, billing teams only (Billing East and Billing West)",
+            "calls per team, Billing East and Billing West",
+        ),
+    ],
+)
+def test_wordings_said_plainly_read_as_their_plain_form(
+    wide_reader: QuestionReader, question: str, plainly: str
+) -> None:
+    from lambdas.shared.answering.call_lists import ListReader
+    from lambdas.shared.answering.evaluation_lists import EvaluationListReader
+    from lambdas.shared.answering.semantic import _said_plainly
+
+    assert " ".join(_said_plainly(question).split()) == plainly
+    readings = [
+        wide_reader.read(plainly, TODAY).query,
+        ListReader(wide_reader).read(plainly, TODAY).query,
+        EvaluationListReader(wide_reader).read(plainly, TODAY).query,
+    ]
+    assert any(r is not None for r in readings), plainly
+
+
+def test_a_list_column_named_as_analysts_call_the_agent(wide_reader: QuestionReader) -> None:
+    from lambdas.shared.answering.call_lists import ListReader
+
+    rep = ListReader(wide_reader).read(
+        "show me the 5 longest calls by handle time: call id, rep, date and handle time", TODAY
+    )
+    assert rep.query is not None and rep.query.limit == 5, rep
+
+
+def test_the_lowest_single_score_each_agent_got_is_their_minimum(wide_reader: QuestionReader) -> None:
+    query = _read(wide_reader, "Lowest single QA score each of my Tech Tier 1 agents got this quarter?")
+    assert query.metrics == ("min_qa_score",) and query.group_by == ("agent__agent_name",), query
+    assert _read(wide_reader, "highest single QA score per team in March").metrics == ("max_qa_score",)

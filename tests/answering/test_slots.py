@@ -58,6 +58,37 @@ def test_date_phrases_resolve_to_half_open_ranges_relative_to_the_injected_day(
     assert _range(question) == (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
 
 
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("calls 9-15 March", "2026-03-09", "2026-03-16"),
+        ("calls 9th to 15th march", "2026-03-09", "2026-03-16"),
+        ("calls march 9-15", "2026-03-09", "2026-03-16"),
+        ("calls for feb 2-8", "2026-02-02", "2026-02-09"),
+    ],
+)
+def test_days_of_one_month_said_as_a_span(question: str, start: str, end: str) -> None:
+    assert _range(question) == (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+
+
+@pytest.mark.parametrize(
+    ("today", "saturday"),
+    [
+        (dt.date(2026, 3, 18), "2026-03-14"),  # a Wednesday
+        (dt.date(2026, 3, 16), "2026-03-14"),  # a Monday: the weekend just gone
+        (dt.date(2026, 3, 21), "2026-03-14"),  # a Saturday: the weekend before this one
+        (dt.date(2026, 3, 22), "2026-03-14"),  # a Sunday: the same
+    ],
+)
+def test_last_weekend_is_the_saturday_and_sunday_before_today_s_weekend(
+    today: dt.date, saturday: str
+) -> None:
+    sat = dt.date.fromisoformat(saturday)
+    for said in ("calls last weekend", "calls over the last weekend", "calls this past weekend"):
+        assert _range(said, today) == (sat, sat + dt.timedelta(days=2)), said
+    assert find_date_range(normalise("calls the last weekend of march"), today).value.label == "March 2026"  # type: ignore[union-attr]
+
+
 def test_in_a_month_name_means_the_latest_such_month_not_in_the_future() -> None:
     assert _range("calls in december", dt.date(2026, 1, 5)) == (dt.date(2025, 12, 1), dt.date(2026, 1, 1))
     assert _range("calls in december", dt.date(2026, 12, 5)) == (dt.date(2026, 12, 1), dt.date(2027, 1, 1))
@@ -301,3 +332,17 @@ def test_a_month_and_day_with_a_slash_are_read_only_where_the_day_cannot_be_a_mo
     said: str, read: str
 ) -> None:
     assert normalise(said) == read
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "calls for 2026-03-09 through 2026-03-15 inclusive",
+        "calls 2026-03-09 to 2026-03-15",
+        "calls between 2026-03-09 and 2026-03-15 inclusive",
+    ],
+)
+def test_two_iso_days_said_as_a_span_hold_both(question: str) -> None:
+    match = find_date_range(normalise(question), TODAY)
+    assert match is not None and match.text.endswith(("15", "inclusive")), match
+    assert _range(question) == (dt.date(2026, 3, 9), dt.date(2026, 3, 16))

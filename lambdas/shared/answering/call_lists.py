@@ -226,6 +226,10 @@ class ListQuery:
     extra: tuple[str, ...] = ()  # further columns of the calls table, as "<expr> AS <name>"
     # (a yes/no column or a condition over a column, its label, the answer asked for)
     flags: tuple[tuple[str, str, bool], ...] = ()
+    # bounds on the hour of day the call started ("between midnight and 6am"), as the semantic reader reads
+    # them (ops ending in "|" run past midnight: either holds), and that hour's expression
+    hours: tuple[tuple[str, float], ...] = ()
+    hour_expr: str = ""
 
     def where(self, database: str) -> str:
         from lambdas.shared.answering.semantic import sql_string
@@ -233,6 +237,12 @@ class ListQuery:
         parts: list[str] = [
             f"({column})" if wanted else f"NOT ({column})" for column, _, wanted in self.flags
         ]
+        if self.hours:
+            within = [f"{self.hour_expr} {op} {int(n)}" for op, n in self.hours if not op.endswith("|")]
+            across = [f"{self.hour_expr} {op[:-1]} {int(n)}" for op, n in self.hours if op.endswith("|")]
+            parts += [f"({c})" for c in within]
+            if across:
+                parts.append("(" + " OR ".join(across) + ")")
         if self.period is not None:
             parts.append(f"{self.date_column} >= DATE '{self.period.start.isoformat()}'")
             parts.append(f"{self.date_column} < DATE '{self.period.end.isoformat()}'")
@@ -331,6 +341,16 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
         for value in values
         if _trailing(value)
     ]
+    # "ran over 20 minutes of handle time": the value named after the time
+    named_after = [
+        (
+            value,
+            rf"\b(?:(?:last|lasted|lasting|ran|run|took|take|had|with)\s+)?{_OPS}\s+{_NUMBER}\s+{_UNIT}\s+(?:of|in)\s+"
+            rf"(?:the\s+|their\s+|its\s+)?{_alternatives((phrase,))}\b",
+        )
+        for value, phrase in phrases
+        if value.unit
+    ]
     bare = [
         (value, rf"\b(?:(?:last|lasted|lasting|ran|run|took|take)\s+)?{_OPS}\s+{_NUMBER}\s+{_UNIT}\b")
         for value in values
@@ -368,7 +388,7 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
             else:
                 conditions += [(value, ">=", float(numbers[0])), (value, "<=", float(numbers[-1]))]
             text.take(m.start(), m.end())
-    for value, pattern in named + placed + bare:
+    for value, pattern in named + named_after + placed + bare:
         for m in _one_rows(text, pattern):
             if (value, pattern) in bare and (
                 said := _QUALIFIED_TIME.search(text.remaining()[: m.start()])
@@ -613,6 +633,15 @@ class ListReader(RowListReader):
             if listed:
                 self.subqueries[label] = f"call_id IN ({listed})"
         self.date_column = "call_date"
+        # the hour of day a call started, as the semantic model computes it
+        self.hour_expr = next(
+            (
+                d.expr
+                for d in manifest.dimensions
+                if d.semantic_model == CALLS_MODEL and d.name == "hour_of_day"
+            ),
+            "",
+        )
         self.column_words = self._column_words()
         # yes/no columns said as a condition ("that need a callback", "unresolved"): the longest wording first
         # (the condition: the column, or ``expr`` over it; its label; the answer; the wording; the column shown)
@@ -638,6 +667,8 @@ class ListReader(RowListReader):
         for column in self.columns:
             parts = column.split("_")
             words |= set(parts) | {part + "s" for part in parts}
+            if "agent" in parts:  # "call id, rep, date": the agent, as analysts call them
+                words |= {"rep", "reps", "advisor", "advisors", "representative", "representatives"}
             if parts[-1] == "at":  # a timestamp: when it started
                 words |= {
                     "start",
@@ -657,7 +688,7 @@ class ListReader(RowListReader):
         return self.read_request(question, today, self._read)
 
     def _read(self, question: str, today: dt.date) -> ListReading:
-        from lambdas.shared.answering.semantic import Reading, _Text
+        from lambdas.shared.answering.semantic import Reading, _read_hours, _Text
 
         if not self.columns or not self.recency:
             return ListReading(None, "No list columns are defined for calls.")
@@ -695,6 +726,13 @@ class ListReader(RowListReader):
                     flags.append((flag_column, flag_label, wanted))
                     flag_columns.append(shown_column)
                 text.take(said.start(), said.end())
+        # "calls that started between midnight and 6am": the hour of day the call started
+        hours: list[tuple[str, float]] = []
+        if self.hour_expr:
+            said_hours = _read_hours(text)
+            if isinstance(said_hours, Reading):
+                return ListReading(None, said_hours.reason)
+            hours = said_hours
         shown: list[PerCall] = []
         read = read_conditions(text, self.values)
         if isinstance(read, str):
@@ -832,6 +870,13 @@ class ListReader(RowListReader):
                 text.take(m.start(), m.end())
                 if value not in shown:
                     shown.append(value)
+        # "… that ran over 20 minutes of handle time — when they were and how long": the length shown (the call's
+        # duration or its handle time; the start is always shown) asked for again
+        if any(
+            value.unit in {"seconds", "minutes"} and (value.longer or value.name.startswith("handle_time"))
+            for value in shown
+        ):
+            text.take_all(r"\bhow\s+long(?:\s+(?:they|it|each)\s+(?:were|was|took|lasted|ran))?\b")
         # "… hold seconds", "duration in seconds": the unit durations are shown in unless minutes are asked
         if any(value.unit in {"seconds", "minutes"} for value in shown) and not re.search(
             r"\b(?:in|as)\s+(?:minutes|mins)\b", text.remaining()
@@ -885,6 +930,8 @@ class ListReader(RowListReader):
             notes=tuple(notes),
             extra=tuple([*extra, *(c for c in dict.fromkeys(flag_columns) if c not in extra)]),
             flags=tuple(flags),
+            hours=tuple(hours),
+            hour_expr=self.hour_expr,
         )
         if insight_kinds:
             # "what issue did the customer raise on call …": one row per insight, from the insights' own table
@@ -941,6 +988,10 @@ def describe(query: ListQuery) -> str:
 
     parts: list[str] = [describe_conditions(query.conditions)] if query.conditions else []
     parts += [f"{label} = {'yes' if wanted else 'no'}" for _, label, wanted in query.flags]
+    if query.hours:
+        from lambdas.shared.answering.semantic import _hours_described
+
+        parts.append(_hours_described(query.hours))
     for label, _, found in query.filters:
         parts.append(f"{label} = {found}")
     scope = query.period.describe() if query.period else "all data (no period given)"

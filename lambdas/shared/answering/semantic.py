@@ -434,8 +434,17 @@ _AVERAGE_WORDS = frozenset({"average", "avg", "mean", "typical", "typically", "u
 _OFTEN_WORDS = frozenset({"often", "frequently"})
 # Weekends or weekdays in general (ISO day of week 6–7 or 1–5)
 _WEEKENDS = re.compile(
-    r"\b(?:(?:at|on|during|over|across|for)\s+)?(?P<w>weekends|weekdays)\b"
-    r"|\b(?:at|on)\s+(?:the\s+)?(?P<w2>weekend)\b(?!\s+of)|\b(?P<w3>weekend|weekday)\s+(?=calls\b)"
+    r"\b(?:(?:at|on|during|over|across|for)\s+)?(?P<w>weekends|weekdays|(?:weekend|week)\s+days)\b"
+    r"|\b(?:at|on)\s+(?:the\s+)?(?P<w2>weekend)\b(?!\s+of)"
+    # "weekend calls", "weekend AHT", "weekend callers": said of what happens at weekends (never "last weekend", one
+    # weekend, nor "weekend vs weekday", two groups, nor "the weekend team", who works then, nor "which weekday is
+    # busiest" or "the busiest weekday for calls", one day asked for)
+    r"|(?<!last\s)(?<!this\s)(?<!past\s)(?<!next\s)(?<!previous\s)(?<!which\s)(?<!what\s)(?<!each\s)(?<!per\s)"
+    r"(?<!by\s)(?<!every\s)(?<!a\s)(?<!one\s)(?<!any\s)\b"
+    r"(?P<w3>weekend|(?<!est\s)(?<!worst\s)(?<!top\s)(?<!peak\s)weekday)\s+"
+    r"(?!(?:of|vs|versus|v|and|or|compared|against|team|teams|shift|shifts|staff|staffing|crew|rota|schedule|cover"
+    r"|coverage|only|is|was|are|were|has|had|have|does|did|do|gets|got|sees|saw|with|in|to|that|which|where"
+    r"|when|by|on)\b)(?=[a-z])"
 )
 # "on Mondays", "Fridays only": one day of the week in general (plural: "last Monday" is a date)
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -939,6 +948,15 @@ def _plainly(
     return re.compile(pattern, re.IGNORECASE), replacement, re.compile(when, re.IGNORECASE) if when else None
 
 
+def _spelt_out(m: re.Match[str]) -> str:
+    """ "CSQ v2 (the Customer Service Quality form)" → "Customer Service Quality form v2", when the short name is
+    the initials of the words spelt out; as said otherwise."""
+    words = m.group("long").split()
+    if "".join(w[0] for w in words).lower() != m.group("short").lower():
+        return m.group(0)
+    return f"{m.group('long')}{m.group('kind') or ''}{m.group('v') or ''}"
+
+
 # A rank word said before one member ("top queue by csat"), as said after "which … has the"
 _RANK_SAID = {"top": "highest", "bottom": "lowest"}
 
@@ -1438,6 +1456,22 @@ _SAID_PLAINLY = (
         lambda m: _months_listed(m, by_month=True),
         when=r"^(?!.*\b(?:by\s+month|per\s+month|monthly|each\s+month|month\s+by\s+month|every\s+month)\b)",
     ),
+    # "What share of evals were done by a human evaluator rather than by Contact Lens?": the manual ones (and
+    # "done by Contact Lens rather than a person": the automated ones)
+    _plainly(
+        r"\b(?:done|performed|completed|carried\s+out|scored|submitted|made|marked)\s+by\s+(?:a\s+|the\s+)?"
+        r"(?:human|person|people|manual)(?:\s+(?:evaluators?|reviewers?|graders?|scorers?|markers?|qa\s+analysts?))?"
+        r"(?:\s*,?\s*(?:rather\s+than|instead\s+of|and\s+not|not)\s+(?:by\s+)?(?:contact\s+lens|automation"
+        r"|the\s+automation|automatically|an?\s+automated\s+\w+))?(?=\s*[?.!,;]|\s*$|\s+(?:in|during|for|this|last|by|per)\b)",
+        "manual",
+    ),
+    _plainly(
+        r"\b(?:done|performed|completed|carried\s+out|scored|submitted|made|marked)\s+(?:by\s+(?:contact\s+lens"
+        r"|automation|the\s+automation)|automatically)(?:\s*,?\s*(?:rather\s+than|instead\s+of|and\s+not|not)\s+"
+        r"(?:by\s+)?(?:a\s+|the\s+)?(?:human|person|people)(?:\s+(?:evaluators?|reviewers?|graders?|scorers?))?)?"
+        r"(?=\s*[?.!,;]|\s*$|\s+(?:in|during|for|this|last|by|per)\b)",
+        "automated",
+    ),
     # "the lowest average score from human evaluators": of the manual evaluations
     _plainly(
         r"\b(?:from|by)\s+(?:the\s+|our\s+)?(?:human|manual)\s+(?:evaluators|reviewers|graders|scorers|markers"
@@ -1449,6 +1483,13 @@ _SAID_PLAINLY = (
         r"\s*\(\s*(?:the\s+)?(?:sum|total)\s*[,;—–-]?\s*not\s+(?:the\s+)?(?:average|avg|mean)\s*\)",
         "",
         when=r"^[^(]*\b(?:total|sum)\b",
+    ),
+    # "Total number of times … by language. The total, not per call.": said again as a sentence of its own
+    _plainly(
+        r"(?<=[.?!])\s*(?:the\s+)?(?:sum|total)\s*[,;—–-]?\s*not\s+(?:the\s+)?(?:average|avg|mean|per\s+call)"
+        r"(?:\s+per\s+call)?\s*[.!]?\s*$",
+        "",
+        when=r"^\s*[^.?!]*\b(?:total|sum)\b",
     ),
     _plainly(
         r"\s*\(\s*(?:the\s+)?(?:average|avg|mean)\s*[,;—–-]?\s*not\s+(?:the\s+)?(?:sum|total)\s*\)",
@@ -1481,6 +1522,13 @@ _SAID_PLAINLY = (
         r"(?!\s*\()",  # "during the call (last quarter minus first)": read with its aside
         r"\1",
     ),
+    # "sentiment change per call (end of call minus start)": the change as the metric defines it, said again
+    _plainly(
+        r"\(\s*(?:the\s+)?(?:end|finish|close)(?:\s+of\s+(?:the\s+)?call)?\s+minus\s+(?:the\s+)?(?:start|beginning|opening)"
+        r"(?:\s+of\s+(?:the\s+)?call)?\s*\)",
+        "",
+        when=r"\bsentiment\s+(?:change|shift|swing)|\b(?:change|shift|swing)\s+in\s+(?:the\s+)?\w+(?:'s)?\s+sentiment",
+    ),
     # "ACW quartiles (p25 / median / p75)": the quartiles said again
     _plainly(r"\s*\(\s*p25\s*[/,]\s*(?:median|p50)\s*[/,]\s*p75\s*\)", "", when=r"\bquartiles\b"),
     # "top 5 topics where the customer's mood improves the most over the call": ranked by the sentiment's change
@@ -1503,6 +1551,200 @@ _SAID_PLAINLY = (
     ),
     # "how many inbound calls were offered in February": calls offered to the queue are the inbound calls
     _plainly(r"\b(?:inbound\s+)?calls\s+(?:that\s+)?(?:were\s+|got\s+|being\s+)?offered\b", "inbound calls"),
+    # "calls the night shift handled (night = 8pm to 6am)": the shift is the hours its aside gives
+    _plainly(
+        r"^(?P<before>.*?)\b(?:the\s+)?(?P<shift>night|nite|late|evening|overnight|early|morning|day)(?:[\s-]+shift(?:'s)?)?"
+        r"(?P<after>\b.*?)\s*\(\s*(?:the\s+)?(?P=shift)(?:[\s-]+shift)?\s*(?:=|:|is|means|being)\s*"
+        r"(?P<a>\d{1,2}(?::\d\d)?\s*(?:am|pm))\s*(?:to|-|–|until|till|through)\s*(?P<b>\d{1,2}(?::\d\d)?\s*(?:am|pm))\s*\)",
+        lambda m: f"{m.group('before')}between {m.group('a')} and {m.group('b')}{m.group('after')}",
+    ),
+    # "weekend AHT for feb? sat + sun only": the weekend said again; "AHT, sat + sun only": at weekends
+    # "Saturdays and Sundays, both days lumped together": the weekend, one group
+    _plainly(
+        r"[,;(]?\s*\b(?:with\s+)?(?:both|the\s+two)(?:\s+(?:days|of\s+them))?\s+(?:lumped\s+|added\s+|taken\s+|put\s+)?"
+        r"(?:together|combined|as\s+one)\b\s*\)?",
+        " ",
+        when=r"\b(?:weekends?|sat(?:urday)?s?\s*(?:\+|&|and|/)\s*sun(?:day)?s?)\b",
+    ),
+    _plainly(
+        r"[,;(]?\s*\b(?:on\s+)?sat(?:urday)?s?\s*(?:\+|&|and|/)\s*sun(?:day)?s?\b(?:\s+only|\s+combined|\s+together)?\s*\)?",
+        " ",
+        when=r"\bweekends?\b",
+    ),
+    _plainly(
+        r"[,;(]?\s*\b(?:on\s+)?sat(?:urday)?s?\s*(?:\+|&|and|/)\s*sun(?:day)?s?\b(?:\s+only|\s+combined|\s+together)?\s*\)?",
+        " on weekends ",
+    ),
+    # "What percentage of Q1 calls involved an escalation request?": the calls with one
+    _plainly(r"\bcalls\s+(?:that\s+|which\s+)?(?:involved|involve|involving)\s+", "calls with "),
+    # "Looking only at Home Broadband calls this quarter: …", "looking across the whole quarter": where to look
+    _plainly(
+        r"^\s*(?:just\s+)?(?:looking|focusing)\s+(?:only\s+|just\s+)?(?:at|on)\s+(?:only\s+|just\s+)?", ""
+    ),
+    _plainly(r"[,;]?\s*\blooking\s+(?=(?:across|over)\b)", " "),
+    # "On how many weekend days did Tech Tier 2 take calls": the days counted, at weekends
+    _plainly(
+        r"\bhow\s+many\s+(?P<w>weekend|week)\s*days\b",
+        lambda m: f"how many days {'at weekends' if m.group('w').lower() == 'weekend' else 'on weekdays'}",
+    ),
+    # "Which teams were taking calls …, and how many did each take?": how many each, as said shorter
+    _plainly(
+        r"\bhow\s+many\s+(?:did|does|do)\s+each(?:\s+one|\s+of\s+them)?\s+"
+        r"(?:take|handle|get|answer|receive|make|field|do)\b",
+        "how many each",
+    ),
+    # "Spanish-speaking customers": the customers on calls in that language
+    _plainly(
+        r"\b(spanish|english|french|german|portuguese|italian|mandarin|cantonese|arabic|hindi|japanese|korean)"
+        r"[\s-]+speaking\s+(customers|callers)\b",
+        r"\2 on \1 calls",
+    ),
+    # "… issues … raise? Going by the detected customer issues.": where the issues come from, said again
+    _plainly(
+        r"[.;,—–-]?\s*\b(?:going|based|judging)\s+(?:by|on|off)\s+(?:the\s+)?(?:detected|call\s+analytics(?:'s)?)"
+        r"\s+(?:customer\s+)?issues\s*[.!]?",
+        ".",
+        when=r"\bissues\b.*\b(?:going|based|judging)\s+(?:by|on|off)\b",
+    ),
+    # "the top 3 issues customers raise with us": the issues detected on their calls
+    _plainly(
+        r"\bissues\s+(?:(?:that|which)\s+)?(?:do\s+|did\s+)?(?:our\s+|the\s+)?(?:customers|callers)(?P<on>\s+on\s+\w+\s+calls)?\s+"
+        r"(?:raise|report|bring\s+up|mention|have|call\s+(?:us\s+)?about)(?:\s+with\s+us|\s+to\s+us)?\b",
+        lambda m: f"issues{m.group('on') or ''}",
+    ),
+    # "How many calls per product actually got a CSAT survey response?": the surveyed calls (a share of them is
+    # the response rate, read as it is said)
+    _plainly(
+        r"\bcalls\b(?P<mid>(?:\s+(?:per|by|in|for|each|from)\s+[\w-]+)?)\s+(?:that\s+)?(?:actually\s+)?"
+        r"(?:got|had|received|have|get|with)\s+(?:a\s+|any\s+)?(?:csat\s+)?survey\s+(?:responses?|scores?|answers?|back)\b",
+        r"surveyed calls\g<mid>",
+        when=r"^(?!.*\b(?:share|percent|percentage|rate|proportion|fraction|ratio|pct|out\s+of)\b)(?!.*%)",
+    ),
+    # "which questions get marked N/A, and how often?": how many times each
+    _plainly(
+        r",?\s*\band\s+how\s+often\s*(?=[?.!]*\s*$)", ", and how many each", when=r"^\s*(?:which|what)\b"
+    ),
+    # "avg calls by weekday, feb": the calls on an average day, by day of the week
+    _plainly(
+        r"\b(?:avg|average|mean)\s+(?:number\s+of\s+)?calls\s+(?:by|per|for\s+each|on\s+each)\s+"
+        r"(?:weekday|day\s+of\s+(?:the\s+)?week)\b",
+        "average calls per day by weekday",
+    ),
+    # "share of each queue's calls tagged cancellation-intent (%, not the count)": the share, said again
+    _plainly(
+        r"\s*\(\s*(?:as\s+a\s+)?(?:%|percent|percentage|pct|share)\s*[,;—–-]?\s*not\s+(?:the\s+)?(?:count|number|total)\s*\)",
+        "",
+        when=r"\b(?:share|percent|percentage|pct|proportion|rate)\b|%.*\(",
+    ),
+    # "CSQ v2 (the Customer Service Quality form)": a short name spelt out in an aside is what it spells
+    _plainly(
+        r"\b(?P<short>[A-Za-z]{2,6})(?P<v>\s+v(?:ersion)?\s*\d+)?\s*\(\s*(?:the\s+|i\.?\s*e\.?,?\s+|aka\s+|=\s*)?"
+        r"(?P<long>[A-Za-z][A-Za-z ]{3,60}?)(?P<kind>\s+(?:form|queue|team|category|section))?\s*\)",
+        _spelt_out,
+    ),
+    # "Avg Empathy section score on CSQ v2, all evals so far?": every evaluation (or call) there is, said again
+    _plainly(
+        r"(?:,|\b(?:across|over|on|for))\s+(?:all|every)\s+(?:the\s+|our\s+)?(?:evals|evaluations|scorecards|calls)"
+        r"(?=\s+(?:so\s+far|to\s+date|ever)\b)",
+        ",",
+    ),
+    # "count(*) from calls grouped by call_date": the calls of each day
+    _plainly(
+        r"\b(?:grouped\s+|group\s+)?by\s+call[_\s]date\b",
+        "by day",
+        when=r"^(?!.*\b(?:evaluations?|evals?|scorecards?|scores?|score_percent|qa|forms?|evaluators?)\b)",
+    ),
+    # "Which evaluations did qa.farah.khan score below 60 in March?": that evaluator's evaluations so scored
+    _plainly(
+        r"\bwhich\s+(?P<what>evaluations|evals|scorecards)\s+did\s+(?P<who>[\w.'-]+(?:\s+[A-Z][\w'-]+)?)\s+(?:score|mark|rate)\s+"
+        r"(?P<op>below|under|above|over|less\s+than|more\s+than|lower\s+than|higher\s+than)\s+(?=\d)",
+        lambda m: f"list {m.group('who')}'s {m.group('what')} scoring {m.group('op')} ",
+    ),
+    # "… ? I need the agent, the form and the score for each.": the columns of a list, said after it
+    _plainly(
+        r"(?<=[.?!])\s+(?:i\s+need|i'd\s+like|i\s+want|please\s+show|show\s+me|give\s+me|include)\s+"
+        r"(?P<cols>(?:the\s+)?[a-z][\w\s,'-]{2,80}?)\s+for\s+each(?:\s+(?:one|call|evaluation|of\s+them))?\s*[.!]?\s*$",
+        r" with \g<cols>",
+        when=r"^\s*(?:list|show|which|what)\b",
+    ),
+    # "std dev of the scores she gave in March", "the scores qa.farah.khan gave": the scores of that evaluator's
+    # evaluations (a pronoun only where an evaluator's login is named)
+    _plainly(
+        r"\b(?P<s>scores|marks|ratings)\s+(?:that\s+)?(?:she|he|they)\s+(?:gave|gives|has\s+given|have\s+given|awarded"
+        r"|handed\s+out)\b",
+        r"\g<s>",
+        when=r"\b[a-z]+\.[a-z]+(?:\.[a-z]+)?\b",
+    ),
+    _plainly(
+        r"\b(?P<s>scores|marks|ratings)\s+(?:that\s+)?(?P<who>[a-z]+\.[a-z]+(?:\.[a-z]+)?)\s+(?:gave|gives|has\s+given"
+        r"|awarded|handed\s+out)\b",
+        r"\g<s> by \g<who>",
+    ),
+    # "What share of the Retention queue's calls (all of its calls) were …": the whole the share is of, said again
+    _plainly(
+        r"\s*\(\s*(?:out\s+of\s+|of\s+)?(?:all|every)\s+(?:of\s+)?(?:its|their|the|our)?\s*(?:calls|call|evaluations|evals)\s*\)",
+        "",
+        when=r"\b(?:share|percent|percentage|proportion|fraction|rate|pct)\b|%",
+    ),
+    # "auto-fail rate per evaluator, as a % of each evaluator's evaluations": the rate's whole, said again
+    _plainly(
+        r",?\s*\b(?:as\s+a\s+(?:%|percent(?:age)?|share)|in\s+%)\s+of\s+(?:each|every|the|all)\s+(?:[\w.'-]+(?:'s|’s|s')\s+)?"
+        r"(?:evaluations|evals|calls)\b",
+        "",
+        when=r"\b(?:rate|share|percent|percentage|proportion)\b",
+    ),
+    # "the evaluations qa.jamal.adams marked as automatic fail", "ended in an automatic fail": those that auto-failed
+    _plainly(
+        r"\b(?:(?:marked|scored|flagged|rated)\s+as|(?:ended|end|ends|resulted)\s+(?:in|with|up\s+as))\s+(?:an?\s+)?"
+        r"(?:automatic|auto)[\s-]?fails?\b",
+        "auto-failed",
+    ),
+    # "which queue has the most calls with compliance-greeting-missing": the most calls of that category
+    _plainly(
+        r"\bthe\s+(most|fewest)\s+calls\s+(?:flagged\s+|tagged\s+|marked\s+)?with\s+(?P<v>[a-z]+(?:-[a-z]+)+)\b(?!\s+calls)",
+        r"the \1 \g<v> calls",
+    ),
+    # "which teams end up handling the app login calls": the teams that handle them
+    _plainly(
+        r"\b(?:end|ends|ended)\s+up\s+(?P<v>handl|tak|gett|answer|field)ing\b",
+        lambda m: {"handl": "handle", "tak": "take", "gett": "get"}.get(m.group("v").lower(), m.group("v")),
+    ),
+    # "which evaluator hands out the most auto fails", "who gave the most automatic fails": has the most
+    _plainly(
+        r"\b(?:hands?|handed|gives?|gave|issues?|issued|dishes|dished)\s+(?:out\s+)?(?:the\s+)?(most|fewest)\s+"
+        r"(?=(?:auto[\s-]?fails?|automatic\s+fails?)\b)",
+        r"has the \1 ",
+    ),
+    # "Dana Hall's calls with a 1 on the survey": a CSAT of 1
+    _plainly(
+        r"\bwith\s+an?\s+([1-5])\s+(?:on|in|for)\s+(?:the\s+)?(?:post[\s-]call\s+)?survey\b",
+        r"with a csat of \1",
+    ),
+    # "billing teams only (Billing East and Billing West)": the teams the aside names
+    _plainly(r"\b[a-z]+\s+(?:teams|queues)\s+only\s*\((?P<l>[^()]{3,80})\)", r"\g<l>"),
+    # "Lowest single QA score each of my agents got": the minimum score, never the lowest average
+    _plainly(
+        r"\b(?:the\s+)?(?:lowest|worst)\s+single\s+(?=(?:qa\s+)?(?:score|scores|evaluation\s+score)\b)",
+        "minimum ",
+    ),
+    _plainly(
+        r"\b(?:the\s+)?(?:highest|best)\s+single\s+(?=(?:qa\s+)?(?:score|scores|evaluation\s+score)\b)",
+        "maximum ",
+    ),
+    # "evaluations dated February 2026": the evaluations of that period
+    _plainly(r"\b(evaluations|evals|scorecards|calls)\s+dated\s+(?:in\s+)?(?=[a-z0-9])", r"\1 in "),
+    # "where call_date between '2026-01-01' and '2026-03-31'", "call_date = '2026-03-31'": the period of calls, said
+    # in SQL (never of evaluations, which are dated when scored)
+    _plainly(
+        r"\b(?:and\s+|where\s+)?call[_\s]date\s+between\s+'?(\d{4}-\d\d-\d\d)'?\s+and\s+'?(\d{4}-\d\d-\d\d)'?",
+        r" between \1 and \2",
+        when=r"^(?!.*\b(?:evaluations?|evals?|scorecards?|scores?|score_percent|qa|forms?|evaluators?)\b)",
+    ),
+    _plainly(
+        r"\b(?:and\s+|where\s+)?call[_\s]date\s*(?P<op>>=|=)\s*'?(?P<d>\d{4}-\d\d-\d\d)'?",
+        lambda m: f" {'since' if m.group('op') == '>=' else 'on'} {m.group('d')}",
+        when=r"^(?!.*\b(?:evaluations?|evals?|scorecards?|scores?|score_percent|qa|forms?|evaluators?)\b)",
+    ),
     # "Interval view: inbound volume by hour", "Dashboard view -": a heading naming the kind of view wanted
     _plainly(r"^\s*(?:interval|dashboard|summary|weekly|monthly|daily)\s+view\s*(?:[:—–]|\s-+)\s*", ""),
     # "QA scores per person", "calls each person took": per agent, where no customer is said
@@ -2925,6 +3167,28 @@ _ROLE_PREAMBLE = re.compile(
 )
 
 
+_WEEKDAY_WORDS = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\b\.?", re.IGNORECASE)
+
+
+def _period_said_again(aside: str, rest: str, today: dt.date) -> bool:
+    """ "last weekend (Sat 28 / Sun 29 March)", "last week (23-29 March)": an aside that is only the period the
+    rest names, said again as dates. Another period in the aside is not this (and stays, to be refused)."""
+    plain = normalise(_WEEKDAY_WORDS.sub(" ", aside)).strip()
+    plain = re.sub(r"^(?:that\s+is|ie|so|aka|=)\s+", "", plain)
+    plain = re.sub(r"^(\d{1,2}(?:st|nd|rd|th)?)\s+(?:and\s+)?(?=\d)", r"\1-", plain)  # "28 / 29 march"
+    said = find_date_range(plain, today, any_month=True)
+    period = find_date_range(normalise(rest), today)
+    return (
+        said is not None
+        and period is not None
+        and said.start == 0
+        and said.end == len(plain)
+        and isinstance(said.value, DateRange)
+        and isinstance(period.value, DateRange)
+        and (said.value.start, said.value.end) == (period.value.start, period.value.end)
+    )
+
+
 # Who asks or what for, said as a heading or a tail ("board pack - …", "calibration prep: …", "Finance want …",
 # "…, for the ops review", "… - coaching list"): dropped only when every word is one of these (or a stopword)
 # and the clause names nothing the request does not
@@ -3363,6 +3627,11 @@ _EACH_OF = re.compile(
 
 
 # A grouping by a part of the calendar, said with the words of a period ("the day of the week")
+# Weekends or days of the week said of calls in general ("does CSAT dip at the weekend?", "on Fridays")
+_DAYS_OF_THE_WEEK = re.compile(
+    r"\b(?:(?:at|on|over|during)\s+)?(?:the\s+)?(?:weekends?|weekdays?|mondays?|tuesdays?|wednesdays?|thursdays?"
+    r"|fridays?|saturdays?|sundays?)\b"
+)
 _GROUPED_BY_TIME = re.compile(
     r"\b(?:days?\s+of\s+(?:the\s+)?week|hours?\s+of\s+(?:the\s+)?day|time\s+of\s+(?:the\s+)?day|weekdays?)\b"
 )
@@ -4279,7 +4548,9 @@ class QuestionReader:
                 or set(said.split())
                 & (_NARROWING - {"if", "where", "when"})  # "trying to see if …" narrows nothing
                 or re.search(r"\b\d+\b", said)
-                or _DATE_WORDS.search(_GROUPED_BY_TIME.sub(" ", self._without_values(said)))
+                or _DATE_WORDS.search(
+                    _DAYS_OF_THE_WEEK.sub(" ", _GROUPED_BY_TIME.sub(" ", self._without_values(said)))
+                )
             ):
                 continue
             rest = " ".join(x for x in kept if x is not sentence)
@@ -4289,9 +4560,13 @@ class QuestionReader:
                 continue
             compared = [name for name, _ in query.filters]
             split = set(query.group_by) | {name for name in compared if compared.count(name) > 1}
+            # "does CSAT dip at the weekend? … by day of the week": days of the week the request splits by
+            if _DAYS_OF_THE_WEEK.search(said) and not any(name.endswith("__day_of_week") for name in split):
+                continue
             labels = {
                 d.label for d in self.manifest.dimensions if any(n.split("__")[-1] == d.name for n in split)
             }
+            named_values = self._values_named(said)
             kinds = {
                 label
                 for label, phrases in self._labels.items()
@@ -4300,9 +4575,21 @@ class QuestionReader:
                 and label != "customer"
                 # a grouping's words that also name a measure ("does CSAT change …") name the measure
                 and (kind := [p for p in phrases if p not in self._measure_named_groups.get(label, ())])
-                and re.search(rf"\b{_phrase_pattern(kind)}s?\b", said)
+                and any(
+                    # "do agents talk faster on English or Spanish calls", "do customers cut our agents off more
+                    # on …": everyone of that kind, the population asked about values the request splits by, never
+                    # a split by them ("do agents differ much?" asks for one)
+                    not (
+                        named_values
+                        and m.group(0).endswith("s")
+                        and re.search(
+                            r"(?:^(?:do|does|did|are|were|is|was|have|has)\s+|\bour\s+)$", said[: m.start()]
+                        )
+                    )
+                    for m in re.finditer(rf"\b{_phrase_pattern(kind)}s?\b", said)
+                )
             }
-            if all(label in labels for label, _ in self._values_named(said)) and kinds <= labels:
+            if all(label in labels for label, _ in named_values) and kinds <= labels:
                 kept = [x for x in kept if x is not sentence]
         return " ".join(kept) if kept else question
 
@@ -4417,6 +4704,8 @@ class QuestionReader:
         return self._without_musing(_base_said_first(self._asked(question, today)), today)
 
     def _aside(self, m: re.Match[str], today: dt.date, rest: str = "") -> str:
+        if rest and _period_said_again(m.group("a"), rest, today):
+            return ""
         said = re.sub(r"\b(?:every|each)\s+time\b", " ", m.group("a").lower())  # "the board asks every time"
         words = set(re.findall(r"[a-z']+", said))
         if (
@@ -6258,6 +6547,14 @@ class QuestionReader:
                 "A share needs exactly one condition on the rows (a category, queue, team, direction, "
                 f"a per-call value …); this question has {conditions}.",
             )
+        if filters and filters[0][0] in groups:
+            # "share of evaluations from the manual evaluation source": split by the kind of its own condition,
+            # every group's share is 0% or 100%, never what is asked
+            return Reading(
+                None,
+                f"Split by {filters[0][0]}, the share with {filters[0][0]} = {filters[0][1]} is 0% or 100% in "
+                f"every group; ask for the share without that split.",
+            )
         answered = self._answered_base(text, per_call)
         if isinstance(answered, Reading):
             return answered
@@ -7020,7 +7317,9 @@ class QuestionReader:
         unknown += [text.text[a:b] for a, b in text.contested if text.free(a, b)]
         for m in re.finditer(r"\S+", remaining):
             word = m.group(0)
-            if word in allowed or word.rstrip("s") in allowed:
+            # a plural of an allowed word ("evaluations"), never a short name whose letters end in s ("TS" is not
+            # "t" said twice)
+            if word in allowed or (len(word) > 2 and word.endswith("s") and word[:-1] in allowed):
                 continue
             # "per customer", "by weather": a grouping nobody defined
             unknown.append(word)

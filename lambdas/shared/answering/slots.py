@@ -173,6 +173,10 @@ _TYPOS = {
     "svc": "service",
     "lvl": "level",
     "vol": "volume",
+    "wkend": "weekend",
+    "wknd": "weekend",
+    "wkends": "weekends",
+    "diffrent": "different",
 }
 
 
@@ -443,6 +447,17 @@ def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
             rf"(?P<d2>{_DAY_OF_MONTH})\s+(?:of\s+)?(?P<month>{_MONTH})(?:\s+(?P<year>20\d\d))?",
             "days_of_month",
         ),
+        # "23-29 March", "23rd to 29th March", "March 23-29": days of one month said as a span, no "between"
+        (
+            rf"{_PREFIX}(?P<d1>{_DAY_OF_MONTH})\s*(?:-|–|to|through|thru|until|till)\s*(?P<d2>{_DAY_OF_MONTH})\s+"
+            rf"(?:of\s+)?(?P<month>{_MONTH})(?:\s+(?P<year>20\d\d))?",
+            "days_of_month",
+        ),
+        (
+            rf"{_PREFIX}(?P<month>{_MONTH})\s+(?P<d1>{_DAY_OF_MONTH})\s*(?:-|–|to|through|thru|until|till)\s*"
+            rf"(?P<d2>{_DAY_OF_MONTH})(?!\s*(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH})(?:,?\s+(?P<year>20\d\d))?",
+            "days_of_month",
+        ),
         (rf"between\s+(?P<a>{_POINT})\s+and\s+(?P<b>{_POINT})", "between_points"),
         (rf"from\s+(?P<a>{_POINT})\s+(?:to|until|till|through|thru)\s+(?P<b>{_POINT})", "between_points"),
         (rf"between\s+(?P<a>{_MONTH_SPEC})\s+and\s+(?P<b>{_MONTH_SPEC})", "between_months"),
@@ -458,8 +473,13 @@ def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
         (rf"since\s+(?:the\s+)?(?:start\s+of\s+|beginning\s+of\s+)?(?P<a>{_POINT})", "since_point"),
         (rf"since\s+(?:the\s+)?(?:start\s+of\s+|beginning\s+of\s+)?(?P<a>{_MONTH_SPEC})", "since_month"),
         (rf"(?:(?:on|for|from)\s+)?(?P<a>{_NAMED_DAY})", "named_day"),
-        (rf"between\s+(?P<a>{_ISO})\s+and\s+(?P<b>{_ISO})", "between"),
-        (rf"from\s+(?P<a>{_ISO})\s+(?:to|until|through)\s+(?P<b>{_ISO})", "between"),
+        # "between 2026-03-09 and 2026-03-15", "for 2026-03-09 through 2026-03-15 inclusive": both days in
+        (rf"between\s+(?P<a>{_ISO})\s+and\s+(?P<b>{_ISO})(?:,?\s+(?:inclusive|both\s+included))?", "between"),
+        (
+            rf"(?:(?:from|for|over)\s+)?(?P<a>{_ISO})\s+(?:to|until|through|thru|-|–)\s+(?P<b>{_ISO})"
+            r"(?:,?\s+(?:inclusive|both\s+included))?",
+            "between",
+        ),
         (rf"since\s+(?P<a>{_ISO})", "since"),
         (rf"{_PREFIX}(?P<a>{_ISO})", "day"),
         (
@@ -493,6 +513,12 @@ def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
         (
             rf"(?:the\s+)?(?:last|previous|prior)\s+(?P<unit>week|month|quarter|year){_NOT_OF_A_CALL}",
             "previous",
+        ),
+        # "last weekend", "this past weekend": the Saturday and Sunday of the last weekend before today's
+        (
+            r"(?:(?:on|over|during|at|for|in)\s+)?(?:the\s+)?(?:last|previous|prior|this\s+past)\s+weekend"
+            r"(?!\s+of\b)",
+            "last_weekend",
         ),
         (r"(?:the\s+)?day\s+before\s+yesterday", "day_before_yesterday"),
         (r"(?:for\s+|on\s+)?(?P<word>today|yesterday)", "word"),
@@ -594,6 +620,9 @@ def _resolve_date(
         return _rolling(today, 1, g["unit"])
     if kind == "previous":
         return _calendar_period(today, "last", g["unit"])
+    if kind == "last_weekend":
+        sunday = today - dt.timedelta(days=7 if today.weekday() == 6 else today.weekday() + 1)
+        return DateRange(sunday - dt.timedelta(days=1), sunday + dt.timedelta(days=1), "last weekend")
     if kind == "day_before_yesterday":
         day = today - dt.timedelta(days=2)
         return DateRange(day, day + dt.timedelta(days=1), "the day before yesterday")
