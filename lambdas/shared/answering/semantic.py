@@ -941,6 +941,15 @@ def _split_by_kind(text: str, kinds: str) -> bool:
     return compared is not None and not _MONTHS_COMPARED.search(text.lower())
 
 
+# "Saturdays and Sundays", "sat + sun", "Sat/Sun": both weekend days said by name
+_SAT_AND_SUN = r"sat(?:urday)?s?\s*(?:\+|&|and|/)\s*sun(?:day)?s?"
+# Where a call's date said in SQL ("call_date between …") is the calls' period: no evaluation is asked about (an
+# evaluation is dated when it is scored, not by its call's date)
+_NOT_OF_EVALUATIONS = (
+    r"^(?!.*\b(?:evaluations?|evals?|scorecards?|scores?|score_percent|qa|forms?|evaluators?)\b)"
+)
+
+
 def _plainly(
     pattern: str, replacement: str | Callable[[re.Match[str]], str], when: str | None = None
 ) -> tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], re.Pattern[str] | None]:
@@ -1564,15 +1573,15 @@ _SAID_PLAINLY = (
         r"[,;(]?\s*\b(?:with\s+)?(?:both|the\s+two)(?:\s+(?:days|of\s+them))?\s+(?:lumped\s+|added\s+|taken\s+|put\s+)?"
         r"(?:together|combined|as\s+one)\b\s*\)?",
         " ",
-        when=r"\b(?:weekends?|sat(?:urday)?s?\s*(?:\+|&|and|/)\s*sun(?:day)?s?)\b",
+        when=rf"\b(?:weekends?|{_SAT_AND_SUN})\b",
     ),
     _plainly(
-        r"[,;(]?\s*\b(?:on\s+)?sat(?:urday)?s?\s*(?:\+|&|and|/)\s*sun(?:day)?s?\b(?:\s+only|\s+combined|\s+together)?\s*\)?",
+        rf"[,;(]?\s*\b(?:on\s+)?{_SAT_AND_SUN}\b(?:\s+only|\s+combined|\s+together)?\s*\)?",
         " ",
         when=r"\bweekends?\b",
     ),
     _plainly(
-        r"[,;(]?\s*\b(?:on\s+)?sat(?:urday)?s?\s*(?:\+|&|and|/)\s*sun(?:day)?s?\b(?:\s+only|\s+combined|\s+together)?\s*\)?",
+        rf"[,;(]?\s*\b(?:on\s+)?{_SAT_AND_SUN}\b(?:\s+only|\s+combined|\s+together)?\s*\)?",
         " on weekends ",
     ),
     # "What percentage of Q1 calls involved an escalation request?": the calls with one
@@ -1652,7 +1661,7 @@ _SAID_PLAINLY = (
     _plainly(
         r"\b(?:grouped\s+|group\s+)?by\s+call[_\s]date\b",
         "by day",
-        when=r"^(?!.*\b(?:evaluations?|evals?|scorecards?|scores?|score_percent|qa|forms?|evaluators?)\b)",
+        when=_NOT_OF_EVALUATIONS,
     ),
     # "Which evaluations did qa.farah.khan score below 60 in March?": that evaluator's evaluations so scored
     _plainly(
@@ -1738,12 +1747,12 @@ _SAID_PLAINLY = (
     _plainly(
         r"\b(?:and\s+|where\s+)?call[_\s]date\s+between\s+'?(\d{4}-\d\d-\d\d)'?\s+and\s+'?(\d{4}-\d\d-\d\d)'?",
         r" between \1 and \2",
-        when=r"^(?!.*\b(?:evaluations?|evals?|scorecards?|scores?|score_percent|qa|forms?|evaluators?)\b)",
+        when=_NOT_OF_EVALUATIONS,
     ),
     _plainly(
         r"\b(?:and\s+|where\s+)?call[_\s]date\s*(?P<op>>=|=)\s*'?(?P<d>\d{4}-\d\d-\d\d)'?",
         lambda m: f" {'since' if m.group('op') == '>=' else 'on'} {m.group('d')}",
-        when=r"^(?!.*\b(?:evaluations?|evals?|scorecards?|scores?|score_percent|qa|forms?|evaluators?)\b)",
+        when=_NOT_OF_EVALUATIONS,
     ),
     # "Interval view: inbound volume by hour", "Dashboard view -": a heading naming the kind of view wanted
     _plainly(r"^\s*(?:interval|dashboard|summary|weekly|monthly|daily)\s+view\s*(?:[:—–]|\s-+)\s*", ""),
