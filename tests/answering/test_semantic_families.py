@@ -2693,6 +2693,18 @@ def test_a_musing_sentence_that_may_narrow_is_kept(reader: QuestionReader, quest
             (("call__hold_time_minutes", ">", 2.0),),
             None,
         ),
+        (
+            "how many calls in March had more than 2 minutes of hold time",
+            ("calls",),
+            (("call__hold_time_minutes", ">", 2.0),),
+            None,
+        ),
+        (
+            "calls last month with less than 30 seconds of queue wait time",
+            ("calls",),
+            (("call__queue_wait_minutes", "<", 0.5),),
+            None,
+        ),
         ("longest single hold time this quarter (seconds)?", ("max_hold_time",), (), None),
         ("busiest 3 hours of the day in march by call volume?", ("calls",), (), 3),
     ],
@@ -6853,3 +6865,175 @@ def test_the_lowest_single_score_each_agent_got_is_their_minimum(wide_reader: Qu
     query = _read(wide_reader, "Lowest single QA score each of my Tech Tier 1 agents got this quarter?")
     assert query.metrics == ("min_qa_score",) and query.group_by == ("agent__agent_name",), query
     assert _read(wide_reader, "highest single QA score per team in March").metrics == ("max_qa_score",)
+
+
+@pytest.mark.parametrize(
+    ("question", "plain"),
+    [
+        # the direction ASA is of, said again
+        ("ASA for inbound last week", "ASA last week"),
+        ("ASA per queue, Q1, inbound only", "ASA per queue, Q1"),
+        # a weekday said with its own date
+        ("How many calls did we get on Monday 9 March 2026?", "How many calls did we get on 9 March 2026?"),
+        ("AHT on Sunday the 29th of March", "AHT on 29 March"),
+        # courtesies and where the answer goes
+        (
+            "How many evals did each of the human evaluators submit in March? thx",
+            "How many evals did each of the human evaluators submit in March?",
+        ),
+        ("March CSAT please, just the headline number for slide 4.", "March CSAT"),
+        # the days a week runs over here
+        ("Daily calls for the week of 16 March (Mon–Sun).", "Daily calls for the week of 16 March"),
+        (
+            "Manual vs automated evaluation counts, month by month",
+            "Manual vs automated evaluations, month by month",
+        ),
+        ("call counts by queue in March", "calls by queue in March"),
+        (
+            "Section scores on Technical Support Quality, averaged over everything submitted.",
+            "Section scores on Technical Support Quality",
+        ),
+        (
+            "Who has been scoring Technical Support Quality, and how many evaluations each?",
+            "evaluations per evaluator on Technical Support Quality",
+        ),
+        ("What was the average score qa.jo.smith gave last month?", "qa.jo.smith average score last month"),
+        (
+            "How many evaluations did Contact Lens score on the Technical Support Quality form?",
+            "How many evaluations did Contact Lens submit on the Technical Support Quality form?",
+        ),
+        # a time in a unit per call is its average
+        (
+            "Handle minutes per call for each team in Q1 — per call, not the total.",
+            "AHT in minutes for each team in Q1",
+        ),
+        ("average hold minutes per queue", "average hold time in minutes per queue"),
+        (
+            "Action items per Billing call, month by month? (per call, not how many in total)",
+            "action items per call for Billing calls, month by month",
+        ),
+        # an adjective of the metric said before the values of its calls
+        ("Number of unresolved Billing calls per team", "Number of Billing calls not resolved per team"),
+        # a time said with its kind and "time"
+        (
+            "how many calls in March had more than 2 minutes of hold time",
+            "how many calls in March had more than 2 minutes of hold",
+        ),
+    ],
+)
+def test_wordings_read_as_their_plain_equivalent(
+    wide_reader: QuestionReader, question: str, plain: str
+) -> None:
+    expected = wide_reader.read(plain, TODAY).query
+    assert expected is not None, plain
+    assert wide_reader.read(question, TODAY).query == expected, question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many calls did we get on Tuesday 9 March 2026?",  # 9 March 2026 is a Monday
+        "total handle minutes per call, not the total",  # contradicts itself
+        "ASA inbound vs outbound",  # outbound calls do not queue
+        "unresolved or escalated Billing calls",  # two conditions joined: not read as one
+        "Daily calls for the week of 16 March (Sun–Sat).",  # weeks here run Monday to Sunday
+    ],
+)
+def test_near_wordings_that_change_the_answer_stay_refused(
+    wide_reader: QuestionReader, question: str
+) -> None:
+    _refused(wide_reader, question)
+
+
+def test_a_list_of_calls_shows_the_wait_asked_for(wide_reader: QuestionReader) -> None:
+    from lambdas.shared.answering.call_lists import ListReader
+
+    lists = ListReader(wide_reader)
+    said = lists.read(
+        "Any calls that waited over 10 minutes in queue this quarter? Give me call id, queue and the wait.",
+        TODAY,
+    ).query
+    plain = lists.read(
+        "Any calls that waited over 10 minutes in queue this quarter? Give me call id, queue and queue wait.",
+        TODAY,
+    ).query
+    assert said is not None and said == plain
+
+
+@pytest.fixture(scope="module")
+def sales_reader() -> QuestionReader:
+    """Teams named with the words of a direction ("Sales Inbound", "Outbound Sales")."""
+    return QuestionReader(
+        SemanticManifest.load(),
+        {
+            **VALUES,
+            "team": ["Sales Inbound", "Outbound Sales", "Billing East"],
+            "queue": ["Sales", "Billing"],
+        },
+    )
+
+
+def test_teams_named_with_direction_words_are_the_teams(sales_reader: QuestionReader) -> None:
+    for question in (
+        "Sales Inbound vs Outbound Sales — avg QA score each, this quarter?",
+        "Sales Inbound vs Outbound Sales AHT",
+    ):
+        query = _read(sales_reader, question)
+        assert query.group_by in (("evaluation__team",), ("call__team",)), (question, query)
+        assert {value for _, value in query.filters} == {"Sales Inbound", "Outbound Sales"}, query
+    # the directions themselves still split by direction
+    assert _read(sales_reader, "AHT inbound vs outbound").group_by == ("call__direction",)
+
+
+def test_two_values_joined_without_compared_or_combined_are_refused(sales_reader: QuestionReader) -> None:
+    # once read as the team Outbound Sales with the queue Sales and inbound calls: an empty, wrong answer
+    refused = _refused(sales_reader, "AHT for Sales Inbound and Outbound Sales")
+    assert "Sales Inbound" in refused.reason and "Outbound Sales" in refused.reason, refused
+    combined = _read(sales_reader, "AHT for Sales Inbound and Outbound Sales combined")
+    assert {value for _, value in combined.filters} == {"Sales Inbound", "Outbound Sales"}, combined
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by"),
+    [
+        ("Longest weekend queue wait per queue this quarter", "max_queue_wait", ("call__queue",)),
+        (
+            "Longest weekend queue wait per queue this quarter — the worst single wait, not the average.",
+            "max_queue_wait",
+            ("call__queue",),
+        ),
+        ("longest inbound hold per team in March", "max_hold_time", ("call__team",)),
+    ],
+)
+def test_the_longest_time_per_group_with_a_condition_between_is_each_groups_maximum(
+    reader: QuestionReader, question: str, metric: str, group_by: tuple[str, ...]
+) -> None:
+    # once read as the queue with the highest average weekend wait: one row, another measure
+    query = _read(reader, question)
+    assert (query.metrics, query.group_by, query.limit) == ((metric,), group_by, None), query
+
+
+@pytest.mark.parametrize(
+    ("question", "group_by", "days"),
+    [
+        ("share of calls at weekends per queue in Q1", ("call__queue",), ((">=", 6.0),)),
+        ("what % of each queue's calls were at the weekend in Q1", ("call__queue",), ((">=", 6.0),)),
+        ("What % of calls in March were on Saturdays?", (), ((">=", 6.0), ("<=", 6.0))),
+    ],
+)
+def test_a_share_of_calls_on_some_days_takes_the_days_as_its_condition(
+    reader: QuestionReader, question: str, group_by: tuple[str, ...], days: tuple[tuple[str, float], ...]
+) -> None:
+    # once the days were dropped: the split of all calls across the queues, a wrong answer
+    query = reader.read(question, TODAY).query
+    assert isinstance(query, ShareQuery), query
+    assert query.numerator.group_by == group_by == query.denominator.group_by, query
+    assert (
+        tuple((op, n) for name, op, n in query.numerator.conditions if name.endswith("day_of_week")) == days
+    )
+    assert not query.denominator.conditions, query
+
+
+def test_a_share_on_some_days_with_another_condition_is_refused(reader: QuestionReader) -> None:
+    _refused(reader, "share of weekend calls flagged escalation-request")
+    _refused(reader, "what % of Billing East's weekend calls were outbound")

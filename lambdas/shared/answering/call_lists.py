@@ -706,6 +706,14 @@ class ListReader(RowListReader):
         )
         if ids:
             raw = _one_call_wording(raw)
+        if re.search(r"\b(?:queue|queued|waited)\b", raw, re.IGNORECASE):
+            # "calls that waited over 10 minutes in queue … call id, queue and the wait": the queue wait
+            raw = re.sub(
+                r"\b(?:the|their|its)\s+wait(?:s|\s+time|\s+times)?\b(?!\s+(?:over|under|more|less|above|below)\b)",
+                "queue wait",
+                raw,
+                flags=re.IGNORECASE,
+            )
         text = _Text(normalise(raw))
         period = None
         date = find_date_range(text.text, today)

@@ -916,6 +916,8 @@ _ONE_CALL_TIMES = (
     r"|wrap[\s-]?up(?:\s+time)?"
 )
 _EXTREME = {"longest": "maximum", "shortest": "minimum"}
+# Words said between "longest" and a call's time that are no condition on the calls ("the longest average wait")
+_NOT_A_CONDITION = r"(?:average|avg|mean|median|typical|total|overall|single|of|per|by|for|in|on|and|or|the|a|an|time|times)\b"
 
 
 def _one_call_time(said: str) -> str:
@@ -1018,6 +1020,70 @@ _SAID_PLAINLY = (
         "average queue wait of inbound calls",
         when=r"^(?!.*\b(?:outbound|direction|directions|inbound\s+(?:vs|versus|and|or))\b)",
     ),
+    # "ASA for inbound last week", "ASA per queue, inbound only": the direction ASA is of, said again
+    _plainly(
+        r"(?<=average queue wait of inbound calls)(?P<mid>.*?)(?:\s*,\s*|\s+)(?:for\s+|on\s+|of\s+)?(?:the\s+)?"
+        r"inbound(?:\s+(?:calls|callers))?(?:\s+only)?\b",
+        r"\g<mid>",
+    ),
+    # "Daily calls for the week of 16 March (Mon–Sun)": the days a week runs over here, said aloud
+    _plainly(
+        r"\s*\(\s*mon(?:day)?\s*(?:-|–|—|to|thru|through)\s*sun(?:day)?\s*(?:inclusive\s*)?\)",
+        "",
+        when=r"\bweek",
+    ),
+    # "Manual vs automated evaluation counts", "call counts by queue": the number of evaluations (calls)
+    _plainly(
+        r"\b(?<!\ba\s)(?<!\bone\s)(?<!\bany\s)(?<!\beach\s)(?<!\bevery\s)(evaluation|eval|call)\s+counts\b"
+        r"(?!\s+(?:as|for|towards|too|if|when)\b)",
+        r"\1s",
+    ),
+    # "Section scores on Customer Service Quality v2, averaged over everything submitted": how every evaluation
+    # figure is taken (over submitted evaluations), said aloud
+    _plainly(
+        r"\s*,?\s*\b(?:averaged\s+)?(?:over|across)\s+(?:everything|all\s+(?:the\s+)?(?:evaluations|evals))\s+"
+        r"(?:that\s+(?:was|were|has\s+been|have\s+been)\s+)?submitted\b",
+        "",
+        when=r"\b(?:score|scores|evaluations|evals|section|sections)\b",
+    ),
+    # "Who has been scoring Technical Support Quality version 2, and how many evaluations each?": evaluations per
+    # evaluator on that form
+    _plainly(
+        r"^\s*who\s+(?:has|have|had)\s+been\s+(?:scoring|evaluating|reviewing)\s+(?P<what>[^,?.;]{3,80}?)\s*,?\s+"
+        r"and\s+how\s+many(?:\s+(?:evaluations|evals|scorecards))?(?:\s+(?:each|apiece|each\s+of\s+them))\b",
+        r"evaluations per evaluator on \g<what>",
+    ),
+    # "handle minutes per call", "average hold minutes": the average time in that unit
+    _plainly(
+        r"\b(?:(?:the\s+)?(?:average|avg|mean)\s+)?(?P<t>handle|hold|talk)\s+(?P<u>minutes|seconds|hours)\s+per\s+call\b"
+        r"|\b(?:the\s+)?(?:average|avg|mean)\s+(?P<t2>handle|hold|talk)\s+(?P<u2>minutes|seconds|hours)\b",
+        lambda m: f"average {m.group('t') or m.group('t2')} time in {m.group('u') or m.group('u2')}",
+    ),
+    # "action items per Home Broadband call": per call, of those calls
+    _plainly(
+        r"\bper\s+(?P<v>(?!(?:each|every|single|one|the|a|an|that|this)\b)(?:[a-z0-9-]+\s+){0,2}"
+        r"(?!(?:each|every|single|one|the|a|an|that|this)\b)[a-z0-9-]+)\s+call\b(?!\s*(?:id|date))",
+        r"per call for \g<v> calls",
+    ),
+    # "… per call, not the total", "(per call, not how many in total)": the figure is per call, said again
+    _plainly(
+        r"(?<=\bper\scall\b)(?P<mid>.*?)\s*(?:[(,;]|\s[-–—])\s*per\s+call\s*,?\s*not\s+(?:the\s+|a\s+)?"
+        r"(?:total|sum|how\s+many\s+in\s+total|in\s+total)\s*\)?\s*[.?!]?",
+        r"\g<mid>",
+        when=r"^(?!.*\b(?:total|sum|overall)\b.*\bper\s+call\b)",
+    ),
+    # "unresolved Home Broadband calls": calls of that value, not resolved
+    _plainly(
+        r"\bunresolved\s+(?P<v>(?!(?:calls?|or|and|vs|per|by|each|every|the)\b)(?:[a-z0-9-]+\s+){0,2}?"
+        r"(?!(?:or|and|vs|per|by|each|every|the)\b)[a-z0-9-]+)\s+calls\b",
+        r"\g<v> calls not resolved",
+    ),
+    # "how many evaluations did Contact Lens score on …": the evaluations it submitted (no score asked)
+    _plainly(
+        r"\b(?P<head>how\s+many\s+(?:evaluations|evals|scorecards)\s+(?:did|has|have)\s+(?:[\w.'-]+\s+){1,4}?)"
+        r"(?:score|scored|evaluate|evaluated)\b(?!\s+(?:of|above|below|over|under|less|more|at|between|exactly|\d))",
+        r"\g<head>submit",
+    ),
     # "I would be grateful if you could tell me …", "would you be so kind as to list …": a courtesy
     _plainly(
         r"\b(?:i\s+would|i'?d|we\s+would|we'?d)\s+be\s+(?:very\s+|most\s+|really\s+|so\s+)?(?:grateful|thankful|obliged)"
@@ -1069,11 +1135,13 @@ _SAID_PLAINLY = (
         lambda m: f"{_EXTREME[m.group('way').lower()]} {_one_call_time(m.group('m'))} per {m.group('g')}",
         when=r"^(?!.*\b(?:which|who|whose|rank|ranked|top|bottom)\b)",
     ),
+    # "longest weekend queue wait per queue": the calls' condition said between (kept, and read as one)
     _plainly(
         r"\b(?:the\s+)?(?P<way>longest|shortest)\s+(?:single\s+)?"
+        rf"(?P<adj>(?:(?!{_NOT_A_CONDITION})[a-z-]+\s+){{0,2}}?)"
         rf"(?P<m>{_ONE_CALL_TIMES})\s+(?P<per>for\s+each|for\s+every|in\s+each|per|by)\s+(?=(?:queue|team|agent|rep"
         r"|evaluator|day|month|week|topic|product|category)\b)",
-        lambda m: f"{_EXTREME[m.group('way').lower()]} {_one_call_time(m.group('m'))} per ",
+        lambda m: f"{_EXTREME[m.group('way').lower()]} {_one_call_time(m.group('m'))} {m.group('adj')}per ",
         when=r"^(?!.*\b(?:which|who|whose|rank|ranked|top|bottom)\b)",
     ),
     # "FCR-ish", "FCR (going by the summaries' resolved flag)": the resolution rate the summaries give, when the
@@ -1685,7 +1753,7 @@ _SAID_PLAINLY = (
         when=r"\b[a-z]+\.[a-z]+(?:\.[a-z]+)?\b",
     ),
     _plainly(
-        r"\b(?P<s>scores|marks|ratings)\s+(?:that\s+)?(?P<who>[a-z]+\.[a-z]+(?:\.[a-z]+)?)\s+(?:gave|gives|has\s+given"
+        r"\b(?P<s>scores?|marks?|ratings?)\s+(?:that\s+)?(?P<who>[a-z]+\.[a-z]+(?:\.[a-z]+)?)\s+(?:gave|gives|has\s+given"
         r"|awarded|handed\s+out)\b",
         r"\g<s> by \g<who>",
     ),
@@ -2293,6 +2361,15 @@ def _plain_wording(text: str) -> str:
         r"\1",
         text,
     )
+    # "March CSAT please, just the headline number": one figure
+    text = re.sub(r"\b(?:just\s+)?(?:the\s+)?headline\s+(?:number|figure|stat|kpi)\b", " ", text)
+    # "… for slide 4", "… for the board deck": where the answer goes
+    text = re.sub(
+        r"\bfor\s+(?:the\s+|my\s+|our\s+|a\s+)?(?:(?:board|exec|exco|ops|monthly|weekly|quarterly|qbr|mbr)\s+)?"
+        r"(?:slide|deck|slides|board\s+pack)(?:\s+\d{1,2})?\b",
+        " ",
+        text,
+    )
     # "AHT for the quarter. one line is fine": the shape said, one figure
     text = re.sub(
         r"\b(?:just\s+)?(?:one|a\s+single)\s+(?:line|row|number|figure|answer)\s+(?:is\s+(?:fine|enough|ok|okay)|will\s+do)\b",
@@ -2308,7 +2385,7 @@ def _plain_wording(text: str) -> str:
     # "more than 2 minutes of hold": hold time over 2 minutes
     text = re.sub(
         r"\b(more|less|fewer)\s+than\s+(\d+(?:\.\d+)?)\s+(seconds?|secs?|minutes?|mins?|hours?)\s+(?:of\s+|on\s+)"
-        r"(hold|queue\s+wait|silence|talk\s+time|wrap\s+up|after\s+call\s+work)\b",
+        r"(hold|queue\s+wait|silence|talk\s+time|wrap\s+up|after\s+call\s+work)(?:(?<!time)\s+times?)?\b",
         lambda m: (
             f"{m.group(4)}{'' if m.group(4) in {'silence', 'talk time', 'queue wait'} else ' time'} "
             f"{m.group(1)} than {m.group(2)} {m.group(3)}"
@@ -5567,7 +5644,8 @@ class QuestionReader:
             for phrase in sorted(phrases, key=len, reverse=True):
                 if len(phrase.split()) > 2 and set(phrase.split()[1:-1]) & {"vs", "versus", "and", "or"}:
                     m = text.search(rf"\b{_phrase_pattern([phrase])}\b")
-                    if m is not None:
+                    # "Sales Inbound vs Outbound Sales": two teams, never the directions
+                    if m is not None and not self._within_a_value(text.text, m.start(), m.end()):
                         text.take(m.start(), m.end())
                         paired.append(label)
                         break
@@ -5742,8 +5820,22 @@ class QuestionReader:
                     text.take(start, end)
 
         if share_of is not None:
+            # "share of calls at weekends per queue": the days (hours) said are the share's condition
+            days_said = [("day of week", op, number) for op, number in weekend] + [
+                ("hour of day", op, number) for op, number in hours
+            ]
             return self._share(
-                text, share_of, metrics, groups, filters, per_call, grain, period, limit, which and single
+                text,
+                share_of,
+                metrics,
+                groups,
+                filters,
+                per_call,
+                grain,
+                period,
+                limit,
+                which and single,
+                days_said,
             )
         # no metric named, but a value only one semantic model counts (an insight type, a category)
         if not metrics:
@@ -6509,6 +6601,7 @@ class QuestionReader:
         period: DateRange | None,
         limit: int | None,
         one: bool = False,
+        days_said: Sequence[tuple[str, str, float]] = (),
     ) -> Reading:
         pre_start, pre_end, noun = share_of
         if metrics:
@@ -6536,6 +6629,14 @@ class QuestionReader:
                 "it split across the groups; for the first, put the condition after the rows: “share of calls "
                 "that were in the Billing queue, by team”.",
             )
+        if days_said:
+            if filters or per_call:
+                return Reading(
+                    None,
+                    "A share of the calls on some days or hours of the day takes no other condition; ask for the "
+                    "share with one condition.",
+                )
+            return self._share_of_days(text, noun, groups, base, grain, period, order, limit, days_said)
         if not filters and not per_call and len(base) == 1:
             filters, base = base, []  # "percentage of outbound calls": the share of all calls
         if not filters and not per_call and groups:
@@ -6611,6 +6712,77 @@ class QuestionReader:
                 [f"{label} = {value}" for label, value, _, _ in base]
                 + [f"a {v.label.split(' (')[0]}" for v, _, _ in per_call[:1] if answered]
             ),
+            order=order,
+            limit=limit if order else None,
+        )
+        return Reading(query)
+
+    def _share_of_days(
+        self,
+        text: _Text,
+        noun: str,
+        groups: Sequence[str],
+        base: Sequence[tuple[str, str, int, int]],
+        grain: str | None,
+        period: DateRange | None,
+        order: str,
+        limit: int | None,
+        days_said: Sequence[tuple[str, str, float]],
+    ) -> Reading:
+        """The share of the rows (of each group) on the days of the week or the hours of the day said: "what % of
+        each queue's Q1 calls were at weekends"."""
+        whole = self._specialise([noun], base, ())
+        count = self.manifest.metrics[whole[0]]
+        resolved = self._resolve([count], groups, base)
+        if isinstance(resolved, Reading):
+            return resolved
+        conditions: list[tuple[str, str, float]] = []
+        for label, op, number in days_said:
+            dimension = self.manifest.resolve([count], label)
+            if dimension is None:
+                return Reading(
+                    None, f"{count.label[:1].upper()}{count.label[1:]} cannot be filtered by the {label}."
+                )
+            conditions.append((dimension, op, number))
+        unknown = tuple(w for w in self._unknown(text, [count], bool(groups)) if w not in _RATE_WORD_SET)
+        if unknown:
+            return Reading(None, "Some words are not accounted for.", unknown)
+        days = [(op, number) for label, op, number in days_said if label == "day of week"]
+        hours = [(op, number) for label, op, number in days_said if label == "hour of day"]
+        said = []
+        if len(days) == 2 and days[0][1] == days[1][1]:
+            said.append(f"day of week {_DAY_NAMES[int(days[0][1]) - 1].capitalize()}")
+        elif days:
+            said.append(
+                "day of week Saturday or Sunday (weekends)"
+                if days[0][0] == ">="
+                else "day of week Monday to Friday (weekdays)"
+            )
+        if hours:
+            said.append(_hours_described(hours))
+        present = tuple(self._optional(resolved[0]))
+        query = ShareQuery(
+            numerator=MetricQuery(
+                (whole[0],),
+                tuple(resolved[0]),
+                grain,
+                period,
+                tuple(resolved[1]),
+                conditions=tuple(conditions),
+                subqueries=self._call_subqueries,
+                present=present,
+            ),
+            denominator=MetricQuery(
+                (whole[0],),
+                tuple(resolved[0]),
+                grain,
+                period,
+                tuple(resolved[1]),
+                subqueries=self._call_subqueries,
+                present=present,
+            ),
+            condition=", ".join(said),
+            within=", ".join(f"{label} = {value}" for label, value, _, _ in base),
             order=order,
             limit=limit if order else None,
         )
@@ -6850,6 +7022,17 @@ class QuestionReader:
                     text.take(restated.start(), restated.end())
         return found
 
+    def _within_a_value(self, text: str, start: int, end: int) -> bool:
+        """Whether a known value of several words, said whole in ``text``, overlaps ``text[start:end]``."""
+        for index in self.indexes.values():
+            for value in index.values:
+                if " " not in value.normalised:
+                    continue
+                for m in re.finditer(rf"\b{re.escape(value.normalised)}\b", text):
+                    if m.start() < end and start < m.end():
+                        return True
+        return False
+
     def _read_groups(self, text: _Text) -> tuple[list[str], bool, int | None, bool]:
         """The groupings, whether the question asks which of them ranks first ("which team …", "agents with
         the most …"), the number it asks for, and whether it names one ("which team") or many."""
@@ -6872,6 +7055,8 @@ class QuestionReader:
                 m = text.search(pattern)
                 if m is None or (prefix == _WITH_THE and not _RANKED_NEXT.match(text.text, m.end())):
                     continue
+                if prefix == "" and self._within_a_value(text.text, m.start("concept"), m.end("concept")):
+                    continue  # "Sales Inbound vs Outbound Sales": two teams, never the directions
                 if prefix == _WHICH_PREFIX:  # "which team" is one, "which qa questions" several
                     which = True
                     single = not _is_plural(m.group(0).split()[-1])
@@ -7058,25 +7243,25 @@ class QuestionReader:
                 continue
             first, second = sorted([(m.start, m.end), (other.start, other.end)])
             gap = text.text[first[1] : second[0]].split()
-            if (
+            joined = bool(
                 gap
                 and set(gap) & _VERSUS
                 and set(gap) <= _VERSUS | kind_words | {"the", "s", "compare", "calls", "evaluations"}
-                and (
-                    _COMPARED.search(text.text)
-                    or (combined := text.search(_COMBINED)) is not None
-                    # "calls per team per month for Billing East and Billing West": split by their kind, one
-                    # row each
-                    or (
-                        combined is None
-                        and re.search(rf"\b(?:per|by|each|every)\s+{re.escape(label)}s?\b", text.text)
-                    )
-                    # "average ACW per month for Tech Tier 1 and Tech Tier 2": a series of each
-                    or (
-                        combined is None
-                        and label in _MEMBER_KINDS
-                        and any(p.search(text.text) for _, p in _GRAIN_PATTERNS)
-                    )
+            )
+            if joined and (
+                _COMPARED.search(text.text)
+                or (combined := text.search(_COMBINED)) is not None
+                # "calls per team per month for Billing East and Billing West": split by their kind, one
+                # row each
+                or (
+                    combined is None
+                    and re.search(rf"\b(?:per|by|each|every)\s+{re.escape(label)}s?\b", text.text)
+                )
+                # "average ACW per month for Tech Tier 1 and Tech Tier 2": a series of each
+                or (
+                    combined is None
+                    and label in _MEMBER_KINDS
+                    and any(p.search(text.text) for _, p in _GRAIN_PATTERNS)
                 )
             ):
                 if combined is not None:  # "… combined": one figure for both, said so
@@ -7090,6 +7275,14 @@ class QuestionReader:
                     text.take(second[1], second[1] + after.end())
                 filters.append(
                     (label, aliases.get(str(other.value), str(other.value)), other.start, other.end)
+                )
+            elif joined and other.text == normalise(str(other.value)):
+                # "AHT for Sales Inbound and Outbound Sales": two values joined, neither compared nor combined —
+                # never one of them with the other's words read as something else
+                return Reading(
+                    None,
+                    f"It names two values of the {label} ({value}, {other.value}): ask for them compared "
+                    f"(“{value} vs {other.value}”) or combined (“… combined”).",
                 )
         return filters
 

@@ -177,6 +177,9 @@ _TYPOS = {
     "wknd": "weekend",
     "wkends": "weekends",
     "diffrent": "different",
+    "thx": "thanks",
+    "thnx": "thanks",
+    "thks": "thanks",
 }
 
 
@@ -363,6 +366,19 @@ def _iso(text: str) -> dt.date | None:
         return None
 
 
+_WEEKDAYS = {
+    **{
+        day: number
+        for number, day in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+    **{day: number for number, day in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+    "tues": 1,
+    "thur": 3,
+    "thurs": 3,
+}
+_WEEKDAY = "(?:" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + ")"
 # A day named in words ("March 10", "10th of March", "Mar 1 2026") and a month with an optional year.
 _DAY_OF_MONTH = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _NAMED_DAY = (
@@ -472,7 +488,8 @@ def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
         ),
         (rf"since\s+(?:the\s+)?(?:start\s+of\s+|beginning\s+of\s+)?(?P<a>{_POINT})", "since_point"),
         (rf"since\s+(?:the\s+)?(?:start\s+of\s+|beginning\s+of\s+)?(?P<a>{_MONTH_SPEC})", "since_month"),
-        (rf"(?:(?:on|for|from)\s+)?(?P<a>{_NAMED_DAY})", "named_day"),
+        # "Monday 9 March 2026": the weekday said with its date (read only when it is that date's weekday)
+        (rf"(?:(?:on|for|from)\s+)?(?:(?P<wd>{_WEEKDAY})\s+(?:the\s+)?)?(?P<a>{_NAMED_DAY})", "named_day"),
         # "between 2026-03-09 and 2026-03-15", "for 2026-03-09 through 2026-03-15 inclusive": both days in
         (rf"between\s+(?P<a>{_ISO})\s+and\s+(?P<b>{_ISO})(?:,?\s+(?:inclusive|both\s+included))?", "between"),
         (
@@ -546,6 +563,8 @@ def _resolve_date(
         b = _point(g["b"], today) if g.get("b") else None
         if a is None or (kind == "between_points" and (b is None or b < a)):
             return None
+        if g.get("wd") and _WEEKDAYS[g["wd"]] != a.weekday():
+            return None  # "Tuesday 9 March 2026": a day that is not that weekday
         if kind == "between_points" and b is not None:
             return DateRange(a, b + dt.timedelta(days=1), f"{a.isoformat()} to {b.isoformat()}")
         if kind == "since_point":
