@@ -7037,3 +7037,100 @@ def test_a_share_of_calls_on_some_days_takes_the_days_as_its_condition(
 def test_a_share_on_some_days_with_another_condition_is_refused(reader: QuestionReader) -> None:
     _refused(reader, "share of weekend calls flagged escalation-request")
     _refused(reader, "what % of Billing East's weekend calls were outbound")
+
+
+@pytest.mark.parametrize(
+    ("question", "plain"),
+    [
+        (
+            "I run Billing West. What was our AHT last month?",
+            "What was the Billing West team's AHT last month?",
+        ),
+        (
+            "QA scores for my team on Technical Support Quality, per agent — Billing West, all time.",
+            "QA scores for the Billing West team on Technical Support Quality, per agent, all time.",
+        ),
+        (
+            "How has my team's CSAT moved month to month this quarter? (Billing West)",
+            "Billing West CSAT month by month this quarter",
+        ),
+        (
+            "How does Billing West's CSAT compare with Billing East's this quarter?",
+            "CSAT Billing West vs Billing East this quarter",
+        ),
+        ("weekend ASA by queue in march (inbound)", "weekend ASA by queue in march"),
+        ("What was ASA last week? Inbound obviously.", "What was ASA last week?"),
+        (
+            "Which agent has the most auto-failed Technical Support Quality evaluations, all time?",
+            "Which agent has the most auto-failed evaluations on Technical Support Quality, all time?",
+        ),
+        ("Top 3 teams by weekend calls last month?", "Top 3 teams by calls at weekends last month?"),
+        ("CSAT by queue for Q1 — one bar per queue on the slide.", "CSAT by queue for Q1"),
+        (
+            "How many calls did we take on Sundays in March, all Sundays together?",
+            "calls on Sundays in March",
+        ),
+        (
+            "Who has been doing the Technical Support Quality evaluations this quarter, and how many each? Include "
+            "Contact Lens.",
+            "evaluations per evaluator on Technical Support Quality this quarter",
+        ),
+        (
+            "Lowest single Technical Support Quality score each evaluator has given (Contact Lens included)",
+            "minimum Technical Support Quality score per evaluator",
+        ),
+        (
+            "Billing West QA score by week in March (by evaluation date, weeks starting Monday).",
+            "Billing West QA score by week in March",
+        ),
+        (
+            "how many distinct customers did we talk to in february (inbound or outbound)?",
+            "how many distinct customers in february?",
+        ),
+        (
+            "How many calls are there per language? Just the whole table.",
+            "How many calls are there per language?",
+        ),
+        (
+            "First week here, just sanity-checking the basics: how many calls in March?",
+            "how many calls in March?",
+        ),
+    ],
+)
+def test_more_wordings_read_as_their_plain_equivalent(
+    wide_reader: QuestionReader, question: str, plain: str
+) -> None:
+    expected = wide_reader.read(plain, TODAY).query
+    assert expected is not None, plain
+    assert wide_reader.read(question, TODAY).query == expected, question
+
+
+def test_saturday_against_sunday_is_one_row_per_weekend_day(reader: QuestionReader) -> None:
+    query = _read(reader, "saturday vs sunday AHT this qtr")
+    assert query.group_by == ("call__day_of_week",), query
+    assert tuple((op, n) for name, op, n in query.conditions if name.endswith("day_of_week")) == (
+        (">=", 6.0),
+    )
+    # both days together stay one figure
+    assert _read(reader, "AHT Saturdays and Sundays in March").group_by == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I run Billing West. What was AHT last month?",  # the team's or everyone's: not said
+        "How has Billing West's CSAT changed this quarter?",  # a change, no series asked
+        "CSAT by queue — one bar per team on the slide",  # another grouping than the one asked
+        "Billing West QA score by week in March (by call date)",  # evaluations are dated when scored
+        "evaluations per evaluator, human only — include Contact Lens",  # contradicts itself
+    ],
+)
+def test_near_wordings_of_those_stay_refused(wide_reader: QuestionReader, question: str) -> None:
+    _refused(wide_reader, question)
+
+
+def test_a_row_per_pair_of_groupings_and_the_contact_lens_bot_stay_read(wide_reader: QuestionReader) -> None:
+    pairs = _read(wide_reader, "AHT by team and direction for Q1 — one row per team/direction pair.")
+    assert pairs.group_by == ("call__team", "call__direction"), pairs
+    bot = _read(wide_reader, "# of evals each evaluator submitted in March (include the contact lens bot)")
+    assert bot.group_by == ("evaluation__evaluator",) and not bot.filters, bot

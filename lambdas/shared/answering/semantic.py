@@ -1022,8 +1022,9 @@ _SAID_PLAINLY = (
     ),
     # "ASA for inbound last week", "ASA per queue, inbound only": the direction ASA is of, said again
     _plainly(
-        r"(?<=average queue wait of inbound calls)(?P<mid>.*?)(?:\s*,\s*|\s+)(?:for\s+|on\s+|of\s+)?(?:the\s+)?"
-        r"inbound(?:\s+(?:calls|callers))?(?:\s+only)?\b",
+        r"(?<=average queue wait of inbound calls)(?P<mid>.*?)(?:\s*\(\s*(?:for\s+|on\s+)?inbound(?:\s+(?:calls|callers))?"
+        r"(?:\s+only)?\s*\)|(?:\s*,\s*|\s+)(?:for\s+|on\s+|of\s+)?(?:the\s+)?"
+        r"inbound(?:\s+(?:calls|callers))?(?:\s+only)?(?:\s*,?\s*(?:obviously|of\s+course|naturally))?\b)",
         r"\g<mid>",
     ),
     # "Daily calls for the week of 16 March (Mon–Sun)": the days a week runs over here, said aloud
@@ -1049,9 +1050,12 @@ _SAID_PLAINLY = (
     # "Who has been scoring Technical Support Quality version 2, and how many evaluations each?": evaluations per
     # evaluator on that form
     _plainly(
-        r"^\s*who\s+(?:has|have|had)\s+been\s+(?:scoring|evaluating|reviewing)\s+(?P<what>[^,?.;]{3,80}?)\s*,?\s+"
+        r"^\s*who\s+(?:has|have|had)\s+been\s+(?:scoring|evaluating|reviewing|doing)\s+(?P<what>[^,?.;]{3,80}?)\s*,?\s+"
         r"and\s+how\s+many(?:\s+(?:evaluations|evals|scorecards))?(?:\s+(?:each|apiece|each\s+of\s+them))\b",
-        r"evaluations per evaluator on \g<what>",
+        lambda m: (
+            "evaluations per evaluator on "
+            + re.sub(r"\b(?:evaluations|evals|scorecards)\b\s*", "", m.group("what"), flags=re.IGNORECASE)
+        ),
     ),
     # "handle minutes per call", "average hold minutes": the average time in that unit
     _plainly(
@@ -1801,12 +1805,14 @@ _SAID_PLAINLY = (
     _plainly(r"\b[a-z]+\s+(?:teams|queues)\s+only\s*\((?P<l>[^()]{3,80})\)", r"\g<l>"),
     # "Lowest single QA score each of my agents got": the minimum score, never the lowest average
     _plainly(
-        r"\b(?:the\s+)?(?:lowest|worst)\s+single\s+(?=(?:qa\s+)?(?:score|scores|evaluation\s+score)\b)",
-        "minimum ",
+        r"\b(?:the\s+)?(?:lowest|worst)\s+single\s+(?P<v>(?:(?!(?:average|avg|mean|median|csat|survey|sentiment|section)\b)"
+        r"[\w-]+\s+){0,3}?)(?=(?:qa\s+)?(?:score|scores|evaluation\s+score)\b)",
+        r"minimum \g<v>",
     ),
     _plainly(
-        r"\b(?:the\s+)?(?:highest|best)\s+single\s+(?=(?:qa\s+)?(?:score|scores|evaluation\s+score)\b)",
-        "maximum ",
+        r"\b(?:the\s+)?(?:highest|best)\s+single\s+(?P<v>(?:(?!(?:average|avg|mean|median|csat|survey|sentiment|section)\b)"
+        r"[\w-]+\s+){0,3}?)(?=(?:qa\s+)?(?:score|scores|evaluation\s+score)\b)",
+        r"maximum \g<v>",
     ),
     # "evaluations dated February 2026": the evaluations of that period
     _plainly(r"\b(evaluations|evals|scorecards|calls)\s+dated\s+(?:in\s+)?(?=[a-z0-9])", r"\1 in "),
@@ -1841,6 +1847,98 @@ _SAID_PLAINLY = (
         r"\bhow\s+(?:has|have|did|does|do)\s+(?P<what>(?:his|her|their|the|our|my)\s+[^?.!]{1,40}?)\s+"
         r"(?:looked|look|trended|trend|gone|been\s+(?:looking|trending|going))\b",
         r"\g<what>",
+    ),
+    # "How does Billing West's CSAT compare with Billing East's?": the figure of the two compared
+    _plainly(
+        r"\bhow\s+(?:does|do|did)\s+(?:the\s+)?(?P<a>[\w&-]+(?:\s+[\w&-]+){0,3}?)['’]s\s+(?P<m>[^?.!,]{2,40}?)\s+"
+        r"(?:compare|stack\s+up|measure\s+up)\s+(?:with|to|against|versus|vs)\s+(?:the\s+)?(?:one\s+of\s+|that\s+of\s+)?"
+        r"(?P<b>[\w&-]+(?:\s+[\w&-]+){0,3}?)['’]s\b",
+        r"\g<m> \g<a> vs \g<b>",
+    ),
+    # "the most auto-failed Sales Compliance evaluations": auto-failed evaluations of that value
+    _plainly(
+        r"\bauto[\s-]?failed\s+(?P<v>(?!(?:evaluations|evals|scorecards|or|and)\b)(?:[\w-]+\s+){0,3}?[\w-]+)\s+"
+        r"(?P<n>evaluations|evals|scorecards)\b",
+        r"auto-failed \g<n> on \g<v>",
+    ),
+    # "top 3 teams by weekend calls": ranked by the figure on weekends (weekdays)
+    _plainly(
+        r"\b(?P<by>by|on)\s+(?P<d>weekend|weekday)\s+(?P<m>calls|call\s+volume|volume|aht|csat|asa|handle\s+time)\b",
+        lambda m: f"{m.group('by')} {m.group('m')} at {m.group('d').lower()}s",
+    ),
+    # "call_id, agent_name and call_date is enough": the columns, no more
+    _plainly(
+        r"\s+(?:is|are|will|would|should)\s+(?:be\s+|do\s*)?(?:enough|fine|plenty|sufficient|ok|okay)?(?=\s*(?:[.!]|$))",
+        "",
+        when=r"\b(?:is|are|will|would|should)\s+(?:be\s+|do\s*)?(?:enough|fine|plenty|sufficient|ok|okay)?\s*(?:[.!]|$)",
+    ),
+    # "CSAT by product — one bar per product on the slide": the grouping said again as the chart's shape
+    _plainly(
+        r"\s*(?:[-–—,;]\s*)?\bone\s+(?:bar|line|row|column|point|slice|series|number|figure)\s+(?:per|for\s+each|each)\s+"
+        r"(?P<g>\w+)(?:\s+on\s+(?:the|my|a)\s+(?:slide|chart|deck|graph|page))?(?=\s*(?:[,.;!?)]|$))",
+        "",
+        when=r"\b(?:by|per|each)\s+(\w+?)s?\b.*\bone\s+(?:bar|line|row|column|point|slice|series|number|figure)\s+"
+        r"(?:per|for\s+each|each)\s+\1s?\b",
+    ),
+    # "calls on Sundays in March, all Sundays together": the days pooled, as any figure of them is
+    _plainly(
+        r"\s*[,;(]?\s*(?:all|both)\s+(?:the\s+|of\s+the\s+)?(?P<d>(?:mon|tues|wednes|thurs|fri|satur|sun)days|weekends"
+        r"|weekend\s+days)\s+(?:together|combined|pooled|lumped\s+together|in\s+one)\s*\)?",
+        "",
+        when=r"\b((?:mon|tues|wednes|thurs|fri|satur|sun)days|weekends)\b.*\b(?:all|both)\s+(?:the\s+|of\s+the\s+)?\1\s+"
+        r"(?:together|combined|pooled|lumped|in\s+one)\b",
+    ),
+    # "on each form (versions together)": a form is every version of it
+    _plainly(
+        r"\s*\(\s*(?:with\s+)?(?:both\s+|all\s+)?(?:its\s+)?versions\s+(?:together|combined|pooled|lumped\s+together)\s*\)",
+        "",
+        when=r"\b(?:per|by|each|every)\s+forms?\b",
+    ),
+    # "evaluations per evaluator … Include Contact Lens.", "(Contact Lens included)": Contact Lens is an evaluator
+    _plainly(
+        r"(?:\s*[,;(]\s*|\s+|(?<=[.?!])\s*)(?:please\s+)?(?:include|including|incl\.?)\s+(?:the\s+)?contact\s+lens"
+        r"(?:\s+(?:automation|bot|robot|ai))?(?:\s+(?:too|as\s+well|as\s+an?\s+evaluator|as\s+one))?\s*\)?\s*\.?"
+        r"|\s*\(\s*(?:the\s+)?contact\s+lens(?:\s+(?:automation|bot|robot|ai))?\s+(?:included|too|as\s+well)\s*\)",
+        " ",
+        when=r"^(?!.*\b(?:human|manual|automated|source|sources|person|people)\b)"
+        r"(?=.*\b(?:each\s+evaluator|per\s+evaluator|by\s+evaluator|every\s+evaluator|evaluators|how\s+many\s+each|who)\b)",
+    ),
+    # "(by evaluation date)": how evaluation figures are dated anyway, said aloud
+    _plainly(
+        r"\s*(?:[,(]\s*)?\b(?:going\s+)?by\s+(?:the\s+)?(?:evaluation|eval|scoring|submission)\s+date\b\s*(?:\)|,)?",
+        " ",
+        when=r"^(?!.*\bcall\s+date\b)(?=.*\b(?:qa|score|scores|evaluations?|evals?|auto[\s-]?fails?|scorecards?)\b)",
+    ),
+    # "how many distinct customers did we talk to (inbound or outbound)": the customers, either direction
+    _plainly(
+        r"\b(?P<who>customers|callers)\s+(?:did|have|had)\s+(?:we|you|our\s+agents)\s+(?:talk(?:ed)?|speak|spoken|spoke)"
+        r"\s+(?:to|with)\b",
+        r"\g<who>",
+    ),
+    _plainly(
+        r"\s*\(\s*(?:inbound\s+or\s+outbound|outbound\s+or\s+inbound|either\s+direction|both\s+directions|any\s+direction)"
+        r"\s*\)",
+        "",
+        when=r"^(?!.*\b(?:by|per|vs|versus|split|each)\s+(?:call\s+)?direction)",
+    ),
+    # "calls per language_code? Just the whole table.": no filter, said aloud
+    _plainly(r"(?:\s+|(?<=[.?!])\s*)(?:just\s+)?(?:the\s+)?(?:whole|entire|full)\s+table\b\s*\.?", " "),
+    # "Saturday vs Sunday ASA": one row for each of the two weekend days
+    _plainly(
+        r"\b(?:on\s+)?(?:saturdays?|sat)\s+(?:vs\.?|versus|v|against|compared\s+(?:with|to))\s+(?:on\s+)?(?:sundays?|sun)\b"
+        r"|\b(?:on\s+)?(?:sundays?|sun)\s+(?:vs\.?|versus|v|against|compared\s+(?:with|to))\s+(?:on\s+)?(?:saturdays?|sat)\b",
+        " by day of week at weekends ",
+        when=r"^(?!.*\b(?:last|this|next|previous|past)\s+(?:saturday|sunday|weekend)\b)(?!.*\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[a-z]{3})",
+    ),
+    # "month to month": month by month
+    _plainly(r"\b(?:from\s+)?(month|week|day)\s+to\s+\1\b", r"\1 by \1"),
+    # "how has my team's CSAT moved month by month": the figure for each month
+    _plainly(
+        r"\bhow\s+(?:has|have|did|does|do)\s+(?P<what>(?:his|her|their|the|our|my)\s+[^?.!]{1,40}?)\s+"
+        r"(?:changed|change|moved|move|developed|evolved|tracked|fared|shifted)\b",
+        r"\g<what>",
+        when=r"\b(?:month|week|day)\s+(?:by|to|on|over)\s+(?:month|week|day)\b|\b(?:per|by|each|every)\s+(?:month|week|day)\b"
+        r"|\b(?:monthly|weekly|daily)\b",
     ),
     # "billing q", "sales q aht": a queue said short (never "q1", "q 2": a quarter)
     _plainly(
@@ -3298,7 +3396,7 @@ _ASKER_WORDS = frozenset(
         "log", "input", "deep", "dive", "trend", "notes", "brief", "briefing", "summary", "readout",
         "newbie", "throughput", "recon", "reconciliation", "invoice", "invoicing", "bpo", "true", "up",
         "telephony", "ivr", "acd", "analysis", "speech", "analytics", "voc", "exco", "okr", "okrs",
-        "wbr", "ebr", "pivot",
+        "wbr", "ebr", "pivot", "sanity", "checking", "basics",
     }
 )  # fmt: skip
 # Who asks or what for, beyond ``_ASKER_WORDS``: roles ("intern here", "VP ask") and what the answer goes into
@@ -3310,7 +3408,7 @@ _ROLES_AND_PURPOSES = frozenset(
      "gm", "again", "research", "re", "org", "reorg", "merge", "merger", "mentor", "mentors", "peer", "peers",
      "theme", "themes", "dev", "development", "plans", "memo", "doc", "writeup", "proposal", "pitch", "workshop",
      "offsite", "retro", "retrospective", "story", "narrative", "sanity", "context", "curiosity", "fyi",
-     "cohort"}
+     "cohort", "basics", "fundamentals"}
 )  # fmt: skip
 # What an analyst does with an answer, said as a gerund ("shortlisting peer mentors", "prepping dev plans"): a
 # purpose. Only these: a gerund may as well name what calls are about ("upselling", "outsourcing vendors")
@@ -4370,8 +4468,11 @@ class QuestionReader:
         self._team_said_aside = (
             re.compile(
                 r"\s*\(\s*(?:(?:i|we)\s*(?:'m|\s+am|'re|\s+are)?\s+(?:run|manage|lead|look\s+after|supervise|head\s+up"
-                r"|on|in|the\s+(?:tl|team\s+lead|lead|manager|supervisor)\s+(?:of|for))|(?:my\s+)?team\s*(?:=|:|is))\s*"
-                rf"(?:the\s+)?(?P<team>{names})(?:\s+team)?\s*\)",
+                r"|on|in|the\s+(?:tl|team\s+lead|lead|manager|supervisor)\s+(?:of|for))|(?:my\s+)?team\s*(?:=|:|is))?\s*"
+                rf"(?:the\s+)?(?P<team>{names})(?:\s+team)?\s*\)"
+                # "… my team … — Billing West, all time", "… my agents …? Billing West. Just the counts.": the team
+                # said alone after a dash or as its own sentence
+                rf"|(?:\s+[-–—]\s+|(?<=[.?!])\s+)(?:the\s+)?(?P<alone>{names})(?:\s+team)?(?=\s*(?:[,.;!?]|$))",
                 re.IGNORECASE,
             )
             if names
@@ -4695,7 +4796,7 @@ class QuestionReader:
         if said_aside is not None and aside is not None:
             rest = question[: aside.start()] + question[aside.end() :]
             if _MY_TEAM.search(rest) and not said_aside.search(rest):
-                team = aside.group("team")
+                team = aside.group("team") or aside.group("alone")
                 return _MY_TEAM.sub(
                     lambda m: (
                         f"the {team} team" if m.group(1).lower() == "team" else f"the {team} {m.group(1)}"
@@ -4706,9 +4807,15 @@ class QuestionReader:
         if said is None:
             return question
         rest = question[said.end() :]
-        if not _MY_TEAM.search(rest):
-            return question
         team = said.group("team")
+        if not _MY_TEAM.search(rest):
+            # "I run Billing West. What was our AHT last month?": "our" is that team's, said once
+            owners = list(re.finditer(r"\b(?:our|my)\b", rest, re.IGNORECASE))
+            if len(owners) == 1:
+                return question[: said.start()] + (
+                    rest[: owners[0].start()] + f"the {team} team's" + rest[owners[0].end() :]
+                )
+            return question
         return question[: said.start()] + _MY_TEAM.sub(
             lambda m: team if m.group(1).lower() == "team" else f"the {team} {m.group(1)}", rest
         )
