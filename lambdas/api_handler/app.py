@@ -599,11 +599,14 @@ def finish_job(services: Services, job_id: str, compute: Callable[[], Answer]) -
         onboarding=services.onboarding(),
         max_rows=services.max_rows,
     )
+    # the answer joins the conversation before the job says done, so whoever sees "done" finds it there; a
+    # finisher that another one overtook (an invocation delivered twice) takes its copy back
+    services.store.add_message(user, conversation_id, message_id, reply)
     if not services.store.finish_job(
         job_id, {"status": "done", "reply": reply, "finished_at": utc_now_iso()}
     ):
+        services.store.delete_message(user, message_id)
         return False
-    services.store.add_message(user, conversation_id, message_id, reply)
     return True
 
 

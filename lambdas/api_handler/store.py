@@ -77,6 +77,8 @@ class ConversationStore(Protocol):
 
     def message(self, user: str, message_id: str) -> dict[str, Any] | None: ...
 
+    def delete_message(self, user: str, message_id: str) -> None: ...
+
     def delete_conversation(self, user: str, conversation_id: str) -> bool: ...
 
     def put_feedback(self, user: str, message_id: str, feedback: dict[str, Any]) -> None: ...
@@ -195,6 +197,11 @@ class DynamoStore:
             "Item"
         )
         return None if item is None else dict(json.loads(str(item["body"])))
+
+    def delete_message(self, user: str, message_id: str) -> None:
+        parts = split_message_id(message_id)
+        if parts is not None:
+            self.table.delete_item(Key={"pk": f"USER#{user}", "sk": f"MSG#{parts[0]}#{parts[1]:06d}"})
 
     def delete_conversation(self, user: str, conversation_id: str) -> bool:
         from boto3.dynamodb.conditions import Key
@@ -414,6 +421,14 @@ class SqliteStore:
             "select body from messages where user = ? and conversation_id = ? and seq = ?", user, *parts
         )
         return dict(json.loads(rows[0][0])) if rows else None
+
+    def delete_message(self, user: str, message_id: str) -> None:
+        parts = split_message_id(message_id)
+        if parts is not None:
+            with self._tx() as db:
+                db.execute(
+                    "delete from messages where user = ? and conversation_id = ? and seq = ?", (user, *parts)
+                )
 
     def delete_conversation(self, user: str, conversation_id: str) -> bool:
         with self._tx() as db:

@@ -53,6 +53,63 @@ def test_a_slow_agent_gets_a_202_then_the_answer_by_polling(
     assert api.call("GET", f"/chat/{accepted['job_id']}", user="user-b")[0] == 404
 
 
+def test_a_job_is_done_only_once_its_answer_is_in_the_conversation(
+    make_services: ServicesFactory, engine: DuckDbEngine
+) -> None:
+    """A poller that sees "done" and then reads the conversation finds the answer there: the message is written
+    before the job says done (it was written after, so a poll in between saw a done job and no message)."""
+    runtime = FakeAgentRuntime(guarded_runner(engine), delay=0.3)
+    services = make_services(runtime=runtime, answer_timeout_seconds=0.05)
+    store = services.store
+    seen_at_done: list[list[str]] = []
+    finish = store.finish_job
+
+    def finish_and_look(job_id: str, update: dict[str, Any]) -> bool:
+        if update.get("status") == "done":
+            job = store.job(job_id) or {}
+            messages = store.messages(str(job["user"]), str(job["conversation_id"]))
+            seen_at_done.append([str(m["message_id"]) for m in messages])
+        return finish(job_id, update)
+
+    store.finish_job = finish_and_look  # type: ignore[method-assign]
+    api = Api(services)
+    status, _, accepted = api.call("POST", "/chat", {"question": SLOW_QUESTION})
+    assert status == 202
+    job = poll(api, accepted["job_id"])
+    assert job["status"] == "done"
+    assert seen_at_done == [[job["reply"]["message_id"]]]
+
+
+def test_a_finisher_that_loses_the_race_takes_its_message_back(
+    make_services: ServicesFactory, engine: DuckDbEngine
+) -> None:
+    """Two finishers of one job (an asynchronous invocation is delivered at least once): the one whose "done"
+    comes second removes the answer it wrote, so the conversation holds the answer once."""
+    from lambdas.api_handler.app import finish_job
+    from lambdas.shared.answering.model import Answer
+
+    runtime = FakeAgentRuntime(guarded_runner(engine), delay=2.0)
+    services = make_services(runtime=runtime, answer_timeout_seconds=0.05)
+    api = Api(services)
+    _, _, accepted = api.call("POST", "/chat", {"question": SLOW_QUESTION})
+    job_id = accepted["job_id"]
+    first = Answer(question=SLOW_QUESTION, text="the first answer", answerer="bedrock-agent")
+    second = Answer(question=SLOW_QUESTION, text="the second answer", answerer="bedrock-agent")
+
+    def overtaken() -> Answer:  # another finisher records its answer while this one is still answering
+        assert finish_job(services, job_id, lambda: first) is True
+        return second
+
+    assert finish_job(services, job_id, overtaken) is False
+    job = poll(api, job_id)
+    assert job["status"] == "done" and job["reply"]["answer"] == "the first answer"
+    _, _, conversation = api.call("GET", f"/conversations/{accepted['conversation_id']}")
+    assert [m["message_id"] for m in conversation["messages"]] == [job["reply"]["message_id"]]
+    time.sleep(2.2)  # the dispatcher's own finisher comes last and leaves nothing either
+    _, _, conversation = api.call("GET", f"/conversations/{accepted['conversation_id']}")
+    assert [m["message_id"] for m in conversation["messages"]] == [job["reply"]["message_id"]]
+
+
 def test_a_failing_slow_agent_leaves_a_failed_job_that_says_why(
     make_services: ServicesFactory, engine: DuckDbEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

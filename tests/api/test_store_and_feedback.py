@@ -56,6 +56,11 @@ def test_conversations_messages_and_deletion_are_per_user(any_store: Conversatio
     assert any_store.conversation("alice", "c1")["message_count"] == 2  # type: ignore[index]
     assert any_store.message("alice", "c1.2")["question"] == "second question"  # type: ignore[index]
     assert any_store.conversation("bob", "c1") is None and any_store.message("bob", "c1.1") is None
+    any_store.delete_message("bob", "c1.2")  # another user's message stays
+    assert any_store.message("alice", "c1.2") is not None
+    any_store.delete_message("alice", "c1.2")
+    assert [m["question"] for m in any_store.messages("alice", "c1")] == ["first question"]
+    any_store.add_message("alice", "c1", second, reply(second, "second question"))
     assert any_store.conversations("bob") == [] and not any_store.delete_conversation("bob", "c1")
     assert any_store.delete_conversation("alice", "c1")
     assert any_store.conversation("alice", "c1") is None and any_store.messages("alice", "c1") == []
