@@ -102,6 +102,10 @@ def test_questions_no_verified_query_answers_are_not_stretched_onto_one(
         "SELECT * FROM post_call_analytics.calls",
         "total calls' UNION SELECT password FROM users --",
         "delete from calls where 1=1",
+        "calls by team; SELECT 1",
+        "calls by team;",
+        "calls where team = 'x'; anything",
+        "AHT (all data; select * from calls)",
     ],
 )
 def test_sql_and_instructions_written_into_a_question_are_refused(matcher: Matcher, question: str) -> None:
@@ -112,6 +116,10 @@ def test_sql_and_instructions_written_into_a_question_are_refused(matcher: Match
 def test_ordinary_questions_are_not_taken_for_attacks() -> None:
     assert not looks_like_an_attack("Which agents had the most dropped calls last week?")
     assert not looks_like_an_attack("What was updated in the scorecards?")
+    # a semicolon between two clauses of a sentence is punctuation
+    assert not looks_like_an_attack(
+        "Which product has the most calls? (all data; calls whose summary names a product)"
+    )
 
 
 def test_the_match_carries_the_slots_found_in_the_question(matcher: Matcher) -> None:

@@ -7134,3 +7134,191 @@ def test_a_row_per_pair_of_groupings_and_the_contact_lens_bot_stay_read(wide_rea
     assert pairs.group_by == ("call__team", "call__direction"), pairs
     bot = _read(wide_reader, "# of evals each evaluator submitted in March (include the contact lens bot)")
     assert bot.group_by == ("evaluation__evaluator",) and not bot.filters, bot
+
+
+# ---------------------------------------------------------------------------------------------- lists of values, defined words
+
+LISTED = {
+    **VALUES,
+    "agent": ["Dana Reyes", "Ana Li", "Bo Chen", "Cy Park"],
+    "team": [*VALUES["team"], "Care"],
+}
+
+
+@pytest.fixture(scope="module")
+def listing_reader() -> QuestionReader:
+    return QuestionReader(SemanticManifest.load(), LISTED)
+
+
+def _values_of(query: MetricQuery, dimension: str) -> list[str]:
+    return [value for name, value in query.filters if name.endswith(f"__{dimension}")]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "CSAT for each of Dana Reyes, Ana Li and Bo Chen this quarter",
+        "CSAT for Dana Reyes, Ana Li and Bo Chen this quarter, per agent",
+        "What's the CSAT for Dana Reyes, Ana Li, Bo Chen — each of them — this quarter?",
+        "My coaching group is Dana Reyes, Ana Li and Bo Chen. What's the CSAT for each of them this quarter?",
+        "how many calls did each of my 3 coachees take this quarter? (Dana Reyes, Ana Li, Bo Chen)",
+    ],
+)
+def test_three_or_more_values_listed_are_one_row_each(listing_reader: QuestionReader, question: str) -> None:
+    query = _read(listing_reader, question)
+    assert sorted(_values_of(query, "agent_name")) == ["Ana Li", "Bo Chen", "Dana Reyes"]
+    assert any(g.endswith("agent_name") for g in query.group_by), query
+
+
+def test_a_list_read_from_its_last_value_keeps_every_value(listing_reader: QuestionReader) -> None:
+    query = _read(listing_reader, "calls per month for Billing East, Tech Tier 1 and Care")
+    assert sorted(_values_of(query, "team")) == ["Billing East", "Care", "Tech Tier 1"]
+    assert query.grain == "month" and any(g.endswith("team") for g in query.group_by)
+
+
+def test_a_list_pooled_is_one_figure(listing_reader: QuestionReader) -> None:
+    query = _read(listing_reader, "CSAT for Dana Reyes, Ana Li and Bo Chen combined this quarter")
+    assert len(_values_of(query, "agent_name")) == 3 and not query.group_by
+
+
+def test_a_ranking_within_a_list_ranks_its_values(listing_reader: QuestionReader) -> None:
+    query = _read(
+        listing_reader,
+        "Of my three (Dana Reyes, Ana Li, Bo Chen, ), who had the lowest average QA score last month?",
+    )
+    assert sorted(_values_of(query, "agent_name")) == ["Ana Li", "Bo Chen", "Dana Reyes"]
+    assert (query.limit, query.order_by) == (1, "average_qa_score")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # neither one row each nor pooled
+        "CSAT for Dana Reyes, Ana Li and Bo Chen this quarter",
+        # a count that is not the list's
+        "Of my five (Dana Reyes, Ana Li, Bo Chen), who had the lowest average QA score last month?",
+    ],
+)
+def test_a_list_that_says_neither_how_nor_how_many_is_refused(
+    listing_reader: QuestionReader, question: str
+) -> None:
+    _refused(listing_reader, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        (
+            "What's our save rate on the Billing queue this quarter? By 'saved' I mean the call summary says the "
+            "issue was resolved.",
+            "resolution_rate",
+        ),
+        ("Save rate per team (saved = the summary says resolved)", "resolution_rate"),
+        (
+            "How many calls were saved (resolved per the summary) per team? The number of calls, not the rate.",
+            "resolved_calls",
+        ),
+        (
+            "What was Dana Reyes's average talk share (the agent's % of the talk time) in March?",
+            "average_agent_talk_share",
+        ),
+        ("how many times in total did Dana Reyes interrupt customers in feb?", "total_agent_interruptions"),
+        (
+            "Total number of action items on Billing queue calls in February — the total, not per call.",
+            "insights",
+        ),
+        (
+            "Average number of categories matched per call — inbound vs outbound",
+            "average_categories_per_call",
+        ),
+        (
+            "Which category goes with the most negative customer sentiment on average?",
+            "categorised_average_customer_sentiment",
+        ),
+        (
+            "Average connected duration of an outbound call, all teams, in minutes (connected time only, not handle time)",
+            "average_call_duration",
+        ),
+    ],
+)
+def test_wordings_a_question_defines_or_says_plainly(
+    listing_reader: QuestionReader, question: str, metric: str
+) -> None:
+    assert _read(listing_reader, question).metrics == (metric,)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "save rate per team",  # a save is the desk's own word: read only as the question defines it
+        "customer talk share this quarter",  # only the agent's share is a metric
+        "customer talk ratio by team",
+        "the caller's talk time share",
+    ],
+)
+def test_a_save_undefined_and_the_customers_talk_share_are_refused(
+    listing_reader: QuestionReader, question: str
+) -> None:
+    _refused(listing_reader, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "CSAT score breakdown (1–5) for Billing East calls this quarter",
+        "Distribution of CSAT scores on Spanish calls, all time — how many 1s, 2s, … 5s?",
+        "Billing queue calls in March: count of each CSAT score.",
+    ],
+)
+def test_a_csat_breakdown_is_the_calls_at_each_score(listing_reader: QuestionReader, question: str) -> None:
+    query = _read(listing_reader, question)
+    assert query.group_by == ("call__survey_score",), query
+
+
+@pytest.mark.parametrize(
+    ("question", "dimension", "value"),
+    [
+        ("How many different agents handled at least one Spanish call in March?", "language", "es-US"),
+        ("Spanish-language CSAT for March, please. Gracias!", "language", "es-US"),
+        ("Hola — calls this quarter in Spanish?", "language", "es-US"),
+        ("calls per product for my Billing East reps this quarter", "team", "Billing East"),
+        (
+            "Billing East this quarter, but only the evaluations a person did (leave out Contact Lens) — average score?",
+            "evaluation_source",
+            "MANUAL",
+        ),
+        (
+            "What are the top 3 topics on Spanish-language calls? Ignore calls without a summary.",
+            "language",
+            "es-US",
+        ),
+    ],
+)
+def test_courtesies_and_asides_leave_the_request(
+    listing_reader: QuestionReader, question: str, dimension: str, value: str
+) -> None:
+    assert _values_of(_read(listing_reader, question), dimension) == [value]
+
+
+def test_a_teammate_named_is_the_second_agent(listing_reader: QuestionReader) -> None:
+    query = _read(listing_reader, "Dana Reyes vs her teammate Ana Li — AHT in March?")
+    assert sorted(_values_of(query, "agent_name")) == ["Ana Li", "Dana Reyes"]
+
+
+def test_weeks_listed_by_their_mondays_are_the_days_they_span() -> None:
+    from lambdas.shared.answering.semantic import _weeks_listed
+
+    today = dt.date(2026, 3, 31)
+    assert _weeks_listed("AHT week by week, for the weeks starting 2, 9, 16 and 23 March.", today) == (
+        "AHT week by week from 2026-03-02 to 2026-03-29."
+    )
+    assert _weeks_listed("calls per week in March (weeks starting Mon 2, 9, 16, 23 March)", today) == (
+        "calls per week from 2026-03-02 to 2026-03-29"
+    )
+    # no grain said: the weeks listed are one row each
+    assert _weeks_listed("AHT for the weeks of 2, 9 and 16 March", today) == (
+        "AHT per week from 2026-03-02 to 2026-03-22"
+    )
+    # weeks that start on another day than Monday, or days not a week apart, are no weeks here
+    for question in ("AHT for the weeks of 3, 10 and 17 March", "AHT for the weeks of 2, 16 and 23 March"):
+        assert _weeks_listed(question, today) == question

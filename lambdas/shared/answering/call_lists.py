@@ -681,6 +681,8 @@ class ListReader(RowListReader):
                     "dates",
                     "day",
                     "when",
+                    "happened",  # "agent, queue and when it happened"
+                    "occurred",
                 }
         return frozenset(words)
 

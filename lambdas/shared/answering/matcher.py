@@ -335,7 +335,12 @@ _SYNONYMS = {
 
 _SQL_ATTACK = re.compile(
     r"(?:\b(?:drop|truncate|alter)\s+(?:table|database|schema|view)\b|\bdelete\s+from\b|\binsert\s+into\b"
-    r"|\bupdate\s+\S+\s+set\b|;|--|/\*|\bunion\s+(?:all\s+)?select\b|\bselect\s+\*|\binformation_schema\b"
+    r"|\bupdate\s+\S+\s+set\b|--|/\*|\bunion\s+(?:all\s+)?select\b|\bselect\s+\*|\binformation_schema\b"
+    # a statement after a semicolon, or one closing a quote; a semicolon between clauses of a sentence ("all data;
+    # calls whose summary names a product") is punctuation
+    r"|;\s*(?:$|\(|(?:select|drop|delete|insert|update|create|alter|grant|revoke|truncate|exec|execute|call|merge"
+    r"|with|copy|attach|detach|pragma|set|load|install|export|import|begin|commit|rollback|show|describe|use|values"
+    r"|replace|upsert|vacuum|checkpoint|unload|msck|repair)\b)|['\"`]\s*;"
     r"|\bignore\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|earlier)?\s*instructions?\b"
     r"|\bsystem\s+prompt\b|\bgrant\s+\S+\s+on\b|\bexec(?:ute)?\s+(?:immediate|sql|command)\b)",
     re.IGNORECASE,

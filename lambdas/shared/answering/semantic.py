@@ -39,6 +39,7 @@ from lambdas.shared.answering.slots import (
     DateRange,
     EntityIndex,
     asks_for_one,
+    count_said,
     find_date_range,
     find_direction,
     find_top_n,
@@ -633,7 +634,22 @@ _INCLUDED = re.compile(
 )
 # Words that say which figure is meant, not what it is of ("the count, not …", "just the number, not …")
 _FIGURE_WORDS = frozenset(
-    {"count", "number", "total", "figure", "one", "just", "only", "i", "mean", "want", "need", "side", "the"}
+    {
+        "count",
+        "number",
+        "total",
+        "figure",
+        "one",
+        "just",
+        "only",
+        "i",
+        "mean",
+        "want",
+        "need",
+        "side",
+        "the",
+        "raw",
+    }
 )
 # A unit or kind of figure a clarification rules out ("not %", "not the total", "not a rate"), and whether a
 # metric's label is one
@@ -1008,6 +1024,15 @@ def _longest_calls(m: re.Match[str]) -> str:
 
 _ONE_PER_AGENT = (
     r"[,;(]?\s*\bone\s+(?:number|figure|value|row)\s+(?:per|for\s+each|each)\s+(?:agent|rep)\b\s*\)?"
+)
+# A save (a retention desk's word) defined as the summary's resolution: "(saved = the summary says resolved)",
+# "By 'saved' I mean the call summary says the issue was resolved." (read after "saved" is said "resolved")
+_SAVED_AS_RESOLVED = (
+    r"\s*\(\s*(?:(?:saved|resolved)\s*(?:=|means|is|as)\s*)?(?:(?:the\s+)?(?:call\s+)?summary\s+says\s+"
+    r"(?:(?:the\s+)?(?:issue|call)\s+(?:was\s+|is\s+)?)?resolved|resolved\s+(?:per|according\s+to|in|by)\s+the\s+"
+    r"(?:call\s+)?summary)\s*\)"
+    r"|\s*\bby\s+['\"‘’“”]?(?:saved|resolved)['\"‘’“”]?\s+i\s+mean\s+(?:that\s+)?(?:the\s+)?(?:call\s+)?summary\s+"
+    r"says\s+(?:(?:the\s+)?(?:issue|call)\s+)?(?:was\s+|is\s+)?resolved\s*[.!]?"
 )
 # Wordings of a condition or a figure, said the way the reader reads them (in order)
 _SAID_PLAINLY = (
@@ -1567,10 +1592,17 @@ _SAID_PLAINLY = (
     ),
     # "Total number of times … by language. The total, not per call.": said again as a sentence of its own
     _plainly(
-        r"(?<=[.?!])\s*(?:the\s+)?(?:sum|total)\s*[,;—–-]?\s*not\s+(?:the\s+)?(?:average|avg|mean|per\s+call)"
+        r"(?:(?<=[.?!])|\s+[—–-])\s*(?:the\s+)?(?:sum|total)\s*[,;—–-]?\s*not\s+(?:the\s+)?(?:average|avg|mean|per\s+call)"
         r"(?:\s+per\s+call)?\s*[.!]?\s*$",
         "",
         when=r"^\s*[^.?!]*\b(?:total|sum)\b",
+    ),
+    # "How many … calls were resolved …? The number of calls, not the rate.": a count, said again
+    _plainly(
+        r"(?<=[.?!])\s*(?:the\s+|just\s+the\s+)?(?:number|count)\s+of\s+calls\s*[,;—–-]?\s*not\s+(?:the\s+|a\s+)?"
+        r"(?:rate|share|percent(?:age)?|%)\s*[.!]?\s*$",
+        "",
+        when=r"^\s*[^.?!]*\b(?:how\s+many|number\s+of|count\s+of)\b",
     ),
     _plainly(
         r"\s*\(\s*(?:the\s+)?(?:average|avg|mean)\s*[,;—–-]?\s*not\s+(?:the\s+)?(?:sum|total)\s*\)",
@@ -1932,6 +1964,96 @@ _SAID_PLAINLY = (
     ),
     # "month to month": month by month
     _plainly(r"\b(?:from\s+)?(month|week|day)\s+to\s+\1\b", r"\1 by \1"),
+    # "save rate (saved = the summary says resolved)": a save desk's save, defined by the question as the summary's
+    # resolution (never read without that definition)
+    _plainly(r"\bsave\s+rate\b", "resolution rate", when=_SAVED_AS_RESOLVED),
+    _plainly(r"\b(?:saved|saves)\b", "resolved", when=_SAVED_AS_RESOLVED),
+    _plainly(_SAVED_AS_RESOLVED, " "),
+    # "average sentiment change (last quarter of the call minus the first)": the change, defined as it is
+    _plainly(
+        r"\s*\(\s*(?:the\s+)?(?:last|final)\s+quarter(?:\s+of\s+the\s+call)?\s+minus\s+(?:the\s+)?first"
+        r"(?:\s+quarter)?(?:\s+of\s+the\s+call)?\s*\)",
+        " ",
+        when=r"\bchange\b",
+    ),
+    # "Distribution of CSAT scores — how many 1s, 2s, … 5s?", "CSAT breakdown (1–5)": the calls at each score
+    _plainly(
+        r"\s*[-–—,;(]?\s*(?:how\s+many\s+)?1s,?\s+2s,?\s+(?:(?:3s,?\s+4s,?\s+)?(?:and\s+so\s+on|etc\.?|…|\.\.\.)\s*(?:,?\s*(?:up\s+to\s+)?5s)?"
+        r"|(?:and\s+so\s+on|…|\.\.\.)?\s*3s,?\s+4s,?\s+(?:and\s+)?5s)\s*\)?\??",
+        " ",
+        when=r"\b(?:distribution|breakdown|split|spread|(?:by|per)\s+csat\s+scores?)\b",
+    ),
+    # "customer talk ratio", "the customer's talk share": no metric is the customer's share (the agent's is)
+    _plainly(
+        r"\b(?:customers?|callers?)(?:\s*'\s*s|')?\s+(?:average\s+|avg\s+)?talk(?:ing)?\s+(?:time\s+)?"
+        r"(?:share|ratio|percent(?:age)?)\b",
+        "customer share of talk time",
+    ),
+    _plainly(
+        r"\b(?:csat|satisfaction|survey)\s+(?:score\s+|rating\s+)?breakdown(?:\s*\(\s*1\s*[-–—]\s*5\s*\))?"
+        r"|\bcount\s+of\s+each\s+(?:csat|satisfaction|survey)\s+(?:score|rating)\b",
+        "calls per CSAT score",
+    ),
+    # "how many times in total did Emma Santos interrupt customers": the total of the agent's interruptions
+    _plainly(
+        r"\bhow\s+many\s+times\s+in\s+total\s+(?:did|has|have)\s+(?P<who>[\w' ]{2,40}?)\s+interrupt(?:ed)?\b",
+        r"total times \g<who> interrupted",
+    ),
+    # "Average connected duration of an outbound call this quarter, all teams, in minutes": every team, pooled
+    _plainly(r"\s*[,(]\s*(?:across\s+|for\s+)?all\s+(?:the\s+)?(?:teams|queues|agents)\s*(?=[,)])\)?", ""),
+    # "Which category goes with the most negative sentiment": has
+    _plainly(r"\b(?:goes|go|went)\s+(?:together\s+)?with\b|\bis\s+(?:associated|linked)\s+with\b", "has"),
+    # "the evaluations a person did (leave out Contact Lens)": the human evaluations
+    _plainly(
+        r"\b(?:the\s+)?evaluations\s+(?:that\s+)?(?:a\s+person|a\s+human|people|humans)\s+"
+        r"(?:did|made|completed|scored|submitted|carried\s+out)\b",
+        "the human evaluations",
+    ),
+    _plainly(
+        r"\s*\(\s*(?:leave|leaving)\s+out\s+(?:the\s+)?contact\s+lens(?:\s+(?:ones|evaluations|automation))?\s*\)",
+        " ",
+        when=r"\bhuman\b",
+    ),
+    # "My coaching group is A, B and C. What's the CSAT for each of them?": each of the values the sentence lists
+    _plainly(
+        r"^\s*(?:my|our)\s+(?:[\w-]+\s+){0,2}?(?:group|list|pod|people|agents|coachees|crew|squad|cohort)\s+"
+        r"(?:is|are|includes?|consists\s+of|=)\s*:?\s+(?P<list>[^.?!:;()]{3,200}?)\s*[.:;]\s+"
+        r"(?P<rest>[^.?!]*?\b(?:for\s+)?(?:each|every\s+one|all|both)\s+of)\s+them\b",
+        r"\g<rest> \g<list>",
+    ),
+    # "how many calls in English and how many in Spanish": the two compared, one row each
+    _plainly(
+        r"\bhow\s+many\s+(?P<what>(?:[\w-]+\s+){0,3}?)(?P<prep>in|on|for|from|by)\s+(?P<a>[\w-]+(?:\s+[\w-]+)?)\s*,?\s+"
+        r"and\s+how\s+many\s+(?P=prep)\s+(?P<b>[\w-]+(?:\s+[\w-]+)?)\b",
+        r"how many \g<what>\g<prep> \g<a> vs \g<b>",
+    ),
+    # "the Retention calls where we called the customer": outbound calls
+    _plainly(
+        r"\bcalls\s+(?:where|when|in\s+which)\s+we\s+(?:called|rang|dialled|dialed|phoned)\s+(?:the\s+)?"
+        r"(?:customers?|callers?|them)\b",
+        "outbound calls",
+    ),
+    # "Who interrupted customers the most times in total?": the agents by their total interruptions
+    _plainly(
+        r"\b(?:who|which\s+agents?)\s+interrupted\s+(?:the\s+|their\s+)?(?:customers?|callers?)\s+the\s+most"
+        r"(?:\s+times)?\s+in\s+total\b",
+        "which agents had the most total agent interruptions",
+    ),
+    # "handled at least one Spanish call": handled Spanish calls
+    _plainly(
+        r"\b(?P<verb>handled|took|answered|made|received|had)\s+at\s+least\s+one\s+(?P<what>(?:[\w-]+\s+){0,3}?)call\b",
+        r"\g<verb> \g<what>calls",
+    ),
+    # "Luca Schmidt vs his teammate Rosa Rossi": the second agent, who they are to the first said
+    _plainly(r"\b(?:his|her|their)\s+(?:teammate|team\s+mate|colleague|peer)\s+", ""),
+    # "Ignore calls without a summary": a topic or product is only ever of a call with a summary
+    _plainly(
+        r"\s*[(,;.]?\s*\b(?:ignore|ignoring|leave\s+out|leaving\s+out|excluding|exclude|skip|skipping|without)\s+"
+        r"(?:the\s+)?calls\s+(?:without|with\s+no)\s+(?:a\s+)?(?:generative\s+)?summary\b\s*\)?\.?"
+        r"|\s*[(,;]\s*(?:only\s+)?calls\s+(?:with|whose\s+summary\s+names)\s+an?\s+(?:product|topic)(?:\s+only)?\s*\)?",
+        " ",
+        when=r"\b(?:topics?|products?)\b",
+    ),
     # "how has my team's CSAT moved month by month": the figure for each month
     _plainly(
         r"\bhow\s+(?:has|have|did|does|do)\s+(?P<what>(?:his|her|their|the|our|my)\s+[^?.!]{1,40}?)\s+"
@@ -2024,6 +2146,48 @@ def _said_plainly(text: str) -> str:
         if when is None or when.search(text):
             text = pattern.sub(replacement, text)
     return text
+
+
+_WEEKS_LISTED = re.compile(
+    rf"(?:\s+(?:in|during|for)\s+(?P<said>{MONTH_PATTERN})(?=\s*\())?"
+    r"(?P<open>\s*[(,—–-]?\s*)(?:(?:for|in|over)\s+)?(?:the\s+)?weeks?\s+(?:starting|beginning|commencing|of)\s+"
+    r"(?:(?:on\s+)?(?:mon|monday)\s+)?(?P<days>\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:,|and|&)\s*(?:and\s+)?\d{1,2}(?:st|nd|rd|th)?)+)"
+    rf"\s+(?:of\s+)?(?P<month>{MONTH_PATTERN})(?:\s+(?P<year>20\d\d))?(?P<close>\s*\))?",
+    re.IGNORECASE,
+)
+
+
+_WEEKLY = re.compile(
+    r"\b(?:(?:per|each|every|by|a)\s+week|week\s+(?:by|on|over|to)\s+week|weekly)\b", re.IGNORECASE
+)
+
+
+def _weeks_listed(question: str, today: dt.date) -> str:
+    """The question with the weeks it lists by their Mondays ("for the weeks starting 2, 9, 16 and 23 March")
+    said as the days they span ("from 2026-03-02 to 2026-03-29"), when the days are Mondays a week apart in the
+    latest such month up to ``today``; as it is otherwise (weeks that start on another day are no weeks here)."""
+
+    def spanned(m: re.Match[str]) -> str:
+        month = month_number(m.group("month").lower())
+        said = month_number(m.group("said").lower()) if m.group("said") else month
+        days = [int(d) for d in re.findall(r"\d{1,2}", m.group("days"))]
+        if month is None or said != month:
+            return m.group(0)
+        year = int(m.group("year")) if m.group("year") else today.year - (month > today.month)
+        try:
+            mondays = [dt.date(year, month, d) for d in days]
+        except ValueError:
+            return m.group(0)
+        if any(d.weekday() != 0 for d in mondays) or any(
+            (b - a).days != 7 for a, b in itertools.pairwise(mondays)
+        ):
+            return m.group(0)
+        last = mondays[-1] + dt.timedelta(days=6)
+        # the weeks listed are one row each, said so when the question does not ("AHT for the weeks of …")
+        weekly = _WEEKLY.search(question) is not None
+        return f"{'' if weekly else ' per week'} from {mondays[0].isoformat()} to {last.isoformat()}"
+
+    return _WEEKS_LISTED.sub(spanned, question)
 
 
 def _plain_wording(text: str) -> str:
@@ -3396,7 +3560,7 @@ _ASKER_WORDS = frozenset(
         "log", "input", "deep", "dive", "trend", "notes", "brief", "briefing", "summary", "readout",
         "newbie", "throughput", "recon", "reconciliation", "invoice", "invoicing", "bpo", "true", "up",
         "telephony", "ivr", "acd", "analysis", "speech", "analytics", "voc", "exco", "okr", "okrs",
-        "wbr", "ebr", "pivot", "sanity", "checking", "basics",
+        "wbr", "ebr", "pivot", "sanity", "checking", "basics", "hola", "bonjour", "hallo", "from",
     }
 )  # fmt: skip
 # Who asks or what for, beyond ``_ASKER_WORDS``: roles ("intern here", "VP ask") and what the answer goes into
@@ -3575,7 +3739,7 @@ def _is_topic_heading(clause: str, rest: str) -> bool:
 # a courtesy after it
 _PASTED = re.compile(
     r"^\s*(?P<head>[^\"“”'‘’]{2,100}?)\s*(?::|\s[-–—])\s*[\"“‘'](?P<q>[^\"“”]{8,400}?)[\"”’']\s*"
-    r"(?:(?:thanks|thank\s+you|thx|ty|cheers|please|pls)\b[\s!.]*|[!.]\s*)*$",
+    r"(?:(?:thanks|thank\s+you|thx|ty|cheers|please|pls|gracias|merci|danke|obrigado|obrigada)\b[\s!.]*|[!.]\s*)*$",
     re.IGNORECASE,
 )
 _FORWARDED = re.compile(
@@ -3671,6 +3835,12 @@ def without_hand_off(question: str) -> str:
     return m.group("rest") if m is not None else question
 
 
+_GREETING = re.compile(
+    r"(?:hi|hello|hey|hola|bonjour|hallo|morning|good\s+morning|afternoon)(?:\s+(?:all|team|there|folks))?",
+    re.I,
+)
+
+
 def _without_asker(
     question: str,
     clause_repeats: Callable[[str, str], bool],
@@ -3678,7 +3848,8 @@ def _without_asker(
 ) -> str:
     """The question without a heading or tail that says who asks or what for (see ``_is_asker``)."""
     question = without_hand_off(question)
-    for pattern in (_HEADING, _ASKER_WANTS):
+    # "Hola — quick one from the Spanish-language desk: …": a greeting, then who asks (two headings at most)
+    for pattern in (_HEADING, _HEADING, _ASKER_WANTS):
         m = pattern.match(question)
         head = _without_cadence(m.group("head"), m.group("rest")) if m else ""
         if (
@@ -3690,7 +3861,8 @@ def _without_asker(
             and clause_repeats(head, m.group("rest"))
         ):
             question = m.group("rest")
-            break
+            if pattern is _ASKER_WANTS or not _GREETING.fullmatch(head.strip(" ,!.")):
+                break
     m = _PURPOSE_TAIL.match(question)  # the longest tail first: "…, need them for the calibration session"
     if m and clause_repeats(_without_cadence(m.group("tail"), m.group("rest")), m.group("rest")):
         question = m.group("rest")
@@ -3824,7 +3996,7 @@ _GROUPED_BY_TIME = re.compile(
 # What a call's duration is, said again next to it: connected time, hold included, no wrap-up
 _CONNECTED = re.compile(r"\b(?:the\s+)?connected\s+(?:call\s+)?(?:time|duration)\b")
 _DURATION_SAID_AGAIN = re.compile(
-    r"\b(?:just\s+|only\s+)?(?:the\s+)?connected\s+(?:call\s+)?(?:time|duration|call)?\b"
+    r"\b(?:just\s+|only\s+)?(?:the\s+)?connected\s+(?:call\s+)?(?:time|duration|call)?(?:\s+only)?\b"
     r"|\bhold\s+included\b|\bincluding\s+(?:the\s+)?hold\b|\bwith\s+hold\b|\b(?:just|only)\s+the\s+calls?\s+themselves\b"
     r"|\b(?:no|not|excluding|without)\s+(?:the\s+)?(?:wrap\s*up|acw|after\s+call\s+work|handle\s+time)\b"
 )
@@ -3852,7 +4024,8 @@ _COMMENTARY = frozenset(
      "doing", "due", "thinking", "trying", "show", "showing", "using", "prepping", "preparing", "planning",
      "deck", "slide", "slides", "report", "review", "model", "meeting", "presentation", "coaching", "board",
      "boss", "manager", "because", "so", "it", "this", "them", "they", "thanks", "cheers", "tomorrow", "session",
-     "mtg", "calibration", "desk", "she", "he", "she's", "he's", "shes", "hes", "told"}
+     "mtg", "calibration", "desk", "she", "he", "she's", "he's", "shes", "hes", "told", "gracias", "merci",
+     "danke", "hola"}
 )  # fmt: skip
 
 
@@ -3916,7 +4089,8 @@ _DATE_WORDS = re.compile(
 )
 # A sentence about the asker or a courtesy, and the words that make a sentence a request
 _ABOUT_ME = re.compile(
-    r"^\s*(?:hi|hello|hey|thanks|thank\s+you|cheers|many\s+thanks|i|i'm|im|i've|my|we|we're|our|as|for\s+(?:my|our))\b",
+    r"^\s*(?:hi|hello|hey|hola|thanks|thank\s+you|gracias|merci|cheers|many\s+thanks|i|i'm|im|i've|my|we|we're|our|as"
+    r"|for\s+(?:my|our))\b",
     re.IGNORECASE,
 )
 _ASKS = re.compile(
@@ -5925,6 +6099,11 @@ class QuestionReader:
             for start, end in spans:
                 if text.free(start, end):
                     text.take(start, end)
+            # "the calls where we called the customer (outbound only)": the direction said again
+            again = find_direction(text.remaining())
+            if again is not None and again.value == direction.value:
+                text.take(again.start, again.end)
+                text.take_all(rf"(?<=\b{re.escape(again.text)})\s+only\b")
 
         if share_of is not None:
             # "share of calls at weekends per queue": the days (hours) said are the share's condition
@@ -7339,9 +7518,15 @@ class QuestionReader:
                 ):
                     text.take(m.end, m.end + rather.end())
             filters.append((label, value, m.start, m.end))
+            aliases = self._aliases.get(label, {})
+            listed = self._listed_values(text, index, label, value, m.start, m.end, pooled)
+            if isinstance(listed, Reading):
+                return listed
+            if listed:  # "Rafael Rossi, Emma Santos and Luca Schmidt — CSAT for each": three or more listed
+                filters.extend(listed)
+                continue
             # "Tech Tier 1 vs Tech Tier 2", "the Billing or the Sales queue": two values compared
             other = index.find(text.remaining())
-            aliases = self._aliases.get(label, {})
             if other is not None and aliases.get(str(other.value), str(other.value)) == value:
                 # "Spanish (es-US)": the same value said twice
                 text.take(other.start, other.end)
@@ -7392,6 +7577,98 @@ class QuestionReader:
                     f"(“{value} vs {other.value}”) or combined (“… combined”).",
                 )
         return filters
+
+    def _listed_values(
+        self,
+        text: _Text,
+        index: EntityIndex,
+        label: str,
+        value: str,
+        start: int,
+        end: int,
+        pooled: set[str] | None,
+    ) -> list[tuple[str, str, int, int]] | Reading:
+        """The values after the one at ``start``–``end`` that list three or more of one kind ("Rafael Rossi, Emma
+        Santos, Luca Schmidt and Dana Hall": commas, then "and" or "or"), when the question says how to take them:
+        one row each (compared, "each", "per agent", a series, "who … lowest") or pooled ("… combined"); the
+        refusal when it says neither; none when no such list follows."""
+        aliases = self._aliases.get(label, {})
+        chain: list[tuple[str, int, int]] = [(value, start, end)]
+        joined = False  # "and" (or "or") before the last of the list, and only there
+        while not joined:  # the values after: the next few words only (the best match anywhere may be later)
+            remaining, after = text.remaining(), chain[-1][2]
+            near = list(re.finditer(r"\S+", remaining[after:]))[: 1 + index.max_words]
+            found = index.find(" " * after + remaining[after : after + near[-1].end()]) if near else None
+            if found is None or not text.free(found.start, found.end):
+                break
+            gap = text.text[after : found.start].split()
+            said = aliases.get(str(found.value), str(found.value))
+            if len(gap) > 1 or not set(gap) <= {"and", "or", "&"} or said in {v for v, _, _ in chain}:
+                break
+            text.take(found.start, found.end)
+            chain.append((said, found.start, found.end))
+            joined = bool(gap)
+        while True:  # the values before ("Billing East, Billing West and Customer Care" read from its last)
+            remaining, before_first = text.remaining(), chain[0][1]
+            near = list(re.finditer(r"\S+", remaining[:before_first]))[-(1 + index.max_words) :]
+            begin = near[0].start() if near else before_first
+            found = index.find(" " * begin + remaining[begin:before_first]) if near else None
+            if found is None or not text.free(found.start, found.end):
+                break
+            gap = text.text[found.end : before_first].split()
+            said = aliases.get(str(found.value), str(found.value))
+            if (
+                len(gap) > 1
+                or not set(gap) <= {"and", "or", "&"}
+                or (gap and (joined or len(chain) > 1))
+                or said in {v for v, _, _ in chain}
+            ):
+                break
+            text.take(found.start, found.end)
+            chain.insert(0, (said, found.start, found.end))
+            joined = joined or bool(gap)
+        if len(chain) < 3:
+            for _, a, b in chain:
+                if (a, b) != (start, end):
+                    text.give_back(a, b)
+            return []
+        first, last = chain[0][1], chain[-1][2]
+        before = re.search(r"\b(?:(?:for|of)\s+)?(?:each|every\s+one)\s+of\s+(?:the\s+)?$", text.text[:first])
+        split = (
+            before is not None
+            or _COMPARED.search(text.text) is not None
+            or re.search(rf"\b(?:per|by|each|every|for\s+each)\s+{re.escape(label)}s?\b", text.text)
+            is not None
+            or re.search(r"\b(?:each|who|whom|which\s+(?:one|of))\b", text.text) is not None
+            or (label in _MEMBER_KINDS and any(p.search(text.text) for _, p in _GRAIN_PATTERNS))
+        )
+        combined = text.search(_COMBINED)
+        if split == (combined is not None):
+            names = ", ".join(v for v, _, _ in chain)
+            return Reading(
+                None,
+                f"It names {len(chain)} values of the {label} ({names}): ask for them one row each (“… for "
+                f"each”) or combined (“… combined”)."
+                if not split
+                else f"It asks for the {label}s {names} both one row each and combined; ask for one.",
+            )
+        if before is not None:
+            text.take(before.start(), first)
+        # "of my five (…)", "each of my 5 coachees": how many the list has, said as well
+        for counted in re.finditer(
+            rf"\b(?:my|our|the|these|those|all)\s+(\w+)(?:\s+(?:coachees|people|{re.escape(label)}s))?\b",
+            text.text,
+        ):
+            if count_said(counted.group(1)) == len(chain) and text.free(counted.start(), counted.end()):
+                text.take(counted.start(), counted.end())
+        if combined is not None:
+            text.take(combined.start(), combined.end())
+            if pooled is not None:
+                pooled.add(label)
+        for word in re.finditer(r"\S+", text.text[first:last]):
+            if word.group() in {"and", "or", "&"}:
+                text.take(first + word.start(), first + word.end())
+        return [(label, said, a, b) for said, a, b in chain if (a, b) != (start, end)]
 
     def _implied_count(
         self, filters: Sequence[tuple[str, str, int, int]], groups: Sequence[str]
@@ -7803,7 +8080,7 @@ class SemanticAnswerer:
                 session_id=session_id,
             )
         today = self.today()
-        question = self.reader.owned(_said_plainly(question))
+        question = self.reader.owned(_weeks_listed(_said_plainly(question), today))
         if looks_like_an_agent_list(question) and (roster := self._agent_list(question, session_id)):
             return roster
         if looks_like_an_evaluation_list(question):

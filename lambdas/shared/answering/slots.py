@@ -178,6 +178,9 @@ _TYPOS = {
     "wkends": "weekends",
     "diffrent": "different",
     "thx": "thanks",
+    # a contact centre's agents, said short ("my Outbound Sales reps", "per rep")
+    "rep": "agent",
+    "reps": "agents",
     "thnx": "thanks",
     "thks": "thanks",
 }
@@ -241,6 +244,11 @@ def _number(token: str) -> int:
     return int(token) if token.isdigit() else _NUMBER_WORDS[token]
 
 
+def count_said(token: str) -> int | None:
+    """The number a word says ("5", "five"), if it says one."""
+    return int(token) if token.isdigit() else _NUMBER_WORDS.get(token) if token not in {"a", "an"} else None
+
+
 # ---------------------------------------------------------------------------------------------- dates
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -279,7 +287,7 @@ def month_number(word: str) -> int | None:
 _AMBIGUOUS_MONTHS = frozenset({"may", "jan"})
 _MARCHING = re.compile(r"\s+(?:through|into|past|to|towards|on|out|off|along|across|up|down|forward|ahead)\b")
 # what may follow a month word that closes the request ("…, March please", "… March only")
-_CLOSING = re.compile(r"(?:\s+(?:please|pls|plz|thanks|thx|ty|only|then|again))*\s*")
+_CLOSING = re.compile(r"(?:\s+(?:please|pls|plz|thanks|thx|ty|gracias|merci|only|then|again))*\s*")
 _ORDINAL_QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _UNIT = r"(?P<unit>days?|weeks?|months?|quarters?|years?)"
 _PREFIX = r"(?:(?:in|during|for|over|on|within|from|of|at)\s+)?(?:the\s+)?"
@@ -890,6 +898,11 @@ class EntityIndex:
 
     def __len__(self) -> int:
         return len(self.values)
+
+    @property
+    def max_words(self) -> int:
+        """The most words any known value has."""
+        return self._max_tokens
 
     def find(self, text: str) -> SlotMatch | None:
         """The best-scoring mention of a known value in normalised ``text`` (typos tolerated)."""
