@@ -7322,3 +7322,109 @@ def test_weeks_listed_by_their_mondays_are_the_days_they_span() -> None:
     # weeks that start on another day than Monday, or days not a week apart, are no weeks here
     for question in ("AHT for the weeks of 3, 10 and 17 March", "AHT for the weeks of 2, 16 and 23 March"):
         assert _weeks_listed(question, today) == question
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        (
+            "average sentiment of agents and customers this quarter",
+            ("average_agent_sentiment", "average_customer_sentiment"),
+        ),
+        (
+            "agents and customers: average sentiment this quarter",
+            ("average_agent_sentiment", "average_customer_sentiment"),
+        ),
+        (
+            "agent vs customer talk speed last month",
+            ("average_agent_talk_speed", "average_customer_talk_speed"),
+        ),
+        (
+            "Who talks faster on our calls, agents or customers? Average words per minute for each, this quarter.",
+            ("average_agent_talk_speed", "average_customer_talk_speed"),
+        ),
+    ],
+)
+def test_both_participants_named_are_each_sides_measure(
+    listing_reader: QuestionReader, question: str, metrics: tuple[str, ...]
+) -> None:
+    assert _read(listing_reader, question).metrics == metrics
+
+
+def test_one_participants_measure_is_refused_when_both_are_named(answerer: Any) -> None:
+    refused = answerer.answer("agent sentiment per team, agents vs customers")
+    assert refused.refused and "both agents and customers" in refused.text
+    # counts of each are no measure of one side
+    assert not answerer.answer("how many agents and customers were there last month").refused
+
+
+def test_each_of_a_teams_members_is_its_agents(listing_reader: QuestionReader) -> None:
+    question = listing_reader.owned("CSAT for each of my Billing East agents this quarter?")
+    query = _read(listing_reader, question)
+    assert _values_of(query, "team") == ["Billing East"] and query.group_by == ("call__agent_name",)
+    ranked = _read(
+        listing_reader, listing_reader.owned("Which of the Billing East agents had the lowest CSAT?")
+    )
+    assert ranked.limit == 1 and ranked.group_by == ("call__agent_name",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which action items were detected on Billing queue calls and how many times each?",
+        "On Billing queue calls, which action items did Call Analytics detect and how many times each?",
+    ],
+)
+def test_how_many_times_each_insight_was_detected_counts_detections(
+    listing_reader: QuestionReader, question: str
+) -> None:
+    query = _read(listing_reader, question)
+    assert query.metrics == ("insights",), query  # a call may hold one item twice: never the calls
+
+
+def test_a_value_said_again_with_its_kind_is_read_once(listing_reader: QuestionReader) -> None:
+    query = _read(listing_reader, "Spanish calls (language 'es-US') — January vs March, how many?")
+    assert _values_of(query, "language") == ["es-US"] and query.versus is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Average customer sentiment change per call, month by month for Jan, Feb and Mar.",
+        "avg agent sentiment change over the call per month, January to March",
+    ],
+)
+def test_a_calls_own_sentiment_change_is_the_metric_not_a_change_between_months(
+    listing_reader: QuestionReader, question: str
+) -> None:
+    query = _read(listing_reader, question)
+    assert query.metrics[0].endswith("_sentiment_change") and query.grain == "month"
+    assert query.versus is None and not query.difference
+    assert query.period is not None and (query.period.start, query.period.end) == (
+        dt.date(2026, 1, 1),
+        dt.date(2026, 4, 1),
+    )
+
+
+def test_a_sentiment_change_between_two_months_said_either_way_is_refused(
+    listing_reader: QuestionReader,
+) -> None:
+    _refused(listing_reader, "average customer sentiment change from January to March")
+    # said as a change of the average between the months, it is that change
+    assert _read(listing_reader, "how did average customer sentiment change from January to March").difference
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "VoC: list the Retention-queue calls flagged escalation-request in the past 14 days, with the agent and the "
+        "customer sentiment",
+        "Which calls yesterday had negative customer sentiment? Show the call id, the agent and the customer's "
+        "sentiment score.",
+        "average sentiment of the agent and the customer on Billing calls",  # one of each, not set against each other
+    ],
+)
+def test_the_agent_and_the_customer_named_as_columns_stay_as_said(question: str) -> None:
+    from lambdas.shared.answering.semantic import _said_plainly
+
+    assert "average agent" not in _said_plainly(question).lower()

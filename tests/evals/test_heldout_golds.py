@@ -1,4 +1,4 @@
-"""The held-out sets (evals/heldout2.yml … heldout34.yml) are well formed, and their gold SQL is what the scorer
+"""The held-out sets (evals/heldout2.yml … heldout35.yml) are well formed, and their gold SQL is what the scorer
 can run.
 
 Structure is checked with the scorer's own loader and the SQL guard every gold passes before it runs. When the
@@ -76,6 +76,7 @@ SETS = [
     HeldOut("heldout32.yml", traps=18, ties_checked=True, scored=True),
     HeldOut("heldout33.yml", traps=18, ties_checked=True, scored=True),
     HeldOut("heldout34.yml", traps=18, ties_checked=True, scored=True),
+    HeldOut("heldout35.yml", traps=18, ties_checked=True, scored=True),
 ]
 
 

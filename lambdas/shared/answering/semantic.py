@@ -701,6 +701,12 @@ _CHANGE = re.compile(
     r"|(?P<worse>worsen|worsened|deteriorate|deteriorated|worse)|(?P<either>change|changed|changes|difference|shift"
     r"|shifted|move|moved))\b"
 )
+# "sentiment change": the metric of a call's own change in sentiment, said with "change" (ends at the word)
+_SENTIMENT_CHANGE_METRIC = re.compile(r"\bsentiment\s+change$")
+# "… change per call", "… change over the call": the change within each call
+_WITHIN_A_CALL = re.compile(
+    r"^\s+(?:per|over|within|during|across|in|on)\s+(?:an?\s+|the\s+|each\s+|every\s+)?calls?\b"
+)
 # "give me both numbers", "for each of the two months": two periods' figures, each shown
 _BOTH_SHOWN = re.compile(
     r"\b(?:give\s+me\s+|show\s+me\s+|with\s+)?(?:both|the\s+two)\s+(?:numbers|figures|values|months)\b"
@@ -1034,6 +1040,38 @@ _SAVED_AS_RESOLVED = (
     r"|\s*\bby\s+['\"‘’“”]?(?:saved|resolved)['\"‘’“”]?\s+i\s+mean\s+(?:that\s+)?(?:the\s+)?(?:call\s+)?summary\s+"
     r"says\s+(?:(?:the\s+)?(?:issue|call)\s+)?(?:was\s+|is\s+)?resolved\s*[.!]?"
 )
+# Both participants of a call named together ("agents vs customers", "the agent and the customer")
+_BOTH_SIDES = (
+    r"(?:the\s+)?(?:agents|reps)(?:')?\s+(?:and|vs\.?|v\.?|versus|or|&|against|compared\s+(?:with|to))\s+"
+    r"(?:the\s+)?(?:customers|callers)(?:')?"
+    r"|(?:the\s+)?(?:customers|callers)(?:')?\s+(?:and|vs\.?|v\.?|versus|or|&|against|compared\s+(?:with|to))\s+"
+    r"(?:the\s+)?(?:agents|reps)(?:')?"
+    # one of each, only when set against each other ("the agent vs the customer"): "the agent and the customer
+    # sentiment" in a list names two columns
+    r"|(?:the\s+)?(?:agents?|reps?)(?:'s|s')?\s+(?:vs\.?|v\.?|versus|against|compared\s+(?:with|to))\s+"
+    r"(?:the\s+)?(?:customers?|callers?)(?:'s|s')?"
+    r"|(?:the\s+)?(?:customers?|callers?)(?:'s|s')?\s+(?:vs\.?|v\.?|versus|against|compared\s+(?:with|to))\s+"
+    r"(?:the\s+)?(?:agents?|reps?)(?:'s|s')?"
+)
+# A measure each participant has of their own
+_SIDE_MEASURE = (
+    r"(?:(?:the\s+)?(?:average|avg|mean)\s+)?(?P<m>sentiment(?:\s+change)?|talk(?:ing)?\s+speed|words\s+per\s+minute"
+    r"|wpm|talk(?:ing)?\s+time|interruptions)"
+)
+
+
+# A request for rows, whose words name columns ("list the calls …, with the agent and the customer sentiment")
+_NOT_A_LIST = r"^(?!.*\b(?:list|lists|listing|show\s+(?:me\s+)?(?:the\s+|all\s+|every\s+)?calls|which\s+calls|call\s+ids?)\b)"
+
+
+def _each_side(m: re.Match[str]) -> str:
+    measure = re.sub(r"\s+", " ", m.group("m").lower())
+    measure = {"words per minute": "talk speed", "wpm": "talk speed", "talking speed": "talk speed"}.get(
+        measure, measure.replace("talking", "talk")
+    )
+    return f"average agent {measure} and average customer {measure}"
+
+
 # Wordings of a condition or a figure, said the way the reader reads them (in order)
 _SAID_PLAINLY = (
     # "checking the invoice line by line": how closely, no part of the figure
@@ -2038,6 +2076,26 @@ _SAID_PLAINLY = (
         r"\b(?:who|which\s+agents?)\s+interrupted\s+(?:the\s+|their\s+)?(?:customers?|callers?)\s+the\s+most"
         r"(?:\s+times)?\s+in\s+total\b",
         "which agents had the most total agent interruptions",
+    ),
+    # "agents or customers? Average words per minute for each": both participants' talk speed
+    _plainly(
+        r"\b(?:(?:the\s+)?(?:average|avg|mean)\s+)?(?:words\s+per\s+minute|wpm|talk(?:ing)?\s+speed|speaking\s+rate)\s+"
+        r"(?:for|of)\s+(?:each|both)(?:\s+of\s+them)?\b",
+        "average agent talk speed and average customer talk speed",
+        # only after a question that asks which of the two ("Who talks faster, agents or customers?")
+        when=r"\b(?:who|which)\b[^?]*\b(?:(?:agents?|reps?)\s+or\s+(?:the\s+)?customers?"
+        r"|customers?\s+or\s+(?:the\s+)?(?:agents?|reps?))\s*\?",
+    ),
+    # "average sentiment of agents and customers", "agent vs customer talk speed": each side's own measure
+    _plainly(
+        rf"\b{_SIDE_MEASURE}\s+(?:of|for|from|by|among)\s+(?:{_BOTH_SIDES})\b", _each_side, when=_NOT_A_LIST
+    ),
+    _plainly(rf"\b(?:{_BOTH_SIDES})\s*(?::|[-–—]|,)?\s*{_SIDE_MEASURE}\b", _each_side, when=_NOT_A_LIST),
+    # "which outcomes did Call Analytics detect": the outcomes detected (the service that detects them named)
+    _plainly(
+        r"\b(?:did|does|has|have)\s+(?:amazon\s+)?(?:transcribe\s+)?(?:call\s+analytics|contact\s+lens|transcribe)\s+"
+        r"(?:detect|find|flag|spot|pick\s+up)\b",
+        "were detected",
     ),
     # "handled at least one Spanish call": handled Spanish calls
     _plainly(
@@ -5009,6 +5067,14 @@ class QuestionReader:
                 question,
                 flags=re.IGNORECASE,
             )
+            # "CSAT for each of my Retention Specialists", "which of the Billing East agents …": the team's agents
+            question = re.sub(
+                rf"\b(?:(?P<each>each|every\s+one)|(?P<which>which|who|whom))\s+of\s+(?:my|our|the)\s+({name})"
+                r"(?:\s+(?:team\s+)?(?:agents|people|reps|folks|staff|members|advisors))?(?!\w)",
+                lambda m: f"{'each' if m.group('each') else 'which'} agent in {m.group(3)}",
+                question,
+                flags=re.IGNORECASE,
+            )
         return question
 
     @property
@@ -5842,6 +5908,24 @@ class QuestionReader:
 
         # "how did AHT change from January to March": the two months and the change between them
         change = text.search(_CHANGE)
+        if change is not None and _SENTIMENT_CHANGE_METRIC.search(text.text[: change.end()]) is not None:
+            # "average customer sentiment change per call, month by month for Jan, Feb and Mar": the metric of
+            # a call's own change (last quarter of the call minus the first), never a change between periods
+            after = text.text[change.end() :]
+            before = text.text[: change.start()]
+            if _WITHIN_A_CALL.match(after):
+                change = None
+            elif re.search(
+                r"\b(?:average|avg|mean)\s+(?:\w+\s+){0,2}sentiment\s+$", before
+            ) and not re.search(r"\b(?:did|does|do|has|have|had|will|would|is|was)\b", before):
+                if month_pair(text.text, today) is not None:
+                    return Reading(
+                        None,
+                        "“Sentiment change” from one month to another may be the within-call change over those "
+                        "months or the change in average sentiment between them: say “… sentiment change per call"
+                        "” or “how did average sentiment change from … to …”.",
+                    )
+                change = None
         # two periods named side by side ("January with March", "Jan vs Feb")
         side_by_side = versus is not None or both_said
         if change is not None and versus is None and (pair := month_pair(text.text, today)) is not None:
@@ -6136,6 +6220,17 @@ class QuestionReader:
             and re.search(r"\b(?:how\s+many|number\s+of|count\s+of)\s+$", text.text[:start])
         ]
         if counted_value and metrics == ["calls"]:
+            metrics = ["insights"]
+        # "which outcomes were detected on Retention calls, and how many times each": the detections counted,
+        # never the calls (a call may hold one outcome twice)
+        if (
+            metrics == ["calls"]
+            and ({label for label, *_ in filters} | set(groups))
+            & {"insight type", "customer issue", "call outcome", "action item"}
+            and re.search(
+                r"\b(?:how\s+many\s+times|number\s+of\s+times|times\s+(?:each|detected))\b", text.text
+            )
+        ):
             metrics = ["insights"]
         # "calls" split or filtered by category are the categorised calls
         metrics = self._specialise(metrics, filters, groups)
@@ -7528,8 +7623,11 @@ class QuestionReader:
             # "Tech Tier 1 vs Tech Tier 2", "the Billing or the Sales queue": two values compared
             other = index.find(text.remaining())
             if other is not None and aliases.get(str(other.value), str(other.value)) == value:
-                # "Spanish (es-US)": the same value said twice
+                # "Spanish (es-US)": the same value said twice; "(topic 'contract end')": with its kind
                 text.take(other.start, other.end)
+                named = re.search(r"(\S+)\s+$", text.text[: other.start])
+                if named is not None and named.group(1).rstrip("s") in kind_words:
+                    text.take(named.start(1), named.end(1))
                 continue
             if other is None or not text.free(other.start, other.end):
                 continue
@@ -8107,7 +8205,7 @@ class SemanticAnswerer:
                 session_id=session_id,
             )
         query = reading.query
-        before = self._before_the_data(query)
+        before = self._before_the_data(query) or _one_side_of_two(normalise(question), query)
         if before is not None:
             return refusal(question, self.name, before, self.suggestions(), session_id=session_id)
         # a top or bottom N reads one row more, to say whether the last one shown ties with the next
@@ -8477,6 +8575,33 @@ class SemanticAnswerer:
                 f"{query.limit + 1} is not shown."
             )
         return f"{first}\nAnswered from the semantic layer's metrics. Definitions — {definitions}"
+
+
+_BOTH_SIDES_SAID = re.compile(
+    r"\bagents\s+(?:and|vs|v|versus|or|against|compared\s+(?:with|to))\s+(?:the\s+)?(?:customers|callers)\b"
+    r"|\b(?:customers|callers)\s+(?:and|vs|v|versus|or|against|compared\s+(?:with|to))\s+(?:the\s+)?agents\b"
+    r"|\bagents?\s+(?:vs|v|versus|against|compared\s+(?:with|to))\s+(?:the\s+)?(?:customers?|callers?)\b"
+    r"|\b(?:customers?|callers?)\s+(?:vs|v|versus|against|compared\s+(?:with|to))\s+(?:the\s+)?agents?\b"
+)
+
+
+def _one_side_of_two(said: str, query: MetricQuery | ShareQuery) -> str | None:
+    """Why a reading that answers for one participant of a call is refused when the question (normalised
+    ``said``) names both ("sentiment of agents and customers" read as the agents' only); ``None`` otherwise."""
+    if not isinstance(query, MetricQuery) or _BOTH_SIDES_SAID.search(said) is None:
+        return None
+    sides = {
+        side
+        for name in query.metrics
+        for side in ("agent", "customer")
+        if re.search(rf"(?:^|_){side}_(?!id\b)", name) and name not in {"customers", "distinct_agents"}
+    }
+    if not sides or sides == {"agent", "customer"}:
+        return None
+    return (
+        "It names both agents and customers, but reads a measure of one of them: ask for each side's measure "
+        "(“average agent sentiment and average customer sentiment”)."
+    )
 
 
 def _why(reason: str, unknown: Sequence[str]) -> str:
