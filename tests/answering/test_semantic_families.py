@@ -5138,7 +5138,7 @@ def test_a_team_the_asker_calls_theirs_is_that_team() -> None:
         SemanticManifest.load(), {**VALUES, "team": ["Billing East", "Retention Specialists"]}
     )
     owned = reader.owned("Which of my Billing East reps has the highest AHT this quarter?")
-    assert owned == "Which of the Billing East reps has the highest AHT this quarter?"
+    assert owned == "which agent in Billing East has the highest AHT this quarter?"
     query = _read(reader, owned)
     assert query.filters == (("call__team", "Billing East"),) and query.limit == 1
     said = reader.owned("Retention Specialists (my team as of Monday): average QA score for each agent, Q1")

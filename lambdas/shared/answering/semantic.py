@@ -5911,13 +5911,13 @@ class QuestionReader:
         if change is not None and _SENTIMENT_CHANGE_METRIC.search(text.text[: change.end()]) is not None:
             # "average customer sentiment change per call, month by month for Jan, Feb and Mar": the metric of
             # a call's own change (last quarter of the call minus the first), never a change between periods
-            after = text.text[change.end() :]
-            before = text.text[: change.start()]
-            if _WITHIN_A_CALL.match(after):
+            said_after = text.text[change.end() :]
+            said_before = text.text[: change.start()]
+            if _WITHIN_A_CALL.match(said_after):
                 change = None
             elif re.search(
-                r"\b(?:average|avg|mean)\s+(?:\w+\s+){0,2}sentiment\s+$", before
-            ) and not re.search(r"\b(?:did|does|do|has|have|had|will|would|is|was)\b", before):
+                r"\b(?:average|avg|mean)\s+(?:\w+\s+){0,2}sentiment\s+$", said_before
+            ) and not re.search(r"\b(?:did|does|do|has|have|had|will|would|is|was)\b", said_before):
                 if month_pair(text.text, today) is not None:
                     return Reading(
                         None,
