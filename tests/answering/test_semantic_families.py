@@ -7428,3 +7428,399 @@ def test_the_agent_and_the_customer_named_as_columns_stay_as_said(question: str)
     from lambdas.shared.answering.semantic import _said_plainly
 
     assert "average agent" not in _said_plainly(question).lower()
+
+
+@pytest.fixture(scope="module")
+def care_reader() -> QuestionReader:
+    return QuestionReader(SemanticManifest.load(), {**VALUES, "team": [*VALUES["team"], "Customer Care"]})
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's Customer Care AHT this quarter?",
+        "What's Customer Care's average handle time this quarter?",
+        "what Customer Care AHT this quarter",
+    ],
+)
+def test_a_team_named_after_what_is_the_team_not_which_customer(
+    care_reader: QuestionReader, question: str
+) -> None:
+    query = _read(care_reader, question)
+    assert _values_of(query, "team") == ["Customer Care"] and not query.group_by, query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the average handle time across the contact centre this quarter",
+        "Hi, I'm the HR business partner for the contact centre. What's the average handle time this quarter?",
+        "AHT in the call center this quarter",
+    ],
+)
+def test_the_contact_centre_named_is_everyone(reader: QuestionReader, question: str) -> None:
+    query = _read(reader, question)
+    assert query.metrics == ("average_handle_time",) and not query.filters and not query.group_by, query
+
+
+def test_a_contact_centre_named_with_contact_lens_keeps_the_evaluator(reader: QuestionReader) -> None:
+    # "contact" of the centre is no evaluator; Contact Lens said is
+    query = _read(reader, "evaluations by Contact Lens across the contact centre this quarter")
+    assert query.filters, query
+
+
+@pytest.mark.parametrize(
+    ("question", "rows"),
+    [
+        ("how many evaluations scored a perfect 100 on each form? versions together, all time", "form_title"),
+        ("Count of unresolved calls per queue in February — the number of calls, not the rate.", "queue"),
+        ("how many unresolved calls per queue in February (the number of calls, not the rate)", "queue"),
+        ("How many hours in total did customers sit waiting in queue, per queue, Q1?", "queue"),
+        ("Which hour of the day brings in the most inbound calls? No date filter.", "hour_of_day"),
+    ],
+)
+def test_wordings_said_around_a_request_leave_it(reader: QuestionReader, question: str, rows: str) -> None:
+    query = _read(reader, question)
+    assert [g.split("__")[-1] for g in query.group_by] == [rows], query
+
+
+def test_weakest_is_the_lowest(reader: QuestionReader) -> None:
+    query = _read(reader, "Which team has the weakest average QA score this quarter?")
+    assert query.limit == 1 and query.order_by == "average_qa_score", query
+    query = _read(reader, "Which team has the strongest average QA score this quarter?")
+    assert query.limit == 1 and query.order_by == "-average_qa_score", query
+
+
+def test_calls_that_arrived_in_hours_are_counted(reader: QuestionReader) -> None:
+    query = _read(reader, "How many inbound calls arrived before 8am (UTC) this quarter?")
+    assert query.metrics == ("calls",) and query.conditions, query
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "op", "number"),
+    [
+        (
+            "List the agents whose average after-call work was over 90 seconds in February, with their average.",
+            "average_after_call_work",
+            ">",
+            90.0,
+        ),
+        (
+            "List the agents with an average after-call work over 90 seconds in February",
+            "average_after_call_work",
+            ">",
+            90.0,
+        ),
+        (
+            "Which agents averaged under 70% on QA in March? Show me their average so I can prioritise.",
+            "average_qa_score",
+            "<",
+            70.0,
+        ),
+        ("which teams averaged above 3 on CSAT last month", "average_csat", ">", 3.0),
+    ],
+)
+def test_a_bound_on_an_average_is_on_each_groups_average(
+    reader: QuestionReader, question: str, metric: str, op: str, number: float
+) -> None:
+    query = _read(reader, question)
+    assert query.having == ((metric, op, number),) and not query.conditions, query
+
+
+def test_a_bound_on_one_calls_named_time_is_still_refused(reader: QuestionReader) -> None:
+    _refused(reader, "calls with talk time more than 5 minutes in March")
+
+
+def test_the_other_direction_left_out_after_one_only_is_said_again(care_reader: QuestionReader) -> None:
+    query = _read(
+        care_reader,
+        "Customer Care AHT in minutes for February — inbound calls only, leave out the outbound calls they made.",
+    )
+    assert _values_of(query, "direction") == ["INBOUND"] and _values_of(query, "team") == ["Customer Care"], (
+        query
+    )
+    # the same direction "left out" contradicts the request: never read as it
+    _refused(care_reader, "AHT in February, outbound only, leave out the outbound calls")
+
+
+@pytest.mark.parametrize(
+    ("question", "grain"),
+    [
+        ("Which week this quarter (Monday start) had the most escalation-request calls?", "week"),
+        ("calls per week (weeks starting Monday) in March", "week"),
+    ],
+)
+def test_monday_start_weeks_said_aloud_are_the_weeks(
+    reader: QuestionReader, question: str, grain: str
+) -> None:
+    assert _read(reader, question).grain == grain
+
+
+def test_a_worst_case_heading_before_a_maximum_is_said_again(reader: QuestionReader) -> None:
+    query = _read(reader, "Worst case, not average: what was the longest queue wait last month?")
+    assert query.metrics[0].startswith("max"), query
+    _refused(reader, "Worst case, not average: what was the queue wait last month?")
+
+
+def test_obviously_said_of_a_filter_adds_nothing(care_reader: QuestionReader) -> None:
+    query = _read(care_reader, "ASA for the Customer Care team by month, Q1 (inbound obviously).")
+    assert query.grain == "month" and _values_of(query, "direction") == ["INBOUND"], query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which sections do the auto-fail answers sit in? count of auto-fail answers per section",
+        "which sections do the auto-fail answers fall in?",
+        "which sections had auto-fail answers? count of auto-fail answers per section",
+    ],
+)
+def test_which_groups_the_counted_rows_fall_in_are_those_with_any(
+    reader: QuestionReader, question: str
+) -> None:
+    query = _read(reader, question)
+    assert query.nonzero and [g.split("__")[-1] for g in query.group_by] == ["section_title"], query
+
+
+def test_a_count_per_group_asked_plainly_keeps_its_zeros(reader: QuestionReader) -> None:
+    assert not _read(reader, "count of auto-fail answers per section").nonzero
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's the most calls we handled on any single day this quarter? Just the number, I don't need the date.",
+        "max calls in a single day this quarter",
+    ],
+)
+def test_the_most_calls_on_any_day_is_the_busiest_day(reader: QuestionReader, question: str) -> None:
+    query = _read(reader, question)
+    assert query.grain == "day" and query.limit == 1 and query.order_by == "-calls", query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "In March, how many calls in each queue put the customer on hold at all (any hold time above zero)?",
+        "how many calls in each queue had hold time above 0 in March",
+    ],
+)
+def test_calls_that_put_the_customer_on_hold_had_any_hold(reader: QuestionReader, question: str) -> None:
+    query = _read(reader, question)
+    assert [(name.split("__")[-1], op, n) for name, op, n in query.conditions] == [
+        ("hold_time_minutes", ">", 0.0)
+    ], query
+
+
+def test_a_time_bound_other_than_zero_still_needs_its_unit(reader: QuestionReader) -> None:
+    _refused(reader, "how many calls in each queue had hold time above 30 in March")
+
+
+def test_the_issues_on_a_categorys_calls_are_counted_among_its_calls(reader: QuestionReader) -> None:
+    query = _read(reader, "What are the top 3 customer issues on calls flagged escalation-request? All data.")
+    assert query.metrics == ("calls_with_insight",) and query.order_by == "-calls_with_insight", query
+    assert query.filters == (("calls_in:category", "escalation-request"),) and query.limit == 3, query
+    # the calls of a category split by what their own table names stay those calls
+    assert _read(reader, "escalation-request calls by team").metrics == ("categorised_calls",)
+
+
+def test_evaluations_of_a_categorys_calls_are_filtered_on_their_call(reader: QuestionReader) -> None:
+    query = _read(reader, "average QA score on escalation-request calls")
+    assert query.metrics == ("average_qa_score",), query
+    assert query.filters == (("calls_in:category", "escalation-request"),), query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many calls were flagged BOTH escalation-request and cancellation-intent? all time",
+        "avg CSAT on calls flagged both escalation-request and cancellation-intent",
+    ],
+)
+def test_calls_flagged_with_both_categories_have_each(reader: QuestionReader, question: str) -> None:
+    query = _read(reader, question)
+    assert query.metrics in {("calls",), ("average_csat",)}, query
+    assert sorted(query.filters) == [
+        ("calls_in_every:category", "cancellation-intent"),
+        ("calls_in_every:category", "escalation-request"),
+    ], query
+    arguments = query.to_arguments()
+    # one semi-join per category: a call listed with both, never a row that is both
+    assert len(arguments["where_constraints"]) == 2, arguments
+
+
+def test_two_categories_joined_without_both_are_still_refused(reader: QuestionReader) -> None:
+    _refused(reader, "escalation-request and cancellation-intent calls")
+    _refused(reader, "calls flagged both escalation-request and cancellation-intent per category")
+
+
+@pytest.mark.parametrize(
+    ("question", "op", "number"),
+    [
+        ("how many days in March had more than 40 inbound calls", ">", 40.0),
+        (
+            "On how many days in March did inbound volume hit 40 calls or more? I want the number of days.",
+            ">=",
+            40.0,
+        ),
+    ],
+)
+def test_days_counted_by_a_bound_on_their_calls_of_one_direction(
+    reader: QuestionReader, question: str, op: str, number: float
+) -> None:
+    query = _read(reader, question)
+    assert query.having == (("calls", op, number),) and query.count_groups == "days", query
+    assert _values_of(query, "direction") == ["INBOUND"], query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many calls lasted more than 15 minutes of connected time in each team this quarter?",
+        "And as a share: what percentage of each team's calls this quarter ran over 15 minutes (connected time)?",
+    ],
+)
+def test_connected_time_after_a_calls_length_is_its_duration(reader: QuestionReader, question: str) -> None:
+    reading = reader.read(question, TODAY)
+    query = reading.query.numerator if isinstance(reading.query, ShareQuery) else _query(reading)
+    assert [(n.split("__")[-1], op, v) for n, op, v in query.conditions] == [
+        ("duration_minutes", ">", 15.0)
+    ], query
+
+
+@pytest.mark.parametrize(
+    ("question", "grain", "groups"),
+    [
+        ("Service level by weekday for Q1 (Monday = 1)?", None, ["day_of_week"]),
+        (
+            "Averages get skewed by a few monster calls — what's the median handle time per team in March?",
+            None,
+            ["team"],
+        ),
+        ("I size the buffer off the tail: p90 handle time per queue, this qtr?", None, ["queue"]),
+        ("Calls per day for the week of 16 March (Mon 16 – Sun 22), every direction", "day", []),
+    ],
+)
+def test_asides_that_say_again_how_it_is_counted_leave_the_request(
+    reader: QuestionReader, question: str, grain: str | None, groups: list[str]
+) -> None:
+    query = _read(reader, question)
+    assert query.grain == grain and [g.split("__")[-1] for g in query.group_by] == groups, query
+    assert not query.filters, query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I only look at inbound: AHT per team in March",  # the clause narrows: never dropped
+        "Calls per day for the week of 16 March (Mon 16 – Sun 23)",  # another span than the week said
+    ],
+)
+def test_asides_that_narrow_or_differ_are_refused(reader: QuestionReader, question: str) -> None:
+    _refused(reader, question)
+
+
+def test_every_direction_after_for_is_a_row_each(reader: QuestionReader) -> None:
+    query = _read(reader, "AHT in March for every direction")
+    assert [g.split("__")[-1] for g in query.group_by] == ["direction"], query
+
+
+def test_each_value_agent_after_a_per_call_measure_is_that_teams_agents(care_reader: QuestionReader) -> None:
+    query = _read(care_reader, "Average hold time per call for each Tech Tier 1 agent, March.")
+    assert [g.split("__")[-1] for g in query.group_by] == ["agent_name"], query
+    assert _values_of(query, "team") == ["Tech Tier 1"], query
+
+
+@pytest.mark.parametrize(
+    ("question", "groups"),
+    [
+        ("Which team (not queue) handles the most Billing calls?", ["team"]),
+        (
+            "Not the raw count please — what share of each team's calls this quarter got flagged escalation-request?",
+            None,
+        ),
+        ("how many calls had a customer sentiment score below 0 in March", []),
+    ],
+)
+def test_clarifications_of_the_grouping_and_the_figure(
+    reader: QuestionReader, question: str, groups: list[str] | None
+) -> None:
+    reading = reader.read(question, TODAY)
+    assert reading.query is not None, reading
+    if groups is not None:
+        assert [g.split("__")[-1] for g in _query(reading).group_by] == groups, reading
+    else:
+        assert isinstance(reading.query, ShareQuery), reading
+
+
+def test_a_grouping_ruled_out_by_itself_is_refused(reader: QuestionReader) -> None:
+    _refused(reader, "Which team (not team) has the most calls")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Morning! I lead Tech Tier 1 and I'm prepping my weekly 1:1s. How many calls did each of my agents take "
+        "last week?",
+        "Good morning, I run Tech Tier 1. How many calls did each of my agents take last week?",
+    ],
+)
+def test_a_greeting_and_what_the_lead_prepares_leave_the_request(
+    care_reader: QuestionReader, question: str
+) -> None:
+    query = _read(care_reader, question)
+    assert _values_of(query, "team") == ["Tech Tier 1"] and [g.split("__")[-1] for g in query.group_by] == [
+        "agent_name"
+    ], query
+
+
+def test_morning_said_of_calls_is_no_greeting(reader: QuestionReader) -> None:
+    query = reader.read("Morning! AHT per team last month", TODAY).query
+    assert isinstance(query, MetricQuery) and not query.conditions, query
+    reading = reader.read("Morning calls per queue in March", TODAY)
+    assert not (isinstance(reading.query, MetricQuery) and not reading.query.conditions), reading
+
+
+def test_by_how_many_calls_volume_moved_is_the_change_between_the_months(reader: QuestionReader) -> None:
+    query = _read(
+        reader,
+        "By how many calls did volume go up or down from February to March? One number, March minus February.",
+    )
+    assert query.metrics == ("calls",) and query.difference and query.versus is not None, query
+    # the other way round is not the change the question asks for
+    _refused(
+        reader,
+        "By how many calls did volume go up or down from February to March? One number, February minus March.",
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "escalation-request calls as a share of all calls in Q1",
+        "inbound calls as a % of all calls in March",
+    ],
+)
+def test_calls_as_a_share_of_all_calls_is_the_share_never_the_count(
+    reader: QuestionReader, question: str
+) -> None:
+    assert isinstance(reader.read(question, TODAY).query, ShareQuery)
+
+
+def test_a_share_of_all_calls_said_without_a_condition_is_refused(reader: QuestionReader) -> None:
+    # the words that say a share's whole are never dropped as said again when nothing else names the share
+    _refused(reader, "Escalations as a share of all calls in Q1")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "escalation-request calls in March (percentage, not the count)",
+        "unresolved calls in March (as a %, not the count)",
+    ],
+)
+def test_a_share_said_only_in_an_aside_is_never_answered_with_the_count(
+    reader: QuestionReader, question: str
+) -> None:
+    reading = reader.read(question, TODAY)
+    assert not isinstance(reading.query, MetricQuery), reading  # refused, or read as the share itself

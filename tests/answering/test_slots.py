@@ -50,6 +50,9 @@ def _range(question: str, today: dt.date = TODAY) -> tuple[dt.date, dt.date]:
         ("calls on 2026-02-10", "2026-02-10", "2026-02-11"),
         ("calls since 2026-03-01", "2026-03-01", "2026-03-19"),
         ("calls between 2026-01-01 and 2026-01-31", "2026-01-01", "2026-02-01"),
+        # a span of months said after "for": both months and those between, never the first alone
+        ("CSAT per queue for Jan to March", "2026-01-01", "2026-04-01"),
+        ("CSAT per month for January through Feb", "2026-01-01", "2026-03-01"),
     ],
 )
 def test_date_phrases_resolve_to_half_open_ranges_relative_to_the_injected_day(

@@ -1,4 +1,4 @@
-"""The held-out sets (evals/heldout2.yml … heldout35.yml) are well formed, and their gold SQL is what the scorer
+"""The held-out sets (evals/heldout2.yml … heldout37.yml) are well formed, and their gold SQL is what the scorer
 can run.
 
 Structure is checked with the scorer's own loader and the SQL guard every gold passes before it runs. When the
@@ -77,6 +77,8 @@ SETS = [
     HeldOut("heldout33.yml", traps=18, ties_checked=True, scored=True),
     HeldOut("heldout34.yml", traps=18, ties_checked=True, scored=True),
     HeldOut("heldout35.yml", traps=18, ties_checked=True, scored=True),
+    HeldOut("heldout36.yml", traps=18, ties_checked=True, scored=True),
+    HeldOut("heldout37.yml", traps=18, ties_checked=True, scored=True),
 ]
 
 

@@ -87,6 +87,8 @@ def _one_rows(text: Any, pattern: str) -> Iterator[re.Match[str]]:
 
 
 # A time named just before a bare comparison of time ("talk time more than 5 minutes"): what it compares
+# An average said right before the time a bound follows ("average after-call work over 90 seconds")
+_AVERAGE_BEFORE = re.compile(r"\b(?:average|avg|mean|median)\s+(?:[a-z]+\s+){1,4}$")
 _QUALIFIED_TIME = re.compile(
     r"\b(?:time|talk|talking|speaking|work|wrap\s*up|acw|silence|wait|waiting|hold|speed|pace)\s+(?:was\s+|is\s+|of\s+)?$"
 )
@@ -393,13 +395,16 @@ def read_conditions(text: Any, values: list[PerCall]) -> list[tuple[PerCall, str
             if (value, pattern) in bare and (
                 said := _QUALIFIED_TIME.search(text.remaining()[: m.start()])
             ) is not None:
+                if _AVERAGE_BEFORE.search(text.remaining()[: m.start()]):
+                    continue  # "agents with an average after-call work over 90 seconds": a bound on the average
                 # "calls with talk time more than 5 minutes": the time compared is the one named, never the duration
                 return f"“{said.group(0).strip()}” of one call cannot be compared here."
             number = float(m.group("n")) * (-1 if m.group("neg") else 1)
             unit = m.group("unit")
             if value.unit:
-                if unit is None:
+                if unit is None and number != 0:  # "hold time above 0": zero in any unit
                     return f"Say the unit of {value.label} (seconds, minutes, hours)."
+                unit = unit or value.unit
                 number = number * UNIT_MINUTES[unit] / UNIT_MINUTES[value.unit]
             elif unit is not None:
                 return f"{value.label} has no unit (“{unit}”)."

@@ -372,6 +372,16 @@ _NEUTRAL = frozenset(
         # "racked up the most auto-fails", "burned the most wrap-up hours": had
         "racked",
         "burned",
+        # "(inbound obviously)": said as a matter of course
+        "obviously",
+        # "calls arrived before 8am", "the hour that brings in the most calls": had
+        "arrived",
+        "arrive",
+        "arrives",
+        "arriving",
+        "brings",
+        "bring",
+        "brought",
         "burnt",
         "chalked",
         "notched",
@@ -981,6 +991,32 @@ def _plainly(
     return re.compile(pattern, re.IGNORECASE), replacement, re.compile(when, re.IGNORECASE) if when else None
 
 
+def _share_named_elsewhere(m: re.Match[str]) -> str:
+    """Nothing, when the question names a share, rate or percentage outside ``m`` (which says it again); ``m`` as
+    said otherwise (the words that say a share are never dropped when they are the only ones that do)."""
+    rest = m.string[: m.start()] + " " + m.string[m.end() :]
+    named = re.search(r"\b(?:share|percent|percentage|pct|proportion|fraction|rate)\b|%", rest, re.IGNORECASE)
+    return "" if named is not None else m.group(0)
+
+
+def _later_minus_earlier_said_again(m: re.Match[str]) -> str:
+    """ "One number, March minus February." after "from February to March": nothing (a change is the later minus
+    the earlier); as said otherwise."""
+    a, b = m.group("a").lower()[:3], m.group("b").lower()[:3]
+    said = re.search(rf"\bfrom\s+{a}[a-z]*\s+to\s+{b}[a-z]*\b", m.string[: m.start()], re.IGNORECASE)
+    return "" if said is not None and a != b else m.group(0)
+
+
+def _other_direction_left_out(m: re.Match[str]) -> str:
+    """ "inbound calls only, leave out the outbound calls": nothing, when the direction left out is the other one
+    of the direction asked for only; as said otherwise."""
+    other = "inbound" if m.group("d").lower() == "outbound" else "outbound"
+    only = re.search(
+        rf"\b{other}\s+(?:calls\s+)?only\b|\bonly\s+{other}\b", m.string[: m.start()], re.IGNORECASE
+    )
+    return "" if only else m.group(0)
+
+
 def _spelt_out(m: re.Match[str]) -> str:
     """ "CSQ v2 (the Customer Service Quality form)" → "Customer Service Quality form v2", when the short name is
     the initials of the words spelt out; as said otherwise."""
@@ -1074,6 +1110,135 @@ def _each_side(m: re.Match[str]) -> str:
 
 # Wordings of a condition or a figure, said the way the reader reads them (in order)
 _SAID_PLAINLY = (
+    # "Morning! …", "Good afternoon, …": a greeting (never "morning calls", which are hours of the day)
+    _plainly(
+        r"^\s*(?:good\s+(?:morning|afternoon|evening)\s*[!,.]+|(?:morning|afternoon|evening)\s*!+)\s*", ""
+    ),
+    # "the weakest average score", "our strongest queue on CSAT": the lowest and the highest
+    _plainly(r"\bweakest\b", "lowest"),
+    _plainly(r"\bstrongest\b", "highest"),
+    # "the most calls we handled on any single day": the day with the most calls (its count shown)
+    _plainly(
+        r"\b(?:what(?:'s|\s+is|\s+was|s)?\s+)?(?:the\s+)?(?:most|highest\s+number\s+of|max(?:imum)?(?:\s+number\s+of)?)\s+calls\s+(?:(?:we|they|the\s+centre)\s+)?"
+        r"(?:(?:handled|took|had|got|answered|received|did)\s+)?(?:on|in)\s+(?:any|a|one)\s+(?:single\s+)?day\b",
+        "which day had the most calls",
+    ),
+    # "on how many days did inbound volume hit 40 calls or more": days that had at least 40 inbound calls
+    _plainly(
+        r"\b(?:did|does|do)\s+(?:the\s+|our\s+)?(?P<dir>inbound\s+|outbound\s+)?(?:call\s+)?volume\s+(?:hit|reach|top)\s+"
+        r"(?P<n>\d{1,6})\s+calls\s+or\s+(?:more|above|higher)\b",
+        lambda m: f"had at least {m.group('n')} {m.group('dir') or ''}calls",
+    ),
+    # "calls that lasted more than 15 minutes of connected time", "… ran over 15 minutes (connected time)": the
+    # call's duration, said again
+    _plainly(
+        r"(\d{1,6}\s*(?:minutes?|mins?|seconds?|secs?|hours?))\s*(?:of\s+connected(?:\s+call)?\s+(?:time|duration)\b"
+        r"|\(\s*connected(?:\s+call)?\s+(?:time|duration)\s*\))",
+        r"\1",
+        when=r"\b(?:lasted|lasting|last|ran|run|running|runs|long|longer)\b",
+    ),
+    # "Service level by weekday (Monday = 1)": how days of the week are numbered here, said aloud
+    _plainly(
+        r"\s*\(\s*(?:mon(?:day)?\s*(?:=|is)\s*1|1\s*(?:=|is)\s*mon(?:day)?)\s*\)",
+        "",
+        when=r"\b(?:weekday|weekdays|day\s+of\s+(?:the\s+)?week)\b",
+    ),
+    # "Averages get skewed by a few monster calls — what's the median …": why a median, said first
+    _plainly(
+        r"^\s*(?:the\s+)?(?:averages?|means?)\s+(?:get|gets|are|is|can\s+be|can\s+get)\s+(?:skewed|distorted|misleading"
+        r"|thrown\s+off|pulled\s+up|inflated)\b[^—–:;?.!]{0,60}(?:\s[-—–]\s|[—–:;.!])\s*",
+        "",
+        when=r"\b(?:median|p\d{2}|percentile)\b",
+    ),
+    # "Calls per day for the week of 16 March, every direction", "(all directions)": both directions together,
+    # said after the request (never "for every direction", a row each)
+    _plainly(
+        r"\s*[,;(]\s*(?:in\s+|across\s+)?(?:every|all)\s+(?:the\s+)?directions?(?:\s+(?:together|combined|included))?\s*\)?"
+        r"(?=\s*[.?!]*\s*$)",
+        "",
+    ),
+    # "Which team (not queue) handles the most …": the grouping said, the other one ruled out
+    _plainly(
+        r"(\b(?:which|what|each|per|by|every)\s+(?P<k>team|queue|agent)s?)\s*\(\s*not\s+(?:the\s+|by\s+|per\s+)?"
+        r"(?P<o>team|queue|agent)s?\s*\)",
+        lambda m: m.group(1) if m.group("k").lower() != m.group("o").lower() else m.group(0),
+    ),
+    # "average customer sentiment score": the sentiment (a score on its scale)
+    _plainly(r"\b(sentiment)\s+scores?\b", r"\1"),
+    # "Not the raw count please — what share of …": a share, said first as what it is not
+    _plainly(
+        r"^\s*not\s+(?:the\s+|a\s+)?(?:raw\s+)?(?:count|number|total)s?(?:,?\s+please)?\s*(?:\s[-—–]\s|[—–:;,.!])\s*",
+        "",
+        when=r"\b(?:share|percent|percentage|proportion|fraction|rate)\b|%",
+    ),
+    # "By how many calls did volume go up or down from February to March?": how the number of calls changed
+    _plainly(
+        r"\bby\s+how\s+(?:many|much)(?:\s+calls)?\s+did\s+(?:the\s+|our\s+)?(?:call\s+)?(?:volume|number\s+of\s+calls|calls)\s+"
+        r"(?:go\s+up\s+or\s+down|go\s+down\s+or\s+up|rise\s+or\s+fall|change|move)\b",
+        "how did the number of calls change",
+    ),
+    # "… from February to March? One number, March minus February.": the change, later minus earlier, said again
+    _plainly(
+        r"\s*(?<=[.?!])\s*(?:(?:one|a\s+single|just\s+the)\s+(?:number|figure|difference)\s*[,:—–-]?\s*)?"
+        r"(?P<b>[a-z]{3,9})\s+minus\s+(?P<a>[a-z]{3,9})\s*[.!]?\s*$",
+        _later_minus_earlier_said_again,
+    ),
+    # "Just the number, I don't need the date.": the figure is the answer, its day shown beside it does no harm
+    _plainly(
+        r"\s*[,.;]?\s*(?:i|we)\s+(?:do\s+not|don'?t|dont|do\s+n't)\s+need\s+(?:to\s+(?:know|see)\s+)?(?:the\s+|which\s+)?"
+        r"(?:date|day|dates|days)\s*[.!]?\s*(?=$)",
+        "",
+        when=r"\b(?:just|only)\s+the\s+(?:number|count|figure)\b",
+    ),
+    # "calls that put the customer on hold (at all)": calls with any hold time
+    _plainly(
+        r"\b(?:that\s+|which\s+|where\s+(?:we|the\s+agents?)\s+)?(?:put|placed|kept)\s+(?:the\s+)?(?:customer|caller)s?\s+on"
+        r"\s+hold(?:\s+at\s+all)?(?:\s*\(\s*(?:i\s*\.?\s*e\s*\.?\s*|that\s+is\s+)?(?:any\s+)?hold(?:\s+time)?\s+(?:above|over|greater"
+        r"\s+than|more\s+than|>)\s+(?:zero|0)(?:\s+(?:seconds?|secs?|s))?\s*\))?",
+        "had any hold time",
+        when=r"\bcalls\b",
+    ),
+    # "customers sat waiting in queue": waited
+    _plainly(r"\b(?:sit|sat|sitting|sits)\s+(?=waiting\b)", ""),
+    # "which week (Monday start) …", "weekly (weeks starting Monday)": weeks are Monday to Sunday already
+    _plainly(
+        r"\s*\(\s*(?:weeks?\s+)?(?:start(?:ing|s)?\s+(?:on\s+)?)?mon(?:day)?s?(?:[\s-]*start(?:ing|s)?)?\s*\)",
+        "",
+        when=r"\b(?:week|weeks|weekly)\b",
+    ),
+    # "Worst case, not average: what was the longest wait …": the maximum the rest asks for, said first
+    _plainly(
+        r"^\s*(?:the\s+)?worst[\s-]+case\s*(?:,?\s*not\s+(?:the\s+)?(?:average|avg|mean|typical))?\s*[:,;—–-]\s*",
+        "",
+        when=r"\b(?:longest|max|maximum|highest|slowest|biggest|largest)\b",
+    ),
+    # "inbound calls only, leave out the outbound calls they made": the other direction left out, said again
+    _plainly(
+        r"\s*[,;—–-]?\s*(?:and\s+)?(?:leave\s+out|leaving\s+out|exclude|excluding|ignore|ignoring|skip|drop)\s+"
+        r"(?:the\s+|any\s+)?(?P<d>outbound|inbound)(?:\s+(?:calls|ones))?(?:\s+(?:they|we|he|she)\s+(?:made|took"
+        r"|received|placed|got))?(?=\s*[.?!]*\s*$)",
+        _other_direction_left_out,
+        when=r"\b(?:inbound|outbound)\s+(?:calls\s+)?only\b|\bonly\s+(?:inbound|outbound)\b",
+    ),
+    # "which agents averaged under 70% on QA": had an average QA score under 70%
+    _plainly(
+        r"\baveraged\s+(?P<b>over|above|more\s+than|under|below|less\s+than|at\s+least|at\s+most)\s+"
+        r"(?P<n>\d{1,6}(?:\.\d+)?\s*(?:%|percent|pc)?)\s+(?:on|for|in)\s+(?P<m>qa|csat)\b(?!\s+(?:score|scores|evaluations?)\b)",
+        lambda m: (
+            f"had an average {'QA score' if m.group('m').lower() == 'qa' else m.group('m')} {m.group('b')} "
+            f"{m.group('n')}"
+        ),
+    ),
+    # "agents whose average ACW was over 90 s, with their average", "… Show me their average so I can
+    # prioritise.": the average a bound is on is shown anyway
+    _plainly(
+        r"\s*[,;]?\s*(?:(?<=[.?!])\s*)?(?:with|and|plus|showing|(?:please\s+)?(?:show|give)(?:\s+me)?|include|including)"
+        r"\s+(?:their|its|the)\s+(?:average|avg|mean)s?(?:\s+(?:too|as\s+well))?"
+        r"(?:\s+so\s+(?:i|we)\s+can\s+[a-z]+(?:\s+(?:them|it|this))?)?\s*(?=[.?!]*\s*$)",
+        "",
+        when=r"\b(?:average|avg|mean|averaged)\b[^.?!]*\b(?:over|above|under|below|more\s+than|less\s+than|at\s+least"
+        r"|at\s+most)\s+\d",
+    ),
     # "checking the invoice line by line": how closely, no part of the figure
     _plainly(r"\s*\bline\s+by\s+line\b", ""),
     # "ASA", "average speed of answer": how long inbound callers waited in the queue before an agent answered
@@ -1510,6 +1675,7 @@ _SAID_PLAINLY = (
     _plainly(
         r"\s*,?\s*\b(?:across|for|over)\s+(?:the\s+)?(?:whole|entire)\s+(?:floor|centre|center|contact\s+cent(?:re|er)"
         r"|company|org|organisation|organization|operation|business|site)\b"
+        r"|\s*,?\s*\b(?:across|for|over|in)\s+(?:the\s+|our\s+)?(?:contact|call)\s+cent(?:re|er)\b"
         r"|\s*,?\s*\b(?:company|centre|center|floor|org|site)[\s-]wide\b",
         " overall",
     ),
@@ -1635,10 +1801,11 @@ _SAID_PLAINLY = (
         "",
         when=r"^\s*[^.?!]*\b(?:total|sum)\b",
     ),
-    # "How many … calls were resolved …? The number of calls, not the rate.": a count, said again
+    # "How many … calls were resolved …? The number of calls, not the rate.", "Count of unresolved calls … — the
+    # number of calls, not the rate": a count, said again
     _plainly(
-        r"(?<=[.?!])\s*(?:the\s+|just\s+the\s+)?(?:number|count)\s+of\s+calls\s*[,;—–-]?\s*not\s+(?:the\s+|a\s+)?"
-        r"(?:rate|share|percent(?:age)?|%)\s*[.!]?\s*$",
+        r"(?:(?<=[.?!])\s*|\s*[;—–-]\s*|\s+[-–—]\s+|\s*\(\s*)(?:the\s+|just\s+the\s+)?(?:number|count)\s+of\s+calls"
+        r"\s*[,;—–-]?\s*not\s+(?:the\s+|a\s+)?(?:rate|share|percent(?:age)?|%)\s*\)?\s*[.!]?\s*$",
         "",
         when=r"^\s*[^.?!]*\b(?:how\s+many|number\s+of|count\s+of)\b",
     ),
@@ -1782,10 +1949,11 @@ _SAID_PLAINLY = (
         "average calls per day by weekday",
     ),
     # "share of each queue's calls tagged cancellation-intent (%, not the count)": the share, said again
+    # (only when the share is named apart from the aside: "escalation-request calls in March (percentage, not the
+    # count)" names no share but the aside's, so it is read as said, never as the count)
     _plainly(
         r"\s*\(\s*(?:as\s+a\s+)?(?:%|percent|percentage|pct|share)\s*[,;—–-]?\s*not\s+(?:the\s+)?(?:count|number|total)\s*\)",
-        "",
-        when=r"\b(?:share|percent|percentage|pct|proportion|rate)\b|%.*\(",
+        _share_named_elsewhere,
     ),
     # "CSQ v2 (the Customer Service Quality form)": a short name spelt out in an aside is what it spells
     _plainly(
@@ -1837,12 +2005,19 @@ _SAID_PLAINLY = (
         "",
         when=r"\b(?:share|percent|percentage|proportion|fraction|rate|pct)\b|%",
     ),
+    # "escalation-request calls as a share of all calls in Q1": the share of calls that were
+    _plainly(
+        r"^(?P<pre>\s*(?:what\s+(?:are|were|is|was)\s+)?)(?:the\s+)?(?P<what>[\w-]+(?:\s+[\w-]+){0,2}?)\s+calls\s+as\s+a\s+"
+        r"(?:share|percentage|percent|%|proportion|fraction)\s+of\s+(?:all\s+)?(?:the\s+|our\s+)?calls\b",
+        lambda m: f"{m.group('pre')}share of calls that were {m.group('what')}",
+    ),
     # "auto-fail rate per evaluator, as a % of each evaluator's evaluations": the rate's whole, said again
+    # (only when the rate is named apart from these words: "escalation-request calls as a share of all calls" is
+    # the share itself, never the count)
     _plainly(
         r",?\s*\b(?:as\s+a\s+(?:%|percent(?:age)?|share)|in\s+%)\s+of\s+(?:each|every|the|all)\s+(?:[\w.'-]+(?:'s|’s|s')\s+)?"
         r"(?:evaluations|evals|calls)\b",
-        "",
-        when=r"\b(?:rate|share|percent|percentage|proportion)\b",
+        _share_named_elsewhere,
     ),
     # "the evaluations qa.jamal.adams marked as automatic fail", "ended in an automatic fail": those that auto-failed
     _plainly(
@@ -1960,7 +2135,9 @@ _SAID_PLAINLY = (
     ),
     # "on each form (versions together)": a form is every version of it
     _plainly(
-        r"\s*\(\s*(?:with\s+)?(?:both\s+|all\s+)?(?:its\s+)?versions\s+(?:together|combined|pooled|lumped\s+together)\s*\)",
+        r"\s*\(\s*(?:with\s+)?(?:both\s+|all\s+)?(?:its\s+)?versions\s+(?:together|combined|pooled|lumped\s+together)\s*\)"
+        r"|\s*[,;]?\s*(?<=[,;?.!\s])(?:with\s+)?(?:both\s+|all\s+)?(?:its\s+)?versions\s+(?:together|combined|pooled"
+        r"|lumped\s+together)\b",
         "",
         when=r"\b(?:per|by|each|every)\s+forms?\b",
     ),
@@ -2659,6 +2836,16 @@ def _plain_wording(text: str) -> str:
         r"\b(?P<rows>(?:which|what)\s+(?:\d{1,3}\s+)?(?:agents|teams|queues|evaluators|forms|reps))\s+"
         r"(?:got|received|get)\s+(?:an?\s+|any\s+)?auto(?:matic)?\s*fail(?:ure)?s?\b",
         r"\g<rows> had automatic fails",
+        text,
+    )
+    # "which sections do the auto-fail answers sit in", "which queues did those calls come from": the groups that
+    # had them (only those with any)
+    text = re.sub(
+        r"\b(?P<rows>(?:which|what)\s+(?:\d{1,3}\s+)?(?:[a-z]+\s+)?(?:sections|questions|agents|teams|queues|forms"
+        r"|evaluators|categories|topics|products|languages|days|weeks|months|hours))\s+(?:do|did|does)\s+"
+        r"(?:the\s+|our\s+|those\s+|these\s+)?(?P<what>(?:[a-z0-9]+\s+){1,5}?)(?:fall|sit|land|come|occur|appear"
+        r"|show\s+up|turn\s+up|happen)\s+(?:in|from|on|under|within)\b",
+        r"\g<rows> had \g<what>",
         text,
     )
     # "(weeks starting monday)": how weeks are counted here, said aloud
@@ -3480,7 +3667,15 @@ class MetricQuery:
         where: list[str] = []
         for name in dict.fromkeys(name for name, _ in self.filters):
             values = [value for other, value in self.filters if other == name]
-            if name.startswith(_CALLS_IN):  # the calls another table lists with this value
+            if name.startswith(_CALLS_IN_EVERY):  # the calls another table lists with each of these values
+                subquery = self.subqueries.get(name.removeprefix(_CALLS_IN_EVERY), "")
+                if not subquery:
+                    raise MetricRequestError(f"No table lists calls by {name.removeprefix(_CALLS_IN_EVERY)}")
+                where += [
+                    f"{{{{ Entity('call') }}}} IN ({subquery.format(values=sql_string(value))})"
+                    for value in values
+                ]
+            elif name.startswith(_CALLS_IN):  # the calls another table lists with this value
                 subquery = self.subqueries.get(name.removeprefix(_CALLS_IN), "")
                 if not subquery:
                     raise MetricRequestError(f"No table lists calls by {name.removeprefix(_CALLS_IN)}")
@@ -3548,10 +3743,14 @@ def _literal(value: str) -> str:
 
 # A filter on the calls another table lists with a value ("calls in category X"): ``calls_in:<label>``
 _CALLS_IN = "calls_in:"
+# ... with every one of its values ("calls flagged both A and B"): ``calls_in_every:<label>``, one value each
+_CALLS_IN_EVERY = "calls_in_every:"
+# A value read as one of several a call must have all of ("both A and B"): its label so prefixed until resolved
+_EVERY = "every:"
 
 
 _PREAMBLE = re.compile(
-    r"^\s*(?:i\s*'?\s*m|i\s+am|i\s+need|i\s+want|i\s+have|we\s*'?\s*re|we\s+are|we\s+need|for\s+(?:my|our|the)"
+    r"^\s*(?:i\s*'?\s*m|i\s+am|i\s+need|i\s+want|i\s+have|i\s+[a-z]+|we\s*'?\s*re|we\s+are|we\s+need|for\s+(?:my|our|the)"
     r"|context|background|quick\s+question)\b[^?]*?(?:\s[-–—]\s|:\s|;\s)(?P<rest>.*\S.*)$",
     re.IGNORECASE,
 )
@@ -3584,6 +3783,14 @@ def _period_said_again(aside: str, rest: str, today: dt.date) -> bool:
     plain = re.sub(r"^(\d{1,2}(?:st|nd|rd|th)?)\s+(?:and\s+)?(?=\d)", r"\1-", plain)  # "28 / 29 march"
     said = find_date_range(plain, today, any_month=True)
     period = find_date_range(normalise(rest), today)
+    if said is None and period is not None and isinstance(period.value, DateRange):
+        # "the week of 16 March (Mon 16 – Sun 22)": days of the period's own month, said without it
+        month = period.value.start.strftime("%B").lower()
+        if period.value.start.month == period.value.last_day.month and re.fullmatch(
+            r"\d{1,2}-\d{1,2}", plain
+        ):
+            plain = f"{plain} {month}"
+            said = find_date_range(plain, today, any_month=True)
     return (
         said is not None
         and period is not None
@@ -3850,7 +4057,11 @@ _I_LEAD = re.compile(
     r"^\s*(?:i\s+(?:just\s+)?(?:look\s+after|lead|manage|run|supervise|head(?:\s+up)?|coach|took\s+over|inherited"
     r"|have\s+(?:just\s+)?taken\s+over)|i'?ve\s+(?:just\s+)?(?:taken\s+over|inherited)|i'?m\s+(?:the\s+)?(?:team\s+)?"
     r"(?:lead|leader|manager|supervisor|coach)\s+(?:of|for|on))\s+(?:the\s+)?(?P<team>[^.,;:!?—–]{2,40}?)"
-    r"(?:\s+team)?\s*(?:[.,;:!—–]|\s-\s)\s*(?P<rest>\S.*)$",
+    r"(?:\s+team)?"
+    # "… and I'm prepping my weekly 1:1s.": what for, after the team
+    r"(?:\s+and\s+i\s*(?:'m|\s+am)\s+(?:prepping|preparing|getting\s+ready\s+for|planning|writing|doing)\s+(?:for\s+)?"
+    r"(?:my|our|the)\s+[^.;!?0-9]{0,30}?(?:1\s*[:-]\s*1s?|one[- ]on[- ]ones?|reviews?|check[- ]ins?|huddles?))?"
+    r"\s*(?:[.,;:!—–]|\s-\s)\s*(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
 _MY_MEMBERS = re.compile(r"\b(?:my|our)\s+(?P<who>agents|reps|people|team(?:'s)?|agents')\b", re.IGNORECASE)
@@ -4457,8 +4668,10 @@ class MetricCompiler:
         names: dict[str, str] = {}  # the dimension in the cheaper query -> as asked
 
         def moved(name: str) -> str | None:
-            if name.startswith(_CALLS_IN):  # a subquery on the call key, which every table of calls has
-                return name
+            if name.startswith(
+                (_CALLS_IN, _CALLS_IN_EVERY)
+            ):  # a subquery on the call key, which every table of
+                return name  # calls has
             label = self.manifest.label_of(asked, name)
             if label is not None:
                 other = self.manifest.resolve(used, label)
@@ -5816,7 +6029,8 @@ class QuestionReader:
                         r"\1 per agent",
                         # "each Tech Tier 1 agent": per agent, of that team (only when the words are a value)
                         re.sub(
-                            r"\b(?:each|per|every)\s+(?!agent\b|rep\b)(\S.{0,40}?)\s+(?:agent|rep)\b",
+                            r"\b(?:each|per|every)\s+(?!agent\b|rep\b)((?:(?!(?:each|per|every)\b)\S+\s+){0,5}?"
+                            r"(?!(?:each|per|every)\b)\S+)\s+(?:agent|rep)\b",
                             self._each_of_value,
                             _plain_wording(self._ranked_by(normalise(_signed(question)))),
                         ),
@@ -6394,10 +6608,30 @@ class QuestionReader:
             notes.append(f"the {longest.label.split(' (')[0]} of any one call")
 
         for label in [label for label, *_ in filters]:  # two values of one kind compared: one row each
+            if label.startswith(_EVERY):
+                if label.removeprefix(_EVERY) in groups:
+                    return Reading(
+                        None, f"Calls with every {label.removeprefix(_EVERY)} named cannot be split by it."
+                    )
+                if [m.name for m in chosen] == ["categorised_calls"] and "calls" in self.manifest.metrics:
+                    # "how many calls were flagged both A and B": the calls, each listed with both
+                    metrics, chosen = ["calls"], [self.manifest.metrics["calls"]]
+                    if order_by is not None:
+                        order_by = order_by.replace("categorised_calls", "calls")
+                continue
             if [f[0] for f in filters].count(label) > 1 and label not in groups and label not in pooled:
                 groups.append(label)
         # the columns in the order the question names their groupings ("by team and direction": team first)
         groups.sort(key=lambda label: self._first_said(text.text, label))
+        insight_split = self._calls_of_a_category_by_insight(chosen, groups, filters)
+        if (
+            insight_split is not None
+        ):  # "the top 3 issues on escalation-request calls": the calls with each issue
+            if conditions_on_groups:
+                return Reading(None, "Calls in a category split by an insight cannot be bounded per group.")
+            metrics, chosen = [insight_split.name], [insight_split]
+            if order_by is not None:
+                order_by = order_by.replace("categorised_calls", insight_split.name)
         resolved = self._resolve(chosen, groups, filters)
         if isinstance(resolved, Reading):
             return resolved
@@ -6572,7 +6806,16 @@ class QuestionReader:
                 rf"(?:\s*(?:percent|pc))?{unit_words}\b",
                 text.text[end:],
             )
-            before = re.search(rf"{COMPARISON}\s+(?P<n>\d{{1,6}}(?:\.\d+)?)\s+$", text.text[:start])
+            # "more than 40 inbound calls": words read already (a value) may stand between the number and the count
+            before = re.search(
+                rf"{COMPARISON}\s+(?P<n>\d{{1,6}}(?:\.\d+)?)\s+(?P<mid>(?:\S+\s+){{0,3}})$", text.text[:start]
+            )
+            if before is not None and not all(
+                text.used[i]
+                for i in range(before.start("mid"), before.end("mid"))
+                if not text.text[i].isspace()
+            ):
+                before = None
             # "an average CSAT of 4 or more"
             bound = re.match(
                 r"\s+(?:(?:of|was|is|at)\s+)+(?P<n>\d{1,6}(?:\.\d+)?)(?:\s*(?:percent|pc))?"
@@ -6586,8 +6829,8 @@ class QuestionReader:
                 continue
             if after is not None and text.free(end + after.start("op"), end + after.end()):
                 span, m = (end + after.start("op"), end + after.end()), after
-            elif before is not None and _is_count(metric) and text.free(before.start(), before.end()):
-                span, m = (before.start(), before.end()), before
+            elif before is not None and _is_count(metric) and text.free(before.start(), before.end("n")):
+                span, m = (before.start(), before.end("n")), before
             else:
                 continue
             op_words = " ".join(m.group("op").split())
@@ -6734,6 +6977,26 @@ class QuestionReader:
             )
         return corrected if corrected != question else " ".join(replacements.get(w, w) for w in text.split())
 
+    def _calls_of_a_category_by_insight(
+        self, chosen: Sequence[Metric], groups: Sequence[str], filters: Sequence[tuple[str, str, int, int]]
+    ) -> Metric | None:
+        """The calls with an insight, when the calls of a category are split by what only insights name (issue,
+        outcome, action item): "top 3 customer issues on escalation-request calls" counts the calls with each
+        issue among those calls (the category a filter on their calls); None otherwise."""
+        insight = self.manifest.metrics.get("calls_with_insight")
+        if (
+            insight is None
+            or [m.name for m in chosen] != ["categorised_calls"]
+            or not groups
+            or "category" in groups
+            or not any(label == "category" for label, *_ in filters)
+        ):
+            return None
+        unsplit = [g for g in groups if self.manifest.resolve(chosen, g) is None]
+        if not unsplit or any(self.manifest.resolve([insight], g) is None for g in groups):
+            return None
+        return insight
+
     def _resolve(
         self,
         chosen: Sequence[Metric],
@@ -6751,9 +7014,19 @@ class QuestionReader:
             group_by.append(name)
         where: list[tuple[str, str]] = []
         for label, value, _, _ in filters:
+            if label.startswith(_EVERY):  # "calls flagged both A and B": the calls listed with each of them
+                listed = label.removeprefix(_EVERY)
+                if listed not in self._call_subqueries or not self._keyed_by_call(chosen):
+                    what = " and ".join(m.label for m in chosen)
+                    return Reading(
+                        None, f"{what[:1].upper()}{what[1:]} cannot be filtered by every {listed} named."
+                    )
+                where.append((f"{_CALLS_IN_EVERY}{listed}", value))
+                continue
             name = self.manifest.resolve(chosen, label)
-            if name is None and label in self._call_subqueries and self._reach_calls(chosen):
-                # "CSAT of calls in category X": the calls another table lists, as a semi-join on the call
+            if name is None and label in self._call_subqueries and self._keyed_by_call(chosen):
+                # "CSAT of calls in category X": the calls another table lists, as a semi-join on the call (on
+                # the call key of the rows of a call too: "the issues on escalation-request calls")
                 where.append((f"{_CALLS_IN}{label}", value))
                 continue
             if name is None:
@@ -6878,6 +7151,14 @@ class QuestionReader:
         """The qualified dimensions among ``names`` whose rows may have no value (``meta.optional``)."""
         optional = {d.name for d in self.manifest.dimensions if d.optional}
         return [name for name in names if name.split("__")[-1] in optional]
+
+    def _keyed_by_call(self, chosen: Sequence[Metric]) -> bool:
+        """Whether every metric's table holds the call key (its rows are calls, or rows of one call)."""
+        return all(
+            self.manifest.primary_entity.get(model) == "call" or "call" in self.manifest.joins.get(model, {})
+            for m in chosen
+            for model in m.semantic_models
+        )
 
     def _reach_calls(self, chosen: Sequence[Metric]) -> bool:
         """Whether every metric's table is keyed by the call (its rows are calls)."""
@@ -7436,8 +7717,10 @@ class QuestionReader:
                 m = text.search(pattern)
                 if m is None or (prefix == _WITH_THE and not _RANKED_NEXT.match(text.text, m.end())):
                     continue
-                if prefix == "" and self._within_a_value(text.text, m.start("concept"), m.end("concept")):
-                    continue  # "Sales Inbound vs Outbound Sales": two teams, never the directions
+                if self._within_a_value(text.text, m.start("concept"), m.end("concept")):
+                    # "Sales Inbound vs Outbound Sales": two teams, never the directions; "what's Customer Care
+                    # AHT": the team, never "which customer"
+                    continue
                 if prefix == _WHICH_PREFIX:  # "which team" is one, "which qa questions" several
                     which = True
                     single = not _is_plural(m.group(0).split()[-1])
@@ -7476,6 +7759,13 @@ class QuestionReader:
                 rf"{_phrase_pattern(self._labels.get(label, (label,)))}(?:s|es)?\b"
             )
             while (m := text.search(again)) is not None:
+                if (
+                    not which
+                    and m.group(0).split()[0] in {"which", "what"}
+                    and not set(text.text.split()) & (_DESC_WORDS | _ASC_WORDS)
+                ):
+                    # "which sections do the auto-fail answers sit in? count … per section": which of them, too
+                    which, single = True, not _is_plural(m.group(0).split()[-1])
                 text.take(m.start(), m.end())
         return [label for _, label in sorted(groups)], which, which_n, single
 
@@ -7638,6 +7928,29 @@ class QuestionReader:
                 and set(gap) & _VERSUS
                 and set(gap) <= _VERSUS | kind_words | {"the", "s", "compare", "calls", "evaluations"}
             )
+            both = re.search(
+                r"\bboth\s+(?:(?:the|of|categories|category|flags|tags)\s+)*$", text.text[: first[0]]
+            )
+            if (
+                joined
+                and gap[-1:] == ["and"]
+                and label in self._call_subqueries
+                and both is not None
+                and text.free(both.start(), both.end())
+            ):  # "calls flagged both escalation-request and cancellation-intent": calls with each of them
+                text.take(both.start(), both.end())
+                text.take(first[1], second[0])
+                text.take(other.start, other.end)
+                filters[-1] = (f"{_EVERY}{label}", value, m.start, m.end)
+                filters.append(
+                    (
+                        f"{_EVERY}{label}",
+                        aliases.get(str(other.value), str(other.value)),
+                        other.start,
+                        other.end,
+                    )
+                )
+                continue
             if joined and (
                 _COMPARED.search(text.text)
                 or (combined := text.search(_COMBINED)) is not None
@@ -8497,7 +8810,9 @@ class SemanticAnswerer:
         for name, found in query.filters:
             chosen_values.setdefault(name, []).append(found)
         filters = "".join(
-            f", {name.removeprefix(_CALLS_IN).split('__')[-1].replace('_', ' ')} "
+            f", {name.removeprefix(_CALLS_IN_EVERY)} = {' and '.join(values)} (calls with every one)"
+            if name.startswith(_CALLS_IN_EVERY)
+            else f", {name.removeprefix(_CALLS_IN).split('__')[-1].replace('_', ' ')} "
             + (f"= {values[0]}" if len(values) == 1 else f"in ({', '.join(values)})")
             for name, values in chosen_values.items()
         )

@@ -489,9 +489,10 @@ def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
             rf"from\s+(?P<a>{_MONTH_SPEC})\s+(?:to|until|till|through|thru)\s+(?P<b>{_MONTH_SPEC})",
             "between_months",
         ),
-        # "average CSAT per month, Jan to Mar", "January through March": the span without "from"
+        # "average CSAT per month, Jan to Mar", "January through March", "for Jan to March": the span without
+        # "from"
         (
-            rf"(?P<a>{_MONTH_SPEC})\s+(?:to|until|till|through|thru)\s+(?P<b>{_MONTH_SPEC})",
+            rf"(?:(?:for|over|in|during|across)\s+)?(?P<a>{_MONTH_SPEC})\s+(?:to|until|till|through|thru)\s+(?P<b>{_MONTH_SPEC})",
             "between_months",
         ),
         (rf"since\s+(?:the\s+)?(?:start\s+of\s+|beginning\s+of\s+)?(?P<a>{_POINT})", "since_point"),
